@@ -1,0 +1,60 @@
+/* parsec-client-private.h: the one generic request path every operation uses
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "parsec-glib.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint32 opcode;
+  /* Whether the request carries the client's authentication; discovery
+   * requests go without, as the official clients send them. */
+  gboolean authenticated;
+  const ProtobufCMessageDescriptor *result_type;
+} ParsecOperation;
+
+/* Receives the task (transfer full) and the decoded result (owned by the
+ * caller, valid during the call); must return a value on the task. */
+typedef void (*ParsecCallDone) (GTask            *task,
+                                ProtobufCMessage *result);
+
+ProtobufCMessage *_parsec_client_call       (ParsecClient           *self,
+                                             const ParsecOperation  *op,
+                                             guint8                  provider,
+                                             const ProtobufCMessage *operation,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+
+void              _parsec_client_call_async (ParsecClient           *self,
+                                             const ParsecOperation  *op,
+                                             guint8                  provider,
+                                             const ProtobufCMessage *operation,
+                                             GTask                  *task,
+                                             ParsecCallDone          done);
+
+GTask            *_parsec_client_task_new   (ParsecClient           *self,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data,
+                                             gpointer                source_tag,
+                                             const char             *name);
+
+void              _parsec_message_free      (ProtobufCMessage       *message);
+char             *_parsec_utf8_from_service (const char             *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProtobufCMessage, _parsec_message_free)
+
+/* Conversions shared by the discovery in initialisation and the public
+ * list operations. */
+GPtrArray        *_parsec_providers_from_result      (ProtobufCMessage *result);
+GPtrArray        *_parsec_authenticators_from_result (ProtobufCMessage *result);
+
+extern const ParsecOperation _parsec_op_list_providers;
+extern const ParsecOperation _parsec_op_list_authenticators;
+
+G_END_DECLS

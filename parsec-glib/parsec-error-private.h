@@ -1,0 +1,14 @@
+/* parsec-error-private.h
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include "parsec-glib.h"
+
+G_BEGIN_DECLS
+
+GError *_parsec_error_new_from_status (guint   status,
+                                       guint32 opcode);
+
+G_END_DECLS

@@ -1,0 +1,128 @@
+/* parsec-error.c: the error domain and the service's status codes
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include "parsec-error-private.h"
+#include "parsec-wire-private.h"
+
+/**
+ * parsec_error_quark:
+ *
+ * The quark of the #PARSEC_ERROR domain.
+ *
+ * Returns: the error quark
+ *
+ * Since: 1.0
+ */
+G_DEFINE_QUARK (parsec-error-quark, parsec_error)
+
+typedef struct {
+  guint16 status;
+  const char *name;
+  const char *meaning;
+} StatusInfo;
+
+/* Sorted by status; the texts say what happened in terms a person can act on. */
+static const StatusInfo status_table[] = {
+  { 1, "WrongProviderId", "the request was sent to the wrong provider" },
+  { 2, "ContentTypeNotSupported", "the service cannot read the request body's format" },
+  { 3, "AcceptTypeNotSupported", "the service cannot answer in the requested format" },
+  { 4, "WireProtocolVersionNotSupported", "the service does not speak this wire protocol version" },
+  { 5, "ProviderNotRegistered", "the service does not run the requested provider" },
+  { 6, "ProviderDoesNotExist", "the service does not know the requested provider" },
+  { 7, "DeserializingBodyFailed", "the service could not decode the request body" },
+  { 8, "SerializingBodyFailed", "the service could not encode its answer" },
+  { 9, "OpcodeDoesNotExist", "the service does not implement this operation" },
+  { 10, "ResponseTooLarge", "the answer would exceed the service's buffer limit" },
+  { 11, "AuthenticationError", "the service rejected the client's authentication" },
+  { 12, "AuthenticatorDoesNotExist", "the service does not know this authentication type" },
+  { 13, "AuthenticatorNotRegistered", "the service does not run this authenticator" },
+  { 14, "KeyInfoManagerError", "the service's key store failed" },
+  { 15, "ConnectionError", "the service had a connection problem" },
+  { 16, "InvalidEncoding", "a value in the request is not valid" },
+  { 17, "InvalidHeader", "the service found the request header malformed" },
+  { 18, "WrongProviderUuid", "the provider's UUID does not match" },
+  { 19, "NotAuthenticated", "this operation needs authentication" },
+  { 20, "BodySizeExceedsLimit", "the request body is larger than the service accepts" },
+  { 21, "AdminOperation", "only an administrator of the service may do this" },
+  { 22, "DeprecatedPrimitive", "the key template uses a deprecated algorithm or key type" },
+  { 1132, "PsaErrorGenericError", "the provider failed" },
+  { 1133, "PsaErrorNotPermitted", "the key's policy does not permit this" },
+  { 1134, "PsaErrorNotSupported", "the provider does not support this" },
+  { 1135, "PsaErrorInvalidArgument", "an argument is not valid for this key or algorithm" },
+  { 1136, "PsaErrorInvalidHandle", "the key handle is not valid" },
+  { 1137, "PsaErrorBadState", "the provider is in the wrong state for this" },
+  { 1138, "PsaErrorBufferTooSmall", "an output buffer is too small" },
+  { 1139, "PsaErrorAlreadyExists", "a key with this name already exists" },
+  { 1140, "PsaErrorDoesNotExist", "no key with this name exists" },
+  { 1141, "PsaErrorInsufficientMemory", "the provider is out of memory" },
+  { 1142, "PsaErrorInsufficientStorage", "the provider is out of key storage" },
+  { 1143, "PsaErrorInsufficientData", "not enough data" },
+  { 1145, "PsaErrorCommunicationFailure", "the provider could not reach its backend" },
+  { 1146, "PsaErrorStorageFailure", "the provider's storage failed" },
+  { 1147, "PsaErrorHardwareFailure", "the provider's hardware failed" },
+  { 1148, "PsaErrorInsufficientEntropy", "the provider lacks entropy" },
+  { 1149, "PsaErrorInvalidSignature", "the signature or MAC does not match" },
+  { 1150, "PsaErrorInvalidPadding", "the decrypted data has invalid padding" },
+  { 1151, "PsaErrorCorruptionDetected", "the provider detected internal corruption" },
+  { 1152, "PsaErrorDataCorrupt", "stored data is corrupt" },
+  { 1153, "PsaErrorDataInvalid", "stored data is not valid" },
+};
+
+static const StatusInfo *
+status_lookup (guint status)
+{
+  gsize lo = 0, hi = G_N_ELEMENTS (status_table);
+
+  while (lo < hi)
+    {
+      gsize mid = (lo + hi) / 2;
+
+      if (status_table[mid].status == status)
+        return &status_table[mid];
+      if (status_table[mid].status < status)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/**
+ * parsec_status_get_name:
+ * @status: a response status code of the wire protocol
+ *
+ * Gets the name the Parsec specification gives a response status code,
+ * such as `PsaErrorDoesNotExist` for 1140.
+ *
+ * Returns: (nullable): the name, or %NULL for a status the library does
+ *   not know (0, success, included)
+ *
+ * Since: 1.0
+ */
+const char *
+parsec_status_get_name (guint status)
+{
+  const StatusInfo *info = status_lookup (status);
+
+  return info ? info->name : NULL;
+}
+
+GError *
+_parsec_error_new_from_status (guint status,
+                               guint32 opcode)
+{
+  const StatusInfo *info = status_lookup (status);
+  const char *operation = _parsec_opcode_get_name (opcode);
+
+  if (info == NULL)
+    return g_error_new (PARSEC_ERROR, (gint) status,
+                        "The Parsec service refused %s with status %u, which this version of parsec-glib does not know",
+                        operation, status);
+
+  return g_error_new (PARSEC_ERROR, (gint) status,
+                      "The Parsec service refused %s: %s (%s, status %u)",
+                      operation, info->meaning, info->name, status);
+}

@@ -1,0 +1,19 @@
+/* parsec-glib.h: the one header applications include
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#define __PARSEC_GLIB_INSIDE__
+
+#include <gio/gio.h>
+
+#include "parsec-version.h"
+#include "parsec-enums.h"
+#include "parsec-enum-types.h"
+#include "parsec-error.h"
+#include "parsec-provider-info.h"
+#include "parsec-authenticator-info.h"
+#include "parsec-client.h"
+
+#undef __PARSEC_GLIB_INSIDE__
