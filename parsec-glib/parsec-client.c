@@ -162,6 +162,12 @@ parsec_client_set_property (GObject      *object,
 {
   ParsecClient *self = PARSEC_CLIENT (object);
 
+  if (self->initialized && prop_id != PROP_JWT_SVID_TOKEN)
+    {
+      g_critical ("ParsecClient:%s cannot change once the client is initialised", pspec->name);
+      return;
+    }
+
   switch (prop_id)
     {
     case PROP_ENDPOINT:
@@ -191,8 +197,9 @@ parsec_client_set_property (GObject      *object,
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
     }
-  /* Properties are construct-only, so a set is an explicit choice that
-   * outranks the environment and GSettings. */
+  /* These properties are not construct properties, so GObject never sets
+   * them to their defaults: a set is the application's explicit choice,
+   * which outranks the environment and GSettings. */
   self->explicitly_set |= 1u << prop_id;
 }
 
@@ -200,7 +207,8 @@ static void
 parsec_client_class_init (ParsecClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  /* Configuration is read at initialisation and fixed from then on. */
+  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
   const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = parsec_client_finalize;
