@@ -10,8 +10,12 @@
 
 #include "parsec-version.h"
 #include "parsec-enums.h"
+#include "parsec-crypto-enums.h"
 #include "parsec-enum-types.h"
 #include "parsec-error.h"
+#include "parsec-algorithm.h"
+#include "parsec-key-attributes.h"
+#include "parsec-key-info.h"
 #include "parsec-provider-info.h"
 #include "parsec-authenticator-info.h"
 #include "parsec-client.h"
