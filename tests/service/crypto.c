@@ -1,0 +1,507 @@
+/* crypto.c: the Mbed Crypto provider
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Keys live in the key store, not in PSA: each operation imports the
+ * stored material as a volatile PSA key carrying the stored policy, so
+ * that PSA itself enforces usage flags and the permitted algorithm, and
+ * destroys it again before answering.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "parsec-secure-private.h"
+#include "test-service.h"
+
+#include "can_do_crypto.pb-c.h"
+#include "psa_aead_decrypt.pb-c.h"
+#include "psa_aead_encrypt.pb-c.h"
+#include "psa_asymmetric_decrypt.pb-c.h"
+#include "psa_asymmetric_encrypt.pb-c.h"
+#include "psa_destroy_key.pb-c.h"
+#include "psa_export_key.pb-c.h"
+#include "psa_export_public_key.pb-c.h"
+#include "psa_generate_key.pb-c.h"
+#include "psa_generate_random.pb-c.h"
+#include "psa_hash_compare.pb-c.h"
+#include "psa_hash_compute.pb-c.h"
+#include "psa_import_key.pb-c.h"
+#include "psa_raw_key_agreement.pb-c.h"
+#include "psa_sign_hash.pb-c.h"
+#include "psa_sign_message.pb-c.h"
+#include "psa_verify_hash.pb-c.h"
+#include "psa_verify_message.pb-c.h"
+
+#define RETURN_IF_FAILED(expr) \
+  G_STMT_START { guint16 status_ = (expr); if (status_ != STATUS_SUCCESS) return status_; } G_STMT_END
+
+/* A volatile PSA key that is destroyed when it goes out of scope. */
+typedef psa_key_id_t VolatileKey;
+
+static void
+volatile_key_destroy (VolatileKey key)
+{
+  psa_destroy_key (key);
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VolatileKey, volatile_key_destroy, PSA_KEY_ID_NULL)
+
+static guint16
+open_key (const Caller *caller,
+          const char   *name,
+          VolatileKey  *key)
+{
+  g_autoptr(StoredKey) stored = NULL;
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  psa_status_t status;
+
+  RETURN_IF_FAILED (keystore_load (caller->service->keys, caller->app, name, &stored));
+  /* The attributes passed this conversion when the key was stored. */
+  if (convert_key_attributes (stored->attributes, &attributes) != STATUS_SUCCESS)
+    return STATUS_PSA_STORAGE_FAILURE;
+  status = psa_import_key (&attributes, stored->material, stored->material_len, key);
+  psa_reset_key_attributes (&attributes);
+  return service_status_from_psa (status);
+}
+
+/* The Mbed Crypto provider only accepts the RSA sizes it was tested with;
+ * an import may leave the size to be taken from the data. */
+static guint16
+check_key_size (const psa_key_attributes_t *attributes,
+                gboolean                    is_import)
+{
+  psa_key_type_t type = psa_get_key_type (attributes);
+  gsize bits = psa_get_key_bits (attributes);
+
+  if (is_import && bits == 0)
+    return STATUS_SUCCESS;
+  if (PSA_KEY_TYPE_IS_RSA (type) && bits != 1024 && bits != 2048 && bits != 4096)
+    return STATUS_PSA_INVALID_ARGUMENT;
+  return STATUS_SUCCESS;
+}
+
+/* Checks shared by generate and import, in the service's order. */
+static guint16
+check_new_key (const Caller                          *caller,
+               const char                            *name,
+               const PsaKeyAttributes__KeyAttributes *template,
+               gboolean                               is_import,
+               psa_key_attributes_t                  *attributes)
+{
+  RETURN_IF_FAILED (convert_key_attributes (template, attributes));
+  /* The service refuses to create keys from deprecated primitives but,
+   * by design, still lets existing ones be imported (it only warns). */
+  if (!is_import && convert_is_deprecated (template))
+    return STATUS_DEPRECATED_PRIMITIVE;
+  RETURN_IF_FAILED (check_key_size (attributes, is_import));
+  if (keystore_exists (caller->service->keys, caller->app, name))
+    return STATUS_PSA_ALREADY_EXISTS;
+  return STATUS_SUCCESS;
+}
+
+guint16
+crypto_generate_key (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaGenerateKey__Operation *in = (const PsaGenerateKey__Operation *) operation;
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  guint8 *material;
+  gsize size, len = 0;
+  psa_status_t psa;
+  guint16 status;
+
+  RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, FALSE, &attributes));
+
+  /* Export is how the material gets to the store; the stored policy is
+   * the requested one. */
+  psa_set_key_usage_flags (&attributes, psa_get_key_usage_flags (&attributes) | PSA_KEY_USAGE_EXPORT);
+  psa = psa_generate_key (&attributes, &key);
+  if (psa != PSA_SUCCESS)
+    return service_status_from_psa (psa);
+
+  size = PSA_BITS_TO_BYTES (psa_get_key_bits (&attributes)) + PSA_EXPORT_KEY_PAIR_MAX_SIZE;
+  material = _parsec_secure_alloc (size);
+  psa = psa_export_key (key, material, size, &len);
+  if (psa == PSA_SUCCESS)
+    status = keystore_save (caller->service->keys, caller->app, in->key_name, in->attributes, material, len);
+  else
+    status = service_status_from_psa (psa);
+  _parsec_secure_free (material);
+  return status;
+}
+
+guint16
+crypto_import_key (const Caller           *caller,
+                   const ProtobufCMessage *operation,
+                   ProtobufCMessage       *result)
+{
+  const PsaImportKey__Operation *in = (const PsaImportKey__Operation *) operation;
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_status_t psa;
+
+  RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, TRUE, &attributes));
+
+  /* PSA validates the data against the attributes; what it accepts it
+   * accepts again at every use. */
+  psa = psa_import_key (&attributes, in->data.data, in->data.len, &key);
+  if (psa != PSA_SUCCESS)
+    return service_status_from_psa (psa);
+  return keystore_save (caller->service->keys, caller->app, in->key_name, in->attributes,
+                        in->data.data, in->data.len);
+}
+
+guint16
+crypto_export_public_key (const Caller           *caller,
+                          const ProtobufCMessage *operation,
+                          ProtobufCMessage       *result)
+{
+  const PsaExportPublicKey__Operation *in = (const PsaExportPublicKey__Operation *) operation;
+  PsaExportPublicKey__Result *out = (PsaExportPublicKey__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  guint8 *data;
+
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  data = service_result_bytes (&out->data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE);
+  return service_status_from_psa (psa_export_public_key (key, data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE, &out->data.len));
+}
+
+guint16
+crypto_export_key (const Caller           *caller,
+                   const ProtobufCMessage *operation,
+                   ProtobufCMessage       *result)
+{
+  const PsaExportKey__Operation *in = (const PsaExportKey__Operation *) operation;
+  PsaExportKey__Result *out = (PsaExportKey__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  gsize size;
+  guint8 *data;
+
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  if (psa_get_key_attributes (key, &attributes) != PSA_SUCCESS)
+    return STATUS_PSA_GENERIC_ERROR;
+  size = PSA_BITS_TO_BYTES (psa_get_key_bits (&attributes)) + PSA_EXPORT_KEY_PAIR_MAX_SIZE;
+  psa_reset_key_attributes (&attributes);
+  data = service_result_bytes (&out->data, size);
+  return service_status_from_psa (psa_export_key (key, data, size, &out->data.len));
+}
+
+guint16
+crypto_destroy_key (const Caller           *caller,
+                    const ProtobufCMessage *operation,
+                    ProtobufCMessage       *result)
+{
+  const PsaDestroyKey__Operation *in = (const PsaDestroyKey__Operation *) operation;
+
+  return keystore_remove (caller->service->keys, caller->app, in->key_name);
+}
+
+guint16
+crypto_sign_hash (const Caller           *caller,
+                  const ProtobufCMessage *operation,
+                  ProtobufCMessage       *result)
+{
+  const PsaSignHash__Operation *in = (const PsaSignHash__Operation *) operation;
+  PsaSignHash__Result *out = (PsaSignHash__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  guint8 *signature;
+
+  RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
+  return service_status_from_psa (psa_sign_hash (key, alg, in->hash.data, in->hash.len,
+                                                 signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
+}
+
+guint16
+crypto_verify_hash (const Caller           *caller,
+                    const ProtobufCMessage *operation,
+                    ProtobufCMessage       *result)
+{
+  const PsaVerifyHash__Operation *in = (const PsaVerifyHash__Operation *) operation;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+
+  RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  return service_status_from_psa (psa_verify_hash (key, alg, in->hash.data, in->hash.len,
+                                                   in->signature.data, in->signature.len));
+}
+
+guint16
+crypto_sign_message (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaSignMessage__Operation *in = (const PsaSignMessage__Operation *) operation;
+  PsaSignMessage__Result *out = (PsaSignMessage__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  guint8 *signature;
+
+  RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
+  return service_status_from_psa (psa_sign_message (key, alg, in->message.data, in->message.len,
+                                                    signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
+}
+
+guint16
+crypto_verify_message (const Caller           *caller,
+                       const ProtobufCMessage *operation,
+                       ProtobufCMessage       *result)
+{
+  const PsaVerifyMessage__Operation *in = (const PsaVerifyMessage__Operation *) operation;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+
+  RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  return service_status_from_psa (psa_verify_message (key, alg, in->message.data, in->message.len,
+                                                      in->signature.data, in->signature.len));
+}
+
+guint16
+crypto_asymmetric_encrypt (const Caller           *caller,
+                           const ProtobufCMessage *operation,
+                           ProtobufCMessage       *result)
+{
+  const PsaAsymmetricEncrypt__Operation *in = (const PsaAsymmetricEncrypt__Operation *) operation;
+  PsaAsymmetricEncrypt__Result *out = (PsaAsymmetricEncrypt__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  guint8 *ciphertext;
+
+  RETURN_IF_FAILED (convert_encryption_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  ciphertext = service_result_bytes (&out->ciphertext, PSA_ASYMMETRIC_ENCRYPT_OUTPUT_MAX_SIZE);
+  /* An empty salt means no salt. */
+  return service_status_from_psa (psa_asymmetric_encrypt (key, alg, in->plaintext.data, in->plaintext.len,
+                                                          in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
+                                                          ciphertext, PSA_ASYMMETRIC_ENCRYPT_OUTPUT_MAX_SIZE,
+                                                          &out->ciphertext.len));
+}
+
+guint16
+crypto_asymmetric_decrypt (const Caller           *caller,
+                           const ProtobufCMessage *operation,
+                           ProtobufCMessage       *result)
+{
+  const PsaAsymmetricDecrypt__Operation *in = (const PsaAsymmetricDecrypt__Operation *) operation;
+  PsaAsymmetricDecrypt__Result *out = (PsaAsymmetricDecrypt__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  guint8 *plaintext;
+
+  RETURN_IF_FAILED (convert_encryption_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  plaintext = service_result_bytes (&out->plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE);
+  return service_status_from_psa (psa_asymmetric_decrypt (key, alg, in->ciphertext.data, in->ciphertext.len,
+                                                          in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
+                                                          plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE,
+                                                          &out->plaintext.len));
+}
+
+guint16
+crypto_aead_encrypt (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaAeadEncrypt__Operation *in = (const PsaAeadEncrypt__Operation *) operation;
+  PsaAeadEncrypt__Result *out = (PsaAeadEncrypt__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  gsize size = in->plaintext.len + PSA_AEAD_TAG_MAX_SIZE;
+  guint8 *ciphertext;
+
+  RETURN_IF_FAILED (convert_aead_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  ciphertext = service_result_bytes (&out->ciphertext, size);
+  return service_status_from_psa (psa_aead_encrypt (key, alg, in->nonce.data, in->nonce.len,
+                                                    in->additional_data.data, in->additional_data.len,
+                                                    in->plaintext.data, in->plaintext.len,
+                                                    ciphertext, size, &out->ciphertext.len));
+}
+
+guint16
+crypto_aead_decrypt (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaAeadDecrypt__Operation *in = (const PsaAeadDecrypt__Operation *) operation;
+  PsaAeadDecrypt__Result *out = (PsaAeadDecrypt__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  gsize size = in->ciphertext.len;
+  guint8 *plaintext;
+
+  RETURN_IF_FAILED (convert_aead_alg (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  plaintext = service_result_bytes (&out->plaintext, size);
+  return service_status_from_psa (psa_aead_decrypt (key, alg, in->nonce.data, in->nonce.len,
+                                                    in->additional_data.data, in->additional_data.len,
+                                                    in->ciphertext.data, in->ciphertext.len,
+                                                    plaintext, size, &out->plaintext.len));
+}
+
+guint16
+crypto_hash_compute (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaHashCompute__Operation *in = (const PsaHashCompute__Operation *) operation;
+  PsaHashCompute__Result *out = (PsaHashCompute__Result *) result;
+  psa_algorithm_t alg = 0;
+  guint8 *hash;
+
+  RETURN_IF_FAILED (convert_hash (in->alg, &alg));
+  hash = service_result_bytes (&out->hash, PSA_HASH_MAX_SIZE);
+  return service_status_from_psa (psa_hash_compute (alg, in->input.data, in->input.len,
+                                                    hash, PSA_HASH_MAX_SIZE, &out->hash.len));
+}
+
+guint16
+crypto_hash_compare (const Caller           *caller,
+                     const ProtobufCMessage *operation,
+                     ProtobufCMessage       *result)
+{
+  const PsaHashCompare__Operation *in = (const PsaHashCompare__Operation *) operation;
+  psa_algorithm_t alg = 0;
+
+  RETURN_IF_FAILED (convert_hash (in->alg, &alg));
+  return service_status_from_psa (psa_hash_compare (alg, in->input.data, in->input.len,
+                                                    in->hash.data, in->hash.len));
+}
+
+guint16
+crypto_raw_key_agreement (const Caller           *caller,
+                          const ProtobufCMessage *operation,
+                          ProtobufCMessage       *result)
+{
+  const PsaRawKeyAgreement__Operation *in = (const PsaRawKeyAgreement__Operation *) operation;
+  PsaRawKeyAgreement__Result *out = (PsaRawKeyAgreement__Result *) result;
+  g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+  psa_algorithm_t alg = 0;
+  guint8 *secret;
+
+  RETURN_IF_FAILED (convert_key_agreement_raw (in->alg, &alg));
+  RETURN_IF_FAILED (open_key (caller, in->private_key_name, &key));
+  secret = service_result_bytes (&out->shared_secret, PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE);
+  return service_status_from_psa (psa_raw_key_agreement (alg, key, in->peer_key.data, in->peer_key.len,
+                                                         secret, PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE,
+                                                         &out->shared_secret.len));
+}
+
+guint16
+crypto_generate_random (const Caller           *caller,
+                        const ProtobufCMessage *operation,
+                        ProtobufCMessage       *result)
+{
+  const PsaGenerateRandom__Operation *in = (const PsaGenerateRandom__Operation *) operation;
+  PsaGenerateRandom__Result *out = (PsaGenerateRandom__Result *) result;
+  guint8 *random;
+
+  if (in->size > SERVICE_BUFFER_LIMIT)
+    return STATUS_RESPONSE_TOO_LARGE;
+  random = service_result_bytes (&out->random_bytes, in->size);
+  return service_status_from_psa (psa_generate_random (random, in->size));
+}
+
+/* CanDoCrypto, after the service's generic checks (crypto_capability.rs)
+ * and the Mbed Crypto provider's own (capability_discovery.rs). */
+
+static gboolean
+type_is_generatable (psa_key_type_t type)
+{
+  return type == PSA_KEY_TYPE_RSA_KEY_PAIR || PSA_KEY_TYPE_IS_ECC_KEY_PAIR (type) ||
+         PSA_KEY_TYPE_IS_DH_KEY_PAIR (type) || type == PSA_KEY_TYPE_RAW_DATA ||
+         type == PSA_KEY_TYPE_AES || type == PSA_KEY_TYPE_CAMELLIA || type == PSA_KEY_TYPE_CHACHA20;
+}
+
+static gboolean
+type_fits_algorithm (psa_key_type_t  type,
+                     psa_algorithm_t alg)
+{
+  gboolean block_cipher = type == PSA_KEY_TYPE_AES || type == PSA_KEY_TYPE_CAMELLIA;
+
+  if (PSA_ALG_IS_RSA_PKCS1V15_SIGN (alg) || PSA_ALG_IS_RSA_PSS (alg) || PSA_ALG_IS_ASYMMETRIC_ENCRYPTION (alg))
+    return PSA_KEY_TYPE_IS_RSA (type);
+  if (PSA_ALG_IS_ECDSA (alg))
+    return PSA_KEY_TYPE_IS_ECC (type);
+  if (PSA_ALG_IS_AEAD (alg))
+    return PSA_ALG_AEAD_WITH_SHORTENED_TAG (alg, 0) == PSA_ALG_AEAD_WITH_SHORTENED_TAG (PSA_ALG_CHACHA20_POLY1305, 0)
+           ? type == PSA_KEY_TYPE_CHACHA20 : block_cipher;
+  if (PSA_ALG_IS_CIPHER (alg))
+    return alg == PSA_ALG_STREAM_CIPHER ? type == PSA_KEY_TYPE_CHACHA20 : block_cipher;
+  if (PSA_ALG_IS_MAC (alg))
+    return PSA_ALG_IS_HMAC (PSA_ALG_FULL_LENGTH_MAC (alg)) ? type == PSA_KEY_TYPE_HMAC : block_cipher;
+  if (PSA_ALG_IS_KEY_AGREEMENT (alg))
+    return PSA_ALG_IS_ECDH (alg) ? PSA_KEY_TYPE_IS_ECC_KEY_PAIR (type) : PSA_KEY_TYPE_IS_DH_KEY_PAIR (type);
+  if (PSA_ALG_IS_KEY_DERIVATION (alg))
+    return type == PSA_KEY_TYPE_DERIVE;
+  return FALSE;
+}
+
+static guint16
+can_use (const psa_key_attributes_t         *attributes,
+         const PsaKeyAttributes__UsageFlags *flags)
+{
+  psa_algorithm_t alg = psa_get_key_algorithm (attributes);
+
+  if (alg == PSA_ALG_NONE)
+    return STATUS_PSA_NOT_SUPPORTED;
+  if (!(flags->decrypt || flags->encrypt || flags->sign_hash || flags->sign_message ||
+        flags->verify_hash || flags->verify_message))
+    return STATUS_PSA_NOT_SUPPORTED;
+  if (!type_fits_algorithm (psa_get_key_type (attributes), alg))
+    return STATUS_PSA_NOT_SUPPORTED;
+  if (check_key_size (attributes, FALSE) != STATUS_SUCCESS)
+    return STATUS_PSA_NOT_SUPPORTED;
+  return STATUS_SUCCESS;
+}
+
+guint16
+crypto_can_do_crypto (const Caller           *caller,
+                      const ProtobufCMessage *operation,
+                      ProtobufCMessage       *result)
+{
+  const CanDoCrypto__Operation *in = (const CanDoCrypto__Operation *) operation;
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  const PsaKeyAttributes__UsageFlags *flags;
+  psa_key_type_t type;
+  gboolean is_import = in->check_type == CAN_DO_CRYPTO__CHECK_TYPE__IMPORT;
+
+  if (in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__USE &&
+      in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__GENERATE &&
+      in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__IMPORT &&
+      in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__DERIVE)
+    return STATUS_INVALID_ENCODING;
+  RETURN_IF_FAILED (convert_key_attributes (in->attributes, &attributes));
+  flags = in->attributes->key_policy->key_usage_flags;
+  type = psa_get_key_type (&attributes);
+
+  switch (in->check_type)
+    {
+    case CAN_DO_CRYPTO__CHECK_TYPE__USE:
+      return can_use (&attributes, flags);
+
+    case CAN_DO_CRYPTO__CHECK_TYPE__GENERATE:
+    case CAN_DO_CRYPTO__CHECK_TYPE__IMPORT:
+      if (check_key_size (&attributes, is_import) != STATUS_SUCCESS)
+        return STATUS_PSA_NOT_SUPPORTED;
+      if (!type_is_generatable (type) && !(is_import && PSA_KEY_TYPE_IS_PUBLIC_KEY (type)))
+        return STATUS_PSA_NOT_SUPPORTED;
+      if (psa_get_key_algorithm (&attributes) == PSA_ALG_NONE)
+        return STATUS_SUCCESS;
+      return can_use (&attributes, flags);
+
+    default:
+      /* Derivation checks are not implemented by any provider. */
+      return STATUS_PSA_NOT_SUPPORTED;
+    }
+}

@@ -1,0 +1,267 @@
+/* service-fixture.c: a private parsec-glib-test-service for a test
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <gio/gunixinputstream.h>
+
+#include "service-fixture.h"
+
+/* Generous, so that a service running under valgrind still makes it. */
+#define START_TIMEOUT_MS 60000
+#define STOP_TIMEOUT_MS  30000
+
+struct _ParsecTestService
+{
+  GSubprocess *process;
+  GStrv argv;
+  char *dir;
+  char *socket_path;
+  char *endpoint;
+  char *key_dir;
+};
+
+static const char *
+service_binary (void)
+{
+  const char *env = g_getenv ("PARSEC_TEST_SERVICE");
+
+  return env != NULL && *env != '\0' ? env : PARSEC_TEST_SERVICE_PATH;
+}
+
+/* Reads the service's first line from its stdout within the deadline. */
+static char *
+read_ready_line (GSubprocess  *process,
+                 gint64        deadline,
+                 GError      **error)
+{
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (g_subprocess_get_stdout_pipe (process)));
+  GString *line = g_string_new (NULL);
+
+  for (;;)
+    {
+      gint64 remaining = (deadline - g_get_monotonic_time ()) / 1000;
+      GPollFD poll_fd = { fd, G_IO_IN | G_IO_HUP | G_IO_ERR, 0 };
+      char c;
+      gssize n;
+
+      if (remaining <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "The test service did not report that it listens within %d ms (got “%s”)",
+                       START_TIMEOUT_MS, line->str);
+          break;
+        }
+      if (g_poll (&poll_fd, 1, (gint) remaining) <= 0)
+        continue;
+
+      n = read (fd, &c, 1);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "The test service exited before it listened (output so far: “%s”)", line->str);
+          break;
+        }
+      if (c == '\n')
+        return g_string_free (line, FALSE);
+      g_string_append_c (line, c);
+    }
+
+  g_string_free (line, TRUE);
+  return NULL;
+}
+
+static gboolean
+service_launch (ParsecTestService  *self,
+                GError            **error)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *expected = g_strdup_printf ("listening on %s", self->socket_path);
+
+  self->process = g_subprocess_newv ((const char * const *) self->argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  if (self->process == NULL)
+    return FALSE;
+
+  line = read_ready_line (self->process, g_get_monotonic_time () + START_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND, error);
+  if (line == NULL)
+    return FALSE;
+  if (!g_str_equal (line, expected))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The test service said “%s” instead of “%s”", line, expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wait_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM, and SIGKILL if it has not gone by the deadline. Runs its own
+ * main context so that it works from any test. */
+static void
+service_stop (ParsecTestService *self)
+{
+  g_autoptr(GMainContext) context = NULL;
+  gboolean done = FALSE, timed_out = FALSE;
+  GSource *timeout;
+
+  if (self->process == NULL)
+    return;
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait_async (self->process, NULL, wait_done, &done);
+  timeout = g_timeout_source_new (STOP_TIMEOUT_MS);
+  g_source_set_callback (timeout, set_flag, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!done)
+    {
+      g_warning ("The test service did not stop within %d ms; killing it", STOP_TIMEOUT_MS);
+      g_subprocess_force_exit (self->process);
+      while (!done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  g_main_context_pop_thread_default (context);
+
+  if (g_subprocess_get_if_exited (self->process) && g_subprocess_get_exit_status (self->process) != 0)
+    g_warning ("The test service exited with status %d", g_subprocess_get_exit_status (self->process));
+  g_clear_object (&self->process);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  (void) g_remove (path);
+}
+
+ParsecTestService *
+parsec_test_service_start_with_args (const char         *authenticator,
+                                     const char * const *admins,
+                                     const char * const *extra_args,
+                                     GError            **error)
+{
+  g_autoptr(ParsecTestService) self = g_new0 (ParsecTestService, 1);
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  const char *wrapper = g_getenv ("PARSEC_TEST_SERVICE_WRAPPER");
+
+  self->dir = g_dir_make_tmp ("parsec-test-service-XXXXXX", error);
+  if (self->dir == NULL)
+    return NULL;
+  self->socket_path = g_build_filename (self->dir, "parsec.sock", NULL);
+  self->endpoint = g_strconcat ("unix:", self->socket_path, NULL);
+  self->key_dir = g_build_filename (self->dir, "keys", NULL);
+
+  if (wrapper != NULL && *wrapper != '\0')
+    {
+      g_auto(GStrv) words = NULL;
+
+      if (!g_shell_parse_argv (wrapper, NULL, &words, error))
+        return NULL;
+      g_strv_builder_addv (argv, (const char **) words);
+    }
+  g_strv_builder_add_many (argv, service_binary (),
+                           "--socket", self->socket_path,
+                           "--keys", self->key_dir,
+                           "--authenticator", authenticator,
+                           NULL);
+  for (gsize i = 0; admins != NULL && admins[i] != NULL; i++)
+    g_strv_builder_add_many (argv, "--admin", admins[i], NULL);
+  if (extra_args != NULL)
+    g_strv_builder_addv (argv, (const char **) extra_args);
+  self->argv = g_strv_builder_end (argv);
+
+  if (!service_launch (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+ParsecTestService *
+parsec_test_service_start (const char         *authenticator,
+                           const char * const *admins,
+                           GError            **error)
+{
+  return parsec_test_service_start_with_args (authenticator, admins, NULL, error);
+}
+
+const char *
+parsec_test_service_get_endpoint (ParsecTestService *self)
+{
+  return self->endpoint;
+}
+
+const char *
+parsec_test_service_get_socket_path (ParsecTestService *self)
+{
+  return self->socket_path;
+}
+
+const char *
+parsec_test_service_get_key_dir (ParsecTestService *self)
+{
+  return self->key_dir;
+}
+
+gboolean
+parsec_test_service_restart (ParsecTestService  *self,
+                             GError            **error)
+{
+  service_stop (self);
+  return service_launch (self, error);
+}
+
+void
+parsec_test_service_free (ParsecTestService *self)
+{
+  if (self == NULL)
+    return;
+  service_stop (self);
+  if (self->dir != NULL)
+    remove_tree (self->dir);
+  g_strfreev (self->argv);
+  g_free (self->dir);
+  g_free (self->socket_path);
+  g_free (self->endpoint);
+  g_free (self->key_dir);
+  g_free (self);
+}

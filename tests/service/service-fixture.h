@@ -1,0 +1,41 @@
+/* service-fixture.h: a private parsec-glib-test-service for a test
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct _ParsecTestService ParsecTestService;
+
+/* Starts the service on a socket and key directory of its own, in a new
+ * temporary directory, and waits until it listens. @authenticator is
+ * "direct" or "unix-peer-credentials"; @admins the identities allowed to
+ * run admin operations (NULL-terminated, or NULL for none).
+ *
+ * The service binary is the one built next to the tests, or the one
+ * named by PARSEC_TEST_SERVICE. PARSEC_TEST_SERVICE_WRAPPER, when set, is
+ * a command line put in front of it (for example a valgrind call). */
+ParsecTestService *parsec_test_service_start           (const char         *authenticator,
+                                                        const char * const *admins,
+                                                        GError            **error);
+/* The same, with more command line options for the service (NULL-terminated
+ * or NULL), such as "--sign-message" or "--timeout-ms". */
+ParsecTestService *parsec_test_service_start_with_args (const char         *authenticator,
+                                                        const char * const *admins,
+                                                        const char * const *extra_args,
+                                                        GError            **error);
+const char        *parsec_test_service_get_endpoint    (ParsecTestService  *self);
+const char        *parsec_test_service_get_socket_path (ParsecTestService  *self);
+const char        *parsec_test_service_get_key_dir     (ParsecTestService  *self);
+/* Stops the service and starts it again on the same socket and keys. */
+gboolean           parsec_test_service_restart         (ParsecTestService  *self,
+                                                        GError            **error);
+/* Stops the service and removes its temporary directory. */
+void               parsec_test_service_free            (ParsecTestService  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestService, parsec_test_service_free)
+
+G_END_DECLS
