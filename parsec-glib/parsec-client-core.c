@@ -16,9 +16,6 @@
 static const ParsecOperation op_ping = {
   PARSEC_OPCODE_PING, FALSE, &ping__result__descriptor,
 };
-static const ParsecOperation op_list_opcodes = {
-  PARSEC_OPCODE_LIST_OPCODES, TRUE, &list_opcodes__result__descriptor,
-};
 static const ParsecOperation op_list_clients = {
   PARSEC_OPCODE_LIST_CLIENTS, TRUE, &list_clients__result__descriptor,
 };
@@ -296,14 +293,6 @@ list_opcodes_done (GTask            *task,
   g_object_unref (task);
 }
 
-static void
-list_opcodes_operation_init (ListOpcodes__Operation *operation,
-                             guint                   provider)
-{
-  list_opcodes__operation__init (operation);
-  operation->provider_id = provider;
-}
-
 /**
  * parsec_client_list_opcodes_async:
  * @self: a #ParsecClient
@@ -332,8 +321,8 @@ parsec_client_list_opcodes_async (ParsecClient        *self,
 
   task = _parsec_client_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_opcodes_async, "[parsec-glib] list opcodes");
-  list_opcodes_operation_init (&operation, provider);
-  _parsec_client_call_async (self, &op_list_opcodes, PARSEC_PROVIDER_CORE,
+  _parsec_list_opcodes_operation_init (&operation, provider);
+  _parsec_client_call_async (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
                              &operation.base, task, list_opcodes_done);
 }
 
@@ -386,8 +375,8 @@ parsec_client_list_opcodes (ParsecClient  *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (provider <= G_MAXUINT8, NULL);
 
-  list_opcodes_operation_init (&operation, provider);
-  result = _parsec_client_call (self, &op_list_opcodes, PARSEC_PROVIDER_CORE,
+  _parsec_list_opcodes_operation_init (&operation, provider);
+  result = _parsec_client_call (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
                                 &operation.base, cancellable, error);
   return result != NULL ? opcodes_from_result (result) : NULL;
 }

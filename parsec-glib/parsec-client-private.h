@@ -7,6 +7,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "parsec-glib.h"
+#include "list_opcodes.pb-c.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,9 @@ GTask            *_parsec_client_task_new   (ParsecClient           *self,
                                              const char             *name);
 
 void              _parsec_message_free      (ProtobufCMessage       *message);
+
+void              _parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
+                                                       guint8                  provider);
 char             *_parsec_utf8_from_service (const char             *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProtobufCMessage, _parsec_message_free)
@@ -56,5 +60,6 @@ GPtrArray        *_parsec_authenticators_from_result (ProtobufCMessage *result);
 
 extern const ParsecOperation _parsec_op_list_providers;
 extern const ParsecOperation _parsec_op_list_authenticators;
+extern const ParsecOperation _parsec_op_list_opcodes;
 
 G_END_DECLS

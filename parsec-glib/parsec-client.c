@@ -15,6 +15,7 @@
 #include "parsec-wire-private.h"
 
 #include "list_authenticators.pb-c.h"
+#include "list_opcodes.pb-c.h"
 #include "list_providers.pb-c.h"
 
 /**
@@ -64,6 +65,12 @@ struct _ParsecClient
 
   GMutex token_lock;
   char *jwt_svid_token;          /* secure memory */
+
+  /* The operations each provider lists, asked once per provider before
+   * its first use, so that unsupported calls fail before sending. */
+  GMutex opcodes_lock;
+  guint64 opcodes_known[256 / 64];   /* bit per provider */
+  guint64 opcodes[256];              /* bit per opcode below 64 */
 };
 
 static void parsec_client_initable_iface_init (GInitableIface *iface);
@@ -99,6 +106,9 @@ const ParsecOperation _parsec_op_list_providers = {
 const ParsecOperation _parsec_op_list_authenticators = {
   PARSEC_OPCODE_LIST_AUTHENTICATORS, FALSE, &list_authenticators__result__descriptor,
 };
+const ParsecOperation _parsec_op_list_opcodes = {
+  PARSEC_OPCODE_LIST_OPCODES, TRUE, &list_opcodes__result__descriptor,
+};
 
 static void
 parsec_client_finalize (GObject *object)
@@ -111,6 +121,7 @@ parsec_client_finalize (GObject *object)
   g_clear_pointer (&self->auth_data, g_bytes_unref);
   g_clear_pointer (&self->jwt_svid_token, _parsec_secure_free);
   g_mutex_clear (&self->token_lock);
+  g_mutex_clear (&self->opcodes_lock);
 
   G_OBJECT_CLASS (parsec_client_parent_class)->finalize (object);
 }
@@ -340,6 +351,7 @@ parsec_client_init (ParsecClient *self)
   self->timeout_ms = DEFAULT_TIMEOUT_MS;
   self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
   g_mutex_init (&self->token_lock);
+  g_mutex_init (&self->opcodes_lock);
 }
 
 /* Configuration */
@@ -662,6 +674,123 @@ client_transport_params (ParsecClient          *self,
   params->timeout_ms = self->timeout_ms;
 }
 
+/* Provider support of operations */
+
+typedef enum {
+  SUPPORT_UNKNOWN,
+  SUPPORTED,
+  NOT_SUPPORTED,
+} Support;
+
+static Support
+client_lookup_support (ParsecClient *self,
+                       guint8        provider,
+                       guint32       opcode)
+{
+  Support support = SUPPORTED;
+
+  /* Core operations, and opcodes beyond what the cache records, are left
+   * to the service to judge. */
+  if (provider == PARSEC_PROVIDER_CORE || opcode >= 64)
+    return SUPPORTED;
+
+  g_mutex_lock (&self->opcodes_lock);
+  if ((self->opcodes_known[provider / 64] & (G_GUINT64_CONSTANT (1) << (provider % 64))) == 0)
+    support = SUPPORT_UNKNOWN;
+  else if ((self->opcodes[provider] & (G_GUINT64_CONSTANT (1) << opcode)) == 0)
+    support = NOT_SUPPORTED;
+  g_mutex_unlock (&self->opcodes_lock);
+  return support;
+}
+
+static void
+client_store_support (ParsecClient     *self,
+                      guint8            provider,
+                      ProtobufCMessage *message)
+{
+  ListOpcodes__Result *result = (ListOpcodes__Result *) message;
+  guint64 mask = 0;
+
+  for (gsize i = 0; i < result->n_opcodes; i++)
+    if (result->opcodes[i] < 64)
+      mask |= G_GUINT64_CONSTANT (1) << result->opcodes[i];
+
+  g_mutex_lock (&self->opcodes_lock);
+  self->opcodes[provider] = mask;
+  self->opcodes_known[provider / 64] |= G_GUINT64_CONSTANT (1) << (provider % 64);
+  g_mutex_unlock (&self->opcodes_lock);
+}
+
+static GError *
+not_supported_error (guint8  provider,
+                     guint32 opcode)
+{
+  return g_error_new (PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER,
+                      "Provider %u of the Parsec service does not support %s",
+                      provider, _parsec_opcode_get_name (opcode));
+}
+
+void
+_parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
+                                     guint8                  provider)
+{
+  list_opcodes__operation__init (operation);
+  operation->provider_id = provider;
+}
+
+/* The request itself, without the support check. */
+static ProtobufCMessage *
+client_exchange (ParsecClient           *self,
+                 const ParsecOperation  *op,
+                 GBytes                 *request,
+                 GCancellable           *cancellable,
+                 GError                **error)
+{
+  g_autoptr(GBytes) body = NULL;
+  ParsecTransportParams params;
+
+  client_transport_params (self, op, &params);
+  body = _parsec_transport_call (&params, request, cancellable, error);
+  if (body == NULL)
+    return NULL;
+  return client_decode_result (op, body, error);
+}
+
+static gboolean
+client_check_support (ParsecClient  *self,
+                      guint8         provider,
+                      guint32        opcode,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  Support support = client_lookup_support (self, provider, opcode);
+
+  if (support == SUPPORT_UNKNOWN)
+    {
+      ListOpcodes__Operation list;
+      g_autoptr(GBytes) request = NULL;
+      g_autoptr(ProtobufCMessage) result = NULL;
+
+      _parsec_list_opcodes_operation_init (&list, provider);
+      request = client_encode_request (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
+                                       &list.base, error);
+      if (request == NULL)
+        return FALSE;
+      result = client_exchange (self, &_parsec_op_list_opcodes, request, cancellable, error);
+      if (result == NULL)
+        return FALSE;
+      client_store_support (self, provider, result);
+      support = client_lookup_support (self, provider, opcode);
+    }
+
+  if (support == NOT_SUPPORTED)
+    {
+      g_propagate_error (error, not_supported_error (provider, opcode));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ProtobufCMessage *
 _parsec_client_call (ParsecClient            *self,
                      const ParsecOperation   *op,
@@ -671,26 +800,33 @@ _parsec_client_call (ParsecClient            *self,
                      GError                 **error)
 {
   g_autoptr(GBytes) request = NULL;
-  g_autoptr(GBytes) body = NULL;
-  ParsecTransportParams params;
 
   request = client_encode_request (self, op, provider, operation, error);
   if (request == NULL)
     return NULL;
-
-  client_transport_params (self, op, &params);
-  body = _parsec_transport_call (&params, request, cancellable, error);
-  if (body == NULL)
+  if (!client_check_support (self, provider, op->opcode, cancellable, error))
     return NULL;
-
-  return client_decode_result (op, body, error);
+  return client_exchange (self, op, request, cancellable, error);
 }
 
 typedef struct {
+  ParsecClient *self;
   GTask *task;
   const ParsecOperation *op;
   ParsecCallDone done;
+  GBytes *request;
+  guint8 provider;
 } CallData;
+
+static void
+call_data_fail (CallData *data,
+                GError   *error)
+{
+  g_task_return_error (data->task, error);
+  g_object_unref (data->task);
+  g_bytes_unref (data->request);
+  g_free (data);
+}
 
 static void
 call_transport_done (GBytes   *body,
@@ -704,17 +840,50 @@ call_transport_done (GBytes   *body,
     result = client_decode_result (data->op, body, &error);
   g_clear_pointer (&body, g_bytes_unref);
 
-  if (result != NULL)
+  if (result == NULL)
     {
-      data->done (data->task, result);
-      _parsec_message_free (result);
+      call_data_fail (data, error);
+      return;
     }
-  else
-    {
-      g_task_return_error (data->task, error);
-      g_object_unref (data->task);
-    }
+
+  data->done (data->task, result);
+  _parsec_message_free (result);
+  g_bytes_unref (data->request);
   g_free (data);
+}
+
+static void
+call_send (CallData *data)
+{
+  ParsecTransportParams params;
+
+  client_transport_params (data->self, data->op, &params);
+  _parsec_transport_call_async (&params, data->request, g_task_get_context (data->task),
+                                g_task_get_cancellable (data->task), call_transport_done, data);
+}
+
+static void
+call_opcodes_done (GBytes   *body,
+                   GError   *error,
+                   gpointer  user_data)
+{
+  CallData *data = user_data;
+  g_autoptr(ProtobufCMessage) result = NULL;
+
+  if (error == NULL)
+    result = client_decode_result (&_parsec_op_list_opcodes, body, &error);
+  g_clear_pointer (&body, g_bytes_unref);
+  if (result == NULL)
+    {
+      call_data_fail (data, error);
+      return;
+    }
+
+  client_store_support (data->self, data->provider, result);
+  if (client_lookup_support (data->self, data->provider, data->op->opcode) == NOT_SUPPORTED)
+    call_data_fail (data, not_supported_error (data->provider, data->op->opcode));
+  else
+    call_send (data);
 }
 
 void
@@ -725,10 +894,9 @@ _parsec_client_call_async (ParsecClient           *self,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
-  g_autoptr(GBytes) request = NULL;
   GError *error = NULL;
-  ParsecTransportParams params;
   CallData *data;
+  GBytes *request;
 
   request = client_encode_request (self, op, provider, operation, &error);
   if (request == NULL)
@@ -739,13 +907,42 @@ _parsec_client_call_async (ParsecClient           *self,
     }
 
   data = g_new (CallData, 1);
+  data->self = g_task_get_source_object (task);
   data->task = task;
   data->op = op;
   data->done = done;
+  data->request = request;
+  data->provider = provider;
 
-  client_transport_params (self, op, &params);
-  _parsec_transport_call_async (&params, request, g_task_get_context (task),
-                                g_task_get_cancellable (task), call_transport_done, data);
+  switch (client_lookup_support (self, provider, op->opcode))
+    {
+    case SUPPORTED:
+      call_send (data);
+      break;
+    case NOT_SUPPORTED:
+      call_data_fail (data, not_supported_error (provider, op->opcode));
+      break;
+    case SUPPORT_UNKNOWN:
+    default:
+      {
+        ListOpcodes__Operation list;
+        g_autoptr(GBytes) list_request = NULL;
+        ParsecTransportParams params;
+
+        _parsec_list_opcodes_operation_init (&list, provider);
+        list_request = client_encode_request (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
+                                              &list.base, &error);
+        if (list_request == NULL)
+          {
+            call_data_fail (data, error);
+            break;
+          }
+        client_transport_params (self, &_parsec_op_list_opcodes, &params);
+        _parsec_transport_call_async (&params, list_request, g_task_get_context (task),
+                                      g_task_get_cancellable (task), call_opcodes_done, data);
+      }
+      break;
+    }
 }
 
 GTask *

@@ -86,6 +86,8 @@ G_BEGIN_DECLS
  *   service; nothing was sent
  * @PARSEC_ERROR_NO_CRYPTO_PROVIDER: the service hosts no provider for
  *   cryptographic operations
+ * @PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER: the provider does not list the
+ *   operation among those it supports; nothing was sent
  *
  * Errors in the #PARSEC_ERROR domain.
  *
@@ -155,6 +157,7 @@ typedef enum {
   PARSEC_ERROR_REQUEST_TOO_LARGE,
   PARSEC_ERROR_INVALID_INPUT,
   PARSEC_ERROR_NO_CRYPTO_PROVIDER,
+  PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER,
 } ParsecError;
 
 PARSEC_AVAILABLE_IN_1_0
