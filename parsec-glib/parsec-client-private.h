@@ -38,6 +38,46 @@ void              _parsec_client_call_async (ParsecClient           *self,
                                              GTask                  *task,
                                              ParsecCallDone          done);
 
+/* Operations on keys and crypto go to the implicit provider. */
+gboolean          _parsec_client_crypto_provider (ParsecClient        *self,
+                                                  guint8              *provider,
+                                                  GError             **error);
+
+/* Runs an operation whose request @operation was built by the caller; a
+ * NULL @operation means building failed with @build_error (transfer
+ * full), which the call then reports. */
+void              _parsec_client_start      (ParsecClient           *self,
+                                             const ParsecOperation  *op,
+                                             gboolean                crypto,
+                                             const ProtobufCMessage *operation,
+                                             GError                 *build_error,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data,
+                                             gpointer                source_tag,
+                                             ParsecCallDone          done);
+ProtobufCMessage *_parsec_client_run        (ParsecClient           *self,
+                                             const ParsecOperation  *op,
+                                             gboolean                crypto,
+                                             const ProtobufCMessage *operation,
+                                             GError                 *build_error,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+
+/* Results: nothing (TRUE), or the bytes in field 1 of the Result, kept in
+ * wiping memory when they are a secret. */
+void              _parsec_call_done_boolean (GTask                  *task,
+                                             ProtobufCMessage       *result);
+void              _parsec_call_done_bytes   (GTask                  *task,
+                                             ProtobufCMessage       *result);
+void              _parsec_call_done_secret  (GTask                  *task,
+                                             ProtobufCMessage       *result);
+GBytes           *_parsec_result_bytes      (ProtobufCMessage       *result,
+                                             gboolean                secret);
+GBytes           *_parsec_result_take_bytes (ProtobufCMessage       *result,
+                                             gboolean                secret);
+ProtobufCBinaryData _parsec_binary_from_bytes (GBytes               *bytes);
+
 GTask            *_parsec_client_task_new   (ParsecClient           *self,
                                              GCancellable           *cancellable,
                                              GAsyncReadyCallback     callback,

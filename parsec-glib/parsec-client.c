@@ -945,6 +945,128 @@ _parsec_client_call_async (ParsecClient           *self,
     }
 }
 
+gboolean
+_parsec_client_crypto_provider (ParsecClient  *self,
+                                guint8        *provider,
+                                GError       **error)
+{
+  if (self->implicit_provider == PARSEC_PROVIDER_CORE)
+    {
+      g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_CRYPTO_PROVIDER,
+                           "The Parsec service hosts no crypto provider for keys and cryptographic operations");
+      return FALSE;
+    }
+  *provider = (guint8) self->implicit_provider;
+  return TRUE;
+}
+
+void
+_parsec_client_start (ParsecClient           *self,
+                      const ParsecOperation  *op,
+                      gboolean                crypto,
+                      const ProtobufCMessage *operation,
+                      GError                 *build_error,
+                      GCancellable           *cancellable,
+                      GAsyncReadyCallback     callback,
+                      gpointer                user_data,
+                      gpointer                source_tag,
+                      ParsecCallDone          done)
+{
+  GTask *task = _parsec_client_task_new (self, cancellable, callback, user_data, source_tag,
+                                         _parsec_opcode_get_name (op->opcode));
+  guint8 provider = PARSEC_PROVIDER_CORE;
+
+  if (operation == NULL || (crypto && !_parsec_client_crypto_provider (self, &provider, &build_error)))
+    {
+      g_task_return_error (task, build_error);
+      g_object_unref (task);
+      return;
+    }
+  _parsec_client_call_async (self, op, provider, operation, task, done);
+}
+
+ProtobufCMessage *
+_parsec_client_run (ParsecClient            *self,
+                    const ParsecOperation   *op,
+                    gboolean                 crypto,
+                    const ProtobufCMessage  *operation,
+                    GError                  *build_error,
+                    GCancellable            *cancellable,
+                    GError                 **error)
+{
+  guint8 provider = PARSEC_PROVIDER_CORE;
+
+  if (operation == NULL || (crypto && !_parsec_client_crypto_provider (self, &provider, &build_error)))
+    {
+      g_propagate_error (error, build_error);
+      return NULL;
+    }
+  return _parsec_client_call (self, op, provider, operation, cancellable, error);
+}
+
+ProtobufCBinaryData
+_parsec_binary_from_bytes (GBytes *bytes)
+{
+  ProtobufCBinaryData binary = { 0, NULL };
+
+  if (bytes != NULL)
+    binary.data = (guint8 *) g_bytes_get_data (bytes, &binary.len);
+  return binary;
+}
+
+GBytes *
+_parsec_result_bytes (ProtobufCMessage *result,
+                      gboolean          secret)
+{
+  const ProtobufCFieldDescriptor *field =
+    protobuf_c_message_descriptor_get_field (result->descriptor, 1);
+  const ProtobufCBinaryData *binary;
+
+  g_assert (field != NULL && field->type == PROTOBUF_C_TYPE_BYTES);
+  binary = &G_STRUCT_MEMBER (ProtobufCBinaryData, result, field->offset);
+  if (secret)
+    return _parsec_secure_bytes_new (binary->data, binary->len);
+  return g_bytes_new (binary->data, binary->len);
+}
+
+void
+_parsec_call_done_boolean (GTask            *task,
+                           ProtobufCMessage *result)
+{
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+_parsec_call_done_bytes (GTask            *task,
+                         ProtobufCMessage *result)
+{
+  g_task_return_pointer (task, _parsec_result_bytes (result, FALSE), (GDestroyNotify) g_bytes_unref);
+  g_object_unref (task);
+}
+
+void
+_parsec_call_done_secret (GTask            *task,
+                          ProtobufCMessage *result)
+{
+  g_task_return_pointer (task, _parsec_result_bytes (result, TRUE), (GDestroyNotify) g_bytes_unref);
+  g_object_unref (task);
+}
+
+/* For the synchronous calls: the bytes, with the result freed. */
+GBytes *
+_parsec_result_take_bytes (ProtobufCMessage *result,
+                           gboolean          secret)
+{
+  GBytes *bytes;
+
+  if (result == NULL)
+    return NULL;
+  bytes = _parsec_result_bytes (result, secret);
+  _parsec_message_free (result);
+  return bytes;
+}
+
 GTask *
 _parsec_client_task_new (ParsecClient        *self,
                          GCancellable        *cancellable,

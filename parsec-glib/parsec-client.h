@@ -11,6 +11,8 @@
 #include <gio/gio.h>
 
 #include "parsec-enums.h"
+#include "parsec-crypto-enums.h"
+#include "parsec-key-attributes.h"
 #include "parsec-version.h"
 
 G_BEGIN_DECLS
@@ -142,5 +144,515 @@ gboolean          parsec_client_delete_client        (ParsecClient         *self
                                                       const char           *client,
                                                       GCancellable         *cancellable,
                                                       GError              **error);
+
+/* Keys */
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_destroy_key_async (ParsecClient *self,
+                                           const char *key_name,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_destroy_key_finish (ParsecClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_destroy_key (ParsecClient *self,
+                                     const char *key_name,
+                                     GCancellable *cancellable,
+                                     GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_export_key_async (ParsecClient *self,
+                                          const char *key_name,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_export_key_finish (ParsecClient *self,
+                                           GAsyncResult *result,
+                                           GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_export_key (ParsecClient *self,
+                                    const char *key_name,
+                                    GCancellable *cancellable,
+                                    GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_generate_key_async (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecKeyAttributes *attributes,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_generate_key_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_generate_key (ParsecClient *self,
+                                      const char *key_name,
+                                      ParsecKeyAttributes *attributes,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_import_key_async (ParsecClient *self,
+                                          const char *key_name,
+                                          ParsecKeyAttributes *attributes,
+                                          GBytes *data,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_import_key_finish (ParsecClient *self,
+                                           GAsyncResult *result,
+                                           GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_import_key (ParsecClient *self,
+                                    const char *key_name,
+                                    ParsecKeyAttributes *attributes,
+                                    GBytes *data,
+                                    GCancellable *cancellable,
+                                    GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_list_keys_async (ParsecClient *self,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GPtrArray *parsec_client_list_keys_finish (ParsecClient *self,
+                                          GAsyncResult *result,
+                                          GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GPtrArray *parsec_client_list_keys (ParsecClient *self,
+                                   GCancellable *cancellable,
+                                   GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_get_key_attributes_async (ParsecClient *self,
+                                                  const char *key_name,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+ParsecKeyAttributes *parsec_client_get_key_attributes_finish (ParsecClient *self,
+                                                   GAsyncResult *result,
+                                                   GError **error);
+PARSEC_AVAILABLE_IN_1_0
+ParsecKeyAttributes *parsec_client_get_key_attributes (ParsecClient *self,
+                                            const char *key_name,
+                                            GCancellable *cancellable,
+                                            GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_export_public_key_async (ParsecClient *self,
+                                                 const char *key_name,
+                                                 ParsecPublicKeyFormat format,
+                                                 GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_export_public_key_finish (ParsecClient *self,
+                                                  GAsyncResult *result,
+                                                  GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_export_public_key (ParsecClient *self,
+                                           const char *key_name,
+                                           ParsecPublicKeyFormat format,
+                                           GCancellable *cancellable,
+                                           GError **error);
+
+/* Cryptography */
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_sign_hash_async (ParsecClient *self,
+                                         const char *key_name,
+                                         ParsecAlgorithm *algorithm,
+                                         GBytes *hash,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_hash_finish (ParsecClient *self,
+                                          GAsyncResult *result,
+                                          GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_hash (ParsecClient *self,
+                                   const char *key_name,
+                                   ParsecAlgorithm *algorithm,
+                                   GBytes *hash,
+                                   GCancellable *cancellable,
+                                   GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_verify_hash_async (ParsecClient *self,
+                                           const char *key_name,
+                                           ParsecAlgorithm *algorithm,
+                                           GBytes *hash,
+                                           GBytes *signature,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_hash_finish (ParsecClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_hash (ParsecClient *self,
+                                     const char *key_name,
+                                     ParsecAlgorithm *algorithm,
+                                     GBytes *hash,
+                                     GBytes *signature,
+                                     GCancellable *cancellable,
+                                     GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_sign_message_async (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecAlgorithm *algorithm,
+                                            GBytes *message,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_message_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_message (ParsecClient *self,
+                                      const char *key_name,
+                                      ParsecAlgorithm *algorithm,
+                                      GBytes *message,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_verify_message_async (ParsecClient *self,
+                                              const char *key_name,
+                                              ParsecAlgorithm *algorithm,
+                                              GBytes *message,
+                                              GBytes *signature,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_message_finish (ParsecClient *self,
+                                               GAsyncResult *result,
+                                               GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_message (ParsecClient *self,
+                                        const char *key_name,
+                                        ParsecAlgorithm *algorithm,
+                                        GBytes *message,
+                                        GBytes *signature,
+                                        GCancellable *cancellable,
+                                        GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_asymmetric_encrypt_async (ParsecClient *self,
+                                                  const char *key_name,
+                                                  ParsecAlgorithm *algorithm,
+                                                  GBytes *plaintext,
+                                                  GBytes *salt,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_asymmetric_encrypt_finish (ParsecClient *self,
+                                                   GAsyncResult *result,
+                                                   GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_asymmetric_encrypt (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecAlgorithm *algorithm,
+                                            GBytes *plaintext,
+                                            GBytes *salt,
+                                            GCancellable *cancellable,
+                                            GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_asymmetric_decrypt_async (ParsecClient *self,
+                                                  const char *key_name,
+                                                  ParsecAlgorithm *algorithm,
+                                                  GBytes *ciphertext,
+                                                  GBytes *salt,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_asymmetric_decrypt_finish (ParsecClient *self,
+                                                   GAsyncResult *result,
+                                                   GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_asymmetric_decrypt (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecAlgorithm *algorithm,
+                                            GBytes *ciphertext,
+                                            GBytes *salt,
+                                            GCancellable *cancellable,
+                                            GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_aead_encrypt_async (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecAlgorithm *algorithm,
+                                            GBytes *nonce,
+                                            GBytes *additional_data,
+                                            GBytes *plaintext,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_aead_encrypt_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_aead_encrypt (ParsecClient *self,
+                                      const char *key_name,
+                                      ParsecAlgorithm *algorithm,
+                                      GBytes *nonce,
+                                      GBytes *additional_data,
+                                      GBytes *plaintext,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_aead_decrypt_async (ParsecClient *self,
+                                            const char *key_name,
+                                            ParsecAlgorithm *algorithm,
+                                            GBytes *nonce,
+                                            GBytes *additional_data,
+                                            GBytes *ciphertext,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_aead_decrypt_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_aead_decrypt (ParsecClient *self,
+                                      const char *key_name,
+                                      ParsecAlgorithm *algorithm,
+                                      GBytes *nonce,
+                                      GBytes *additional_data,
+                                      GBytes *ciphertext,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_cipher_encrypt_async (ParsecClient *self,
+                                              const char *key_name,
+                                              ParsecAlgorithm *algorithm,
+                                              GBytes *plaintext,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_cipher_encrypt_finish (ParsecClient *self,
+                                               GAsyncResult *result,
+                                               GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_cipher_encrypt (ParsecClient *self,
+                                        const char *key_name,
+                                        ParsecAlgorithm *algorithm,
+                                        GBytes *plaintext,
+                                        GCancellable *cancellable,
+                                        GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_cipher_decrypt_async (ParsecClient *self,
+                                              const char *key_name,
+                                              ParsecAlgorithm *algorithm,
+                                              GBytes *ciphertext,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_cipher_decrypt_finish (ParsecClient *self,
+                                               GAsyncResult *result,
+                                               GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_cipher_decrypt (ParsecClient *self,
+                                        const char *key_name,
+                                        ParsecAlgorithm *algorithm,
+                                        GBytes *ciphertext,
+                                        GCancellable *cancellable,
+                                        GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_mac_compute_async (ParsecClient *self,
+                                           const char *key_name,
+                                           ParsecAlgorithm *algorithm,
+                                           GBytes *input,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_mac_compute_finish (ParsecClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_mac_compute (ParsecClient *self,
+                                     const char *key_name,
+                                     ParsecAlgorithm *algorithm,
+                                     GBytes *input,
+                                     GCancellable *cancellable,
+                                     GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_mac_verify_async (ParsecClient *self,
+                                          const char *key_name,
+                                          ParsecAlgorithm *algorithm,
+                                          GBytes *input,
+                                          GBytes *mac,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_mac_verify_finish (ParsecClient *self,
+                                           GAsyncResult *result,
+                                           GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_mac_verify (ParsecClient *self,
+                                    const char *key_name,
+                                    ParsecAlgorithm *algorithm,
+                                    GBytes *input,
+                                    GBytes *mac,
+                                    GCancellable *cancellable,
+                                    GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_hash_compute_async (ParsecClient *self,
+                                            ParsecHash hash_algorithm,
+                                            GBytes *input,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_hash_compute_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_hash_compute (ParsecClient *self,
+                                      ParsecHash hash_algorithm,
+                                      GBytes *input,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_hash_compare_async (ParsecClient *self,
+                                            ParsecHash hash_algorithm,
+                                            GBytes *input,
+                                            GBytes *hash,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_hash_compare_finish (ParsecClient *self,
+                                             GAsyncResult *result,
+                                             GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_hash_compare (ParsecClient *self,
+                                      ParsecHash hash_algorithm,
+                                      GBytes *input,
+                                      GBytes *hash,
+                                      GCancellable *cancellable,
+                                      GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_raw_key_agreement_async (ParsecClient *self,
+                                                 ParsecKeyAgreement agreement,
+                                                 const char *private_key_name,
+                                                 GBytes *peer_key,
+                                                 GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_raw_key_agreement_finish (ParsecClient *self,
+                                                  GAsyncResult *result,
+                                                  GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_raw_key_agreement (ParsecClient *self,
+                                           ParsecKeyAgreement agreement,
+                                           const char *private_key_name,
+                                           GBytes *peer_key,
+                                           GCancellable *cancellable,
+                                           GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_generate_random_async (ParsecClient *self,
+                                               gsize size,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_generate_random_finish (ParsecClient *self,
+                                                GAsyncResult *result,
+                                                GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_generate_random (ParsecClient *self,
+                                         gsize size,
+                                         GCancellable *cancellable,
+                                         GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_can_do_crypto_async (ParsecClient *self,
+                                             ParsecCheckType check,
+                                             ParsecKeyAttributes *attributes,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_can_do_crypto_finish (ParsecClient *self,
+                                              GAsyncResult *result,
+                                              GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_can_do_crypto (ParsecClient *self,
+                                       ParsecCheckType check,
+                                       ParsecKeyAttributes *attributes,
+                                       GCancellable *cancellable,
+                                       GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_sign_data_async (ParsecClient *self,
+                                         const char *key_name,
+                                         GBytes *data,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_data_finish (ParsecClient *self,
+                                          GAsyncResult *result,
+                                          GError **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *  parsec_client_sign_data (ParsecClient *self,
+                                   const char *key_name,
+                                   GBytes *data,
+                                   GCancellable *cancellable,
+                                   GError **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_verify_data_async (ParsecClient *self,
+                                           const char *key_name,
+                                           GBytes *data,
+                                           GBytes *signature,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_data_finish (ParsecClient *self,
+                                            GAsyncResult *result,
+                                            GError **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_verify_data (ParsecClient *self,
+                                     const char *key_name,
+                                     GBytes *data,
+                                     GBytes *signature,
+                                     GCancellable *cancellable,
+                                     GError **error);
 
 G_END_DECLS

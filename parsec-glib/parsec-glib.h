@@ -16,6 +16,7 @@
 #include "parsec-algorithm.h"
 #include "parsec-key-attributes.h"
 #include "parsec-key-info.h"
+#include "parsec-formats.h"
 #include "parsec-provider-info.h"
 #include "parsec-authenticator-info.h"
 #include "parsec-client.h"

@@ -14,6 +14,7 @@
 #include "parsec-client-private.h"
 #include "parsec-psa-private.h"
 #include "parsec-secure-private.h"
+#include "parsec-wire-private.h"
 
 #include "psa_algorithm.pb-c.h"
 #include "psa_key_attributes.pb-c.h"
@@ -444,4 +445,56 @@ _parsec_key_attributes_from_message (const ProtobufCMessage *message)
       attributes->usage |= 1u << (number - 1);
   attributes->algorithm = g_steal_pointer (&parsed);
   return attributes;
+}
+
+static const char *
+kind_needed (ParsecAlgorithmKind kind)
+{
+  switch (kind)
+    {
+    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+      return "a signature algorithm";
+    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
+      return "an asymmetric encryption algorithm";
+    case PARSEC_ALGORITHM_AEAD:
+      return "an AEAD algorithm";
+    case PARSEC_ALGORITHM_CIPHER:
+      return "a cipher";
+    case PARSEC_ALGORITHM_MAC:
+      return "a MAC algorithm";
+    case PARSEC_ALGORITHM_NONE:
+    case PARSEC_ALGORITHM_HASH:
+    case PARSEC_ALGORITHM_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    default:
+      return "another algorithm";
+    }
+}
+
+gboolean
+_parsec_algorithm_check_kind (const ParsecAlgorithm  *algorithm,
+                              ParsecAlgorithmKind     kind,
+                              guint32                 opcode,
+                              GError                **error)
+{
+  g_autofree char *given = NULL;
+
+  if (algorithm->kind == kind)
+    return TRUE;
+
+  given = parsec_algorithm_to_string (algorithm);
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+               "%s needs %s, not %s", _parsec_opcode_get_name (opcode), kind_needed (kind), given);
+  return FALSE;
+}
+
+ProtobufCMessage *
+_parsec_algorithm_part_checked (const ParsecAlgorithm  *algorithm,
+                                ParsecAlgorithmKind     kind,
+                                guint32                 opcode,
+                                GError                **error)
+{
+  if (!_parsec_algorithm_check_kind (algorithm, kind, opcode, error))
+    return NULL;
+  return _parsec_algorithm_part_to_message (algorithm);
 }

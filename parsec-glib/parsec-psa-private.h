@@ -47,6 +47,17 @@ ParsecKeyAttributes *_parsec_key_attributes_from_message (const ProtobufCMessage
  * carry on their own (AsymmetricSignature, Aead, …). */
 ProtobufCMessage    *_parsec_algorithm_part_to_message (const ParsecAlgorithm     *algorithm);
 
+/* For operations: refuse an algorithm of the wrong family with a clear
+ * error rather than sending what the service would reject. */
+gboolean             _parsec_algorithm_check_kind      (const ParsecAlgorithm     *algorithm,
+                                                        ParsecAlgorithmKind        kind,
+                                                        guint32                    opcode,
+                                                        GError                   **error);
+ProtobufCMessage    *_parsec_algorithm_part_checked    (const ParsecAlgorithm     *algorithm,
+                                                        ParsecAlgorithmKind        kind,
+                                                        guint32                    opcode,
+                                                        GError                   **error);
+
 ParsecKeyInfo       *_parsec_key_info_new              (const char                *name,
                                                         guint                      provider,
                                                         ParsecKeyAttributes       *attributes);

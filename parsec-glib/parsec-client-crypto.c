@@ -1,0 +1,2490 @@
+/* parsec-client-crypto.c: cryptographic operations with keys held by the
+ * service, and the random and hash services
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include "parsec-client-private.h"
+#include "parsec-keys-private.h"
+#include "parsec-psa-private.h"
+#include "parsec-secure-private.h"
+
+#include "attest_key.pb-c.h"
+#include "can_do_crypto.pb-c.h"
+#include "prepare_key_attestation.pb-c.h"
+#include "psa_aead_decrypt.pb-c.h"
+#include "psa_aead_encrypt.pb-c.h"
+#include "psa_asymmetric_decrypt.pb-c.h"
+#include "psa_asymmetric_encrypt.pb-c.h"
+#include "psa_cipher_decrypt.pb-c.h"
+#include "psa_cipher_encrypt.pb-c.h"
+#include "psa_generate_random.pb-c.h"
+#include "psa_hash_compare.pb-c.h"
+#include "psa_hash_compute.pb-c.h"
+#include "psa_mac_compute.pb-c.h"
+#include "psa_mac_verify.pb-c.h"
+#include "psa_raw_key_agreement.pb-c.h"
+#include "psa_sign_hash.pb-c.h"
+#include "psa_sign_message.pb-c.h"
+#include "psa_verify_hash.pb-c.h"
+#include "psa_verify_message.pb-c.h"
+
+static const ParsecOperation op_sign_hash = {
+  PARSEC_OPCODE_PSA_SIGN_HASH, TRUE, &psa_sign_hash__result__descriptor,
+};
+
+static ProtobufCMessage *
+sign_hash_build (PsaSignHash__Operation *operation,
+                 ProtobufCMessage **part,
+                 const char *key_name,
+                 ParsecAlgorithm *algorithm,
+                 GBytes *hash,
+                 GError **error)
+{
+  psa_sign_hash__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_HASH, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
+  operation->hash = _parsec_binary_from_bytes (hash);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_sign_hash_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a signature algorithm the key permits
+ * @hash: the hash to sign, computed with the algorithm's hash
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Signs a hash with a private key held by the service. Finish with
+ * parsec_client_sign_hash_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_sign_hash_async (ParsecClient *self,
+                               const char *key_name,
+                               ParsecAlgorithm *algorithm,
+                               GBytes *hash,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  PsaSignHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (hash != NULL);
+
+  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &error);
+  _parsec_client_start (self, &op_sign_hash, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_sign_hash_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_sign_hash_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_sign_hash_async().
+ *
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for
+ *   ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_hash_finish (ParsecClient *self,
+                                GAsyncResult *result,
+                                GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_sign_hash:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a signature algorithm the key permits
+ * @hash: the hash to sign, computed with the algorithm's hash
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs a hash with a private key held by the service, blocking the
+ * calling thread.
+ *
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for
+ *   ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_hash (ParsecClient *self,
+                         const char *key_name,
+                         ParsecAlgorithm *algorithm,
+                         GBytes *hash,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  PsaSignHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (hash != NULL, NULL);
+
+  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &build_error);
+  result = _parsec_client_run (self, &op_sign_hash, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_verify_hash = {
+  PARSEC_OPCODE_PSA_VERIFY_HASH, TRUE, &psa_verify_hash__result__descriptor,
+};
+
+static ProtobufCMessage *
+verify_hash_build (PsaVerifyHash__Operation *operation,
+                   ProtobufCMessage **part,
+                   const char *key_name,
+                   ParsecAlgorithm *algorithm,
+                   GBytes *hash,
+                   GBytes *signature,
+                   GError **error)
+{
+  psa_verify_hash__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_HASH, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
+  operation->hash = _parsec_binary_from_bytes (hash);
+  operation->signature = _parsec_binary_from_bytes (signature);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_verify_hash_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the signature algorithm
+ * @hash: the signed hash
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Verifies the signature of a hash with a key held by the service. Finish
+ * with parsec_client_verify_hash_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_verify_hash_async (ParsecClient *self,
+                                 const char *key_name,
+                                 ParsecAlgorithm *algorithm,
+                                 GBytes *hash,
+                                 GBytes *signature,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  PsaVerifyHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (hash != NULL);
+  g_return_if_fail (signature != NULL);
+
+  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &error);
+  _parsec_client_start (self, &op_verify_hash, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_verify_hash_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_verify_hash_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_verify_hash_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_hash_finish (ParsecClient *self,
+                                  GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_verify_hash:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the signature algorithm
+ * @hash: the signed hash
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies the signature of a hash with a key held by the service,
+ * blocking the calling thread.
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_hash (ParsecClient *self,
+                           const char *key_name,
+                           ParsecAlgorithm *algorithm,
+                           GBytes *hash,
+                           GBytes *signature,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  PsaVerifyHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &build_error);
+  result = _parsec_client_run (self, &op_verify_hash, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_sign_message = {
+  PARSEC_OPCODE_PSA_SIGN_MESSAGE, TRUE, &psa_sign_message__result__descriptor,
+};
+
+static ProtobufCMessage *
+sign_message_build (PsaSignMessage__Operation *operation,
+                    ProtobufCMessage **part,
+                    const char *key_name,
+                    ParsecAlgorithm *algorithm,
+                    GBytes *message,
+                    GError **error)
+{
+  psa_sign_message__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_MESSAGE, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
+  operation->message = _parsec_binary_from_bytes (message);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_sign_message_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a signature algorithm the key permits
+ * @message: the message to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Signs a message with a private key held by the service, which hashes it.
+ * Finish with parsec_client_sign_message_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_sign_message_async (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *message,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaSignMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (message != NULL);
+
+  request = sign_message_build (&operation, &part, key_name, algorithm, message, &error);
+  _parsec_client_start (self, &op_sign_message, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_sign_message_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_sign_message_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_sign_message_async().
+ *
+ * Returns: (transfer full): the signature, in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_message_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_sign_message:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a signature algorithm the key permits
+ * @message: the message to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs a message with a private key held by the service, which hashes it,
+ * blocking the calling thread.
+ *
+ * Returns: (transfer full): the signature, in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_message (ParsecClient *self,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *message,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaSignMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  request = sign_message_build (&operation, &part, key_name, algorithm, message, &build_error);
+  result = _parsec_client_run (self, &op_sign_message, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_verify_message = {
+  PARSEC_OPCODE_PSA_VERIFY_MESSAGE, TRUE, &psa_verify_message__result__descriptor,
+};
+
+static ProtobufCMessage *
+verify_message_build (PsaVerifyMessage__Operation *operation,
+                      ProtobufCMessage **part,
+                      const char *key_name,
+                      ParsecAlgorithm *algorithm,
+                      GBytes *message,
+                      GBytes *signature,
+                      GError **error)
+{
+  psa_verify_message__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_MESSAGE, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
+  operation->message = _parsec_binary_from_bytes (message);
+  operation->signature = _parsec_binary_from_bytes (signature);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_verify_message_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the signature algorithm
+ * @message: the signed message
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Verifies the signature of a message with a key held by the service.
+ * Finish with parsec_client_verify_message_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_verify_message_async (ParsecClient *self,
+                                    const char *key_name,
+                                    ParsecAlgorithm *algorithm,
+                                    GBytes *message,
+                                    GBytes *signature,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  PsaVerifyMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (signature != NULL);
+
+  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &error);
+  _parsec_client_start (self, &op_verify_message, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_verify_message_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_verify_message_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_verify_message_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_message_finish (ParsecClient *self,
+                                     GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_verify_message:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the signature algorithm
+ * @message: the signed message
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies the signature of a message with a key held by the service,
+ * blocking the calling thread.
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_message (ParsecClient *self,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *message,
+                              GBytes *signature,
+                              GCancellable *cancellable,
+                              GError **error)
+{
+  PsaVerifyMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &build_error);
+  result = _parsec_client_run (self, &op_verify_message, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_asymmetric_encrypt = {
+  PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, TRUE, &psa_asymmetric_encrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
+                          ProtobufCMessage **part,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *plaintext,
+                          GBytes *salt,
+                          GError **error)
+{
+  psa_asymmetric_encrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
+  operation->plaintext = _parsec_binary_from_bytes (plaintext);
+  operation->salt = _parsec_binary_from_bytes (salt);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_asymmetric_encrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an encryption algorithm the key permits
+ * @plaintext: the message
+ * @salt (nullable): the OAEP label, or %NULL for none
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Encrypts a short message with a public key held by the service. Finish
+ * with parsec_client_asymmetric_encrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_asymmetric_encrypt_async (ParsecClient *self,
+                                        const char *key_name,
+                                        ParsecAlgorithm *algorithm,
+                                        GBytes *plaintext,
+                                        GBytes *salt,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  PsaAsymmetricEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &error);
+  _parsec_client_start (self, &op_asymmetric_encrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_asymmetric_encrypt_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_asymmetric_encrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_asymmetric_encrypt_async().
+ *
+ * Returns: (transfer full): the ciphertext, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_asymmetric_encrypt_finish (ParsecClient *self,
+                                         GAsyncResult *result,
+                                         GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_asymmetric_encrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an encryption algorithm the key permits
+ * @plaintext: the message
+ * @salt (nullable): the OAEP label, or %NULL for none
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Encrypts a short message with a public key held by the service, blocking
+ * the calling thread.
+ *
+ * Returns: (transfer full): the ciphertext, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_asymmetric_encrypt (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *plaintext,
+                                  GBytes *salt,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  PsaAsymmetricEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &build_error);
+  result = _parsec_client_run (self, &op_asymmetric_encrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_asymmetric_decrypt = {
+  PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, TRUE, &psa_asymmetric_decrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
+                          ProtobufCMessage **part,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *ciphertext,
+                          GBytes *salt,
+                          GError **error)
+{
+  psa_asymmetric_decrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
+  operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
+  operation->salt = _parsec_binary_from_bytes (salt);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_asymmetric_decrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an encryption algorithm the key permits
+ * @ciphertext: the ciphertext
+ * @salt (nullable): the OAEP label, or %NULL for none
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Decrypts a message with a private key held by the service. Finish with
+ * parsec_client_asymmetric_decrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_asymmetric_decrypt_async (ParsecClient *self,
+                                        const char *key_name,
+                                        ParsecAlgorithm *algorithm,
+                                        GBytes *ciphertext,
+                                        GBytes *salt,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  PsaAsymmetricDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &error);
+  _parsec_client_start (self, &op_asymmetric_decrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_asymmetric_decrypt_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_asymmetric_decrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_asymmetric_decrypt_async().
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_asymmetric_decrypt_finish (ParsecClient *self,
+                                         GAsyncResult *result,
+                                         GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_asymmetric_decrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an encryption algorithm the key permits
+ * @ciphertext: the ciphertext
+ * @salt (nullable): the OAEP label, or %NULL for none
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Decrypts a message with a private key held by the service, blocking the
+ * calling thread.
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_asymmetric_decrypt (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *ciphertext,
+                                  GBytes *salt,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  PsaAsymmetricDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &build_error);
+  result = _parsec_client_run (self, &op_asymmetric_decrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_aead_encrypt = {
+  PARSEC_OPCODE_PSA_AEAD_ENCRYPT, TRUE, &psa_aead_encrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+aead_encrypt_build (PsaAeadEncrypt__Operation *operation,
+                    ProtobufCMessage **part,
+                    const char *key_name,
+                    ParsecAlgorithm *algorithm,
+                    GBytes *nonce,
+                    GBytes *additional_data,
+                    GBytes *plaintext,
+                    GError **error)
+{
+  psa_aead_encrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_AEAD, PARSEC_OPCODE_PSA_AEAD_ENCRYPT, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Aead *) *part;
+  operation->nonce = _parsec_binary_from_bytes (nonce);
+  operation->additional_data = _parsec_binary_from_bytes (additional_data);
+  operation->plaintext = _parsec_binary_from_bytes (plaintext);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_aead_encrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an AEAD algorithm the key permits
+ * @nonce: the nonce, never reused with the same key
+ * @additional_data (nullable): data authenticated but not encrypted, or %NULL for none
+ * @plaintext: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Encrypts and authenticates a message with a symmetric key held by the
+ * service. Finish with parsec_client_aead_encrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_aead_encrypt_async (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *nonce,
+                                  GBytes *additional_data,
+                                  GBytes *plaintext,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaAeadEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (nonce != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &error);
+  _parsec_client_start (self, &op_aead_encrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_aead_encrypt_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_aead_encrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_aead_encrypt_async().
+ *
+ * Returns: (transfer full): the ciphertext followed by the tag, or %NULL
+ *   on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_aead_encrypt_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_aead_encrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an AEAD algorithm the key permits
+ * @nonce: the nonce, never reused with the same key
+ * @additional_data (nullable): data authenticated but not encrypted, or %NULL for none
+ * @plaintext: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Encrypts and authenticates a message with a symmetric key held by the
+ * service, blocking the calling thread.
+ *
+ * Returns: (transfer full): the ciphertext followed by the tag, or %NULL
+ *   on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_aead_encrypt (ParsecClient *self,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *nonce,
+                            GBytes *additional_data,
+                            GBytes *plaintext,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaAeadEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (nonce != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &build_error);
+  result = _parsec_client_run (self, &op_aead_encrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_aead_decrypt = {
+  PARSEC_OPCODE_PSA_AEAD_DECRYPT, TRUE, &psa_aead_decrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+aead_decrypt_build (PsaAeadDecrypt__Operation *operation,
+                    ProtobufCMessage **part,
+                    const char *key_name,
+                    ParsecAlgorithm *algorithm,
+                    GBytes *nonce,
+                    GBytes *additional_data,
+                    GBytes *ciphertext,
+                    GError **error)
+{
+  psa_aead_decrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_AEAD, PARSEC_OPCODE_PSA_AEAD_DECRYPT, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Aead *) *part;
+  operation->nonce = _parsec_binary_from_bytes (nonce);
+  operation->additional_data = _parsec_binary_from_bytes (additional_data);
+  operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_aead_decrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an AEAD algorithm the key permits
+ * @nonce: the nonce used to encrypt
+ * @additional_data (nullable): the authenticated data, or %NULL for none
+ * @ciphertext: the ciphertext followed by the tag
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Checks and decrypts a message with a symmetric key held by the service.
+ * Finish with parsec_client_aead_decrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_aead_decrypt_async (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *nonce,
+                                  GBytes *additional_data,
+                                  GBytes *ciphertext,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaAeadDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (nonce != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &error);
+  _parsec_client_start (self, &op_aead_decrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_aead_decrypt_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_aead_decrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_aead_decrypt_async().
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed; a tampered message fails with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_aead_decrypt_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_aead_decrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: an AEAD algorithm the key permits
+ * @nonce: the nonce used to encrypt
+ * @additional_data (nullable): the authenticated data, or %NULL for none
+ * @ciphertext: the ciphertext followed by the tag
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Checks and decrypts a message with a symmetric key held by the service,
+ * blocking the calling thread.
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed; a tampered message fails with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_aead_decrypt (ParsecClient *self,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *nonce,
+                            GBytes *additional_data,
+                            GBytes *ciphertext,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaAeadDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (nonce != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &build_error);
+  result = _parsec_client_run (self, &op_aead_decrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_cipher_encrypt = {
+  PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, TRUE, &psa_cipher_encrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+cipher_encrypt_build (PsaCipherEncrypt__Operation *operation,
+                      const char *key_name,
+                      ParsecAlgorithm *algorithm,
+                      GBytes *plaintext,
+                      GError **error)
+{
+  psa_cipher_encrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_CIPHER, PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, error))
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
+  operation->plaintext = _parsec_binary_from_bytes (plaintext);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_cipher_encrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a cipher the key permits
+ * @plaintext: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Encrypts a message with an unauthenticated symmetric cipher; the service
+ * chooses the IV. Finish with parsec_client_cipher_encrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_cipher_encrypt_async (ParsecClient *self,
+                                    const char *key_name,
+                                    ParsecAlgorithm *algorithm,
+                                    GBytes *plaintext,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  PsaCipherEncrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &error);
+  _parsec_client_start (self, &op_cipher_encrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_cipher_encrypt_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_cipher_encrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_cipher_encrypt_async().
+ *
+ * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_cipher_encrypt_finish (ParsecClient *self,
+                                     GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_cipher_encrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a cipher the key permits
+ * @plaintext: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Encrypts a message with an unauthenticated symmetric cipher; the service
+ * chooses the IV, blocking the calling thread.
+ *
+ * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_cipher_encrypt (ParsecClient *self,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *plaintext,
+                              GCancellable *cancellable,
+                              GError **error)
+{
+  PsaCipherEncrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &build_error);
+  result = _parsec_client_run (self, &op_cipher_encrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_cipher_decrypt = {
+  PARSEC_OPCODE_PSA_CIPHER_DECRYPT, TRUE, &psa_cipher_decrypt__result__descriptor,
+};
+
+static ProtobufCMessage *
+cipher_decrypt_build (PsaCipherDecrypt__Operation *operation,
+                      const char *key_name,
+                      ParsecAlgorithm *algorithm,
+                      GBytes *ciphertext,
+                      GError **error)
+{
+  psa_cipher_decrypt__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_CIPHER, PARSEC_OPCODE_PSA_CIPHER_DECRYPT, error))
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
+  operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_cipher_decrypt_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a cipher the key permits
+ * @ciphertext: the IV followed by the ciphertext
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Decrypts a message with an unauthenticated symmetric cipher. Finish with
+ * parsec_client_cipher_decrypt_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_cipher_decrypt_async (ParsecClient *self,
+                                    const char *key_name,
+                                    ParsecAlgorithm *algorithm,
+                                    GBytes *ciphertext,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  PsaCipherDecrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &error);
+  _parsec_client_start (self, &op_cipher_decrypt, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_cipher_decrypt_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_cipher_decrypt_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_cipher_decrypt_async().
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_cipher_decrypt_finish (ParsecClient *self,
+                                     GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_cipher_decrypt:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a cipher the key permits
+ * @ciphertext: the IV followed by the ciphertext
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Decrypts a message with an unauthenticated symmetric cipher, blocking
+ * the calling thread.
+ *
+ * Returns: (transfer full): the plaintext, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_cipher_decrypt (ParsecClient *self,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *ciphertext,
+                              GCancellable *cancellable,
+                              GError **error)
+{
+  PsaCipherDecrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &build_error);
+  result = _parsec_client_run (self, &op_cipher_decrypt, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_mac_compute = {
+  PARSEC_OPCODE_PSA_MAC_COMPUTE, TRUE, &psa_mac_compute__result__descriptor,
+};
+
+static ProtobufCMessage *
+mac_compute_build (PsaMacCompute__Operation *operation,
+                   ProtobufCMessage **part,
+                   const char *key_name,
+                   ParsecAlgorithm *algorithm,
+                   GBytes *input,
+                   GError **error)
+{
+  psa_mac_compute__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_MAC, PARSEC_OPCODE_PSA_MAC_COMPUTE, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Mac *) *part;
+  operation->input = _parsec_binary_from_bytes (input);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_mac_compute_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a MAC algorithm the key permits
+ * @input: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Computes a message authentication code with a key held by the service.
+ * Finish with parsec_client_mac_compute_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_mac_compute_async (ParsecClient *self,
+                                 const char *key_name,
+                                 ParsecAlgorithm *algorithm,
+                                 GBytes *input,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  PsaMacCompute__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (input != NULL);
+
+  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &error);
+  _parsec_client_start (self, &op_mac_compute, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_mac_compute_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_mac_compute_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_mac_compute_async().
+ *
+ * Returns: (transfer full): the MAC, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_mac_compute_finish (ParsecClient *self,
+                                  GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_mac_compute:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: a MAC algorithm the key permits
+ * @input: the message
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Computes a message authentication code with a key held by the service,
+ * blocking the calling thread.
+ *
+ * Returns: (transfer full): the MAC, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_mac_compute (ParsecClient *self,
+                           const char *key_name,
+                           ParsecAlgorithm *algorithm,
+                           GBytes *input,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  PsaMacCompute__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &build_error);
+  result = _parsec_client_run (self, &op_mac_compute, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_mac_verify = {
+  PARSEC_OPCODE_PSA_MAC_VERIFY, TRUE, &psa_mac_verify__result__descriptor,
+};
+
+static ProtobufCMessage *
+mac_verify_build (PsaMacVerify__Operation *operation,
+                  ProtobufCMessage **part,
+                  const char *key_name,
+                  ParsecAlgorithm *algorithm,
+                  GBytes *input,
+                  GBytes *mac,
+                  GError **error)
+{
+  psa_mac_verify__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_MAC, PARSEC_OPCODE_PSA_MAC_VERIFY, error);
+  if (*part == NULL)
+    return NULL;
+  operation->alg = (PsaAlgorithm__Algorithm__Mac *) *part;
+  operation->input = _parsec_binary_from_bytes (input);
+  operation->mac = _parsec_binary_from_bytes (mac);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_mac_verify_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the MAC algorithm
+ * @input: the message
+ * @mac: the MAC to check
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Checks a message authentication code with a key held by the service.
+ * Finish with parsec_client_mac_verify_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_mac_verify_async (ParsecClient *self,
+                                const char *key_name,
+                                ParsecAlgorithm *algorithm,
+                                GBytes *input,
+                                GBytes *mac,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  PsaMacVerify__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (mac != NULL);
+
+  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &error);
+  _parsec_client_start (self, &op_mac_verify, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_mac_verify_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_mac_verify_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_mac_verify_async().
+ *
+ * Returns: %TRUE if the MAC matches; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_mac_verify_finish (ParsecClient *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_mac_verify:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @algorithm: the MAC algorithm
+ * @input: the message
+ * @mac: the MAC to check
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Checks a message authentication code with a key held by the service,
+ * blocking the calling thread.
+ *
+ * Returns: %TRUE if the MAC matches; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_mac_verify (ParsecClient *self,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *input,
+                          GBytes *mac,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaMacVerify__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (mac != NULL, FALSE);
+
+  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &build_error);
+  result = _parsec_client_run (self, &op_mac_verify, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_hash_compute = {
+  PARSEC_OPCODE_PSA_HASH_COMPUTE, TRUE, &psa_hash_compute__result__descriptor,
+};
+
+static ProtobufCMessage *
+hash_compute_build (PsaHashCompute__Operation *operation,
+                    ParsecHash hash_algorithm,
+                    GBytes *input,
+                    GError **error)
+{
+  psa_hash_compute__operation__init (operation);
+  operation->alg = (PsaAlgorithm__Algorithm__Hash) hash_algorithm;
+  operation->input = _parsec_binary_from_bytes (input);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_hash_compute_async:
+ * @self: a #ParsecClient
+ * @hash_algorithm: the hash
+ * @input: the data
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Hashes data in the service. Finish with
+ * parsec_client_hash_compute_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_hash_compute_async (ParsecClient *self,
+                                  ParsecHash hash_algorithm,
+                                  GBytes *input,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaHashCompute__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (hash_algorithm > PARSEC_HASH_NONE && hash_algorithm <= PARSEC_HASH_SHA3_512);
+  g_return_if_fail (input != NULL);
+
+  request = hash_compute_build (&operation, hash_algorithm, input, &error);
+  _parsec_client_start (self, &op_hash_compute, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_hash_compute_async, _parsec_call_done_bytes);
+}
+
+/**
+ * parsec_client_hash_compute_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_hash_compute_async().
+ *
+ * Returns: (transfer full): the hash, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_hash_compute_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_hash_compute:
+ * @self: a #ParsecClient
+ * @hash_algorithm: the hash
+ * @input: the data
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Hashes data in the service, blocking the calling thread.
+ *
+ * Returns: (transfer full): the hash, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_hash_compute (ParsecClient *self,
+                            ParsecHash hash_algorithm,
+                            GBytes *input,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaHashCompute__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (hash_algorithm > PARSEC_HASH_NONE && hash_algorithm <= PARSEC_HASH_SHA3_512, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  request = hash_compute_build (&operation, hash_algorithm, input, &build_error);
+  result = _parsec_client_run (self, &op_hash_compute, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
+}
+
+static const ParsecOperation op_hash_compare = {
+  PARSEC_OPCODE_PSA_HASH_COMPARE, TRUE, &psa_hash_compare__result__descriptor,
+};
+
+static ProtobufCMessage *
+hash_compare_build (PsaHashCompare__Operation *operation,
+                    ParsecHash hash_algorithm,
+                    GBytes *input,
+                    GBytes *hash,
+                    GError **error)
+{
+  psa_hash_compare__operation__init (operation);
+  operation->alg = (PsaAlgorithm__Algorithm__Hash) hash_algorithm;
+  operation->input = _parsec_binary_from_bytes (input);
+  operation->hash = _parsec_binary_from_bytes (hash);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_hash_compare_async:
+ * @self: a #ParsecClient
+ * @hash_algorithm: the hash
+ * @input: the data
+ * @hash: the expected hash
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Checks in the service that data has a given hash. Finish with
+ * parsec_client_hash_compare_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_hash_compare_async (ParsecClient *self,
+                                  ParsecHash hash_algorithm,
+                                  GBytes *input,
+                                  GBytes *hash,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaHashCompare__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (hash_algorithm > PARSEC_HASH_NONE && hash_algorithm <= PARSEC_HASH_SHA3_512);
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (hash != NULL);
+
+  request = hash_compare_build (&operation, hash_algorithm, input, hash, &error);
+  _parsec_client_start (self, &op_hash_compare, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_hash_compare_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_hash_compare_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_hash_compare_async().
+ *
+ * Returns: %TRUE if the hash matches; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_hash_compare_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_hash_compare:
+ * @self: a #ParsecClient
+ * @hash_algorithm: the hash
+ * @input: the data
+ * @hash: the expected hash
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Checks in the service that data has a given hash, blocking the calling
+ * thread.
+ *
+ * Returns: %TRUE if the hash matches; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_hash_compare (ParsecClient *self,
+                            ParsecHash hash_algorithm,
+                            GBytes *input,
+                            GBytes *hash,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaHashCompare__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (hash_algorithm > PARSEC_HASH_NONE && hash_algorithm <= PARSEC_HASH_SHA3_512, FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+
+  request = hash_compare_build (&operation, hash_algorithm, input, hash, &build_error);
+  result = _parsec_client_run (self, &op_hash_compare, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_raw_key_agreement = {
+  PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT, TRUE, &psa_raw_key_agreement__result__descriptor,
+};
+
+static ProtobufCMessage *
+raw_key_agreement_build (PsaRawKeyAgreement__Operation *operation,
+                         ParsecKeyAgreement agreement,
+                         const char *private_key_name,
+                         GBytes *peer_key,
+                         GError **error)
+{
+  psa_raw_key_agreement__operation__init (operation);
+  operation->alg = (PsaAlgorithm__Algorithm__KeyAgreement__Raw) agreement;
+  operation->private_key_name = (char *) private_key_name;
+  operation->peer_key = _parsec_binary_from_bytes (peer_key);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_raw_key_agreement_async:
+ * @self: a #ParsecClient
+ * @agreement: the key agreement the key permits
+ * @private_key_name: the name of the private key
+ * @peer_key: the peer's public key, in the PSA export format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Agrees on a shared secret between a private key held by the service and
+ * a peer's public key. Finish with
+ * parsec_client_raw_key_agreement_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_raw_key_agreement_async (ParsecClient *self,
+                                       ParsecKeyAgreement agreement,
+                                       const char *private_key_name,
+                                       GBytes *peer_key,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  PsaRawKeyAgreement__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH);
+  g_return_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL));
+  g_return_if_fail (peer_key != NULL);
+
+  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &error);
+  _parsec_client_start (self, &op_raw_key_agreement, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_raw_key_agreement_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_raw_key_agreement_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_raw_key_agreement_async().
+ *
+ * Returns: (transfer full): the raw shared secret, in memory that is wiped
+ *   when freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_raw_key_agreement_finish (ParsecClient *self,
+                                        GAsyncResult *result,
+                                        GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_raw_key_agreement:
+ * @self: a #ParsecClient
+ * @agreement: the key agreement the key permits
+ * @private_key_name: the name of the private key
+ * @peer_key: the peer's public key, in the PSA export format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Agrees on a shared secret between a private key held by the service and
+ * a peer's public key, blocking the calling thread.
+ *
+ * Returns: (transfer full): the raw shared secret, in memory that is wiped
+ *   when freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_raw_key_agreement (ParsecClient *self,
+                                 ParsecKeyAgreement agreement,
+                                 const char *private_key_name,
+                                 GBytes *peer_key,
+                                 GCancellable *cancellable,
+                                 GError **error)
+{
+  PsaRawKeyAgreement__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH, NULL);
+  g_return_val_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL), NULL);
+  g_return_val_if_fail (peer_key != NULL, NULL);
+
+  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &build_error);
+  result = _parsec_client_run (self, &op_raw_key_agreement, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_generate_random = {
+  PARSEC_OPCODE_PSA_GENERATE_RANDOM, TRUE, &psa_generate_random__result__descriptor,
+};
+
+static ProtobufCMessage *
+generate_random_build (PsaGenerateRandom__Operation *operation,
+                       gsize size,
+                       GError **error)
+{
+  psa_generate_random__operation__init (operation);
+  operation->size = size;
+  return &operation->base;
+}
+
+/**
+ * parsec_client_generate_random_async:
+ * @self: a #ParsecClient
+ * @size: how many bytes
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Asks the service for random bytes. Finish with
+ * parsec_client_generate_random_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_generate_random_async (ParsecClient *self,
+                                     gsize size,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  PsaGenerateRandom__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+
+  request = generate_random_build (&operation, size, &error);
+  _parsec_client_start (self, &op_generate_random, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_generate_random_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_generate_random_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_generate_random_async().
+ *
+ * Returns: (transfer full): the random bytes, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_generate_random_finish (ParsecClient *self,
+                                      GAsyncResult *result,
+                                      GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_generate_random:
+ * @self: a #ParsecClient
+ * @size: how many bytes
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Asks the service for random bytes, blocking the calling thread.
+ *
+ * Returns: (transfer full): the random bytes, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_generate_random (ParsecClient *self,
+                               gsize size,
+                               GCancellable *cancellable,
+                               GError **error)
+{
+  PsaGenerateRandom__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+
+  request = generate_random_build (&operation, size, &build_error);
+  result = _parsec_client_run (self, &op_generate_random, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_can_do_crypto = {
+  PARSEC_OPCODE_CAN_DO_CRYPTO, TRUE, &can_do_crypto__result__descriptor,
+};
+
+static ProtobufCMessage *
+can_do_crypto_build (CanDoCrypto__Operation *operation,
+                     ProtobufCMessage **part,
+                     ParsecCheckType check,
+                     ParsecKeyAttributes *attributes,
+                     GError **error)
+{
+  can_do_crypto__operation__init (operation);
+  operation->check_type = (CanDoCrypto__CheckType) check;
+  *part = _parsec_key_attributes_to_message (attributes);
+  operation->attributes = (PsaKeyAttributes__KeyAttributes *) *part;
+  return &operation->base;
+}
+
+/**
+ * parsec_client_can_do_crypto_async:
+ * @self: a #ParsecClient
+ * @check: what to check
+ * @attributes: the key attributes to check
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Asks the provider whether it supports keys with the given attributes.
+ * Finish with parsec_client_can_do_crypto_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_can_do_crypto_async (ParsecClient *self,
+                                   ParsecCheckType check,
+                                   ParsecKeyAttributes *attributes,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  CanDoCrypto__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (check >= PARSEC_CHECK_USE && check <= PARSEC_CHECK_DERIVE);
+  g_return_if_fail (attributes != NULL);
+
+  request = can_do_crypto_build (&operation, &part, check, attributes, &error);
+  _parsec_client_start (self, &op_can_do_crypto, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_can_do_crypto_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_can_do_crypto_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_can_do_crypto_async().
+ *
+ * Returns: %TRUE if the provider can; otherwise %FALSE with the provider's
+ *   reason, typically %PARSEC_ERROR_PSA_NOT_SUPPORTED
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_can_do_crypto_finish (ParsecClient *self,
+                                    GAsyncResult *result,
+                                    GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_can_do_crypto:
+ * @self: a #ParsecClient
+ * @check: what to check
+ * @attributes: the key attributes to check
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Asks the provider whether it supports keys with the given attributes,
+ * blocking the calling thread.
+ *
+ * Returns: %TRUE if the provider can; otherwise %FALSE with the provider's
+ *   reason, typically %PARSEC_ERROR_PSA_NOT_SUPPORTED
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_can_do_crypto (ParsecClient *self,
+                             ParsecCheckType check,
+                             ParsecKeyAttributes *attributes,
+                             GCancellable *cancellable,
+                             GError **error)
+{
+  CanDoCrypto__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (check >= PARSEC_CHECK_USE && check <= PARSEC_CHECK_DERIVE, FALSE);
+  g_return_val_if_fail (attributes != NULL, FALSE);
+
+  request = can_do_crypto_build (&operation, &part, check, attributes, &build_error);
+  result = _parsec_client_run (self, &op_can_do_crypto, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+/* Signing data with the key's own policy, hashing locally */
+
+static GBytes *
+local_digest (ParsecHash  hash,
+              GBytes     *data)
+{
+  GChecksumType type;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 digest[64];
+  gsize len = sizeof digest;
+
+  switch (hash)
+    {
+    case PARSEC_HASH_SHA_256:
+      type = G_CHECKSUM_SHA256;
+      break;
+    case PARSEC_HASH_SHA_384:
+      type = G_CHECKSUM_SHA384;
+      break;
+    case PARSEC_HASH_SHA_512:
+      type = G_CHECKSUM_SHA512;
+      break;
+    case PARSEC_HASH_SHA_1:
+      type = G_CHECKSUM_SHA1;
+      break;
+    default:
+      /* The service hashes what GLib cannot. */
+      return NULL;
+    }
+
+  checksum = g_checksum_new (type);
+  g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  g_checksum_get_digest (checksum, digest, &len);
+  return g_bytes_new (digest, len);
+}
+
+/* How to sign data with a key of @attributes: the algorithm of its policy
+ * with a definite hash (SHA-256 where the policy allows any), and the
+ * digest when it can be computed here. */
+static gboolean
+plan_data_signature (const char           *key_name,
+                     ParsecKeyAttributes  *attributes,
+                     GBytes               *data,
+                     ParsecAlgorithm     **algorithm,
+                     GBytes              **digest,
+                     GError              **error)
+{
+  ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
+  ParsecHash hash = parsec_algorithm_get_hash (policy);
+
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE ||
+      parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+    {
+      g_autofree char *text = parsec_algorithm_to_string (policy);
+
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                   "The policy of key \"%s\" (%s) does not let it sign data; use parsec_client_sign_hash() with an algorithm of your choice",
+                   key_name, text);
+      return FALSE;
+    }
+
+  if (hash == PARSEC_HASH_ANY || hash == PARSEC_HASH_NONE)
+    hash = PARSEC_HASH_SHA_256;
+  if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_ECDSA_ANY)
+    *algorithm = parsec_algorithm_ref (policy);
+  else
+    *algorithm = parsec_algorithm_new_signature (parsec_algorithm_get_variant (policy), hash);
+  *digest = local_digest (hash, data);
+  return TRUE;
+}
+
+static void
+data_signature_found (GTask               *task,
+                      ParsecKeyAttributes *attributes)
+{
+  ParsecClient *self = g_task_get_source_object (task);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request = NULL;
+  const ParsecOperation *op;
+  GError *error = NULL;
+  guint8 provider;
+  union {
+    PsaSignHash__Operation sign_hash;
+    PsaSignMessage__Operation sign_message;
+    PsaVerifyHash__Operation verify_hash;
+    PsaVerifyMessage__Operation verify_message;
+  } operation;
+
+  if (!_parsec_client_crypto_provider (self, &provider, &error) ||
+      !plan_data_signature (data->key_name, attributes, data->data, &algorithm, &digest, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (data->signature == NULL && digest != NULL)
+    {
+      op = &op_sign_hash;
+      request = sign_hash_build (&operation.sign_hash, &part, data->key_name, algorithm, digest, &error);
+    }
+  else if (data->signature == NULL)
+    {
+      op = &op_sign_message;
+      request = sign_message_build (&operation.sign_message, &part, data->key_name, algorithm, data->data, &error);
+    }
+  else if (digest != NULL)
+    {
+      op = &op_verify_hash;
+      request = verify_hash_build (&operation.verify_hash, &part, data->key_name, algorithm, digest,
+                                   data->signature, &error);
+    }
+  else
+    {
+      op = &op_verify_message;
+      request = verify_message_build (&operation.verify_message, &part, data->key_name, algorithm,
+                                      data->data, data->signature, &error);
+    }
+
+  if (request == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  _parsec_client_call_async (self, op, provider, request, task,
+                             data->signature == NULL ? _parsec_call_done_bytes : _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_sign_data_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of a signing key
+ * @data: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Signs data with the algorithm the key's policy permits, SHA-256 where
+ * it permits any hash. The hash is computed here when GLib can, so only
+ * the digest travels to the service. Finish with
+ * parsec_client_sign_data_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_sign_data_async (ParsecClient        *self,
+                               const char          *key_name,
+                               GBytes              *data,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (data != NULL);
+
+  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
+                               parsec_client_sign_data_async);
+  ((ParsecKeyTaskData *) g_task_get_task_data (task))->data = g_bytes_ref (data);
+  _parsec_key_lookup_async (self, task, data_signature_found);
+}
+
+/**
+ * parsec_client_sign_data_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_sign_data_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_data_finish (ParsecClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_sign_data:
+ * @self: a #ParsecClient
+ * @key_name: the name of a signing key
+ * @data: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs data with the algorithm the key's policy permits, blocking the
+ * calling thread. See parsec_client_sign_data_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_sign_data (ParsecClient  *self,
+                         const char    *key_name,
+                         GBytes        *data,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) digest = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (data != NULL, NULL);
+
+  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
+  if (attributes == NULL ||
+      !plan_data_signature (key_name, attributes, data, &algorithm, &digest, error))
+    return NULL;
+  if (digest != NULL)
+    return parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
+  return parsec_client_sign_message (self, key_name, algorithm, data, cancellable, error);
+}
+
+/**
+ * parsec_client_verify_data_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @data: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Verifies a signature made by parsec_client_sign_data(), with the
+ * algorithm of the key's policy. Finish with
+ * parsec_client_verify_data_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_verify_data_async (ParsecClient        *self,
+                                 const char          *key_name,
+                                 GBytes              *data,
+                                 GBytes              *signature,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  ParsecKeyTaskData *task_data;
+  GTask *task;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (signature != NULL);
+
+  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
+                               parsec_client_verify_data_async);
+  task_data = g_task_get_task_data (task);
+  task_data->data = g_bytes_ref (data);
+  task_data->signature = g_bytes_ref (signature);
+  _parsec_key_lookup_async (self, task, data_signature_found);
+}
+
+/**
+ * parsec_client_verify_data_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_verify_data_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_data_finish (ParsecClient  *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_verify_data:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @data: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies a signature made by parsec_client_sign_data(), blocking the
+ * calling thread.
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_verify_data (ParsecClient  *self,
+                           const char    *key_name,
+                           GBytes        *data,
+                           GBytes        *signature,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) digest = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
+  if (attributes == NULL ||
+      !plan_data_signature (key_name, attributes, data, &algorithm, &digest, error))
+    return FALSE;
+  if (digest != NULL)
+    return parsec_client_verify_hash (self, key_name, algorithm, digest, signature, cancellable, error);
+  return parsec_client_verify_message (self, key_name, algorithm, data, signature, cancellable, error);
+}

@@ -1,0 +1,914 @@
+/* parsec-client-keys.c: keys in the service: create, import, export,
+ * destroy, list and look up
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include "parsec-client-private.h"
+#include "parsec-keys-private.h"
+#include "parsec-psa-private.h"
+
+#include "list_keys.pb-c.h"
+#include "psa_destroy_key.pb-c.h"
+#include "psa_export_key.pb-c.h"
+#include "psa_export_public_key.pb-c.h"
+#include "psa_generate_key.pb-c.h"
+#include "psa_import_key.pb-c.h"
+
+static const ParsecOperation op_destroy_key = {
+  PARSEC_OPCODE_PSA_DESTROY_KEY, TRUE, &psa_destroy_key__result__descriptor,
+};
+
+static ProtobufCMessage *
+destroy_key_build (PsaDestroyKey__Operation *operation,
+                   const char *key_name,
+                   GError **error)
+{
+  psa_destroy_key__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  return &operation->base;
+}
+
+/**
+ * parsec_client_destroy_key_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Destroys a key held by the service. Finish with
+ * parsec_client_destroy_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_destroy_key_async (ParsecClient *self,
+                                 const char *key_name,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  PsaDestroyKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  request = destroy_key_build (&operation, key_name, &error);
+  _parsec_client_start (self, &op_destroy_key, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_destroy_key_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_destroy_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_destroy_key_async().
+ *
+ * Returns: %TRUE if the key was destroyed
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_destroy_key_finish (ParsecClient *self,
+                                  GAsyncResult *result,
+                                  GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_destroy_key:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Destroys a key held by the service, blocking the calling thread.
+ *
+ * Returns: %TRUE if the key was destroyed
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_destroy_key (ParsecClient *self,
+                           const char *key_name,
+                           GCancellable *cancellable,
+                           GError **error)
+{
+  PsaDestroyKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+
+  request = destroy_key_build (&operation, key_name, &build_error);
+  result = _parsec_client_run (self, &op_destroy_key, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_export_key = {
+  PARSEC_OPCODE_PSA_EXPORT_KEY, TRUE, &psa_export_key__result__descriptor,
+};
+
+static ProtobufCMessage *
+export_key_build (PsaExportKey__Operation *operation,
+                  const char *key_name,
+                  GError **error)
+{
+  psa_export_key__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  return &operation->base;
+}
+
+/**
+ * parsec_client_export_key_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Exports a key's material in the PSA export format; its policy must have
+ * %PARSEC_KEY_USAGE_EXPORT. Finish with parsec_client_export_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_export_key_async (ParsecClient *self,
+                                const char *key_name,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  PsaExportKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  request = export_key_build (&operation, key_name, &error);
+  _parsec_client_start (self, &op_export_key, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_export_key_async, _parsec_call_done_secret);
+}
+
+/**
+ * parsec_client_export_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_export_key_async().
+ *
+ * Returns: (transfer full): the key material, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_export_key_finish (ParsecClient *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_export_key:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Exports a key's material in the PSA export format; its policy must have
+ * %PARSEC_KEY_USAGE_EXPORT, blocking the calling thread.
+ *
+ * Returns: (transfer full): the key material, in memory that is wiped when
+ *   freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_export_key (ParsecClient *self,
+                          const char *key_name,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaExportKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+
+  request = export_key_build (&operation, key_name, &build_error);
+  result = _parsec_client_run (self, &op_export_key, TRUE, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
+static const ParsecOperation op_generate_key = {
+  PARSEC_OPCODE_PSA_GENERATE_KEY, TRUE, &psa_generate_key__result__descriptor,
+};
+
+static ProtobufCMessage *
+generate_key_build (PsaGenerateKey__Operation *operation,
+                    ProtobufCMessage **part,
+                    const char *key_name,
+                    ParsecKeyAttributes *attributes,
+                    GError **error)
+{
+  psa_generate_key__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  if (attributes == NULL)
+    {
+      g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+
+      *part = _parsec_key_attributes_to_message (signing);
+    }
+  else
+    *part = _parsec_key_attributes_to_message (attributes);
+  operation->attributes = (PsaKeyAttributes__KeyAttributes *) *part;
+  return &operation->base;
+}
+
+/**
+ * parsec_client_generate_key_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the new key
+ * @attributes (nullable): what to generate, or %NULL for an ECDSA P-256 signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Generates a key in the service. Finish with
+ * parsec_client_generate_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_generate_key_async (ParsecClient *self,
+                                  const char *key_name,
+                                  ParsecKeyAttributes *attributes,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaGenerateKey__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  request = generate_key_build (&operation, &part, key_name, attributes, &error);
+  _parsec_client_start (self, &op_generate_key, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_generate_key_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_generate_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_generate_key_async().
+ *
+ * Returns: %TRUE if the key was generated
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_generate_key_finish (ParsecClient *self,
+                                   GAsyncResult *result,
+                                   GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_generate_key:
+ * @self: a #ParsecClient
+ * @key_name: the name of the new key
+ * @attributes (nullable): what to generate, or %NULL for an ECDSA P-256 signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Generates a key in the service, blocking the calling thread.
+ *
+ * Returns: %TRUE if the key was generated
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_generate_key (ParsecClient *self,
+                            const char *key_name,
+                            ParsecKeyAttributes *attributes,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaGenerateKey__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+
+  request = generate_key_build (&operation, &part, key_name, attributes, &build_error);
+  result = _parsec_client_run (self, &op_generate_key, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+static const ParsecOperation op_import_key = {
+  PARSEC_OPCODE_PSA_IMPORT_KEY, TRUE, &psa_import_key__result__descriptor,
+};
+
+static ProtobufCMessage *
+import_key_build (PsaImportKey__Operation *operation,
+                  ProtobufCMessage **part,
+                  const char *key_name,
+                  ParsecKeyAttributes *attributes,
+                  GBytes *data,
+                  GError **error)
+{
+  psa_import_key__operation__init (operation);
+  operation->key_name = (char *) key_name;
+  *part = _parsec_key_attributes_to_message (attributes);
+  operation->attributes = (PsaKeyAttributes__KeyAttributes *) *part;
+  operation->data = _parsec_binary_from_bytes (data);
+  return &operation->base;
+}
+
+/**
+ * parsec_client_import_key_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the new key
+ * @attributes: what the key is and may do; 0 bits take the size from @data
+ * @data: the key material in the PSA export format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Imports a key into the service. Finish with
+ * parsec_client_import_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_import_key_async (ParsecClient *self,
+                                const char *key_name,
+                                ParsecKeyAttributes *attributes,
+                                GBytes *data,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  PsaImportKey__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (attributes != NULL);
+  g_return_if_fail (data != NULL);
+
+  request = import_key_build (&operation, &part, key_name, attributes, data, &error);
+  _parsec_client_start (self, &op_import_key, TRUE, request, error, cancellable,
+                        callback, user_data, parsec_client_import_key_async, _parsec_call_done_boolean);
+}
+
+/**
+ * parsec_client_import_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_import_key_async().
+ *
+ * Returns: %TRUE if the key was imported
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_import_key_finish (ParsecClient *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_import_key:
+ * @self: a #ParsecClient
+ * @key_name: the name of the new key
+ * @attributes: what the key is and may do; 0 bits take the size from @data
+ * @data: the key material in the PSA export format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Imports a key into the service, blocking the calling thread.
+ *
+ * Returns: %TRUE if the key was imported
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_import_key (ParsecClient *self,
+                          const char *key_name,
+                          ParsecKeyAttributes *attributes,
+                          GBytes *data,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaImportKey__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (attributes != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  request = import_key_build (&operation, &part, key_name, attributes, data, &build_error);
+  result = _parsec_client_run (self, &op_import_key, TRUE, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
+/* ListKeys */
+
+static const ParsecOperation op_list_keys = {
+  PARSEC_OPCODE_LIST_KEYS, TRUE, &list_keys__result__descriptor,
+};
+
+static GPtrArray *
+keys_from_result (ProtobufCMessage *message)
+{
+  ListKeys__Result *result = (ListKeys__Result *) message;
+  GPtrArray *keys = g_ptr_array_new_full (result->n_keys, g_object_unref);
+
+  for (gsize i = 0; i < result->n_keys; i++)
+    {
+      const ListKeys__KeyInfo *k = result->keys[i];
+      g_autofree char *name = _parsec_utf8_from_service (k->name);
+      g_autoptr(ParsecKeyAttributes) attributes = _parsec_key_attributes_from_message (&k->attributes->base);
+
+      g_ptr_array_add (keys, _parsec_key_info_new (name, k->provider_id, attributes));
+    }
+  return keys;
+}
+
+static void
+list_keys_done (GTask            *task,
+                ProtobufCMessage *result)
+{
+  g_task_return_pointer (task, keys_from_result (result), (GDestroyNotify) g_ptr_array_unref);
+  g_object_unref (task);
+}
+
+/**
+ * parsec_client_list_keys_async:
+ * @self: a #ParsecClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Lists the keys the service holds for this application, in every
+ * provider. Finish with parsec_client_list_keys_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_list_keys_async (ParsecClient        *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+
+  _parsec_client_start (self, &op_list_keys, FALSE, &operation.base, NULL, cancellable,
+                        callback, user_data, parsec_client_list_keys_async, list_keys_done);
+}
+
+/**
+ * parsec_client_list_keys_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_list_keys_async().
+ *
+ * Returns: (transfer container) (element-type ParsecKeyInfo): the keys, or
+ *   %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+parsec_client_list_keys_finish (ParsecClient  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_list_keys:
+ * @self: a #ParsecClient
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Lists the keys the service holds for this application, in every
+ * provider, blocking the calling thread.
+ *
+ * Returns: (transfer container) (element-type ParsecKeyInfo): the keys, or
+ *   %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+parsec_client_list_keys (ParsecClient  *self,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
+  ProtobufCMessage *result;
+  GPtrArray *keys;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+
+  result = _parsec_client_run (self, &op_list_keys, FALSE, &operation.base, NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  keys = keys_from_result (result);
+  _parsec_message_free (result);
+  return keys;
+}
+
+/* Looking up one key */
+
+void
+_parsec_key_task_data_free (ParsecKeyTaskData *data)
+{
+  g_free (data->key_name);
+  g_clear_pointer (&data->data, g_bytes_unref);
+  g_clear_pointer (&data->signature, g_bytes_unref);
+  g_clear_pointer (&data->attributes, parsec_key_attributes_unref);
+  g_free (data);
+}
+
+static ParsecKeyAttributes *
+find_key (ParsecClient      *self,
+          ProtobufCMessage  *message,
+          const char        *key_name,
+          GError           **error)
+{
+  ListKeys__Result *result = (ListKeys__Result *) message;
+  guint provider = parsec_client_get_implicit_provider (self);
+
+  for (gsize i = 0; i < result->n_keys; i++)
+    if (result->keys[i]->provider_id == provider && g_strcmp0 (result->keys[i]->name, key_name) == 0)
+      return _parsec_key_attributes_from_message (&result->keys[i]->attributes->base);
+
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST,
+               "The Parsec service holds no key named \"%s\" for this application in provider %u",
+               key_name, provider);
+  return NULL;
+}
+
+static void
+lookup_done (GTask            *task,
+             ProtobufCMessage *result)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->attributes = find_key (g_task_get_source_object (task), result, data->key_name, &error);
+  if (data->attributes == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  data->next (task, data->attributes);
+}
+
+GTask *
+_parsec_key_task_new (ParsecClient        *self,
+                      const char          *key_name,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data,
+                      gpointer             source_tag)
+{
+  GTask *task = _parsec_client_task_new (self, cancellable, callback, user_data, source_tag,
+                                         "[parsec-glib] key operation");
+  ParsecKeyTaskData *data = g_new0 (ParsecKeyTaskData, 1);
+
+  data->key_name = g_strdup (key_name);
+  g_task_set_task_data (task, data, (GDestroyNotify) _parsec_key_task_data_free);
+  return task;
+}
+
+void
+_parsec_key_lookup_async (ParsecClient   *self,
+                          GTask          *task,
+                          ParsecKeyFound  next)
+{
+  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+
+  data->next = next;
+  _parsec_client_call_async (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, task, lookup_done);
+}
+
+static void
+return_attributes (GTask               *task,
+                   ParsecKeyAttributes *attributes)
+{
+  g_task_return_pointer (task, parsec_key_attributes_ref (attributes),
+                         (GDestroyNotify) parsec_key_attributes_unref);
+  g_object_unref (task);
+}
+
+/**
+ * parsec_client_get_key_attributes_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Looks up the attributes of a key of the client's implicit provider.
+ * Finish with parsec_client_get_key_attributes_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_get_key_attributes_async (ParsecClient        *self,
+                                        const char          *key_name,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL);
+
+  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
+                               parsec_client_get_key_attributes_async);
+  _parsec_key_lookup_async (self, task, return_attributes);
+}
+
+/**
+ * parsec_client_get_key_attributes_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_get_key_attributes_async().
+ *
+ * Returns: (transfer full): the attributes, or %NULL with
+ *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is no such key, or
+ *   another error
+ *
+ * Since: 1.0
+ */
+ParsecKeyAttributes *
+parsec_client_get_key_attributes_finish (ParsecClient  *self,
+                                         GAsyncResult  *result,
+                                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_get_key_attributes:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Looks up the attributes of a key of the client's implicit provider,
+ * blocking the calling thread.
+ *
+ * Returns: (transfer full): the attributes, or %NULL with
+ *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is no such key, or
+ *   another error
+ *
+ * Since: 1.0
+ */
+ParsecKeyAttributes *
+parsec_client_get_key_attributes (ParsecClient  *self,
+                                  const char    *key_name,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
+  g_autoptr(ProtobufCMessage) result = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL, NULL);
+
+  result = _parsec_client_call (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base,
+                                cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return find_key (self, result, key_name, error);
+}
+
+/* PsaExportPublicKey, in the format the caller wants */
+
+static const ParsecOperation op_export_public_key = {
+  PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY, TRUE, &psa_export_public_key__result__descriptor,
+};
+
+static void
+export_public_key_operation_init (PsaExportPublicKey__Operation *operation,
+                                  const char                    *key_name)
+{
+  psa_export_public_key__operation__init (operation);
+  operation->key_name = (char *) key_name;
+}
+
+static void
+export_public_key_done (GTask            *task,
+                        ProtobufCMessage *result)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) psa = _parsec_result_bytes (result, FALSE);
+  GError *error = NULL;
+  GBytes *converted;
+
+  converted = parsec_public_key_convert (data->attributes, psa, data->format, &error);
+  if (converted != NULL)
+    g_task_return_pointer (task, converted, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+export_public_key_found (GTask               *task,
+                         ParsecKeyAttributes *attributes)
+{
+  ParsecClient *self = g_task_get_source_object (task);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  PsaExportPublicKey__Operation operation;
+  guint8 provider;
+  GError *error = NULL;
+
+  if (!_parsec_client_crypto_provider (self, &provider, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  export_public_key_operation_init (&operation, data->key_name);
+  _parsec_client_call_async (self, &op_export_public_key, provider, &operation.base,
+                             task, export_public_key_done);
+}
+
+/**
+ * parsec_client_export_public_key_async:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @format: the encoding wanted
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Exports the public part of a key. %PARSEC_PUBLIC_KEY_FORMAT_PSA gives
+ * it as the service does; the DER and PEM formats give the
+ * SubjectPublicKeyInfo that other libraries read, at the cost of a second
+ * request to learn the key's type. Finish with
+ * parsec_client_export_public_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_export_public_key_async (ParsecClient          *self,
+                                       const char            *key_name,
+                                       ParsecPublicKeyFormat  format,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  if (format == PARSEC_PUBLIC_KEY_FORMAT_PSA)
+    {
+      PsaExportPublicKey__Operation operation;
+
+      export_public_key_operation_init (&operation, key_name);
+      _parsec_client_start (self, &op_export_public_key, TRUE, &operation.base, NULL, cancellable,
+                            callback, user_data, parsec_client_export_public_key_async,
+                            _parsec_call_done_bytes);
+      return;
+    }
+
+  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
+                               parsec_client_export_public_key_async);
+  ((ParsecKeyTaskData *) g_task_get_task_data (task))->format = format;
+  _parsec_key_lookup_async (self, task, export_public_key_found);
+}
+
+/**
+ * parsec_client_export_public_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_export_public_key_async().
+ *
+ * Returns: (transfer full): the public key, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_export_public_key_finish (ParsecClient  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_export_public_key:
+ * @self: a #ParsecClient
+ * @key_name: the name of the key
+ * @format: the encoding wanted
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Exports the public part of a key, blocking the calling thread. See
+ * parsec_client_export_public_key_async() for the formats.
+ *
+ * Returns: (transfer full): the public key, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_export_public_key (ParsecClient           *self,
+                                 const char             *key_name,
+                                 ParsecPublicKeyFormat   format,
+                                 GCancellable           *cancellable,
+                                 GError                **error)
+{
+  PsaExportPublicKey__Operation operation;
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GBytes) psa = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+
+  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA)
+    {
+      attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
+      if (attributes == NULL)
+        return NULL;
+    }
+
+  export_public_key_operation_init (&operation, key_name);
+  psa = _parsec_result_take_bytes (_parsec_client_run (self, &op_export_public_key, TRUE, &operation.base,
+                                                       NULL, cancellable, error),
+                                   FALSE);
+  if (psa == NULL || attributes == NULL)
+    return g_steal_pointer (&psa);
+  return parsec_public_key_convert (attributes, psa, format, error);
+}
