@@ -655,4 +655,50 @@ gboolean  parsec_client_verify_data (ParsecClient *self,
                                      GCancellable *cancellable,
                                      GError **error);
 
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_prepare_key_attestation_async  (ParsecClient         *self,
+                                                        const char           *attested_key_name,
+                                                        const char           *attesting_key_name,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_prepare_key_attestation_finish (ParsecClient         *self,
+                                                        GAsyncResult         *result,
+                                                        GBytes              **name,
+                                                        GBytes              **public_area,
+                                                        GBytes              **attesting_key_public,
+                                                        GError              **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_client_prepare_key_attestation        (ParsecClient         *self,
+                                                        const char           *attested_key_name,
+                                                        const char           *attesting_key_name,
+                                                        GBytes              **name,
+                                                        GBytes              **public_area,
+                                                        GBytes              **attesting_key_public,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_client_attest_key_async               (ParsecClient         *self,
+                                                        const char           *attested_key_name,
+                                                        GBytes               *credential_blob,
+                                                        GBytes               *secret,
+                                                        const char           *attesting_key_name,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_client_attest_key_finish              (ParsecClient         *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_client_attest_key                     (ParsecClient         *self,
+                                                        const char           *attested_key_name,
+                                                        GBytes               *credential_blob,
+                                                        GBytes               *secret,
+                                                        const char           *attesting_key_name,
+                                                        GCancellable         *cancellable,
+                                                        GError              **error);
+
 G_END_DECLS

@@ -1,0 +1,402 @@
+/* parsec-client-attestation.c: key attestation (TPM ActivateCredential)
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include "parsec-client-private.h"
+#include "parsec-secure-private.h"
+
+#include "attest_key.pb-c.h"
+#include "prepare_key_attestation.pb-c.h"
+
+
+static const ParsecOperation op_prepare_key_attestation = {
+  PARSEC_OPCODE_PREPARE_KEY_ATTESTATION, TRUE, &prepare_key_attestation__result__descriptor,
+};
+static const ParsecOperation op_attest_key = {
+  PARSEC_OPCODE_ATTEST_KEY, TRUE, &attest_key__result__descriptor,
+};
+
+typedef struct {
+  GBytes *name;
+  GBytes *public_area;
+  GBytes *attesting_key_public;
+} Preparation;
+
+static void
+preparation_free (Preparation *preparation)
+{
+  g_clear_pointer (&preparation->name, g_bytes_unref);
+  g_clear_pointer (&preparation->public_area, g_bytes_unref);
+  g_clear_pointer (&preparation->attesting_key_public, g_bytes_unref);
+  g_free (preparation);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Preparation, preparation_free)
+
+static GBytes *
+bytes_from_binary (const ProtobufCBinaryData *binary)
+{
+  return g_bytes_new (binary->data, binary->len);
+}
+
+static Preparation *
+preparation_from_result (ProtobufCMessage  *message,
+                         GError           **error)
+{
+  PrepareKeyAttestation__Result *result = (PrepareKeyAttestation__Result *) message;
+  PrepareKeyAttestation__PrepareKeyAttestationOutput__ActivateCredential *credential;
+  Preparation *preparation;
+
+  if (result->output == NULL ||
+      result->output->mechanism_case != PREPARE_KEY_ATTESTATION__PREPARE_KEY_ATTESTATION_OUTPUT__MECHANISM_ACTIVATE_CREDENTIAL)
+    {
+      g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+                           "The Parsec service answered PrepareKeyAttestation without ActivateCredential parameters");
+      return NULL;
+    }
+  credential = result->output->activate_credential;
+  preparation = g_new0 (Preparation, 1);
+  preparation->name = bytes_from_binary (&credential->name);
+  preparation->public_area = bytes_from_binary (&credential->public_);
+  preparation->attesting_key_public = bytes_from_binary (&credential->attesting_key_pub);
+  return preparation;
+}
+
+static void
+preparation_steal (Preparation  *preparation,
+                   GBytes      **name,
+                   GBytes      **public_area,
+                   GBytes      **attesting_key_public)
+{
+  if (name != NULL)
+    *name = g_steal_pointer (&preparation->name);
+  if (public_area != NULL)
+    *public_area = g_steal_pointer (&preparation->public_area);
+  if (attesting_key_public != NULL)
+    *attesting_key_public = g_steal_pointer (&preparation->attesting_key_public);
+}
+
+typedef struct {
+  PrepareKeyAttestation__Operation operation;
+  PrepareKeyAttestation__PrepareKeyAttestationParams params;
+  PrepareKeyAttestation__PrepareKeyAttestationParams__ActivateCredential credential;
+} PrepareRequest;
+
+static const ProtobufCMessage *
+prepare_request_init (PrepareRequest *request,
+                      const char     *attested_key_name,
+                      const char     *attesting_key_name)
+{
+  prepare_key_attestation__operation__init (&request->operation);
+  prepare_key_attestation__prepare_key_attestation_params__init (&request->params);
+  prepare_key_attestation__prepare_key_attestation_params__activate_credential__init (&request->credential);
+  /* An empty attesting key name asks for the service's default key. */
+  request->credential.attested_key_name = (char *) attested_key_name;
+  request->credential.attesting_key_name = (char *) (attesting_key_name ? attesting_key_name : "");
+  request->params.mechanism_case = PREPARE_KEY_ATTESTATION__PREPARE_KEY_ATTESTATION_PARAMS__MECHANISM_ACTIVATE_CREDENTIAL;
+  request->params.activate_credential = &request->credential;
+  request->operation.parameters = &request->params;
+  return &request->operation.base;
+}
+
+static void
+prepare_done (GTask            *task,
+              ProtobufCMessage *result)
+{
+  GError *error = NULL;
+  Preparation *preparation = preparation_from_result (result, &error);
+
+  if (preparation != NULL)
+    g_task_return_pointer (task, preparation, (GDestroyNotify) preparation_free);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/**
+ * parsec_client_prepare_key_attestation_async:
+ * @self: a #ParsecClient
+ * @attested_key_name: the key to attest
+ * @attesting_key_name: (nullable): the key that attests, or %NULL for the
+ *   provider's default attestation key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Gets what a verifier needs to build the challenge of a TPM
+ * ActivateCredential attestation. Only the TPM provider attests keys.
+ * Finish with parsec_client_prepare_key_attestation_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_prepare_key_attestation_async (ParsecClient        *self,
+                                             const char          *attested_key_name,
+                                             const char          *attesting_key_name,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  PrepareRequest request;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
+
+  _parsec_client_start (self, &op_prepare_key_attestation, TRUE,
+                        prepare_request_init (&request, attested_key_name, attesting_key_name),
+                        NULL, cancellable, callback, user_data,
+                        parsec_client_prepare_key_attestation_async, prepare_done);
+}
+
+/**
+ * parsec_client_prepare_key_attestation_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @name: (out) (optional) (transfer full): the TPM name of the attested key
+ * @public_area: (out) (optional) (transfer full): the TPM public area of
+ *   the attested key
+ * @attesting_key_public: (out) (optional) (transfer full): the public key
+ *   of the attesting key
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_prepare_key_attestation_async().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_prepare_key_attestation_finish (ParsecClient  *self,
+                                              GAsyncResult  *result,
+                                              GBytes       **name,
+                                              GBytes       **public_area,
+                                              GBytes       **attesting_key_public,
+                                              GError       **error)
+{
+  g_autoptr(Preparation) preparation = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  preparation = g_task_propagate_pointer (G_TASK (result), error);
+  if (preparation == NULL)
+    return FALSE;
+  preparation_steal (preparation, name, public_area, attesting_key_public);
+  return TRUE;
+}
+
+/**
+ * parsec_client_prepare_key_attestation:
+ * @self: a #ParsecClient
+ * @attested_key_name: the key to attest
+ * @attesting_key_name: (nullable): the key that attests, or %NULL for the
+ *   provider's default attestation key
+ * @name: (out) (optional) (transfer full): the TPM name of the attested key
+ * @public_area: (out) (optional) (transfer full): the TPM public area of
+ *   the attested key
+ * @attesting_key_public: (out) (optional) (transfer full): the public key
+ *   of the attesting key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Gets what a verifier needs to build the challenge of a TPM
+ * ActivateCredential attestation, blocking the calling thread.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_prepare_key_attestation (ParsecClient  *self,
+                                       const char    *attested_key_name,
+                                       const char    *attesting_key_name,
+                                       GBytes       **name,
+                                       GBytes       **public_area,
+                                       GBytes       **attesting_key_public,
+                                       GCancellable  *cancellable,
+                                       GError       **error)
+{
+  PrepareRequest request;
+  g_autoptr(ProtobufCMessage) result = NULL;
+  g_autoptr(Preparation) preparation = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), FALSE);
+
+  result = _parsec_client_run (self, &op_prepare_key_attestation, TRUE,
+                               prepare_request_init (&request, attested_key_name, attesting_key_name),
+                               NULL, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  preparation = preparation_from_result (result, error);
+  if (preparation == NULL)
+    return FALSE;
+  preparation_steal (preparation, name, public_area, attesting_key_public);
+  return TRUE;
+}
+
+typedef struct {
+  AttestKey__Operation operation;
+  AttestKey__AttestationMechanismParams params;
+  AttestKey__AttestationMechanismParams__ActivateCredential credential;
+} AttestRequest;
+
+static const ProtobufCMessage *
+attest_request_init (AttestRequest *request,
+                     const char    *attested_key_name,
+                     GBytes        *credential_blob,
+                     GBytes        *secret,
+                     const char    *attesting_key_name)
+{
+  attest_key__operation__init (&request->operation);
+  attest_key__attestation_mechanism_params__init (&request->params);
+  attest_key__attestation_mechanism_params__activate_credential__init (&request->credential);
+  request->credential.credential_blob = _parsec_binary_from_bytes (credential_blob);
+  request->credential.secret = _parsec_binary_from_bytes (secret);
+  request->params.mechanism_case = ATTEST_KEY__ATTESTATION_MECHANISM_PARAMS__MECHANISM_ACTIVATE_CREDENTIAL;
+  request->params.activate_credential = &request->credential;
+  request->operation.attested_key_name = (char *) attested_key_name;
+  request->operation.parameters = &request->params;
+  request->operation.attesting_key_name = (char *) (attesting_key_name ? attesting_key_name : "");
+  return &request->operation.base;
+}
+
+static GBytes *
+credential_from_result (ProtobufCMessage  *message,
+                        GError           **error)
+{
+  AttestKey__Result *result = (AttestKey__Result *) message;
+
+  if (result->output == NULL ||
+      result->output->mechanism_case != ATTEST_KEY__ATTESTATION_OUTPUT__MECHANISM_ACTIVATE_CREDENTIAL)
+    {
+      g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+                           "The Parsec service answered AttestKey without an ActivateCredential output");
+      return NULL;
+    }
+  /* The recovered credential is the verifier's secret. */
+  return _parsec_secure_bytes_new (result->output->activate_credential->credential.data,
+                                   result->output->activate_credential->credential.len);
+}
+
+static void
+attest_done (GTask            *task,
+             ProtobufCMessage *result)
+{
+  GError *error = NULL;
+  GBytes *credential = credential_from_result (result, &error);
+
+  if (credential != NULL)
+    g_task_return_pointer (task, credential, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+/**
+ * parsec_client_attest_key_async:
+ * @self: a #ParsecClient
+ * @attested_key_name: the key to attest
+ * @credential_blob: the verifier's credential blob
+ * @secret: the verifier's encrypted secret
+ * @attesting_key_name: (nullable): the key that attests, or %NULL for the
+ *   provider's default attestation key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the service has answered
+ * @user_data: data for @callback
+ *
+ * Answers a TPM ActivateCredential challenge, proving that the attested
+ * key lives in the same TPM as the attesting key. Finish with
+ * parsec_client_attest_key_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_attest_key_async (ParsecClient        *self,
+                                const char          *attested_key_name,
+                                GBytes              *credential_blob,
+                                GBytes              *secret,
+                                const char          *attesting_key_name,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  AttestRequest request;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
+  g_return_if_fail (credential_blob != NULL && secret != NULL);
+
+  _parsec_client_start (self, &op_attest_key, TRUE,
+                        attest_request_init (&request, attested_key_name, credential_blob, secret,
+                                             attesting_key_name),
+                        NULL, cancellable, callback, user_data,
+                        parsec_client_attest_key_async, attest_done);
+}
+
+/**
+ * parsec_client_attest_key_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_attest_key_async().
+ *
+ * Returns: (transfer full): the recovered credential, in memory that is
+ *   wiped when freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_attest_key_finish (ParsecClient  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_attest_key:
+ * @self: a #ParsecClient
+ * @attested_key_name: the key to attest
+ * @credential_blob: the verifier's credential blob
+ * @secret: the verifier's encrypted secret
+ * @attesting_key_name: (nullable): the key that attests, or %NULL for the
+ *   provider's default attestation key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Answers a TPM ActivateCredential challenge, blocking the calling thread.
+ *
+ * Returns: (transfer full): the recovered credential, in memory that is
+ *   wiped when freed, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_client_attest_key (ParsecClient  *self,
+                          const char    *attested_key_name,
+                          GBytes        *credential_blob,
+                          GBytes        *secret,
+                          const char    *attesting_key_name,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  AttestRequest request;
+  g_autoptr(ProtobufCMessage) result = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), NULL);
+  g_return_val_if_fail (credential_blob != NULL && secret != NULL, NULL);
+
+  result = _parsec_client_run (self, &op_attest_key, TRUE,
+                               attest_request_init (&request, attested_key_name, credential_blob, secret,
+                                                    attesting_key_name),
+                               NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return credential_from_result (result, error);
+}
