@@ -1,0 +1,1143 @@
+/* bench.c: how close parsec-glib comes to the cost of a bare socket exchange
+ *
+ * Every row sends the same 36-byte ping to the same in-process
+ * instant-answer server (bench-server.c), so the only difference between
+ * the raw floor and the library is the client. See README.md beside this
+ * file for how to run it and how to read its output.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench-server.h"
+#include "parsec-glib.h"
+#include "parsec-wire-private.h"
+
+/* Options */
+
+static gint64 opt_iterations = 20000;
+static gint64 opt_warmup = 1000;
+static gint opt_repeat = 3;
+static gint64 opt_calls = 1000000;
+static gint64 opt_alloc_iterations = 2000;
+static gboolean opt_json = FALSE;
+static gboolean opt_no_allocs = FALSE;
+static char *opt_probe = NULL;
+
+static const GOptionEntry option_entries[] = {
+  { "iterations", 'n', 0, G_OPTION_ARG_INT64, &opt_iterations,
+    "Measured calls per row and repetition (default 20000)", "N" },
+  { "warmup", 'w', 0, G_OPTION_ARG_INT64, &opt_warmup,
+    "Unmeasured calls before each row (default 1000)", "N" },
+  { "repeat", 'r', 0, G_OPTION_ARG_INT, &opt_repeat,
+    "Repetitions of the rows, interleaved; the median is reported (default 3)", "R" },
+  { "calls", 'c', 0, G_OPTION_ARG_INT64, &opt_calls,
+    "Library calls between the RSS readings, half sync, half async (default 1000000)", "N" },
+  { "alloc-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_alloc_iterations,
+    "Extra calls in the second valgrind run that counts allocations (default 2000)", "N" },
+  { "no-allocs", 0, 0, G_OPTION_ARG_NONE, &opt_no_allocs,
+    "Skip counting allocations under valgrind", NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+    "Print the figures as JSON instead of a table", NULL },
+  /* Internal: what the allocation count runs under valgrind. */
+  { "probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_probe, NULL, "MODE" },
+  G_OPTION_ENTRY_NULL
+};
+
+/* /proc/self/status */
+
+typedef struct {
+  gint64 rss_kb;               /* VmRSS */
+  gint64 hwm_kb;               /* VmHWM: peak RSS since start or the last reset */
+  gint64 threads;
+} ProcStatus;
+
+static gint64
+status_field (const char *text,
+              const char *name)
+{
+  const char *line = strstr (text, name);
+
+  if (line == NULL)
+    return -1;
+  return g_ascii_strtoll (line + strlen (name), NULL, 10);
+}
+
+static ProcStatus
+proc_status_read (void)
+{
+  ProcStatus st = { -1, -1, -1 };
+  char buf[4096];
+  int fd = open ("/proc/self/status", O_RDONLY | O_CLOEXEC);
+  gssize n;
+
+  if (fd < 0)
+    return st;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return st;
+  buf[n] = '\0';
+  st.rss_kb = status_field (buf, "\nVmRSS:");
+  st.hwm_kb = status_field (buf, "\nVmHWM:");
+  st.threads = status_field (buf, "\nThreads:");
+  return st;
+}
+
+/* Resets VmHWM to the current RSS (Linux ≥ 4.0), so that the peak of one
+ * row can be read; FALSE if the kernel refuses. */
+static gboolean
+proc_reset_hwm (void)
+{
+  int fd = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, "5", 1) == 1;
+  close (fd);
+  return ok;
+}
+
+/* Samples the process while the 256-in-flight row runs. Reading
+ * /proc/self/status costs tens of µs, so only every SAMPLE_EVERY calls. */
+#define SAMPLE_EVERY 2048
+
+typedef struct {
+  guint64 calls;
+  gint64 max_threads;
+  gint64 max_rss_kb;
+} Sampler;
+
+static void
+sampler_tick (Sampler *s)
+{
+  ProcStatus st;
+
+  if (s == NULL || ++s->calls % SAMPLE_EVERY != 0)
+    return;
+
+  st = proc_status_read ();
+  s->max_threads = MAX (s->max_threads, st.threads);
+  s->max_rss_kb = MAX (s->max_rss_kb, st.rss_kb);
+}
+
+/* Clocks */
+
+static gint64
+process_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* The bench */
+
+typedef struct {
+  BenchServer *server;
+  ParsecClient *client;
+  GMainContext *context;
+  struct sockaddr_un addr;
+  Sampler *sampler;            /* set while a sampled row runs */
+  guint64 expected;            /* requests the server should have answered */
+} Bench;
+
+/* The raw floor: what any client must do at least, with plain blocking
+ * system calls and nothing else — socket, connect, one write, an exact
+ * read of the header, an exact read of the body it announces, close. */
+
+static gboolean
+read_exact (int     fd,
+            guint8 *buf,
+            gsize   len)
+{
+  gsize got = 0;
+
+  while (got < len)
+    {
+      gssize n = read (fd, buf + got, len - got);
+
+      if (n <= 0)
+        {
+          if (n < 0 && errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      got += (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+raw_call (Bench         *b,
+          const guint8  *request,
+          gsize          request_len,
+          GError       **error)
+{
+  guint8 response[PARSEC_WIRE_HEADER_LEN + 64];
+  ParsecWireHeader header;
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    goto fail;
+  if (connect (fd, (struct sockaddr *) &b->addr, sizeof b->addr) < 0)
+    goto fail;
+  if (write (fd, request, request_len) != (gssize) request_len)
+    goto fail;
+  if (!read_exact (fd, response, PARSEC_WIRE_HEADER_LEN))
+    goto fail;
+  _parsec_wire_header_decode (response, &header);
+  if (header.magic != PARSEC_WIRE_MAGIC || header.status != 0 ||
+      header.body_len > sizeof response - PARSEC_WIRE_HEADER_LEN)
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Unexpected raw response header");
+      return FALSE;
+    }
+  if (!read_exact (fd, response + PARSEC_WIRE_HEADER_LEN, header.body_len))
+    goto fail;
+  close (fd);
+  return TRUE;
+
+fail:
+  {
+    int saved_errno = errno;
+
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 "Raw exchange failed: %s", g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+static gboolean
+run_raw_sequential (Bench   *b,
+                    guint64  n,
+                    GError **error)
+{
+  for (guint64 i = 0; i < n; i++)
+    if (!raw_call (b, bench_ping_request (), BENCH_PING_REQUEST_LEN, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* A reference, not a target: the same raw exchange with many requests in
+ * flight from one thread, driven by epoll, to show what the kernel and
+ * the server allow when requests overlap. */
+
+typedef struct {
+  int fd;
+  guint8 response[BENCH_PING_RESPONSE_LEN];
+  gsize got;
+} RawSlot;
+
+static int
+raw_slot_start (Bench   *b,
+                RawSlot *slot,
+                int      epoll_fd,
+                guint    index)
+{
+  struct epoll_event ev = { .events = EPOLLIN, .data.u32 = index };
+
+  slot->got = 0;
+  slot->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (slot->fd < 0)
+    return -errno;
+  /* A Unix socket connects at once or fails (EAGAIN: backlog full); the
+   * server's backlog is far above the requests in flight. */
+  if (connect (slot->fd, (struct sockaddr *) &b->addr, sizeof b->addr) < 0 ||
+      write (slot->fd, bench_ping_request (), BENCH_PING_REQUEST_LEN) != BENCH_PING_REQUEST_LEN ||
+      epoll_ctl (epoll_fd, EPOLL_CTL_ADD, slot->fd, &ev) < 0)
+    {
+      int saved_errno = errno;
+
+      close (slot->fd);
+      return -saved_errno;
+    }
+  return 0;
+}
+
+static gboolean
+run_raw_in_flight (Bench   *b,
+                   guint    depth,
+                   guint64  n,
+                   GError **error)
+{
+  g_autofree RawSlot *slots = g_new0 (RawSlot, depth);
+  struct epoll_event events[64];
+  guint64 issued = 0, done = 0;
+  int epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  int err = 0;
+
+  for (guint i = 0; i < depth && issued < n && err == 0; i++, issued++)
+    err = raw_slot_start (b, &slots[i], epoll_fd, i);
+
+  while (done < n && err == 0)
+    {
+      int ready = epoll_wait (epoll_fd, events, G_N_ELEMENTS (events), -1);
+
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready < 0)
+        {
+          err = -errno;
+          break;
+        }
+      for (int i = 0; i < ready && err == 0; i++)
+        {
+          RawSlot *slot = &slots[events[i].data.u32];
+          gssize got = read (slot->fd, slot->response + slot->got, sizeof slot->response - slot->got);
+
+          if (got < 0 && errno == EAGAIN)
+            continue;
+          if (got <= 0)
+            {
+              err = got < 0 ? -errno : -ECONNRESET;
+              break;
+            }
+          slot->got += (gsize) got;
+          if (slot->got < sizeof slot->response)
+            continue;
+          close (slot->fd);
+          done++;
+          if (issued < n)
+            {
+              err = raw_slot_start (b, slot, epoll_fd, events[i].data.u32);
+              issued++;
+            }
+        }
+    }
+
+  close (epoll_fd);
+  if (err != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (-err),
+                   "Raw in-flight exchange failed: %s", g_strerror (-err));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The library */
+
+static gboolean
+run_lib_sync (Bench   *b,
+              guint64  n,
+              GError **error)
+{
+  for (guint64 i = 0; i < n; i++)
+    {
+      if (!parsec_client_ping (b->client, NULL, NULL, NULL, error))
+        return FALSE;
+      sampler_tick (b->sampler);
+    }
+  return TRUE;
+}
+
+typedef struct {
+  Bench *bench;
+  guint depth;
+  guint64 to_issue;
+  guint64 in_flight;
+  GError *error;
+} AsyncRun;
+
+static void async_ping_done (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void
+async_fill (AsyncRun *run)
+{
+  while (run->in_flight < run->depth && run->to_issue > 0 && run->error == NULL)
+    {
+      run->to_issue--;
+      run->in_flight++;
+      parsec_client_ping_async (run->bench->client, NULL, async_ping_done, run);
+    }
+}
+
+static void
+async_ping_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+  GError *error = NULL;
+
+  run->in_flight--;
+  if (!parsec_client_ping_finish (PARSEC_CLIENT (source), result, NULL, NULL, &error))
+    {
+      if (run->error == NULL)
+        run->error = error;
+      else
+        g_error_free (error);
+    }
+  sampler_tick (run->bench->sampler);
+  async_fill (run);
+}
+
+/* Keeps @depth pings in flight from this thread until @n have completed. */
+static gboolean
+run_lib_async (Bench   *b,
+               guint    depth,
+               guint64  n,
+               GError **error)
+{
+  AsyncRun run = { .bench = b, .depth = depth, .to_issue = n };
+
+  async_fill (&run);
+  while (run.in_flight > 0)
+    g_main_context_iteration (b->context, TRUE);
+
+  if (run.error != NULL)
+    {
+      g_propagate_error (error, run.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Rows */
+
+typedef enum {
+  MODE_RAW,
+  MODE_RAW_IN_FLIGHT,
+  MODE_SYNC,
+  MODE_ASYNC,
+} RowMode;
+
+typedef struct {
+  const char *id;
+  const char *label;
+  RowMode mode;
+  guint depth;
+  double target;               /* minimum ratio to the floor; 0 = none */
+  gboolean sampled;            /* record peak RSS and threads */
+} RowSpec;
+
+static const RowSpec rows[] = {
+  { "raw_floor", "raw floor, sequential", MODE_RAW, 1, 0, FALSE },
+  { "sync", "library sync ping, sequential", MODE_SYNC, 1, 0.8, FALSE },
+  { "async_1", "library async ping, 1 in flight", MODE_ASYNC, 1, 0, FALSE },
+  { "async_16", "library async ping, 16 in flight", MODE_ASYNC, 16, 0, FALSE },
+  { "async_256", "library async ping, 256 in flight", MODE_ASYNC, 256, 0.9, TRUE },
+  { "raw_256", "raw epoll, 256 in flight (reference)", MODE_RAW_IN_FLIGHT, 256, 0, FALSE },
+};
+
+typedef struct {
+  double rate[64];             /* requests per second, one per repetition */
+  double client_cpu_us[64];    /* per call */
+  double server_cpu_us[64];    /* per call */
+  guint n;
+} RowResult;
+
+/* The server counts a request after it has written the answer, so its
+ * count may trail the client's by the requests last in flight: give it a
+ * moment before calling a difference an error. */
+static gboolean
+server_check (Bench      *b,
+              const char *what,
+              GError    **error)
+{
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (bench_server_get_answered (b->server) != b->expected &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (100);
+  if (bench_server_get_answered (b->server) != b->expected)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%s: the server answered %" G_GUINT64_FORMAT " requests, expected %" G_GUINT64_FORMAT,
+                   what, bench_server_get_answered (b->server), b->expected);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+row_run (Bench          *b,
+         const RowSpec  *spec,
+         guint64         n,
+         GError        **error)
+{
+  b->expected += n;
+  switch (spec->mode)
+    {
+    case MODE_RAW:
+      return run_raw_sequential (b, n, error);
+    case MODE_RAW_IN_FLIGHT:
+      return run_raw_in_flight (b, spec->depth, n, error);
+    case MODE_SYNC:
+      return run_lib_sync (b, n, error);
+    case MODE_ASYNC:
+      return run_lib_async (b, spec->depth, n, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+row_measure (Bench          *b,
+             const RowSpec  *spec,
+             RowResult      *result,
+             GError        **error)
+{
+  gint64 t0, t1, cpu0, cpu1, srv0, srv1;
+  double calls = (double) opt_iterations;
+
+  if (opt_warmup > 0 && !row_run (b, spec, (guint64) opt_warmup, error))
+    return FALSE;
+
+  if (!server_check (b, spec->id, error))
+    return FALSE;
+  srv0 = bench_server_get_cpu_time_us (b->server);
+  cpu0 = process_cpu_us ();
+  t0 = g_get_monotonic_time ();
+  if (!row_run (b, spec, (guint64) opt_iterations, error))
+    return FALSE;
+  t1 = g_get_monotonic_time ();
+  cpu1 = process_cpu_us ();
+  srv1 = bench_server_get_cpu_time_us (b->server);
+
+  if (!server_check (b, spec->id, error))
+    return FALSE;
+
+  result->rate[result->n] = calls * G_USEC_PER_SEC / (double) MAX (t1 - t0, 1);
+  result->server_cpu_us[result->n] = (double) (srv1 - srv0) / calls;
+  result->client_cpu_us[result->n] = (double) ((cpu1 - cpu0) - (srv1 - srv0)) / calls;
+  result->n++;
+  return TRUE;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (const double *values,
+        guint         n)
+{
+  double sorted[64];
+
+  if (n == 0)
+    return 0;
+  memcpy (sorted, values, n * sizeof *values);
+  qsort (sorted, n, sizeof *sorted, compare_doubles);
+  return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
+/* The sign-hash round trip. It needs the test service (tests/service,
+ * parsec-glib-test-service) to hold a key and really sign, and the public
+ * parsec_client_sign_hash(); neither exists yet. When they do, start the
+ * service here with a generated key, time parsec_client_sign_hash() for
+ * the library figure, and for the raw figure capture the request bytes
+ * the library sends once (same header, body and auth) and replay them
+ * with raw_call() — both against the same service, like the ping rows. */
+typedef struct {
+  gboolean available;
+  const char *why;
+  double library_rate;
+  double raw_rate;
+} SignHashResult;
+
+static SignHashResult
+sign_hash_measure (Bench *b)
+{
+  return (SignHashResult) { .available = FALSE, .why = "needs the test service" };
+}
+
+/* RSS over many calls: half through the sync path, half through the
+ * async path with 256 in flight, with RSS read at every tenth. */
+
+#define RSS_SAMPLES 10
+
+typedef struct {
+  gint64 calls;
+  gint64 before_kb;
+  gint64 after_kb;
+  gint64 samples_kb[RSS_SAMPLES];
+  double seconds;
+} RssResult;
+
+static gboolean
+rss_measure (Bench      *b,
+             RssResult  *r,
+             GError    **error)
+{
+  gint64 done = 0;
+  gint64 t0;
+
+  r->calls = opt_calls;
+  r->before_kb = proc_status_read ().rss_kb;
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < RSS_SAMPLES; i++)
+    {
+      gint64 chunk = opt_calls * (i + 1) / RSS_SAMPLES - done;
+      gboolean ok = i < RSS_SAMPLES / 2
+        ? run_lib_sync (b, (guint64) chunk, error)
+        : run_lib_async (b, 256, (guint64) chunk, error);
+
+      b->expected += (guint64) chunk;
+      if (!ok)
+        return FALSE;
+      done += chunk;
+      r->samples_kb[i] = proc_status_read ().rss_kb;
+    }
+  r->seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
+  r->after_kb = r->samples_kb[RSS_SAMPLES - 1];
+  return server_check (b, "rss", error);
+}
+
+/* Allocations per call, counted by valgrind's memcheck: the benchmark runs
+ * itself twice per mode with --probe, the second time with
+ * opt_alloc_iterations more calls, and divides the difference of the
+ * "total heap usage" lines by that number, so that start-up and warm-up
+ * cancel out. G_SLICE=always-malloc makes GLib 2.74's slice allocations
+ * visible as mallocs (GLib ≥ 2.76 always does that). The server thread
+ * allocates nothing per connection, which the raw row (0 allocs) shows. */
+
+static const struct {
+  const char *mode;
+  const char *label;
+} alloc_probes[] = {
+  { "raw", "raw floor" },
+  { "sync", "library sync ping" },
+  { "async1", "library async ping, 1 in flight" },
+  { "async256", "library async ping, 256 in flight" },
+};
+
+#define PROBE_BASE_CALLS 500
+
+typedef struct {
+  gboolean available;
+  char *why;
+  double allocs[G_N_ELEMENTS (alloc_probes)];
+  double bytes[G_N_ELEMENTS (alloc_probes)];
+  double unfreed[G_N_ELEMENTS (alloc_probes)];
+} AllocResult;
+
+static gboolean
+run_probe (Bench      *b,
+           const char *mode,
+           guint64     n,
+           GError    **error)
+{
+  if (g_str_equal (mode, "raw"))
+    return run_raw_sequential (b, n, error);
+  if (g_str_equal (mode, "sync"))
+    return run_lib_sync (b, n, error);
+  if (g_str_equal (mode, "async1"))
+    return run_lib_async (b, 1, n, error);
+  if (g_str_equal (mode, "async256"))
+    return run_lib_async (b, 256, n, error);
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown probe %s", mode);
+  return FALSE;
+}
+
+static gboolean
+parse_heap_usage (const char *text,
+                  double     *allocs,
+                  double     *frees,
+                  double     *bytes)
+{
+  const char *line = strstr (text, "total heap usage:");
+  g_autofree char *copy = NULL;
+  char *p;
+  gsize j = 0;
+
+  if (line == NULL)
+    return FALSE;
+  /* "total heap usage: 1,234 allocs, 1,200 frees, 56,789 bytes allocated" */
+  copy = g_strndup (line, strcspn (line, "\n"));
+  for (p = copy; *p != '\0'; p++)
+    if (*p != ',')
+      copy[j++] = *p;
+  copy[j] = '\0';
+  return sscanf (copy, "total heap usage: %lf allocs %lf frees %lf bytes", allocs, frees, bytes) == 3;
+}
+
+static gboolean
+valgrind_probe (const char *valgrind,
+                const char *self_exe,
+                const char *mode,
+                gint64      calls,
+                double     *allocs,
+                double     *frees,
+                double     *bytes,
+                GError    **error)
+{
+  g_autofree char *probe_arg = g_strdup_printf ("--probe=%s", mode);
+  g_autofree char *calls_arg = g_strdup_printf ("--iterations=%" G_GINT64_FORMAT, calls);
+  g_autofree char *warmup_arg = g_strdup_printf ("--warmup=%" G_GINT64_FORMAT, opt_warmup);
+  const char *argv[] = {
+    valgrind, "--tool=memcheck", "--leak-check=no", "--trace-children=no",
+    self_exe, probe_arg, calls_arg, warmup_arg, NULL,
+  };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "G_SLICE", "always-malloc", TRUE);
+  g_autofree char *err_text = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err_text, &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      /* Say what valgrind said: its last line explains the failure. */
+      g_strchomp (err_text);
+      g_prefix_error (error, "%s: ", strrchr (err_text, '\n') != NULL ? strrchr (err_text, '\n') + 1 : err_text);
+      return FALSE;
+    }
+  if (!parse_heap_usage (err_text, allocs, frees, bytes))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "No \"total heap usage\" line in valgrind's output");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+alloc_measure (AllocResult *r)
+{
+  g_autofree char *valgrind = g_find_program_in_path ("valgrind");
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (opt_no_allocs)
+    {
+      r->why = g_strdup ("skipped (--no-allocs)");
+      return;
+    }
+  if (valgrind == NULL || self_exe == NULL)
+    {
+      r->why = g_strdup ("valgrind not found");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (alloc_probes); i++)
+    {
+      double a1, f1, b1, a2, f2, b2;
+      g_autoptr(GError) error = NULL;
+
+      if (!valgrind_probe (valgrind, self_exe, alloc_probes[i].mode, PROBE_BASE_CALLS,
+                           &a1, &f1, &b1, &error) ||
+          !valgrind_probe (valgrind, self_exe, alloc_probes[i].mode,
+                           PROBE_BASE_CALLS + opt_alloc_iterations, &a2, &f2, &b2, &error))
+        {
+          r->why = g_strdup_printf ("valgrind run failed: %s", error->message);
+          return;
+        }
+      r->allocs[i] = (a2 - a1) / (double) opt_alloc_iterations;
+      r->bytes[i] = (b2 - b1) / (double) opt_alloc_iterations;
+      r->unfreed[i] = ((a2 - f2) - (a1 - f1)) / (double) opt_alloc_iterations;
+    }
+  r->available = TRUE;
+}
+
+/* Output */
+
+typedef struct {
+  RowResult rows[G_N_ELEMENTS (rows)];
+  gint64 threads_before;
+  gint64 threads_max;
+  char *thread_names;
+  gint64 peak_rss_kb;
+  gboolean hwm_reset;
+  SignHashResult sign_hash;
+  RssResult rss;
+  AllocResult allocs;
+  guint64 dropped;
+} Report;
+
+static void
+report_free (Report *r)
+{
+  g_free (r->thread_names);
+  g_free (r->allocs.why);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Report, report_free)
+
+/* No growth: what is left after the calls must be within what one page of
+ * allocator slack per sample could explain. */
+#define RSS_GROWTH_TOLERANCE_KB 256
+
+static gboolean
+rss_target_met (const Report *r)
+{
+  return r->rss.after_kb - r->rss.before_kb <= RSS_GROWTH_TOLERANCE_KB;
+}
+
+static const char *
+target_text (double ratio,
+             double target)
+{
+  if (target <= 0)
+    return "";
+  return ratio >= target ? "met" : "MISSED";
+}
+
+static void
+print_table (const Report *r)
+{
+  double floor_rate = median (r->rows[0].rate, r->rows[0].n);
+
+  g_print ("parsec-glib benchmark: %" G_GINT64_FORMAT " calls per row, median of %d, %u CPUs\n\n",
+           opt_iterations, opt_repeat, g_get_num_processors ());
+  /* ASCII only: g_print() would turn other characters into '?' under a
+   * C locale. */
+  g_print ("%-40s %10s %9s %11s %11s %8s  %s\n", "row", "req/s", "us/call",
+           "client CPU", "server CPU", "x floor", "target");
+  g_print ("%-40s %10s %9s %11s %11s %8s\n", "", "", "", "us/call", "us/call", "");
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const RowResult *row = &r->rows[i];
+      double rate = median (row->rate, row->n);
+      double ratio = rate / floor_rate;
+      g_autofree char *target = rows[i].target > 0
+        ? g_strdup_printf (">= %.1f %s", rows[i].target, target_text (ratio, rows[i].target))
+        : g_strdup ("");
+
+      g_print ("%-40s %10.0f %9.2f %11.2f %11.2f %8.2f  %s\n", rows[i].label, rate,
+               1e6 / rate, median (row->client_cpu_us, row->n),
+               median (row->server_cpu_us, row->n), ratio, target);
+    }
+  if (r->sign_hash.available)
+    {
+      g_print ("%-40s %10.0f %9.2f\n", "sign-hash, library", r->sign_hash.library_rate,
+               1e6 / r->sign_hash.library_rate);
+      g_print ("%-40s %10.0f %9.2f\n", "sign-hash, raw request of the same bytes",
+               r->sign_hash.raw_rate, 1e6 / r->sign_hash.raw_rate);
+    }
+  else
+    {
+      g_print ("%-40s n/a (%s)\n", "sign-hash, library", r->sign_hash.why);
+      g_print ("%-40s n/a (%s)\n", "sign-hash, raw request of the same bytes", r->sign_hash.why);
+    }
+
+  g_print ("\nDuring the 256-in-flight rows:\n");
+  g_print ("  threads: %" G_GINT64_FORMAT " before, at most %" G_GINT64_FORMAT
+           " during, extra %" G_GINT64_FORMAT " %s\n  threads at the end of the row: %s\n",
+           r->threads_before, r->threads_max, r->threads_max - r->threads_before,
+           r->threads_max == r->threads_before ? "met" : "MISSED", r->thread_names);
+  g_print ("  peak RSS: %" G_GINT64_FORMAT " kB (%s)\n", r->peak_rss_kb,
+           r->hwm_reset ? "VmHWM reset before the row" : "VmHWM since start: clear_refs refused");
+
+  g_print ("\nRSS over %" G_GINT64_FORMAT " library calls (half sync, half async with 256 in flight, %.1f s):\n",
+           r->rss.calls, r->rss.seconds);
+  g_print ("  before %" G_GINT64_FORMAT " kB, after %" G_GINT64_FORMAT " kB, growth %+" G_GINT64_FORMAT
+           " kB %s\n  at each tenth:", r->rss.before_kb, r->rss.after_kb,
+           r->rss.after_kb - r->rss.before_kb, rss_target_met (r) ? "met" : "MISSED");
+  for (guint i = 0; i < RSS_SAMPLES; i++)
+    g_print (" %" G_GINT64_FORMAT, r->rss.samples_kb[i]);
+  g_print (" kB\n");
+
+  g_print ("\nAllocations per call (valgrind memcheck, G_SLICE=always-malloc):\n");
+  if (!r->allocs.available)
+    g_print ("  n/a (%s)\n", r->allocs.why);
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (alloc_probes); i++)
+      g_print ("  %-36s %6.2f allocs, %8.1f bytes, %+.3f not freed\n", alloc_probes[i].label,
+               r->allocs.allocs[i], r->allocs.bytes[i], r->allocs.unfreed[i]);
+
+  if (r->dropped > 0)
+    g_print ("\nWarning: the server dropped %" G_GUINT64_FORMAT " connections\n", r->dropped);
+}
+
+static void
+json_number (GString *out,
+             double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.3f", value));
+}
+
+static void
+print_json (const Report *r)
+{
+  g_autoptr(GString) out = g_string_new ("{\n");
+  double floor_rate = median (r->rows[0].rate, r->rows[0].n);
+
+  g_string_append_printf (out, "  \"iterations\": %" G_GINT64_FORMAT ",\n  \"repeat\": %d,\n"
+                          "  \"cpus\": %u,\n  \"rows\": {\n",
+                          opt_iterations, opt_repeat, g_get_num_processors ());
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const RowResult *row = &r->rows[i];
+      double rate = median (row->rate, row->n);
+
+      g_string_append_printf (out, "    \"%s\": {\"label\": \"%s\", \"requests_per_second\": ",
+                              rows[i].id, rows[i].label);
+      json_number (out, rate);
+      g_string_append (out, ", \"us_per_call\": ");
+      json_number (out, 1e6 / rate);
+      g_string_append (out, ", \"client_cpu_us_per_call\": ");
+      json_number (out, median (row->client_cpu_us, row->n));
+      g_string_append (out, ", \"server_cpu_us_per_call\": ");
+      json_number (out, median (row->server_cpu_us, row->n));
+      g_string_append (out, ", \"ratio_to_floor\": ");
+      json_number (out, rate / floor_rate);
+      if (rows[i].target > 0)
+        {
+          g_string_append (out, ", \"target_ratio\": ");
+          json_number (out, rows[i].target);
+          g_string_append_printf (out, ", \"target_met\": %s",
+                                  rate / floor_rate >= rows[i].target ? "true" : "false");
+        }
+      g_string_append (out, ", \"runs\": [");
+      for (guint k = 0; k < row->n; k++)
+        {
+          if (k > 0)
+            g_string_append (out, ", ");
+          json_number (out, row->rate[k]);
+        }
+      g_string_append_printf (out, "]}%s\n", i + 1 < G_N_ELEMENTS (rows) ? "," : "");
+    }
+  g_string_append (out, "  },\n  \"sign_hash\": ");
+  if (r->sign_hash.available)
+    {
+      g_string_append (out, "{\"library_requests_per_second\": ");
+      json_number (out, r->sign_hash.library_rate);
+      g_string_append (out, ", \"raw_requests_per_second\": ");
+      json_number (out, r->sign_hash.raw_rate);
+      g_string_append (out, ", \"ratio\": ");
+      json_number (out, r->sign_hash.library_rate / r->sign_hash.raw_rate);
+      g_string_append (out, "},\n");
+    }
+  else
+    g_string_append_printf (out, "{\"available\": false, \"note\": \"n/a (%s)\"},\n",
+                            r->sign_hash.why);
+
+  g_string_append_printf (out,
+                          "  \"in_flight_256\": {\"threads_before\": %" G_GINT64_FORMAT
+                          ", \"threads_max\": %" G_GINT64_FORMAT ", \"extra_threads\": %" G_GINT64_FORMAT
+                          ", \"thread_names\": \"%s\", \"peak_rss_kb\": %" G_GINT64_FORMAT ", \"hwm_reset\": %s},\n",
+                          r->threads_before, r->threads_max, r->threads_max - r->threads_before,
+                          r->thread_names, r->peak_rss_kb, r->hwm_reset ? "true" : "false");
+
+  g_string_append_printf (out,
+                          "  \"rss\": {\"calls\": %" G_GINT64_FORMAT ", \"before_kb\": %" G_GINT64_FORMAT
+                          ", \"after_kb\": %" G_GINT64_FORMAT ", \"growth_kb\": %" G_GINT64_FORMAT
+                          ", \"no_growth\": %s, \"seconds\": ",
+                          r->rss.calls, r->rss.before_kb, r->rss.after_kb,
+                          r->rss.after_kb - r->rss.before_kb, rss_target_met (r) ? "true" : "false");
+  json_number (out, r->rss.seconds);
+  g_string_append (out, ", \"samples_kb\": [");
+  for (guint i = 0; i < RSS_SAMPLES; i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "", r->rss.samples_kb[i]);
+  g_string_append (out, "]},\n  \"allocations_per_call\": ");
+
+  if (!r->allocs.available)
+    g_string_append_printf (out, "{\"available\": false, \"note\": \"n/a (%s)\"}", r->allocs.why);
+  else
+    {
+      g_string_append (out, "{");
+      for (guint i = 0; i < G_N_ELEMENTS (alloc_probes); i++)
+        {
+          g_string_append_printf (out, "%s\n    \"%s\": {\"allocs\": ", i > 0 ? "," : "",
+                                  alloc_probes[i].mode);
+          json_number (out, r->allocs.allocs[i]);
+          g_string_append (out, ", \"bytes\": ");
+          json_number (out, r->allocs.bytes[i]);
+          g_string_append (out, ", \"not_freed\": ");
+          json_number (out, r->allocs.unfreed[i]);
+          g_string_append (out, "}");
+        }
+      g_string_append (out, "\n  }");
+    }
+  g_string_append_printf (out, ",\n  \"server_dropped\": %" G_GUINT64_FORMAT "\n}\n", r->dropped);
+
+  fputs (out->str, stdout);
+}
+
+/* Main */
+
+static void
+progress (const char *what)
+{
+  /* Only for a person watching: never into a log or a pipe. */
+  if (!opt_json && isatty (STDERR_FILENO))
+    g_printerr ("\r%-60s\r%s", "", what);
+}
+
+/* The names of this process's threads, to show which exist. */
+static char *
+thread_names (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      char *name = NULL;
+
+      if (g_file_get_contents (path, &name, NULL, NULL))
+        g_ptr_array_add (names, g_strstrip (name));
+    }
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static gboolean
+bench_run_all (Bench   *b,
+               Report  *r,
+               GError **error)
+{
+  const RowSpec *sampled = NULL;
+
+  for (gint rep = 0; rep < opt_repeat; rep++)
+    for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+      {
+        Sampler sampler = { 0 };
+
+        if (rows[i].sampled)
+          {
+            ProcStatus st = proc_status_read ();
+
+            sampled = &rows[i];
+            r->threads_before = MAX (r->threads_before, st.threads);
+            r->hwm_reset = proc_reset_hwm ();
+            b->sampler = &sampler;
+          }
+        progress (rows[i].label);
+        if (!row_measure (b, &rows[i], &r->rows[i], error))
+          return FALSE;
+        if (b->sampler != NULL)
+          {
+            ProcStatus st = proc_status_read ();
+
+            b->sampler = NULL;
+            r->threads_max = MAX (r->threads_max, MAX (sampler.max_threads, st.threads));
+            if (r->thread_names == NULL)
+              r->thread_names = thread_names ();
+            r->peak_rss_kb = MAX (r->peak_rss_kb, MAX (sampler.max_rss_kb, st.hwm_kb));
+          }
+      }
+  g_assert (sampled != NULL);
+
+  r->sign_hash = sign_hash_measure (b);
+
+  progress ("RSS over many calls");
+  if (!rss_measure (b, &r->rss, error))
+    return FALSE;
+
+  progress ("allocations per call (valgrind)");
+  alloc_measure (&r->allocs);
+  progress ("");
+
+  r->dropped = bench_server_get_dropped (b->server);
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) option_context = NULL;
+  g_autoptr(BenchServer) server = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Report) report = NULL;
+  Bench b = { 0 };
+
+  /* A dconf backend would start threads of its own and skew the thread
+   * count; the benchmark configures the client explicitly anyway. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+
+  option_context = g_option_context_new ("- benchmark parsec-glib against a raw socket floor");
+  g_option_context_add_main_entries (option_context, option_entries, NULL);
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (opt_iterations < 1 || opt_warmup < 0 || opt_repeat < 1 || opt_repeat > 64 ||
+      opt_calls < RSS_SAMPLES || opt_alloc_iterations < 1)
+    {
+      g_printerr ("Invalid option value: --iterations >= 1, --warmup >= 0, 1 <= --repeat <= 64, "
+                  "--calls >= %d, --alloc-iterations >= 1\n", RSS_SAMPLES);
+      return 2;
+    }
+
+  server = bench_server_new (&error);
+  if (server == NULL)
+    {
+      g_printerr ("Cannot start the benchmark server: %s\n", error->message);
+      return 1;
+    }
+  b.server = server;
+  b.addr.sun_family = AF_UNIX;
+  g_strlcpy (b.addr.sun_path, bench_server_get_path (server), sizeof b.addr.sun_path);
+
+  /* An explicit provider and auth method: no discovery requests, nothing
+   * but the pings reaches the server. */
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                           "endpoint", bench_server_get_endpoint (server),
+                           "provider", PARSEC_PROVIDER_MBED_CRYPTO,
+                           "auth-method", PARSEC_AUTH_METHOD_NONE,
+                           "application-name", "parsec-glib-bench",
+                           "timeout", 30000,
+                           NULL);
+  if (client == NULL)
+    {
+      g_printerr ("Cannot create the client: %s\n", error->message);
+      return 1;
+    }
+  b.client = client;
+
+  /* Async calls run on this thread's own context, as an application's
+   * would. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  b.context = context;
+
+  if (opt_probe != NULL)
+    {
+      if ((opt_warmup > 0 && !run_probe (&b, opt_probe, (guint64) opt_warmup, &error)) ||
+          !run_probe (&b, opt_probe, (guint64) opt_iterations, &error))
+        {
+          g_printerr ("Probe %s failed: %s\n", opt_probe, error->message);
+          return 1;
+        }
+    }
+  else
+    {
+      report = g_new0 (Report, 1);
+      if (!bench_run_all (&b, report, &error))
+        {
+          g_printerr ("\nBenchmark failed: %s\n", error->message);
+          return 1;
+        }
+      if (opt_json)
+        print_json (report);
+      else
+        print_table (report);
+    }
+
+  g_main_context_pop_thread_default (context);
+  return 0;
+}
