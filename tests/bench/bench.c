@@ -1,9 +1,10 @@
 /* bench.c: how close parsec-glib comes to the cost of a bare socket exchange
  *
- * Every row sends the same 36-byte ping to the same in-process
+ * Every ping row sends the same 36-byte ping to the same in-process
  * instant-answer server (bench-server.c), so the only difference between
- * the raw floor and the library is the client. See README.md beside this
- * file for how to run it and how to read its output.
+ * the raw floor and the library is the client; the sign-hash rows do the
+ * same against the test service. See README.md beside this file for how
+ * to run it and how to read its output.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -19,10 +20,12 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "bench-server.h"
 #include "parsec-glib.h"
 #include "parsec-wire-private.h"
+#include "service-fixture.h"
 
 /* Options */
 
@@ -31,6 +34,7 @@ static gint64 opt_warmup = 1000;
 static gint opt_repeat = 3;
 static gint64 opt_calls = 1000000;
 static gint64 opt_alloc_iterations = 2000;
+static gint64 opt_sign_iterations = 500;
 static gboolean opt_json = FALSE;
 static gboolean opt_no_allocs = FALSE;
 static char *opt_probe = NULL;
@@ -44,6 +48,8 @@ static const GOptionEntry option_entries[] = {
     "Repetitions of the rows, interleaved; the median is reported (default 3)", "R" },
   { "calls", 'c', 0, G_OPTION_ARG_INT64, &opt_calls,
     "Library calls between the RSS readings, half sync, half async (default 1000000)", "N" },
+  { "sign-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_sign_iterations,
+    "Measured sign-hash round trips per row and repetition through the test service, 0 to skip (default 500)", "N" },
   { "alloc-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_alloc_iterations,
     "Extra calls in the second valgrind run that counts allocations (default 2000)", "N" },
   { "no-allocs", 0, 0, G_OPTION_ARG_NONE, &opt_no_allocs,
@@ -182,18 +188,18 @@ read_exact (int     fd,
 }
 
 static gboolean
-raw_call (Bench         *b,
-          const guint8  *request,
-          gsize          request_len,
-          GError       **error)
+raw_call (const struct sockaddr_un  *addr,
+          const guint8              *request,
+          gsize                      request_len,
+          GError                   **error)
 {
-  guint8 response[PARSEC_WIRE_HEADER_LEN + 64];
+  guint8 response[PARSEC_WIRE_HEADER_LEN + 1024];
   ParsecWireHeader header;
   int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
   if (fd < 0)
     goto fail;
-  if (connect (fd, (struct sockaddr *) &b->addr, sizeof b->addr) < 0)
+  if (connect (fd, (const struct sockaddr *) addr, sizeof *addr) < 0)
     goto fail;
   if (write (fd, request, request_len) != (gssize) request_len)
     goto fail;
@@ -230,7 +236,7 @@ run_raw_sequential (Bench   *b,
                     GError **error)
 {
   for (guint64 i = 0; i < n; i++)
-    if (!raw_call (b, bench_ping_request (), BENCH_PING_REQUEST_LEN, error))
+    if (!raw_call (&b->addr, bench_ping_request (), BENCH_PING_REQUEST_LEN, error))
       return FALSE;
   return TRUE;
 }
@@ -546,24 +552,299 @@ median (const double *values,
   return n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 }
 
-/* The sign-hash round trip. It needs the test service (tests/service,
- * parsec-glib-test-service) to hold a key and really sign, and the public
- * parsec_client_sign_hash(); neither exists yet. When they do, start the
- * service here with a generated key, time parsec_client_sign_hash() for
- * the library figure, and for the raw figure capture the request bytes
- * the library sends once (same header, body and auth) and replay them
- * with raw_call() — both against the same service, like the ping rows. */
+/* The sign-hash round trip through the test service (tests/service):
+ * ECDSA P-256 with SHA-256 on a key the benchmark generates, timed
+ * through parsec_client_sign_hash() and as a raw replay of the very bytes
+ * the library sent (header, body and auth), so that the ratio shows the
+ * library's cost on an operation that does real work. The service is a
+ * separate process, so neither row competes with the ping server. */
+
+#define SIGN_KEY_NAME "parsec-glib-bench-sign"
+#define SIGN_WARMUP   50
+
 typedef struct {
   gboolean available;
-  const char *why;
-  double library_rate;
-  double raw_rate;
+  char *why;
+  double library_rate[64];
+  double raw_rate[64];
+  double library_cpu_us[64];   /* this process's CPU per call */
+  double raw_cpu_us[64];
+  guint n;
 } SignHashResult;
 
-static SignHashResult
-sign_hash_measure (Bench *b)
+/* Captures the library's sign-hash request: a relay between a client and
+ * the service that keeps a copy of the request with the sign-hash opcode
+ * (the client may first ask which opcodes the provider lists). */
+typedef struct {
+  int listen_fd;
+  struct sockaddr_un service;
+  GBytes *request;
+  GError *error;
+} Relay;
+
+static gboolean
+relay_read_message (int          fd,
+                    gboolean     is_request,
+                    GByteArray  *out)
 {
-  return (SignHashResult) { .available = FALSE, .why = "needs the test service" };
+  ParsecWireHeader header;
+  gsize rest;
+
+  g_byte_array_set_size (out, PARSEC_WIRE_HEADER_LEN);
+  if (!read_exact (fd, out->data, PARSEC_WIRE_HEADER_LEN))
+    return FALSE;
+  _parsec_wire_header_decode (out->data, &header);
+  rest = header.body_len + (is_request ? header.auth_len : 0);
+  if (rest > PARSEC_WIRE_SERVICE_BODY_LIMIT + PARSEC_WIRE_AUTH_MAX)
+    return FALSE;
+  g_byte_array_set_size (out, PARSEC_WIRE_HEADER_LEN + rest);
+  return read_exact (fd, out->data + PARSEC_WIRE_HEADER_LEN, rest);
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static gpointer
+relay_thread (gpointer user_data)
+{
+  Relay *relay = user_data;
+
+  while (relay->request == NULL)
+    {
+      g_autoptr(GByteArray) request = g_byte_array_new ();
+      g_autoptr(GByteArray) response = g_byte_array_new ();
+      int client_fd = accept4 (relay->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      int service_fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      gboolean ok;
+
+      ok = client_fd >= 0 && service_fd >= 0 &&
+           relay_read_message (client_fd, TRUE, request) &&
+           connect (service_fd, (struct sockaddr *) &relay->service, sizeof relay->service) == 0 &&
+           write_all (service_fd, request->data, request->len) &&
+           relay_read_message (service_fd, FALSE, response) &&
+           write_all (client_fd, response->data, response->len);
+      if (client_fd >= 0)
+        close (client_fd);
+      if (service_fd >= 0)
+        close (service_fd);
+      if (!ok)
+        {
+          g_set_error (&relay->error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "Relaying a request to the test service failed");
+          return NULL;
+        }
+      {
+        ParsecWireHeader header;
+
+        _parsec_wire_header_decode (request->data, &header);
+        if (header.opcode == PARSEC_OPCODE_PSA_SIGN_HASH)
+          relay->request = g_byte_array_free_to_bytes (g_steal_pointer (&request));
+      }
+    }
+  return NULL;
+}
+
+static GBytes *
+sign_hash_capture (const char       *service_path,
+                   ParsecAlgorithm  *algorithm,
+                   GBytes           *hash,
+                   GError          **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-bench-relay-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) sign_error = NULL;
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  Relay relay = { .listen_fd = -1, .service = { .sun_family = AF_UNIX } };
+  GThread *thread;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, "relay.sock", NULL);
+  endpoint = g_strconcat ("unix:", path, NULL);
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_strlcpy (relay.service.sun_path, service_path, sizeof relay.service.sun_path);
+
+  relay.listen_fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (relay.listen_fd < 0 || bind (relay.listen_fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      listen (relay.listen_fd, 16) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot listen on %s: %s", path, g_strerror (saved_errno));
+      if (relay.listen_fd >= 0)
+        close (relay.listen_fd);
+      g_unlink (path);
+      g_rmdir (dir);
+      return NULL;
+    }
+
+  thread = g_thread_new ("bench-relay", relay_thread, &relay);
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                           "endpoint", endpoint,
+                           "provider", PARSEC_PROVIDER_MBED_CRYPTO,
+                           "auth-method", PARSEC_AUTH_METHOD_DIRECT,
+                           "application-name", "parsec-glib-bench",
+                           "timeout", 30000,
+                           NULL);
+  if (client != NULL)
+    signature = parsec_client_sign_hash (client, SIGN_KEY_NAME, algorithm, hash, NULL, &sign_error);
+  /* Wake the relay if the client never reached it. */
+  shutdown (relay.listen_fd, SHUT_RDWR);
+  g_thread_join (thread);
+  close (relay.listen_fd);
+  g_unlink (path);
+  g_rmdir (dir);
+
+  if (client == NULL)
+    {
+      g_clear_pointer (&relay.request, g_bytes_unref);
+      g_clear_error (&relay.error);
+      return NULL;
+    }
+  if (signature == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&sign_error));
+      g_clear_pointer (&relay.request, g_bytes_unref);
+      g_clear_error (&relay.error);
+      return NULL;
+    }
+  if (relay.request == NULL)
+    {
+      g_propagate_error (error, relay.error);
+      return NULL;
+    }
+  g_clear_error (&relay.error);
+  return relay.request;
+}
+
+static gboolean
+sign_hash_run_library (ParsecClient     *client,
+                       ParsecAlgorithm  *algorithm,
+                       GBytes           *hash,
+                       gint64            n,
+                       GError          **error)
+{
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) signature = parsec_client_sign_hash (client, SIGN_KEY_NAME, algorithm,
+                                                             hash, NULL, error);
+      if (signature == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sign_hash_run_raw (const struct sockaddr_un  *addr,
+                   GBytes                    *request,
+                   gint64                     n,
+                   GError                   **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (request, &len);
+
+  for (gint64 i = 0; i < n; i++)
+    if (!raw_call (addr, data, len, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+sign_hash_measure_all (SignHashResult  *r,
+                       GError         **error)
+{
+  static const guint8 digest[32] = {
+    0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+    0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
+  };
+  g_autoptr(ParsecTestService) service = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) hash = g_bytes_new_static (digest, sizeof digest);
+  g_autoptr(GBytes) request = NULL;
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+  service = parsec_test_service_start ("direct", NULL, error);
+  if (service == NULL)
+    return FALSE;
+  g_strlcpy (addr.sun_path, parsec_test_service_get_socket_path (service), sizeof addr.sun_path);
+
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                           "endpoint", parsec_test_service_get_endpoint (service),
+                           "provider", PARSEC_PROVIDER_MBED_CRYPTO,
+                           "auth-method", PARSEC_AUTH_METHOD_DIRECT,
+                           "application-name", "parsec-glib-bench",
+                           "timeout", 30000,
+                           NULL);
+  if (client == NULL)
+    return FALSE;
+  attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  if (!parsec_client_generate_key (client, SIGN_KEY_NAME, attributes, NULL, error))
+    return FALSE;
+  request = sign_hash_capture (parsec_test_service_get_socket_path (service), algorithm, hash, error);
+  if (request == NULL)
+    return FALSE;
+
+  if (!sign_hash_run_library (client, algorithm, hash, SIGN_WARMUP, error) ||
+      !sign_hash_run_raw (&addr, request, SIGN_WARMUP, error))
+    return FALSE;
+
+  for (gint rep = 0; rep < opt_repeat; rep++)
+    {
+      double calls = (double) opt_sign_iterations;
+      gint64 t0, t1, t2, cpu0, cpu1, cpu2;
+
+      cpu0 = process_cpu_us ();
+      t0 = g_get_monotonic_time ();
+      if (!sign_hash_run_raw (&addr, request, opt_sign_iterations, error))
+        return FALSE;
+      t1 = g_get_monotonic_time ();
+      cpu1 = process_cpu_us ();
+      if (!sign_hash_run_library (client, algorithm, hash, opt_sign_iterations, error))
+        return FALSE;
+      t2 = g_get_monotonic_time ();
+      cpu2 = process_cpu_us ();
+      r->raw_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (t1 - t0, 1);
+      r->library_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (t2 - t1, 1);
+      r->raw_cpu_us[r->n] = (double) (cpu1 - cpu0) / calls;
+      r->library_cpu_us[r->n] = (double) (cpu2 - cpu1) / calls;
+      r->n++;
+    }
+  return TRUE;
+}
+
+static void
+sign_hash_measure (SignHashResult *r)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (opt_sign_iterations == 0)
+    r->why = g_strdup ("skipped (--sign-iterations=0)");
+  else if (!sign_hash_measure_all (r, &error))
+    r->why = g_strdup_printf ("the test service run failed: %s", error->message);
+  else
+    r->available = TRUE;
 }
 
 /* RSS over many calls: half through the sync path, half through the
@@ -773,6 +1054,7 @@ report_free (Report *r)
 {
   g_free (r->thread_names);
   g_free (r->allocs.why);
+  g_free (r->sign_hash.why);
   g_free (r);
 }
 
@@ -824,15 +1106,20 @@ print_table (const Report *r)
     }
   if (r->sign_hash.available)
     {
-      g_print ("%-40s %10.0f %9.2f\n", "sign-hash, library", r->sign_hash.library_rate,
-               1e6 / r->sign_hash.library_rate);
-      g_print ("%-40s %10.0f %9.2f\n", "sign-hash, raw request of the same bytes",
-               r->sign_hash.raw_rate, 1e6 / r->sign_hash.raw_rate);
+      double raw = median (r->sign_hash.raw_rate, r->sign_hash.n);
+      double lib = median (r->sign_hash.library_rate, r->sign_hash.n);
+
+      g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f\n", "sign-hash, raw replay of the same bytes",
+               raw, 1e6 / raw, median (r->sign_hash.raw_cpu_us, r->sign_hash.n), "-", 1.0);
+      g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f\n", "sign-hash, library", lib, 1e6 / lib,
+               median (r->sign_hash.library_cpu_us, r->sign_hash.n), "-", lib / raw);
+      g_print ("(sign-hash: ECDSA P-256/SHA-256 through the test service, %" G_GINT64_FORMAT
+               " calls per row; x floor is against the raw replay)\n", opt_sign_iterations);
     }
   else
     {
+      g_print ("%-40s n/a (%s)\n", "sign-hash, raw replay of the same bytes", r->sign_hash.why);
       g_print ("%-40s n/a (%s)\n", "sign-hash, library", r->sign_hash.why);
-      g_print ("%-40s n/a (%s)\n", "sign-hash, raw request of the same bytes", r->sign_hash.why);
     }
 
   g_print ("\nDuring the 256-in-flight rows:\n");
@@ -917,12 +1204,20 @@ print_json (const Report *r)
   g_string_append (out, "  },\n  \"sign_hash\": ");
   if (r->sign_hash.available)
     {
-      g_string_append (out, "{\"library_requests_per_second\": ");
-      json_number (out, r->sign_hash.library_rate);
+      double raw = median (r->sign_hash.raw_rate, r->sign_hash.n);
+      double lib = median (r->sign_hash.library_rate, r->sign_hash.n);
+
+      g_string_append_printf (out, "{\"available\": true, \"iterations\": %" G_GINT64_FORMAT
+                              ", \"library_requests_per_second\": ", opt_sign_iterations);
+      json_number (out, lib);
       g_string_append (out, ", \"raw_requests_per_second\": ");
-      json_number (out, r->sign_hash.raw_rate);
-      g_string_append (out, ", \"ratio\": ");
-      json_number (out, r->sign_hash.library_rate / r->sign_hash.raw_rate);
+      json_number (out, raw);
+      g_string_append (out, ", \"ratio_to_raw\": ");
+      json_number (out, lib / raw);
+      g_string_append (out, ", \"library_client_cpu_us_per_call\": ");
+      json_number (out, median (r->sign_hash.library_cpu_us, r->sign_hash.n));
+      g_string_append (out, ", \"raw_client_cpu_us_per_call\": ");
+      json_number (out, median (r->sign_hash.raw_cpu_us, r->sign_hash.n));
       g_string_append (out, "},\n");
     }
   else
@@ -1038,7 +1333,8 @@ bench_run_all (Bench   *b,
       }
   g_assert (sampled != NULL);
 
-  r->sign_hash = sign_hash_measure (b);
+  progress ("sign-hash through the test service");
+  sign_hash_measure (&r->sign_hash);
 
   progress ("RSS over many calls");
   if (!rss_measure (b, &r->rss, error))
@@ -1076,10 +1372,10 @@ main (int    argc,
       return 2;
     }
   if (opt_iterations < 1 || opt_warmup < 0 || opt_repeat < 1 || opt_repeat > 64 ||
-      opt_calls < RSS_SAMPLES || opt_alloc_iterations < 1)
+      opt_calls < RSS_SAMPLES || opt_alloc_iterations < 1 || opt_sign_iterations < 0)
     {
       g_printerr ("Invalid option value: --iterations >= 1, --warmup >= 0, 1 <= --repeat <= 64, "
-                  "--calls >= %d, --alloc-iterations >= 1\n", RSS_SAMPLES);
+                  "--calls >= %d, --alloc-iterations >= 1, --sign-iterations >= 0\n", RSS_SAMPLES);
       return 2;
     }
 
