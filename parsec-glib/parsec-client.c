@@ -37,7 +37,8 @@
  *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
- * receiving. Asynchronous operations run on the thread-default main
+ * receiving. Operations on keys go to the implicit provider; to name
+ * another, make them on a client from parsec_client_dup_for_provider(). Asynchronous operations run on the thread-default main
  * context of the caller without helper threads. An initialised client
  * may be used from several threads at once.
  *
@@ -1324,6 +1325,62 @@ parsec_client_new_sync (GCancellable  *cancellable,
                         GError       **error)
 {
   return g_initable_new (PARSEC_TYPE_CLIENT, cancellable, error, NULL);
+}
+
+/**
+ * parsec_client_dup_for_provider:
+ * @self: an initialised #ParsecClient
+ * @provider: a provider of the service, a #ParsecProviderId
+ *
+ * Makes a client that sends crypto operations to @provider instead of the
+ * implicit provider, for an application that uses several providers (a
+ * TPM for some keys, software for others). It shares the configuration
+ * and authentication of @self and sends no request to be created.
+ *
+ * Returns: (transfer full): a new, initialised client
+ *
+ * Since: 1.0
+ */
+ParsecClient *
+parsec_client_dup_for_provider (ParsecClient *self,
+                                guint         provider)
+{
+  ParsecClient *copy;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (self->initialized, NULL);
+  g_return_val_if_fail (provider <= G_MAXUINT8, NULL);
+
+  copy = g_object_new (PARSEC_TYPE_CLIENT,
+                       "endpoint", self->endpoint,
+                       "application-name", self->application_name,
+                       "auth-method", self->auth_method,
+                       "provider", (int) provider,
+                       "timeout", self->timeout_ms,
+                       "max-response-size", self->max_response_size,
+                       NULL);
+  copy->address = g_object_ref (self->address);
+  copy->implicit_provider = provider;
+  copy->auth_type = self->auth_type;
+  copy->auth_data = self->auth_data != NULL ? g_bytes_ref (self->auth_data) : NULL;
+
+  g_mutex_lock (&self->token_lock);
+  if (self->jwt_svid_token != NULL)
+    {
+      gsize len = strlen (self->jwt_svid_token) + 1;
+
+      copy->jwt_svid_token = _parsec_secure_alloc (len);
+      memcpy (copy->jwt_svid_token, self->jwt_svid_token, len);
+    }
+  g_mutex_unlock (&self->token_lock);
+
+  g_mutex_lock (&self->opcodes_lock);
+  memcpy (copy->opcodes_known, self->opcodes_known, sizeof copy->opcodes_known);
+  memcpy (copy->opcodes, self->opcodes, sizeof copy->opcodes);
+  g_mutex_unlock (&self->opcodes_lock);
+
+  copy->initialized = TRUE;
+  return copy;
 }
 
 /* Accessors */

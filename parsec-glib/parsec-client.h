@@ -34,6 +34,10 @@ ParsecClient     *parsec_client_new_sync             (GCancellable         *canc
                                                       GError              **error);
 
 PARSEC_AVAILABLE_IN_1_0
+ParsecClient     *parsec_client_dup_for_provider     (ParsecClient         *self,
+                                                      guint                 provider);
+
+PARSEC_AVAILABLE_IN_1_0
 const char       *parsec_client_get_endpoint         (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
 const char       *parsec_client_get_application_name (ParsecClient         *self);
