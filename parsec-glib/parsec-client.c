@@ -55,6 +55,8 @@ struct _ParsecClient
   int provider;
   guint timeout_ms;
   guint max_response_size;
+  ParsecTrustPolicy trust_policy;
+  char **trusted_users;
   guint explicitly_set;          /* bit per PROP_ */
 
   /* Found at initialisation */
@@ -63,6 +65,7 @@ struct _ParsecClient
   guint implicit_provider;
   ParsecAuthType auth_type;
   GBytes *auth_data;             /* wiping; NULL for none and JWT-SVID */
+  GArray *trusted_uids;          /* guint32 */
 
   GMutex token_lock;
   char *jwt_svid_token;          /* secure memory */
@@ -92,6 +95,8 @@ enum {
   PROP_TIMEOUT,
   PROP_MAX_RESPONSE_SIZE,
   PROP_JWT_SVID_TOKEN,
+  PROP_TRUST_POLICY,
+  PROP_TRUSTED_USERS,
   N_PROPS
 };
 
@@ -118,6 +123,8 @@ parsec_client_finalize (GObject *object)
 
   g_free (self->endpoint);
   g_free (self->application_name);
+  g_strfreev (self->trusted_users);
+  g_clear_pointer (&self->trusted_uids, g_array_unref);
   g_clear_object (&self->address);
   g_clear_pointer (&self->auth_data, g_bytes_unref);
   g_clear_pointer (&self->jwt_svid_token, _parsec_secure_free);
@@ -161,6 +168,12 @@ parsec_client_get_property (GObject    *object,
     case PROP_MAX_RESPONSE_SIZE:
       g_value_set_uint (value, self->max_response_size);
       break;
+    case PROP_TRUST_POLICY:
+      g_value_set_enum (value, self->trust_policy);
+      break;
+    case PROP_TRUSTED_USERS:
+      g_value_set_boxed (value, self->trusted_users);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -201,6 +214,13 @@ parsec_client_set_property (GObject      *object,
       break;
     case PROP_MAX_RESPONSE_SIZE:
       self->max_response_size = g_value_get_uint (value);
+      break;
+    case PROP_TRUST_POLICY:
+      self->trust_policy = g_value_get_enum (value);
+      break;
+    case PROP_TRUSTED_USERS:
+      g_strfreev (self->trusted_users);
+      self->trusted_users = g_value_dup_boxed (value);
       break;
     case PROP_JWT_SVID_TOKEN:
       parsec_client_set_jwt_svid_token (self, g_value_get_string (value));
@@ -341,6 +361,36 @@ parsec_client_class_init (ParsecClientClass *klass)
     g_param_spec_string ("jwt-svid-token", NULL, NULL, NULL,
                          G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * ParsecClient:trust-policy:
+   *
+   * Whether to check, before each request, that the endpoint is the
+   * genuine service (see #ParsecTrustPolicy). When not set, the GSettings
+   * `trust-policy` key or %PARSEC_TRUST_POLICY_OFF is used.
+   *
+   * Socket activation and containers move the socket and the service's
+   * user: list the users that may own the socket, its directories and
+   * the service process in #ParsecClient:trusted-users.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_TRUST_POLICY] =
+    g_param_spec_enum ("trust-policy", NULL, NULL, PARSEC_TYPE_TRUST_POLICY,
+                       PARSEC_TRUST_POLICY_OFF, config_flags);
+
+  /**
+   * ParsecClient:trusted-users:
+   *
+   * The users, by name or decimal id, trusted to own the socket and the
+   * directories on its path and to run the service. %NULL means root and
+   * the `parsec` user when it exists, or the GSettings `trusted-users` key
+   * when it is set.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_TRUSTED_USERS] =
+    g_param_spec_boxed ("trusted-users", NULL, NULL, G_TYPE_STRV, config_flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -408,7 +458,33 @@ client_configure (ParsecClient  *self,
         self->timeout_ms = g_settings_get_uint (settings, "timeout");
       if (!is_set (self, PROP_MAX_RESPONSE_SIZE))
         self->max_response_size = g_settings_get_uint (settings, "max-response-size");
+      if (!is_set (self, PROP_TRUST_POLICY))
+        {
+          g_autofree char *policy = g_settings_get_string (settings, "trust-policy");
+
+          if (g_str_equal (policy, "enforce"))
+            self->trust_policy = PARSEC_TRUST_POLICY_ENFORCE;
+          else if (g_str_equal (policy, "warn"))
+            self->trust_policy = PARSEC_TRUST_POLICY_WARN;
+          else
+            self->trust_policy = PARSEC_TRUST_POLICY_OFF;
+        }
+      if (!is_set (self, PROP_TRUSTED_USERS))
+        {
+          g_auto(GStrv) users = g_settings_get_strv (settings, "trusted-users");
+
+          if (users[0] != NULL)
+            {
+              g_strfreev (self->trusted_users);
+              self->trusted_users = g_steal_pointer (&users);
+            }
+        }
     }
+
+  g_clear_pointer (&self->trusted_uids, g_array_unref);
+  self->trusted_uids = _parsec_endpoint_resolve_users ((const char * const *) self->trusted_users, error);
+  if (self->trusted_uids == NULL)
+    return FALSE;
 
   if (self->application_name == NULL)
     {
@@ -667,12 +743,17 @@ client_decode_result (const ParsecOperation  *op,
 static void
 client_transport_params (ParsecClient          *self,
                          const ParsecOperation *op,
+                         guint8                 provider,
                          ParsecTransportParams *params)
 {
+  params->provider = provider;
   params->address = self->address;
   params->opcode = op->opcode;
   params->max_body_len = self->max_response_size;
   params->timeout_ms = self->timeout_ms;
+  params->trust.policy = self->trust_policy;
+  params->trust.trusted_uids = (const guint32 *) self->trusted_uids->data;
+  params->trust.n_trusted_uids = self->trusted_uids->len;
 }
 
 /* Provider support of operations */
@@ -743,6 +824,7 @@ _parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
 static ProtobufCMessage *
 client_exchange (ParsecClient           *self,
                  const ParsecOperation  *op,
+                 guint8                  provider,
                  GBytes                 *request,
                  GCancellable           *cancellable,
                  GError                **error)
@@ -750,7 +832,7 @@ client_exchange (ParsecClient           *self,
   g_autoptr(GBytes) body = NULL;
   ParsecTransportParams params;
 
-  client_transport_params (self, op, &params);
+  client_transport_params (self, op, provider, &params);
   body = _parsec_transport_call (&params, request, cancellable, error);
   if (body == NULL)
     return NULL;
@@ -777,7 +859,7 @@ client_check_support (ParsecClient  *self,
                                        &list.base, error);
       if (request == NULL)
         return FALSE;
-      result = client_exchange (self, &_parsec_op_list_opcodes, request, cancellable, error);
+      result = client_exchange (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, request, cancellable, error);
       if (result == NULL)
         return FALSE;
       client_store_support (self, provider, result);
@@ -807,7 +889,7 @@ _parsec_client_call (ParsecClient            *self,
     return NULL;
   if (!client_check_support (self, provider, op->opcode, cancellable, error))
     return NULL;
-  return client_exchange (self, op, request, cancellable, error);
+  return client_exchange (self, op, provider, request, cancellable, error);
 }
 
 typedef struct {
@@ -858,7 +940,7 @@ call_send (CallData *data)
 {
   ParsecTransportParams params;
 
-  client_transport_params (data->self, data->op, &params);
+  client_transport_params (data->self, data->op, data->provider, &params);
   _parsec_transport_call_async (&params, data->request, g_task_get_context (data->task),
                                 g_task_get_cancellable (data->task), call_transport_done, data);
 }
@@ -938,7 +1020,7 @@ _parsec_client_call_async (ParsecClient           *self,
             call_data_fail (data, error);
             break;
           }
-        client_transport_params (self, &_parsec_op_list_opcodes, &params);
+        client_transport_params (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, &params);
         _parsec_transport_call_async (&params, list_request, g_task_get_context (task),
                                       g_task_get_cancellable (task), call_opcodes_done, data);
       }
@@ -1358,8 +1440,11 @@ parsec_client_dup_for_provider (ParsecClient *self,
                        "provider", (int) provider,
                        "timeout", self->timeout_ms,
                        "max-response-size", self->max_response_size,
+                       "trust-policy", self->trust_policy,
+                       "trusted-users", self->trusted_users,
                        NULL);
   copy->address = g_object_ref (self->address);
+  copy->trusted_uids = g_array_ref (self->trusted_uids);
   copy->implicit_provider = provider;
   copy->auth_type = self->auth_type;
   copy->auth_data = self->auth_data != NULL ? g_bytes_ref (self->auth_data) : NULL;

@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <pwd.h>
 
 #include "parsec-endpoint-private.h"
 #include "parsec-glib.h"
@@ -99,4 +101,136 @@ _parsec_endpoint_parse (const char  *endpoint,
     }
 
   return g_steal_pointer (&path);
+}
+
+static gboolean
+uid_trusted (const ParsecTrust *trust,
+             guint32            uid)
+{
+  for (gsize i = 0; i < trust->n_trusted_uids; i++)
+    if (trust->trusted_uids[i] == uid)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+untrusted (GError     **error,
+           const char  *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+untrusted (GError     **error,
+           const char  *format,
+           ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_UNTRUSTED_ENDPOINT,
+               "The Parsec endpoint is not trusted: %s", message);
+  return FALSE;
+}
+
+/* An attacker who can write to any directory on the way to the socket
+ * can put a socket of their own there; so can one who owns it. */
+gboolean
+_parsec_endpoint_check_path (const char         *path,
+                             const ParsecTrust  *trust,
+                             GError            **error)
+{
+  g_autofree char *dir = NULL;
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return TRUE;  /* connecting reports a missing socket better */
+  if (!S_ISSOCK (st.st_mode))
+    return untrusted (error, "%s is not a socket", path);
+  if (!uid_trusted (trust, st.st_uid))
+    return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
+                      path, (guint) st.st_uid);
+
+  dir = g_path_get_dirname (path);
+  for (;;)
+    {
+      char *parent;
+
+      if (stat (dir, &st) != 0)
+        return untrusted (error, "the directory %s cannot be checked", dir);
+      if (!uid_trusted (trust, st.st_uid))
+        return untrusted (error, "the directory %s belongs to uid %u, which is not a trusted user",
+                          dir, (guint) st.st_uid);
+      if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return untrusted (error, "the directory %s is writable by %s", dir,
+                          (st.st_mode & S_IWOTH) ? "everyone" : "its group");
+      if (g_str_equal (dir, "/"))
+        return TRUE;
+      parent = g_path_get_dirname (dir);
+      g_free (dir);
+      dir = parent;
+    }
+}
+
+gboolean
+_parsec_endpoint_check_peer (GSocket            *socket,
+                             const char         *path,
+                             const ParsecTrust  *trust,
+                             GError            **error)
+{
+  g_autoptr(GCredentials) credentials = NULL;
+  g_autoptr(GError) local_error = NULL;
+  uid_t uid;
+
+  credentials = g_socket_get_credentials (socket, &local_error);
+  if (credentials == NULL)
+    return untrusted (error, "the user of the process at %s is unknown: %s", path, local_error->message);
+  uid = g_credentials_get_unix_user (credentials, &local_error);
+  if (uid == (uid_t) -1)
+    return untrusted (error, "the user of the process at %s is unknown: %s", path, local_error->message);
+  if (!uid_trusted (trust, uid))
+    return untrusted (error, "the process at %s runs as uid %u, which is not a trusted user (ParsecClient:trusted-users)",
+                      path, (guint) uid);
+  return TRUE;
+}
+
+GArray *
+_parsec_endpoint_resolve_users (const char * const  *users,
+                                GError             **error)
+{
+  static const char * const defaults[] = { "root", "parsec", NULL };
+  GArray *uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gboolean optional = users == NULL;
+
+  for (const char * const *user = users ? users : defaults; *user != NULL; user++)
+    {
+      struct passwd *pw;
+      guint64 number;
+      guint32 uid;
+
+      if (g_ascii_string_to_unsigned (*user, 10, 0, G_MAXUINT32 - 1, &number, NULL))
+        uid = (guint32) number;
+      else if ((pw = getpwnam (*user)) != NULL)
+        uid = pw->pw_uid;
+      else if (optional || g_str_equal (*user, "root"))
+        {
+          /* The `parsec` user exists only where the service is installed. */
+          if (g_str_equal (*user, "root"))
+            {
+              uid = 0;
+              g_array_append_val (uids, uid);
+            }
+          continue;
+        }
+      else
+        {
+          g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                       "The trusted user \"%s\" does not exist", *user);
+          g_array_unref (uids);
+          return NULL;
+        }
+      g_array_append_val (uids, uid);
+    }
+  return uids;
 }

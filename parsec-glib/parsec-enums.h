@@ -92,6 +92,28 @@ typedef enum {
 } ParsecAuthMethod;
 
 /**
+ * ParsecTrustPolicy:
+ * @PARSEC_TRUST_POLICY_OFF: no checks: whatever listens on the endpoint
+ *   is taken for the service
+ * @PARSEC_TRUST_POLICY_WARN: check, and log a warning when a check fails,
+ *   but go on
+ * @PARSEC_TRUST_POLICY_ENFORCE: check, and refuse to talk to an endpoint
+ *   that fails a check with %PARSEC_ERROR_UNTRUSTED_ENDPOINT
+ *
+ * Whether a #ParsecClient checks, before each request, that the endpoint
+ * is the genuine service: that it is a socket, that only trusted users
+ * can change the directories on its path, and that the process at the
+ * other end runs as a trusted user (#ParsecClient:trusted-users).
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  PARSEC_TRUST_POLICY_OFF,
+  PARSEC_TRUST_POLICY_WARN,
+  PARSEC_TRUST_POLICY_ENFORCE,
+} ParsecTrustPolicy;
+
+/**
  * ParsecOpcode:
  * @PARSEC_OPCODE_PING: Ping
  * @PARSEC_OPCODE_PSA_GENERATE_KEY: PsaGenerateKey

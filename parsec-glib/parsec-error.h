@@ -88,6 +88,9 @@ G_BEGIN_DECLS
  *   cryptographic operations
  * @PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER: the provider does not list the
  *   operation among those it supports; nothing was sent
+ * @PARSEC_ERROR_UNTRUSTED_ENDPOINT: the endpoint failed a check of
+ *   #ParsecClient:trust-policy (the socket, a directory on its path or the
+ *   peer's user is not trusted); nothing was sent
  *
  * Errors in the #PARSEC_ERROR domain.
  *
@@ -158,6 +161,7 @@ typedef enum {
   PARSEC_ERROR_INVALID_INPUT,
   PARSEC_ERROR_NO_CRYPTO_PROVIDER,
   PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER,
+  PARSEC_ERROR_UNTRUSTED_ENDPOINT,
 } ParsecError;
 
 PARSEC_AVAILABLE_IN_1_0

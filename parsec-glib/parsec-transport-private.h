@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "parsec-endpoint-private.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -13,6 +15,8 @@ typedef struct {
   guint32 opcode;              /* the operation, which the response must echo */
   guint32 max_body_len;        /* the largest response body accepted */
   guint timeout_ms;            /* one deadline for connect, write and read; 0 = none */
+  guint8 provider;             /* for the log only */
+  ParsecTrust trust;           /* checks before the request is written */
 } ParsecTransportParams;
 
 /* Called once with the response body (a wiping GBytes, transfer full) or

@@ -25,6 +25,7 @@
 typedef enum {
   STATE_CONNECT,
   STATE_CONNECTING,
+  STATE_CONNECTED,
   STATE_WRITE,
   STATE_READ_HEADER,
   STATE_READ_BODY,
@@ -51,6 +52,7 @@ struct _Exchange {
   ParsecWireHeader header;
   guint8 *body;                /* secure memory, body_len bytes */
   gsize body_read;
+  gint64 start;                /* monotonic µs */
   gint64 deadline;             /* monotonic µs, G_MAXINT64 without one */
 
   /* asynchronous driver */
@@ -75,8 +77,9 @@ exchange_init (Exchange                    *x,
   *x = (Exchange) { .params = *params };
   g_object_ref (x->params.address);
   x->request = g_bytes_ref (request);
+  x->start = g_get_monotonic_time ();
   x->deadline = params->timeout_ms > 0
-    ? g_get_monotonic_time () + (gint64) params->timeout_ms * G_TIME_SPAN_MILLISECOND
+    ? x->start + (gint64) params->timeout_ms * G_TIME_SPAN_MILLISECOND
     : G_MAXINT64;
 }
 
@@ -160,6 +163,58 @@ io_error (Exchange   *x,
   return error;
 }
 
+/* Applies the trust policy to the result of one check: under "warn" a
+ * failure is logged and the exchange goes on. */
+static gboolean
+exchange_trust (Exchange  *x,
+                gboolean   trusted,
+                GError    *check_error,
+                GError   **error)
+{
+  if (trusted)
+    return TRUE;
+  if (x->params.trust.policy == PARSEC_TRUST_POLICY_WARN)
+    {
+      g_warning ("%s", check_error->message);
+      g_error_free (check_error);
+      return TRUE;
+    }
+  *error = check_error;
+  return FALSE;
+}
+
+/* Debug-level record of each call, never with payloads or authentication
+ * data; enable with G_MESSAGES_DEBUG=Parsec. */
+static void
+exchange_log (Exchange     *x,
+              const GError *error)
+{
+  guint status = 0;
+  char status_text[16];
+  char provider_text[8];
+  char opcode_text[16];
+  char duration_text[24];
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+
+  if (error != NULL && error->domain == PARSEC_ERROR && error->code < 65536)
+    status = (guint) error->code;
+  g_snprintf (status_text, sizeof status_text, "%u", status);
+  g_snprintf (provider_text, sizeof provider_text, "%u", x->params.provider);
+  g_snprintf (opcode_text, sizeof opcode_text, "%u", x->params.opcode);
+  g_snprintf (duration_text, sizeof duration_text, "%" G_GINT64_FORMAT, g_get_monotonic_time () - x->start);
+
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
+                    "PARSEC_OPCODE", opcode_text,
+                    "PARSEC_PROVIDER", provider_text,
+                    "PARSEC_STATUS", status_text,
+                    "PARSEC_DURATION_US", duration_text,
+                    "MESSAGE", "%s to provider %u: %s in %s µs",
+                    _parsec_opcode_get_name (x->params.opcode), x->params.provider,
+                    error == NULL ? "success" : error->message, duration_text);
+}
+
 /* Receives into buf[*filled..wanted). Returns FALSE on error; *would_block
  * is set when the socket has nothing for now. */
 static gboolean
@@ -214,6 +269,14 @@ exchange_step (Exchange      *x,
         case STATE_CONNECT:
           if (x->socket == NULL)
             {
+              if (x->params.trust.policy != PARSEC_TRUST_POLICY_OFF)
+                {
+                  gboolean trusted = _parsec_endpoint_check_path (exchange_path (x), &x->params.trust,
+                                                                  &local_error);
+
+                  if (!exchange_trust (x, trusted, g_steal_pointer (&local_error), error))
+                    return TRUE;
+                }
               x->socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
                                         G_SOCKET_PROTOCOL_DEFAULT, &local_error);
               if (x->socket == NULL)
@@ -225,7 +288,7 @@ exchange_step (Exchange      *x,
             }
           if (g_socket_connect (x->socket, x->params.address, NULL, &local_error))
             {
-              x->state = STATE_WRITE;
+              x->state = STATE_CONNECTED;
               break;
             }
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PENDING))
@@ -249,6 +312,19 @@ exchange_step (Exchange      *x,
             {
               *error = connect_error (x, local_error);
               return TRUE;
+            }
+          x->state = STATE_CONNECTED;
+          break;
+
+        case STATE_CONNECTED:
+          /* Before anything, authentication data included, is written. */
+          if (x->params.trust.policy != PARSEC_TRUST_POLICY_OFF)
+            {
+              gboolean trusted = _parsec_endpoint_check_peer (x->socket, exchange_path (x), &x->params.trust,
+                                                              &local_error);
+
+              if (!exchange_trust (x, trusted, g_steal_pointer (&local_error), error))
+                return TRUE;
             }
           x->state = STATE_WRITE;
           break;
@@ -387,6 +463,7 @@ _parsec_transport_call (const ParsecTransportParams  *params,
         }
     }
 
+  exchange_log (&x, local_error);
   exchange_clear (&x);
   if (local_error != NULL)
     g_propagate_error (error, local_error);
@@ -419,6 +496,7 @@ exchange_finish_async (Exchange *x,
   ParsecTransportDone done = x->done;
   gpointer done_data = x->done_data;
 
+  exchange_log (x, error);
   if (x->source != NULL)
     {
       g_source_destroy ((GSource *) x->source);

@@ -169,13 +169,20 @@ fake_service_thread (gpointer data)
 }
 
 static FakeService *
-fake_service_create (gboolean accepting)
+fake_service_create (gboolean    accepting,
+                     const char *parent)
 {
   FakeService *self = g_new0 (FakeService, 1);
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   g_autoptr(GError) error = NULL;
 
-  self->dir = g_dir_make_tmp ("parsec-fake-XXXXXX", &error);
+  if (parent != NULL)
+    {
+      self->dir = g_build_filename (parent, "parsec-fake-XXXXXX", NULL);
+      g_assert_nonnull (g_mkdtemp_full (self->dir, 0755));
+    }
+  else
+    self->dir = g_dir_make_tmp ("parsec-fake-XXXXXX", &error);
   g_assert_no_error (error);
   self->path = g_build_filename (self->dir, "parsec.sock", NULL);
   self->endpoint = g_strconcat ("unix:", self->path, NULL);
@@ -198,13 +205,19 @@ fake_service_create (gboolean accepting)
 FakeService *
 fake_service_new (void)
 {
-  return fake_service_create (TRUE);
+  return fake_service_create (TRUE, NULL);
+}
+
+FakeService *
+fake_service_new_in (const char *parent)
+{
+  return fake_service_create (TRUE, parent);
 }
 
 FakeService *
 fake_service_new_not_accepting (void)
 {
-  return fake_service_create (FALSE);
+  return fake_service_create (FALSE, NULL);
 }
 
 void

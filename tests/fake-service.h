@@ -37,6 +37,8 @@ typedef GBytes *(*FakeHandler) (const FakeRequest *request,
                                 gpointer           user_data);
 
 FakeService *fake_service_new                (void);
+/* In a new directory (mode 0755) under @parent rather than in /tmp. */
+FakeService *fake_service_new_in             (const char *parent);
 /* A fake whose listening socket exists but never accepts: connections
  * queue until the backlog is full. */
 FakeService *fake_service_new_not_accepting  (void);
