@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -79,14 +82,25 @@ read_ready_line (GSubprocess  *process,
   return NULL;
 }
 
+/* A test that crashes must not leave its service behind. */
+static void
+child_setup (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static gboolean
 service_launch (ParsecTestService  *self,
                 GError            **error)
 {
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *line = NULL;
   g_autofree char *expected = g_strdup_printf ("listening on %s", self->socket_path);
 
-  self->process = g_subprocess_newv ((const char * const *) self->argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) self->argv, error);
   if (self->process == NULL)
     return FALSE;
 
