@@ -122,6 +122,9 @@ parsec_client_finalize (GObject *object)
   ParsecClient *self = PARSEC_CLIENT (object);
 
   g_free (self->endpoint);
+  /* The application name is what direct authentication sends. */
+  if (self->application_name != NULL)
+    _parsec_secure_wipe (self->application_name, strlen (self->application_name));
   g_free (self->application_name);
   g_strfreev (self->trusted_users);
   g_clear_pointer (&self->trusted_uids, g_array_unref);
