@@ -509,6 +509,20 @@ exchange_finish_async (Exchange *x,
   done (body, error, done_data);
 }
 
+static void
+exchange_set_ready_time (Exchange     *x,
+                         GIOCondition  wait)
+{
+  gint64 ready_time;
+
+  if (wait == 0)
+    ready_time = MIN (x->deadline, g_get_monotonic_time () + CONNECT_RETRY_US);
+  else
+    ready_time = x->deadline == G_MAXINT64 ? -1 : x->deadline;
+  if (g_source_get_ready_time ((GSource *) x->source) != ready_time)
+    g_source_set_ready_time ((GSource *) x->source, ready_time);
+}
+
 /* Runs the exchange until it must wait, then (re)arms the source. */
 static void
 exchange_resume (Exchange     *x,
@@ -550,18 +564,18 @@ exchange_resume (Exchange     *x,
           g_source_add_child_source ((GSource *) x->source, cancel_source);
           g_source_unref (cancel_source);
         }
+      /* Set before attaching: on an attached source it wakes the loop. */
+      exchange_set_ready_time (x, wait);
       g_source_attach ((GSource *) x->source, context);
+      return;
     }
-  else if (wait != x->source_condition)
+
+  if (wait != x->source_condition)
     {
       g_source_modify_unix_fd ((GSource *) x->source, x->source->fd_tag, wait);
       x->source_condition = wait;
     }
-
-  g_source_set_ready_time ((GSource *) x->source,
-                           wait == 0
-                           ? MIN (x->deadline, g_get_monotonic_time () + CONNECT_RETRY_US)
-                           : (x->deadline == G_MAXINT64 ? -1 : x->deadline));
+  exchange_set_ready_time (x, wait);
 }
 
 static gboolean
