@@ -1,0 +1,1514 @@
+/* test-crypto.c: every PSA operation end to end against the test service
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Each test gets a fresh parsec-glib-test-service (Mbed TLS behind the
+ * Mbed Crypto provider's rules) and a client that found it by discovery.
+ * Every test is registered twice, once going through the synchronous
+ * calls and once through the _async/_finish pairs on a main loop (see
+ * CALL), so the two APIs are held to the same results.
+ */
+#include <string.h>
+
+#include <parsec-glib/parsec-glib.h>
+
+#include "service-fixture.h"
+
+typedef enum {
+  SERVICE_PLAIN = 0,
+  /* The real Mbed Crypto provider does not serve PsaSignMessage and
+   * PsaVerifyMessage; the test service does on request. */
+  SERVICE_SIGN_MESSAGE = 1 << 0,
+} ServiceFlags;
+
+typedef struct {
+  gboolean async;
+  ServiceFlags flags;
+  gconstpointer data;
+} TestData;
+
+typedef struct {
+  ParsecTestService *service;
+  ParsecClient *client;
+  GMainLoop *loop;
+  GAsyncResult *result;
+  gboolean async;
+  gconstpointer data;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  user_data)
+{
+  const TestData *test = user_data;
+  const char * const sign_message[] = { "--sign-message", NULL };
+  g_autoptr(GError) error = NULL;
+
+  f->async = test->async;
+  f->data = test->data;
+  f->service = parsec_test_service_start_with_args ("direct", NULL,
+                                                    (test->flags & SERVICE_SIGN_MESSAGE) ? sign_message : NULL,
+                                                    &error);
+  g_assert_no_error (error);
+  f->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                              "endpoint", parsec_test_service_get_endpoint (f->service),
+                              "application-name", "e2e-app",
+                              NULL);
+  g_assert_no_error (error);
+  /* Key and crypto calls must go to Mbed Crypto, found by discovery. */
+  g_assert_cmpuint (parsec_client_get_implicit_provider (f->client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  f->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  gpointer weak = f->client;
+
+  g_clear_object (&f->result);
+  g_object_add_weak_pointer (G_OBJECT (f->client), &weak);
+  g_clear_object (&f->client);
+  /* No call may keep the client alive behind our back. */
+  g_assert_null (weak);
+  g_main_loop_unref (f->loop);
+  parsec_test_service_free (f->service);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (f->result);
+  f->result = g_object_ref (result);
+  g_main_loop_quit (f->loop);
+}
+
+/* Runs the main loop until the pending call has finished; the result
+ * stays with the fixture until the next call. */
+static GAsyncResult *
+wait_result (Fixture *f)
+{
+  g_clear_object (&f->result);
+  g_main_loop_run (f->loop);
+  g_assert_nonnull (f->result);
+  return f->result;
+}
+
+/* parsec_client_<op> (…, NULL, error), or parsec_client_<op>_async (…,
+ * NULL, callback) and parsec_client_<op>_finish () after the main loop
+ * has delivered the result: the same arguments either way. */
+#define CALL(f, op, error, ...) \
+  ((f)->async \
+   ? (parsec_client_##op##_async ((f)->client, ##__VA_ARGS__, NULL, store_result, (f)), \
+      parsec_client_##op##_finish ((f)->client, wait_result (f), (error))) \
+   : parsec_client_##op ((f)->client, ##__VA_ARGS__, NULL, (error)))
+
+/* Data helpers */
+
+static GBytes *
+bytes_from_hex (const char *hex)
+{
+  gsize len = strlen (hex) / 2;
+  guint8 *data = g_malloc (len);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 | g_ascii_xdigit_value (hex[2 * i + 1]));
+  return g_bytes_new_take (data, len);
+}
+
+static GBytes *
+bytes_from_string (const char *text)
+{
+  return g_bytes_new_static (text, strlen (text));
+}
+
+/* A copy of @bytes with one bit flipped at @index (from the end when
+ * negative). */
+static GBytes *
+bytes_tamper (GBytes *bytes,
+              gssize  index)
+{
+  gsize len;
+  guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (bytes), &len);
+
+  g_assert_cmpuint (len, >, 0);
+  copy[index < 0 ? (gssize) len + index : index] ^= 0x01;
+  return g_bytes_new_take (copy, len);
+}
+
+static void
+assert_bytes_equal (GBytes *a,
+                    GBytes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a),
+                   g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+}
+
+/* The digest GLib computes, for the hashes it knows. */
+static GBytes *
+digest (ParsecHash  hash,
+        GBytes     *data)
+{
+  GChecksumType type;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint8 out[64];
+  gsize len = sizeof out;
+
+  switch (hash)
+    {
+    case PARSEC_HASH_SHA_256:
+      type = G_CHECKSUM_SHA256;
+      break;
+    case PARSEC_HASH_SHA_384:
+      type = G_CHECKSUM_SHA384;
+      break;
+    case PARSEC_HASH_SHA_512:
+      type = G_CHECKSUM_SHA512;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  checksum = g_checksum_new (type);
+  g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  g_checksum_get_digest (checksum, out, &len);
+  return g_bytes_new (out, len);
+}
+
+static void
+assert_attributes_equal (const ParsecKeyAttributes *a,
+                         const ParsecKeyAttributes *b)
+{
+  g_assert_cmpint (parsec_key_attributes_get_key_type (a), ==, parsec_key_attributes_get_key_type (b));
+  g_assert_cmpint (parsec_key_attributes_get_ecc_family (a), ==, parsec_key_attributes_get_ecc_family (b));
+  g_assert_cmpuint (parsec_key_attributes_get_bits (a), ==, parsec_key_attributes_get_bits (b));
+  g_assert_cmphex (parsec_key_attributes_get_usage (a), ==, parsec_key_attributes_get_usage (b));
+  g_assert_true (parsec_algorithm_equal (parsec_key_attributes_get_algorithm (a),
+                                         parsec_key_attributes_get_algorithm (b)));
+}
+
+static void
+generate (Fixture             *f,
+          const char          *key_name,
+          ParsecKeyAttributes *attributes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (CALL (f, generate_key, &error, key_name, attributes));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+export_public (Fixture               *f,
+               const char            *key_name,
+               ParsecPublicKeyFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *exported = CALL (f, export_public_key, &error, key_name, format);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (exported);
+  return exported;
+}
+
+/* Signatures */
+
+typedef struct {
+  const char *name;
+  ParsecSignatureScheme scheme;
+  ParsecHash hash;
+  guint bits;                   /* modulus or curve size */
+} SignCase;
+
+static const SignCase sign_cases[] = {
+  { "rsa-pkcs1v15", PARSEC_SIGNATURE_RSA_PKCS1V15, PARSEC_HASH_SHA_256, 1024 },
+  { "rsa-pss", PARSEC_SIGNATURE_RSA_PSS, PARSEC_HASH_SHA_256, 1024 },
+  { "ecdsa-p256", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_256, 256 },
+  { "ecdsa-p384", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_384, 384 },
+};
+
+static ParsecKeyAttributes *
+sign_case_attributes (const SignCase *c)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
+
+  if (c->scheme == PARSEC_SIGNATURE_ECDSA)
+    return parsec_key_attributes_new_ecc_signing (c->bits, c->hash);
+  return parsec_key_attributes_new_rsa_signing (c->bits, algorithm);
+}
+
+/* RSA signatures are as long as the modulus, ECDSA ones are r ‖ s. */
+static gsize
+sign_case_signature_size (const SignCase *c)
+{
+  return c->scheme == PARSEC_SIGNATURE_ECDSA ? 2 * ((c->bits + 7) / 8) : c->bits / 8;
+}
+
+static void
+test_sign_hash (Fixture       *f,
+                gconstpointer  user_data)
+{
+  const SignCase *c = f->data;
+  g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c);
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
+  g_autoptr(GBytes) data = bytes_from_string ("The quick brown fox jumps over the lazy dog");
+  g_autoptr(GBytes) hash = digest (c->hash, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) bad_signature = NULL;
+  g_autoptr(GBytes) bad_hash = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "signer", attributes);
+
+  signature = CALL (f, sign_hash, &error, "signer", algorithm, hash);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
+
+  g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
+  g_assert_no_error (error);
+
+  bad_signature = bytes_tamper (signature, -1);
+  g_assert_false (CALL (f, verify_hash, &error, "signer", algorithm, hash, bad_signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+
+  bad_hash = bytes_tamper (hash, 0);
+  g_assert_false (CALL (f, verify_hash, &error, "signer", algorithm, bad_hash, signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+}
+
+/* sign_data picks the key's own algorithm and hashes locally, so its
+ * signatures are ordinary hash signatures. */
+static void
+test_sign_data (Fixture       *f,
+                gconstpointer  user_data)
+{
+  const SignCase *c = f->data;
+  g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c);
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
+  g_autoptr(GBytes) data = bytes_from_string ("data signed with the key's own policy");
+  g_autoptr(GBytes) other = bytes_from_string ("other data");
+  g_autoptr(GBytes) hash = digest (c->hash, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "signer", attributes);
+
+  signature = CALL (f, sign_data, &error, "signer", data);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
+
+  g_assert_true (CALL (f, verify_data, &error, "signer", data, signature));
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
+  g_assert_no_error (error);
+
+  g_assert_false (CALL (f, verify_data, &error, "signer", other, signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+
+  g_assert_null (CALL (f, sign_data, &error, "nobody", data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+}
+
+static void
+test_sign_message (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  const SignCase *c = f->data;
+  g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c);
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
+  g_autoptr(GBytes) message = bytes_from_string ("a message the service hashes itself");
+  g_autoptr(GBytes) hash = digest (c->hash, message);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) bad_signature = NULL;
+  g_autoptr(GBytes) bad_message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "signer", attributes);
+
+  signature = CALL (f, sign_message, &error, "signer", algorithm, message);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
+
+  g_assert_true (CALL (f, verify_message, &error, "signer", algorithm, message, signature));
+  g_assert_no_error (error);
+  /* A message signature is the signature of the message's hash. */
+  g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
+  g_assert_no_error (error);
+
+  bad_signature = bytes_tamper (signature, 3);
+  g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, bad_signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+
+  bad_message = bytes_tamper (message, 0);
+  g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, bad_message, signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+}
+
+/* Without --sign-message the service behaves like the real Mbed Crypto
+ * provider, which does not list the message operations: the library
+ * refuses them before sending. */
+static void
+test_sign_message_unsupported (Fixture       *f,
+                               gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) message = bytes_from_string ("message");
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "signer", NULL);
+
+  g_assert_null (CALL (f, sign_message, &error, "signer", algorithm, message));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, message));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+}
+
+/* Keys */
+
+static void
+test_generate_default (Fixture       *f,
+                       gconstpointer  user_data)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("signed by the default key");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "default", NULL);
+
+  attributes = CALL (f, get_key_attributes, &error, "default");
+  g_assert_no_error (error);
+  g_assert_cmpint (parsec_key_attributes_get_key_type (attributes), ==, PARSEC_KEY_TYPE_ECC_KEY_PAIR);
+  g_assert_cmpint (parsec_key_attributes_get_ecc_family (attributes), ==, PARSEC_ECC_FAMILY_SECP_R1);
+  g_assert_cmpuint (parsec_key_attributes_get_bits (attributes), ==, 256);
+  g_assert_cmphex (parsec_key_attributes_get_usage (attributes), ==,
+                   PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+                   PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE);
+  g_assert_true (parsec_algorithm_equal (parsec_key_attributes_get_algorithm (attributes), ecdsa));
+
+  /* An uncompressed P-256 point. */
+  public_key = export_public (f, "default", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  g_assert_cmpuint (g_bytes_get_size (public_key), ==, 65);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (public_key, NULL))[0], ==, 0x04);
+
+  signature = CALL (f, sign_hash, &error, "default", ecdsa, hash);
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "default", ecdsa, hash, signature));
+  g_assert_no_error (error);
+}
+
+/* What the service stores is what get_key_attributes and list_keys give
+ * back, for keys of every family the provider handles. */
+static ParsecKeyAttributes *
+attributes_case (guint i)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+
+  switch (i)
+    {
+    case 0:
+      return parsec_key_attributes_new_ecc_signing (384, PARSEC_HASH_SHA_384);
+    case 1:
+      algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY);
+      return parsec_key_attributes_new_rsa_signing (1024, algorithm);
+    case 2:
+      algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+      return parsec_key_attributes_new_rsa_encryption (1024, algorithm);
+    case 3:
+      algorithm = parsec_algorithm_new_aead_shortened_tag (PARSEC_AEAD_GCM, 12);
+      return parsec_key_attributes_new_aead (PARSEC_KEY_TYPE_AES, 192, algorithm);
+    case 4:
+      return parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, 256);
+    case 5:
+      algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+      return parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                            PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_EXPORT |
+                                            PARSEC_KEY_USAGE_COPY | PARSEC_KEY_USAGE_CACHE,
+                                            algorithm);
+    case 6:
+      return parsec_key_attributes_new (PARSEC_KEY_TYPE_RAW_DATA, 128, PARSEC_KEY_USAGE_EXPORT, NULL);
+    default:
+      return NULL;
+    }
+}
+
+static void
+test_key_attributes (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  keys = CALL (f, list_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  for (n = 0;; n++)
+    {
+      g_autoptr(ParsecKeyAttributes) attributes = attributes_case (n);
+      g_autoptr(ParsecKeyAttributes) stored = NULL;
+      g_autofree char *name = NULL;
+
+      if (attributes == NULL)
+        break;
+      name = g_strdup_printf ("key-%u", n);
+      generate (f, name, attributes);
+      stored = CALL (f, get_key_attributes, &error, name);
+      g_assert_no_error (error);
+      assert_attributes_equal (stored, attributes);
+    }
+
+  keys = CALL (f, list_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("key-%u", i);
+      g_autoptr(ParsecKeyAttributes) expected = attributes_case (i);
+      ParsecKeyInfo *info = NULL;
+
+      for (guint j = 0; j < keys->len && info == NULL; j++)
+        if (g_str_equal (parsec_key_info_get_name (keys->pdata[j]), name))
+          info = keys->pdata[j];
+      g_assert_nonnull (info);
+      g_assert_cmpuint (parsec_key_info_get_provider (info), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+      assert_attributes_equal (parsec_key_info_get_attributes (info), expected);
+    }
+}
+
+static void
+test_destroy_key (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("data");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "doomed", NULL);
+  generate (f, "kept", NULL);
+  first = export_public (f, "doomed", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+
+  g_assert_true (CALL (f, destroy_key, &error, "doomed"));
+  g_assert_no_error (error);
+
+  attributes = CALL (f, get_key_attributes, &error, "doomed");
+  g_assert_null (attributes);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
+  g_assert_null (CALL (f, sign_hash, &error, "doomed", ecdsa, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
+  g_assert_false (CALL (f, destroy_key, &error, "doomed"));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
+
+  keys = CALL (f, list_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (parsec_key_info_get_name (keys->pdata[0]), ==, "kept");
+
+  /* The name is free again, for a new key. */
+  generate (f, "doomed", NULL);
+  second = export_public (f, "doomed", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  g_assert_false (g_bytes_equal (first, second));
+}
+
+typedef struct {
+  const char *name;
+  ParsecKeyType type;
+  guint bits;
+  gsize psa_size;               /* of the PSA public key export */
+} ExportCase;
+
+static const ExportCase export_cases[] = {
+  { "rsa-1024", PARSEC_KEY_TYPE_RSA_KEY_PAIR, 1024, 140 },
+  { "ecc-p256", PARSEC_KEY_TYPE_ECC_KEY_PAIR, 256, 65 },
+  { "ecc-p384", PARSEC_KEY_TYPE_ECC_KEY_PAIR, 384, 97 },
+};
+
+#define PEM_HEADER "-----BEGIN PUBLIC KEY-----\n"
+#define PEM_FOOTER "-----END PUBLIC KEY-----\n"
+
+/* The three formats carry the same key: the DER SubjectPublicKeyInfo
+ * ends with the PSA export as its BIT STRING, and the PEM is that DER in
+ * base64. */
+static void
+test_export_public_key (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  const ExportCase *c = f->data;
+  g_autoptr(ParsecAlgorithm) pss = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) attributes = c->type == PARSEC_KEY_TYPE_RSA_KEY_PAIR
+    ? parsec_key_attributes_new_rsa_signing (c->bits, pss)
+    : parsec_key_attributes_new_ecc_signing (c->bits, PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) psa = NULL;
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(GBytes) pem = NULL;
+  g_autofree char *pem_text = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree guint8 *decoded = NULL;
+  g_auto(GStrv) lines = NULL;
+  const guint8 *psa_data, *der_data;
+  gsize psa_len, der_len, decoded_len;
+
+  generate (f, "key", attributes);
+  psa = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  der = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_DER);
+  pem = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_PEM);
+
+  psa_data = g_bytes_get_data (psa, &psa_len);
+  der_data = g_bytes_get_data (der, &der_len);
+  g_assert_cmpuint (psa_len, ==, c->psa_size);
+  /* RSAPublicKey is a SEQUENCE; a Weierstrass point is uncompressed. */
+  g_assert_cmpuint (psa_data[0], ==, c->type == PARSEC_KEY_TYPE_RSA_KEY_PAIR ? 0x30 : 0x04);
+  g_assert_cmpuint (der_data[0], ==, 0x30);
+  g_assert_cmpuint (der_len, >, psa_len + 1);
+  g_assert_cmpmem (der_data + der_len - psa_len, psa_len, psa_data, psa_len);
+  g_assert_cmpuint (der_data[der_len - psa_len - 1], ==, 0x00); /* no unused bits */
+
+  pem_text = g_strndup (g_bytes_get_data (pem, NULL), g_bytes_get_size (pem));
+  g_assert_true (g_str_has_prefix (pem_text, PEM_HEADER));
+  g_assert_true (g_str_has_suffix (pem_text, PEM_FOOTER));
+  body = g_strndup (pem_text + strlen (PEM_HEADER), strlen (pem_text) - strlen (PEM_HEADER) - strlen (PEM_FOOTER));
+  lines = g_strsplit (body, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_cmpuint (strlen (lines[i]), <=, 64);
+  base64 = g_strjoinv ("", lines);
+  decoded = g_base64_decode (base64, &decoded_len);
+  g_assert_cmpmem (decoded, decoded_len, der_data, der_len);
+}
+
+typedef struct {
+  const char *name;
+  gboolean rsa;
+} ExportImportCase;
+
+static const ExportImportCase export_import_cases[] = {
+  { "ecdsa-p256", FALSE },
+  { "rsa-pkcs1v15", TRUE },
+};
+
+/* An exported private key imports again as the same key. */
+static void
+test_export_import (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  const ExportImportCase *c = f->data;
+  g_autoptr(ParsecAlgorithm) algorithm = c->rsa ? parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256)
+                                                : parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) base = c->rsa ? parsec_key_attributes_new_rsa_signing (1024, algorithm)
+                                               : parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) exportable =
+    parsec_key_attributes_with_usage (base, parsec_key_attributes_get_usage (base) | PARSEC_KEY_USAGE_EXPORT);
+  /* 0 bits: the size comes from the data. */
+  g_autoptr(ParsecKeyAttributes) import_attributes = c->rsa
+    ? parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 0, parsec_key_attributes_get_usage (base), algorithm)
+    : parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 0,
+                                     parsec_key_attributes_get_usage (base), algorithm);
+  g_autoptr(ParsecKeyAttributes) imported = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GBytes) original_public = NULL;
+  g_autoptr(GBytes) copy_public = NULL;
+  g_autoptr(GBytes) data = bytes_from_string ("signed by the copy");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) original_signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "original", exportable);
+  material = CALL (f, export_key, &error, "original");
+  g_assert_no_error (error);
+  g_assert_nonnull (material);
+  if (c->rsa)
+    /* An RSAPrivateKey: a SEQUENCE longer than the modulus. */
+    g_assert_cmpuint (((const guint8 *) g_bytes_get_data (material, NULL))[0], ==, 0x30);
+  else
+    /* The private scalar, as long as the curve. */
+    g_assert_cmpuint (g_bytes_get_size (material), ==, 32);
+
+  g_assert_true (CALL (f, import_key, &error, "copy", import_attributes, material));
+  g_assert_no_error (error);
+  imported = CALL (f, get_key_attributes, &error, "copy");
+  g_assert_no_error (error);
+  g_assert_cmpint (parsec_key_attributes_get_key_type (imported), ==, parsec_key_attributes_get_key_type (base));
+
+  original_public = export_public (f, "original", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  copy_public = export_public (f, "copy", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  assert_bytes_equal (original_public, copy_public);
+
+  signature = CALL (f, sign_hash, &error, "copy", algorithm, hash);
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "original", algorithm, hash, signature));
+  g_assert_no_error (error);
+  if (c->rsa)
+    {
+      /* PKCS #1 v1.5 is deterministic: the same key, the same signature. */
+      original_signature = CALL (f, sign_hash, &error, "original", algorithm, hash);
+      g_assert_no_error (error);
+      assert_bytes_equal (signature, original_signature);
+    }
+}
+
+/* A public key alone verifies what its private key signed, and signs
+ * nothing. */
+static void
+test_import_public_key (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) public_attributes =
+    parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_PUBLIC_KEY, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                   PARSEC_KEY_USAGE_VERIFY_HASH, ecdsa);
+  g_autoptr(ParsecKeyAttributes) stored = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) reexported = NULL;
+  g_autoptr(GBytes) data = bytes_from_string ("verified by the public key");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "private", NULL);
+  public_key = export_public (f, "private", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  g_assert_true (CALL (f, import_key, &error, "public", public_attributes, public_key));
+  g_assert_no_error (error);
+
+  stored = CALL (f, get_key_attributes, &error, "public");
+  g_assert_no_error (error);
+  g_assert_true (parsec_key_attributes_is_public_key (stored));
+  reexported = export_public (f, "public", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  assert_bytes_equal (reexported, public_key);
+
+  signature = CALL (f, sign_hash, &error, "private", ecdsa, hash);
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "public", ecdsa, hash, signature));
+  g_assert_no_error (error);
+
+  g_assert_null (CALL (f, sign_hash, &error, "public", ecdsa, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
+}
+
+static void
+test_duplicate_name (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autoptr(ParsecKeyAttributes) exportable = NULL;
+  g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "taken", NULL);
+  before = export_public (f, "taken", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+
+  g_assert_false (CALL (f, generate_key, &error, "taken", NULL));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS);
+  g_clear_error (&error);
+
+  exportable = parsec_key_attributes_with_usage (signing, parsec_key_attributes_get_usage (signing) |
+                                                 PARSEC_KEY_USAGE_EXPORT);
+  generate (f, "other", exportable);
+  material = CALL (f, export_key, &error, "other");
+  g_assert_no_error (error);
+  g_assert_false (CALL (f, import_key, &error, "taken", signing, material));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS);
+
+  /* The first key is untouched. */
+  after = export_public (f, "taken", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  assert_bytes_equal (before, after);
+}
+
+/* Asymmetric encryption */
+
+typedef struct {
+  const char *name;
+  ParsecEncryptionScheme scheme;
+  const char *label;            /* OAEP label, sent as the salt */
+} EncryptCase;
+
+static const EncryptCase encrypt_cases[] = {
+  { "rsa-pkcs1v15", PARSEC_ENCRYPTION_RSA_PKCS1V15, NULL },
+  { "rsa-oaep", PARSEC_ENCRYPTION_RSA_OAEP, NULL },
+  { "rsa-oaep-label", PARSEC_ENCRYPTION_RSA_OAEP, "a label" },
+};
+
+static void
+test_asymmetric_encrypt (Fixture       *f,
+                         gconstpointer  user_data)
+{
+  const EncryptCase *c = f->data;
+  g_autoptr(ParsecAlgorithm) algorithm =
+    parsec_algorithm_new_encryption (c->scheme, c->scheme == PARSEC_ENCRYPTION_RSA_OAEP ? PARSEC_HASH_SHA_256
+                                                                                        : PARSEC_HASH_NONE);
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_rsa_encryption (1024, algorithm);
+  g_autoptr(GBytes) salt = c->label != NULL ? bytes_from_string (c->label) : NULL;
+  g_autoptr(GBytes) wrong_salt = bytes_from_string ("another label");
+  g_autoptr(GBytes) plaintext = bytes_from_string ("a secret for the key holder");
+  g_autoptr(GBytes) ciphertext = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "crypt", attributes);
+
+  ciphertext = CALL (f, asymmetric_encrypt, &error, "crypt", algorithm, plaintext, salt);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (ciphertext), ==, 1024 / 8);
+  /* Both schemes are randomised. */
+  again = CALL (f, asymmetric_encrypt, &error, "crypt", algorithm, plaintext, salt);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (ciphertext, again));
+
+  /* The plaintext comes back: a secret, returned to the caller. */
+  decrypted = CALL (f, asymmetric_decrypt, &error, "crypt", algorithm, ciphertext, salt);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+
+  tampered = bytes_tamper (ciphertext, 10);
+  g_assert_null (CALL (f, asymmetric_decrypt, &error, "crypt", algorithm, tampered, salt));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_PADDING);
+  g_clear_error (&error);
+
+  if (c->scheme == PARSEC_ENCRYPTION_RSA_OAEP)
+    {
+      /* The label is bound to the ciphertext: any other one, or none
+       * (an empty salt is no salt), does not decrypt. */
+      g_assert_null (CALL (f, asymmetric_decrypt, &error, "crypt", algorithm, ciphertext,
+                           salt != NULL ? NULL : wrong_salt));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_PADDING);
+      g_clear_error (&error);
+      if (salt != NULL)
+        {
+          g_assert_null (CALL (f, asymmetric_decrypt, &error, "crypt", algorithm, ciphertext, wrong_salt));
+          g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_PADDING);
+        }
+    }
+}
+
+/* AEAD */
+
+typedef struct {
+  const char *name;
+  ParsecKeyType key_type;
+  guint bits;
+  ParsecAead aead;
+  guint tag_length;             /* 0 for the default */
+  gsize nonce_length;
+  gsize expected_tag;
+} AeadCase;
+
+static const AeadCase aead_cases[] = {
+  { "aes-gcm", PARSEC_KEY_TYPE_AES, 256, PARSEC_AEAD_GCM, 0, 12, 16 },
+  { "aes-ccm", PARSEC_KEY_TYPE_AES, 128, PARSEC_AEAD_CCM, 0, 13, 16 },
+  { "chacha20-poly1305", PARSEC_KEY_TYPE_CHACHA20, 256, PARSEC_AEAD_CHACHA20_POLY1305, 0, 12, 16 },
+  { "aes-gcm-short-tag", PARSEC_KEY_TYPE_AES, 128, PARSEC_AEAD_GCM, 8, 12, 8 },
+  { "aes-ccm-short-tag", PARSEC_KEY_TYPE_AES, 192, PARSEC_AEAD_CCM, 4, 7, 4 },
+};
+
+static void
+test_aead (Fixture       *f,
+           gconstpointer  user_data)
+{
+  const AeadCase *c = f->data;
+  g_autoptr(ParsecAlgorithm) algorithm = c->tag_length != 0
+    ? parsec_algorithm_new_aead_shortened_tag (c->aead, c->tag_length)
+    : parsec_algorithm_new_aead (c->aead);
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_aead (c->key_type, c->bits, algorithm);
+  g_autofree guint8 *nonce_data = g_malloc0 (c->nonce_length);
+  g_autoptr(GBytes) nonce = NULL;
+  g_autoptr(GBytes) other_nonce = NULL;
+  g_autoptr(GBytes) aad = bytes_from_string ("header in the clear");
+  g_autoptr(GBytes) plaintext = bytes_from_string ("the body, encrypted and authenticated");
+  g_autoptr(GBytes) ciphertext = NULL;
+  g_autoptr(GBytes) no_aad_ciphertext = NULL;
+  g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GBytes) tampered_aad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < c->nonce_length; i++)
+    nonce_data[i] = (guint8) i;
+  nonce = g_bytes_new (nonce_data, c->nonce_length);
+  other_nonce = bytes_tamper (nonce, 0);
+
+  if (!CALL (f, generate_key, &error, "aead", attributes))
+    {
+      /* Mbed TLS may be built without ChaCha20-Poly1305. */
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED);
+      g_assert_cmpint (c->aead, ==, PARSEC_AEAD_CHACHA20_POLY1305);
+      g_test_skip ("The test service does not support ChaCha20-Poly1305");
+      return;
+    }
+
+  ciphertext = CALL (f, aead_encrypt, &error, "aead", algorithm, nonce, aad, plaintext);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (ciphertext), ==, g_bytes_get_size (plaintext) + c->expected_tag);
+
+  decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, ciphertext);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+
+  /* Without additional data. */
+  no_aad_ciphertext = CALL (f, aead_encrypt, &error, "aead", algorithm, nonce, NULL, plaintext);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (no_aad_ciphertext, ciphertext));
+  decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, NULL, no_aad_ciphertext);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+
+  /* Any change to ciphertext, tag, additional data or nonce is caught. */
+  tampered = bytes_tamper (ciphertext, 0);
+  g_assert_null (CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, tampered));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+  g_clear_pointer (&tampered, g_bytes_unref);
+  tampered = bytes_tamper (ciphertext, -1);
+  g_assert_null (CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, tampered));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+  tampered_aad = bytes_tamper (aad, 2);
+  g_assert_null (CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, tampered_aad, ciphertext));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_null (CALL (f, aead_decrypt, &error, "aead", algorithm, other_nonce, aad, ciphertext));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+}
+
+/* The service computes real AES-GCM: test case 2 of McGrew and Viega,
+ * "The Galois/Counter Mode of Operation". */
+static void
+test_aead_known_answer (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) gcm = parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_aead (PARSEC_KEY_TYPE_AES, 128, gcm);
+  g_autoptr(GBytes) key = bytes_from_hex ("00000000000000000000000000000000");
+  g_autoptr(GBytes) nonce = bytes_from_hex ("000000000000000000000000");
+  g_autoptr(GBytes) plaintext = bytes_from_hex ("00000000000000000000000000000000");
+  g_autoptr(GBytes) expected = bytes_from_hex ("0388dace60b6a392f328c2b971b2fe78"
+                                               "ab6e47d42cec13bdf53a67b21257bddf");
+  g_autoptr(GBytes) ciphertext = NULL;
+  g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (CALL (f, import_key, &error, "aes", attributes, key));
+  g_assert_no_error (error);
+  ciphertext = CALL (f, aead_encrypt, &error, "aes", gcm, nonce, NULL, plaintext);
+  g_assert_no_error (error);
+  assert_bytes_equal (ciphertext, expected);
+  decrypted = CALL (f, aead_decrypt, &error, "aes", gcm, nonce, NULL, expected);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, plaintext);
+}
+
+/* Hashes */
+
+typedef struct {
+  ParsecHash hash;
+  const char *digest_of_abc;
+} HashCase;
+
+/* FIPS 180-2 examples. */
+static const HashCase hash_cases[] = {
+  { PARSEC_HASH_SHA_224, "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7" },
+  { PARSEC_HASH_SHA_256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+  { PARSEC_HASH_SHA_384, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+                         "8086072ba1e7cc2358baeca134c825a7" },
+  { PARSEC_HASH_SHA_512, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                         "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f" },
+};
+
+static void
+test_hash (Fixture       *f,
+           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) abc = bytes_from_string ("abc");
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hash_cases); i++)
+    {
+      const HashCase *c = &hash_cases[i];
+      g_autoptr(GBytes) expected = bytes_from_hex (c->digest_of_abc);
+      g_autoptr(GBytes) computed = NULL;
+      g_autoptr(GBytes) wrong = NULL;
+
+      computed = CALL (f, hash_compute, &error, c->hash, abc);
+      g_assert_no_error (error);
+      assert_bytes_equal (computed, expected);
+
+      g_assert_true (CALL (f, hash_compare, &error, c->hash, abc, expected));
+      g_assert_no_error (error);
+      wrong = bytes_tamper (expected, -1);
+      g_assert_false (CALL (f, hash_compare, &error, c->hash, abc, wrong));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+      g_clear_error (&error);
+    }
+}
+
+/* Key agreement */
+
+static const guint ecdh_curves[] = { 256, 384 };
+
+/* Each side combines its private key with the other's public key, and
+ * both arrive at the same secret. */
+static void
+test_raw_key_agreement (Fixture       *f,
+                        gconstpointer  user_data)
+{
+  const guint *bits = f->data;
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, *bits);
+  g_autoptr(GBytes) alice_public = NULL;
+  g_autoptr(GBytes) bob_public = NULL;
+  g_autoptr(GBytes) alice_secret = NULL;
+  g_autoptr(GBytes) bob_secret = NULL;
+  g_autoptr(GBytes) bad_point = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "alice", attributes);
+  generate (f, "bob", attributes);
+  alice_public = export_public (f, "alice", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  bob_public = export_public (f, "bob", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+
+  alice_secret = CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "alice", bob_public);
+  g_assert_no_error (error);
+  bob_secret = CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "bob", alice_public);
+  g_assert_no_error (error);
+  /* The x coordinate of the shared point. */
+  g_assert_cmpuint (g_bytes_get_size (alice_secret), ==, (*bits + 7) / 8);
+  assert_bytes_equal (alice_secret, bob_secret);
+
+  /* A point off the curve is refused. */
+  bad_point = bytes_tamper (bob_public, -1);
+  g_assert_null (CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "alice", bad_point));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT);
+}
+
+/* Random */
+
+static void
+test_generate_random (Fixture       *f,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) second = NULL;
+  g_autoptr(GBytes) large = NULL;
+  g_autoptr(GBytes) zeros = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = CALL (f, generate_random, &error, 32);
+  g_assert_no_error (error);
+  second = CALL (f, generate_random, &error, 32);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (first), ==, 32);
+  g_assert_false (g_bytes_equal (first, second));
+  zeros = g_bytes_new_take (g_malloc0 (32), 32);
+  g_assert_false (g_bytes_equal (first, zeros));
+
+  large = CALL (f, generate_random, &error, 4096);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (large), ==, 4096);
+}
+
+/* CanDoCrypto */
+
+typedef struct {
+  const char *name;
+  ParsecCheckType check;
+  int expected;                 /* 0 for yes, else the error code */
+} CanDoCase;
+
+static ParsecKeyAttributes *
+can_do_attributes (const char *name)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+
+  if (g_str_equal (name, "ecdsa"))
+    return parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  if (g_str_equal (name, "rsa-oaep"))
+    {
+      algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+      return parsec_key_attributes_new_rsa_encryption (2048, algorithm);
+    }
+  if (g_str_equal (name, "rsa-odd-size"))
+    {
+      algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+      return parsec_key_attributes_new_rsa_signing (1000, algorithm);
+    }
+  if (g_str_equal (name, "aes-gcm"))
+    {
+      algorithm = parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
+      return parsec_key_attributes_new_aead (PARSEC_KEY_TYPE_AES, 128, algorithm);
+    }
+  if (g_str_equal (name, "ecdsa-on-rsa"))
+    {
+      algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+      return parsec_key_attributes_new_rsa_signing (2048, algorithm);
+    }
+  g_assert_not_reached ();
+}
+
+static const CanDoCase can_do_cases[] = {
+  { "ecdsa", PARSEC_CHECK_USE, 0 },
+  { "ecdsa", PARSEC_CHECK_GENERATE, 0 },
+  { "ecdsa", PARSEC_CHECK_IMPORT, 0 },
+  { "rsa-oaep", PARSEC_CHECK_GENERATE, 0 },
+  { "aes-gcm", PARSEC_CHECK_USE, 0 },
+  { "rsa-odd-size", PARSEC_CHECK_GENERATE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+  { "ecdsa-on-rsa", PARSEC_CHECK_USE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+  /* No provider implements derivation checks. */
+  { "ecdsa", PARSEC_CHECK_DERIVE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+};
+
+static void
+test_can_do_crypto (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (can_do_cases); i++)
+    {
+      const CanDoCase *c = &can_do_cases[i];
+      g_autoptr(ParsecKeyAttributes) attributes = can_do_attributes (c->name);
+      g_autoptr(GError) error = NULL;
+      gboolean can;
+
+      g_test_message ("%s, check %d", c->name, c->check);
+      can = CALL (f, can_do_crypto, &error, c->check, attributes);
+      if (c->expected == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_true (can);
+        }
+      else
+        {
+          g_assert_error (error, PARSEC_ERROR, c->expected);
+          g_assert_false (can);
+        }
+    }
+}
+
+/* Operations the Mbed Crypto provider does not list are refused by the
+ * library before anything is sent. */
+static void
+test_unsupported (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) cbc = parsec_algorithm_new_cipher (PARSEC_CIPHER_CBC_PKCS7);
+  g_autoptr(ParsecAlgorithm) hmac = parsec_algorithm_new_hmac (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("0123456789abcdef");
+  g_autoptr(GBytes) name = NULL;
+  g_autoptr(GBytes) public_area = NULL;
+  g_autoptr(GBytes) attesting_key_public = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean prepared;
+
+  g_assert_null (CALL (f, cipher_encrypt, &error, "key", cbc, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_null (CALL (f, cipher_decrypt, &error, "key", cbc, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_null (CALL (f, mac_compute, &error, "key", hmac, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_false (CALL (f, mac_verify, &error, "key", hmac, data, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_null (CALL (f, attest_key, &error, "key", data, data, NULL));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+
+  /* Its results are out parameters, which CALL does not cover. */
+  if (f->async)
+    {
+      parsec_client_prepare_key_attestation_async (f->client, "key", NULL, NULL, store_result, f);
+      prepared = parsec_client_prepare_key_attestation_finish (f->client, wait_result (f), &name,
+                                                               &public_area, &attesting_key_public, &error);
+    }
+  else
+    prepared = parsec_client_prepare_key_attestation (f->client, "key", NULL, &name, &public_area,
+                                                      &attesting_key_public, NULL, &error);
+  g_assert_false (prepared);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_assert_null (name);
+  g_assert_null (public_area);
+  g_assert_null (attesting_key_public);
+}
+
+/* Failures, operation by operation */
+
+typedef enum {
+  OP_DESTROY_KEY,
+  OP_EXPORT_KEY,
+  OP_EXPORT_PUBLIC_KEY,
+  OP_EXPORT_PUBLIC_KEY_DER,
+  OP_GET_KEY_ATTRIBUTES,
+  OP_SIGN_HASH,
+  OP_VERIFY_HASH,
+  OP_SIGN_DATA,
+  OP_VERIFY_DATA,
+  OP_ASYMMETRIC_ENCRYPT,
+  OP_ASYMMETRIC_DECRYPT,
+  OP_AEAD_ENCRYPT,
+  OP_AEAD_DECRYPT,
+  OP_RAW_KEY_AGREEMENT,
+  OP_LAST
+} KeyOp;
+
+typedef enum {
+  ALG_ECDSA,
+  ALG_RSA_PKCS1V15_SIGN,
+  ALG_RSA_PSS,
+  ALG_RSA_PKCS1V15_CRYPT,
+  ALG_RSA_OAEP,
+  ALG_GCM,
+  ALG_CCM,
+  ALG_FOR_OP,                   /* what the operation takes in the other tests */
+} Alg;
+
+static ParsecAlgorithm *
+alg_new (Alg   alg,
+         KeyOp op)
+{
+  switch (alg)
+    {
+    case ALG_ECDSA:
+      return parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+    case ALG_RSA_PKCS1V15_SIGN:
+      return parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256);
+    case ALG_RSA_PSS:
+      return parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+    case ALG_RSA_PKCS1V15_CRYPT:
+      return parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+    case ALG_RSA_OAEP:
+      return parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+    case ALG_GCM:
+      return parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
+    case ALG_CCM:
+      return parsec_algorithm_new_aead (PARSEC_AEAD_CCM);
+    case ALG_FOR_OP:
+    default:
+      if (op == OP_ASYMMETRIC_ENCRYPT || op == OP_ASYMMETRIC_DECRYPT)
+        return alg_new (ALG_RSA_OAEP, op);
+      if (op == OP_AEAD_ENCRYPT || op == OP_AEAD_DECRYPT)
+        return alg_new (ALG_GCM, op);
+      return alg_new (ALG_ECDSA, op);
+    }
+}
+
+/* Runs one operation on @key_name with inputs of plausible sizes. */
+static gboolean
+run_key_op (Fixture          *f,
+            KeyOp             op,
+            const char       *key_name,
+            ParsecAlgorithm  *algorithm,
+            GError          **error)
+{
+  static const guint8 zeros[128];
+  g_autoptr(GBytes) hash = g_bytes_new_static (zeros, 32);
+  g_autoptr(GBytes) signature = g_bytes_new_static (zeros, 64);
+  g_autoptr(GBytes) block = g_bytes_new_static (zeros, 128);
+  g_autoptr(GBytes) nonce = g_bytes_new_static (zeros, 12);
+  g_autoptr(GBytes) point = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  guint8 point_data[65] = { 0x04 };
+
+  point = g_bytes_new (point_data, sizeof point_data);
+  switch (op)
+    {
+    case OP_DESTROY_KEY:
+      return CALL (f, destroy_key, error, key_name);
+    case OP_EXPORT_KEY:
+      out = CALL (f, export_key, error, key_name);
+      break;
+    case OP_EXPORT_PUBLIC_KEY:
+      out = CALL (f, export_public_key, error, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA);
+      break;
+    case OP_EXPORT_PUBLIC_KEY_DER:
+      out = CALL (f, export_public_key, error, key_name, PARSEC_PUBLIC_KEY_FORMAT_DER);
+      break;
+    case OP_GET_KEY_ATTRIBUTES:
+      attributes = CALL (f, get_key_attributes, error, key_name);
+      return attributes != NULL;
+    case OP_SIGN_HASH:
+      out = CALL (f, sign_hash, error, key_name, algorithm, hash);
+      break;
+    case OP_VERIFY_HASH:
+      return CALL (f, verify_hash, error, key_name, algorithm, hash, signature);
+    case OP_SIGN_DATA:
+      out = CALL (f, sign_data, error, key_name, block);
+      break;
+    case OP_VERIFY_DATA:
+      return CALL (f, verify_data, error, key_name, block, signature);
+    case OP_ASYMMETRIC_ENCRYPT:
+      out = CALL (f, asymmetric_encrypt, error, key_name, algorithm, hash, NULL);
+      break;
+    case OP_ASYMMETRIC_DECRYPT:
+      out = CALL (f, asymmetric_decrypt, error, key_name, algorithm, block, NULL);
+      break;
+    case OP_AEAD_ENCRYPT:
+      out = CALL (f, aead_encrypt, error, key_name, algorithm, nonce, NULL, hash);
+      break;
+    case OP_AEAD_DECRYPT:
+      out = CALL (f, aead_decrypt, error, key_name, algorithm, nonce, NULL, hash);
+      break;
+    case OP_RAW_KEY_AGREEMENT:
+      out = CALL (f, raw_key_agreement, error, PARSEC_KEY_AGREEMENT_ECDH, key_name, point);
+      break;
+    case OP_LAST:
+    default:
+      g_assert_not_reached ();
+    }
+  return out != NULL;
+}
+
+static void
+test_no_such_key (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  /* Another key exists, so the lookup has something to skip. */
+  generate (f, "present", NULL);
+
+  for (KeyOp op = 0; op < OP_LAST; op++)
+    {
+      g_autoptr(ParsecAlgorithm) algorithm = alg_new (ALG_FOR_OP, op);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("operation %d", op);
+      g_assert_false (run_key_op (f, op, "absent", algorithm, &error));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+    }
+}
+
+typedef enum {
+  KEY_ECDSA,                    /* sign and verify, not exportable */
+  KEY_RSA_PKCS1V15_SIGN,
+  KEY_RSA_OAEP,
+  KEY_AES_GCM,
+  KEY_ECDH,
+} KeyKind;
+
+static ParsecKeyAttributes *
+key_kind_attributes (KeyKind kind)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+
+  switch (kind)
+    {
+    case KEY_ECDSA:
+      return parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+    case KEY_RSA_PKCS1V15_SIGN:
+      algorithm = alg_new (ALG_RSA_PKCS1V15_SIGN, OP_LAST);
+      return parsec_key_attributes_new_rsa_signing (1024, algorithm);
+    case KEY_RSA_OAEP:
+      algorithm = alg_new (ALG_RSA_OAEP, OP_LAST);
+      return parsec_key_attributes_new_rsa_encryption (1024, algorithm);
+    case KEY_AES_GCM:
+      algorithm = alg_new (ALG_GCM, OP_LAST);
+      return parsec_key_attributes_new_aead (PARSEC_KEY_TYPE_AES, 128, algorithm);
+    case KEY_ECDH:
+    default:
+      return parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, 256);
+    }
+}
+
+typedef struct {
+  KeyKind key;
+  KeyOp op;
+  Alg alg;
+  int expected;
+} MisuseCase;
+
+/* The service enforces each key's policy: its usage flags and its one
+ * algorithm. Only sign_data, which reads the policy first, refuses a
+ * non-signing key itself. */
+static const MisuseCase not_permitted_cases[] = {
+  { KEY_RSA_OAEP, OP_SIGN_HASH, ALG_RSA_PKCS1V15_SIGN, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_RSA_PKCS1V15_SIGN, OP_SIGN_HASH, ALG_RSA_PSS, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_RSA_PKCS1V15_SIGN, OP_ASYMMETRIC_DECRYPT, ALG_RSA_PKCS1V15_CRYPT, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_RSA_OAEP, OP_ASYMMETRIC_ENCRYPT, ALG_RSA_PKCS1V15_CRYPT, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_ECDSA, OP_EXPORT_KEY, ALG_FOR_OP, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_AES_GCM, OP_EXPORT_KEY, ALG_FOR_OP, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_AES_GCM, OP_AEAD_ENCRYPT, ALG_CCM, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_ECDSA, OP_RAW_KEY_AGREEMENT, ALG_FOR_OP, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_ECDH, OP_SIGN_HASH, ALG_ECDSA, PARSEC_ERROR_PSA_NOT_PERMITTED },
+  { KEY_RSA_OAEP, OP_SIGN_DATA, ALG_FOR_OP, PARSEC_ERROR_INVALID_INPUT },
+};
+
+/* An algorithm of the wrong family never reaches the service. */
+static const MisuseCase wrong_family_cases[] = {
+  { KEY_ECDSA, OP_SIGN_HASH, ALG_GCM, PARSEC_ERROR_INVALID_INPUT },
+  { KEY_ECDSA, OP_VERIFY_HASH, ALG_RSA_OAEP, PARSEC_ERROR_INVALID_INPUT },
+  { KEY_RSA_OAEP, OP_ASYMMETRIC_ENCRYPT, ALG_RSA_PSS, PARSEC_ERROR_INVALID_INPUT },
+  { KEY_RSA_OAEP, OP_ASYMMETRIC_DECRYPT, ALG_GCM, PARSEC_ERROR_INVALID_INPUT },
+  { KEY_AES_GCM, OP_AEAD_ENCRYPT, ALG_ECDSA, PARSEC_ERROR_INVALID_INPUT },
+  { KEY_AES_GCM, OP_AEAD_DECRYPT, ALG_RSA_OAEP, PARSEC_ERROR_INVALID_INPUT },
+};
+
+typedef struct {
+  const MisuseCase *cases;
+  gsize n_cases;
+} MisuseTable;
+
+static const MisuseTable not_permitted = { not_permitted_cases, G_N_ELEMENTS (not_permitted_cases) };
+static const MisuseTable wrong_family = { wrong_family_cases, G_N_ELEMENTS (wrong_family_cases) };
+
+static void
+test_misuse (Fixture       *f,
+             gconstpointer  user_data)
+{
+  const MisuseTable *table = f->data;
+  const KeyKind kinds[] = { KEY_ECDSA, KEY_RSA_PKCS1V15_SIGN, KEY_RSA_OAEP, KEY_AES_GCM, KEY_ECDH };
+  g_autoptr(ParsecAlgorithm) ecdsa = alg_new (ALG_ECDSA, OP_LAST);
+  g_autoptr(GBytes) data = bytes_from_string ("still usable");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(ParsecKeyAttributes) attributes = key_kind_attributes (kinds[i]);
+      g_autofree char *name = g_strdup_printf ("key-%d", kinds[i]);
+
+      generate (f, name, attributes);
+    }
+
+  for (gsize i = 0; i < table->n_cases; i++)
+    {
+      const MisuseCase *c = &table->cases[i];
+      g_autoptr(ParsecAlgorithm) algorithm = alg_new (c->alg, c->op);
+      g_autofree char *name = g_strdup_printf ("key-%d", c->key);
+
+      g_test_message ("key %d, operation %d, algorithm %d", c->key, c->op, c->alg);
+      g_assert_false (run_key_op (f, c->op, name, algorithm, &error));
+      g_assert_error (error, PARSEC_ERROR, c->expected);
+      g_clear_error (&error);
+    }
+
+  /* The refusals left the keys as they were. */
+  signature = CALL (f, sign_data, &error, "key-0", data);
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "key-0", ecdsa, hash, signature));
+  g_assert_no_error (error);
+}
+
+/* Registration */
+
+static GPtrArray *test_data;
+
+typedef void (*TestFunc) (Fixture       *f,
+                          gconstpointer  user_data);
+
+static void
+add (const char    *path,
+     TestFunc       func,
+     gconstpointer  data,
+     ServiceFlags   flags)
+{
+  for (guint async = 0; async < 2; async++)
+    {
+      TestData *test = g_new0 (TestData, 1);
+      g_autofree char *full = g_strdup_printf ("/parsec/e2e/%s/%s", path, async ? "async" : "sync");
+
+      test->async = async;
+      test->flags = flags;
+      test->data = data;
+      g_ptr_array_add (test_data, test);
+      g_test_add (full, Fixture, test, fixture_setup, func, fixture_teardown);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  test_data = g_ptr_array_new_with_free_func (g_free);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sign_cases); i++)
+    {
+      g_autofree char *hash_path = g_strdup_printf ("sign-hash/%s", sign_cases[i].name);
+      g_autofree char *data_path = g_strdup_printf ("sign-data/%s", sign_cases[i].name);
+      g_autofree char *message_path = g_strdup_printf ("sign-message/%s", sign_cases[i].name);
+
+      add (hash_path, test_sign_hash, &sign_cases[i], SERVICE_PLAIN);
+      add (data_path, test_sign_data, &sign_cases[i], SERVICE_PLAIN);
+      add (message_path, test_sign_message, &sign_cases[i], SERVICE_SIGN_MESSAGE);
+    }
+  add ("sign-message/unsupported", test_sign_message_unsupported, NULL, SERVICE_PLAIN);
+
+  add ("keys/generate-default", test_generate_default, NULL, SERVICE_PLAIN);
+  add ("keys/attributes", test_key_attributes, NULL, SERVICE_PLAIN);
+  add ("keys/destroy", test_destroy_key, NULL, SERVICE_PLAIN);
+  add ("keys/import-public", test_import_public_key, NULL, SERVICE_PLAIN);
+  add ("keys/duplicate-name", test_duplicate_name, NULL, SERVICE_PLAIN);
+  for (gsize i = 0; i < G_N_ELEMENTS (export_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("keys/export-public/%s", export_cases[i].name);
+
+      add (path, test_export_public_key, &export_cases[i], SERVICE_PLAIN);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (export_import_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("keys/export-import/%s", export_import_cases[i].name);
+
+      add (path, test_export_import, &export_import_cases[i], SERVICE_PLAIN);
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (encrypt_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("asymmetric-encrypt/%s", encrypt_cases[i].name);
+
+      add (path, test_asymmetric_encrypt, &encrypt_cases[i], SERVICE_PLAIN);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (aead_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("aead/%s", aead_cases[i].name);
+
+      add (path, test_aead, &aead_cases[i], SERVICE_PLAIN);
+    }
+  add ("aead/known-answer", test_aead_known_answer, NULL, SERVICE_PLAIN);
+  add ("hash", test_hash, NULL, SERVICE_PLAIN);
+  for (gsize i = 0; i < G_N_ELEMENTS (ecdh_curves); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("raw-key-agreement/ecdh-p%u", ecdh_curves[i]);
+
+      add (path, test_raw_key_agreement, &ecdh_curves[i], SERVICE_PLAIN);
+    }
+  add ("generate-random", test_generate_random, NULL, SERVICE_PLAIN);
+  add ("can-do-crypto", test_can_do_crypto, NULL, SERVICE_PLAIN);
+  add ("unsupported", test_unsupported, NULL, SERVICE_PLAIN);
+
+  add ("errors/no-such-key", test_no_such_key, NULL, SERVICE_PLAIN);
+  add ("errors/not-permitted", test_misuse, &not_permitted, SERVICE_PLAIN);
+  add ("errors/wrong-family", test_misuse, &wrong_family, SERVICE_PLAIN);
+
+  status = g_test_run ();
+  g_ptr_array_unref (test_data);
+  return status;
+}
