@@ -578,7 +578,7 @@ asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @plaintext: the message
- * @salt (nullable): the OAEP label, or %NULL for none
+ * @salt: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -641,7 +641,7 @@ parsec_client_asymmetric_encrypt_finish (ParsecClient *self,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @plaintext: the message
- * @salt (nullable): the OAEP label, or %NULL for none
+ * @salt: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -707,7 +707,7 @@ asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @ciphertext: the ciphertext
- * @salt (nullable): the OAEP label, or %NULL for none
+ * @salt: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -771,7 +771,7 @@ parsec_client_asymmetric_decrypt_finish (ParsecClient *self,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @ciphertext: the ciphertext
- * @salt (nullable): the OAEP label, or %NULL for none
+ * @salt: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -840,7 +840,7 @@ aead_encrypt_build (PsaAeadEncrypt__Operation *operation,
  * @key_name: the name of the key
  * @algorithm: an AEAD algorithm the key permits
  * @nonce: the nonce, never reused with the same key
- * @additional_data (nullable): data authenticated but not encrypted, or %NULL for none
+ * @additional_data: (nullable): data authenticated but not encrypted, or %NULL for none
  * @plaintext: the message
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
@@ -907,7 +907,7 @@ parsec_client_aead_encrypt_finish (ParsecClient *self,
  * @key_name: the name of the key
  * @algorithm: an AEAD algorithm the key permits
  * @nonce: the nonce, never reused with the same key
- * @additional_data (nullable): data authenticated but not encrypted, or %NULL for none
+ * @additional_data: (nullable): data authenticated but not encrypted, or %NULL for none
  * @plaintext: the message
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
@@ -979,7 +979,7 @@ aead_decrypt_build (PsaAeadDecrypt__Operation *operation,
  * @key_name: the name of the key
  * @algorithm: an AEAD algorithm the key permits
  * @nonce: the nonce used to encrypt
- * @additional_data (nullable): the authenticated data, or %NULL for none
+ * @additional_data: (nullable): the authenticated data, or %NULL for none
  * @ciphertext: the ciphertext followed by the tag
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
@@ -1047,7 +1047,7 @@ parsec_client_aead_decrypt_finish (ParsecClient *self,
  * @key_name: the name of the key
  * @algorithm: an AEAD algorithm the key permits
  * @nonce: the nonce used to encrypt
- * @additional_data (nullable): the authenticated data, or %NULL for none
+ * @additional_data: (nullable): the authenticated data, or %NULL for none
  * @ciphertext: the ciphertext followed by the tag
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError

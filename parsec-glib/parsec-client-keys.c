@@ -249,7 +249,8 @@ generate_key_build (PsaGenerateKey__Operation *operation,
  * parsec_client_generate_key_async:
  * @self: a #ParsecClient
  * @key_name: the name of the new key
- * @attributes (nullable): what to generate, or %NULL for an ECDSA P-256 signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @attributes: (nullable): what to generate, or %NULL for an ECDSA P-256
+ *   signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -306,7 +307,8 @@ parsec_client_generate_key_finish (ParsecClient *self,
  * parsec_client_generate_key:
  * @self: a #ParsecClient
  * @key_name: the name of the new key
- * @attributes (nullable): what to generate, or %NULL for an ECDSA P-256 signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @attributes: (nullable): what to generate, or %NULL for an ECDSA P-256
+ *   signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
