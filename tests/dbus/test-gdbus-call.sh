@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# test-gdbus-call.sh BUS-CONFIG: community.parsec.Crypto1 by hand, with
+# `gdbus call`, as docs/dbus.md shows it. Runs under parsec-test-env (which
+# provides PARSEC_SERVICE_ENDPOINT); starts a private session bus from
+# BUS-CONFIG, whose service directory activates the freshly built
+# parsec-glib-dbus-service on the first call. TAP output.
+
+set -euo pipefail
+
+config=$1
+n=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+fail () { echo "not ok $((n + 1)) - $1"; echo "# $2"; exit 1; }
+
+if [[ -z ${PARSEC_GLIB_IN_BUS:-} ]]; then
+  exec dbus-run-session --config-file="$config" -- env PARSEC_GLIB_IN_BUS=1 bash "$0" "$@"
+fi
+
+call () {
+  local method=$1; shift
+  gdbus call --session --timeout 60 --dest community.parsec.Crypto \
+    --object-path /community/parsec/Crypto --method "community.parsec.Crypto1.$method" "$@"
+}
+
+# expect NAME PATTERN METHOD ARGS…: the output of the call matches PATTERN
+expect () {
+  local name=$1 pattern=$2 out; shift 2
+  out=$(call "$@" 2>&1) || fail "$name" "$out"
+  [[ $out == $pattern ]] || fail "$name" "unexpected output: $out"
+  ok "$name"
+  last=$out
+}
+
+# expect_error NAME ERROR-NAME METHOD ARGS…
+expect_error () {
+  local name=$1 error=$2 out; shift 2
+  if out=$(call "$@" 2>&1); then fail "$name" "succeeded: $out"; fi
+  [[ $out == *"GDBus.Error:$error"* ]] || fail "$name" "unexpected error: $out"
+  ok "$name"
+}
+
+echo "1..12"
+
+expect "Ping activates the service" "(uint32 1, uint32 0)" Ping
+out=$(gdbus call --session --dest community.parsec.Crypto --object-path /community/parsec/Crypto \
+        --method org.freedesktop.DBus.Properties.Get community.parsec.Crypto1 Version)
+[[ $out == "(<uint32 1>,)" ]] || fail "Version" "$out"
+ok "Version property"
+
+expect "GenerateKey" "()" GenerateKey by-hand \
+  "{'type': <'ecc-key-pair'>, 'curve': <'secp-r1'>, 'bits': <uint32 256>,
+    'usage': <['sign-hash', 'verify-hash']>, 'algorithm': <{'kind': <'ecdsa'>, 'hash': <'sha256'>}>}"
+expect "ListKeys" "*'name': <'by-hand'>*'kind': <'ecdsa'>*" ListKeys
+
+# gdbus prints a byte array as [byte 0x.., …] and reads it back the same way.
+# (Not b'hello': a GVariant bytestring literal ends with a NUL byte.)
+expect "HashCompute" "(\[byte 0x2c, 0xf2, 0x4d, 0xba, *\],)" HashCompute sha256 "[byte 0x68, 0x65, 0x6c, 0x6c, 0x6f]"
+digest=${last#(}; digest=${digest%,)}
+expect "SignHash" "(\[byte *\],)" SignHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "$digest"
+signature=${last#(}; signature=${signature%,)}
+expect "VerifyHash" "()" VerifyHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "$digest" "$signature"
+expect_error "VerifyHash of another digest" community.parsec.Error.PsaErrorInvalidSignature \
+  VerifyHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "@ay [$(printf '0x%02x, ' $(seq 1 31))0x00]" "$signature"
+
+# Secrets come as a descriptor, never in the reply.
+expect "GenerateRandom returns a handle" "(handle 0,)" GenerateRandom 32
+
+expect "DestroyKey" "()" DestroyKey by-hand
+expect_error "a key that is gone" community.parsec.Error.PsaErrorDoesNotExist GetKeyAttributes by-hand
+expect_error "a typo in an algorithm" org.freedesktop.DBus.Error.InvalidArgs \
+  SignHash by-hand "{'kind': <'ecdsa'>, 'hsah': <'sha256'>}" "$digest"

@@ -1,0 +1,168 @@
+/* parsec-glib-dbus-service: the Parsec service on the session bus
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Owns community.parsec.Crypto on the session bus and serves
+ * community.parsec.Crypto1 at /community/parsec/Crypto with a
+ * ParsecDBusExporter, for applications that cannot reach the Parsec
+ * socket (Flatpak) or prefer D-Bus. Each caller gets a key namespace of
+ * its own; docs/dbus.md describes the interface and its security model.
+ * Started by D-Bus activation (data/community.parsec.Crypto.service) or
+ * its systemd user unit; it finds the Parsec service like any parsec-glib
+ * client (PARSEC_SERVICE_ENDPOINT, GSettings, /run/parsec/parsec.sock).
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <glib-unix.h>
+
+#include <parsec-glib/parsec-glib.h>
+
+typedef struct {
+  GMainLoop *loop;
+  int status;
+  gboolean replace;
+  GDBusConnection *connection;
+  ParsecDBusExporter *exporter;
+  guint owner_id;
+} Service;
+
+static void
+service_quit (Service *service,
+              int      status)
+{
+  service->status = status;
+  g_main_loop_quit (service->loop);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  service_quit (user_data, EXIT_SUCCESS);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+name_acquired (GDBusConnection *connection,
+               const char      *name,
+               gpointer         user_data)
+{
+  g_debug ("Serving %s", name);
+}
+
+/* Lost or never got: another instance serves the name, or the bus went
+ * away. Either way there is nothing left to do. */
+static void
+name_lost (GDBusConnection *connection,
+           const char      *name,
+           gpointer         user_data)
+{
+  Service *service = user_data;
+
+  if (connection == NULL)
+    g_printerr ("parsec-glib-dbus-service: lost the connection to the session bus\n");
+  else
+    g_printerr ("parsec-glib-dbus-service: the name %s is taken (try --replace)\n", name);
+  service_quit (service, EXIT_FAILURE);
+}
+
+static void
+bus_ready (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Service *service = user_data;
+  g_autoptr(GError) error = NULL;
+
+  service->connection = g_bus_get_finish (result, &error);
+  if (service->connection == NULL ||
+      !parsec_dbus_exporter_export (service->exporter, service->connection, PARSEC_DBUS_OBJECT_PATH, &error))
+    {
+      g_printerr ("parsec-glib-dbus-service: %s\n", error->message);
+      service_quit (service, EXIT_FAILURE);
+      return;
+    }
+
+  /* Exported before the name is owned, so that an activated caller finds
+   * the object as soon as the name resolves. */
+  service->owner_id = g_bus_own_name_on_connection (service->connection, PARSEC_DBUS_SERVICE_NAME,
+                                                    G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
+                                                    (service->replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
+                                                    name_acquired, name_lost, service, NULL);
+}
+
+static void
+client_ready (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Service *service = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) client = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, &error);
+
+  if (client == NULL)
+    {
+      g_printerr ("parsec-glib-dbus-service: %s\n", error->message);
+      service_quit (service, EXIT_FAILURE);
+      return;
+    }
+
+  service->exporter = parsec_dbus_exporter_new (PARSEC_CLIENT (client));
+  g_bus_get (G_BUS_TYPE_SESSION, NULL, bus_ready, service);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gboolean replace = FALSE, version = FALSE;
+  const GOptionEntry entries[] = {
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace the instance that serves the name now", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Service service = { 0 };
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_summary (context,
+                                "Serves the Parsec security service on the session bus as "
+                                PARSEC_DBUS_SERVICE_NAME ", with a key namespace for each application.");
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (version)
+    {
+      g_print ("parsec-glib-dbus-service %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  service.loop = g_main_loop_new (NULL, FALSE);
+  service.replace = replace;
+  g_unix_signal_add (SIGTERM, on_signal, &service);
+  g_unix_signal_add (SIGINT, on_signal, &service);
+
+  /* The configuration the callers' clients copy. It authenticates with
+   * nothing, so that it needs no name of its own: each caller's client
+   * gets one. */
+  g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, NULL, client_ready, &service,
+                              "auth-method", PARSEC_AUTH_METHOD_NONE,
+                              NULL);
+  g_main_loop_run (service.loop);
+
+  if (service.owner_id != 0)
+    g_bus_unown_name (service.owner_id);
+  if (service.exporter != NULL)
+    parsec_dbus_exporter_unexport (service.exporter);
+  g_clear_object (&service.exporter);
+  if (service.connection != NULL)
+    g_dbus_connection_flush_sync (service.connection, NULL, NULL);
+  g_clear_object (&service.connection);
+  g_main_loop_unref (service.loop);
+  return service.status;
+}
