@@ -1,0 +1,307 @@
+/* tool-algorithms.c: hashes, curves and key policies of parsec-glib-tool
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tool.h"
+
+/* Hashes by name, with the object identifiers a CSR needs. */
+static const ToolHash hashes[] = {
+  { "sha256", PARSEC_HASH_SHA_256, 32, "2.16.840.1.101.3.4.2.1", "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11" },
+  { "sha384", PARSEC_HASH_SHA_384, 48, "2.16.840.1.101.3.4.2.2", "1.2.840.10045.4.3.3", "1.2.840.113549.1.1.12" },
+  { "sha512", PARSEC_HASH_SHA_512, 64, "2.16.840.1.101.3.4.2.3", "1.2.840.10045.4.3.4", "1.2.840.113549.1.1.13" },
+  { "sha224", PARSEC_HASH_SHA_224, 28, "2.16.840.1.101.3.4.2.4", "1.2.840.10045.4.3.1", "1.2.840.113549.1.1.14" },
+  { "sha3-256", PARSEC_HASH_SHA3_256, 32, "2.16.840.1.101.3.4.2.8", "2.16.840.1.101.3.4.3.10", "2.16.840.1.101.3.4.3.14" },
+  { "sha3-384", PARSEC_HASH_SHA3_384, 48, "2.16.840.1.101.3.4.2.9", "2.16.840.1.101.3.4.3.11", "2.16.840.1.101.3.4.3.15" },
+  { "sha3-512", PARSEC_HASH_SHA3_512, 64, "2.16.840.1.101.3.4.2.10", "2.16.840.1.101.3.4.3.12", "2.16.840.1.101.3.4.3.16" },
+  { "sha1", PARSEC_HASH_SHA_1, 20, "1.3.14.3.2.26", "1.2.840.10045.4.1", "1.2.840.113549.1.1.5" },
+  { "ripemd160", PARSEC_HASH_RIPEMD160, 20, NULL, NULL, NULL },
+  { "md5", PARSEC_HASH_MD5, 16, NULL, NULL, NULL },
+  /* Only in signing policies: the key then signs with every hash. */
+  { "any", PARSEC_HASH_ANY, 0, NULL, NULL, NULL },
+};
+
+static const ToolCurve curves[] = {
+  { "p256", "secp256r1", PARSEC_ECC_FAMILY_SECP_R1, 256, "1.2.840.10045.3.1.7", PARSEC_HASH_SHA_256 },
+  { "p384", "secp384r1", PARSEC_ECC_FAMILY_SECP_R1, 384, "1.3.132.0.34", PARSEC_HASH_SHA_384 },
+  { "p521", "secp521r1", PARSEC_ECC_FAMILY_SECP_R1, 521, "1.3.132.0.35", PARSEC_HASH_SHA_512 },
+  { "p224", "secp224r1", PARSEC_ECC_FAMILY_SECP_R1, 224, "1.3.132.0.33", PARSEC_HASH_SHA_224 },
+  { "p192", "secp192r1", PARSEC_ECC_FAMILY_SECP_R1, 192, "1.2.840.10045.3.1.1", PARSEC_HASH_SHA_256 },
+  { "secp256k1", NULL, PARSEC_ECC_FAMILY_SECP_K1, 256, "1.3.132.0.10", PARSEC_HASH_SHA_256 },
+};
+
+const ToolHash *
+tool_hash_lookup (const char  *name,
+                  GError     **error)
+{
+  g_autoptr(GString) known = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    {
+      if (g_ascii_strcasecmp (name, hashes[i].name) == 0)
+        return &hashes[i];
+      g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", hashes[i].name);
+    }
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unknown hash “%s” (known: %s)", name, known->str);
+  return NULL;
+}
+
+const ToolHash *
+tool_hash_find (ParsecHash hash)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    if (hashes[i].hash == hash)
+      return &hashes[i];
+  return NULL;
+}
+
+const ToolCurve *
+tool_curve_lookup (const char  *name,
+                   GError     **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (g_ascii_strcasecmp (name, curves[i].name) == 0 ||
+        (curves[i].alias != NULL && g_ascii_strcasecmp (name, curves[i].alias) == 0))
+      return &curves[i];
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+               "unknown curve “%s” (known: p256, p384, p521, p224, p192, secp256k1)", name);
+  return NULL;
+}
+
+const ToolCurve *
+tool_curve_find (ParsecEccFamily family,
+                 guint           bits)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (curves[i].family == family && curves[i].bits == bits)
+      return &curves[i];
+  return NULL;
+}
+
+char *
+tool_enum_nick (GType type,
+                int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *found = g_enum_get_value (klass, value);
+
+  /* The service may send values this library version does not name. */
+  if (found == NULL)
+    return g_strdup_printf ("%d", value);
+  return g_strdup (found->value_nick);
+}
+
+char **
+tool_usage_nicks (ParsecKeyUsage usage)
+{
+  g_autoptr(GFlagsClass) klass = g_type_class_ref (PARSEC_TYPE_KEY_USAGE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < klass->n_values; i++)
+    if (klass->values[i].value != 0 && (usage & klass->values[i].value) == klass->values[i].value)
+      g_strv_builder_add (builder, klass->values[i].value_nick);
+  return g_strv_builder_end (builder);
+}
+
+/* Policies */
+
+void
+tool_add_policy_options (GOptionContext *context,
+                         ToolPolicy     *policy)
+{
+  const GOptionEntry entries[] = {
+    { "for-signing", 's', 0, G_OPTION_ARG_NONE, &policy->signing,
+      "A signing key (RSA PKCS #1 v1.5 unless --pss; always for elliptic curves)", NULL },
+    { "for-encryption", 'e', 0, G_OPTION_ARG_NONE, &policy->encryption,
+      "An encryption key (RSA PKCS #1 v1.5 unless --oaep; the default for RSA)", NULL },
+    { "pss", 0, 0, G_OPTION_ARG_NONE, &policy->pss, "Sign with RSA-PSS (implies --for-signing)", NULL },
+    { "oaep", 0, 0, G_OPTION_ARG_NONE, &policy->oaep, "Encrypt with RSA-OAEP (implies --for-encryption)", NULL },
+    { "hash", 'H', 0, G_OPTION_ARG_STRING, &policy->hash,
+      "Hash of the signature or OAEP: sha256 (the default, sha384/sha512 for P-384/P-521), sha384, sha512, sha224, any…",
+      "HASH" },
+    { "exportable", 0, 0, G_OPTION_ARG_NONE, &policy->exportable,
+      "Allow export-key to export the key material", NULL },
+    G_OPTION_ENTRY_NULL
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+void
+tool_policy_clear (ToolPolicy *policy)
+{
+  g_clear_pointer (&policy->hash, g_free);
+}
+
+ParsecKeyAttributes *
+tool_policy_attributes (const ToolPolicy  *policy,
+                        ParsecKeyType      key_type,
+                        const ToolCurve   *curve,
+                        guint              bits,
+                        GError           **error)
+{
+  gboolean is_rsa = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+  gboolean is_pair = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_ECC_KEY_PAIR;
+  gboolean signing = policy->signing || policy->pss;
+  gboolean encryption = policy->encryption || policy->oaep;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  ParsecHash hash = curve != NULL ? curve->default_hash : PARSEC_HASH_SHA_256;
+  ParsecKeyUsage usage;
+
+  if (signing && encryption)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                           "a key is either for signing or for encryption: PSA allows one algorithm per key");
+      return NULL;
+    }
+  if (!is_rsa && encryption)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                           "elliptic-curve keys sign (ECDSA); --for-encryption and --oaep are for RSA keys");
+      return NULL;
+    }
+  if (!is_rsa && policy->pss)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--pss is for RSA keys");
+      return NULL;
+    }
+  /* RSA keys are for encryption unless asked otherwise, as in parsec-tool. */
+  if (!is_rsa)
+    signing = TRUE;
+
+  if (policy->hash != NULL)
+    {
+      const ToolHash *found = tool_hash_lookup (policy->hash, error);
+
+      if (found == NULL)
+        return NULL;
+      if (!signing && !policy->oaep)
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                               "--hash applies to signing keys and to --oaep");
+          return NULL;
+        }
+      if (found->hash == PARSEC_HASH_ANY && !signing)
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--hash any applies to signing keys only");
+          return NULL;
+        }
+      hash = found->hash;
+    }
+
+  if (signing)
+    {
+      if (!is_rsa)
+        algorithm = parsec_algorithm_new_ecdsa (hash);
+      else if (policy->pss)
+        algorithm = parsec_algorithm_new_rsa_pss (hash);
+      else
+        algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (hash);
+      usage = is_pair
+        ? PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+          PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE
+        : PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE;
+    }
+  else
+    {
+      algorithm = policy->oaep ? parsec_algorithm_new_rsa_oaep (hash) : parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+      usage = is_pair ? PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT : PARSEC_KEY_USAGE_ENCRYPT;
+    }
+  if (policy->exportable)
+    usage |= PARSEC_KEY_USAGE_EXPORT;
+
+  if (curve != NULL)
+    return parsec_key_attributes_new_ecc (key_type, curve->family, curve->bits, usage, algorithm);
+  return parsec_key_attributes_new (key_type, bits, usage, algorithm);
+}
+
+/* The signature sign and create-csr make with a key: the algorithm of
+ * its policy, with SHA-256 where the policy allows any hash, as
+ * parsec_client_sign_data() does. */
+gboolean
+tool_signature_plan (const char             *key_name,
+                     ParsecKeyAttributes    *attributes,
+                     ParsecSignatureScheme  *scheme,
+                     const ToolHash        **hash,
+                     GError                **error)
+{
+  ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
+  ParsecHash policy_hash = parsec_algorithm_get_hash (policy);
+  g_autofree char *text = parsec_algorithm_to_string (policy);
+
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "key “%s” is not a signing key (its policy: %s)",
+                   key_name, text);
+      return FALSE;
+    }
+  *scheme = parsec_algorithm_get_variant (policy);
+  if (*scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                   "key “%s” signs only data encoded by the caller (%s), which this tool does not do",
+                   key_name, text);
+      return FALSE;
+    }
+  if (policy_hash == PARSEC_HASH_ANY || policy_hash == PARSEC_HASH_NONE)
+    policy_hash = PARSEC_HASH_SHA_256;
+  *hash = tool_hash_find (policy_hash);
+  return TRUE;
+}
+
+char *
+tool_describe_key_type (ParsecKeyAttributes *attributes)
+{
+  ParsecKeyType type = parsec_key_attributes_get_key_type (attributes);
+  g_autofree char *nick = tool_enum_nick (PARSEC_TYPE_KEY_TYPE, type);
+
+  if (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR || type == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY)
+    {
+      ParsecEccFamily family = parsec_key_attributes_get_ecc_family (attributes);
+      guint bits = parsec_key_attributes_get_bits (attributes);
+      const ToolCurve *curve = tool_curve_find (family, bits);
+      g_autofree char *family_nick = NULL;
+
+      if (curve != NULL)
+        return g_strdup_printf ("%s, %s", nick, curve->name);
+      family_nick = tool_enum_nick (PARSEC_TYPE_ECC_FAMILY, family);
+      return g_strdup_printf ("%s, %s %u bits", nick, family_nick, bits);
+    }
+  return g_strdup_printf ("%s, %u bits", nick, parsec_key_attributes_get_bits (attributes));
+}
+
+void
+tool_json_key_attributes (ToolJson            *json,
+                          ParsecKeyAttributes *attributes)
+{
+  ParsecKeyType type = parsec_key_attributes_get_key_type (attributes);
+  g_autofree char *type_nick = tool_enum_nick (PARSEC_TYPE_KEY_TYPE, type);
+  g_autofree char *algorithm = parsec_algorithm_to_string (parsec_key_attributes_get_algorithm (attributes));
+  g_auto(GStrv) usage = tool_usage_nicks (parsec_key_attributes_get_usage (attributes));
+
+  tool_json_key (json, "type");
+  tool_json_string (json, type_nick);
+  tool_json_key (json, "bits");
+  tool_json_int (json, parsec_key_attributes_get_bits (attributes));
+  if (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR || type == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY)
+    {
+      ParsecEccFamily family = parsec_key_attributes_get_ecc_family (attributes);
+      const ToolCurve *curve = tool_curve_find (family, parsec_key_attributes_get_bits (attributes));
+      g_autofree char *family_nick = tool_enum_nick (PARSEC_TYPE_ECC_FAMILY, family);
+
+      tool_json_key (json, "ecc_family");
+      tool_json_string (json, family_nick);
+      tool_json_key (json, "curve");
+      tool_json_string (json, curve != NULL ? curve->name : NULL);
+    }
+  tool_json_key (json, "algorithm");
+  tool_json_string (json, algorithm);
+  tool_json_key (json, "usage");
+  tool_json_begin_array (json);
+  for (guint i = 0; usage[i] != NULL; i++)
+    tool_json_string (json, usage[i]);
+  tool_json_end_array (json);
+}

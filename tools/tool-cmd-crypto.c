@@ -1,0 +1,461 @@
+/* tool-cmd-crypto.c: signing, encryption, hashing and random numbers
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tool.h"
+
+#define KEY_NAME_ENTRY(variable) \
+  { "key-name", 'k', 0, G_OPTION_ARG_STRING, (variable), "Name of the key (required)", "NAME" }
+
+static gboolean
+is_ecdsa (ParsecSignatureScheme scheme)
+{
+  return scheme == PARSEC_SIGNATURE_ECDSA || scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
+         scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+}
+
+static void
+json_begin_with_key (ToolJson   *json,
+                     const char *key_name)
+{
+  tool_json_begin_object (json);
+  tool_json_key (json, "key_name");
+  tool_json_string (json, key_name);
+}
+
+/* Parses, connects and looks the key up: what every key command does first. */
+static ParsecKeyAttributes *
+parse_and_look_up (Tool            *tool,
+                   GOptionContext  *context,
+                   char          ***args,
+                   const char      *key_name_option,
+                   char           **key_name,
+                   GError         **error)
+{
+  ParsecClient *client;
+
+  if (!tool_parse (tool, context, args, error) ||
+      !tool_require (*key_name, key_name_option, error) ||
+      (client = tool_get_client (tool, error)) == NULL)
+    return NULL;
+  return parsec_client_get_key_attributes (client, *key_name, NULL, error);
+}
+
+gboolean
+tool_cmd_sign (Tool    *tool,
+               char   **args,
+               GError **error)
+{
+  g_autofree char *key_name = NULL;
+  const GOptionEntry entries[] = {
+    KEY_NAME_ENTRY (&key_name),
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context =
+    tool_context_new (tool, NULL, "The data is hashed with the hash of the key's policy (SHA-256 where the policy "
+                                  "allows any) and signed with its algorithm. der is the signature as OpenSSL "
+                                  "verifies it (for ECDSA an Ecdsa-Sig-Value), base64 and hex encode der, raw is the "
+                                  "PSA form (r ‖ s for ECDSA).");
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autofree char *algorithm_text = NULL;
+  ParsecSignatureScheme scheme;
+  const ToolHash *hash;
+  ToolData data = { .json_name = "signature" };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_input_options (tool, context, NULL);
+  tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64);
+  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  if (attributes == NULL ||
+      !tool_signature_plan (key_name, attributes, &scheme, &hash, error) ||
+      (input = tool_read_input (tool, error)) == NULL ||
+      (signature = parsec_client_sign_data (tool->client, key_name, input, NULL, error)) == NULL)
+    return FALSE;
+
+  if (is_ecdsa (scheme))
+    {
+      der = parsec_ecdsa_signature_to_der (signature, error);
+      if (der == NULL)
+        return FALSE;
+      data.der = der;
+      data.raw = signature;
+    }
+  else
+    data.der = signature;
+
+  algorithm = parsec_algorithm_new_signature (scheme, hash != NULL ? hash->hash : PARSEC_HASH_SHA_256);
+  algorithm_text = parsec_algorithm_to_string (algorithm);
+  json_begin_with_key (json, key_name);
+  tool_json_key (json, "algorithm");
+  tool_json_string (json, algorithm_text);
+  return tool_emit (tool, &data, json, error);
+}
+
+static gboolean
+is_text (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  for (gsize i = 0; i < len; i++)
+    if (!(g_ascii_isgraph (data[i]) || g_ascii_isspace (data[i])))
+      return FALSE;
+  return len > 0;
+}
+
+static gboolean
+is_hex_text (GBytes *bytes)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  for (gsize i = 0; i < len; i++)
+    if (!(g_ascii_isxdigit (data[i]) || g_ascii_isspace (data[i]) || data[i] == ':'))
+      return FALSE;
+  return TRUE;
+}
+
+/* The signature to verify, in the PSA form the service checks. */
+static GBytes *
+read_signature (const char            *path,
+                const char            *format,
+                ParsecSignatureScheme  scheme,
+                guint                  bits,
+                GError               **error)
+{
+  g_autoptr(GBytes) file = tool_read_file (path, "the signature", error);
+  g_autoptr(GBytes) binary = NULL;
+  gboolean der = TRUE, raw = TRUE;
+
+  if (file == NULL)
+    return NULL;
+  if (format == NULL || g_str_equal (format, "auto"))
+    {
+      /* Binary signatures are not text; hex is also valid base64, so it
+       * is tried first. */
+      if (is_text (file))
+        format = is_hex_text (file) ? "hex" : "base64";
+      else
+        format = "binary";
+    }
+  else if (g_str_equal (format, "der"))
+    raw = FALSE;
+  else if (g_str_equal (format, "raw"))
+    der = FALSE;
+
+  if (g_str_equal (format, "base64") || g_str_equal (format, "hex"))
+    binary = tool_decode_text (file, format, "the signature", error);
+  else if (g_str_equal (format, "binary") || g_str_equal (format, "der") || g_str_equal (format, "raw"))
+    binary = g_bytes_ref (file);
+  else
+    g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                 "unknown --signature-format “%s”: use auto, der, raw, base64 or hex", format);
+  if (binary == NULL)
+    return NULL;
+
+  /* Only ECDSA signatures differ between DER and PSA. */
+  if (!is_ecdsa (scheme))
+    return g_steal_pointer (&binary);
+  if (der)
+    {
+      GBytes *converted = parsec_ecdsa_signature_from_der (binary, bits, raw ? NULL : error);
+
+      if (converted != NULL || !raw)
+        return converted;
+    }
+  return g_steal_pointer (&binary);
+}
+
+gboolean
+tool_cmd_verify (Tool    *tool,
+                 char   **args,
+                 GError **error)
+{
+  g_autofree char *key_name = NULL;
+  g_autofree char *signature_path = NULL;
+  g_autofree char *signature_format = NULL;
+  const GOptionEntry entries[] = {
+    KEY_NAME_ENTRY (&key_name),
+    { "signature", 'S', 0, G_OPTION_ARG_FILENAME, &signature_path,
+      "File holding the signature (required; - for standard input)", "FILE" },
+    { "signature-format", 0, 0, G_OPTION_ARG_STRING, &signature_format,
+      "Encoding of the signature: auto (default), der, raw, base64 or hex", "FORMAT" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context =
+    tool_context_new (tool, NULL, "Verifies a signature made by sign, or by OpenSSL with the same algorithm. "
+                                  "Exits with 1 if the signature does not match.");
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(GError) local_error = NULL;
+  ParsecSignatureScheme scheme;
+  const ToolHash *hash;
+  gboolean valid;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_input_options (tool, context, NULL);
+  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  if (attributes == NULL ||
+      !tool_require (signature_path, "--signature", error) ||
+      !tool_signature_plan (key_name, attributes, &scheme, &hash, error))
+    return FALSE;
+  if (g_str_equal (signature_path, "-") && tool->data == NULL && (tool->input == NULL || g_str_equal (tool->input, "-")))
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                           "the signature and the data cannot both come from standard input");
+      return FALSE;
+    }
+  signature = read_signature (signature_path, signature_format, scheme,
+                              parsec_key_attributes_get_bits (attributes), error);
+  if (signature == NULL || (input = tool_read_input (tool, error)) == NULL)
+    return FALSE;
+
+  valid = parsec_client_verify_data (tool->client, key_name, input, signature, NULL, &local_error);
+  if (!valid && !g_error_matches (local_error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (tool->json)
+    {
+      json_begin_with_key (json, key_name);
+      tool_json_key (json, "valid");
+      tool_json_bool (json, valid);
+      tool_json_end_object (json);
+      if (!tool_json_write (tool, json, FALSE, error))
+        return FALSE;
+    }
+  else if (valid && !tool_print (tool, error, "The signature is valid.\n"))
+    return FALSE;
+
+  if (!valid)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_MISMATCH, "the signature does not match");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The encryption algorithm of a key's policy. */
+static ParsecAlgorithm *
+encryption_algorithm (const char           *key_name,
+                      ParsecKeyAttributes  *attributes,
+                      GError              **error)
+{
+  ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
+
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION)
+    {
+      g_autofree char *text = parsec_algorithm_to_string (policy);
+
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "key “%s” is not an encryption key (its policy: %s)",
+                   key_name, text);
+      return NULL;
+    }
+  return policy;
+}
+
+/* encrypt and decrypt differ in direction, in the default output and in
+ * whether the result is secret. */
+static gboolean
+asymmetric_crypt (Tool      *tool,
+                  char     **args,
+                  gboolean   encrypt,
+                  GError   **error)
+{
+  g_autofree char *key_name = NULL;
+  const GOptionEntry entries[] = {
+    KEY_NAME_ENTRY (&key_name),
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context =
+    tool_context_new (tool, NULL, encrypt
+                      ? "Encrypts with the algorithm of the key's policy (RSA PKCS #1 v1.5 or OAEP), as "
+                        "“openssl pkeyutl -encrypt” with the public key would."
+                      : "Decrypts with the algorithm of the key's policy. The plaintext is secret: it is not "
+                        "written to a terminal unless --output - asks for it. Use --input-format base64 for the "
+                        "output of encrypt.");
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) output = NULL;
+  g_autoptr(ToolJson) json = NULL;
+  g_autofree char *algorithm_text = NULL;
+  ParsecAlgorithm *algorithm;
+  ToolData data = { .json_name = encrypt ? "ciphertext" : "plaintext", .secret = !encrypt };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_input_options (tool, context, NULL);
+  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, encrypt ? TOOL_FORMAT_BASE64 : TOOL_FORMAT_RAW);
+  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  if (attributes == NULL ||
+      (algorithm = encryption_algorithm (key_name, attributes, error)) == NULL ||
+      (input = tool_read_input (tool, error)) == NULL)
+    return FALSE;
+
+  if (encrypt)
+    output = parsec_client_asymmetric_encrypt (tool->client, key_name, algorithm, input, NULL, NULL, error);
+  else
+    output = parsec_client_asymmetric_decrypt (tool->client, key_name, algorithm, input, NULL, NULL, error);
+  if (output == NULL)
+    return FALSE;
+  data.raw = output;
+
+  algorithm_text = parsec_algorithm_to_string (algorithm);
+  json = tool_json_new (2 * g_bytes_get_size (output));
+  json_begin_with_key (json, key_name);
+  tool_json_key (json, "algorithm");
+  tool_json_string (json, algorithm_text);
+  return tool_emit (tool, &data, json, error);
+}
+
+gboolean
+tool_cmd_encrypt (Tool    *tool,
+                  char   **args,
+                  GError **error)
+{
+  return asymmetric_crypt (tool, args, TRUE, error);
+}
+
+gboolean
+tool_cmd_decrypt (Tool    *tool,
+                  char   **args,
+                  GError **error)
+{
+  return asymmetric_crypt (tool, args, FALSE, error);
+}
+
+gboolean
+tool_cmd_hash (Tool    *tool,
+               char   **args,
+               GError **error)
+{
+  g_autofree char *hash_name = NULL;
+  g_autofree char *expect = NULL;
+  const GOptionEntry entries[] = {
+    { "alg", 'a', 0, G_OPTION_ARG_STRING, &hash_name,
+      "Hash: sha256 (default), sha384, sha512, sha224, sha3-256, sha3-384, sha3-512, sha1, ripemd160, md5", "HASH" },
+    { "expect", 0, 0, G_OPTION_ARG_STRING, &expect,
+      "Compare with this digest (hex) instead of printing it; exit 1 if it differs", "HEX" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, "The service computes the hash.");
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(GError) local_error = NULL;
+  const ToolHash *hash = NULL;
+  ParsecClient *client;
+  gboolean match;
+  ToolData data = { .json_name = "digest" };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_input_options (tool, context, NULL);
+  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_HEX);
+  if (!tool_parse (tool, context, &args, error) ||
+      (hash = tool_hash_lookup (hash_name != NULL ? hash_name : "sha256", error)) == NULL)
+    return FALSE;
+  if (hash->digest_len == 0)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "“%s” is not a hash", hash->name);
+      return FALSE;
+    }
+  if (expect != NULL)
+    {
+      g_autoptr(GBytes) text = g_bytes_new (expect, strlen (expect));
+
+      expected = tool_decode_text (text, "hex", "the expected digest", error);
+      if (expected == NULL)
+        return FALSE;
+    }
+  if ((client = tool_get_client (tool, error)) == NULL || (input = tool_read_input (tool, error)) == NULL)
+    return FALSE;
+
+  tool_json_begin_object (json);
+  tool_json_key (json, "algorithm");
+  tool_json_string (json, hash->name);
+  if (expected == NULL)
+    {
+      digest = parsec_client_hash_compute (client, hash->hash, input, NULL, error);
+      if (digest == NULL)
+        return FALSE;
+      data.raw = digest;
+      return tool_emit (tool, &data, json, error);
+    }
+
+  match = parsec_client_hash_compare (client, hash->hash, input, expected, NULL, &local_error);
+  if (!match && !g_error_matches (local_error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (tool->json)
+    {
+      tool_json_key (json, "match");
+      tool_json_bool (json, match);
+      tool_json_end_object (json);
+      if (!tool_json_write (tool, json, FALSE, error))
+        return FALSE;
+    }
+  else if (match && !tool_print (tool, error, "The digest matches.\n"))
+    return FALSE;
+  if (!match)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_MISMATCH, "the digest does not match");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tool_cmd_generate_random (Tool    *tool,
+                          char   **args,
+                          GError **error)
+{
+  int bytes = -1;
+  const GOptionEntry entries[] = {
+    { "bytes", 'n', 0, G_OPTION_ARG_INT, &bytes, "How many bytes (required)", "N" },
+    /* parsec-tool's name for it */
+    { "nbytes", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &bytes, NULL, "N" },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(GOptionContext) context =
+    tool_context_new (tool, NULL, "Random bytes are secret: they are not written to a terminal unless --output - "
+                                  "asks for it.");
+  g_autoptr(GBytes) random = NULL;
+  g_autoptr(ToolJson) json = NULL;
+  ParsecClient *client;
+  ToolData data = { .json_name = "random", .secret = TRUE };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_RAW);
+  if (!tool_parse (tool, context, &args, error))
+    return FALSE;
+  if (bytes < 0)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--bytes is required");
+      return FALSE;
+    }
+  if ((client = tool_get_client (tool, error)) == NULL ||
+      (random = parsec_client_generate_random (client, (gsize) bytes, NULL, error)) == NULL)
+    return FALSE;
+
+  data.raw = random;
+  json = tool_json_new (2 * (gsize) bytes);
+  tool_json_begin_object (json);
+  tool_json_key (json, "bytes");
+  tool_json_int (json, bytes);
+  return tool_emit (tool, &data, json, error);
+}

@@ -1,0 +1,745 @@
+/* tool-io.c: input, output and encodings of parsec-glib-tool
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Whatever may hold a secret (key files, plaintext, random bytes, their
+ * encodings) lives in buffers that are wiped when freed; buffers are
+ * sized up front, because a buffer that grows by reallocation leaves
+ * unwiped copies behind.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+/* Larger inputs are refused: the service takes at most 1 MiB per
+ * request, and only signing hashes larger data locally. */
+#define INPUT_LIMIT (64 * 1024 * 1024)
+
+/* Secure memory */
+
+/* The length is kept in front of the data, so that a free function with
+ * only the data pointer knows how much to wipe. */
+#define SECURE_HEADER 16
+
+void
+tool_wipe (gpointer data,
+           gsize    len)
+{
+  if (data == NULL || len == 0)
+    return;
+#ifdef HAVE_EXPLICIT_BZERO
+  explicit_bzero (data, len);
+#else
+  {
+    volatile guint8 *p = data;
+
+    while (len--)
+      *p++ = 0;
+  }
+#endif
+}
+
+guint8 *
+tool_secure_alloc (gsize len)
+{
+  guint8 *block = g_malloc0 (SECURE_HEADER + len);
+
+  *(gsize *) block = len;
+  return block + SECURE_HEADER;
+}
+
+void
+tool_secure_free (gpointer data)
+{
+  guint8 *block;
+
+  if (data == NULL)
+    return;
+  block = (guint8 *) data - SECURE_HEADER;
+  tool_wipe (block, SECURE_HEADER + *(gsize *) block);
+  g_free (block);
+}
+
+GBytes *
+tool_secure_bytes_take (guint8 *data,
+                        gsize   len)
+{
+  return g_bytes_new_with_free_func (data, len, tool_secure_free, data);
+}
+
+GBytes *
+tool_secure_bytes_new (gconstpointer data,
+                       gsize         len)
+{
+  guint8 *copy = tool_secure_alloc (len);
+
+  if (len > 0)
+    memcpy (copy, data, len);
+  return tool_secure_bytes_take (copy, len);
+}
+
+/* Input */
+
+GBytes *
+tool_read_file (const char  *path,
+                const char  *what,
+                GError     **error)
+{
+  gboolean is_stdin = path == NULL || g_str_equal (path, "-");
+  int fd = is_stdin ? STDIN_FILENO : open (path, O_RDONLY | O_CLOEXEC);
+  gsize capacity = 4096, len = 0;
+  guint8 *buffer;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "cannot open %s “%s”: %s",
+                   what, path, g_strerror (saved));
+      return NULL;
+    }
+
+  buffer = tool_secure_alloc (capacity);
+  for (;;)
+    {
+      gssize n;
+
+      if (len == capacity)
+        {
+          guint8 *larger;
+
+          if (capacity >= INPUT_LIMIT)
+            {
+              g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is larger than %u MiB",
+                           what, INPUT_LIMIT / (1024 * 1024));
+              tool_secure_free (buffer);
+              if (!is_stdin)
+                close (fd);
+              return NULL;
+            }
+          larger = tool_secure_alloc (capacity * 2);
+          memcpy (larger, buffer, len);
+          tool_secure_free (buffer);
+          buffer = larger;
+          capacity *= 2;
+        }
+      n = read (fd, buffer + len, capacity - len);
+      if (n == 0)
+        break;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (saved == EINTR)
+            continue;
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "cannot read %s: %s", what, g_strerror (saved));
+          tool_secure_free (buffer);
+          if (!is_stdin)
+            close (fd);
+          return NULL;
+        }
+      len += (gsize) n;
+    }
+  if (!is_stdin)
+    close (fd);
+  return tool_secure_bytes_take (buffer, len);
+}
+
+static gboolean
+is_space (guint8 c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static GBytes *
+decode_base64 (const guint8  *text,
+               gsize          len,
+               const char    *what,
+               GError       **error)
+{
+  gsize n_chars = 0, n_padding = 0, out_len;
+  gint state = 0;
+  guint save = 0;
+  guint8 *clean, *out;
+
+  /* GLib skips what is not base64; refuse it instead of guessing. */
+  clean = tool_secure_alloc (len + 1);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = text[i];
+
+      if (is_space (c))
+        continue;
+      if (c == '=')
+        n_padding++;
+      else if (!(g_ascii_isalnum (c) || c == '+' || c == '/') || n_padding > 0)
+        {
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid base64", what);
+          tool_secure_free (clean);
+          return NULL;
+        }
+      clean[n_chars++] = c;
+    }
+  if (n_padding > 2 || n_chars % 4 == 1)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid base64", what);
+      tool_secure_free (clean);
+      return NULL;
+    }
+  out = tool_secure_alloc (n_chars * 3 / 4 + 3);
+  out_len = g_base64_decode_step ((const char *) clean, n_chars, out, &state, &save);
+  tool_secure_free (clean);
+  return tool_secure_bytes_take (out, out_len);
+}
+
+static GBytes *
+decode_hex (const guint8  *text,
+            gsize          len,
+            const char    *what,
+            GError       **error)
+{
+  guint8 *out = tool_secure_alloc (len / 2 + 1);
+  gsize out_len = 0;
+  int high = -1;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = text[i];
+
+      /* Separators as in "AB:CD" or parsec-tool's "AB CD". */
+      if (is_space (c) || c == ':')
+        continue;
+      if (!g_ascii_isxdigit (c))
+        {
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid hexadecimal", what);
+          tool_secure_free (out);
+          return NULL;
+        }
+      if (high < 0)
+        high = g_ascii_xdigit_value (c);
+      else
+        {
+          out[out_len++] = (guint8) (high << 4 | g_ascii_xdigit_value (c));
+          high = -1;
+        }
+    }
+  if (high >= 0)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s has an odd number of hexadecimal digits", what);
+      tool_secure_free (out);
+      return NULL;
+    }
+  return tool_secure_bytes_take (out, out_len);
+}
+
+GBytes *
+tool_decode_text (GBytes      *text,
+                  const char  *encoding,
+                  const char  *what,
+                  GError     **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (text, &len);
+
+  if (encoding == NULL || g_str_equal (encoding, "raw"))
+    return g_bytes_ref (text);
+  if (g_str_equal (encoding, "base64"))
+    return decode_base64 (data, len, what, error);
+  if (g_str_equal (encoding, "hex"))
+    return decode_hex (data, len, what, error);
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+               "unknown encoding “%s” of %s: use raw, base64 or hex", encoding, what);
+  return NULL;
+}
+
+GBytes *
+tool_read_input (Tool    *tool,
+                 GError **error)
+{
+  g_autoptr(GBytes) text = NULL;
+
+  if (tool->data != NULL)
+    text = tool_secure_bytes_new (tool->data, strlen (tool->data));
+  else
+    text = tool_read_file (tool->input, "the input", error);
+  if (text == NULL)
+    return NULL;
+  return tool_decode_text (text, tool->input_format, "the input", error);
+}
+
+/* Encodings */
+
+const char *
+tool_format_get_name (ToolFormat format)
+{
+  switch (format)
+    {
+    case TOOL_FORMAT_PEM:
+      return "pem";
+    case TOOL_FORMAT_DER:
+      return "der";
+    case TOOL_FORMAT_RAW:
+      return "raw";
+    case TOOL_FORMAT_BASE64:
+      return "base64";
+    case TOOL_FORMAT_HEX:
+      return "hex";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Base64 without line breaks, in a wiped buffer. */
+GBytes *
+tool_base64_encode (GBytes *data)
+{
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+  char *out = (char *) tool_secure_alloc ((len / 3 + 1) * 4 + 4);
+  gint state = 0, save = 0;
+  gsize out_len;
+
+  out_len = g_base64_encode_step (bytes, len, FALSE, out, &state, &save);
+  out_len += g_base64_encode_close (FALSE, out + out_len, &state, &save);
+  return tool_secure_bytes_take ((guint8 *) out, out_len);
+}
+
+GBytes *
+tool_hex_encode (GBytes *data)
+{
+  static const char digits[] = "0123456789abcdef";
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (data, &len);
+  guint8 *out = tool_secure_alloc (len * 2);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      out[2 * i] = digits[bytes[i] >> 4];
+      out[2 * i + 1] = digits[bytes[i] & 0xf];
+    }
+  return tool_secure_bytes_take (out, len * 2);
+}
+
+GBytes *
+tool_pem_encode (const char *label,
+                 GBytes     *der)
+{
+  g_autoptr(GBytes) base64 = tool_base64_encode (der);
+  gsize b64_len;
+  const char *b64 = g_bytes_get_data (base64, &b64_len);
+  g_autofree char *begin = g_strdup_printf ("-----BEGIN %s-----\n", label);
+  g_autofree char *end = g_strdup_printf ("-----END %s-----\n", label);
+  gsize size = strlen (begin) + b64_len + b64_len / 64 + 1 + strlen (end);
+  guint8 *out = tool_secure_alloc (size);
+  gsize len = 0;
+
+  memcpy (out, begin, strlen (begin));
+  len += strlen (begin);
+  for (gsize i = 0; i < b64_len; i += 64)
+    {
+      gsize line = MIN (64, b64_len - i);
+
+      memcpy (out + len, b64 + i, line);
+      len += line;
+      out[len++] = '\n';
+    }
+  memcpy (out + len, end, strlen (end));
+  len += strlen (end);
+  g_assert (len <= size);
+  return tool_secure_bytes_take (out, len);
+}
+
+static const guint8 *
+find (const guint8 *haystack,
+      gsize         len,
+      const char   *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      return haystack + i;
+  return NULL;
+}
+
+/* The first PEM block of @text: its label and its decoded content. */
+GBytes *
+tool_pem_decode (GBytes  *text,
+                 char   **label,
+                 GError **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (text, &len);
+  const guint8 *begin = find (data, len, "-----BEGIN "), *label_end, *body, *end;
+  g_autofree char *end_marker = NULL;
+  g_autofree char *name = NULL;
+
+  if (begin == NULL)
+    goto invalid;
+  begin += strlen ("-----BEGIN ");
+  label_end = find (begin, len - (gsize) (begin - data), "-----");
+  if (label_end == NULL)
+    goto invalid;
+  name = g_strndup ((const char *) begin, (gsize) (label_end - begin));
+  body = label_end + 5;
+  end_marker = g_strdup_printf ("-----END %s-----", name);
+  end = find (body, len - (gsize) (body - data), end_marker);
+  if (end == NULL)
+    goto invalid;
+  if (find (body, (gsize) (end - body), ":") != NULL)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                   "the PEM block “%s” has headers (legacy encryption?), which are not supported", name);
+      return NULL;
+    }
+  if (label != NULL)
+    *label = g_steal_pointer (&name);
+  return decode_base64 (body, (gsize) (end - body), "the PEM block", error);
+
+invalid:
+  g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "no complete PEM block found");
+  return NULL;
+}
+
+/* Output */
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         len,
+           GError      **error)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, data, len);
+
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (saved == EINTR)
+            continue;
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "cannot write the output: %s", g_strerror (saved));
+          return FALSE;
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+gboolean
+tool_write (Tool        *tool,
+            const char  *text,
+            gsize        len,
+            gboolean     secret,
+            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (tool->output == NULL || g_str_equal (tool->output, "-"))
+    {
+      /* A secret goes to a terminal only when asked for by name. */
+      if (secret && tool->output == NULL && isatty (STDOUT_FILENO))
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                               "the result is secret and standard output is a terminal: "
+                               "use --output FILE, or --output - to show it anyway");
+          return FALSE;
+        }
+      /* Straight to the descriptor: stdio would keep a copy. */
+      fflush (stdout);
+      return write_all (STDOUT_FILENO, (const guint8 *) text, len, error);
+    }
+
+  if (!g_file_set_contents_full (tool->output, text, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 secret ? 0600 : 0666, &local_error))
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tool_print (Tool        *tool,
+            GError     **error,
+            const char  *format,
+            ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  return tool_write (tool, text, strlen (text), FALSE, error);
+}
+
+/* JSON */
+
+struct _ToolJson
+{
+  GString *out;
+  GArray *has_members;   /* per open object or array */
+  gboolean after_key;
+};
+
+ToolJson *
+tool_json_new (gsize reserve)
+{
+  ToolJson *json = g_new0 (ToolJson, 1);
+
+  /* Sized so that a secret never makes it grow (see the top). */
+  json->out = g_string_sized_new (reserve + 256);
+  json->has_members = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  return json;
+}
+
+void
+tool_json_free (ToolJson *json)
+{
+  if (json == NULL)
+    return;
+  tool_wipe (json->out->str, json->out->allocated_len);
+  g_string_free (json->out, TRUE);
+  g_array_unref (json->has_members);
+  g_free (json);
+}
+
+static void
+json_before_value (ToolJson *json)
+{
+  gboolean *has_members;
+
+  if (json->after_key)
+    {
+      json->after_key = FALSE;
+      return;
+    }
+  if (json->has_members->len == 0)
+    return;
+  has_members = &g_array_index (json->has_members, gboolean, json->has_members->len - 1);
+  if (*has_members)
+    g_string_append_c (json->out, ',');
+  *has_members = TRUE;
+}
+
+static void
+json_open (ToolJson *json,
+           char      bracket)
+{
+  gboolean no = FALSE;
+
+  json_before_value (json);
+  g_string_append_c (json->out, bracket);
+  g_array_append_val (json->has_members, no);
+}
+
+static void
+json_close (ToolJson *json,
+            char      bracket)
+{
+  g_return_if_fail (json->has_members->len > 0);
+  g_array_set_size (json->has_members, json->has_members->len - 1);
+  g_string_append_c (json->out, bracket);
+}
+
+void
+tool_json_begin_object (ToolJson *json)
+{
+  json_open (json, '{');
+}
+
+void
+tool_json_end_object (ToolJson *json)
+{
+  json_close (json, '}');
+}
+
+void
+tool_json_begin_array (ToolJson *json)
+{
+  json_open (json, '[');
+}
+
+void
+tool_json_end_array (ToolJson *json)
+{
+  json_close (json, ']');
+}
+
+static void
+json_append_string (ToolJson   *json,
+                    const char *text,
+                    gsize       len)
+{
+  g_string_append_c (json->out, '"');
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) text[i];
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (json->out, '\\');
+          g_string_append_c (json->out, (char) c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (json->out, "\\u%04x", c);
+      else
+        g_string_append_c (json->out, (char) c);
+    }
+  g_string_append_c (json->out, '"');
+}
+
+void
+tool_json_key (ToolJson   *json,
+               const char *key)
+{
+  json_before_value (json);
+  json_append_string (json, key, strlen (key));
+  g_string_append_c (json->out, ':');
+  json->after_key = TRUE;
+}
+
+void
+tool_json_string (ToolJson   *json,
+                  const char *value)
+{
+  if (value == NULL)
+    {
+      tool_json_null (json);
+      return;
+    }
+  json_before_value (json);
+  json_append_string (json, value, strlen (value));
+}
+
+static void
+json_string_bytes (ToolJson *json,
+                   GBytes   *value)
+{
+  gsize len;
+  const char *text = g_bytes_get_data (value, &len);
+
+  json_before_value (json);
+  json_append_string (json, text, len);
+}
+
+void
+tool_json_int (ToolJson *json,
+               gint64    value)
+{
+  json_before_value (json);
+  g_string_append_printf (json->out, "%" G_GINT64_FORMAT, value);
+}
+
+void
+tool_json_bool (ToolJson *json,
+                gboolean  value)
+{
+  json_before_value (json);
+  g_string_append (json->out, value ? "true" : "false");
+}
+
+void
+tool_json_null (ToolJson *json)
+{
+  json_before_value (json);
+  g_string_append (json->out, "null");
+}
+
+gboolean
+tool_json_write (Tool      *tool,
+                 ToolJson  *json,
+                 gboolean   secret,
+                 GError   **error)
+{
+  g_return_val_if_fail (json->has_members->len == 0, FALSE);
+  g_string_append_c (json->out, '\n');
+  return tool_write (tool, json->out->str, json->out->len, secret, error);
+}
+
+/* Data in the chosen format, as text or JSON. */
+gboolean
+tool_emit (Tool            *tool,
+           const ToolData  *data,
+           ToolJson        *json,
+           GError         **error)
+{
+  GBytes *binary = data->der != NULL ? data->der : data->raw;
+  g_autoptr(GBytes) text = NULL;
+  gboolean is_text = TRUE;
+
+  switch (tool->format)
+    {
+    case TOOL_FORMAT_PEM:
+      if (data->der == NULL || data->pem_label == NULL)
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "this result has no PEM form; choose another --format");
+          return FALSE;
+        }
+      text = tool_pem_encode (data->pem_label, data->der);
+      break;
+    case TOOL_FORMAT_DER:
+      if (data->der == NULL)
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "this result has no DER form; choose another --format");
+          return FALSE;
+        }
+      is_text = FALSE;
+      break;
+    case TOOL_FORMAT_RAW:
+      binary = data->raw != NULL ? data->raw : data->der;
+      is_text = FALSE;
+      break;
+    case TOOL_FORMAT_BASE64:
+      text = tool_base64_encode (binary);
+      break;
+    case TOOL_FORMAT_HEX:
+      text = tool_hex_encode (binary);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (tool->json)
+    {
+      if (text == NULL)
+        text = tool_base64_encode (binary);
+      tool_json_key (json, data->json_name);
+      json_string_bytes (json, text);
+      tool_json_key (json, "format");
+      tool_json_string (json, tool_format_get_name (tool->format));
+      if (!is_text)
+        {
+          tool_json_key (json, "encoding");
+          tool_json_string (json, "base64");
+        }
+      tool_json_end_object (json);
+      return tool_json_write (tool, json, data->secret, error);
+    }
+
+  if (!is_text)
+    return tool_write (tool, g_bytes_get_data (binary, NULL), g_bytes_get_size (binary), data->secret, error);
+
+  if (tool->format != TOOL_FORMAT_PEM)
+    {
+      /* Text ends with a newline; PEM already does. */
+      gsize len = g_bytes_get_size (text);
+      guint8 *line = tool_secure_alloc (len + 1);
+      g_autoptr(GBytes) with_newline = NULL;
+
+      memcpy (line, g_bytes_get_data (text, NULL), len);
+      line[len] = '\n';
+      with_newline = tool_secure_bytes_take (line, len + 1);
+      return tool_write (tool, g_bytes_get_data (with_newline, NULL), len + 1, data->secret, error);
+    }
+  return tool_write (tool, g_bytes_get_data (text, NULL), g_bytes_get_size (text), data->secret, error);
+}

@@ -1,0 +1,314 @@
+/* tool.h: what the parts of parsec-glib-tool share
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include <parsec-glib/parsec-glib.h>
+
+G_BEGIN_DECLS
+
+#define TOOL_NAME "parsec-glib-tool"
+
+/* Exit statuses, documented in --help and tools/README.md. */
+typedef enum {
+  TOOL_EXIT_OK = 0,
+  TOOL_EXIT_MISMATCH = 1,     /* verify, hash --expect: the answer is "no" */
+  TOOL_EXIT_USAGE = 2,        /* options, arguments, unreadable or unsuitable input */
+  TOOL_EXIT_SERVICE = 3,      /* the service answered with an error status */
+  TOOL_EXIT_CONNECTION = 4,   /* endpoint, connection, timeout, protocol */
+  TOOL_EXIT_LOCAL = 5,        /* a local failure, such as writing the output */
+} ToolExit;
+
+#define TOOL_ERROR (tool_error_quark ())
+GQuark tool_error_quark (void);
+
+typedef enum {
+  TOOL_ERROR_USAGE,           /* exit 2 */
+  TOOL_ERROR_MISMATCH,        /* exit 1 */
+  TOOL_ERROR_LOCAL,           /* exit 5 */
+} ToolError;
+
+/* Output encodings, as a mask of what a command can produce. */
+typedef enum {
+  TOOL_FORMAT_PEM = 1 << 0,
+  TOOL_FORMAT_DER = 1 << 1,
+  TOOL_FORMAT_RAW = 1 << 2,
+  TOOL_FORMAT_BASE64 = 1 << 3,
+  TOOL_FORMAT_HEX = 1 << 4,
+} ToolFormat;
+
+#define TOOL_FORMATS_BINARY (TOOL_FORMAT_RAW | TOOL_FORMAT_BASE64 | TOOL_FORMAT_HEX)
+
+typedef struct _Tool Tool;
+typedef gboolean (*ToolHandler) (Tool    *tool,
+                                 char   **args,
+                                 GError **error);
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  ToolHandler handler;
+} ToolCommand;
+
+struct _Tool
+{
+  const ToolCommand *command;
+
+  /* Global options; NULL or -1 when not given, so that the library's
+   * own configuration (environment, GSettings) applies. */
+  char *endpoint;
+  char *app_name;
+  char *auth;
+  char *provider;
+  char *timeout;
+  char *jwt_svid_file;
+
+  /* Output options */
+  char *output;
+  char *format_name;
+  gboolean json;
+  ToolFormat formats;         /* what the command can produce */
+  ToolFormat default_format;
+  ToolFormat format;          /* chosen, once parsed */
+  char *format_help;
+
+  /* Input options */
+  char *input;
+  char *data;
+  char *input_format;
+
+  ParsecClient *client;
+};
+
+/* The command table, in parsec-glib-tool.c. */
+extern const ToolCommand tool_commands[];
+
+/* parsec-glib-tool.c: options and the client */
+GOptionContext *tool_context_new        (Tool             *tool,
+                                         const char       *parameters,
+                                         const char       *description);
+void            tool_add_input_options  (Tool             *tool,
+                                         GOptionContext   *context,
+                                         const char       *format_help);
+void            tool_add_output_options (Tool             *tool,
+                                         GOptionContext   *context,
+                                         ToolFormat        formats,
+                                         ToolFormat        default_format);
+gboolean        tool_parse              (Tool             *tool,
+                                         GOptionContext   *context,
+                                         char           ***args,
+                                         GError          **error);
+gboolean        tool_require            (const char       *value,
+                                         const char       *option,
+                                         GError          **error);
+ParsecClient   *tool_get_client         (Tool             *tool,
+                                         GError          **error);
+
+/* tool-io.c: secrets, input, output, encodings */
+void            tool_wipe               (gpointer          data,
+                                         gsize             len);
+GBytes         *tool_secure_bytes_new   (gconstpointer     data,
+                                         gsize             len);
+guint8         *tool_secure_alloc       (gsize             len);
+void            tool_secure_free        (gpointer          data);
+GBytes         *tool_secure_bytes_take  (guint8           *data,
+                                         gsize             len);
+GBytes         *tool_read_file          (const char       *path,
+                                         const char       *what,
+                                         GError          **error);
+GBytes         *tool_read_input         (Tool             *tool,
+                                         GError          **error);
+GBytes         *tool_decode_text        (GBytes           *text,
+                                         const char       *encoding,
+                                         const char       *what,
+                                         GError          **error);
+GBytes         *tool_pem_encode         (const char       *label,
+                                         GBytes           *der);
+GBytes         *tool_pem_decode         (GBytes           *text,
+                                         char            **label,
+                                         GError          **error);
+GBytes         *tool_hex_encode         (GBytes           *data);
+GBytes         *tool_base64_encode      (GBytes           *data);
+const char     *tool_format_get_name    (ToolFormat        format);
+gboolean        tool_write              (Tool             *tool,
+                                         const char       *text,
+                                         gsize             len,
+                                         gboolean          secret,
+                                         GError          **error);
+
+/* Data a command produces: @der is the standard encoding (a DER
+ * structure, or the data itself when there is no structure), @raw the
+ * PSA form where it differs. */
+typedef struct {
+  GBytes *der;
+  GBytes *raw;
+  const char *pem_label;
+  const char *json_name;
+  gboolean secret;
+} ToolData;
+
+typedef struct _ToolJson ToolJson;
+
+ToolJson       *tool_json_new           (gsize             reserve);
+void            tool_json_free          (ToolJson         *json);
+void            tool_json_begin_object  (ToolJson         *json);
+void            tool_json_end_object    (ToolJson         *json);
+void            tool_json_begin_array   (ToolJson         *json);
+void            tool_json_end_array     (ToolJson         *json);
+void            tool_json_key           (ToolJson         *json,
+                                         const char       *key);
+void            tool_json_string        (ToolJson         *json,
+                                         const char       *value);
+void            tool_json_int           (ToolJson         *json,
+                                         gint64            value);
+void            tool_json_bool          (ToolJson         *json,
+                                         gboolean          value);
+void            tool_json_null          (ToolJson         *json);
+gboolean        tool_json_write         (Tool             *tool,
+                                         ToolJson         *json,
+                                         gboolean          secret,
+                                         GError          **error);
+gboolean        tool_emit               (Tool             *tool,
+                                         const ToolData   *data,
+                                         ToolJson         *json,
+                                         GError          **error);
+gboolean        tool_print              (Tool             *tool,
+                                         GError          **error,
+                                         const char       *format,
+                                         ...) G_GNUC_PRINTF (3, 4);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToolJson, tool_json_free)
+
+/* tool-der.c: the few DER structures the tool writes and reads */
+#define TOOL_DER_INTEGER      0x02
+#define TOOL_DER_BIT_STRING   0x03
+#define TOOL_DER_OCTET_STRING 0x04
+#define TOOL_DER_NULL         0x05
+#define TOOL_DER_OID          0x06
+#define TOOL_DER_UTF8_STRING  0x0c
+#define TOOL_DER_PRINTABLE    0x13
+#define TOOL_DER_IA5_STRING   0x16
+#define TOOL_DER_SEQUENCE     0x30
+#define TOOL_DER_SET          0x31
+
+GBytes         *tool_der_tlv            (guint8            tag,
+                                         GBytes           *content);
+GBytes         *tool_der_cat            (GBytes           *first,
+                                         ...) G_GNUC_NULL_TERMINATED;
+GBytes         *tool_der_seq            (GBytes           *first,
+                                         ...) G_GNUC_NULL_TERMINATED;
+GBytes         *tool_der_oid            (const char       *dotted);
+GBytes         *tool_der_uint           (const guint8     *big_endian,
+                                         gsize             len);
+GBytes         *tool_der_small_uint     (guint             value);
+GBytes         *tool_der_null           (void);
+GBytes         *tool_der_string         (guint8            tag,
+                                         const char       *text);
+GBytes         *tool_der_bit_string     (GBytes           *content);
+gboolean        tool_der_rsa_bits       (GBytes           *der,
+                                         gboolean          private_key,
+                                         guint            *bits);
+
+/* tool-algorithms.c: hashes, curves, key policies */
+typedef struct {
+  const char *name;
+  ParsecHash hash;
+  guint digest_len;
+  const char *oid;          /* the hash alone, as in RSASSA-PSS parameters */
+  const char *ecdsa_oid;    /* ecdsa-with-… */
+  const char *rsa_oid;      /* …WithRSAEncryption */
+} ToolHash;
+
+typedef struct {
+  const char *name;
+  const char *alias;
+  ParsecEccFamily family;
+  guint bits;
+  const char *oid;
+  ParsecHash default_hash;
+} ToolCurve;
+
+const ToolHash  *tool_hash_lookup       (const char       *name,
+                                         GError          **error);
+const ToolHash  *tool_hash_find         (ParsecHash        hash);
+const ToolCurve *tool_curve_lookup      (const char       *name,
+                                         GError          **error);
+const ToolCurve *tool_curve_find        (ParsecEccFamily   family,
+                                         guint             bits);
+char            *tool_enum_nick         (GType             type,
+                                         int               value);
+char           **tool_usage_nicks       (ParsecKeyUsage    usage);
+
+/* What to create or import: --for-signing and its friends. */
+typedef struct {
+  gboolean signing;
+  gboolean encryption;
+  gboolean pss;
+  gboolean oaep;
+  gboolean exportable;
+  char *hash;
+} ToolPolicy;
+
+void             tool_add_policy_options (GOptionContext  *context,
+                                          ToolPolicy      *policy);
+void             tool_policy_clear       (ToolPolicy      *policy);
+ParsecKeyAttributes *tool_policy_attributes (const ToolPolicy *policy,
+                                             ParsecKeyType     key_type,
+                                             const ToolCurve  *curve,
+                                             guint             bits,
+                                             GError          **error);
+gboolean         tool_signature_plan     (const char          *key_name,
+                                          ParsecKeyAttributes *attributes,
+                                          ParsecSignatureScheme *scheme,
+                                          const ToolHash     **hash,
+                                          GError             **error);
+void             tool_json_key_attributes (ToolJson           *json,
+                                           ParsecKeyAttributes *attributes);
+char            *tool_describe_key_type  (ParsecKeyAttributes *attributes);
+
+/* tool-keyfile.c: key files in, private keys out (GnuTLS parses) */
+typedef struct {
+  GBytes *data;               /* the PSA import format */
+  ParsecKeyType key_type;
+  const ToolCurve *curve;     /* elliptic curves only */
+  guint bits;
+} ToolKeyMaterial;
+
+gboolean         tool_key_material_parse (GBytes           *file,
+                                          const char       *format,
+                                          const char       *type,
+                                          const char       *curve,
+                                          const char       *password_file,
+                                          ToolKeyMaterial  *material,
+                                          GError          **error);
+void             tool_key_material_clear (ToolKeyMaterial  *material);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolKeyMaterial, tool_key_material_clear)
+
+GBytes          *tool_private_key_to_pkcs8 (ParsecKeyAttributes *attributes,
+                                            GBytes              *psa,
+                                            GError             **error);
+
+/* The handlers, by family */
+gboolean tool_cmd_ping                (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_list_providers      (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_list_opcodes        (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_list_authenticators (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_list_keys           (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_list_clients        (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_delete_client       (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_create_rsa_key      (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_create_ecc_key      (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_import_key          (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_export_public_key   (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_export_key          (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_delete_key          (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_sign                (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_verify              (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_encrypt             (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_decrypt             (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_hash                (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_generate_random     (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_create_csr          (Tool *tool, char **args, GError **error);
+
+G_END_DECLS
