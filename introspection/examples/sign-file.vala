@@ -23,6 +23,7 @@ async int main (string[] args) {
         try {
             yield client.generate_key_async (key_name, new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
         } catch (Parsec.Error.PSA_ALREADY_EXISTS e) {
+            // Made by an earlier run.
         }
 
         // Only the SHA-256 digest of the file travels to the service.
