@@ -32,14 +32,13 @@ static ParsecKeyAttributes *
 parse_and_look_up (Tool            *tool,
                    GOptionContext  *context,
                    char          ***args,
-                   const char      *key_name_option,
                    char           **key_name,
                    GError         **error)
 {
   ParsecClient *client;
 
   if (!tool_parse (tool, context, args, error) ||
-      !tool_require (*key_name, key_name_option, error) ||
+      !tool_require (*key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL)
     return NULL;
   return parsec_client_get_key_attributes (client, *key_name, NULL, error);
@@ -74,7 +73,7 @@ tool_cmd_sign (Tool    *tool,
   g_option_context_add_main_entries (context, entries, NULL);
   tool_add_input_options (tool, context, NULL);
   tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64);
-  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
   if (attributes == NULL ||
       !tool_signature_plan (key_name, attributes, &scheme, &hash, error) ||
       (input = tool_read_input (tool, error)) == NULL ||
@@ -205,7 +204,7 @@ tool_cmd_verify (Tool    *tool,
 
   g_option_context_add_main_entries (context, entries, NULL);
   tool_add_input_options (tool, context, NULL);
-  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
   if (attributes == NULL ||
       !tool_require (signature_path, "--signature", error) ||
       !tool_signature_plan (key_name, attributes, &scheme, &hash, error))
@@ -298,7 +297,7 @@ asymmetric_crypt (Tool      *tool,
   g_option_context_add_main_entries (context, entries, NULL);
   tool_add_input_options (tool, context, NULL);
   tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, encrypt ? TOOL_FORMAT_BASE64 : TOOL_FORMAT_RAW);
-  attributes = parse_and_look_up (tool, context, &args, "--key-name", &key_name, error);
+  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
   if (attributes == NULL ||
       (algorithm = encryption_algorithm (key_name, attributes, error)) == NULL ||
       (input = tool_read_input (tool, error)) == NULL)

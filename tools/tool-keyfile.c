@@ -271,6 +271,11 @@ import_private (GBytes      *der,
   gnutls_x509_privkey_init (&key);
   ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_DER, password, 0);
   tool_secure_free (password);
+  if (ret == GNUTLS_E_DECRYPTION_FAILED && password_file == NULL)
+    {
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the private key is encrypted: give --password-file");
+      return ret;
+    }
   if (ret < 0)
     return ret;
   return material_from_privkey (key, material, error) ? 0 : -1;
@@ -361,11 +366,6 @@ parse_der (GBytes           *der,
   ret = import_private (der, password_file, material, error);
   if (ret == 0 || (error != NULL && *error != NULL))
     return ret == 0;
-  if (ret == GNUTLS_E_DECRYPTION_FAILED && password_file == NULL)
-    {
-      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the private key is encrypted: give --password-file");
-      return FALSE;
-    }
   ret = import_public (der, FALSE, material, error);
   if (ret == 0 || (error != NULL && *error != NULL))
     return ret == 0;

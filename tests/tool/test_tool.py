@@ -1,0 +1,899 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""parsec-glib-tool against parsec-glib-test-service, checked with OpenSSL.
+
+Each test class is one group, run by meson through parsec-test-env, which
+starts a private service and exports PARSEC_SERVICE_ENDPOINT:
+
+    parsec-test-env [SERVICE OPTION]... python3 test_tool.py CLASS
+"""
+
+import base64
+import hashlib
+import json
+import os
+import pty
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+TOOL = os.environ['PARSEC_GLIB_TOOL']
+OPENSSL = shutil.which(os.environ.get('OPENSSL', 'openssl'))
+PREFIX = b'parsec-glib-tool: '
+
+COMMANDS = [
+    'ping', 'list-providers', 'list-opcodes', 'list-authenticators', 'list-keys',
+    'list-clients', 'delete-client', 'create-rsa-key', 'create-ecc-key', 'import-key',
+    'export-public-key', 'export-key', 'delete-key', 'sign', 'verify', 'encrypt',
+    'decrypt', 'hash', 'generate-random', 'create-csr',
+]
+
+needs_openssl = unittest.skipUnless(OPENSSL, 'openssl is not installed')
+
+
+class ToolTestCase(unittest.TestCase):
+    """Runs the tool and OpenSSL in a temporary directory."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory(prefix='parsec-glib-tool-test.')
+        self.addCleanup(tmp.cleanup)
+        self.dir = tmp.name
+        self.serial = 0
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, data):
+        with open(self.path(name), 'wb') as f:
+            f.write(data)
+        return self.path(name)
+
+    def read(self, name):
+        with open(self.path(name), 'rb') as f:
+            return f.read()
+
+    def tool(self, *args, input=None, status=0, env=None):
+        """Runs the tool; checks its exit status and, on failure, that
+        stderr is one line naming the command."""
+        proc = subprocess.run([TOOL, *args], input=input, capture_output=True, env=env, timeout=120)
+        if status is None:
+            return proc
+        self.assertEqual(proc.returncode, status,
+                         msg=f'{args}: exit {proc.returncode}, stderr: {proc.stderr!r}')
+        if status != 0:
+            self.assertTrue(proc.stderr.startswith(PREFIX), proc.stderr)
+            self.assertEqual(proc.stderr.count(b'\n'), 1, proc.stderr)
+            self.assertTrue(proc.stderr.endswith(b'\n'), proc.stderr)
+        else:
+            self.assertEqual(proc.stderr, b'')
+        return proc
+
+    def fails(self, status, command, *args, **kwargs):
+        """The tool fails with @status and says so in one line about @command."""
+        proc = self.tool(command, *args, status=status, **kwargs)
+        self.assertTrue(proc.stderr.startswith(PREFIX + command.encode() + b': '), proc.stderr)
+        return proc
+
+    def tool_json(self, *args, **kwargs):
+        return json.loads(self.tool(*args, '--json', **kwargs).stdout)
+
+    def openssl(self, *args, input=None, status=0):
+        proc = subprocess.run([OPENSSL, *args], input=input, capture_output=True, timeout=120)
+        self.assertEqual(proc.returncode, status,
+                         msg=f'openssl {args}: exit {proc.returncode}, {proc.stdout!r} {proc.stderr!r}')
+        return proc
+
+    def key_name(self):
+        self.serial += 1
+        return f'{self._testMethodName}-{self.serial}'
+
+    def create(self, kind, *args, app_name=None):
+        """Creates a key that is deleted after the test."""
+        name = self.key_name()
+        app = ['--app-name', app_name] if app_name else []
+        self.tool(*app, f'create-{kind}-key', '-k', name, *args)
+        self.addCleanup(self.tool, *app, 'delete-key', '-k', name, status=None)
+        return name
+
+    def import_key(self, *args, input=None):
+        name = self.key_name()
+        self.tool('import-key', '-k', name, *args, input=input)
+        self.addCleanup(self.tool, 'delete-key', '-k', name, status=None)
+        return name
+
+    def public_pem(self, key):
+        return self.write(f'{key}.pub.pem', self.tool('export-public-key', '-k', key).stdout)
+
+    def on_terminal(self, *args):
+        """Runs the tool with standard output on a pseudo-terminal; returns
+        the exit status, stderr and what reached the terminal."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([TOOL, *args], stdout=slave, stderr=subprocess.PIPE)
+        os.close(slave)
+        seen = b''
+        while True:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(master)
+        stderr = proc.stderr.read()
+        proc.stderr.close()
+        return proc.wait(timeout=60), stderr, seen
+
+
+class CoreTests(ToolTestCase):
+    """Discovery, administration, help (service with --admin parsec-tool)."""
+
+    def test_help(self):
+        out = self.tool('--help').stdout.decode()
+        for command in COMMANDS:
+            self.assertRegex(out, rf'\n  {command} +\S')
+        self.assertIn('Exit status', out)
+        for status in range(6):
+            self.assertRegex(out, rf'\n  {status}  ')
+        for command in COMMANDS:
+            out = self.tool(command, '--help').stdout.decode()
+            self.assertTrue(out.startswith(f'Usage:\n  parsec-glib-tool {command} '), out)
+            self.assertIn('--json', out)
+        self.assertIn('--endpoint', self.tool('sign', '--help-all').stdout.decode())
+
+    def test_version(self):
+        self.assertRegex(self.tool('--version').stdout.decode(), r'^parsec-glib-tool \d+\.\d+\.\d+\n$')
+
+    def test_ping(self):
+        self.assertEqual(self.tool('ping').stdout, b'Service wire protocol version: 1.0\n')
+        self.assertEqual(self.tool_json('ping'), {'wire_protocol_version': {'major': 1, 'minor': 0}})
+        # Global options may come before or after the command.
+        self.assertEqual(json.loads(self.tool('--json', 'ping').stdout)['wire_protocol_version']['major'], 1)
+
+    def test_list_providers(self):
+        providers = self.tool_json('list-providers')
+        self.assertEqual([p['id'] for p in providers], [1, 0])
+        self.assertEqual(providers[0]['name'], 'mbed-crypto')
+        self.assertEqual(providers[0]['uuid'], '1c1139dc-ad7c-47dc-ad6b-db6fdb466552')
+        self.assertIn('Provider 1 (mbed-crypto)', self.tool('list-providers').stdout.decode())
+
+    def test_list_opcodes(self):
+        listed = self.tool_json('list-opcodes')
+        self.assertEqual(listed['provider'], 1)
+        opcodes = {o['opcode']: o['name'] for o in listed['opcodes']}
+        self.assertEqual(opcodes[4], 'psa-sign-hash')
+        self.assertIn(0x0a, opcodes)
+        core = self.tool_json('list-opcodes', '--provider', '0')
+        self.assertEqual([o['opcode'] for o in core['opcodes']], [1, 8, 9, 14, 26])
+        self.assertEqual(self.tool_json('--provider', 'core', 'list-opcodes'), core)
+        self.assertIn('0x0004 psa-sign-hash', self.tool('list-opcodes', '--provider', 'mbed-crypto').stdout.decode())
+
+    def test_list_authenticators(self):
+        authenticators = self.tool_json('list-authenticators')
+        self.assertEqual([(a['id'], a['name']) for a in authenticators], [(1, 'direct')])
+
+    def test_list_keys_and_clients(self):
+        mine = self.create('ecc')
+        theirs = self.create('ecc', app_name='other-app')
+        names = [k['name'] for k in self.tool_json('list-keys')]
+        self.assertIn(mine, names)
+        self.assertNotIn(theirs, names)
+        key = next(k for k in self.tool_json('list-keys') if k['name'] == mine)
+        self.assertEqual((key['provider'], key['type'], key['curve'], key['bits']), (1, 'ecc-key-pair', 'p256', 256))
+        self.assertIn('sign-hash', key['usage'])
+        self.assertIn(f'* {mine} (provider 1)', self.tool('list-keys').stdout.decode())
+        self.assertEqual([k['name'] for k in self.tool_json('--app-name', 'other-app', 'list-keys')], [theirs])
+
+        clients = self.tool_json('list-clients')
+        self.assertIn('parsec-tool', clients)
+        self.assertIn('other-app', clients)
+        self.assertIn('other-app\n', self.tool('list-clients').stdout.decode())
+        self.assertEqual(self.tool_json('delete-client', '--client', 'other-app'), {'deleted_client': 'other-app'})
+        self.assertEqual(self.tool_json('--app-name', 'other-app', 'list-keys'), [])
+        self.assertNotIn('other-app', self.tool_json('list-clients'))
+        # Not an administrator
+        self.fails(3, 'list-clients', '--app-name', 'other-app')
+
+    def test_output_file(self):
+        out = self.path('ping.json')
+        self.assertEqual(self.tool('ping', '--json', '--output', out).stdout, b'')
+        self.assertEqual(json.loads(self.read('ping.json'))['wire_protocol_version']['minor'], 0)
+        self.assertEqual(self.tool('ping', '-o', '-').stdout, b'Service wire protocol version: 1.0\n')
+
+
+class KeysTests(ToolTestCase):
+    """Creating, exporting and deleting keys."""
+
+    def test_create_ecc_key(self):
+        for curve, bits, hash_name in (('p256', 256, 'SHA-256'), ('p384', 384, 'SHA-384'), ('p521', 521, 'SHA-512')):
+            name = self.key_name()
+            created = self.tool_json('create-ecc-key', '-k', name, '--curve', curve)
+            self.addCleanup(self.tool, 'delete-key', '-k', name)
+            self.assertEqual(created['created'], True)
+            self.assertEqual((created['type'], created['curve'], created['bits']), ('ecc-key-pair', curve, bits))
+            self.assertEqual(created['algorithm'], f'ECDSA({hash_name})')
+            if OPENSSL:
+                text = self.openssl('pkey', '-pubin', '-in', self.public_pem(name), '-noout', '-text').stdout
+                self.assertIn(f'({bits} bit)'.encode(), text)
+        name = self.create('ecc', '--hash', 'sha384')
+        self.assertEqual(next(k for k in self.tool_json('list-keys') if k['name'] == name)['algorithm'],
+                         'ECDSA(SHA-384)')
+
+    def test_create_rsa_key(self):
+        cases = (
+            ((), 'RSA PKCS#1 v1.5 encryption', ['encrypt', 'decrypt']),
+            (('--for-encryption',), 'RSA PKCS#1 v1.5 encryption', ['encrypt', 'decrypt']),
+            (('--oaep',), 'RSA-OAEP(SHA-256)', ['encrypt', 'decrypt']),
+            (('--for-signing',), 'RSA PKCS#1 v1.5(SHA-256)', ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
+            (('--pss', '--hash', 'sha512'), 'RSA-PSS(SHA-512)', ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
+            (('-s', '--exportable', '--bits', '1024'), 'RSA PKCS#1 v1.5(SHA-256)',
+             ['export', 'sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
+        )
+        for args, algorithm, usage in cases:
+            name = self.key_name()
+            created = self.tool_json('create-rsa-key', '-k', name, *args)
+            self.addCleanup(self.tool, 'delete-key', '-k', name)
+            self.assertEqual(created['algorithm'], algorithm, args)
+            self.assertEqual(created['usage'], usage, args)
+            self.assertEqual(created['bits'], 1024 if '1024' in args else 2048)
+        text = self.tool('create-rsa-key', '-k', 'text-output').stdout.decode()
+        self.addCleanup(self.tool, 'delete-key', '-k', 'text-output')
+        self.assertEqual(text, 'Key “text-output” created (rsa-key-pair, 2048 bits; RSA PKCS#1 v1.5 encryption).\n')
+
+    def test_create_refused(self):
+        self.fails(2, 'create-rsa-key', '-k', 'x', '--for-signing', '--for-encryption')
+        self.fails(2, 'create-rsa-key', '-k', 'x', '--pss', '--oaep')
+        self.fails(2, 'create-rsa-key', '-k', 'x', '--bits', '-5')
+        self.fails(2, 'create-ecc-key', '-k', 'x', '--for-encryption')
+        self.fails(2, 'create-ecc-key', '-k', 'x', '--curve', 'p999')
+        self.fails(2, 'create-ecc-key', '-k', 'x', '--hash', 'sha0')
+        self.fails(2, 'create-ecc-key', '--curve', 'p256')
+        name = self.create('ecc')
+        self.fails(3, 'create-ecc-key', '-k', name)
+        # The provider's judgement, not the tool's
+        self.fails(3, 'create-rsa-key', '-k', 'odd-size', '--bits', '1000')
+
+    @needs_openssl
+    def test_export_public_key_formats(self):
+        for kind, args in (('ecc', ()), ('rsa', ('--for-signing',))):
+            name = self.create(kind, *args)
+            pem = self.tool('export-public-key', '-k', name).stdout
+            self.assertTrue(pem.startswith(b'-----BEGIN PUBLIC KEY-----\n'))
+            self.assertEqual(self.tool('export-public-key', '-k', name, '-f', 'pem').stdout, pem)
+            der = self.openssl('pkey', '-pubin', '-outform', 'DER', input=pem).stdout
+            self.assertEqual(self.tool('export-public-key', '-k', name, '--format', 'der').stdout, der)
+            self.assertEqual(self.tool('export-public-key', '-k', name, '-f', 'base64').stdout,
+                             base64.b64encode(der) + b'\n')
+            self.assertEqual(self.tool('export-public-key', '-k', name, '-f', 'hex').stdout, der.hex().encode() + b'\n')
+            raw = self.tool('export-public-key', '-k', name, '-f', 'raw').stdout
+            self.assertEqual(self.tool('export-public-key', '-k', name, '-f', 'psa').stdout, raw)
+            # The PSA form is the content of the SubjectPublicKeyInfo's BIT STRING.
+            self.assertTrue(der.endswith(raw))
+            if kind == 'ecc':
+                self.assertEqual((len(raw), raw[0]), (65, 4))
+            else:
+                self.openssl('rsa', '-RSAPublicKey_in', '-inform', 'DER', '-noout', input=raw)
+            exported = self.tool_json('export-public-key', '-k', name, '-f', 'der')
+            self.assertEqual(exported, {'key_name': name, 'public_key': base64.b64encode(der).decode(),
+                                        'format': 'der', 'encoding': 'base64'})
+            self.assertEqual(self.tool_json('export-public-key', '-k', name)['public_key'], pem.decode())
+            self.tool('export-public-key', '-k', name, '-o', self.path('pub.pem'))
+            self.assertEqual(self.read('pub.pem'), pem)
+
+    @needs_openssl
+    def test_export_key(self):
+        for kind, args in (('rsa', ('--exportable',)), ('ecc', ('--exportable',)), ('ecc', ('--exportable', '-c', 'p384'))):
+            name = self.create(kind, *args)
+            pem = self.tool('export-key', '-k', name, '-o', '-').stdout
+            self.assertTrue(pem.startswith(b'-----BEGIN PRIVATE KEY-----\n'))
+            self.openssl('pkey', '-noout', '-check', input=pem)
+            public = self.openssl('pkey', '-pubout', input=pem).stdout
+            self.assertEqual(public, self.tool('export-public-key', '-k', name).stdout)
+            der = self.tool('export-key', '-k', name, '-f', 'der', '-o', '-').stdout
+            self.assertEqual(self.openssl('pkey', '-inform', 'DER', input=der).stdout, pem)
+            raw = self.tool('export-key', '-k', name, '-f', 'raw', '-o', '-').stdout
+            if kind == 'rsa':
+                self.openssl('rsa', '-inform', 'DER', '-noout', '-check', input=raw)
+            else:
+                self.assertEqual(len(raw), 32 if '-c' not in args else 48)
+            exported = self.tool_json('export-key', '-k', name, '-o', '-')
+            self.assertEqual(exported['key'], pem.decode())
+            self.assertEqual(exported['format'], 'pem')
+            # Private keys are written only with restricted permissions.
+            self.tool('export-key', '-k', name, '-o', self.path('key.pem'))
+            self.assertEqual(os.stat(self.path('key.pem')).st_mode & 0o077, 0)
+            self.assertEqual(self.read('key.pem'), pem)
+        self.fails(3, 'export-key', '-k', self.create('ecc'))
+
+    def test_secrets_not_on_terminal(self):
+        name = self.create('ecc', '--exportable')
+        status, stderr, seen = self.on_terminal('export-key', '-k', name)
+        self.assertEqual(status, 2)
+        self.assertTrue(stderr.startswith(b'parsec-glib-tool: export-key: the result is secret'), stderr)
+        self.assertEqual(seen, b'')
+        status, stderr, seen = self.on_terminal('export-key', '-k', name, '--json')
+        self.assertEqual((status, seen), (2, b''))
+        # Asked for by name
+        status, stderr, seen = self.on_terminal('export-key', '-k', name, '--output', '-')
+        self.assertEqual((status, stderr), (0, b''))
+        self.assertIn(b'-----BEGIN PRIVATE KEY-----', seen)
+        # Public data is no secret.
+        status, stderr, seen = self.on_terminal('export-public-key', '-k', name)
+        self.assertEqual(status, 0)
+        self.assertIn(b'-----BEGIN PUBLIC KEY-----', seen)
+
+    def test_delete_key(self):
+        name = self.key_name()
+        self.tool('create-ecc-key', '-k', name)
+        self.assertEqual(self.tool('delete-key', '-k', name).stdout.decode(), f'Key “{name}” deleted.\n')
+        self.fails(3, 'export-public-key', '-k', name)
+        self.fails(3, 'delete-key', '-k', name)
+        self.tool('create-ecc-key', '-k', name)
+        self.assertEqual(self.tool_json('delete-key', '-k', name), {'key_name': name, 'deleted': True})
+
+
+class CryptoTests(ToolTestCase):
+    """Signing, encryption, hashing and random numbers."""
+
+    @needs_openssl
+    def test_sign_ecdsa_verifies_with_openssl(self):
+        for curve, digest in (('p256', '-sha256'), ('p384', '-sha384'), ('p521', '-sha512')):
+            name = self.create('ecc', '--curve', curve)
+            pub = self.public_pem(name)
+            data = self.write('data', os.urandom(3000))
+            self.tool('sign', '-k', name, '-i', data, '-f', 'der', '-o', self.path('sig.der'))
+            self.openssl('dgst', digest, '-verify', pub, '-signature', self.path('sig.der'), data)
+            self.write('other', b'other data')
+            self.openssl('dgst', digest, '-verify', pub, '-signature', self.path('sig.der'), self.path('other'),
+                         status=1)
+
+    @needs_openssl
+    def test_sign_rsa_verifies_with_openssl(self):
+        data = self.write('data', b'signed by the service\n')
+        pkcs1 = self.create('rsa', '--for-signing')
+        self.write('sig.der', self.tool('sign', '-k', pkcs1, '-i', data, '-f', 'der').stdout)
+        self.openssl('dgst', '-sha256', '-verify', self.public_pem(pkcs1), '-signature', self.path('sig.der'), data)
+
+        pss = self.create('rsa', '--pss')
+        self.write('pss.der', self.tool('sign', '-k', pss, '-i', data, '-f', 'der').stdout)
+        self.openssl('dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-verify', self.public_pem(pss),
+                     '-signature', self.path('pss.der'), data)
+
+        sha512 = self.create('rsa', '--for-signing', '--hash', 'sha512')
+        self.write('sig512.der', self.tool('sign', '-k', sha512, '-i', data, '-f', 'der').stdout)
+        self.openssl('dgst', '-sha512', '-verify', self.public_pem(sha512), '-signature', self.path('sig512.der'),
+                     data)
+
+    def test_sign_formats_and_verify(self):
+        name = self.create('ecc')
+        signed = self.tool_json('sign', '-k', name, '-d', 'message')
+        self.assertEqual((signed['key_name'], signed['algorithm'], signed['format']),
+                         (name, 'ECDSA(SHA-256)', 'base64'))
+        der = base64.b64decode(signed['signature'])
+        self.assertEqual(der[0], 0x30)
+        raw = self.tool('sign', '-k', name, '-d', 'message', '-f', 'raw').stdout
+        self.assertEqual(len(raw), 64)
+        b64 = self.tool('sign', '-k', name, '-d', 'message').stdout
+        hexa = self.tool('sign', '-k', name, '-d', 'message', '-f', 'hex').stdout
+        self.assertEqual(len(base64.b64decode(b64)), base64.b64decode(b64)[1] + 2)
+        bytes.fromhex(hexa.decode())
+
+        for signature, fmt in ((der, 'der'), (raw, 'raw'), (b64, 'base64'), (hexa, 'hex')):
+            sig = self.write(f'sig.{fmt}', signature)
+            self.assertEqual(self.tool('verify', '-k', name, '-d', 'message', '--signature', sig).stdout,
+                             b'The signature is valid.\n')
+            self.tool('verify', '-k', name, '-d', 'message', '--signature', sig, '--signature-format', fmt)
+            self.assertEqual(self.tool_json('verify', '-k', name, '-d', 'message', '--signature', sig),
+                             {'key_name': name, 'valid': True})
+            self.fails(1, 'verify', '-k', name, '-d', 'messagE', '--signature', sig)
+        # The data from standard input, the signature from a file
+        self.tool('verify', '-k', name, '--signature', self.path('sig.der'), input=b'message')
+        mismatch = self.tool('verify', '-k', name, '-d', 'other', '--signature', self.path('sig.der'), '--json',
+                             status=1)
+        self.assertEqual(json.loads(mismatch.stdout), {'key_name': name, 'valid': False})
+        self.assertEqual(mismatch.stderr, b'parsec-glib-tool: verify: the signature does not match\n')
+        self.fails(2, 'verify', '-k', name, '--signature', '-')
+        self.fails(2, 'verify', '-k', name, '-d', 'message')
+        self.fails(2, 'verify', '-k', name, '-d', 'message', '--signature', self.path('sig.der'),
+                   '--signature-format', 'pem')
+
+        rsa = self.create('rsa', '--for-signing')
+        sig = self.write('rsa.sig', self.tool('sign', '-k', rsa, '-d', 'message', '-f', 'raw').stdout)
+        self.assertEqual(os.path.getsize(sig), 256)
+        self.tool('verify', '-k', rsa, '-d', 'message', '--signature', sig)
+        self.fails(1, 'verify', '-k', rsa, '-d', 'massage', '--signature', sig)
+
+    def test_input_sources(self):
+        data = b'some input\x00\xff with bytes'
+        expected = hashlib.sha256(data).hexdigest().encode() + b'\n'
+        file = self.write('input', data)
+        self.assertEqual(self.tool('hash', '-i', file).stdout, expected)
+        self.assertEqual(self.tool('hash', '--input', '-', input=data).stdout, expected)
+        self.assertEqual(self.tool('hash', input=data).stdout, expected)
+        self.assertEqual(self.tool('hash', '--input-format', 'base64', '-d', base64.b64encode(data).decode()).stdout,
+                         expected)
+        self.assertEqual(self.tool('hash', '--input-format', 'hex', input=data.hex().encode() + b'\n').stdout,
+                         expected)
+        self.assertEqual(self.tool('hash', '-d', 'abc').stdout, hashlib.sha256(b'abc').hexdigest().encode() + b'\n')
+        self.fails(2, 'hash', '-d', 'abc', '-i', file)
+        self.fails(2, 'hash', '-i', self.path('missing'))
+        self.fails(2, 'hash', '--input-format', 'base64', '-d', 'not base64!')
+        self.fails(2, 'hash', '--input-format', 'hex', '-d', 'abc')
+        self.fails(2, 'hash', '--input-format', 'rot13', '-d', 'abc')
+
+    def test_hash(self):
+        for name in ('sha224', 'sha256', 'sha384', 'sha512'):
+            digest = getattr(hashlib, name)(b'abc').digest()
+            self.assertEqual(self.tool('hash', '-a', name, '-d', 'abc', '-f', 'raw').stdout, digest)
+            self.assertEqual(self.tool('hash', '--alg', name, '-d', 'abc', '-f', 'base64').stdout,
+                             base64.b64encode(digest) + b'\n')
+            self.assertEqual(self.tool_json('hash', '-a', name, '-d', 'abc', '-f', 'hex'),
+                             {'algorithm': name, 'digest': digest.hex(), 'format': 'hex'})
+            self.assertEqual(self.tool('hash', '-a', name, '-d', 'abc', '--expect', digest.hex()).stdout,
+                             b'The digest matches.\n')
+        self.fails(1, 'hash', '-d', 'abd', '--expect', hashlib.sha256(b'abc').hexdigest())
+        self.assertEqual(self.tool('hash', '-d', 'abd', '--expect', '00', '--json', status=1).stdout,
+                         b'{"algorithm":"sha256","match":false}\n')
+        self.fails(2, 'hash', '-a', 'any', '-d', 'abc')
+        self.fails(2, 'hash', '-a', 'whirlpool', '-d', 'abc')
+        self.fails(2, 'hash', '-d', 'abc', '--expect', 'xyz')
+        self.fails(2, 'hash', '-d', 'abc', '-f', 'pem')
+
+    def test_encrypt_decrypt(self):
+        for args in ((), ('--oaep',), ('--oaep', '--hash', 'sha384')):
+            name = self.create('rsa', *args)
+            plaintext = b'attack at dawn \x00\x01'
+            ciphertext = self.tool('encrypt', '-k', name, input=plaintext).stdout
+            self.assertEqual(len(base64.b64decode(ciphertext)), 256)
+            self.assertEqual(self.tool('decrypt', '-k', name, '--input-format', 'base64', input=ciphertext).stdout,
+                             plaintext)
+            raw = self.write('ct', self.tool('encrypt', '-k', name, '-d', 'short', '-f', 'raw').stdout)
+            self.tool('decrypt', '-k', name, '-i', raw, '-o', self.path('pt'))
+            self.assertEqual(self.read('pt'), b'short')
+            self.assertEqual(os.stat(self.path('pt')).st_mode & 0o077, 0)
+            hexa = self.tool('encrypt', '-k', name, '-d', 'hex', '-f', 'hex').stdout
+            self.assertEqual(self.tool('decrypt', '-k', name, '--input-format', 'hex', '-f', 'hex', input=hexa).stdout,
+                             b'686578\n')
+            encrypted = self.tool_json('encrypt', '-k', name, '-d', 'json')
+            self.assertEqual(encrypted['format'], 'base64')
+            decrypted = self.tool_json('decrypt', '-k', name, '--input-format', 'base64',
+                                       '-d', encrypted['ciphertext'], '-f', 'base64')
+            self.assertEqual(base64.b64decode(decrypted['plaintext']), b'json')
+            self.assertEqual(decrypted['algorithm'], 'RSA-OAEP(SHA-384)' if 'sha384' in args else
+                             'RSA-OAEP(SHA-256)' if args else 'RSA PKCS#1 v1.5 encryption')
+        # The wrong key for the ciphertext, no secret in the message
+        other = self.create('rsa')
+        proc = self.fails(3, 'decrypt', '-k', other, '-i', raw)
+        self.assertNotIn(b'short', proc.stderr)
+
+    @needs_openssl
+    def test_openssl_encrypts_tool_decrypts(self):
+        for args, options in (((), ()),
+                              (('--oaep',), ('-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256',
+                                             '-pkeyopt', 'rsa_mgf1_md:sha256'))):
+            name = self.create('rsa', *args)
+            pub = self.public_pem(name)
+            self.write('plain', b'from openssl')
+            self.openssl('pkeyutl', '-encrypt', '-pubin', '-inkey', pub, *options,
+                         '-in', self.path('plain'), '-out', self.path('ct'))
+            self.assertEqual(self.tool('decrypt', '-k', name, '-i', self.path('ct')).stdout, b'from openssl')
+            # And back: what the tool encrypts, OpenSSL cannot decrypt without
+            # the private key, but the service can; checked above.
+
+    def test_secret_output_on_terminal(self):
+        name = self.create('rsa')
+        ct = self.write('ct', self.tool('encrypt', '-k', name, '-d', 'top secret', '-f', 'raw').stdout)
+        status, stderr, seen = self.on_terminal('decrypt', '-k', name, '-i', ct)
+        self.assertEqual((status, seen), (2, b''))
+        self.assertIn(b'--output -', stderr)
+        self.assertNotIn(b'top secret', stderr)
+        status, stderr, seen = self.on_terminal('decrypt', '-k', name, '-i', ct, '-o', '-')
+        self.assertEqual(status, 0)
+        self.assertIn(b'top secret', seen)
+        status, stderr, seen = self.on_terminal('generate-random', '-n', '16', '-f', 'hex')
+        self.assertEqual((status, seen), (2, b''))
+        status, stderr, seen = self.on_terminal('encrypt', '-k', name, '-d', 'x')
+        self.assertEqual(status, 0)
+        self.assertTrue(seen)
+
+    def test_generate_random(self):
+        self.assertEqual(len(self.tool('generate-random', '--bytes', '32').stdout), 32)
+        self.assertEqual(len(self.tool('generate-random', '--nbytes', '5').stdout), 5)
+        self.assertEqual(self.tool('generate-random', '-n', '0').stdout, b'')
+        self.assertRegex(self.tool('generate-random', '-n', '16', '-f', 'hex').stdout.decode(), r'^[0-9a-f]{32}\n$')
+        self.assertEqual(len(base64.b64decode(self.tool('generate-random', '-n', '20', '-f', 'base64').stdout)), 20)
+        random = self.tool_json('generate-random', '-n', '12')
+        self.assertEqual((random['bytes'], random['format'], random['encoding']), (12, 'raw', 'base64'))
+        self.assertEqual(len(base64.b64decode(random['random'])), 12)
+        self.tool('generate-random', '-n', '64', '-o', self.path('random'))
+        self.assertEqual(len(self.read('random')), 64)
+        self.assertEqual(os.stat(self.path('random')).st_mode & 0o077, 0)
+        self.assertNotEqual(self.tool('generate-random', '-n', '16').stdout,
+                            self.tool('generate-random', '-n', '16').stdout)
+        self.fails(2, 'generate-random')
+        self.fails(2, 'generate-random', '-n', 'many')
+        self.fails(2, 'generate-random', '-n', '4', '-f', 'der')
+
+    def test_key_not_for_the_operation(self):
+        signing = self.create('ecc')
+        encryption = self.create('rsa')
+        proc = self.fails(2, 'sign', '-k', encryption, '-d', 'x')
+        self.assertIn(b'not a signing key', proc.stderr)
+        self.fails(2, 'verify', '-k', encryption, '-d', 'x', '--signature', self.write('s', b'\x00'))
+        self.fails(2, 'encrypt', '-k', signing, '-d', 'x')
+        self.fails(2, 'decrypt', '-k', signing, '-d', 'x')
+        self.fails(3, 'sign', '-k', 'no-such-key', '-d', 'x')
+        self.fails(3, 'encrypt', '-k', 'no-such-key', '-d', 'x')
+
+
+class CsrTests(ToolTestCase):
+    """Certificate signing requests, checked with openssl req."""
+
+    def csr(self, key, *args):
+        out = self.path('csr.pem')
+        self.tool('create-csr', '-k', key, *args, '-o', out)
+        self.openssl('req', '-verify', '-noout', '-in', out)
+        return self.openssl('req', '-noout', '-text', '-in', out).stdout.decode()
+
+    @needs_openssl
+    def test_ecdsa(self):
+        for curve, algorithm in (('p256', 'ecdsa-with-SHA256'), ('p384', 'ecdsa-with-SHA384'),
+                                 ('p521', 'ecdsa-with-SHA512')):
+            key = self.create('ecc', '-c', curve)
+            text = self.csr(key, '--cn', f'{curve}.example')
+            self.assertIn(f'Signature Algorithm: {algorithm}', text)
+            self.assertIn(f'CN = {curve}.example', text)
+            # The request carries the key's public key.
+            pub = self.openssl('req', '-noout', '-pubkey', '-in', self.path('csr.pem')).stdout
+            self.assertEqual(pub, self.tool('export-public-key', '-k', key).stdout)
+
+    @needs_openssl
+    def test_rsa(self):
+        text = self.csr(self.create('rsa', '--for-signing'), '--cn', 'rsa')
+        self.assertIn('Signature Algorithm: sha256WithRSAEncryption', text)
+        text = self.csr(self.create('rsa', '--for-signing', '--hash', 'sha384'), '--cn', 'rsa384')
+        self.assertIn('Signature Algorithm: sha384WithRSAEncryption', text)
+        for hash_name, bits in (('sha256', 'SHA256'), ('sha512', 'SHA512')):
+            text = self.csr(self.create('rsa', '--pss', '--hash', hash_name), '--cn', 'pss')
+            self.assertIn('Signature Algorithm: rsassaPss', text)
+            self.assertIn(f'hash algorithm: {bits.lower()}', text.lower())
+            self.assertIn(f'salt length: 0x{int(bits[3:]) // 8:x}', text.lower())
+        # A policy that allows any hash signs with SHA-256.
+        text = self.csr(self.create('ecc', '--hash', 'any'), '--cn', 'any')
+        self.assertIn('Signature Algorithm: ecdsa-with-SHA256', text)
+
+    @needs_openssl
+    def test_subject_and_alt_names(self):
+        key = self.create('ecc')
+        self.csr(key, '--c', 'DE', '--st', 'Bayern', '--l', 'München', '--o', 'Example e.V.',
+                 '--ou', 'Unit A', '--ou', 'Unit B', '--cn', 'host.example', '--serial-number', '1234-5',
+                 '--san', 'host.example', '--san', 'DNS:www.host.example', '--san', 'IP:192.0.2.1',
+                 '--san', 'IP:2001:db8::1', '--san', 'email:admin@host.example', '--san', 'URI:https://host.example/')
+        subject = self.openssl('req', '-noout', '-subject', '-nameopt', 'RFC2253,-esc_msb', '-in',
+                               self.path('csr.pem')).stdout.decode()
+        self.assertEqual(subject.strip(), 'subject=serialNumber=1234-5,CN=host.example,OU=Unit B,OU=Unit A,'
+                                          'O=Example e.V.,L=München,ST=Bayern,C=DE')
+        text = self.openssl('req', '-noout', '-text', '-in', self.path('csr.pem')).stdout.decode()
+        self.assertIn('DNS:host.example, DNS:www.host.example, IP Address:192.0.2.1, IP Address:2001:DB8:0:0:0:0:0:1, '
+                      'email:admin@host.example, URI:https://host.example/', text)
+        # The parsec-tool spelling
+        self.csr(key, '--serialNumber', '42', '--cn', 'x')
+
+    @needs_openssl
+    def test_formats(self):
+        key = self.create('ecc')
+        self.tool('create-csr', '-k', key, '--cn', 'der', '-f', 'der', '-o', self.path('csr.der'))
+        self.openssl('req', '-inform', 'DER', '-verify', '-noout', '-in', self.path('csr.der'))
+        b64 = self.tool('create-csr', '-k', key, '--cn', 'b64', '-f', 'base64').stdout
+        self.write('csr2.der', base64.b64decode(b64))
+        self.openssl('req', '-inform', 'DER', '-verify', '-noout', '-in', self.path('csr2.der'))
+        pem = self.tool('create-csr', '-k', key, '--cn', 'stdout').stdout
+        self.assertTrue(pem.startswith(b'-----BEGIN CERTIFICATE REQUEST-----\n'))
+        self.assertTrue(pem.endswith(b'-----END CERTIFICATE REQUEST-----\n'))
+        request = self.tool_json('create-csr', '-k', key, '--cn', 'json')
+        self.assertEqual(request['key_name'], key)
+        self.assertEqual(request['format'], 'pem')
+        self.write('csr3.pem', request['csr'].encode())
+        self.openssl('req', '-verify', '-noout', '-in', self.path('csr3.pem'))
+        # Without a subject: an empty name is still a valid request.
+        self.tool('create-csr', '-k', key, '-o', self.path('empty.pem'))
+        self.openssl('req', '-verify', '-noout', '-in', self.path('empty.pem'))
+
+    def test_refused(self):
+        self.fails(2, 'create-csr', '-k', self.create('rsa'), '--cn', 'x')
+        key = self.create('ecc')
+        self.fails(2, 'create-csr', '-k', key, '--c', 'Germany')
+        self.fails(2, 'create-csr', '-k', key, '--serial-number', 'ä')
+        self.fails(2, 'create-csr', '-k', key, '--san', 'IP:not-an-address')
+        self.fails(2, 'create-csr', '-k', key, '--san', 'X400:foo')
+        self.fails(2, 'create-csr', '--cn', 'x')
+        self.fails(2, 'create-csr', '-k', key, '-f', 'raw')
+        self.fails(3, 'create-csr', '-k', 'no-such-key', '--cn', 'x')
+
+
+@needs_openssl
+class ImportTests(ToolTestCase):
+    """import-key of key files made by OpenSSL."""
+
+    def genpkey(self, name, *args):
+        self.openssl('genpkey', *args, '-out', self.path(name))
+        return self.path(name)
+
+    def convert(self, source, name, *args, command='pkey'):
+        self.openssl(command, '-in', source, *args, '-out', self.path(name))
+        return self.path(name)
+
+    def check_signing(self, key, private_pem, digest='-sha256', pss=False):
+        """Signs with the imported key and verifies with OpenSSL, and the
+        other way round."""
+        data = self.write('data', b'imported and used')
+        pub = self.convert(private_pem, 'pub.pem', '-pubout')
+        sig = self.write('sig', self.tool('sign', '-k', key, '-i', data, '-f', 'der').stdout)
+        # PSA's RSA-PSS salt is as long as the hash.
+        opts = ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest'] if pss else []
+        self.openssl('dgst', digest, *opts, '-verify', pub, '-signature', sig, data)
+        self.openssl('dgst', digest, *opts, '-sign', private_pem, '-out', self.path('osig'), data)
+        self.tool('verify', '-k', key, '-i', data, '--signature', self.path('osig'))
+
+    def test_rsa_private_keys(self):
+        pkcs8 = self.genpkey('rsa.pem', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
+        files = [
+            pkcs8,
+            self.convert(pkcs8, 'rsa8.der', '-outform', 'DER'),
+            self.convert(pkcs8, 'rsa1.pem', '-traditional', command='rsa'),
+            self.convert(pkcs8, 'rsa1.der', '-traditional', '-outform', 'DER', command='rsa'),
+        ]
+        for file in files:
+            key = self.import_key('-i', file, '--for-signing')
+            self.check_signing(key, pkcs8)
+        key = self.import_key('-i', pkcs8, '--pss')
+        self.check_signing(key, pkcs8, pss=True)
+        key = self.import_key('--for-signing', input=self.read('rsa1.der'))
+        self.check_signing(key, pkcs8)
+        imported = self.tool_json('import-key', '-k', self.key_name(), '-d', self.read('rsa.pem').decode())
+        self.addCleanup(self.tool, 'delete-key', '-k', imported['key_name'])
+        self.assertEqual((imported['imported'], imported['type'], imported['bits'], imported['algorithm']),
+                         (True, 'rsa-key-pair', 2048, 'RSA PKCS#1 v1.5 encryption'))
+
+    def test_ec_private_keys(self):
+        for curve, bits, digest in (('P-256', 256, '-sha256'), ('P-384', 384, '-sha384'), ('P-521', 521, '-sha512')):
+            pkcs8 = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', f'ec_paramgen_curve:{curve}')
+            files = [
+                pkcs8,
+                self.convert(pkcs8, 'ec8.der', '-outform', 'DER'),
+                self.convert(pkcs8, 'sec1.pem', command='ec'),
+                self.convert(pkcs8, 'sec1.der', '-outform', 'DER', command='ec'),
+            ]
+            for file in files:
+                key = self.import_key('-i', file)
+                listed = next(k for k in self.tool_json('list-keys') if k['name'] == key)
+                self.assertEqual((listed['type'], listed['bits']), ('ecc-key-pair', bits))
+                self.check_signing(key, pkcs8, digest)
+
+    def test_encrypted_private_key(self):
+        plain = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+        password = self.write('password', b'correct horse\n')
+        for outform in ('PEM', 'DER'):
+            encrypted = self.convert(plain, f'enc.{outform}', '-topk8', '-v2', 'aes-256-cbc', '-outform', outform,
+                                     '-passout', 'pass:correct horse', command='pkcs8')
+            proc = self.fails(2, 'import-key', '-k', 'encrypted', '-i', encrypted)
+            self.assertIn(b'--password-file', proc.stderr)
+            self.assertNotIn(b'horse', proc.stderr)
+            wrong = self.write('wrong', b'wrong horse\n')
+            proc = self.fails(2, 'import-key', '-k', 'encrypted', '-i', encrypted, '--password-file', wrong)
+            self.assertNotIn(b'horse', proc.stderr)
+            key = self.import_key('-i', encrypted, '--password-file', password)
+            self.check_signing(key, plain)
+
+    def test_public_keys(self):
+        ec = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384')
+        data = self.write('data', b'verified by the service')
+        self.openssl('dgst', '-sha384', '-sign', ec, '-out', self.path('sig'), data)
+        for file in (self.convert(ec, 'pub.pem', '-pubout'), self.convert(ec, 'pub.der', '-pubout', '-outform', 'DER')):
+            key = self.import_key('-i', file)
+            listed = next(k for k in self.tool_json('list-keys') if k['name'] == key)
+            self.assertEqual((listed['type'], listed['usage']), ('ecc-public-key', ['verify-message', 'verify-hash']))
+            self.tool('verify', '-k', key, '-i', data, '--signature', self.path('sig'))
+            self.fails(3, 'sign', '-k', key, '-i', data)
+            self.assertEqual(self.tool('export-public-key', '-k', key).stdout, self.read('pub.pem'))
+
+        rsa = self.genpkey('rsa.pem', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
+        for file in (self.convert(rsa, 'rsapub.pem', '-pubout'),
+                     self.convert(rsa, 'rsapub1.pem', '-RSAPublicKey_out', command='rsa'),
+                     self.convert(rsa, 'rsapub1.der', '-RSAPublicKey_out', '-outform', 'DER', command='rsa')):
+            key = self.import_key('-i', file)
+            self.write('ct', self.tool('encrypt', '-k', key, '-d', 'for openssl', '-f', 'raw').stdout)
+            plain = self.openssl('pkeyutl', '-decrypt', '-inkey', rsa, '-in', self.path('ct')).stdout
+            self.assertEqual(plain, b'for openssl')
+            self.fails(3, 'decrypt', '-k', key, '-i', self.path('ct'))
+
+    def test_certificate(self):
+        ec = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+        self.openssl('req', '-x509', '-new', '-key', ec, '-subj', '/CN=cert', '-days', '1', '-out', self.path('cert.pem'))
+        key = self.import_key('-i', self.path('cert.pem'))
+        data = self.write('data', b'x')
+        self.openssl('dgst', '-sha256', '-sign', ec, '-out', self.path('sig'), data)
+        self.tool('verify', '-k', key, '-i', data, '--signature', self.path('sig'))
+
+    def test_psa_format(self):
+        source = self.create('ecc', '--exportable')
+        raw_public = self.write('pub.raw', self.tool('export-public-key', '-k', source, '-f', 'raw').stdout)
+        raw_private = self.write('key.raw', self.tool('export-key', '-k', source, '-f', 'raw', '-o', '-').stdout)
+        public = self.import_key('-i', raw_public, '--input-format', 'raw', '--type', 'ecc-public-key', '--curve', 'p256')
+        private = self.import_key('-i', raw_private, '--input-format', 'psa', '--type', 'ecc-key-pair', '-c', 'p256')
+        sig = self.write('sig', self.tool('sign', '-k', private, '-d', 'psa').stdout)
+        self.tool('verify', '-k', public, '-d', 'psa', '--signature', sig)
+        self.tool('verify', '-k', source, '-d', 'psa', '--signature', sig)
+
+        rsa = self.create('rsa', '--exportable', '--for-signing')
+        raw_rsa = self.write('rsa.raw', self.tool('export-key', '-k', rsa, '-f', 'raw', '-o', '-').stdout)
+        imported = self.import_key('-i', raw_rsa, '--input-format', 'raw', '--type', 'rsa-key-pair', '-s')
+        sig = self.write('rsig', self.tool('sign', '-k', imported, '-d', 'psa').stdout)
+        self.tool('verify', '-k', rsa, '-d', 'psa', '--signature', sig)
+        raw_rsa_public = self.write('rsapub.raw', self.tool('export-public-key', '-k', rsa, '-f', 'raw').stdout)
+        imported = self.import_key('-i', raw_rsa_public, '--input-format', 'raw', '--type', 'rsa-public-key', '-s')
+        self.tool('verify', '-k', imported, '-d', 'psa', '--signature', sig)
+
+        self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--input-format', 'raw')
+        self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--input-format', 'raw', '--type', 'ecc-public-key')
+        self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--input-format', 'raw', '--type', 'ecc-key-pair',
+                   '--curve', 'p256')
+        self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--input-format', 'raw', '--type', 'dsa')
+        self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--type', 'ecc-public-key')
+
+    def test_export_round_trip(self):
+        pkcs8 = self.genpkey('rsa.pem', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
+        key = self.import_key('-i', pkcs8, '--exportable')
+        exported = self.tool('export-key', '-k', key, '-o', '-').stdout
+        self.assertEqual(exported, self.openssl('pkey', '-in', pkcs8).stdout)
+        ec = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+        key = self.import_key('-i', ec, '--exportable')
+        exported = self.write('exported.pem', self.tool('export-key', '-k', key, '-o', '-').stdout)
+        self.assertEqual(self.openssl('pkey', '-in', exported, '-pubout').stdout,
+                         self.openssl('pkey', '-in', ec, '-pubout').stdout)
+
+    def test_refused(self):
+        self.fails(2, 'import-key', '-k', 'x', '-d', 'garbage')
+        self.fails(2, 'import-key', '-k', 'x', '-d', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')
+        self.fails(2, 'import-key', '-k', 'x', '-d', '-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n')
+        self.fails(2, 'import-key', '-k', 'x', '-d', '-----BEGIN PRIVATE KEY-----\nAAAA\n')
+        self.fails(2, 'import-key', '-k', 'x', '-i', self.path('missing.pem'))
+        ed = self.genpkey('ed.pem', '-algorithm', 'ED25519')
+        proc = self.fails(2, 'import-key', '-k', 'x', '-i', ed)
+        self.assertIn(b'only RSA and elliptic-curve', proc.stderr)
+        ec = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+        self.fails(2, 'import-key', '-k', 'x', '-i', ec, '--for-encryption')
+        self.fails(2, 'import-key', '-i', ec)
+        key = self.import_key('-i', ec)
+        self.fails(3, 'import-key', '-k', key, '-i', ec)
+
+
+class ErrorsTests(ToolTestCase):
+    """Exit statuses and messages of failures."""
+
+    def test_usage(self):
+        proc = self.tool(status=2)
+        self.assertEqual(proc.stderr, b'parsec-glib-tool: no command given; see \xe2\x80\x9cparsec-glib-tool --help\xe2\x80\x9d\n')
+        self.assertIn(b'unknown command', self.tool('frobnicate', status=2).stderr)
+        self.tool('--frobnicate', status=2)
+        self.fails(2, 'ping', '--frobnicate')
+        self.fails(2, 'ping', 'extra')
+        self.fails(2, 'sign', '-d', 'x')
+        self.fails(2, 'export-public-key', '-k', 'k', '--format', 'jpeg')
+        self.fails(2, 'ping', '--auth', 'magic')
+        self.fails(2, 'ping', '--provider', 'hsm')
+        self.fails(2, 'ping', '--provider', '256')
+        self.fails(2, 'ping', '--timeout', 'soon')
+        self.fails(2, 'ping', '--timeout', '-1')
+        self.fails(2, 'delete-client')
+        self.fails(2, 'ping', '--jwt-svid-file', self.path('missing'))
+
+    def test_service_status(self):
+        for args in (('sign', '-k', 'missing', '-d', 'x'), ('export-public-key', '-k', 'missing'),
+                     ('export-key', '-k', 'missing'), ('delete-key', '-k', 'missing'),
+                     ('create-csr', '-k', 'missing')):
+            self.fails(3, *args)
+        # Not an administrator (the service has none)
+        self.fails(3, 'list-clients')
+        self.fails(3, 'generate-random', '-n', str(2 * 1024 * 1024))
+
+    def test_no_service(self):
+        nowhere = 'unix:' + self.path('nowhere.sock')
+        proc = self.fails(4, 'ping', '--endpoint', nowhere)
+        self.assertIn(b'nowhere.sock', proc.stderr)
+        self.fails(4, 'list-keys', '--endpoint', nowhere)
+        env = dict(os.environ, PARSEC_SERVICE_ENDPOINT=nowhere)
+        self.fails(4, 'ping', env=env)
+        self.fails(4, 'ping', '--endpoint', 'http://localhost/')
+        # The option outranks the environment, both ways.
+        self.tool('ping', '--endpoint', os.environ['PARSEC_SERVICE_ENDPOINT'], env=env)
+        self.tool('--endpoint', os.environ['PARSEC_SERVICE_ENDPOINT'], 'ping', env=env)
+
+    def test_timeout(self):
+        # A socket that listens but never answers
+        path = self.path('silent.sock')
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+            server.bind(path)
+            server.listen(8)
+            start = time.monotonic()
+            proc = self.fails(4, 'ping', '--endpoint', 'unix:' + path, '--timeout', '1')
+            self.assertLess(time.monotonic() - start, 30)
+            self.assertTrue(proc.stderr)
+
+    def test_protocol_violation(self):
+        path = self.path('garbage.sock')
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        server.listen(8)
+        done = threading.Event()
+
+        def answer_garbage():
+            server.settimeout(0.2)
+            while not done.is_set():
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    continue
+                with conn:
+                    conn.settimeout(1)
+                    try:
+                        conn.recv(4096)
+                        conn.sendall(b'this is not a Parsec response header at all')
+                    except OSError:
+                        pass
+
+        thread = threading.Thread(target=answer_garbage)
+        thread.start()
+        try:
+            self.fails(4, 'ping', '--endpoint', 'unix:' + path, '--timeout', '5')
+        finally:
+            done.set()
+            thread.join()
+            server.close()
+
+    def test_output_not_writable(self):
+        self.fails(5, 'ping', '--output', self.path('no/such/dir/out'))
+        self.fails(5, 'generate-random', '-n', '4', '--output', self.path('no/such/dir/out'))
+
+    def test_one_line_errors(self):
+        # Messages from the library may span lines; the tool's never do.
+        self.fails(3, 'delete-key', '-k', 'line\nbreak')
+
+
+class PeerCredentialsTests(ToolTestCase):
+    """Authentication methods (service with --authenticator unix-peer-credentials)."""
+
+    def test_authenticator(self):
+        self.assertEqual([a['name'] for a in self.tool_json('list-authenticators')], ['unix-peer-credentials'])
+
+    def test_auth_methods(self):
+        key = self.create('ecc')
+        sig = self.write('sig', self.tool('sign', '-k', key, '-d', 'uid').stdout)
+        self.tool('--auth', 'unix-peer-credentials', 'verify', '-k', key, '-d', 'uid', '--signature', sig)
+        self.tool('verify', '-k', key, '-d', 'uid', '--signature', sig, '--auth', 'auto')
+        # The application name plays no part here.
+        self.tool('verify', '-k', key, '-d', 'uid', '--signature', sig, '--app-name', 'someone-else')
+        self.assertIn(key, [k['name'] for k in self.tool_json('list-keys')])
+        # Methods the service does not run
+        self.fails(3, 'list-keys', '--auth', 'direct')
+        self.fails(3, 'list-keys', '--auth', 'none')
+        token = self.write('token', b'header.payload.signature\n')
+        self.fails(3, 'list-keys', '--auth', 'jwt-svid', '--jwt-svid-file', token)
+        self.fails(2, 'list-keys', '--auth', 'jwt-svid')
+        # Operations without authentication work with any method.
+        self.tool('ping', '--auth', 'none')
+        self.tool('hash', '-d', 'x', '--auth', 'none')
+
+
+if __name__ == '__main__':
+    # python3 test_tool.py CLASS: one group against the service the wrapper started
+    unittest.main(verbosity=2)
