@@ -843,6 +843,8 @@ test_aead (Fixture       *f,
   g_autoptr(GBytes) plaintext = bytes_from_string ("the body, encrypted and authenticated");
   g_autoptr(GBytes) ciphertext = NULL;
   g_autoptr(GBytes) no_aad_ciphertext = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) empty_ciphertext = NULL;
   g_autoptr(GBytes) decrypted = NULL;
   g_autoptr(GBytes) tampered = NULL;
   g_autoptr(GBytes) tampered_aad = NULL;
@@ -878,6 +880,16 @@ test_aead (Fixture       *f,
   decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, NULL, no_aad_ciphertext);
   g_assert_no_error (error);
   assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+
+  /* An empty message still gets its tag, and comes back empty. */
+  empty_ciphertext = CALL (f, aead_encrypt, &error, "aead", algorithm, nonce, aad, empty);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (empty_ciphertext), ==, c->expected_tag);
+  decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, empty_ciphertext);
+  g_assert_no_error (error);
+  g_assert_nonnull (decrypted);
+  g_assert_cmpuint (g_bytes_get_size (decrypted), ==, 0);
   g_clear_pointer (&decrypted, g_bytes_unref);
 
   /* Any change to ciphertext, tag, additional data or nonce is caught. */
@@ -1031,6 +1043,12 @@ test_generate_random (Fixture       *f,
   large = CALL (f, generate_random, &error, 4096);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (large), ==, 4096);
+  g_clear_pointer (&large, g_bytes_unref);
+
+  large = CALL (f, generate_random, &error, 0);
+  g_assert_no_error (error);
+  g_assert_nonnull (large);
+  g_assert_cmpuint (g_bytes_get_size (large), ==, 0);
 }
 
 /* CanDoCrypto */
