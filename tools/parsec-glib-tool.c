@@ -55,12 +55,12 @@ static const char exit_status_help[] =
   "     bad endpoint, service unavailable, timeout, protocol violation\n"
   "  5  local failure, such as an output file that cannot be written";
 
-static const GOptionEntry *
-global_entries (Tool *tool)
+/* The options of every command, which may precede or follow its name.
+ * GOption copies the entries, not the strings they point to. */
+static GOptionGroup *
+global_options_new (Tool *tool)
 {
-  /* Static storage for the addresses; there is only one Tool. */
-  static GOptionEntry entries[7];
-  const GOptionEntry filled[] = {
+  const GOptionEntry entries[] = {
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &tool->endpoint,
       "Service endpoint URI (default: PARSEC_SERVICE_ENDPOINT, GSettings, unix:/run/parsec/parsec.sock)", "URI" },
     { "app-name", 0, 0, G_OPTION_ARG_STRING, &tool->app_name,
@@ -75,10 +75,11 @@ global_entries (Tool *tool)
       "Deadline of each request in seconds, 0 for none (default: GSettings, or 60)", "SECONDS" },
     G_OPTION_ENTRY_NULL
   };
+  GOptionGroup *group = g_option_group_new ("global", "Global options (they may also precede the command):",
+                                            "Show the global options", NULL, NULL);
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (filled) == G_N_ELEMENTS (entries));
-  memcpy (entries, filled, sizeof entries);
-  return entries;
+  g_option_group_add_entries (group, entries);
+  return group;
 }
 
 GOptionContext *
@@ -88,7 +89,6 @@ tool_context_new (Tool       *tool,
 {
   g_autofree char *prgname = g_strdup_printf ("%s %s", TOOL_NAME, tool->command->name);
   GOptionContext *context;
-  GOptionGroup *group;
 
   /* So that --help reads “parsec-glib-tool sign [OPTION…]”. */
   g_set_prgname (prgname);
@@ -97,10 +97,7 @@ tool_context_new (Tool       *tool,
   if (description != NULL)
     g_option_context_set_description (context, description);
   /* The globals again, so that they may also follow the command. */
-  group = g_option_group_new ("global", "Global options (they may also precede the command):",
-                              "Show the global options", NULL, NULL);
-  g_option_group_add_entries (group, global_entries (tool));
-  g_option_context_add_group (context, group);
+  g_option_context_add_group (context, global_options_new (tool));
   return context;
 }
 
@@ -129,11 +126,6 @@ tool_add_output_options (Tool           *tool,
                          ToolFormat      default_format)
 {
   g_autoptr(GString) help = g_string_new ("Output encoding: ");
-  const GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &tool->format_name, NULL, "FORMAT" },
-    G_OPTION_ENTRY_NULL
-  };
-  GOptionEntry copy[G_N_ELEMENTS (entries)];
 
   tool->formats = formats;
   tool->default_format = default_format;
@@ -143,9 +135,14 @@ tool_add_output_options (Tool           *tool,
                               tool_format_get_name (f), f == default_format ? " (default)" : "");
   g_free (tool->format_help);
   tool->format_help = g_string_free (g_steal_pointer (&help), FALSE);
-  memcpy (copy, entries, sizeof copy);
-  copy[0].description = tool->format_help;
-  g_option_context_add_main_entries (context, copy, NULL);
+  {
+    const GOptionEntry entries[] = {
+      { "format", 'f', 0, G_OPTION_ARG_STRING, &tool->format_name, tool->format_help, "FORMAT" },
+      G_OPTION_ENTRY_NULL
+    };
+
+    g_option_context_add_main_entries (context, entries, NULL);
+  }
 }
 
 static gboolean
@@ -412,6 +409,9 @@ tool_clear (Tool *tool)
   g_clear_pointer (&tool->format_name, g_free);
   g_clear_pointer (&tool->format_help, g_free);
   g_clear_pointer (&tool->input, g_free);
+  /* --data may be plaintext. */
+  if (tool->data != NULL)
+    tool_wipe (tool->data, strlen (tool->data));
   g_clear_pointer (&tool->data, g_free);
   g_clear_pointer (&tool->input_format, g_free);
 }
@@ -440,7 +440,7 @@ main (int    argc,
   g_option_context_set_summary (context, "A command line client of the Parsec security service.");
   help = commands_help ();
   g_option_context_set_description (context, help);
-  g_option_context_add_main_entries (context, global_entries (&tool), NULL);
+  g_option_context_set_main_group (context, global_options_new (&tool));
   g_option_context_add_main_entries (context, main_entries, NULL);
   /* Stop at the command: what follows belongs to it. */
   g_option_context_set_strict_posix (context, TRUE);

@@ -24,7 +24,7 @@ tool_cmd_ping (Tool    *tool,
                GError **error)
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
   guint major, minor;
 
@@ -52,7 +52,7 @@ tool_cmd_list_providers (Tool    *tool,
                          GError **error)
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GPtrArray) providers = NULL;
   ParsecClient *client;
@@ -106,7 +106,7 @@ tool_cmd_list_opcodes (Tool    *tool,
   g_autoptr(GOptionContext) context =
     tool_context_new (tool, NULL, "The provider is the one of the global option --provider ID (which may also follow "
                                   "the command); without it, the service's first crypto provider.");
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) opcodes = NULL;
   ParsecClient *client;
@@ -153,7 +153,7 @@ tool_cmd_list_authenticators (Tool    *tool,
                               GError **error)
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GPtrArray) authenticators = NULL;
   ParsecClient *client;
@@ -199,7 +199,7 @@ tool_cmd_list_clients (Tool    *tool,
                        GError **error)
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_auto(GStrv) clients = NULL;
   ParsecClient *client;
@@ -232,7 +232,7 @@ tool_cmd_delete_client (Tool    *tool,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
 
   g_option_context_add_main_entries (context, entries, NULL);

@@ -8,9 +8,6 @@
 
 #include "tool.h"
 
-#define KEY_NAME_ENTRY(variable) \
-  { "key-name", 'k', 0, G_OPTION_ARG_STRING, (variable), "Name of the key (required)", "NAME" }
-
 static gboolean
 is_ecdsa (ParsecSignatureScheme scheme)
 {
@@ -51,7 +48,7 @@ tool_cmd_sign (Tool    *tool,
 {
   g_autofree char *key_name = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
@@ -64,7 +61,7 @@ tool_cmd_sign (Tool    *tool,
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) der = NULL;
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *algorithm_text = NULL;
   ParsecSignatureScheme scheme;
   const ToolHash *hash;
@@ -183,7 +180,7 @@ tool_cmd_verify (Tool    *tool,
   g_autofree char *signature_path = NULL;
   g_autofree char *signature_format = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     { "signature", 'S', 0, G_OPTION_ARG_FILENAME, &signature_path,
       "File holding the signature (required; - for standard input)", "FILE" },
     { "signature-format", 0, 0, G_OPTION_ARG_STRING, &signature_format,
@@ -196,7 +193,7 @@ tool_cmd_verify (Tool    *tool,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) input = NULL;
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GError) local_error = NULL;
   ParsecSignatureScheme scheme;
   const ToolHash *hash;
@@ -276,7 +273,7 @@ asymmetric_crypt (Tool      *tool,
 {
   g_autofree char *key_name = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
@@ -289,7 +286,7 @@ asymmetric_crypt (Tool      *tool,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) output = NULL;
-  g_autoptr(ToolJson) json = NULL;
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *algorithm_text = NULL;
   ParsecAlgorithm *algorithm;
   ToolData data = { .json_name = encrypt ? "ciphertext" : "plaintext", .secret = !encrypt };
@@ -312,7 +309,6 @@ asymmetric_crypt (Tool      *tool,
   data.raw = output;
 
   algorithm_text = parsec_algorithm_to_string (algorithm);
-  json = tool_json_new (2 * g_bytes_get_size (output));
   json_begin_with_key (json, key_name);
   tool_json_key (json, "algorithm");
   tool_json_string (json, algorithm_text);
@@ -353,7 +349,7 @@ tool_cmd_hash (Tool    *tool,
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) expected = NULL;
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GError) local_error = NULL;
   const ToolHash *hash = NULL;
   ParsecClient *client;
@@ -434,7 +430,7 @@ tool_cmd_generate_random (Tool    *tool,
     tool_context_new (tool, NULL, "Random bytes are secret: they are not written to a terminal unless --output - "
                                   "asks for it.");
   g_autoptr(GBytes) random = NULL;
-  g_autoptr(ToolJson) json = NULL;
+  g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
   ToolData data = { .json_name = "random", .secret = TRUE };
 
@@ -452,7 +448,6 @@ tool_cmd_generate_random (Tool    *tool,
     return FALSE;
 
   data.raw = random;
-  json = tool_json_new (2 * (gsize) bytes);
   tool_json_begin_object (json);
   tool_json_key (json, "bytes");
   tool_json_int (json, bytes);

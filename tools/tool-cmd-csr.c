@@ -213,7 +213,7 @@ tool_cmd_create_csr (Tool    *tool,
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) signature_der = NULL;
   g_autoptr(GBytes) request = NULL;
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   GBytes *name = NULL, *algorithm = NULL, *request_attributes = NULL;
   ParsecSignatureScheme scheme;
   const ToolHash *hash;

@@ -8,9 +8,6 @@
 
 #include "tool.h"
 
-#define KEY_NAME_ENTRY(variable) \
-  { "key-name", 'k', 0, G_OPTION_ARG_STRING, (variable), "Name of the key (required)", "NAME" }
-
 /* "Key … created." or its JSON, after a key was made. */
 static gboolean
 report_key (Tool                *tool,
@@ -19,7 +16,7 @@ report_key (Tool                *tool,
             ParsecKeyAttributes *attributes,
             GError             **error)
 {
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *type = NULL;
   g_autofree char *algorithm = NULL;
 
@@ -61,7 +58,7 @@ tool_cmd_create_rsa_key (Tool    *tool,
   int bits = 2048;
   ToolPolicy policy = { 0 };
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     { "bits", 'b', 0, G_OPTION_ARG_INT, &bits, "Size of the key in bits (default 2048)", "BITS" },
     G_OPTION_ENTRY_NULL
   };
@@ -94,7 +91,7 @@ tool_cmd_create_ecc_key (Tool    *tool,
   g_autofree char *curve_name = NULL;
   ToolPolicy policy = { 0 };
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     { "curve", 'c', 0, G_OPTION_ARG_STRING, &curve_name,
       "Curve: p256 (default), p384, p521, p224, p192 or secp256k1", "CURVE" },
     G_OPTION_ENTRY_NULL
@@ -127,7 +124,7 @@ tool_cmd_import_key (Tool    *tool,
   g_autofree char *password_file = NULL;
   ToolPolicy policy = { 0 };
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     { "type", 't', 0, G_OPTION_ARG_STRING, &type,
       "With --input-format raw: rsa-key-pair, rsa-public-key, ecc-key-pair or ecc-public-key", "TYPE" },
     { "curve", 'c', 0, G_OPTION_ARG_STRING, &curve, "With --input-format raw and an elliptic-curve key: its curve",
@@ -174,13 +171,13 @@ tool_cmd_export_public_key (Tool    *tool,
 {
   g_autofree char *key_name = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
     tool_context_new (tool, NULL, "pem and der are a SubjectPublicKeyInfo, as OpenSSL and GnuTLS read it; raw is the "
                                   "PSA format (PKCS #1 RSAPublicKey, or the uncompressed curve point).");
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GBytes) key = NULL;
   ParsecClient *client;
   ToolData data = { .pem_label = "PUBLIC KEY", .json_name = "public_key" };
@@ -216,7 +213,7 @@ tool_cmd_export_key (Tool    *tool,
 {
   g_autofree char *key_name = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
@@ -227,7 +224,7 @@ tool_cmd_export_key (Tool    *tool,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) material = NULL;
   g_autoptr(GBytes) der = NULL;
-  g_autoptr(ToolJson) json = NULL;
+  g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
   ParsecKeyType type;
   ToolData data = { .json_name = "key" };
@@ -268,8 +265,6 @@ tool_cmd_export_key (Tool    *tool,
   data.der = der;
   data.raw = material;
 
-  /* Room for the key in base64 and metadata, so the buffer never moves. */
-  json = tool_json_new (2 * g_bytes_get_size (material) + 2 * (der != NULL ? g_bytes_get_size (der) : 0) + 1024);
   tool_json_begin_object (json);
   tool_json_key (json, "key_name");
   tool_json_string (json, key_name);
@@ -284,11 +279,11 @@ tool_cmd_delete_key (Tool    *tool,
 {
   g_autofree char *key_name = NULL;
   const GOptionEntry entries[] = {
-    KEY_NAME_ENTRY (&key_name),
+    TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -315,7 +310,7 @@ tool_cmd_list_keys (Tool    *tool,
                     GError **error)
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
-  g_autoptr(ToolJson) json = tool_json_new (0);
+  g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GPtrArray) keys = NULL;
   ParsecClient *client;

@@ -492,14 +492,31 @@ struct _ToolJson
 };
 
 ToolJson *
-tool_json_new (gsize reserve)
+tool_json_new (void)
 {
   ToolJson *json = g_new0 (ToolJson, 1);
 
-  /* Sized so that a secret never makes it grow (see the top). */
-  json->out = g_string_sized_new (reserve + 256);
+  json->out = g_string_sized_new (256);
   json->has_members = g_array_new (FALSE, FALSE, sizeof (gboolean));
   return json;
+}
+
+/* Makes room for @extra more bytes now, while the buffer holds only
+ * metadata: a reallocation in the middle of a secret would leave part of
+ * it behind, unwiped. */
+static void
+json_reserve (ToolJson *json,
+              gsize     extra)
+{
+  GString *larger;
+
+  if (json->out->allocated_len - json->out->len > extra)
+    return;
+  larger = g_string_sized_new (json->out->len + extra + 1);
+  g_string_append_len (larger, json->out->str, json->out->len);
+  tool_wipe (json->out->str, json->out->allocated_len);
+  g_string_free (json->out, TRUE);
+  json->out = larger;
 }
 
 void
@@ -713,6 +730,9 @@ tool_emit (Tool            *tool,
     {
       if (text == NULL)
         text = tool_base64_encode (binary);
+      /* The text is base64, hex or PEM: only PEM's newlines grow when
+       * escaped (to 6 bytes, one in 65), plus the rest of the object. */
+      json_reserve (json, g_bytes_get_size (text) + g_bytes_get_size (text) / 8 + 256);
       tool_json_key (json, data->json_name);
       json_string_bytes (json, text);
       tool_json_key (json, "format");

@@ -81,6 +81,10 @@ struct _Tool
   ParsecClient *client;
 };
 
+/* The option every key command has, named as parsec-tool names it. */
+#define TOOL_KEY_NAME_ENTRY(variable) \
+  { "key-name", 'k', 0, G_OPTION_ARG_STRING, (variable), "Name of the key (required)", "NAME" }
+
 /* The command table, in parsec-glib-tool.c. */
 extern const ToolCommand tool_commands[];
 
@@ -150,7 +154,7 @@ typedef struct {
 
 typedef struct _ToolJson ToolJson;
 
-ToolJson       *tool_json_new           (gsize             reserve);
+ToolJson       *tool_json_new           (void);
 void            tool_json_free          (ToolJson         *json);
 void            tool_json_begin_object  (ToolJson         *json);
 void            tool_json_end_object    (ToolJson         *json);

@@ -158,6 +158,8 @@ class CoreTests(ToolTestCase):
         self.assertEqual(self.tool_json('ping'), {'wire_protocol_version': {'major': 1, 'minor': 0}})
         # Global options may come before or after the command.
         self.assertEqual(json.loads(self.tool('--json', 'ping').stdout)['wire_protocol_version']['major'], 1)
+        self.tool('--timeout', '0', 'ping')
+        self.tool('ping', '--timeout', '5', '--auth', 'direct', '--provider', '1')
 
     def test_list_providers(self):
         providers = self.tool_json('list-providers')
