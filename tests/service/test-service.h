@@ -167,20 +167,15 @@ guint16 crypto_can_do_crypto      (const Caller *, const ProtobufCMessage *, Pro
 /* convert.c: each returns STATUS_SUCCESS or the status the real service's
  * converters give for the value (InvalidEncoding for absent or unknown
  * values). */
-struct PsaAlgorithm__Algorithm;
-struct PsaAlgorithm__Algorithm__AsymmetricSignature;
-struct PsaAlgorithm__Algorithm__AsymmetricEncryption;
-struct PsaAlgorithm__Algorithm__Aead;
-
 guint16  convert_hash               (int                                                hash,
                                      psa_algorithm_t                                   *out);
-guint16  convert_algorithm          (const struct PsaAlgorithm__Algorithm              *alg,
+guint16  convert_algorithm          (const PsaAlgorithm__Algorithm                     *alg,
                                      psa_algorithm_t                                   *out);
-guint16  convert_signature_alg      (const struct PsaAlgorithm__Algorithm__AsymmetricSignature *alg,
+guint16  convert_signature_alg      (const PsaAlgorithm__Algorithm__AsymmetricSignature *alg,
                                      psa_algorithm_t                                   *out);
-guint16  convert_encryption_alg     (const struct PsaAlgorithm__Algorithm__AsymmetricEncryption *alg,
+guint16  convert_encryption_alg     (const PsaAlgorithm__Algorithm__AsymmetricEncryption *alg,
                                      psa_algorithm_t                                   *out);
-guint16  convert_aead_alg           (const struct PsaAlgorithm__Algorithm__Aead        *alg,
+guint16  convert_aead_alg           (const PsaAlgorithm__Algorithm__Aead               *alg,
                                      psa_algorithm_t                                   *out);
 guint16  convert_key_agreement_raw  (int                                                raw,
                                      psa_algorithm_t                                   *out);
