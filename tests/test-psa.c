@@ -153,6 +153,27 @@ test_attributes_lenient (void)
   g_assert_cmpint (parsec_key_attributes_get_key_type (attributes), ==, 0);
   g_assert_cmpint (parsec_algorithm_get_kind (parsec_key_attributes_get_algorithm (attributes)), ==, PARSEC_ALGORITHM_NONE);
   g_assert_cmpint (parsec_algorithm_get_kind (none), ==, PARSEC_ALGORITHM_NONE);
+
+  /* Such values go back to the service when the application reuses
+   * them; they encode (incompletely, for the service to refuse). */
+  {
+    PsaAlgorithm__Algorithm algorithm = PSA_ALGORITHM__ALGORITHM__INIT;
+    PsaAlgorithm__Algorithm__AsymmetricSignature signature = PSA_ALGORITHM__ALGORITHM__ASYMMETRIC_SIGNATURE__INIT;
+    g_autoptr(ParsecAlgorithm) no_scheme = NULL;
+    g_autoptr(ProtobufCMessage) again = NULL;
+    g_autoptr(ProtobufCMessage) attributes_again = _parsec_key_attributes_to_message (attributes);
+    g_autoptr(GBytes) packed = pack (attributes_again);
+
+    algorithm.variant_case = PSA_ALGORITHM__ALGORITHM__VARIANT_ASYMMETRIC_SIGNATURE;
+    algorithm.asymmetric_signature = &signature;
+    no_scheme = _parsec_algorithm_from_message (&algorithm.base);
+    g_assert_cmpint (parsec_algorithm_get_kind (no_scheme), ==, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE);
+    g_assert_cmpuint (parsec_algorithm_get_variant (no_scheme), ==, 0);
+    again = _parsec_algorithm_to_message (no_scheme);
+    g_clear_pointer (&packed, g_bytes_unref);
+    packed = pack (again);
+    g_assert_nonnull (packed);
+  }
 }
 
 int
