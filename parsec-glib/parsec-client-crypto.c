@@ -2151,7 +2151,8 @@ parsec_client_can_do_crypto (ParsecClient *self,
   return result != NULL;
 }
 
-/* Signing data with the key's own policy, hashing locally */
+/* Signing data with the key's own policy: hashing locally, or in the
+ * provider for hashes GLib lacks */
 
 static GBytes *
 local_digest (ParsecHash  hash,
@@ -2188,18 +2189,15 @@ local_digest (ParsecHash  hash,
 }
 
 /* How to sign data with a key of @attributes: the algorithm of its policy
- * with a definite hash (SHA-256 where the policy allows any), and the
- * digest when it can be computed here. */
+ * with a definite hash (SHA-256 where the policy allows any). */
 static gboolean
 plan_data_signature (const char           *key_name,
                      ParsecKeyAttributes  *attributes,
-                     GBytes               *data,
                      ParsecAlgorithm     **algorithm,
-                     GBytes              **digest,
+                     ParsecHash           *hash,
                      GError              **error)
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
-  ParsecHash hash = parsec_algorithm_get_hash (policy);
 
   if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE ||
       parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
@@ -2212,14 +2210,69 @@ plan_data_signature (const char           *key_name,
       return FALSE;
     }
 
-  if (hash == PARSEC_HASH_ANY || hash == PARSEC_HASH_NONE)
-    hash = PARSEC_HASH_SHA_256;
+  *hash = parsec_algorithm_get_hash (policy);
+  if (*hash == PARSEC_HASH_ANY || *hash == PARSEC_HASH_NONE)
+    *hash = PARSEC_HASH_SHA_256;
   if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_ECDSA_ANY)
     *algorithm = parsec_algorithm_ref (policy);
   else
-    *algorithm = parsec_algorithm_new_signature (parsec_algorithm_get_variant (policy), hash);
-  *digest = local_digest (hash, data);
+    *algorithm = parsec_algorithm_new_signature (parsec_algorithm_get_variant (policy), *hash);
   return TRUE;
+}
+
+/* Signs or verifies (when the task has a signature) the digest. */
+static void
+data_signature_send (GTask           *task,
+                     ParsecAlgorithm *algorithm,
+                     GBytes          *digest)
+{
+  ParsecClient *self = g_task_get_source_object (task);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+  guint8 provider;
+  union {
+    PsaSignHash__Operation sign_hash;
+    PsaVerifyHash__Operation verify_hash;
+  } operation;
+
+  if (!_parsec_client_crypto_provider (self, &provider, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (data->signature == NULL)
+    request = sign_hash_build (&operation.sign_hash, &part, data->key_name, algorithm, digest, &error);
+  else
+    request = verify_hash_build (&operation.verify_hash, &part, data->key_name, algorithm, digest,
+                                 data->signature, &error);
+  if (request == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, provider,
+                             request, task,
+                             data->signature == NULL ? _parsec_call_done_bytes : _parsec_call_done_boolean);
+}
+
+static void
+data_digest_done (GTask            *task,
+                  ProtobufCMessage *result)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) digest = _parsec_result_bytes (result, FALSE);
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  ParsecHash hash;
+
+  /* The same plan that asked for the digest. */
+  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
+    g_assert_not_reached ();
+  data_signature_send (task, algorithm, digest);
 }
 
 static void
@@ -2230,57 +2283,53 @@ data_signature_found (GTask               *task,
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request = NULL;
-  const ParsecOperation *op;
+  PsaHashCompute__Operation operation;
+  const ProtobufCMessage *request;
   GError *error = NULL;
+  ParsecHash hash;
   guint8 provider;
-  union {
-    PsaSignHash__Operation sign_hash;
-    PsaSignMessage__Operation sign_message;
-    PsaVerifyHash__Operation verify_hash;
-    PsaVerifyMessage__Operation verify_message;
-  } operation;
 
-  if (!_parsec_client_crypto_provider (self, &provider, &error) ||
-      !plan_data_signature (data->key_name, attributes, data->data, &algorithm, &digest, &error))
+  if (!plan_data_signature (data->key_name, attributes, &algorithm, &hash, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
 
-  if (data->signature == NULL && digest != NULL)
+  digest = local_digest (hash, data->data);
+  if (digest != NULL)
     {
-      op = &op_sign_hash;
-      request = sign_hash_build (&operation.sign_hash, &part, data->key_name, algorithm, digest, &error);
-    }
-  else if (data->signature == NULL)
-    {
-      op = &op_sign_message;
-      request = sign_message_build (&operation.sign_message, &part, data->key_name, algorithm, data->data, &error);
-    }
-  else if (digest != NULL)
-    {
-      op = &op_verify_hash;
-      request = verify_hash_build (&operation.verify_hash, &part, data->key_name, algorithm, digest,
-                                   data->signature, &error);
-    }
-  else
-    {
-      op = &op_verify_message;
-      request = verify_message_build (&operation.verify_message, &part, data->key_name, algorithm,
-                                      data->data, data->signature, &error);
+      data_signature_send (task, algorithm, digest);
+      return;
     }
 
-  if (request == NULL)
+  /* GLib lacks the hash (SHA-224, SHA-3, …): the provider computes it.
+   * Signing the message instead would need PsaSignMessage, which almost no
+   * provider has, Mbed Crypto included. */
+  if (!_parsec_client_crypto_provider (self, &provider, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (self, op, provider, request, task,
-                             data->signature == NULL ? _parsec_call_done_bytes : _parsec_call_done_boolean);
+  request = hash_compute_build (&operation, hash, data->data, &error);
+  _parsec_client_call_async (self, &op_hash_compute, provider, request, task, data_digest_done);
+}
+
+/* The digest of @data: computed here when GLib can, by the provider
+ * otherwise. */
+static GBytes *
+data_digest (ParsecClient  *self,
+             ParsecHash     hash,
+             GBytes        *data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  GBytes *digest = local_digest (hash, data);
+
+  if (digest != NULL)
+    return digest;
+  return parsec_client_hash_compute (self, hash, data, cancellable, error);
 }
 
 /**
@@ -2294,7 +2343,8 @@ data_signature_found (GTask               *task,
  *
  * Signs data with the algorithm the key's policy permits, SHA-256 where
  * it permits any hash. The hash is computed here when GLib can, so only
- * the digest travels to the service. Finish with
+ * the digest travels to the service; for other hashes (SHA-224, SHA-3,
+ * …) the provider computes it first. Finish with
  * parsec_client_sign_data_finish().
  *
  * Since: 1.0
@@ -2368,6 +2418,7 @@ parsec_client_sign_data (ParsecClient  *self,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
+  ParsecHash hash;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
@@ -2375,11 +2426,12 @@ parsec_client_sign_data (ParsecClient  *self,
 
   attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
   if (attributes == NULL ||
-      !plan_data_signature (key_name, attributes, data, &algorithm, &digest, error))
+      !plan_data_signature (key_name, attributes, &algorithm, &hash, error))
     return NULL;
-  if (digest != NULL)
-    return parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
-  return parsec_client_sign_message (self, key_name, algorithm, data, cancellable, error);
+  digest = data_digest (self, hash, data, cancellable, error);
+  if (digest == NULL)
+    return NULL;
+  return parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
 }
 
 /**
@@ -2474,6 +2526,7 @@ parsec_client_verify_data (ParsecClient  *self,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
+  ParsecHash hash;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
@@ -2482,9 +2535,10 @@ parsec_client_verify_data (ParsecClient  *self,
 
   attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
   if (attributes == NULL ||
-      !plan_data_signature (key_name, attributes, data, &algorithm, &digest, error))
+      !plan_data_signature (key_name, attributes, &algorithm, &hash, error))
     return FALSE;
-  if (digest != NULL)
-    return parsec_client_verify_hash (self, key_name, algorithm, digest, signature, cancellable, error);
-  return parsec_client_verify_message (self, key_name, algorithm, data, signature, cancellable, error);
+  digest = data_digest (self, hash, data, cancellable, error);
+  if (digest == NULL)
+    return FALSE;
+  return parsec_client_verify_hash (self, key_name, algorithm, digest, signature, cancellable, error);
 }

@@ -185,6 +185,19 @@ answer_export_public_key (void)
   return fake_response_new (OP_EXPORT_PUBLIC_KEY, PARSEC_PROVIDER_MBED_CRYPTO, 0, &result.base);
 }
 
+/* What the fake's provider says the digest of anything is. */
+#define PROVIDER_DIGEST "digest from the provider"
+
+static GBytes *
+answer_hash_compute (void)
+{
+  PsaHashCompute__Result result = PSA_HASH_COMPUTE__RESULT__INIT;
+
+  result.hash.data = (guint8 *) PROVIDER_DIGEST;
+  result.hash.len = strlen (PROVIDER_DIGEST);
+  return fake_response_new (OP_HASH_COMPUTE, PARSEC_PROVIDER_MBED_CRYPTO, 0, &result.base);
+}
+
 static GBytes *
 answer_prepare_key_attestation (void)
 {
@@ -239,6 +252,8 @@ recording_handler (const FakeRequest *request,
       return answer_list_keys (f);
     case OP_EXPORT_PUBLIC_KEY:
       return answer_export_public_key ();
+    case OP_HASH_COMPUTE:
+      return answer_hash_compute ();
     case OP_PREPARE_KEY_ATTESTATION:
       return answer_prepare_key_attestation ();
     case OP_ATTEST_KEY:
@@ -533,38 +548,6 @@ assert_binary (ProtobufCBinaryData  binary,
   gsize len = expected != NULL ? g_bytes_get_size (expected) : 0;
 
   g_assert_cmpmem (binary.data, binary.len, expected != NULL ? g_bytes_get_data (expected, NULL) : NULL, len);
-}
-
-/* Fields by number, for checks shared by several contracts. */
-static gconstpointer
-field_member (const ProtobufCMessage *message,
-              guint                   number)
-{
-  const ProtobufCFieldDescriptor *field = protobuf_c_message_descriptor_get_field (message->descriptor, number);
-
-  g_assert_nonnull (field);
-  return (const char *) message + field->offset;
-}
-
-static const char *
-field_string (const ProtobufCMessage *message,
-              guint                   number)
-{
-  return *(const char * const *) field_member (message, number);
-}
-
-static gconstpointer
-field_message (const ProtobufCMessage *message,
-               guint                   number)
-{
-  return *(const ProtobufCMessage * const *) field_member (message, number);
-}
-
-static ProtobufCBinaryData
-field_binary (const ProtobufCMessage *message,
-              guint                   number)
-{
-  return *(const ProtobufCBinaryData *) field_member (message, number);
 }
 
 static GBytes *
@@ -1364,13 +1347,14 @@ test_verify_message (Fixture       *f,
     }
 }
 
-/* sign_data and verify_data look the key up, then sign or verify with its
- * policy's algorithm: the digest when GLib knows the hash, the data
- * itself otherwise. */
+/* sign_data and verify_data look the key up, then sign or verify the
+ * digest with its policy's algorithm: a digest computed here when GLib
+ * knows the hash, by the provider (PsaHashCompute) otherwise. */
 typedef struct {
   const char *policy;           /* an AlgCase */
   const char *sent;             /* the AlgCase sent */
-  GChecksumType digest;         /* -1 when the data is sent */
+  GChecksumType digest;         /* -1 when the provider hashes */
+  guint wire_hash;              /* the Hash of the PsaHashCompute then */
 } DataSignCase;
 
 static const DataSignCase data_sign_cases[] = {
@@ -1379,7 +1363,7 @@ static const DataSignCase data_sign_cases[] = {
   { "rsa-pkcs1v15-sha256", "rsa-pkcs1v15-sha256", G_CHECKSUM_SHA256 },
   /* A policy allowing any hash signs with SHA-256. */
   { "rsa-pss-any-hash", "rsa-pss-sha256", G_CHECKSUM_SHA256 },
-  { "deterministic-ecdsa-sha3-256", "deterministic-ecdsa-sha3-256", -1 },
+  { "deterministic-ecdsa-sha3-256", "deterministic-ecdsa-sha3-256", -1, H (SHA3_256) },
 };
 
 static void
@@ -1395,12 +1379,13 @@ test_sign_data (Fixture       *f,
       g_autoptr(ParsecAlgorithm) policy = alg_case_new (find_alg (c->policy));
       g_autoptr(ParsecKeyAttributes) attributes =
         parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 2048, SIGNING, policy);
-      g_autoptr(GBytes) expected_input = NULL;
+      g_autoptr(GBytes) expected_digest = NULL;
       const Wire *wire = &find_alg (c->sent)->wire;
+      gboolean local = (int) c->digest != -1;
 
       g_test_message ("%s", c->policy);
       set_listed_key (f, attributes);
-      if ((int) c->digest != -1)
+      if (local)
         {
           g_autoptr(GChecksum) checksum = g_checksum_new (c->digest);
           guint8 digest[64];
@@ -1408,22 +1393,18 @@ test_sign_data (Fixture       *f,
 
           g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
           g_checksum_get_digest (checksum, digest, &len);
-          expected_input = g_bytes_new (digest, len);
+          expected_digest = g_bytes_new (digest, len);
         }
       else
-        expected_input = g_bytes_ref (data);
+        expected_digest = bytes_from_string (PROVIDER_DIGEST);
 
       for (guint verify = 0; verify < 2; verify++)
         {
           g_autoptr(GBytes) made = NULL;
           g_autoptr(GError) error = NULL;
-          gboolean by_hash = (int) c->digest != -1;
-          guint32 opcode = by_hash ? (verify ? OP_VERIFY_HASH : OP_SIGN_HASH)
-                                   : (verify ? OP_VERIFY_MESSAGE : OP_SIGN_MESSAGE);
-          const ProtobufCMessageDescriptor *descriptor =
-            by_hash ? (verify ? &psa_verify_hash__operation__descriptor : &psa_sign_hash__operation__descriptor)
-                    : (verify ? &psa_verify_message__operation__descriptor : &psa_sign_message__operation__descriptor);
-          const ProtobufCMessage *operation;
+          guint n = local ? 2 : 3;
+          PsaVerifyHash__Operation *verify_hash;
+          PsaSignHash__Operation *sign_hash;
 
           forget_requests (f);
           if (verify)
@@ -1434,15 +1415,31 @@ test_sign_data (Fixture       *f,
               g_assert_nonnull (made);
             }
           g_assert_no_error (error);
-          request (f, 0, 2, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
-          operation = request (f, 1, 2, opcode, descriptor, verify ? FIELDS (1, 2, 3, 4) : FIELDS (1, 2, 3));
-          /* The four contracts number their fields alike: key_name = 1,
-           * alg = 2, hash or message = 3, signature = 4. */
-          g_assert_cmpstr (field_string (operation, 1), ==, "key");
-          check_signature (field_message (operation, 2), wire);
-          assert_binary (field_binary (operation, 3), expected_input);
+          request (f, 0, n, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
+          if (!local)
+            {
+              PsaHashCompute__Operation *hash_compute =
+                request (f, 1, n, OP_HASH_COMPUTE, &psa_hash_compute__operation__descriptor, FIELDS (1, 2));
+
+              g_assert_cmpint (hash_compute->alg, ==, c->wire_hash);
+              assert_binary (hash_compute->input, data);
+            }
           if (verify)
-            assert_binary (field_binary (operation, 4), signature);
+            {
+              verify_hash = request (f, n - 1, n, OP_VERIFY_HASH, &psa_verify_hash__operation__descriptor,
+                                     FIELDS (1, 2, 3, 4));
+              g_assert_cmpstr (verify_hash->key_name, ==, "key");
+              check_signature (verify_hash->alg, wire);
+              assert_binary (verify_hash->hash, expected_digest);
+              assert_binary (verify_hash->signature, signature);
+            }
+          else
+            {
+              sign_hash = request (f, n - 1, n, OP_SIGN_HASH, &psa_sign_hash__operation__descriptor, FIELDS (1, 2, 3));
+              g_assert_cmpstr (sign_hash->key_name, ==, "key");
+              check_signature (sign_hash->alg, wire);
+              assert_binary (sign_hash->hash, expected_digest);
+            }
         }
     }
 }
