@@ -96,13 +96,25 @@ static const Curve curves[] = {
   CURVE (PARSEC_ECC_FAMILY_MONTGOMERY, 448, oid_x448),
 };
 
+/* The curve of a public key: by its size, or when the attributes give
+ * none (the service keeps the 0 bits of a key imported with "size from
+ * the data"), by the length of the key itself. */
 static const Curve *
 curve_lookup (ParsecEccFamily family,
-              guint           bits)
+              guint           bits,
+              gsize           key_len)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
-    if (curves[i].family == family && curves[i].bits == bits)
-      return &curves[i];
+    {
+      gsize size = (curves[i].bits + 7) / 8;
+      /* Montgomery keys are the bare coordinate, others 0x04 ‖ x ‖ y. */
+      gsize expected_len = family == PARSEC_ECC_FAMILY_MONTGOMERY ? size : 1 + 2 * size;
+
+      if (curves[i].family != family)
+        continue;
+      if (bits != 0 ? curves[i].bits == bits : expected_len == key_len)
+        return &curves[i];
+    }
   return NULL;
 }
 
@@ -129,7 +141,7 @@ spki_der (const ParsecKeyAttributes  *attributes,
   else if (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR || type == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY)
     {
       ParsecEccFamily family = parsec_key_attributes_get_ecc_family (attributes);
-      const Curve *curve = curve_lookup (family, parsec_key_attributes_get_bits (attributes));
+      const Curve *curve = curve_lookup (family, parsec_key_attributes_get_bits (attributes), len);
 
       if (curve == NULL)
         {

@@ -649,6 +649,8 @@ test_export_import (Fixture       *f,
   g_autoptr(GBytes) material = NULL;
   g_autoptr(GBytes) original_public = NULL;
   g_autoptr(GBytes) copy_public = NULL;
+  g_autoptr(GBytes) original_der = NULL;
+  g_autoptr(GBytes) copy_der = NULL;
   g_autoptr(GBytes) data = bytes_from_string ("signed by the copy");
   g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
   g_autoptr(GBytes) signature = NULL;
@@ -675,6 +677,11 @@ test_export_import (Fixture       *f,
   original_public = export_public (f, "original", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   copy_public = export_public (f, "copy", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   assert_bytes_equal (original_public, copy_public);
+  /* The service keeps the 0 bits it was given; the SubjectPublicKeyInfo
+   * still names the right curve. */
+  original_der = export_public (f, "original", PARSEC_PUBLIC_KEY_FORMAT_DER);
+  copy_der = export_public (f, "copy", PARSEC_PUBLIC_KEY_FORMAT_DER);
+  assert_bytes_equal (original_der, copy_der);
 
   signature = CALL (f, sign_hash, &error, "copy", algorithm, hash);
   g_assert_no_error (error);

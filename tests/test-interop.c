@@ -445,6 +445,7 @@ test_gnutls_signs (Fixture       *f,
   const SignCase *c = f->data;
   g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c, is_ecdsa (c) ? PARSEC_KEY_TYPE_ECC_PUBLIC_KEY
                                                                                   : PARSEC_KEY_TYPE_RSA_PUBLIC_KEY, 0);
+  g_autoptr(ParsecKeyAttributes) unsized = NULL;
   g_autoptr(GBytes) data = bytes_from_string ("signed by GnuTLS, verified by Parsec");
   g_autoptr(GBytes) spki = NULL;
   g_autoptr(GBytes) psa = NULL;
@@ -459,6 +460,20 @@ test_gnutls_signs (Fixture       *f,
   g_assert_no_error (error);
   /* Parsec gives back the SubjectPublicKeyInfo GnuTLS wrote. */
   exported = parsec_client_export_public_key (f->client, "gnutls-public", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (exported, spki);
+  /* Also when imported with 0 bits, the size taken from the data. */
+  unsized = is_ecdsa (c)
+    ? parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_PUBLIC_KEY, PARSEC_ECC_FAMILY_SECP_R1, 0,
+                                     parsec_key_attributes_get_usage (attributes),
+                                     parsec_key_attributes_get_algorithm (attributes))
+    : parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_PUBLIC_KEY, 0, parsec_key_attributes_get_usage (attributes),
+                                 parsec_key_attributes_get_algorithm (attributes));
+  g_assert_true (parsec_client_import_key (f->client, "gnutls-public-unsized", unsized, psa, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&exported, g_bytes_unref);
+  exported = parsec_client_export_public_key (f->client, "gnutls-public-unsized", PARSEC_PUBLIC_KEY_FORMAT_DER,
+                                              NULL, &error);
   g_assert_no_error (error);
   assert_bytes_equal (exported, spki);
 
