@@ -552,6 +552,51 @@ test_destroy_key (Fixture       *f,
   g_assert_false (g_bytes_equal (first, second));
 }
 
+/* Key names are arbitrary UTF-8 in the client's namespace: they travel
+ * and come back unchanged, and each names its own key. */
+static void
+test_key_names (Fixture       *f,
+                gconstpointer  user_data)
+{
+  g_autofree char *long_name = g_strnfill (300, 'k');
+  const char *names[] = {
+    "with spaces and\ttabs", "ünïcödé 🔑", "../../etc/passwd", "slash/inside", long_name,
+  };
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("named");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    generate (f, names[i], NULL);
+
+  keys = CALL (f, list_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, G_N_ELEMENTS (names));
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GBytes) signature = NULL;
+      g_autoptr(ParsecKeyAttributes) attributes = NULL;
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < keys->len; j++)
+        listed |= g_str_equal (parsec_key_info_get_name (keys->pdata[j]), names[i]);
+      g_assert_true (listed);
+
+      attributes = CALL (f, get_key_attributes, &error, names[i]);
+      g_assert_no_error (error);
+      signature = CALL (f, sign_hash, &error, names[i], ecdsa, hash);
+      g_assert_no_error (error);
+      /* Verified by that key only: the names do not collide. */
+      g_assert_true (CALL (f, verify_hash, &error, names[i], ecdsa, hash, signature));
+      g_assert_no_error (error);
+      g_assert_false (CALL (f, verify_hash, &error, names[(i + 1) % G_N_ELEMENTS (names)], ecdsa, hash, signature));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+      g_clear_error (&error);
+    }
+}
+
 typedef struct {
   const char *name;
   ParsecKeyType type;
@@ -1010,7 +1055,19 @@ test_hash (Fixture       *f,
 
 /* Key agreement */
 
-static const guint ecdh_curves[] = { 256, 384 };
+typedef struct {
+  const char *name;
+  ParsecEccFamily family;
+  guint bits;
+  const char *spki_prefix;      /* of the DER export, before the PSA key */
+} EcdhCase;
+
+static const EcdhCase ecdh_cases[] = {
+  { "p256", PARSEC_ECC_FAMILY_SECP_R1, 256, "3059301306072a8648ce3d020106082a8648ce3d030107034200" },
+  { "p384", PARSEC_ECC_FAMILY_SECP_R1, 384, "3076301006072a8648ce3d020106052b81040022036200" },
+  /* RFC 8410: the curve is the algorithm, with no parameters. */
+  { "x25519", PARSEC_ECC_FAMILY_MONTGOMERY, 255, "302a300506032b656e032100" },
+};
 
 /* Each side combines its private key with the other's public key, and
  * both arrive at the same secret. */
@@ -1018,9 +1075,13 @@ static void
 test_raw_key_agreement (Fixture       *f,
                         gconstpointer  user_data)
 {
-  const guint *bits = f->data;
-  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, *bits);
+  const EcdhCase *c = f->data;
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecdh (c->family, c->bits);
   g_autoptr(GBytes) alice_public = NULL;
+  g_autoptr(GBytes) alice_der = NULL;
+  g_autoptr(GBytes) expected_der = NULL;
+  g_autoptr(GByteArray) spki = NULL;
+  g_autoptr(GBytes) prefix = bytes_from_hex (c->spki_prefix);
   g_autoptr(GBytes) bob_public = NULL;
   g_autoptr(GBytes) alice_secret = NULL;
   g_autoptr(GBytes) bob_secret = NULL;
@@ -1036,14 +1097,24 @@ test_raw_key_agreement (Fixture       *f,
   g_assert_no_error (error);
   bob_secret = CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "bob", alice_public);
   g_assert_no_error (error);
-  /* The x coordinate of the shared point. */
-  g_assert_cmpuint (g_bytes_get_size (alice_secret), ==, (*bits + 7) / 8);
+  /* The x coordinate of the shared point (u for Montgomery curves). */
+  g_assert_cmpuint (g_bytes_get_size (alice_secret), ==, (c->bits + 7) / 8);
   assert_bytes_equal (alice_secret, bob_secret);
 
-  /* A point off the curve is refused. */
-  bad_point = bytes_tamper (bob_public, -1);
-  g_assert_null (CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "alice", bad_point));
-  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT);
+  spki = g_byte_array_new ();
+  g_byte_array_append (spki, g_bytes_get_data (prefix, NULL), g_bytes_get_size (prefix));
+  g_byte_array_append (spki, g_bytes_get_data (alice_public, NULL), g_bytes_get_size (alice_public));
+  expected_der = g_bytes_new (spki->data, spki->len);
+  alice_der = export_public (f, "alice", PARSEC_PUBLIC_KEY_FORMAT_DER);
+  assert_bytes_equal (alice_der, expected_der);
+
+  /* A point off a Weierstrass curve is refused. */
+  if (c->family != PARSEC_ECC_FAMILY_MONTGOMERY)
+    {
+      bad_point = bytes_tamper (bob_public, -1);
+      g_assert_null (CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "alice", bad_point));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT);
+    }
 }
 
 /* Random */
@@ -1510,6 +1581,7 @@ main (int    argc,
   add ("keys/generate-default", test_generate_default, NULL, SERVICE_PLAIN);
   add ("keys/attributes", test_key_attributes, NULL, SERVICE_PLAIN);
   add ("keys/destroy", test_destroy_key, NULL, SERVICE_PLAIN);
+  add ("keys/names", test_key_names, NULL, SERVICE_PLAIN);
   add ("keys/import-public", test_import_public_key, NULL, SERVICE_PLAIN);
   add ("keys/duplicate-name", test_duplicate_name, NULL, SERVICE_PLAIN);
   for (gsize i = 0; i < G_N_ELEMENTS (export_cases); i++)
@@ -1539,11 +1611,11 @@ main (int    argc,
     }
   add ("aead/known-answer", test_aead_known_answer, NULL, SERVICE_PLAIN);
   add ("hash", test_hash, NULL, SERVICE_PLAIN);
-  for (gsize i = 0; i < G_N_ELEMENTS (ecdh_curves); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (ecdh_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf ("raw-key-agreement/ecdh-p%u", ecdh_curves[i]);
+      g_autofree char *path = g_strdup_printf ("raw-key-agreement/ecdh-%s", ecdh_cases[i].name);
 
-      add (path, test_raw_key_agreement, &ecdh_curves[i], SERVICE_PLAIN);
+      add (path, test_raw_key_agreement, &ecdh_cases[i], SERVICE_PLAIN);
     }
   add ("generate-random", test_generate_random, NULL, SERVICE_PLAIN);
   add ("can-do-crypto", test_can_do_crypto, NULL, SERVICE_PLAIN);
