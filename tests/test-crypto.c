@@ -238,7 +238,7 @@ export_public (Fixture               *f,
 typedef struct {
   const char *name;
   ParsecSignatureScheme scheme;
-  ParsecHash hash;
+  ParsecHash hash;              /* of the policy; NONE for ECDSA (any) */
   guint bits;                   /* modulus or curve size */
 } SignCase;
 
@@ -247,10 +247,28 @@ static const SignCase sign_cases[] = {
   { "rsa-pss", PARSEC_SIGNATURE_RSA_PSS, PARSEC_HASH_SHA_256, 1024 },
   { "ecdsa-p256", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_256, 256 },
   { "ecdsa-p384", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_384, 384 },
+  { "deterministic-ecdsa-p256", PARSEC_SIGNATURE_DETERMINISTIC_ECDSA, PARSEC_HASH_SHA_256, 256 },
+  /* Signs hashes of any length; no messages, having no hash of its own. */
+  { "ecdsa-any-p256", PARSEC_SIGNATURE_ECDSA_ANY, PARSEC_HASH_NONE, 256 },
   /* A hash GLib cannot compute. */
   { "ecdsa-p256-sha224", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_224, 256 },
   { "rsa-pkcs1v15-ripemd160", PARSEC_SIGNATURE_RSA_PKCS1V15, PARSEC_HASH_RIPEMD160, 1024 },
 };
+
+static gboolean
+sign_case_is_ecdsa (const SignCase *c)
+{
+  return c->scheme == PARSEC_SIGNATURE_ECDSA || c->scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
+         c->scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+}
+
+/* The hash signed: the policy's, or SHA-256 where it names none, as
+ * sign_data picks it. */
+static ParsecHash
+sign_case_hash (const SignCase *c)
+{
+  return c->hash != PARSEC_HASH_NONE ? c->hash : PARSEC_HASH_SHA_256;
+}
 
 static ParsecKeyAttributes *
 sign_case_attributes (const SignCase *c)
@@ -259,6 +277,11 @@ sign_case_attributes (const SignCase *c)
 
   if (c->scheme == PARSEC_SIGNATURE_ECDSA)
     return parsec_key_attributes_new_ecc_signing (c->bits, c->hash);
+  if (sign_case_is_ecdsa (c))
+    return parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, c->bits,
+                                          PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+                                          PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE,
+                                          algorithm);
   return parsec_key_attributes_new_rsa_signing (c->bits, algorithm);
 }
 
@@ -266,7 +289,14 @@ sign_case_attributes (const SignCase *c)
 static gsize
 sign_case_signature_size (const SignCase *c)
 {
-  return c->scheme == PARSEC_SIGNATURE_ECDSA ? 2 * ((c->bits + 7) / 8) : c->bits / 8;
+  return sign_case_is_ecdsa (c) ? 2 * ((c->bits + 7) / 8) : c->bits / 8;
+}
+
+/* RSA PKCS #1 v1.5 and deterministic ECDSA sign alike twice. */
+static gboolean
+sign_case_is_deterministic (const SignCase *c)
+{
+  return c->scheme == PARSEC_SIGNATURE_RSA_PKCS1V15 || c->scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
 }
 
 static void
@@ -277,8 +307,9 @@ test_sign_hash (Fixture       *f,
   g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c);
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
   g_autoptr(GBytes) data = bytes_from_string ("The quick brown fox jumps over the lazy dog");
-  g_autoptr(GBytes) hash = case_digest (f, c->hash, data);
+  g_autoptr(GBytes) hash = case_digest (f, sign_case_hash (c), data);
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) again = NULL;
   g_autoptr(GBytes) bad_signature = NULL;
   g_autoptr(GBytes) bad_hash = NULL;
   g_autoptr(GError) error = NULL;
@@ -288,8 +319,13 @@ test_sign_hash (Fixture       *f,
   signature = CALL (f, sign_hash, &error, "signer", algorithm, hash);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
+  again = CALL (f, sign_hash, &error, "signer", algorithm, hash);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_bytes_equal (signature, again), ==, sign_case_is_deterministic (c));
 
   g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
+  g_assert_no_error (error);
+  g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, again));
   g_assert_no_error (error);
 
   bad_signature = bytes_tamper (signature, -1);
@@ -313,7 +349,7 @@ test_sign_data (Fixture       *f,
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
   g_autoptr(GBytes) data = bytes_from_string ("data signed with the key's own policy");
   g_autoptr(GBytes) other = bytes_from_string ("other data");
-  g_autoptr(GBytes) hash = case_digest (f, c->hash, data);
+  g_autoptr(GBytes) hash = case_digest (f, sign_case_hash (c), data);
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -344,7 +380,7 @@ test_sign_message (Fixture       *f,
   g_autoptr(ParsecKeyAttributes) attributes = sign_case_attributes (c);
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
   g_autoptr(GBytes) message = bytes_from_string ("a message the service hashes itself");
-  g_autoptr(GBytes) hash = case_digest (f, c->hash, message);
+  g_autoptr(GBytes) hash = case_digest (f, sign_case_hash (c), message);
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) bad_signature = NULL;
   g_autoptr(GBytes) bad_message = NULL;
@@ -1574,7 +1610,8 @@ main (int    argc,
 
       add (hash_path, test_sign_hash, &sign_cases[i], SERVICE_PLAIN);
       add (data_path, test_sign_data, &sign_cases[i], SERVICE_PLAIN);
-      add (message_path, test_sign_message, &sign_cases[i], SERVICE_SIGN_MESSAGE);
+      if (sign_cases[i].scheme != PARSEC_SIGNATURE_ECDSA_ANY)
+        add (message_path, test_sign_message, &sign_cases[i], SERVICE_SIGN_MESSAGE);
     }
   add ("sign-message/unsupported", test_sign_message_unsupported, NULL, SERVICE_PLAIN);
 
