@@ -683,7 +683,7 @@ parsec_client_get_key_attributes_async (ParsecClient        *self,
   GTask *task;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL);
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
   task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
                                parsec_client_get_key_attributes_async);
@@ -740,7 +740,7 @@ parsec_client_get_key_attributes (ParsecClient  *self,
   g_autoptr(ProtobufCMessage) result = NULL;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL, NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
 
   result = _parsec_client_call (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base,
                                 cancellable, error);
@@ -830,6 +830,7 @@ parsec_client_export_public_key_async (ParsecClient          *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM);
 
   if (format == PARSEC_PUBLIC_KEY_FORMAT_PSA)
     {
@@ -898,6 +899,7 @@ parsec_client_export_public_key (ParsecClient           *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL);
 
   if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA)
     {

@@ -227,6 +227,7 @@ parsec_public_key_convert (const ParsecKeyAttributes  *attributes,
 
   g_return_val_if_fail (attributes != NULL, NULL);
   g_return_val_if_fail (public_key != NULL, NULL);
+  g_return_val_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (format == PARSEC_PUBLIC_KEY_FORMAT_PSA)
