@@ -1349,6 +1349,8 @@ parsec_client_async_initable_iface_init (GAsyncInitableIface *iface)
 
 /**
  * parsec_client_new:
+ * @application_name: (nullable): the name direct authentication sends, or
+ *   %NULL for the default #GApplication's id
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the client is ready
  * @user_data: data for @callback
@@ -1356,17 +1358,22 @@ parsec_client_async_initable_iface_init (GAsyncInitableIface *iface)
  * Creates a client for the configured Parsec service and finds its
  * providers and authenticators. Finish with parsec_client_new_finish().
  *
- * To set properties, use g_async_initable_new_async() instead.
+ * The application name matters only when the service authenticates
+ * applications by name (direct authentication); the keys of each name are
+ * kept apart. To set other properties, use g_async_initable_new_async().
  *
  * Since: 1.0
  */
 void
-parsec_client_new (GCancellable        *cancellable,
+parsec_client_new (const char          *application_name,
+                   GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data)
 {
   g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, cancellable,
-                              callback, user_data, NULL);
+                              callback, user_data,
+                              "application-name", application_name,
+                              NULL);
 }
 
 /**
@@ -1393,23 +1400,27 @@ parsec_client_new_finish (GAsyncResult  *result,
 
 /**
  * parsec_client_new_sync:
+ * @application_name: (nullable): the name direct authentication sends, or
+ *   %NULL for the default #GApplication's id
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * Creates a client for the configured Parsec service and finds its
- * providers and authenticators, blocking the calling thread.
- *
- * To set properties, use g_initable_new() instead.
+ * providers and authenticators, blocking the calling thread. See
+ * parsec_client_new().
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
  * Since: 1.0
  */
 ParsecClient *
-parsec_client_new_sync (GCancellable  *cancellable,
+parsec_client_new_sync (const char    *application_name,
+                        GCancellable  *cancellable,
                         GError       **error)
 {
-  return g_initable_new (PARSEC_TYPE_CLIENT, cancellable, error, NULL);
+  return g_initable_new (PARSEC_TYPE_CLIENT, cancellable, error,
+                         "application-name", application_name,
+                         NULL);
 }
 
 /**

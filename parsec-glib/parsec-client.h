@@ -23,14 +23,16 @@ PARSEC_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (ParsecClient, parsec_client, PARSEC, CLIENT, GObject)
 
 PARSEC_AVAILABLE_IN_1_0
-void              parsec_client_new                  (GCancellable         *cancellable,
+void              parsec_client_new                  (const char           *application_name,
+                                                      GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
 PARSEC_AVAILABLE_IN_1_0
 ParsecClient     *parsec_client_new_finish           (GAsyncResult         *result,
                                                       GError              **error);
 PARSEC_AVAILABLE_IN_1_0
-ParsecClient     *parsec_client_new_sync             (GCancellable         *cancellable,
+ParsecClient     *parsec_client_new_sync             (const char           *application_name,
+                                                      GCancellable         *cancellable,
                                                       GError              **error);
 
 PARSEC_AVAILABLE_IN_1_0

@@ -137,14 +137,14 @@ test_new_async_default (Fixture       *f,
   /* Unix peer credentials need no name. */
   fake_service_set_handler (f->fake, fake_handler_default,
                             GUINT_TO_POINTER (PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS));
-  parsec_client_new (NULL, store_result, f);
+  parsec_client_new (NULL, NULL, store_result, f);
   client = parsec_client_new_finish (wait_result (f), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, fake_service_get_endpoint (f->fake));
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
 
   g_clear_object (&client);
-  client = parsec_client_new_sync (NULL, &error);
+  client = parsec_client_new_sync (NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
   g_unsetenv ("PARSEC_SERVICE_ENDPOINT");

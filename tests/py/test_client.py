@@ -56,7 +56,7 @@ class FakeServiceTestCase(unittest.TestCase):
         os.environ['PARSEC_SERVICE_ENDPOINT'] = self.endpoint
         app = Gio.Application(application_id='org.example.PyTest')
         app.register(None)
-        Parsec.Client.new(None, on_client)
+        Parsec.Client.new(None, None, on_client)
         GLib.timeout_add_seconds(10, loop.quit)
         loop.run()
         self.assertEqual(results['ping'], (True, 1, 0))

@@ -136,7 +136,7 @@ class AsyncTest(unittest.TestCase):
         app = Gio.Application(application_id='org.example.PyBindingTest')
         app.register(None)
         outcome = []
-        Parsec.Client.new(None, lambda _, result: (outcome.append(Parsec.Client.new_finish(result)),
+        Parsec.Client.new(None, None, lambda _, result: (outcome.append(Parsec.Client.new_finish(result)),
                                                     self.loop.quit()))
         self.loop.run()
         self.assertEqual(outcome[0].props.application_name, 'org.example.PyBindingTest')
