@@ -28,9 +28,7 @@ main (int argc, char *argv[])
   key_name = argv[1];
 
   /* The service keeps each application's keys apart by this name. */
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "application-name", "org.example.SignFile",
-                           NULL);
+  client = parsec_client_new_sync ("org.example.SignFile", NULL, &error);
   if (client == NULL)
     goto out;
 
