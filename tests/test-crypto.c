@@ -398,7 +398,10 @@ test_sign_message (Fixture       *f,
   g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
   g_assert_no_error (error);
 
-  bad_signature = bytes_tamper (signature, 3);
+  /* The last bit: a flip near the top could push r or the RSA signature
+   * past the group order or modulus, which PSA reports as an invalid
+   * argument rather than an invalid signature. */
+  bad_signature = bytes_tamper (signature, -1);
   g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, bad_signature));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
   g_clear_error (&error);
