@@ -743,13 +743,34 @@ client_decode_result (const ParsecOperation  *op,
   return result;
 }
 
+/* The key an operation is about, to name it in the service's errors. */
+static const char *
+operation_key_name (const ProtobufCMessage *operation)
+{
+  static const char * const names[] = { "key_name", "private_key_name", "attested_key_name" };
+
+  if (operation == NULL)
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field_by_name (operation->descriptor, names[i]);
+
+      if (field != NULL && field->type == PROTOBUF_C_TYPE_STRING)
+        return G_STRUCT_MEMBER (const char *, operation, field->offset);
+    }
+  return NULL;
+}
+
 static void
 client_transport_params (ParsecClient          *self,
                          const ParsecOperation *op,
                          guint8                 provider,
+                         const char            *key_name,
                          ParsecTransportParams *params)
 {
   params->provider = provider;
+  params->key_name = key_name;
   params->address = self->address;
   params->opcode = op->opcode;
   params->max_body_len = self->max_response_size;
@@ -828,6 +849,7 @@ static ProtobufCMessage *
 client_exchange (ParsecClient           *self,
                  const ParsecOperation  *op,
                  guint8                  provider,
+                 const char             *key_name,
                  GBytes                 *request,
                  GCancellable           *cancellable,
                  GError                **error)
@@ -835,7 +857,7 @@ client_exchange (ParsecClient           *self,
   g_autoptr(GBytes) body = NULL;
   ParsecTransportParams params;
 
-  client_transport_params (self, op, provider, &params);
+  client_transport_params (self, op, provider, key_name, &params);
   body = _parsec_transport_call (&params, request, cancellable, error);
   if (body == NULL)
     return NULL;
@@ -862,7 +884,8 @@ client_check_support (ParsecClient  *self,
                                        &list.base, error);
       if (request == NULL)
         return FALSE;
-      result = client_exchange (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, request, cancellable, error);
+      result = client_exchange (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, NULL, request,
+                                cancellable, error);
       if (result == NULL)
         return FALSE;
       client_store_support (self, provider, result);
@@ -892,7 +915,7 @@ _parsec_client_call (ParsecClient            *self,
     return NULL;
   if (!client_check_support (self, provider, op->opcode, cancellable, error))
     return NULL;
-  return client_exchange (self, op, provider, request, cancellable, error);
+  return client_exchange (self, op, provider, operation_key_name (operation), request, cancellable, error);
 }
 
 typedef struct {
@@ -902,7 +925,16 @@ typedef struct {
   ParsecCallDone done;
   GBytes *request;
   guint8 provider;
+  char *key_name;
 } CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_bytes_unref (data->request);
+  g_free (data->key_name);
+  g_free (data);
+}
 
 static void
 call_data_fail (CallData *data,
@@ -910,8 +942,7 @@ call_data_fail (CallData *data,
 {
   g_task_return_error (data->task, error);
   g_object_unref (data->task);
-  g_bytes_unref (data->request);
-  g_free (data);
+  call_data_free (data);
 }
 
 static void
@@ -934,8 +965,7 @@ call_transport_done (GBytes   *body,
 
   data->done (data->task, result);
   _parsec_message_free (result);
-  g_bytes_unref (data->request);
-  g_free (data);
+  call_data_free (data);
 }
 
 static void
@@ -943,7 +973,7 @@ call_send (CallData *data)
 {
   ParsecTransportParams params;
 
-  client_transport_params (data->self, data->op, data->provider, &params);
+  client_transport_params (data->self, data->op, data->provider, data->key_name, &params);
   _parsec_transport_call_async (&params, data->request, g_task_get_context (data->task),
                                 g_task_get_cancellable (data->task), call_transport_done, data);
 }
@@ -999,6 +1029,7 @@ _parsec_client_call_async (ParsecClient           *self,
   data->done = done;
   data->request = request;
   data->provider = provider;
+  data->key_name = g_strdup (operation_key_name (operation));
 
   switch (client_lookup_support (self, provider, op->opcode))
     {
@@ -1023,7 +1054,7 @@ _parsec_client_call_async (ParsecClient           *self,
             call_data_fail (data, error);
             break;
           }
-        client_transport_params (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, &params);
+        client_transport_params (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, NULL, &params);
         _parsec_transport_call_async (&params, list_request, g_task_get_context (task),
                                       g_task_get_cancellable (task), call_opcodes_done, data);
       }

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-GError *_parsec_error_new_from_status (guint   status,
-                                       guint32 opcode);
+GError *_parsec_error_new_from_status (guint       status,
+                                       guint32     opcode,
+                                       const char *key_name);
 
 G_END_DECLS

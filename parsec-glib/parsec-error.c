@@ -111,18 +111,26 @@ parsec_status_get_name (guint status)
 }
 
 GError *
-_parsec_error_new_from_status (guint status,
-                               guint32 opcode)
+_parsec_error_new_from_status (guint       status,
+                               guint32     opcode,
+                               const char *key_name)
 {
   const StatusInfo *info = status_lookup (status);
-  const char *operation = _parsec_opcode_get_name (opcode);
+  g_autofree char *what = NULL;
+
+  /* Operations on a key say which: the message may reach a person who
+   * did not write the call. */
+  if (key_name != NULL)
+    what = g_strdup_printf ("%s of key \u201c%s\u201d", _parsec_opcode_get_name (opcode), key_name);
+  else
+    what = g_strdup (_parsec_opcode_get_name (opcode));
 
   if (info == NULL)
     return g_error_new (PARSEC_ERROR, (gint) status,
                         "The Parsec service refused %s with status %u, which this version of parsec-glib does not know",
-                        operation, status);
+                        what, status);
 
   return g_error_new (PARSEC_ERROR, (gint) status,
                       "The Parsec service refused %s: %s (%s, status %u)",
-                      operation, info->meaning, info->name, status);
+                      what, info->meaning, info->name, status);
 }

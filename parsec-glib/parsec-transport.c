@@ -14,6 +14,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "parsec-glib.h"
+#include "parsec-error-private.h"
 #include "parsec-secure-private.h"
 #include "parsec-transport-private.h"
 #include "parsec-wire-private.h"
@@ -76,6 +77,7 @@ exchange_init (Exchange                    *x,
 {
   *x = (Exchange) { .params = *params };
   g_object_ref (x->params.address);
+  x->params.key_name = g_strdup (params->key_name);
   x->request = g_bytes_ref (request);
   x->start = g_get_monotonic_time ();
   x->deadline = params->timeout_ms > 0
@@ -95,6 +97,7 @@ exchange_clear (Exchange *x)
   g_clear_error (&x->write_error);
   g_clear_pointer (&x->body, _parsec_secure_free);
   g_clear_object (&x->params.address);
+  g_clear_pointer ((char **) &x->params.key_name, g_free);
 }
 
 static GError *
@@ -374,7 +377,16 @@ exchange_step (Exchange      *x,
           _parsec_wire_header_decode (x->header_bytes, &x->header);
           if (!_parsec_wire_check_response_header (&x->header, x->params.opcode,
                                                    x->params.max_body_len, error))
-            return TRUE;
+            {
+              if (x->header.status != 0 && x->params.key_name != NULL &&
+                  g_error_matches (*error, PARSEC_ERROR, x->header.status))
+                {
+                  g_clear_error (error);
+                  *error = _parsec_error_new_from_status (x->header.status, x->params.opcode,
+                                                          x->params.key_name);
+                }
+              return TRUE;
+            }
           if (x->header.body_len == 0)
             {
               x->state = STATE_DONE;

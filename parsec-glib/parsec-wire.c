@@ -182,7 +182,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
 
   if (header->status != 0)
     {
-      g_propagate_error (error, _parsec_error_new_from_status (header->status, expected_opcode));
+      g_propagate_error (error, _parsec_error_new_from_status (header->status, expected_opcode, NULL));
       return FALSE;
     }
 

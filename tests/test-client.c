@@ -601,6 +601,46 @@ test_core_operations (Fixture       *f,
   }
 }
 
+static GBytes *
+missing_key_handler (const FakeRequest *request,
+                     FakeAction        *action,
+                     gpointer           user_data)
+{
+  if (request->header.opcode == PARSEC_OPCODE_LIST_OPCODES)
+    {
+      ListOpcodes__Result result = LIST_OPCODES__RESULT__INIT;
+      guint32 destroy = PARSEC_OPCODE_PSA_DESTROY_KEY;
+
+      result.opcodes = &destroy;
+      result.n_opcodes = 1;
+      return fake_response_new (request->header.opcode, 0, 0, &result.base);
+    }
+  return fake_response_new (request->header.opcode, request->header.provider,
+                            PARSEC_ERROR_PSA_DOES_NOT_EXIST, NULL);
+}
+
+/* A service error about a key names the key, sync and async. */
+static void
+test_error_names_key (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = quick_client (f, 5000, &error);
+
+  g_assert_no_error (error);
+  fake_service_set_handler (f->fake, missing_key_handler, NULL);
+
+  g_assert_false (parsec_client_destroy_key (client, "gone", NULL, &error));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_nonnull (strstr (error->message, "PsaDestroyKey of key \u201cgone\u201d"));
+  g_clear_error (&error);
+
+  parsec_client_destroy_key_async (client, "also gone", NULL, store_result, f);
+  g_assert_false (parsec_client_destroy_key_finish (client, wait_result (f), &error));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_nonnull (strstr (error->message, "\u201calso gone\u201d"));
+}
+
 /* Failure modes: each misbehaviour gives its documented error, in the
  * synchronous and the asynchronous path alike. */
 
@@ -871,6 +911,7 @@ main (int argc, char **argv)
   g_test_add ("/parsec/client/configuration", Fixture, NULL, fixture_setup, test_configuration, fixture_teardown);
   g_test_add ("/parsec/client/ping", Fixture, NULL, fixture_setup, test_ping, fixture_teardown);
   g_test_add ("/parsec/client/core-operations", Fixture, NULL, fixture_setup, test_core_operations, fixture_teardown);
+  g_test_add ("/parsec/client/error-names-key", Fixture, NULL, fixture_setup, test_error_names_key, fixture_teardown);
   for (gsize i = 0; i < G_N_ELEMENTS (failure_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/parsec/client/failure/%s", failure_cases[i].name);
