@@ -29,6 +29,6 @@ gboolean             _parsec_dbus_hash_from_string           (const char        
 char                *_parsec_dbus_hash_to_string             (ParsecHash                 hash);
 
 /* Registers the community.parsec.Error.* names for PARSEC_ERROR, once. */
-void                 _parsec_dbus_error_ensure_registered    (void);
+void                 _parsec_dbus_error_register             (GQuark domain);
 
 G_END_DECLS

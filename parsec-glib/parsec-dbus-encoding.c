@@ -471,35 +471,22 @@ camel_case (const char *nick)
  * the Parsec book names it), else the enum nick in CamelCase. Walking the
  * enum keeps the mapping complete as codes are added. A code that is not
  * in the enum still travels, as GDBus's generic encoding of an unmapped
- * error, and comes back as the same domain and code. */
+ * error, and comes back as the same domain and code. Called once, by
+ * parsec_error_quark(), so that every user of the domain has the mapping:
+ * a plain GDBusProxy caller gets PARSEC_ERROR back from the error names. */
 void
-_parsec_dbus_error_ensure_registered (void)
+_parsec_dbus_error_register (GQuark domain)
 {
-  static gsize registered = 0;
+  g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_ERROR);
 
-  if (g_once_init_enter (&registered))
+  for (guint i = 0; i < klass->n_values; i++)
     {
-      g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_ERROR);
+      const GEnumValue *value = &klass->values[i];
+      const char *status_name = value->value <= G_MAXUINT16 ? parsec_status_get_name ((guint) value->value) : NULL;
+      g_autofree char *camel = status_name == NULL ? camel_case (value->value_nick) : NULL;
+      g_autofree char *dbus_name = g_strconcat ("community.parsec.Error.",
+                                                status_name != NULL ? status_name : camel, NULL);
 
-      for (guint i = 0; i < klass->n_values; i++)
-        {
-          const GEnumValue *value = &klass->values[i];
-          const char *status_name = value->value <= G_MAXUINT16 ? parsec_status_get_name ((guint) value->value) : NULL;
-          g_autofree char *camel = status_name == NULL ? camel_case (value->value_nick) : NULL;
-          g_autofree char *dbus_name = g_strconcat ("community.parsec.Error.",
-                                                    status_name != NULL ? status_name : camel, NULL);
-
-          g_dbus_error_register_error (PARSEC_ERROR, value->value, dbus_name);
-        }
-      g_once_init_leave (&registered, 1);
+      g_dbus_error_register_error (domain, value->value, dbus_name);
     }
-}
-
-/* At load time, so that every program linked with the library, a D-Bus
- * client through a plain GDBusProxy included, gets PARSEC_ERROR back from
- * the error names. */
-__attribute__ ((constructor)) static void
-parsec_dbus_error_register_at_load (void)
-{
-  _parsec_dbus_error_ensure_registered ();
 }

@@ -1242,7 +1242,8 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  _parsec_dbus_error_ensure_registered ();
+  /* Registers the error domain's D-Bus names, for the replies. */
+  parsec_error_quark ();
 }
 
 static void
