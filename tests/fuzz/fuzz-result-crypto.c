@@ -1,0 +1,15 @@
+/* fuzz-result-crypto.c: results of the crypto operations
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include "fuzz-result.h"
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  fuzz_result_run (FUZZ_FAMILY_CRYPTO, data, size);
+  return 0;
+}

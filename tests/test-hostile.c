@@ -1,0 +1,659 @@
+/* test-hostile.c: the client against a service that answers anything
+ *
+ * Thousands of responses, random or mutated from well-formed responses of
+ * every operation (bit flips, truncation, length fields that lie, random
+ * bodies, huge declared lengths, wrong opcodes and statuses, bad header
+ * fields), go to the real client through the fake service, synchronously
+ * and asynchronously. Every call must end with a result or a GError:
+ * no crash, no hang (each call has the client's 2 s deadline), no
+ * critical or warning (fatal in tests).
+ *
+ * The responses come from a seed printed at the start; set
+ * PARSEC_HOSTILE_SEED to repeat a run, PARSEC_HOSTILE_ITERATIONS to
+ * change the number of calls per mode, and PARSEC_HOSTILE_VERBOSE to
+ * log each case.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz-common.h"
+#include "parsec-wire-private.h"
+
+#include "list_keys.pb-c.h"
+
+#define TIMEOUT_MS         2000
+/* The stalled calls end at their deadline: short, to keep the test so. */
+#define STALL_TIMEOUT_MS   250
+#define DEFAULT_ITERATIONS 2500
+/* Only a client that never calls back can reach this. */
+#define WATCHDOG_S         120
+
+typedef enum {
+  MUTATION_NONE,
+  MUTATION_RANDOM,
+  MUTATION_BIT_FLIPS,
+  MUTATION_BODY_BIT_FLIPS,
+  MUTATION_BYTES,
+  MUTATION_TRUNCATE,
+  MUTATION_BODY_LENGTH,
+  MUTATION_HUGE_LENGTH,
+  MUTATION_RANDOM_BODY,
+  MUTATION_PROTOBUF_LENGTH,
+  MUTATION_OPCODE,
+  MUTATION_STATUS,
+  MUTATION_HEADER_FIELD,
+  MUTATION_TRAILING,
+  MUTATION_EMPTY,
+  MUTATION_CLOSE,
+  N_MUTATIONS
+} Mutation;
+
+static const char * const mutation_names[] = {
+  "none", "random", "bit-flips", "body-bit-flips", "bytes", "truncate", "body-length",
+  "huge-length", "random-body", "protobuf-length", "opcode", "status", "header-field",
+  "trailing", "empty", "close",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (mutation_names) == N_MUTATIONS);
+
+static guint32 seed;
+static guint iterations;
+static gboolean verbose;
+
+static void
+put_u16 (guint8 *p, guint16 v)
+{
+  p[0] = v & 0xff;
+  p[1] = v >> 8;
+}
+
+static void
+put_u32 (guint8 *p, guint32 v)
+{
+  put_u16 (p, v & 0xffff);
+  put_u16 (p + 2, v >> 16);
+}
+
+static void
+append_random (GByteArray *array,
+               GRand      *rand,
+               gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 byte = (guint8) g_rand_int (rand);
+
+      g_byte_array_append (array, &byte, 1);
+    }
+}
+
+static void
+set_body_length (GByteArray *r,
+                 guint32     len)
+{
+  put_u32 (r->data + 22, len);
+}
+
+/* A response to @op as @mutation makes it, and in *action how the fake
+ * delivers it. */
+static GBytes *
+hostile_response (const FuzzOp *op,
+                  Mutation      mutation,
+                  GRand        *rand,
+                  FakeAction   *action)
+{
+  g_autoptr(GBytes) body = fuzz_random_body (op->result, rand);
+  g_autoptr(GBytes) valid = fuzz_response_new (op->opcode, 0, g_bytes_get_data (body, NULL),
+                                               g_bytes_get_size (body));
+  GByteArray *r = g_byte_array_new ();
+  gsize body_len = g_bytes_get_size (body);
+
+  g_byte_array_append (r, g_bytes_get_data (valid, NULL), g_bytes_get_size (valid));
+  *action = FAKE_ACTION_SEND;
+
+  switch (mutation)
+    {
+    case MUTATION_NONE:
+      break;
+
+    case MUTATION_RANDOM:
+      g_byte_array_set_size (r, 0);
+      append_random (r, rand, g_rand_int_range (rand, 0, 2 * PARSEC_WIRE_HEADER_LEN));
+      break;
+
+    case MUTATION_BIT_FLIPS:
+    case MUTATION_BODY_BIT_FLIPS:
+      {
+        gsize start = mutation == MUTATION_BODY_BIT_FLIPS ? PARSEC_WIRE_HEADER_LEN : 0;
+
+        if (r->len == start)
+          break;
+        for (guint n = g_rand_int_range (rand, 1, 9); n > 0; n--)
+          r->data[g_rand_int_range (rand, start, r->len)] ^= 1u << g_rand_int_range (rand, 0, 8);
+      }
+      break;
+
+    case MUTATION_BYTES:
+      {
+        static const guint8 values[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+
+        for (guint n = g_rand_int_range (rand, 1, 5); n > 0; n--)
+          r->data[g_rand_int_range (rand, 0, r->len)] = g_rand_boolean (rand)
+            ? values[g_rand_int_range (rand, 0, G_N_ELEMENTS (values))] : (guint8) g_rand_int (rand);
+      }
+      break;
+
+    case MUTATION_TRUNCATE:
+      g_byte_array_set_size (r, g_rand_int_range (rand, 0, r->len));
+      break;
+
+    case MUTATION_BODY_LENGTH:
+      {
+        const guint32 lies[] = {
+          body_len + 1, body_len > 0 ? body_len - 1 : 1, 0, body_len + g_rand_int_range (rand, 2, 4096),
+          body_len / 2, g_rand_int (rand),
+        };
+
+        set_body_length (r, lies[g_rand_int_range (rand, 0, G_N_ELEMENTS (lies))]);
+      }
+      break;
+
+    case MUTATION_HUGE_LENGTH:
+      {
+        /* At the client's default limit (1 MiB, allocated and never
+         * filled), just above it, and the most a u32 says. */
+        const guint32 lies[] = { 1u << 20, (1u << 20) + 1, G_MAXUINT32, G_MAXINT32 };
+
+        set_body_length (r, lies[g_rand_int_range (rand, 0, G_N_ELEMENTS (lies))]);
+        if (g_rand_boolean (rand))
+          g_byte_array_set_size (r, PARSEC_WIRE_HEADER_LEN);
+      }
+      break;
+
+    case MUTATION_RANDOM_BODY:
+      {
+        guint32 len = g_rand_int_range (rand, 0, 8) == 0 ? g_rand_int_range (rand, 0, 65536)
+                                                         : g_rand_int_range (rand, 0, 256);
+
+        g_byte_array_set_size (r, PARSEC_WIRE_HEADER_LEN);
+        append_random (r, rand, len);
+        set_body_length (r, len);
+      }
+      break;
+
+    case MUTATION_PROTOBUF_LENGTH:
+      {
+        /* A length-delimited field whose length runs past the body, or
+         * a varint that never ends. */
+        guint8 field[11];
+        gsize field_len = 0, at = PARSEC_WIRE_HEADER_LEN + g_rand_int_range (rand, 0, body_len + 1);
+        guint32 length = g_rand_boolean (rand) ? G_MAXUINT32 : (guint32) body_len + g_rand_int_range (rand, 1, 64);
+
+        field[field_len++] = (guint8) ((g_rand_int_range (rand, 1, 5) << 3) | 2);
+        if (g_rand_int_range (rand, 0, 4) == 0)
+          while (field_len < sizeof field)
+            field[field_len++] = 0xff;
+        else
+          {
+            for (; length >= 0x80; length >>= 7)
+              field[field_len++] = (guint8) (length | 0x80);
+            field[field_len++] = (guint8) length;
+          }
+        g_array_insert_vals ((GArray *) r, at, field, field_len);
+        set_body_length (r, r->len - PARSEC_WIRE_HEADER_LEN);
+      }
+      break;
+
+    case MUTATION_OPCODE:
+      {
+        /* Ping is what the service's default error header carries. */
+        const guint32 opcodes[] = {
+          PARSEC_OPCODE_PING, op->opcode + 1, op->opcode + 0x100, PARSEC_OPCODE_LIST_OPCODES,
+          g_rand_int (rand),
+        };
+        guint32 opcode = opcodes[g_rand_int_range (rand, 0, G_N_ELEMENTS (opcodes))];
+
+        put_u32 (r->data + 28, opcode != op->opcode ? opcode : opcode + 1);
+      }
+      break;
+
+    case MUTATION_STATUS:
+      {
+        const guint16 statuses[] = {
+          PARSEC_ERROR_WRONG_PROVIDER_ID, PARSEC_ERROR_NOT_AUTHENTICATED, PARSEC_ERROR_PSA_DOES_NOT_EXIST,
+          PARSEC_ERROR_PSA_INVALID_SIGNATURE, 23, 1131, 1144, 1154, G_MAXUINT16, (guint16) g_rand_int (rand) | 1,
+        };
+
+        put_u16 (r->data + 32, statuses[g_rand_int_range (rand, 0, G_N_ELEMENTS (statuses))]);
+        if (g_rand_boolean (rand))
+          {
+            g_byte_array_set_size (r, PARSEC_WIRE_HEADER_LEN);
+            set_body_length (r, 0);
+          }
+        if (g_rand_boolean (rand))
+          put_u32 (r->data + 28, PARSEC_OPCODE_PING);
+      }
+      break;
+
+    case MUTATION_HEADER_FIELD:
+      {
+        /* Offset and size of each field of PROTOCOL.md §1.2 but the
+         * length, opcode and status, which have their own mutations. */
+        static const struct { guint8 offset, size; } fields[] = {
+          { 0, 4 }, { 4, 2 }, { 6, 1 }, { 7, 1 }, { 8, 2 }, { 10, 1 }, { 11, 8 }, { 19, 1 },
+          { 20, 1 }, { 21, 1 }, { 26, 2 }, { 34, 1 }, { 35, 1 },
+        };
+        guint f = g_rand_int_range (rand, 0, G_N_ELEMENTS (fields));
+
+        for (guint i = 0; i < fields[f].size; i++)
+          r->data[fields[f].offset + i] = (guint8) g_rand_int (rand);
+      }
+      break;
+
+    case MUTATION_TRAILING:
+      append_random (r, rand, g_rand_int_range (rand, 1, 512));
+      break;
+
+    case MUTATION_EMPTY:
+      g_byte_array_set_size (r, 0);
+      break;
+
+    case MUTATION_CLOSE:
+      *action = FAKE_ACTION_CLOSE;
+      break;
+
+    case N_MUTATIONS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return g_byte_array_free_to_bytes (r);
+}
+
+/* One case: the response to send and to which requests. */
+typedef struct {
+  const FuzzOp *op;
+  Mutation mutation;
+  FuzzScript script;
+} Case;
+
+/* Returns FALSE for a response that would only trigger a bug already
+ * reported, which the reproducers below cover. */
+static gboolean
+case_prepare (Case  *c,
+              guint  i,
+              GRand *rand)
+{
+  const char *bug;
+
+  c->op = &fuzz_ops[i % fuzz_n_ops];
+  c->mutation = g_rand_int_range (rand, 0, N_MUTATIONS);
+  c->script.opcode = c->op->opcode;
+  /* Sometimes the requests around the operation get it too. */
+  c->script.all = g_rand_int_range (rand, 0, 8) == 0;
+  c->script.response = hostile_response (c->op, c->mutation, rand, &c->script.action);
+  bug = fuzz_known_bug (c->op, &c->script);
+  if (verbose)
+    g_test_message ("case %u: %s, %s%s, %" G_GSIZE_FORMAT " bytes%s%s", i, c->op->name,
+                    mutation_names[c->mutation], c->script.all ? ", to every request" : "",
+                    g_bytes_get_size (c->script.response), bug ? ", skipped: " : "", bug ? bug : "");
+  if (bug != NULL)
+    return FALSE;
+  fuzz_fake_set_script (&c->script);
+  return TRUE;
+}
+
+static void
+case_clear (Case *c)
+{
+  g_clear_pointer (&c->script.response, g_bytes_unref);
+}
+
+typedef struct {
+  guint results;
+  guint errors;
+  guint skipped;
+} Tally;
+
+static void
+tally_report (const Tally *tally,
+              const char  *mode)
+{
+  g_test_message ("%s: %u calls, %u results, %u errors; %u responses skipped for known bugs", mode,
+                  tally->results + tally->errors, tally->results, tally->errors, tally->skipped);
+  /* Both ways out were taken, or the responses were not hostile enough
+   * (or not valid enough) to test anything. */
+  g_assert_cmpuint (tally->results, >, 0);
+  g_assert_cmpuint (tally->errors, >, 0);
+}
+
+static void
+test_sync (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  Tally tally = { 0 };
+
+  for (guint i = 0; i < iterations; i++)
+    {
+      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+      g_autoptr(GError) error = NULL;
+      Case c = { 0 };
+      gboolean ok;
+
+      if (!case_prepare (&c, i, rand))
+        {
+          tally.skipped++;
+          case_clear (&c);
+          continue;
+        }
+      ok = c.op->run (client, &error);
+      fuzz_check_outcome (c.op, ok, error, FALSE);
+      if (ok)
+        tally.results++;
+      else
+        tally.errors++;
+      case_clear (&c);
+    }
+  tally_report (&tally, "sync");
+}
+
+typedef struct {
+  GAsyncResult *result;
+  GMainLoop *loop;
+} Wait;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  g_assert_null (wait->result);
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+watchdog (gpointer user_data)
+{
+  g_error ("An asynchronous call (%s) did not call back within %d s", (const char *) user_data, WATCHDOG_S);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+run_async (const FuzzOp  *op,
+           ParsecClient  *client,
+           GError       **error)
+{
+  Wait wait = { NULL, g_main_loop_new (NULL, FALSE) };
+  guint watch = g_timeout_add_seconds (WATCHDOG_S, watchdog, (gpointer) op->name);
+  gboolean ok;
+
+  op->start (client, NULL, store_result, &wait);
+  g_main_loop_run (wait.loop);
+  g_source_remove (watch);
+  ok = op->finish (client, wait.result, error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+  return ok;
+}
+
+static void
+test_async (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed ^ 0x5a5a5a5a);
+  Tally tally = { 0 };
+
+  for (guint i = 0; i < iterations; i++)
+    {
+      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+      g_autoptr(GError) error = NULL;
+      Case c = { 0 };
+      gboolean ok;
+
+      if (!case_prepare (&c, i, rand))
+        {
+          tally.skipped++;
+          case_clear (&c);
+          continue;
+        }
+      ok = run_async (c.op, client, &error);
+      fuzz_check_outcome (c.op, ok, error, FALSE);
+      if (ok)
+        tally.results++;
+      else
+        tally.errors++;
+      case_clear (&c);
+    }
+  tally_report (&tally, "async");
+}
+
+static const FuzzOp *
+find_op (const char *name)
+{
+  for (gsize i = 0; i < fuzz_n_ops; i++)
+    if (g_str_equal (fuzz_ops[i].name, name))
+      return &fuzz_ops[i];
+  g_assert_not_reached ();
+}
+
+/* A service that sends part of a response and then nothing: each call
+ * must end at its deadline, with G_IO_ERROR_TIMED_OUT. */
+static void
+test_stall (void)
+{
+  static const char * const stalled[] = { "list_keys", "sign_hash", "client_new_providers" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stalled); i++)
+    for (guint body = 0; body < 2; body++)
+      {
+        const FuzzOp *op = find_op (stalled[i]);
+        g_autoptr(GBytes) header = NULL;
+        FuzzScript script = { 0 };
+
+        /* Nothing at all, or a header that announces a body never sent. */
+        if (body)
+          {
+            ParsecWireHeader h;
+            guint8 buf[PARSEC_WIRE_HEADER_LEN];
+
+            _parsec_wire_header_init_request (&h, 0, op->opcode, 0, 100, 0);
+            _parsec_wire_header_encode (&h, buf);
+            header = g_bytes_new (buf, sizeof buf);
+          }
+        script.response = header;
+        script.opcode = op->opcode;
+        script.action = FAKE_ACTION_SEND_HOLD;
+        fuzz_fake_set_script (&script);
+
+        for (guint async = 0; async < 2; async++)
+          {
+            g_autoptr(ParsecClient) client = fuzz_client_new (STALL_TIMEOUT_MS);
+            g_autoptr(GError) error = NULL;
+            gboolean ok = async ? run_async (op, client, &error) : op->run (client, &error);
+
+            fuzz_check_outcome (op, ok, error, TRUE);
+            g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+          }
+      }
+}
+
+/* Reproducers of what the fuzzers found. Each runs in a child process;
+ * while the library still has the bug, the child crashes and the test
+ * is reported incomplete (TAP "# TODO") rather than failed, and it
+ * passes by itself once the library is fixed. */
+
+static void
+run_reproducer (const char *bug)
+{
+  if (g_test_subprocess ())
+    return;
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  if (!g_test_trap_has_passed ())
+    g_test_incomplete (bug);
+}
+
+/* A ListKeys answer with the key "key" of the Mbed Crypto provider. */
+static void
+serve_key (PsaKeyAttributes__KeyAttributes *attributes)
+{
+  ListKeys__Result result = LIST_KEYS__RESULT__INIT;
+  ListKeys__KeyInfo info = LIST_KEYS__KEY_INFO__INIT;
+  ListKeys__KeyInfo *keys[] = { &info };
+  gsize len;
+  g_autofree guint8 *body = NULL;
+  g_autoptr(GBytes) response = NULL;
+  FuzzScript script = { 0 };
+
+  info.provider_id = PARSEC_PROVIDER_MBED_CRYPTO;
+  info.name = (char *) "key";
+  info.attributes = attributes;
+  result.n_keys = 1;
+  result.keys = keys;
+  len = protobuf_c_message_get_packed_size (&result.base);
+  body = g_malloc (len + 1);
+  protobuf_c_message_pack (&result.base, body);
+
+  response = fuzz_response_new (PARSEC_OPCODE_LIST_KEYS, 0, body, len);
+  script.response = response;
+  script.opcode = PARSEC_OPCODE_LIST_KEYS;
+  script.action = FAKE_ACTION_SEND;
+  fuzz_fake_set_script (&script);
+}
+
+/* KeyInfo.attributes is an optional message: a service may leave it
+ * out. The library then takes the address of a member through the NULL
+ * pointer (parsec-client-keys.c, keys_from_result and find_key), which
+ * UBSan reports as undefined behaviour. */
+static void
+test_bug_key_without_attributes (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+      g_autoptr(GPtrArray) keys = NULL;
+      g_autoptr(ParsecKeyAttributes) attributes = NULL;
+      g_autoptr(GError) error = NULL;
+
+      serve_key (NULL);
+      keys = parsec_client_list_keys (client, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (keys->len, ==, 1);
+      attributes = parsec_client_get_key_attributes (client, "key", NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
+  run_reproducer ("a ListKeys key without attributes is undefined behaviour (reported)");
+}
+
+/* The attributes of a key whose type the service left out convert to key
+ * type 0, which has no field in the contract; given back to the library,
+ * here to copy the key, they must encode (for the service to refuse)
+ * rather than abort, as they did before. */
+static void
+test_attributes_sent_back (void)
+{
+  g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GError) error = NULL;
+  PsaKeyAttributes__KeyAttributes message = PSA_KEY_ATTRIBUTES__KEY_ATTRIBUTES__INIT;
+  gboolean ok;
+
+  message.key_bits = 256;
+  serve_key (&message);
+  attributes = parsec_client_get_key_attributes (client, "key", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsec_key_attributes_get_key_type (attributes), ==, 0);
+
+  ok = parsec_client_generate_key (client, "copy", attributes, NULL, &error);
+  fuzz_check_outcome (find_op ("generate_key"), ok, error, FALSE);
+}
+
+/* sign-data takes its algorithm from the key's policy. A signature
+ * policy without a scheme, or with a hash the library does not know,
+ * makes parsec_algorithm_new_signature() fail with a critical in
+ * plan_data_signature() (parsec-client-crypto.c), and the NULL algorithm
+ * is then used. */
+static void
+test_bug_sign_data_policy (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+      g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
+      g_autoptr(GBytes) signature = NULL;
+      g_autoptr(GError) error = NULL;
+      PsaKeyAttributes__KeyAttributes message = PSA_KEY_ATTRIBUTES__KEY_ATTRIBUTES__INIT;
+      PsaKeyAttributes__KeyPolicy policy = PSA_KEY_ATTRIBUTES__KEY_POLICY__INIT;
+      PsaAlgorithm__Algorithm algorithm = PSA_ALGORITHM__ALGORITHM__INIT;
+      PsaAlgorithm__Algorithm__AsymmetricSignature no_scheme = PSA_ALGORITHM__ALGORITHM__ASYMMETRIC_SIGNATURE__INIT;
+
+      algorithm.variant_case = PSA_ALGORITHM__ALGORITHM__VARIANT_ASYMMETRIC_SIGNATURE;
+      algorithm.asymmetric_signature = &no_scheme;
+      policy.key_algorithm = &algorithm;
+      message.key_bits = 256;
+      message.key_policy = &policy;
+      serve_key (&message);
+
+      /* The policy cannot sign: an error, like any policy that cannot. */
+      signature = parsec_client_sign_data (client, "key", data, NULL, &error);
+      g_assert_null (signature);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+      return;
+    }
+  run_reproducer ("sign-data with a signature policy without a scheme (reported)");
+}
+
+/* An empty DER signature: parsec_ecdsa_signature_from_der() computes
+ * the end of the data as NULL + 0 (parsec-formats.c), which UBSan (clang)
+ * reports as undefined behaviour. */
+static void
+test_bug_empty_der (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+      g_autoptr(GBytes) raw = NULL;
+      g_autoptr(GError) error = NULL;
+
+      raw = parsec_ecdsa_signature_from_der (empty, 256, &error);
+      g_assert_null (raw);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+      return;
+    }
+  run_reproducer ("an empty DER signature is undefined behaviour (reported)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *env;
+
+  g_test_init (&argc, &argv, NULL);
+
+  env = g_getenv ("PARSEC_HOSTILE_SEED");
+  seed = env != NULL ? (guint32) g_ascii_strtoull (env, NULL, 10) : (guint32) g_test_rand_int ();
+  env = g_getenv ("PARSEC_HOSTILE_ITERATIONS");
+  iterations = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : DEFAULT_ITERATIONS;
+  verbose = g_getenv ("PARSEC_HOSTILE_VERBOSE") != NULL;
+  g_test_message ("seed %u (repeat with PARSEC_HOSTILE_SEED=%u), %u calls per mode", seed, seed, iterations);
+
+  /* Started before the tests, so that its thread is not counted as
+   * theirs. */
+  fuzz_fake_get ();
+
+  g_test_add_func ("/parsec/hostile/sync", test_sync);
+  g_test_add_func ("/parsec/hostile/async", test_async);
+  g_test_add_func ("/parsec/hostile/stall", test_stall);
+  g_test_add_func ("/parsec/hostile/bug/key-without-attributes", test_bug_key_without_attributes);
+  g_test_add_func ("/parsec/hostile/attributes-sent-back", test_attributes_sent_back);
+  g_test_add_func ("/parsec/hostile/bug/sign-data-policy", test_bug_sign_data_policy);
+  g_test_add_func ("/parsec/hostile/bug/empty-der", test_bug_empty_der);
+
+  return g_test_run ();
+}
