@@ -2210,13 +2210,25 @@ plan_data_signature (const char           *key_name,
       return FALSE;
     }
 
+  if (parsec_algorithm_get_variant (policy) < PARSEC_SIGNATURE_RSA_PKCS1V15 ||
+      parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_DETERMINISTIC_ECDSA)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                   "The policy of key \"%s\" names signature scheme %u, which this version of parsec-glib does not know",
+                   key_name, parsec_algorithm_get_variant (policy));
+      return FALSE;
+    }
+
   *hash = parsec_algorithm_get_hash (policy);
   if (*hash == PARSEC_HASH_ANY || *hash == PARSEC_HASH_NONE)
     *hash = PARSEC_HASH_SHA_256;
+  /* The policy came from the service: a hash this library does not know
+   * is passed on for the service to judge, not asserted on. */
   if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_ECDSA_ANY)
     *algorithm = parsec_algorithm_ref (policy);
   else
-    *algorithm = parsec_algorithm_new_signature (parsec_algorithm_get_variant (policy), *hash);
+    *algorithm = _parsec_algorithm_new (PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE,
+                                        parsec_algorithm_get_variant (policy), *hash, 0, NULL);
   return TRUE;
 }
 

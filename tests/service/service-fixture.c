@@ -221,6 +221,10 @@ parsec_test_service_start_with_args (const char         *authenticator,
                            NULL);
   for (gsize i = 0; admins != NULL && admins[i] != NULL; i++)
     g_strv_builder_add_many (argv, "--admin", admins[i], NULL);
+  /* Clients slowed down by valgrind or sanitizers need longer than the
+   * real service's 200 ms between connecting and writing. */
+  if (g_getenv ("PARSEC_TEST_SERVICE_TIMEOUT_MS") != NULL)
+    g_strv_builder_add_many (argv, "--timeout-ms", g_getenv ("PARSEC_TEST_SERVICE_TIMEOUT_MS"), NULL);
   if (extra_args != NULL)
     g_strv_builder_addv (argv, (const char **) extra_args);
   self->argv = g_strv_builder_end (argv);
