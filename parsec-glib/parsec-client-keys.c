@@ -477,7 +477,9 @@ keys_from_result (ProtobufCMessage *message)
     {
       const ListKeys__KeyInfo *k = result->keys[i];
       g_autofree char *name = _parsec_utf8_from_service (k->name);
-      g_autoptr(ParsecKeyAttributes) attributes = _parsec_key_attributes_from_message (&k->attributes->base);
+      /* The attributes are an optional message: a service may leave them out. */
+      g_autoptr(ParsecKeyAttributes) attributes =
+        _parsec_key_attributes_from_message ((const ProtobufCMessage *) k->attributes);
 
       g_ptr_array_add (keys, _parsec_key_info_new (name, k->provider_id, attributes));
     }
@@ -597,7 +599,7 @@ find_key (ParsecClient      *self,
 
   for (gsize i = 0; i < result->n_keys; i++)
     if (result->keys[i]->provider_id == provider && g_strcmp0 (result->keys[i]->name, key_name) == 0)
-      return _parsec_key_attributes_from_message (&result->keys[i]->attributes->base);
+      return _parsec_key_attributes_from_message ((const ProtobufCMessage *) result->keys[i]->attributes);
 
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST,
                "The Parsec service holds no key named \"%s\" for this application in provider %u",
