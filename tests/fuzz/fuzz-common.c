@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz-common.h"
@@ -641,7 +644,21 @@ fuzz_fake_get (void)
 
   if (g_once_init_enter (&fake))
     {
-      FakeService *created = fake_service_new ();
+      FakeService *created;
+      sigset_t blocked, old;
+
+      /* The fake's thread takes a poll() cut short by a signal as its
+       * cue to stop; libFuzzer's timer (SIGALRM) and others must go to
+       * the main thread. The thread inherits this mask. */
+      sigemptyset (&blocked);
+      sigaddset (&blocked, SIGALRM);
+      sigaddset (&blocked, SIGUSR1);
+      sigaddset (&blocked, SIGUSR2);
+      sigaddset (&blocked, SIGINT);
+      sigaddset (&blocked, SIGTERM);
+      pthread_sigmask (SIG_BLOCK, &blocked, &old);
+      created = fake_service_new ();
+      pthread_sigmask (SIG_SETMASK, &old, NULL);
 
       fake_service_set_handler (created, scripted_answer, NULL);
       g_once_init_leave (&fake, created);
@@ -687,6 +704,15 @@ fuzz_client_new (guint timeout_ms)
   return parsec_client_dup_for_provider (base, PARSEC_PROVIDER_MBED_CRYPTO);
 }
 
+/* GLib ends a fatal log message (g_error(), and criticals and warnings
+ * made fatal) with a breakpoint, SIGTRAP, which libFuzzer does not catch:
+ * it would lose the input. Turned into SIGABRT, the input is kept. */
+static void
+trap_to_abort (int signum)
+{
+  abort ();
+}
+
 void
 fuzz_init (void)
 {
@@ -700,6 +726,7 @@ fuzz_init (void)
       /* A warning or critical on hostile input is a bug as much as a
        * crash: make it one that the fuzzer reports. */
       g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+      signal (SIGTRAP, trap_to_abort);
       g_once_init_leave (&done, 1);
     }
 }
