@@ -94,14 +94,6 @@ void         fuzz_check_attributes    (ParsecKeyAttributes *attributes);
 gboolean     fuzz_take_providers      (GPtrArray           *providers);
 gboolean     fuzz_take_authenticators (GPtrArray           *authenticators);
 
-/* Whether @script, answering @op, would trigger a bug of the library
- * that was already reported (each has a reproducer in test-hostile.c):
- * the harnesses skip such inputs so that fuzzing goes on finding new
- * ones. Returns the bug's name, or NULL. Each case goes once the library
- * is fixed. */
-const char  *fuzz_known_bug           (const FuzzOp        *op,
-                                       const FuzzScript    *script);
-
 /* A response: a well-formed header for @opcode with @status around @body. */
 GBytes      *fuzz_response_new    (guint32       opcode,
                                    guint16       status,
