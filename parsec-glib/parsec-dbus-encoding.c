@@ -206,7 +206,8 @@ check_fields (GVariant    *dict,
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      g_autoptr(GVariant) owned = value;
+      /* Owns the value for the rest of the iteration. */
+      g_autoptr(GVariant) owned G_GNUC_UNUSED = value;
       gsize i;
 
       for (i = 0; i < n_fields; i++)

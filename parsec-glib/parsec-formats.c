@@ -347,13 +347,23 @@ parsec_ecdsa_signature_from_der (GBytes  *der,
                                  GError **error)
 {
   gsize len, size = (bits + 7) / 8;
-  const guint8 *p = g_bytes_get_data (der, &len);
-  const guint8 *end = p + len;
+  const guint8 *p;
+  const guint8 *end;
   g_autofree guint8 *raw = NULL;
   gssize seq_len;
 
   g_return_val_if_fail (der != NULL, NULL);
   g_return_val_if_fail (bits > 0 && bits <= 1024, NULL);
+
+  /* Empty data may have no address at all to count from. */
+  p = g_bytes_get_data (der, &len);
+  if (len == 0)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                   "The data is not a DER ECDSA signature for a %u-bit curve", bits);
+      return NULL;
+    }
+  end = p + len;
 
   raw = g_malloc0 (2 * size);
   seq_len = der_read (&p, end, DER_SEQUENCE);

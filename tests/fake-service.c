@@ -47,7 +47,13 @@ wait_readable (FakeService *self,
     { .fd = self->stop_pipe[0], .events = POLLIN },
   };
 
-  if (poll (fds, 2, timeout_ms) <= 0)
+  int ready;
+
+  /* A signal meant for another thread is no reason to stop serving. */
+  do
+    ready = poll (fds, 2, timeout_ms);
+  while (ready < 0 && errno == EINTR);
+  if (ready <= 0)
     return FALSE;
   return (fds[1].revents & POLLIN) == 0;
 }

@@ -461,7 +461,7 @@ body_fields (GBytes *body)
 {
   gsize len;
   const guint8 *p = g_bytes_get_data (body, &len);
-  const guint8 *end = p + len;
+  const guint8 *end = len > 0 ? p + len : p;
   guint64 mask = 0;
 
   while (p < end)

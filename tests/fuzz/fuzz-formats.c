@@ -39,9 +39,7 @@ from_der (const guint8 *data,
   g_autoptr(GError) error = NULL;
   guint bits;
 
-  /* Known bug "empty-der" (reproducer in test-hostile.c): no DER at all
-   * is NULL + 0 in parsec_ecdsa_signature_from_der(). */
-  if (size <= 2)
+  if (size < 2)
     return;
   bits = 1 + ((data[0] | (data[1] << 8)) % 1024);
   der = g_bytes_new (data + 2, size - 2);

@@ -1274,7 +1274,6 @@ test_policy (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) digest = sha256 ("policy");
   g_autoptr(GBytes) signature = NULL;
-  g_autoptr(GBytes) digest384 = NULL;
   guint8 long_digest[48] = { 0 };
 
   g_assert_true (generate_key (fixture->client, "verify-only",
