@@ -16,7 +16,7 @@ typedef struct {
   guint32 max_body_len;        /* the largest response body accepted */
   guint timeout_ms;            /* one deadline for connect, write and read; 0 = none */
   guint8 provider;             /* for the log only */
-  const char *key_name;        /* named in errors; NULL for operations without a key */
+  const char *key_name;        /* named in errors, or NULL; the caller keeps it alive for the call */
   ParsecTrust trust;           /* checks before the request is written */
 } ParsecTransportParams;
 

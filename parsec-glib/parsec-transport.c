@@ -77,7 +77,6 @@ exchange_init (Exchange                    *x,
 {
   *x = (Exchange) { .params = *params };
   g_object_ref (x->params.address);
-  x->params.key_name = g_strdup (params->key_name);
   x->request = g_bytes_ref (request);
   x->start = g_get_monotonic_time ();
   x->deadline = params->timeout_ms > 0
@@ -97,7 +96,6 @@ exchange_clear (Exchange *x)
   g_clear_error (&x->write_error);
   g_clear_pointer (&x->body, _parsec_secure_free);
   g_clear_object (&x->params.address);
-  g_clear_pointer ((char **) &x->params.key_name, g_free);
 }
 
 static GError *
