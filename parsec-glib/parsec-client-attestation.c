@@ -12,10 +12,10 @@
 
 
 static const ParsecOperation op_prepare_key_attestation = {
-  PARSEC_OPCODE_PREPARE_KEY_ATTESTATION, TRUE, &prepare_key_attestation__result__descriptor,
+  PARSEC_OPCODE_PREPARE_KEY_ATTESTATION, PARSEC_CALL_AUTH_REQUIRED, &prepare_key_attestation__result__descriptor,
 };
 static const ParsecOperation op_attest_key = {
-  PARSEC_OPCODE_ATTEST_KEY, TRUE, &attest_key__result__descriptor,
+  PARSEC_OPCODE_ATTEST_KEY, PARSEC_CALL_AUTH_REQUIRED, &attest_key__result__descriptor,
 };
 
 typedef struct {

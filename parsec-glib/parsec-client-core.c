@@ -14,13 +14,13 @@
 #include "ping.pb-c.h"
 
 static const ParsecOperation op_ping = {
-  PARSEC_OPCODE_PING, FALSE, &ping__result__descriptor,
+  PARSEC_OPCODE_PING, PARSEC_CALL_AUTH_NONE, &ping__result__descriptor,
 };
 static const ParsecOperation op_list_clients = {
-  PARSEC_OPCODE_LIST_CLIENTS, TRUE, &list_clients__result__descriptor,
+  PARSEC_OPCODE_LIST_CLIENTS, PARSEC_CALL_AUTH_REQUIRED, &list_clients__result__descriptor,
 };
 static const ParsecOperation op_delete_client = {
-  PARSEC_OPCODE_DELETE_CLIENT, TRUE, &delete_client__result__descriptor,
+  PARSEC_OPCODE_DELETE_CLIENT, PARSEC_CALL_AUTH_REQUIRED, &delete_client__result__descriptor,
 };
 
 /* Ping */

@@ -31,7 +31,7 @@
 #include "psa_verify_message.pb-c.h"
 
 static const ParsecOperation op_sign_hash = {
-  PARSEC_OPCODE_PSA_SIGN_HASH, TRUE, &psa_sign_hash__result__descriptor,
+  PARSEC_OPCODE_PSA_SIGN_HASH, PARSEC_CALL_AUTH_REQUIRED, &psa_sign_hash__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -156,7 +156,7 @@ parsec_client_sign_hash (ParsecClient *self,
 }
 
 static const ParsecOperation op_verify_hash = {
-  PARSEC_OPCODE_PSA_VERIFY_HASH, TRUE, &psa_verify_hash__result__descriptor,
+  PARSEC_OPCODE_PSA_VERIFY_HASH, PARSEC_CALL_AUTH_REQUIRED, &psa_verify_hash__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -290,7 +290,7 @@ parsec_client_verify_hash (ParsecClient *self,
 }
 
 static const ParsecOperation op_sign_message = {
-  PARSEC_OPCODE_PSA_SIGN_MESSAGE, TRUE, &psa_sign_message__result__descriptor,
+  PARSEC_OPCODE_PSA_SIGN_MESSAGE, PARSEC_CALL_AUTH_REQUIRED, &psa_sign_message__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -415,7 +415,7 @@ parsec_client_sign_message (ParsecClient *self,
 }
 
 static const ParsecOperation op_verify_message = {
-  PARSEC_OPCODE_PSA_VERIFY_MESSAGE, TRUE, &psa_verify_message__result__descriptor,
+  PARSEC_OPCODE_PSA_VERIFY_MESSAGE, PARSEC_CALL_AUTH_REQUIRED, &psa_verify_message__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -549,7 +549,7 @@ parsec_client_verify_message (ParsecClient *self,
 }
 
 static const ParsecOperation op_asymmetric_encrypt = {
-  PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, TRUE, &psa_asymmetric_encrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_asymmetric_encrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -678,7 +678,7 @@ parsec_client_asymmetric_encrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_asymmetric_decrypt = {
-  PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, TRUE, &psa_asymmetric_decrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_asymmetric_decrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -809,7 +809,7 @@ parsec_client_asymmetric_decrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_aead_encrypt = {
-  PARSEC_OPCODE_PSA_AEAD_ENCRYPT, TRUE, &psa_aead_encrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_AEAD_ENCRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_aead_encrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -948,7 +948,7 @@ parsec_client_aead_encrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_aead_decrypt = {
-  PARSEC_OPCODE_PSA_AEAD_DECRYPT, TRUE, &psa_aead_decrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_AEAD_DECRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_aead_decrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1089,7 +1089,7 @@ parsec_client_aead_decrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_cipher_encrypt = {
-  PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, TRUE, &psa_cipher_encrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_cipher_encrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1210,7 +1210,7 @@ parsec_client_cipher_encrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_cipher_decrypt = {
-  PARSEC_OPCODE_PSA_CIPHER_DECRYPT, TRUE, &psa_cipher_decrypt__result__descriptor,
+  PARSEC_OPCODE_PSA_CIPHER_DECRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_cipher_decrypt__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1331,7 +1331,7 @@ parsec_client_cipher_decrypt (ParsecClient *self,
 }
 
 static const ParsecOperation op_mac_compute = {
-  PARSEC_OPCODE_PSA_MAC_COMPUTE, TRUE, &psa_mac_compute__result__descriptor,
+  PARSEC_OPCODE_PSA_MAC_COMPUTE, PARSEC_CALL_AUTH_REQUIRED, &psa_mac_compute__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1454,7 +1454,7 @@ parsec_client_mac_compute (ParsecClient *self,
 }
 
 static const ParsecOperation op_mac_verify = {
-  PARSEC_OPCODE_PSA_MAC_VERIFY, TRUE, &psa_mac_verify__result__descriptor,
+  PARSEC_OPCODE_PSA_MAC_VERIFY, PARSEC_CALL_AUTH_REQUIRED, &psa_mac_verify__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1588,7 +1588,7 @@ parsec_client_mac_verify (ParsecClient *self,
 }
 
 static const ParsecOperation op_hash_compute = {
-  PARSEC_OPCODE_PSA_HASH_COMPUTE, TRUE, &psa_hash_compute__result__descriptor,
+  PARSEC_OPCODE_PSA_HASH_COMPUTE, PARSEC_CALL_AUTH_REQUIRED, &psa_hash_compute__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1696,7 +1696,7 @@ parsec_client_hash_compute (ParsecClient *self,
 }
 
 static const ParsecOperation op_hash_compare = {
-  PARSEC_OPCODE_PSA_HASH_COMPARE, TRUE, &psa_hash_compare__result__descriptor,
+  PARSEC_OPCODE_PSA_HASH_COMPARE, PARSEC_CALL_AUTH_REQUIRED, &psa_hash_compare__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1816,7 +1816,7 @@ parsec_client_hash_compare (ParsecClient *self,
 }
 
 static const ParsecOperation op_raw_key_agreement = {
-  PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT, TRUE, &psa_raw_key_agreement__result__descriptor,
+  PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT, PARSEC_CALL_AUTH_REQUIRED, &psa_raw_key_agreement__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -1936,7 +1936,7 @@ parsec_client_raw_key_agreement (ParsecClient *self,
 }
 
 static const ParsecOperation op_generate_random = {
-  PARSEC_OPCODE_PSA_GENERATE_RANDOM, TRUE, &psa_generate_random__result__descriptor,
+  PARSEC_OPCODE_PSA_GENERATE_RANDOM, PARSEC_CALL_AUTH_REQUIRED, &psa_generate_random__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -2036,7 +2036,7 @@ parsec_client_generate_random (ParsecClient *self,
 }
 
 static const ParsecOperation op_can_do_crypto = {
-  PARSEC_OPCODE_CAN_DO_CRYPTO, TRUE, &can_do_crypto__result__descriptor,
+  PARSEC_OPCODE_CAN_DO_CRYPTO, PARSEC_CALL_AUTH_REQUIRED, &can_do_crypto__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -2243,18 +2243,10 @@ data_signature_send (GTask           *task,
   g_autoptr(ProtobufCMessage) part = NULL;
   const ProtobufCMessage *request;
   GError *error = NULL;
-  guint8 provider;
   union {
     PsaSignHash__Operation sign_hash;
     PsaVerifyHash__Operation verify_hash;
   } operation;
-
-  if (!_parsec_client_crypto_provider (self, &provider, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
 
   if (data->signature == NULL)
     request = sign_hash_build (&operation.sign_hash, &part, data->key_name, algorithm, digest, &error);
@@ -2267,7 +2259,7 @@ data_signature_send (GTask           *task,
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, provider,
+  _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, PARSEC_PROVIDER_IMPLICIT,
                              request, task,
                              data->signature == NULL ? _parsec_call_done_bytes : _parsec_call_done_boolean);
 }
@@ -2299,7 +2291,6 @@ data_signature_found (GTask               *task,
   const ProtobufCMessage *request;
   GError *error = NULL;
   ParsecHash hash;
-  guint8 provider;
 
   if (!plan_data_signature (data->key_name, attributes, &algorithm, &hash, &error))
     {
@@ -2318,14 +2309,8 @@ data_signature_found (GTask               *task,
   /* GLib lacks the hash (SHA-224, SHA-3, …): the provider computes it.
    * Signing the message instead would need PsaSignMessage, which almost no
    * provider has, Mbed Crypto included. */
-  if (!_parsec_client_crypto_provider (self, &provider, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   request = hash_compute_build (&operation, hash, data->data, &error);
-  _parsec_client_call_async (self, &op_hash_compute, provider, request, task, data_digest_done);
+  _parsec_client_call_async (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, task, data_digest_done);
 }
 
 /* The digest of @data: computed here when GLib can, by the provider

@@ -17,7 +17,7 @@
 #include "psa_import_key.pb-c.h"
 
 static const ParsecOperation op_destroy_key = {
-  PARSEC_OPCODE_PSA_DESTROY_KEY, TRUE, &psa_destroy_key__result__descriptor,
+  PARSEC_OPCODE_PSA_DESTROY_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_destroy_key__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -118,7 +118,7 @@ parsec_client_destroy_key (ParsecClient *self,
 }
 
 static const ParsecOperation op_export_key = {
-  PARSEC_OPCODE_PSA_EXPORT_KEY, TRUE, &psa_export_key__result__descriptor,
+  PARSEC_OPCODE_PSA_EXPORT_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_export_key__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -221,7 +221,7 @@ parsec_client_export_key (ParsecClient *self,
 }
 
 static const ParsecOperation op_generate_key = {
-  PARSEC_OPCODE_PSA_GENERATE_KEY, TRUE, &psa_generate_key__result__descriptor,
+  PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_generate_key__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -341,7 +341,7 @@ parsec_client_generate_key (ParsecClient *self,
 }
 
 static const ParsecOperation op_import_key = {
-  PARSEC_OPCODE_PSA_IMPORT_KEY, TRUE, &psa_import_key__result__descriptor,
+  PARSEC_OPCODE_PSA_IMPORT_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_import_key__result__descriptor,
 };
 
 static ProtobufCMessage *
@@ -464,7 +464,7 @@ parsec_client_import_key (ParsecClient *self,
 /* ListKeys */
 
 static const ParsecOperation op_list_keys = {
-  PARSEC_OPCODE_LIST_KEYS, TRUE, &list_keys__result__descriptor,
+  PARSEC_OPCODE_LIST_KEYS, PARSEC_CALL_AUTH_REQUIRED, &list_keys__result__descriptor,
 };
 
 static GPtrArray *
@@ -641,16 +641,34 @@ _parsec_key_task_new (ParsecClient        *self,
   return task;
 }
 
+/* The keys are those of the implicit provider, which must be known to
+ * pick them out of the list. */
+static void
+lookup_discovered (gpointer  user_data,
+                   GError   *error)
+{
+  GTask *task = user_data;
+  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  _parsec_client_call_async (g_task_get_source_object (task), &op_list_keys, PARSEC_PROVIDER_CORE,
+                             &operation.base, task, lookup_done);
+}
+
 void
 _parsec_key_lookup_async (ParsecClient   *self,
                           GTask          *task,
                           ParsecKeyFound  next)
 {
-  ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
   ParsecKeyTaskData *data = g_task_get_task_data (task);
 
   data->next = next;
-  _parsec_client_call_async (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, task, lookup_done);
+  _parsec_client_discover_async (self, PARSEC_NEEDS_PROVIDER, task, lookup_discovered, task);
 }
 
 static void
@@ -744,6 +762,8 @@ parsec_client_get_key_attributes (ParsecClient  *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
 
+  if (!_parsec_client_discover (self, PARSEC_NEEDS_PROVIDER, cancellable, error))
+    return NULL;
   result = _parsec_client_call (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base,
                                 cancellable, error);
   if (result == NULL)
@@ -754,7 +774,7 @@ parsec_client_get_key_attributes (ParsecClient  *self,
 /* PsaExportPublicKey, in the format the caller wants */
 
 static const ParsecOperation op_export_public_key = {
-  PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY, TRUE, &psa_export_public_key__result__descriptor,
+  PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_export_public_key__result__descriptor,
 };
 
 static void
@@ -789,17 +809,9 @@ export_public_key_found (GTask               *task,
   ParsecClient *self = g_task_get_source_object (task);
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   PsaExportPublicKey__Operation operation;
-  guint8 provider;
-  GError *error = NULL;
 
-  if (!_parsec_client_crypto_provider (self, &provider, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   export_public_key_operation_init (&operation, data->key_name);
-  _parsec_client_call_async (self, &op_export_public_key, provider, &operation.base,
+  _parsec_client_call_async (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base,
                              task, export_public_key_done);
 }
 

@@ -11,11 +11,16 @@
 
 G_BEGIN_DECLS
 
+/* Whether a request carries the client's authentication. */
+typedef enum {
+  PARSEC_CALL_AUTH_NONE,       /* discovery and ping, as the official clients send them */
+  PARSEC_CALL_AUTH_REQUIRED,   /* found by discovery first if need be */
+  PARSEC_CALL_AUTH_IF_KNOWN,   /* sent when known, never worth a discovery */
+} ParsecCallAuth;
+
 typedef struct {
   guint32 opcode;
-  /* Whether the request carries the client's authentication; discovery
-   * requests go without, as the official clients send them. */
-  gboolean authenticated;
+  ParsecCallAuth auth;
   const ProtobufCMessageDescriptor *result_type;
 } ParsecOperation;
 
@@ -24,24 +29,50 @@ typedef struct {
 typedef void (*ParsecCallDone) (GTask            *task,
                                 ProtobufCMessage *result);
 
+/* What a call needs to know of the service before its request is
+ * written. Discovery finds it on first need, once per client. */
+typedef enum {
+  PARSEC_NEEDS_NOTHING  = 0,
+  PARSEC_NEEDS_PROVIDER = 1 << 0,   /* the implicit provider */
+  PARSEC_NEEDS_AUTH     = 1 << 1,   /* the authentication type and data */
+} ParsecNeeds;
+
+/* As the provider of a call: the implicit provider, once known. */
+#define PARSEC_PROVIDER_IMPLICIT 0x100u
+
+/* Sends the request of @operation to @provider (a provider id or
+ * PARSEC_PROVIDER_IMPLICIT) after any discovery it needs, and decodes the
+ * result. */
 ProtobufCMessage *_parsec_client_call       (ParsecClient           *self,
                                              const ParsecOperation  *op,
-                                             guint8                  provider,
+                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GCancellable           *cancellable,
                                              GError                **error);
 
 void              _parsec_client_call_async (ParsecClient           *self,
                                              const ParsecOperation  *op,
-                                             guint8                  provider,
+                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GTask                  *task,
                                              ParsecCallDone          done);
 
-/* Operations on keys and crypto go to the implicit provider. */
-gboolean          _parsec_client_crypto_provider (ParsecClient        *self,
-                                                  guint8              *provider,
-                                                  GError             **error);
+/* Makes sure the client knows what @needs names, asking the service the
+ * first time. The asynchronous form works on the context and cancellable
+ * of @task and calls @discovered there, with an error (transfer full) or
+ * NULL. */
+typedef void (*ParsecDiscovered) (gpointer  user_data,
+                                  GError   *error);
+
+gboolean          _parsec_client_discover   (ParsecClient           *self,
+                                             ParsecNeeds             needs,
+                                             GCancellable           *cancellable,
+                                             GError                **error);
+void              _parsec_client_discover_async (ParsecClient       *self,
+                                             ParsecNeeds             needs,
+                                             GTask                  *task,
+                                             ParsecDiscovered        discovered,
+                                             gpointer                user_data);
 
 /* Runs an operation whose request @operation was built by the caller; a
  * NULL @operation means building failed with @build_error (transfer

@@ -25,10 +25,16 @@
  *
  * Create one with parsec_client_new() (or parsec_client_new_sync()), or
  * with g_async_initable_new_async() to set properties. Initialisation
- * finds the service like the official Parsec clients do: it asks for the
- * providers and authenticators, without authentication, then picks the
- * first crypto provider as the implicit provider of crypto operations and
- * the first authenticator the client can serve.
+ * reads the configuration and sends nothing.
+ *
+ * The client finds the service like the official Parsec clients do, but
+ * only when a call first needs it and once per client: it asks for the
+ * providers, without authentication, and takes the first crypto provider
+ * as the implicit provider of crypto operations; it asks for the
+ * authenticators and takes the first one it can serve. Ping and the
+ * provider, authenticator and opcode lists need neither, and a client
+ * with #ParsecClient:provider and #ParsecClient:auth-method set never
+ * asks. parsec_client_discover() asks at once.
  *
  * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
@@ -59,19 +65,25 @@ struct _ParsecClient
   char **trusted_users;
   guint explicitly_set;          /* bit per PROP_ */
 
-  /* Found at initialisation */
+  /* Resolved at initialisation */
   gboolean initialized;
   GSocketAddress *address;
+  GArray *trusted_uids;          /* guint32 */
+
+  /* Found by discovery on first need, or set by the configuration, then
+   * fixed: read once the matching bit of known is seen under the lock. */
+  GMutex discovery_lock;
+  ParsecNeeds known;
   guint implicit_provider;
   ParsecAuthType auth_type;
   GBytes *auth_data;             /* wiping; NULL for none and JWT-SVID */
-  GArray *trusted_uids;          /* guint32 */
+  GSList *discoveries;           /* Discovery, one per main context */
 
   GMutex token_lock;
   char *jwt_svid_token;          /* secure memory */
 
-  /* The operations each provider lists, asked once per provider before
-   * its first use, so that unsupported calls fail before sending. */
+  /* The operations each provider lists, asked when the provider answers
+   * PsaErrorNotSupported, so that the error says what was missing. */
   GMutex opcodes_lock;
   guint64 opcodes_known[256 / 64];   /* bit per provider */
   guint64 opcodes[256];              /* bit per opcode below 64 */
@@ -107,13 +119,13 @@ static GParamSpec *properties[N_PROPS];
 #define SETTINGS_SCHEMA_ID        "community.parsec.glib"
 
 const ParsecOperation _parsec_op_list_providers = {
-  PARSEC_OPCODE_LIST_PROVIDERS, FALSE, &list_providers__result__descriptor,
+  PARSEC_OPCODE_LIST_PROVIDERS, PARSEC_CALL_AUTH_NONE, &list_providers__result__descriptor,
 };
 const ParsecOperation _parsec_op_list_authenticators = {
-  PARSEC_OPCODE_LIST_AUTHENTICATORS, FALSE, &list_authenticators__result__descriptor,
+  PARSEC_OPCODE_LIST_AUTHENTICATORS, PARSEC_CALL_AUTH_NONE, &list_authenticators__result__descriptor,
 };
 const ParsecOperation _parsec_op_list_opcodes = {
-  PARSEC_OPCODE_LIST_OPCODES, TRUE, &list_opcodes__result__descriptor,
+  PARSEC_OPCODE_LIST_OPCODES, PARSEC_CALL_AUTH_IF_KNOWN, &list_opcodes__result__descriptor,
 };
 
 static void
@@ -133,6 +145,7 @@ parsec_client_finalize (GObject *object)
   g_clear_pointer (&self->jwt_svid_token, _parsec_secure_free);
   g_mutex_clear (&self->token_lock);
   g_mutex_clear (&self->opcodes_lock);
+  g_mutex_clear (&self->discovery_lock);
 
   G_OBJECT_CLASS (parsec_client_parent_class)->finalize (object);
 }
@@ -157,13 +170,13 @@ parsec_client_get_property (GObject    *object,
       g_value_set_enum (value, self->auth_method);
       break;
     case PROP_AUTH_TYPE:
-      g_value_set_enum (value, self->auth_type);
+      g_value_set_enum (value, parsec_client_get_auth_type (self));
       break;
     case PROP_PROVIDER:
       g_value_set_int (value, self->provider);
       break;
     case PROP_IMPLICIT_PROVIDER:
-      g_value_set_uint (value, self->implicit_provider);
+      g_value_set_uint (value, parsec_client_get_implicit_provider (self));
       break;
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout_ms);
@@ -292,7 +305,10 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:auth-type:
    *
-   * The authentication type in use, known once the client is initialised.
+   * The authentication type in use: the one #ParsecClient:auth-method
+   * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
+   * after the first authenticated call or parsec_client_discover()
+   * (%PARSEC_AUTH_TYPE_NONE until then).
    *
    * Since: 1.0
    */
@@ -316,9 +332,11 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:implicit-provider:
    *
-   * The provider used by crypto operations that do not name one, known
-   * once the client is initialised. %PARSEC_PROVIDER_CORE means the
-   * service hosts no crypto provider.
+   * The provider used by crypto operations that do not name one: the one
+   * #ParsecClient:provider names, or the one discovery chose, known after
+   * the first crypto call or parsec_client_discover(). Until then, and
+   * when the service hosts no crypto provider, it is
+   * %PARSEC_PROVIDER_CORE.
    *
    * Since: 1.0
    */
@@ -406,6 +424,7 @@ parsec_client_init (ParsecClient *self)
   self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
   g_mutex_init (&self->token_lock);
   g_mutex_init (&self->opcodes_lock);
+  g_mutex_init (&self->discovery_lock);
 }
 
 /* Configuration */
@@ -507,18 +526,21 @@ client_configure (ParsecClient  *self,
 
 /* Authentication */
 
+/* The authentication data @type sends: NULL for none and for JWT-SVID,
+ * whose token is read at each request. */
 static gboolean
-client_use_auth_type (ParsecClient    *self,
-                      ParsecAuthType   type,
-                      GError         **error)
+client_auth_data_for_type (ParsecClient    *self,
+                           ParsecAuthType   type,
+                           GBytes         **auth_data,
+                           GError         **error)
 {
-  g_clear_pointer (&self->auth_data, g_bytes_unref);
+  *auth_data = NULL;
 
   switch (type)
     {
     case PARSEC_AUTH_TYPE_NONE:
     case PARSEC_AUTH_TYPE_JWT_SVID:
-      break;
+      return TRUE;
 
     case PARSEC_AUTH_TYPE_DIRECT:
       if (self->application_name == NULL || *self->application_name == '\0')
@@ -528,9 +550,8 @@ client_use_auth_type (ParsecClient    *self,
                                "set ParsecClient:application-name, or give the default GApplication an application id");
           return FALSE;
         }
-      self->auth_data = _parsec_secure_bytes_new (self->application_name,
-                                                  strlen (self->application_name));
-      break;
+      *auth_data = _parsec_secure_bytes_new (self->application_name, strlen (self->application_name));
+      return TRUE;
 
     case PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS:
       {
@@ -539,9 +560,9 @@ client_use_auth_type (ParsecClient    *self,
         guint32 uid = (guint32) geteuid ();
         guint8 le[4] = { uid & 0xff, (uid >> 8) & 0xff, (uid >> 16) & 0xff, uid >> 24 };
 
-        self->auth_data = _parsec_secure_bytes_new (le, sizeof le);
+        *auth_data = _parsec_secure_bytes_new (le, sizeof le);
+        return TRUE;
       }
-      break;
 
     case PARSEC_AUTH_TYPE_JWT:
     default:
@@ -549,9 +570,6 @@ client_use_auth_type (ParsecClient    *self,
                    "parsec-glib cannot authenticate with authentication type %u", type);
       return FALSE;
     }
-
-  self->auth_type = type;
-  return TRUE;
 }
 
 static gboolean
@@ -578,23 +596,31 @@ client_can_serve (ParsecClient *self,
     }
 }
 
+/* The authentication type of an explicit #ParsecClient:auth-method, or
+ * with %PARSEC_AUTH_METHOD_AUTO the first of @authenticators the client
+ * can serve. */
 static gboolean
-client_choose_auth (ParsecClient  *self,
-                    GPtrArray     *authenticators,
-                    GError       **error)
+client_choose_auth_type (ParsecClient    *self,
+                         GPtrArray       *authenticators,
+                         ParsecAuthType  *type,
+                         GError         **error)
 {
   g_autoptr(GString) offered = NULL;
 
   switch (self->auth_method)
     {
     case PARSEC_AUTH_METHOD_NONE:
-      return client_use_auth_type (self, PARSEC_AUTH_TYPE_NONE, error);
+      *type = PARSEC_AUTH_TYPE_NONE;
+      return TRUE;
     case PARSEC_AUTH_METHOD_DIRECT:
-      return client_use_auth_type (self, PARSEC_AUTH_TYPE_DIRECT, error);
+      *type = PARSEC_AUTH_TYPE_DIRECT;
+      return TRUE;
     case PARSEC_AUTH_METHOD_UNIX_PEER_CREDENTIALS:
-      return client_use_auth_type (self, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS, error);
+      *type = PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS;
+      return TRUE;
     case PARSEC_AUTH_METHOD_JWT_SVID:
-      return client_use_auth_type (self, PARSEC_AUTH_TYPE_JWT_SVID, error);
+      *type = PARSEC_AUTH_TYPE_JWT_SVID;
+      return TRUE;
     case PARSEC_AUTH_METHOD_AUTO:
     default:
       break;
@@ -602,8 +628,11 @@ client_choose_auth (ParsecClient  *self,
 
   /* A service without authenticators accepts only requests without
    * authentication; there is nothing to pick. */
-  if (authenticators->len == 0)
-    return client_use_auth_type (self, PARSEC_AUTH_TYPE_NONE, error);
+  if (authenticators == NULL || authenticators->len == 0)
+    {
+      *type = PARSEC_AUTH_TYPE_NONE;
+      return TRUE;
+    }
 
   offered = g_string_new (NULL);
   for (guint i = 0; i < authenticators->len; i++)
@@ -612,7 +641,10 @@ client_choose_auth (ParsecClient  *self,
       guint id = parsec_authenticator_info_get_id (info);
 
       if (client_can_serve (self, id))
-        return client_use_auth_type (self, id, error);
+        {
+          *type = id;
+          return TRUE;
+        }
       g_string_append_printf (offered, "%s%u", i > 0 ? ", " : "", id);
     }
 
@@ -622,23 +654,19 @@ client_choose_auth (ParsecClient  *self,
   return FALSE;
 }
 
-static void
-client_choose_provider (ParsecClient *self,
-                        GPtrArray    *providers)
+/* The first crypto provider: the service lists them in its configured
+ * order, the core provider last. */
+static guint
+first_crypto_provider (GPtrArray *providers)
 {
-  /* The service lists its crypto providers in its configured order, the
-   * core provider last; the first crypto provider is the default. */
-  self->implicit_provider = PARSEC_PROVIDER_CORE;
   for (guint i = 0; i < providers->len; i++)
     {
       guint id = parsec_provider_info_get_id (g_ptr_array_index (providers, i));
 
       if (id != PARSEC_PROVIDER_CORE && id <= G_MAXUINT8)
-        {
-          self->implicit_provider = id;
-          return;
-        }
+        return id;
     }
+  return PARSEC_PROVIDER_CORE;
 }
 
 /* The generic request path */
@@ -656,22 +684,79 @@ _parsec_utf8_from_service (const char *text)
   return g_utf8_make_valid (text != NULL ? text : "", -1);
 }
 
+static gboolean
+check_body_size (const ParsecOperation  *op,
+                 gsize                   body_len,
+                 GError                **error)
+{
+  if (body_len > PARSEC_WIRE_SERVICE_BODY_LIMIT)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
+                   "The %s request body would be %" G_GSIZE_FORMAT " bytes; the service accepts at most %u",
+                   _parsec_opcode_get_name (op->opcode), body_len, PARSEC_WIRE_SERVICE_BODY_LIMIT);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The body of a request that must wait for discovery, packed while the
+ * caller's message still exists. */
+static GBytes *
+client_pack_body (const ParsecOperation   *op,
+                  const ProtobufCMessage  *operation,
+                  GError                 **error)
+{
+  gsize body_len = operation != NULL ? protobuf_c_message_get_packed_size (operation) : 0;
+  guint8 *buffer;
+
+  if (!check_body_size (op, body_len, error))
+    return NULL;
+  buffer = _parsec_secure_alloc (body_len);
+  if (operation != NULL)
+    protobuf_c_message_pack (operation, buffer);
+  return _parsec_secure_bytes_new_take (buffer, body_len);
+}
+
+static gboolean
+client_sends_auth (ParsecClient          *self,
+                   const ParsecOperation *op)
+{
+  gboolean known;
+
+  if (op->auth != PARSEC_CALL_AUTH_IF_KNOWN)
+    return op->auth == PARSEC_CALL_AUTH_REQUIRED;
+  g_mutex_lock (&self->discovery_lock);
+  known = (self->known & PARSEC_NEEDS_AUTH) != 0;
+  g_mutex_unlock (&self->discovery_lock);
+  return known;
+}
+
+/* The whole request: header, the body (@operation packed, or @packed)
+ * and the authentication, which discovery must have settled. */
 static GBytes *
 client_encode_request (ParsecClient            *self,
                        const ParsecOperation   *op,
                        guint8                   provider,
                        const ProtobufCMessage  *operation,
+                       GBytes                  *packed,
                        GError                 **error)
 {
   ParsecWireHeader header;
-  gsize body_len = operation != NULL ? protobuf_c_message_get_packed_size (operation) : 0;
+  gsize body_len;
   const guint8 *auth = NULL;
   gsize auth_len = 0;
   guint8 auth_type = PARSEC_AUTH_TYPE_NONE;
   char *token_copy = NULL;
   guint8 *buffer;
 
-  if (op->authenticated)
+  if (packed != NULL)
+    body_len = g_bytes_get_size (packed);
+  else
+    body_len = operation != NULL ? protobuf_c_message_get_packed_size (operation) : 0;
+  if (!check_body_size (op, body_len, error))
+    return NULL;
+
+  if (client_sends_auth (self, op))
     {
       auth_type = self->auth_type;
       if (self->auth_type == PARSEC_AUTH_TYPE_JWT_SVID)
@@ -696,14 +781,6 @@ client_encode_request (ParsecClient            *self,
         auth = g_bytes_get_data (self->auth_data, &auth_len);
     }
 
-  if (body_len > PARSEC_WIRE_SERVICE_BODY_LIMIT)
-    {
-      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
-                   "The %s request body would be %" G_GSIZE_FORMAT " bytes; the service accepts at most %u",
-                   _parsec_opcode_get_name (op->opcode), body_len, PARSEC_WIRE_SERVICE_BODY_LIMIT);
-      _parsec_secure_free (token_copy);
-      return NULL;
-    }
   if (auth_len > PARSEC_WIRE_AUTH_MAX)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
@@ -717,7 +794,9 @@ client_encode_request (ParsecClient            *self,
   _parsec_wire_header_init_request (&header, provider, op->opcode, auth_type,
                                     (guint32) body_len, (guint16) auth_len);
   _parsec_wire_header_encode (&header, buffer);
-  if (operation != NULL)
+  if (packed != NULL)
+    memcpy (buffer + PARSEC_WIRE_HEADER_LEN, g_bytes_get_data (packed, NULL), body_len);
+  else if (operation != NULL)
     protobuf_c_message_pack (operation, buffer + PARSEC_WIRE_HEADER_LEN);
   if (auth_len > 0)
     memcpy (buffer + PARSEC_WIRE_HEADER_LEN + body_len, auth, auth_len);
@@ -836,6 +915,40 @@ not_supported_error (guint8  provider,
                       provider, _parsec_opcode_get_name (opcode));
 }
 
+/* The service answers PsaErrorNotSupported both for an operation its
+ * provider lacks and for parameters the provider cannot serve. Only then
+ * is the provider's list of operations worth a request: it tells the two
+ * apart at no cost to calls that succeed. */
+static gboolean
+client_should_ask_support (ParsecClient *self,
+                           guint8        provider,
+                           guint32       opcode,
+                           const GError *error)
+{
+  return g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
+         client_lookup_support (self, provider, opcode) == SUPPORT_UNKNOWN;
+}
+
+/* After the provider's list of operations arrived (@result, or NULL when
+ * asking failed): the error to report for the call that failed with
+ * @error (transfer full). */
+static GError *
+client_explain_not_supported (ParsecClient     *self,
+                              guint8            provider,
+                              guint32           opcode,
+                              ProtobufCMessage *result,
+                              GError           *error)
+{
+  if (result != NULL)
+    client_store_support (self, provider, result);
+  if (client_lookup_support (self, provider, opcode) == NOT_SUPPORTED)
+    {
+      g_error_free (error);
+      return not_supported_error (provider, opcode);
+    }
+  return error;
+}
+
 void
 _parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
                                      guint8                  provider)
@@ -844,55 +957,372 @@ _parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
   operation->provider_id = provider;
 }
 
-/* The request itself, without the support check. */
+/* One request and its decoded result, for a call whose needs are met. */
 static ProtobufCMessage *
 client_exchange (ParsecClient           *self,
                  const ParsecOperation  *op,
                  guint8                  provider,
-                 const char             *key_name,
-                 GBytes                 *request,
+                 const ProtobufCMessage *operation,
+                 GBytes                 *packed,
                  GCancellable           *cancellable,
                  GError                **error)
 {
+  g_autoptr(GBytes) request = NULL;
   g_autoptr(GBytes) body = NULL;
   ParsecTransportParams params;
 
-  client_transport_params (self, op, provider, key_name, &params);
+  request = client_encode_request (self, op, provider, operation, packed, error);
+  if (request == NULL)
+    return NULL;
+  client_transport_params (self, op, provider, operation_key_name (operation), &params);
   body = _parsec_transport_call (&params, request, cancellable, error);
   if (body == NULL)
     return NULL;
   return client_decode_result (op, body, error);
 }
 
-static gboolean
-client_check_support (ParsecClient  *self,
-                      guint8         provider,
-                      guint32        opcode,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  Support support = client_lookup_support (self, provider, opcode);
+/* Discovery */
 
-  if (support == SUPPORT_UNKNOWN)
+static ParsecNeeds
+needs_of_call (const ParsecOperation *op,
+               guint                  provider)
+{
+  return (op->auth == PARSEC_CALL_AUTH_REQUIRED ? PARSEC_NEEDS_AUTH : 0) |
+         (provider == PARSEC_PROVIDER_IMPLICIT ? PARSEC_NEEDS_PROVIDER : 0);
+}
+
+static ParsecNeeds
+client_missing (ParsecClient *self,
+                ParsecNeeds   needs)
+{
+  ParsecNeeds missing;
+
+  g_mutex_lock (&self->discovery_lock);
+  missing = needs & ~self->known;
+  g_mutex_unlock (&self->discovery_lock);
+  return missing;
+}
+
+/* What discovery found is fixed once known: when two discoveries race,
+ * the first answer stays. */
+static void
+client_learn_provider (ParsecClient *self,
+                       guint         provider)
+{
+  g_mutex_lock (&self->discovery_lock);
+  if ((self->known & PARSEC_NEEDS_PROVIDER) == 0)
     {
-      ListOpcodes__Operation list;
-      g_autoptr(GBytes) request = NULL;
+      self->implicit_provider = provider;
+      self->known |= PARSEC_NEEDS_PROVIDER;
+    }
+  g_mutex_unlock (&self->discovery_lock);
+}
+
+static void
+client_learn_providers (ParsecClient     *self,
+                        ProtobufCMessage *result)
+{
+  g_autoptr(GPtrArray) providers = _parsec_providers_from_result (result);
+
+  client_learn_provider (self, first_crypto_provider (providers));
+}
+
+static gboolean
+client_learn_auth (ParsecClient      *self,
+                   ProtobufCMessage  *result,
+                   GError           **error)
+{
+  g_autoptr(GPtrArray) authenticators = NULL;
+  g_autoptr(GBytes) auth_data = NULL;
+  ParsecAuthType type;
+
+  if (result != NULL)
+    authenticators = _parsec_authenticators_from_result (result);
+  if (!client_choose_auth_type (self, authenticators, &type, error) ||
+      !client_auth_data_for_type (self, type, &auth_data, error))
+    return FALSE;
+
+  g_mutex_lock (&self->discovery_lock);
+  if ((self->known & PARSEC_NEEDS_AUTH) == 0)
+    {
+      self->auth_type = type;
+      self->auth_data = g_steal_pointer (&auth_data);
+      self->known |= PARSEC_NEEDS_AUTH;
+    }
+  g_mutex_unlock (&self->discovery_lock);
+  return TRUE;
+}
+
+gboolean
+_parsec_client_discover (ParsecClient  *self,
+                         ParsecNeeds    needs,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  ParsecNeeds missing = client_missing (self, needs);
+
+  if (missing & PARSEC_NEEDS_PROVIDER)
+    {
       g_autoptr(ProtobufCMessage) result = NULL;
 
-      _parsec_list_opcodes_operation_init (&list, provider);
-      request = client_encode_request (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
-                                       &list.base, error);
-      if (request == NULL)
-        return FALSE;
-      result = client_exchange (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, NULL, request,
+      result = client_exchange (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL, NULL,
                                 cancellable, error);
       if (result == NULL)
         return FALSE;
-      client_store_support (self, provider, result);
-      support = client_lookup_support (self, provider, opcode);
+      client_learn_providers (self, result);
+    }
+  if (missing & PARSEC_NEEDS_AUTH)
+    {
+      g_autoptr(ProtobufCMessage) result = NULL;
+
+      result = client_exchange (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL, NULL,
+                                cancellable, error);
+      if (result == NULL || !client_learn_auth (self, result, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Asynchronous discovery: the calls that need it on one main context wait
+ * for one discovery there, so that a burst of first calls costs one
+ * request per thing to learn. Calls on other contexts run their own: a
+ * context nobody iterates any more must not hold them up. */
+typedef struct {
+  ParsecClient *self;
+  GMainContext *context;
+  GQueue waiters;                /* Waiter */
+  const ParsecOperation *asking; /* the request under way */
+} Discovery;
+
+typedef struct {
+  Discovery *discovery;
+  ParsecNeeds needs;
+  ParsecDiscovered discovered;
+  gpointer user_data;
+  GSource *cancelled_source;
+} Waiter;
+
+static void discovery_step (Discovery *discovery);
+
+static void
+waiter_resume (Waiter *waiter,
+               GError *error)
+{
+  if (waiter->cancelled_source != NULL)
+    {
+      g_source_destroy (waiter->cancelled_source);
+      g_source_unref (waiter->cancelled_source);
+    }
+  waiter->discovered (waiter->user_data, error);
+  g_free (waiter);
+}
+
+/* A waiter whose call is cancelled leaves at once; the discovery goes on
+ * for the others and for later calls. Runs on the discovery's context. */
+static gboolean
+waiter_cancelled (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+  Discovery *discovery = waiter->discovery;
+  ParsecClient *self = discovery->self;
+  GError *error = NULL;
+
+  g_mutex_lock (&self->discovery_lock);
+  g_queue_remove (&discovery->waiters, waiter);
+  g_mutex_unlock (&self->discovery_lock);
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  waiter_resume (waiter, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* Resumes the waiters whose needs are now met, and those that needed what
+ * @failed names with a copy of @error. Called without the lock. */
+static void
+discovery_resume (Discovery    *discovery,
+                  ParsecNeeds   failed,
+                  const GError *error)
+{
+  ParsecClient *self = discovery->self;
+  GQueue ready = G_QUEUE_INIT;
+  GQueue failing = G_QUEUE_INIT;
+  GList *link, *next;
+
+  g_mutex_lock (&self->discovery_lock);
+  for (link = discovery->waiters.head; link != NULL; link = next)
+    {
+      Waiter *waiter = link->data;
+      ParsecNeeds missing = waiter->needs & ~self->known;
+
+      next = link->next;
+      if (missing == 0 || (missing & failed) != 0)
+        {
+          g_queue_unlink (&discovery->waiters, link);
+          g_queue_push_tail_link (missing == 0 ? &ready : &failing, link);
+        }
+    }
+  g_mutex_unlock (&self->discovery_lock);
+
+  while ((link = g_queue_pop_head_link (&ready)) != NULL)
+    {
+      waiter_resume (link->data, NULL);
+      g_list_free_1 (link);
+    }
+  while ((link = g_queue_pop_head_link (&failing)) != NULL)
+    {
+      waiter_resume (link->data, g_error_copy (error));
+      g_list_free_1 (link);
+    }
+}
+
+static void
+discovery_answered (GBytes   *body,
+                    GError   *error,
+                    gpointer  user_data)
+{
+  Discovery *discovery = user_data;
+  ParsecClient *self = discovery->self;
+  const ParsecOperation *op = discovery->asking;
+  g_autoptr(ProtobufCMessage) result = NULL;
+  ParsecNeeds learning = op == &_parsec_op_list_providers ? PARSEC_NEEDS_PROVIDER : PARSEC_NEEDS_AUTH;
+
+  if (error == NULL)
+    result = client_decode_result (op, body, &error);
+  g_clear_pointer (&body, g_bytes_unref);
+
+  if (result != NULL)
+    {
+      if (learning == PARSEC_NEEDS_PROVIDER)
+        client_learn_providers (self, result);
+      else
+        client_learn_auth (self, result, &error);
     }
 
-  if (support == NOT_SUPPORTED)
+  discovery_resume (discovery, error != NULL ? learning : 0, error);
+  g_clear_error (&error);
+  discovery_step (discovery);
+}
+
+/* Asks for the next thing a waiter misses, or ends the discovery. */
+static void
+discovery_step (Discovery *discovery)
+{
+  ParsecClient *self = discovery->self;
+  ParsecNeeds missing = 0;
+  GError *error = NULL;
+  g_autoptr(GBytes) request = NULL;
+  ParsecTransportParams params;
+
+  g_mutex_lock (&self->discovery_lock);
+  for (GList *link = discovery->waiters.head; link != NULL; link = link->next)
+    missing |= ((Waiter *) link->data)->needs & ~self->known;
+  if (missing == 0)
+    self->discoveries = g_slist_remove (self->discoveries, discovery);
+  g_mutex_unlock (&self->discovery_lock);
+
+  if (missing == 0)
+    {
+      /* Waiters that the last answer satisfied after all. */
+      discovery_resume (discovery, 0, NULL);
+      g_main_context_unref (discovery->context);
+      g_object_unref (discovery->self);
+      g_free (discovery);
+      return;
+    }
+
+  discovery->asking = (missing & PARSEC_NEEDS_PROVIDER) ? &_parsec_op_list_providers
+                                                        : &_parsec_op_list_authenticators;
+  request = client_encode_request (self, discovery->asking, PARSEC_PROVIDER_CORE, NULL, NULL, &error);
+  g_assert_no_error (error);   /* an empty unauthenticated request always encodes */
+  client_transport_params (self, discovery->asking, PARSEC_PROVIDER_CORE, NULL, &params);
+  _parsec_transport_call_async (&params, request, discovery->context, NULL, discovery_answered, discovery);
+}
+
+void
+_parsec_client_discover_async (ParsecClient     *self,
+                               ParsecNeeds       needs,
+                               GTask            *task,
+                               ParsecDiscovered  discovered,
+                               gpointer          user_data)
+{
+  GMainContext *context = g_task_get_context (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Discovery *discovery = NULL;
+  gboolean start = FALSE;
+  Waiter *waiter;
+
+  g_mutex_lock (&self->discovery_lock);
+  if ((needs & ~self->known) == 0)
+    {
+      g_mutex_unlock (&self->discovery_lock);
+      discovered (user_data, NULL);
+      return;
+    }
+  for (GSList *link = self->discoveries; link != NULL; link = link->next)
+    if (((Discovery *) link->data)->context == context)
+      discovery = link->data;
+  if (discovery == NULL)
+    {
+      discovery = g_new0 (Discovery, 1);
+      discovery->self = g_object_ref (self);
+      discovery->context = g_main_context_ref (context);
+      self->discoveries = g_slist_prepend (self->discoveries, discovery);
+      start = TRUE;
+    }
+  waiter = g_new0 (Waiter, 1);
+  waiter->discovery = discovery;
+  waiter->needs = needs;
+  waiter->discovered = discovered;
+  waiter->user_data = user_data;
+  g_queue_push_tail (&discovery->waiters, waiter);
+  g_mutex_unlock (&self->discovery_lock);
+
+  /* On the discovery's context, where the waiter is resumed, so that it
+   * cannot be resumed twice. */
+  if (cancellable != NULL)
+    {
+      waiter->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancelled_source, G_SOURCE_FUNC (waiter_cancelled), waiter, NULL);
+      g_source_attach (waiter->cancelled_source, context);
+    }
+  if (start)
+    discovery_step (discovery);
+}
+
+/* Calls */
+
+/* The provider a call goes to, once discovery has found the implicit
+ * one. */
+static gboolean
+client_resolve_provider (ParsecClient  *self,
+                         guint          provider,
+                         guint8        *wire_provider,
+                         GError       **error)
+{
+  if (provider == PARSEC_PROVIDER_IMPLICIT)
+    {
+      provider = parsec_client_get_implicit_provider (self);
+      if (provider == PARSEC_PROVIDER_CORE)
+        {
+          g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_CRYPTO_PROVIDER,
+                               "The Parsec service hosts no crypto provider for keys and cryptographic operations");
+          return FALSE;
+        }
+    }
+  *wire_provider = (guint8) provider;
+  return TRUE;
+}
+
+/* Known before sending, from an earlier answer: the provider lacks the
+ * operation. */
+static gboolean
+client_check_known_support (ParsecClient  *self,
+                            guint8         provider,
+                            guint32        opcode,
+                            GError       **error)
+{
+  if (client_lookup_support (self, provider, opcode) == NOT_SUPPORTED)
     {
       g_propagate_error (error, not_supported_error (provider, opcode));
       return FALSE;
@@ -903,19 +1333,34 @@ client_check_support (ParsecClient  *self,
 ProtobufCMessage *
 _parsec_client_call (ParsecClient            *self,
                      const ParsecOperation   *op,
-                     guint8                   provider,
+                     guint                    provider,
                      const ProtobufCMessage  *operation,
                      GCancellable            *cancellable,
                      GError                 **error)
 {
-  g_autoptr(GBytes) request = NULL;
+  GError *call_error = NULL;
+  ProtobufCMessage *result;
+  guint8 wire_provider;
 
-  request = client_encode_request (self, op, provider, operation, error);
-  if (request == NULL)
+  if (!_parsec_client_discover (self, needs_of_call (op, provider), cancellable, error) ||
+      !client_resolve_provider (self, provider, &wire_provider, error) ||
+      !client_check_known_support (self, wire_provider, op->opcode, error))
     return NULL;
-  if (!client_check_support (self, provider, op->opcode, cancellable, error))
-    return NULL;
-  return client_exchange (self, op, provider, operation_key_name (operation), request, cancellable, error);
+
+  result = client_exchange (self, op, wire_provider, operation, NULL, cancellable, &call_error);
+  if (result == NULL && client_should_ask_support (self, wire_provider, op->opcode, call_error))
+    {
+      ListOpcodes__Operation list;
+      g_autoptr(ProtobufCMessage) opcodes = NULL;
+
+      _parsec_list_opcodes_operation_init (&list, wire_provider);
+      opcodes = client_exchange (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, &list.base, NULL,
+                                 cancellable, NULL);
+      call_error = client_explain_not_supported (self, wire_provider, op->opcode, opcodes, call_error);
+    }
+  if (result == NULL)
+    g_propagate_error (error, call_error);
+  return result;
 }
 
 typedef struct {
@@ -923,15 +1368,18 @@ typedef struct {
   GTask *task;
   const ParsecOperation *op;
   ParsecCallDone done;
-  GBytes *request;
-  guint8 provider;
+  guint provider;                /* as asked, maybe PARSEC_PROVIDER_IMPLICIT */
+  guint8 wire_provider;
+  GBytes *packed;                /* the body, while discovery runs */
+  GError *error;                 /* a failure, while its explanation is asked */
   char *key_name;
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
-  g_bytes_unref (data->request);
+  g_clear_pointer (&data->packed, g_bytes_unref);
+  g_clear_error (&data->error);
   g_free (data->key_name);
   g_free (data);
 }
@@ -946,9 +1394,25 @@ call_data_fail (CallData *data,
 }
 
 static void
-call_transport_done (GBytes   *body,
-                     GError   *error,
-                     gpointer  user_data)
+call_opcodes_answered (GBytes   *body,
+                       GError   *error,
+                       gpointer  user_data)
+{
+  CallData *data = user_data;
+  g_autoptr(ProtobufCMessage) result = NULL;
+
+  if (error == NULL)
+    result = client_decode_result (&_parsec_op_list_opcodes, body, NULL);
+  g_clear_error (&error);
+  g_clear_pointer (&body, g_bytes_unref);
+  call_data_fail (data, client_explain_not_supported (data->self, data->wire_provider, data->op->opcode,
+                                                      result, g_steal_pointer (&data->error)));
+}
+
+static void
+call_answered (GBytes   *body,
+               GError   *error,
+               gpointer  user_data)
 {
   CallData *data = user_data;
   ProtobufCMessage *result = NULL;
@@ -957,6 +1421,21 @@ call_transport_done (GBytes   *body,
     result = client_decode_result (data->op, body, &error);
   g_clear_pointer (&body, g_bytes_unref);
 
+  if (result == NULL && client_should_ask_support (data->self, data->wire_provider, data->op->opcode, error))
+    {
+      ListOpcodes__Operation list;
+      g_autoptr(GBytes) request = NULL;
+      ParsecTransportParams params;
+
+      data->error = error;
+      _parsec_list_opcodes_operation_init (&list, data->wire_provider);
+      request = client_encode_request (data->self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
+                                       &list.base, NULL, NULL);
+      client_transport_params (data->self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, NULL, &params);
+      _parsec_transport_call_async (&params, request, g_task_get_context (data->task),
+                                    g_task_get_cancellable (data->task), call_opcodes_answered, data);
+      return;
+    }
   if (result == NULL)
     {
       call_data_fail (data, error);
@@ -968,113 +1447,75 @@ call_transport_done (GBytes   *body,
   call_data_free (data);
 }
 
+/* Sends the request: @operation, or the body packed before discovery. */
 static void
-call_send (CallData *data)
+call_send (CallData               *data,
+           const ProtobufCMessage *operation)
 {
   ParsecTransportParams params;
+  g_autoptr(GBytes) request = NULL;
+  GError *error = NULL;
 
-  client_transport_params (data->self, data->op, data->provider, data->key_name, &params);
-  _parsec_transport_call_async (&params, data->request, g_task_get_context (data->task),
-                                g_task_get_cancellable (data->task), call_transport_done, data);
-}
-
-static void
-call_opcodes_done (GBytes   *body,
-                   GError   *error,
-                   gpointer  user_data)
-{
-  CallData *data = user_data;
-  g_autoptr(ProtobufCMessage) result = NULL;
-
-  if (error == NULL)
-    result = client_decode_result (&_parsec_op_list_opcodes, body, &error);
-  g_clear_pointer (&body, g_bytes_unref);
-  if (result == NULL)
+  if (!client_resolve_provider (data->self, data->provider, &data->wire_provider, &error) ||
+      !client_check_known_support (data->self, data->wire_provider, data->op->opcode, &error) ||
+      (request = client_encode_request (data->self, data->op, data->wire_provider, operation,
+                                        data->packed, &error)) == NULL)
     {
       call_data_fail (data, error);
       return;
     }
+  g_clear_pointer (&data->packed, g_bytes_unref);
 
-  client_store_support (data->self, data->provider, result);
-  if (client_lookup_support (data->self, data->provider, data->op->opcode) == NOT_SUPPORTED)
-    call_data_fail (data, not_supported_error (data->provider, data->op->opcode));
+  client_transport_params (data->self, data->op, data->wire_provider, data->key_name, &params);
+  _parsec_transport_call_async (&params, request, g_task_get_context (data->task),
+                                g_task_get_cancellable (data->task), call_answered, data);
+}
+
+static void
+call_discovered (gpointer  user_data,
+                 GError   *error)
+{
+  CallData *data = user_data;
+
+  if (error != NULL)
+    call_data_fail (data, error);
   else
-    call_send (data);
+    call_send (data, NULL);
 }
 
 void
 _parsec_client_call_async (ParsecClient           *self,
                            const ParsecOperation  *op,
-                           guint8                  provider,
+                           guint                   provider,
                            const ProtobufCMessage *operation,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
+  ParsecNeeds needs = needs_of_call (op, provider);
   GError *error = NULL;
   CallData *data;
-  GBytes *request;
 
-  request = client_encode_request (self, op, provider, operation, &error);
-  if (request == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  data = g_new (CallData, 1);
+  data = g_new0 (CallData, 1);
   data->self = g_task_get_source_object (task);
   data->task = task;
   data->op = op;
   data->done = done;
-  data->request = request;
   data->provider = provider;
   data->key_name = g_strdup (operation_key_name (operation));
 
-  switch (client_lookup_support (self, provider, op->opcode))
+  if (client_missing (self, needs) == 0)
     {
-    case SUPPORTED:
-      call_send (data);
-      break;
-    case NOT_SUPPORTED:
-      call_data_fail (data, not_supported_error (provider, op->opcode));
-      break;
-    case SUPPORT_UNKNOWN:
-    default:
-      {
-        ListOpcodes__Operation list;
-        g_autoptr(GBytes) list_request = NULL;
-        ParsecTransportParams params;
-
-        _parsec_list_opcodes_operation_init (&list, provider);
-        list_request = client_encode_request (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
-                                              &list.base, &error);
-        if (list_request == NULL)
-          {
-            call_data_fail (data, error);
-            break;
-          }
-        client_transport_params (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, NULL, &params);
-        _parsec_transport_call_async (&params, list_request, g_task_get_context (task),
-                                      g_task_get_cancellable (task), call_opcodes_done, data);
-      }
-      break;
+      call_send (data, operation);
+      return;
     }
-}
 
-gboolean
-_parsec_client_crypto_provider (ParsecClient  *self,
-                                guint8        *provider,
-                                GError       **error)
-{
-  if (self->implicit_provider == PARSEC_PROVIDER_CORE)
+  data->packed = client_pack_body (op, operation, &error);
+  if (data->packed == NULL)
     {
-      g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_CRYPTO_PROVIDER,
-                           "The Parsec service hosts no crypto provider for keys and cryptographic operations");
-      return FALSE;
+      call_data_fail (data, error);
+      return;
     }
-  *provider = (guint8) self->implicit_provider;
-  return TRUE;
+  _parsec_client_discover_async (self, needs, task, call_discovered, data);
 }
 
 void
@@ -1091,15 +1532,15 @@ _parsec_client_start (ParsecClient           *self,
 {
   GTask *task = _parsec_client_task_new (self, cancellable, callback, user_data, source_tag,
                                          _parsec_opcode_get_name (op->opcode));
-  guint8 provider = PARSEC_PROVIDER_CORE;
 
-  if (operation == NULL || (crypto && !_parsec_client_crypto_provider (self, &provider, &build_error)))
+  if (operation == NULL)
     {
       g_task_return_error (task, build_error);
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (self, op, provider, operation, task, done);
+  _parsec_client_call_async (self, op, crypto ? PARSEC_PROVIDER_IMPLICIT : PARSEC_PROVIDER_CORE,
+                             operation, task, done);
 }
 
 ProtobufCMessage *
@@ -1111,14 +1552,13 @@ _parsec_client_run (ParsecClient            *self,
                     GCancellable            *cancellable,
                     GError                 **error)
 {
-  guint8 provider = PARSEC_PROVIDER_CORE;
-
-  if (operation == NULL || (crypto && !_parsec_client_crypto_provider (self, &provider, &build_error)))
+  if (operation == NULL)
     {
       g_propagate_error (error, build_error);
       return NULL;
     }
-  return _parsec_client_call (self, op, provider, operation, cancellable, error);
+  return _parsec_client_call (self, op, crypto ? PARSEC_PROVIDER_IMPLICIT : PARSEC_PROVIDER_CORE,
+                              operation, cancellable, error);
 }
 
 ProtobufCBinaryData
@@ -1199,18 +1639,21 @@ _parsec_client_task_new (ParsecClient        *self,
   return task;
 }
 
-/* Initialisation */
+/* Initialisation: the configuration alone. What discovery finds is asked
+ * on first need; what the application set explicitly is known at once. */
 
 static gboolean
-client_needs_providers (ParsecClient *self)
+client_initialize (ParsecClient  *self,
+                   GError       **error)
 {
-  return self->provider == PARSEC_PROVIDER_AUTO;
-}
-
-static gboolean
-client_needs_authenticators (ParsecClient *self)
-{
-  return self->auth_method == PARSEC_AUTH_METHOD_AUTO;
+  if (!client_configure (self, error))
+    return FALSE;
+  if (self->provider != PARSEC_PROVIDER_AUTO)
+    client_learn_provider (self, (guint) self->provider);
+  if (self->auth_method != PARSEC_AUTH_METHOD_AUTO && !client_learn_auth (self, NULL, error))
+    return FALSE;
+  self->initialized = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -1219,107 +1662,16 @@ parsec_client_initable_init (GInitable     *initable,
                              GError       **error)
 {
   ParsecClient *self = PARSEC_CLIENT (initable);
-  g_autoptr(GPtrArray) authenticators = NULL;
 
   if (self->initialized)
     return TRUE;
-
-  if (!client_configure (self, error))
-    return FALSE;
-
-  if (client_needs_providers (self))
-    {
-      g_autoptr(ProtobufCMessage) result = NULL;
-      g_autoptr(GPtrArray) providers = NULL;
-
-      result = _parsec_client_call (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE,
-                                    NULL, cancellable, error);
-      if (result == NULL)
-        return FALSE;
-      providers = _parsec_providers_from_result (result);
-      client_choose_provider (self, providers);
-    }
-  else
-    self->implicit_provider = (guint) self->provider;
-
-  if (client_needs_authenticators (self))
-    {
-      g_autoptr(ProtobufCMessage) result = NULL;
-
-      result = _parsec_client_call (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE,
-                                    NULL, cancellable, error);
-      if (result == NULL)
-        return FALSE;
-      authenticators = _parsec_authenticators_from_result (result);
-    }
-  else
-    authenticators = g_ptr_array_new ();
-
-  if (!client_choose_auth (self, authenticators, error))
-    return FALSE;
-
-  self->initialized = TRUE;
-  return TRUE;
+  return client_initialize (self, error);
 }
 
 static void
 parsec_client_initable_iface_init (GInitableIface *iface)
 {
   iface->init = parsec_client_initable_init;
-}
-
-static void
-init_finish_with_authenticators (GTask     *task,
-                                 GPtrArray *authenticators)
-{
-  ParsecClient *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  if (client_choose_auth (self, authenticators, &error))
-    {
-      self->initialized = TRUE;
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
-static void
-init_got_authenticators (GTask            *task,
-                         ProtobufCMessage *result)
-{
-  g_autoptr(GPtrArray) authenticators = _parsec_authenticators_from_result (result);
-
-  init_finish_with_authenticators (task, authenticators);
-}
-
-static void
-init_continue_with_authenticators (GTask *task)
-{
-  ParsecClient *self = g_task_get_source_object (task);
-
-  if (client_needs_authenticators (self))
-    {
-      _parsec_client_call_async (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE,
-                                 NULL, task, init_got_authenticators);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) none = g_ptr_array_new ();
-
-      init_finish_with_authenticators (task, none);
-    }
-}
-
-static void
-init_got_providers (GTask            *task,
-                    ProtobufCMessage *result)
-{
-  g_autoptr(GPtrArray) providers = _parsec_providers_from_result (result);
-
-  client_choose_provider (g_task_get_source_object (task), providers);
-  init_continue_with_authenticators (task);
 }
 
 static void
@@ -1337,28 +1689,11 @@ parsec_client_init_async (GAsyncInitable      *initable,
                                   parsec_client_init_async, "[parsec-glib] client initialisation");
   g_task_set_priority (task, io_priority);
 
-  if (self->initialized)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-
-  if (!client_configure (self, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  if (client_needs_providers (self))
-    _parsec_client_call_async (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE,
-                               NULL, task, init_got_providers);
+  if (self->initialized || client_initialize (self, &error))
+    g_task_return_boolean (task, TRUE);
   else
-    {
-      self->implicit_provider = (guint) self->provider;
-      init_continue_with_authenticators (task);
-    }
+    g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 static gboolean
@@ -1378,6 +1713,104 @@ parsec_client_async_initable_iface_init (GAsyncInitableIface *iface)
   iface->init_finish = parsec_client_init_finish;
 }
 
+/* Explicit discovery */
+
+static void
+discover_done (gpointer  user_data,
+               GError   *error)
+{
+  GTask *task = user_data;
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/**
+ * parsec_client_discover_async:
+ * @self: an initialised #ParsecClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the client knows the service
+ * @user_data: data for @callback
+ *
+ * Asks the service now for what the client would otherwise ask on first
+ * need: its providers, to choose the implicit provider, and its
+ * authenticators, to choose how to authenticate. Nothing is asked that
+ * the configuration already settles or an earlier call found.
+ *
+ * Calls do this by themselves, so an application needs it only to fail
+ * early when the service is missing or unsuitable, or to read
+ * #ParsecClient:implicit-provider and #ParsecClient:auth-type before its
+ * first call. Finish with parsec_client_discover_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_discover_async (ParsecClient        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (self->initialized);
+
+  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+                                  parsec_client_discover_async, "[parsec-glib] discovery");
+  _parsec_client_discover_async (self, PARSEC_NEEDS_PROVIDER | PARSEC_NEEDS_AUTH, task, discover_done, task);
+}
+
+/**
+ * parsec_client_discover_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_discover_async().
+ *
+ * Returns: %TRUE when the client knows its implicit provider and
+ *   authentication
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_discover_finish (ParsecClient  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * parsec_client_discover:
+ * @self: an initialised #ParsecClient
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Asks the service for its providers and authenticators, blocking the
+ * calling thread. See parsec_client_discover_async().
+ *
+ * Returns: %TRUE when the client knows its implicit provider and
+ *   authentication
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_client_discover (ParsecClient  *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (self->initialized, FALSE);
+
+  return _parsec_client_discover (self, PARSEC_NEEDS_PROVIDER | PARSEC_NEEDS_AUTH, cancellable, error);
+}
+
 /**
  * parsec_client_new:
  * @application_name: (nullable): the name direct authentication sends, or
@@ -1386,8 +1819,10 @@ parsec_client_async_initable_iface_init (GAsyncInitableIface *iface)
  * @callback: (scope async): called when the client is ready
  * @user_data: data for @callback
  *
- * Creates a client for the configured Parsec service and finds its
- * providers and authenticators. Finish with parsec_client_new_finish().
+ * Creates a client for the configured Parsec service. Finish with
+ * parsec_client_new_finish(). Nothing is sent to the service yet: see
+ * #ParsecClient for when the client asks for its providers and
+ * authenticators.
  *
  * The application name matters only when the service authenticates
  * applications by name (direct authentication); the keys of each name are
@@ -1436,9 +1871,8 @@ parsec_client_new_finish (GAsyncResult  *result,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Creates a client for the configured Parsec service and finds its
- * providers and authenticators, blocking the calling thread. See
- * parsec_client_new().
+ * Creates a client for the configured Parsec service, blocking the
+ * calling thread. See parsec_client_new().
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
@@ -1491,8 +1925,18 @@ parsec_client_dup_for_provider (ParsecClient *self,
   copy->address = g_object_ref (self->address);
   copy->trusted_uids = g_array_ref (self->trusted_uids);
   copy->implicit_provider = provider;
-  copy->auth_type = self->auth_type;
-  copy->auth_data = self->auth_data != NULL ? g_bytes_ref (self->auth_data) : NULL;
+  copy->known = PARSEC_NEEDS_PROVIDER;
+
+  /* What discovery has found of the authentication so far; the copy
+   * finds the rest itself. */
+  g_mutex_lock (&self->discovery_lock);
+  if (self->known & PARSEC_NEEDS_AUTH)
+    {
+      copy->auth_type = self->auth_type;
+      copy->auth_data = self->auth_data != NULL ? g_bytes_ref (self->auth_data) : NULL;
+      copy->known |= PARSEC_NEEDS_AUTH;
+    }
+  g_mutex_unlock (&self->discovery_lock);
 
   g_mutex_lock (&self->token_lock);
   if (self->jwt_svid_token != NULL)
@@ -1580,8 +2024,14 @@ parsec_client_get_auth_method (ParsecClient *self)
 ParsecAuthType
 parsec_client_get_auth_type (ParsecClient *self)
 {
+  ParsecAuthType type;
+
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_AUTH_TYPE_NONE);
-  return self->auth_type;
+
+  g_mutex_lock (&self->discovery_lock);
+  type = self->auth_type;
+  g_mutex_unlock (&self->discovery_lock);
+  return type;
 }
 
 /**
@@ -1614,8 +2064,14 @@ parsec_client_get_provider (ParsecClient *self)
 guint
 parsec_client_get_implicit_provider (ParsecClient *self)
 {
+  guint provider;
+
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
-  return self->implicit_provider;
+
+  g_mutex_lock (&self->discovery_lock);
+  provider = self->implicit_provider;
+  g_mutex_unlock (&self->discovery_lock);
+  return provider;
 }
 
 /**

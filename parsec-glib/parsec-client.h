@@ -36,6 +36,20 @@ ParsecClient     *parsec_client_new_sync             (const char           *appl
                                                       GError              **error);
 
 PARSEC_AVAILABLE_IN_1_0
+void              parsec_client_discover_async       (ParsecClient         *self,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean          parsec_client_discover_finish      (ParsecClient         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean          parsec_client_discover             (ParsecClient         *self,
+                                                      GCancellable         *cancellable,
+                                                      GError              **error);
+
+PARSEC_AVAILABLE_IN_1_0
 ParsecClient     *parsec_client_dup_for_provider     (ParsecClient         *self,
                                                       guint                 provider);
 

@@ -82,36 +82,109 @@ assert_weak_gone (gpointer *weak)
 
 /* Discovery */
 
+static ParsecClient *
+auto_client (Fixture     *f,
+             GError     **error)
+{
+  return g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                         "endpoint", fake_service_get_endpoint (f->fake),
+                         "application-name", "test-app",
+                         NULL);
+}
+
+/* Initialisation sends nothing; ping and the lists need no discovery;
+ * the first authenticated crypto call asks for the providers and
+ * authenticators, once. */
 static void
 test_discovery_sync (Fixture       *f,
                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr(GArray) opcodes = NULL;
+  g_autoptr(GBytes) random = NULL;
   gpointer weak = NULL;
 
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "endpoint", fake_service_get_endpoint (f->fake),
-                           "application-name", "test-app",
-                           NULL);
+  client = auto_client (f, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 0);
+  g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_CORE);
+  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_NONE);
+
+  g_assert_true (parsec_client_ping (client, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  providers = parsec_client_list_providers (client, NULL, &error);
+  g_assert_no_error (error);
+  opcodes = parsec_client_list_opcodes (client, PARSEC_PROVIDER_MBED_CRYPTO, NULL, &error);
+  g_assert_no_error (error);
+  {
+    /* Without authentication while none is known. */
+    g_autoptr(GBytes) request = fake_service_dup_last_request (f->fake);
+
+    g_assert_cmpuint (((const guint8 *) g_bytes_get_data (request, NULL))[21], ==, PARSEC_AUTH_TYPE_NONE);
+  }
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 3);
+  g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_CORE);
+
+  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 3 + 2 + 1);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
-  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2);
+
+  g_clear_pointer (&random, g_bytes_unref);
+  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&opcodes, g_array_unref);
+  opcodes = parsec_client_list_opcodes (client, PARSEC_PROVIDER_MBED_CRYPTO, NULL, &error);
+  g_assert_no_error (error);
+  {
+    /* With it once known, as the official clients send it. */
+    g_autoptr(GBytes) request = fake_service_dup_last_request (f->fake);
+
+    g_assert_cmpuint (((const guint8 *) g_bytes_get_data (request, NULL))[21], ==, PARSEC_AUTH_TYPE_DIRECT);
+  }
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 3 + 2 + 1 + 2);
 
   g_object_add_weak_pointer (G_OBJECT (client), &weak);
   g_clear_object (&client);
   assert_weak_gone (&weak);
 }
 
+typedef struct {
+  Fixture *f;
+  guint pending;
+  guint failed;
+} Burst;
+
+static void
+burst_call_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GBytes) random = NULL;
+  g_autoptr(GError) error = NULL;
+
+  random = parsec_client_generate_random_finish (PARSEC_CLIENT (source), result, &error);
+  if (random == NULL)
+    burst->failed++;
+  if (--burst->pending == 0)
+    g_main_loop_quit (burst->f->loop);
+}
+
+/* A burst of first calls waits for one discovery. */
 static void
 test_discovery_async (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
-
   g_autoptr(GObject) source = NULL;
+  Burst burst = { f, 16, 0 };
 
   g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, NULL, store_result, f,
                               "endpoint", fake_service_get_endpoint (f->fake),
@@ -121,8 +194,69 @@ test_discovery_async (Fixture       *f,
   source = g_async_result_get_source_object (f->result);
   client = PARSEC_CLIENT (g_async_initable_new_finish (G_ASYNC_INITABLE (source), f->result, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 0);
+
+  for (guint i = 0; i < 16; i++)
+    parsec_client_generate_random_async (client, 8, NULL, burst_call_done, &burst);
+  g_main_loop_run (f->loop);
+  g_assert_cmpuint (burst.failed, ==, 0);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2 + 16);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
+
+  g_clear_object (&f->result);
+  parsec_client_discover_async (client, NULL, store_result, f);
+  g_assert_true (parsec_client_discover_finish (client, wait_result (f), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2 + 16);
+}
+
+/* A call cancelled while it waits for discovery ends at once; the
+ * discovery goes on for the others. */
+static void
+test_discovery_cancel (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = auto_client (f, &error);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) random = NULL;
+
+  g_assert_no_error (error);
+  parsec_client_generate_random_async (client, 8, cancellable, store_result, f);
+  g_cancellable_cancel (cancellable);
+  random = parsec_client_generate_random_finish (client, wait_result (f), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (random);
+  g_clear_error (&error);
+
+  g_clear_object (&f->result);
+  parsec_client_generate_random_async (client, 8, NULL, store_result, f);
+  random = parsec_client_generate_random_finish (client, wait_result (f), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (random);
+  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
+}
+
+/* With the provider and the authentication set, nothing is discovered. */
+static void
+test_discovery_explicit (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = quick_client (f, 5000, &error);
+  g_autoptr(GBytes) random = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
+  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_no_error (error);
+  keys = parsec_client_list_keys (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2);
 }
 
@@ -141,10 +275,14 @@ test_new_async_default (Fixture       *f,
   client = parsec_client_new_finish (wait_result (f), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, fake_service_get_endpoint (f->fake));
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
 
   g_clear_object (&client);
   client = parsec_client_new_sync (NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
   g_unsetenv ("PARSEC_SERVICE_ENDPOINT");
@@ -156,13 +294,39 @@ test_no_application_name (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
 
+  /* Direct authentication chosen by discovery: the first call that needs
+   * it fails, and nothing authenticated is sent. */
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", fake_service_get_endpoint (f->fake),
                            NULL);
-  g_assert_null (client);
+  g_assert_no_error (error);
+  keys = parsec_client_list_keys (client, NULL, &error);
+  g_assert_null (keys);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_APPLICATION_NAME);
   g_assert_nonnull (strstr (error->message, "application-name"));
+  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 1);
+  g_clear_error (&error);
+  g_clear_object (&client);
+
+  /* Chosen by the application: initialisation fails. */
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                           "endpoint", fake_service_get_endpoint (f->fake),
+                           "auth-method", PARSEC_AUTH_METHOD_DIRECT,
+                           NULL);
+  g_assert_null (client);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_APPLICATION_NAME);
+}
+
+/* The last request's authentication type, and its data at the end. */
+static const guint8 *
+last_request_auth (Fixture *f,
+                   GBytes **request,
+                   gsize   *len)
+{
+  *request = fake_service_dup_last_request (f->fake);
+  return g_bytes_get_data (*request, len);
 }
 
 static void
@@ -173,7 +337,7 @@ test_application_id_default (Fixture       *f,
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GApplication) app = g_application_new ("org.example.ParsecTest", G_APPLICATION_DEFAULT_FLAGS);
   g_autoptr(GBytes) request = NULL;
-  g_autoptr(GArray) opcodes = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
   gsize len;
   const guint8 *bytes;
 
@@ -186,10 +350,9 @@ test_application_id_default (Fixture       *f,
   g_assert_cmpstr (parsec_client_get_application_name (client), ==, "org.example.ParsecTest");
 
   /* The name travels in the auth field of authenticated requests. */
-  opcodes = parsec_client_list_opcodes (client, 1, NULL, &error);
+  keys = parsec_client_list_keys (client, NULL, &error);
   g_assert_no_error (error);
-  request = fake_service_dup_last_request (f->fake);
-  bytes = g_bytes_get_data (request, &len);
+  bytes = last_request_auth (f, &request, &len);
   g_assert_cmpuint (bytes[21], ==, PARSEC_AUTH_TYPE_DIRECT);
   g_assert_cmpmem (bytes + len - strlen ("org.example.ParsecTest"), strlen ("org.example.ParsecTest"),
                    "org.example.ParsecTest", strlen ("org.example.ParsecTest"));
@@ -202,7 +365,7 @@ test_unix_peer_credentials (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GBytes) request = NULL;
-  g_autoptr(GArray) opcodes = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
   guint32 uid = geteuid ();
   gsize len;
   const guint8 *bytes;
@@ -213,12 +376,11 @@ test_unix_peer_credentials (Fixture       *f,
                            "endpoint", fake_service_get_endpoint (f->fake),
                            NULL);
   g_assert_no_error (error);
-  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
 
-  opcodes = parsec_client_list_opcodes (client, 1, NULL, &error);
+  keys = parsec_client_list_keys (client, NULL, &error);
   g_assert_no_error (error);
-  request = fake_service_dup_last_request (f->fake);
-  bytes = g_bytes_get_data (request, &len);
+  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
+  bytes = last_request_auth (f, &request, &len);
   g_assert_cmpuint (bytes[21], ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
   g_assert_cmpuint (bytes[26] | (bytes[27] << 8), ==, 4);
   g_assert_cmpuint (len, >=, PARSEC_WIRE_HEADER_LEN + 4);
@@ -270,6 +432,8 @@ test_auth_selection (Fixture       *f,
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", fake_service_get_endpoint (f->fake), NULL);
   g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
 
   /* ... and kept as numbers when listed, with text made valid. */
@@ -284,29 +448,31 @@ test_auth_selection (Fixture       *f,
   fake_service_set_handler (f->fake, authenticators_handler, (gpointer) jwt_svid_only);
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", fake_service_get_endpoint (f->fake), NULL);
-  g_assert_null (client);
+  g_assert_no_error (error);
+  g_assert_false (parsec_client_discover (client, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_USABLE_AUTHENTICATOR);
   g_clear_error (&error);
+  g_clear_object (&client);
 
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", fake_service_get_endpoint (f->fake),
                            "jwt-svid-token", "header.payload.signature", NULL);
   g_assert_no_error (error);
-  g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_JWT_SVID);
   {
-    g_autoptr(GArray) opcodes = parsec_client_list_opcodes (client, 1, NULL, &error);
+    g_autoptr(GPtrArray) keys = parsec_client_list_keys (client, NULL, &error);
     g_autoptr(GBytes) request = fake_service_dup_last_request (f->fake);
     gsize len;
     const guint8 *bytes = g_bytes_get_data (request, &len);
 
     g_assert_no_error (error);
+    g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_JWT_SVID);
     g_assert_cmpuint (bytes[21], ==, PARSEC_AUTH_TYPE_JWT_SVID);
     g_assert_cmpmem (bytes + len - 24, 24, "header.payload.signature", 24);
 
     /* A refreshed token is used from the next request on. */
     parsec_client_set_jwt_svid_token (client, "fresh.token.value");
-    g_clear_pointer (&opcodes, g_array_unref);
-    opcodes = parsec_client_list_opcodes (client, 1, NULL, &error);
+    g_clear_pointer (&keys, g_ptr_array_unref);
+    keys = parsec_client_list_keys (client, NULL, &error);
     g_assert_no_error (error);
     g_clear_pointer (&request, g_bytes_unref);
     request = fake_service_dup_last_request (f->fake);
@@ -315,10 +481,10 @@ test_auth_selection (Fixture       *f,
 
     /* Without a token, nothing is sent. */
     parsec_client_set_jwt_svid_token (client, NULL);
-    g_clear_pointer (&opcodes, g_array_unref);
-    opcodes = parsec_client_list_opcodes (client, 1, NULL, &error);
+    g_clear_pointer (&keys, g_ptr_array_unref);
+    keys = parsec_client_list_keys (client, NULL, &error);
     g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_JWT_SVID_TOKEN);
-    g_assert_null (opcodes);
+    g_assert_null (keys);
     g_clear_error (&error);
   }
   g_clear_object (&client);
@@ -327,6 +493,8 @@ test_auth_selection (Fixture       *f,
   fake_service_set_handler (f->fake, authenticators_handler, (gpointer) none);
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", fake_service_get_endpoint (f->fake), NULL);
+  g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_NONE);
 }
@@ -376,6 +544,8 @@ test_provider_selection (Fixture       *f,
                            "endpoint", fake_service_get_endpoint (f->fake),
                            "application-name", "app", NULL);
   g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, 200);
   providers = parsec_client_list_providers (client, NULL, &error);
   g_assert_no_error (error);
@@ -389,7 +559,18 @@ test_provider_selection (Fixture       *f,
                            "endpoint", fake_service_get_endpoint (f->fake),
                            "application-name", "app", NULL);
   g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_CORE);
+  {
+    /* Crypto calls then fail before anything is sent. */
+    guint before = fake_service_get_request_count (f->fake);
+    g_autoptr(GBytes) random = parsec_client_generate_random (client, 8, NULL, &error);
+
+    g_assert_null (random);
+    g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_CRYPTO_PROVIDER);
+    g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, before);
+  }
 }
 
 /* Configuration precedence: property > environment > GSettings > default */
@@ -444,10 +625,13 @@ test_configuration (Fixture       *f,
   g_settings_reset (settings, "timeout");
   g_settings_reset (settings, "max-response-size");
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
-  g_assert_null (client);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsec_client_get_endpoint (client), ==, "unix:/run/parsec/parsec.sock");
+  g_assert_false (parsec_client_ping (client, NULL, NULL, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "/run/parsec/parsec.sock"));
   g_clear_error (&error);
+  g_clear_object (&client);
 
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "endpoint", "tcp://example:1", NULL);
   g_assert_null (client);
@@ -902,6 +1086,8 @@ main (int argc, char **argv)
 
   g_test_add ("/parsec/client/discovery/sync", Fixture, NULL, fixture_setup, test_discovery_sync, fixture_teardown);
   g_test_add ("/parsec/client/discovery/async", Fixture, NULL, fixture_setup, test_discovery_async, fixture_teardown);
+  g_test_add ("/parsec/client/discovery/cancel", Fixture, NULL, fixture_setup, test_discovery_cancel, fixture_teardown);
+  g_test_add ("/parsec/client/discovery/explicit", Fixture, NULL, fixture_setup, test_discovery_explicit, fixture_teardown);
   g_test_add ("/parsec/client/discovery/new", Fixture, NULL, fixture_setup, test_new_async_default, fixture_teardown);
   g_test_add ("/parsec/client/discovery/no-application-name", Fixture, NULL, fixture_setup, test_no_application_name, fixture_teardown);
   g_test_add ("/parsec/client/discovery/application-id", Fixture, NULL, fixture_setup, test_application_id_default, fixture_teardown);

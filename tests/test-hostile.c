@@ -427,7 +427,7 @@ find_op (const char *name)
 static void
 test_stall (void)
 {
-  static const char * const stalled[] = { "list_keys", "sign_hash", "client_new_providers" };
+  static const char * const stalled[] = { "list_keys", "sign_hash", "discover_providers" };
 
   for (guint i = 0; i < G_N_ELEMENTS (stalled); i++)
     for (guint body = 0; body < 2; body++)

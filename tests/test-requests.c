@@ -131,7 +131,8 @@ typedef struct {
   GPtrArray *requests;            /* of Captured, in arrival order */
   ParsecKeyAttributes *listed;    /* what ListKeys says "key" is */
   GPtrArray *messages;            /* decoded bodies, freed at teardown */
-  gboolean see_support_checks;    /* for the tests about them */
+  guint32 unlisted_opcode;        /* answered PsaErrorNotSupported and not listed */
+  guint32 refused_opcode;         /* answered PsaErrorNotSupported though listed */
 } Fixture;
 
 typedef struct {
@@ -143,13 +144,13 @@ typedef struct {
  * provider 1 lists every operation and holds one key, "key". */
 
 static GBytes *
-answer_list_opcodes (const FakeRequest *request)
+answer_list_opcodes (Fixture *f)
 {
   ListOpcodes__Result result = LIST_OPCODES__RESULT__INIT;
   guint32 opcodes[0x20];
 
   for (guint32 opcode = OP_PING; opcode <= OP_CAN_DO_CRYPTO; opcode++)
-    if (opcode != 0x1D)
+    if (opcode != 0x1D && opcode != f->unlisted_opcode)
       opcodes[result.n_opcodes++] = opcode;
   result.opcodes = opcodes;
   return fake_response_new (OP_LIST_OPCODES, 0, 0, &result.base);
@@ -244,10 +245,15 @@ recording_handler (const FakeRequest *request,
   g_ptr_array_add (f->requests, captured);
   g_mutex_unlock (&f->lock);
 
+  if (request->header.opcode != 0 &&
+      (request->header.opcode == f->unlisted_opcode || request->header.opcode == f->refused_opcode))
+    return fake_response_new (request->header.opcode, request->header.provider,
+                              PARSEC_ERROR_PSA_NOT_SUPPORTED, NULL);
+
   switch (request->header.opcode)
     {
     case OP_LIST_OPCODES:
-      return answer_list_opcodes (request);
+      return answer_list_opcodes (f);
     case OP_LIST_KEYS:
       return answer_list_keys (f);
     case OP_EXPORT_PUBLIC_KEY:
@@ -357,22 +363,11 @@ wait_result (Fixture *f)
 
 /* Requests */
 
-/* The support check: one ListOpcodes per provider and client, before the
- * first crypto operation. Only the tests about ListOpcodes see it. */
-static gboolean
-is_support_check (Fixture        *f,
-                  const Captured *captured)
-{
-  return !f->see_support_checks && captured->header.opcode == OP_LIST_OPCODES;
-}
-
 static void
 forget_requests (Fixture *f)
 {
   g_mutex_lock (&f->lock);
-  for (guint i = f->requests->len; i > 0; i--)
-    if (!is_support_check (f, f->requests->pdata[i - 1]))
-      g_ptr_array_remove_index (f->requests, i - 1);
+  g_ptr_array_set_size (f->requests, 0);
   g_mutex_unlock (&f->lock);
 }
 
@@ -516,8 +511,7 @@ request (Fixture                          *f,
 
   g_mutex_lock (&f->lock);
   for (guint i = 0; i < f->requests->len; i++)
-    if (!is_support_check (f, f->requests->pdata[i]))
-      g_ptr_array_add (sent, f->requests->pdata[i]);
+    g_ptr_array_add (sent, f->requests->pdata[i]);
   g_mutex_unlock (&f->lock);
 
   g_assert_cmpuint (sent->len, ==, count);
@@ -1825,8 +1819,6 @@ test_core (Fixture       *f,
   g_assert_no_error (error);
   ONLY_REQUEST (f, OP_LIST_AUTHENTICATORS, &list_authenticators__operation__descriptor, NO_FIELDS);
 
-  /* No crypto call came first, so these are the only ListOpcodes. */
-  f->see_support_checks = TRUE;
   forget_requests (f);
   opcodes = CALL (f, list_opcodes, &error, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_no_error (error);
@@ -1852,36 +1844,49 @@ test_core (Fixture       *f,
   g_assert_cmpstr (delete_client->client, ==, "an application");
 }
 
-/* The support check: one ListOpcodes for the crypto provider, to the core
- * provider, before the first crypto operation and never again. */
+/* Support of an operation: successful calls never ask for the provider's
+ * operations; a PsaErrorNotSupported answer makes the client ask once,
+ * and an operation the provider does not list then fails before sending,
+ * with its own error. */
 static void
 test_support_check (Fixture       *f,
                     gconstpointer  user_data)
 {
-  g_autoptr(GBytes) first = NULL;
-  g_autoptr(GBytes) second = NULL;
-  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GBytes) random = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  g_autoptr(GBytes) data = bytes_from_string ("data");
   g_autoptr(GError) error = NULL;
   ListOpcodes__Operation *list_opcodes;
 
-  f->see_support_checks = TRUE;
-  /* Core operations are not checked. */
-  keys = CALL (f, list_keys, &error);
-  g_assert_no_error (error);
-  ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
-  forget_requests (f);
-
-  first = CALL (f, generate_random, &error, 16);
-  g_assert_no_error (error);
-  list_opcodes = request (f, 0, 2, OP_LIST_OPCODES, &list_opcodes__operation__descriptor, FIELDS (1));
-  g_assert_cmpuint (list_opcodes->provider_id, ==, PARSEC_PROVIDER_MBED_CRYPTO);
-  request (f, 1, 2, OP_GENERATE_RANDOM, &psa_generate_random__operation__descriptor, FIELDS (1));
-
-  forget_requests (f);
-  second = CALL (f, generate_random, &error, 16);
+  random = CALL (f, generate_random, &error, 16);
   g_assert_no_error (error);
   ONLY_REQUEST (f, OP_GENERATE_RANDOM, &psa_generate_random__operation__descriptor, FIELDS (1));
-  g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 4);
+  g_clear_pointer (&random, g_bytes_unref);
+  forget_requests (f);
+
+  f->unlisted_opcode = OP_GENERATE_RANDOM;
+  f->refused_opcode = OP_HASH_COMPUTE;
+  random = CALL (f, generate_random, &error, 16);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_assert_null (random);
+  g_clear_error (&error);
+  request (f, 0, 2, OP_GENERATE_RANDOM, &psa_generate_random__operation__descriptor, FIELDS (1));
+  list_opcodes = request (f, 1, 2, OP_LIST_OPCODES, &list_opcodes__operation__descriptor, FIELDS (1));
+  g_assert_cmpuint (list_opcodes->provider_id, ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  forget_requests (f);
+
+  /* Known now: nothing is sent. */
+  random = CALL (f, generate_random, &error, 16);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->requests->len, ==, 0);
+
+  /* Listed, but refused for these parameters: the service's status stays,
+   * and the list is not asked again. */
+  digest = CALL (f, hash_compute, &error, PARSEC_HASH_SHA_256, data);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED);
+  g_assert_null (digest);
+  ONLY_REQUEST (f, OP_HASH_COMPUTE, &psa_hash_compute__operation__descriptor, FIELDS (1, 2));
 }
 
 /* An algorithm of the wrong family is refused before anything is sent,

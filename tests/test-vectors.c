@@ -216,6 +216,8 @@ discovered_client (Fixture    *f,
                            "timeout", 5000,
                            NULL);
   g_assert_no_error (error);
+  g_assert_true (parsec_client_discover (client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_PKCS11);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
   return client;

@@ -115,6 +115,9 @@ tool_cmd_list_opcodes (Tool    *tool,
   client = parse_and_connect (tool, context, &args, error);
   if (client == NULL)
     return FALSE;
+  /* The implicit provider is known without asking when --provider names it. */
+  if (parsec_client_get_provider (client) == PARSEC_PROVIDER_AUTO && !parsec_client_discover (client, NULL, error))
+    return FALSE;
   provider = parsec_client_get_implicit_provider (client);
   opcodes = parsec_client_list_opcodes (client, provider, NULL, error);
   if (opcodes == NULL)

@@ -7,6 +7,7 @@ import Parsec from 'gi://Parsec?version=1';
 import System from 'system';
 
 Gio._promisify(Parsec.Client.prototype, 'ping_async', 'ping_finish');
+Gio._promisify(Parsec.Client.prototype, 'discover_async', 'discover_finish');
 Gio._promisify(Gio.AsyncInitable.prototype, 'init_async', 'init_finish');
 
 let failures = 0;
@@ -34,6 +35,7 @@ const client = new Parsec.Client({endpoint, application_name: 'gjs-test'});
 client.init(null);
 const [ok, major, minor] = client.ping(null);
 check(ok && major === 1 && minor === 0, 'sync ping answers 1.0');
+client.discover(null);
 check(client.implicit_provider === Parsec.ProviderId.MBED_CRYPTO, 'implicit provider is Mbed Crypto');
 
 // Asynchronous
@@ -45,6 +47,7 @@ const loop = GLib.MainLoop.new(null, false);
         // Gio._promisify drops the leading TRUE of a boolean-returning finish.
         const [amajor, aminor] = await asyncClient.ping_async(null);
         check(amajor === 1 && aminor === 0, 'async ping answers 1.0');
+        await asyncClient.discover_async(null);
         check(asyncClient.auth_type === Parsec.AuthType.DIRECT, 'direct authentication chosen');
 
         try {

@@ -55,6 +55,7 @@ test('construct synchronously', () => {
     const client = new Parsec.Client({application_name: 'gjs-binding-test'});
     client.init(null);
     check(client.endpoint === GLib.getenv('PARSEC_SERVICE_ENDPOINT'), 'endpoint from the environment');
+    client.discover(null);
     check(client.auth_type === Parsec.AuthType.DIRECT, 'direct authentication');
     check(client.implicit_provider === Parsec.ProviderId.MBED_CRYPTO, 'Mbed Crypto provider');
 });

@@ -32,6 +32,7 @@ class SyncTest(unittest.TestCase):
 
     def test_construct(self):
         self.assertEqual(self.client.props.endpoint, os.environ['PARSEC_SERVICE_ENDPOINT'])
+        self.assertTrue(self.client.discover(None))
         self.assertEqual(self.client.props.auth_type, Parsec.AuthType.DIRECT)
         self.assertEqual(self.client.get_implicit_provider(), Parsec.ProviderId.MBED_CRYPTO)
 

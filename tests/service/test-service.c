@@ -280,7 +280,7 @@ call (ParsecClient                     *client,
       gpointer                          operation,
       GError                          **error)
 {
-  ParsecOperation op = { opcode, TRUE, result_type };
+  ParsecOperation op = { opcode, PARSEC_CALL_AUTH_REQUIRED, result_type };
 
   return _parsec_client_call (client, &op, provider, operation, NULL, error);
 }
@@ -655,6 +655,8 @@ test_discovery (Fixture       *fixture,
   g_assert_cmpuint (parsec_provider_info_get_id (g_ptr_array_index (providers, 1)), ==, PARSEC_PROVIDER_CORE);
   g_assert_cmpstr (parsec_provider_info_get_uuid (g_ptr_array_index (providers, 1)), ==,
                    "47049873-2a43-4845-9d72-831eab668784");
+  g_assert_true (parsec_client_discover (fixture->client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_implicit_provider (fixture->client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
 
   authenticators = parsec_client_list_authenticators (fixture->client, NULL, &error);
@@ -1420,6 +1422,8 @@ test_peer_credentials (Fixture       *fixture,
   guint8 wrong[4] = { (uid + 1) & 0xff, ((uid + 1) >> 8) & 0xff, ((uid + 1) >> 16) & 0xff, (uid + 1) >> 24 };
   gsize len;
 
+  g_assert_true (parsec_client_discover (fixture->client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_auth_type (fixture->client), ==, PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS);
   g_assert_true (generate_key (fixture->client, "mine",
                                ecc_attributes (U_SIGN_HASH, PSA_ALGORITHM__ALGORITHM__HASH__SHA_256), &error));

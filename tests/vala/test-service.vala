@@ -38,6 +38,7 @@ async Parsec.Client new_client () throws Error {
 async void test_construct () throws Error {
     var client = yield new_client ();
     report (client.endpoint == Environment.get_variable ("PARSEC_SERVICE_ENDPOINT"), "endpoint from the environment");
+    yield client.discover_async (null);
     report (client.auth_type == Parsec.AuthType.DIRECT, "direct authentication");
     report (client.implicit_provider == Parsec.ProviderId.MBED_CRYPTO, "Mbed Crypto provider");
 
