@@ -30,12 +30,36 @@ struct _ParsecTestService
   char *key_dir;
 };
 
-static const char *
-service_binary (void)
+/* PARSEC_TEST_SERVICE_COMMAND, a command line that takes the options of
+ * parsec-glib-test-service, runs another service instead (such as
+ * run-parsec-service with the real one); PARSEC_TEST_SERVICE names
+ * another binary of ours. */
+static gboolean
+add_service_command (GStrvBuilder  *argv,
+                     GError       **error)
 {
-  const char *env = g_getenv ("PARSEC_TEST_SERVICE");
+  const char *command = g_getenv ("PARSEC_TEST_SERVICE_COMMAND");
+  const char *binary = g_getenv ("PARSEC_TEST_SERVICE");
 
-  return env != NULL && *env != '\0' ? env : PARSEC_TEST_SERVICE_PATH;
+  if (command != NULL && *command != '\0')
+    {
+      g_auto(GStrv) words = NULL;
+
+      if (!g_shell_parse_argv (command, NULL, &words, error))
+        return FALSE;
+      g_strv_builder_addv (argv, (const char **) words);
+      return TRUE;
+    }
+  g_strv_builder_add (argv, binary != NULL && *binary != '\0' ? binary : PARSEC_TEST_SERVICE_PATH);
+  return TRUE;
+}
+
+gboolean
+parsec_test_service_is_ours (void)
+{
+  const char *command = g_getenv ("PARSEC_TEST_SERVICE_COMMAND");
+
+  return command == NULL || *command == '\0';
 }
 
 /* Reads the service's first line from its stdout within the deadline. */
@@ -214,7 +238,9 @@ parsec_test_service_start_with_args (const char         *authenticator,
         return NULL;
       g_strv_builder_addv (argv, (const char **) words);
     }
-  g_strv_builder_add_many (argv, service_binary (),
+  if (!add_service_command (argv, error))
+    return NULL;
+  g_strv_builder_add_many (argv,
                            "--socket", self->socket_path,
                            "--keys", self->key_dir,
                            "--authenticator", authenticator,

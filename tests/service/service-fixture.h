@@ -16,8 +16,11 @@ typedef struct _ParsecTestService ParsecTestService;
  * run admin operations (NULL-terminated, or NULL for none).
  *
  * The service binary is the one built next to the tests, or the one
- * named by PARSEC_TEST_SERVICE. PARSEC_TEST_SERVICE_WRAPPER, when set, is
- * a command line put in front of it (for example a valgrind call). */
+ * named by PARSEC_TEST_SERVICE; PARSEC_TEST_SERVICE_COMMAND, a command line
+ * that takes the same options and prints the same "listening on" line,
+ * runs another service instead (tests/service/README.md).
+ * PARSEC_TEST_SERVICE_WRAPPER, when set, is a command line put in front of
+ * it (for example a valgrind call). */
 ParsecTestService *parsec_test_service_start           (const char         *authenticator,
                                                         const char * const *admins,
                                                         GError            **error);
@@ -33,6 +36,9 @@ const char        *parsec_test_service_get_key_dir     (ParsecTestService  *self
 /* Stops the service and starts it again on the same socket and keys. */
 gboolean           parsec_test_service_restart         (ParsecTestService  *self,
                                                         GError            **error);
+/* Whether the fixtures run parsec-glib-test-service, rather than the
+ * service PARSEC_TEST_SERVICE_COMMAND starts. */
+gboolean           parsec_test_service_is_ours         (void);
 /* Stops the service and removes its temporary directory. */
 void               parsec_test_service_free            (ParsecTestService  *self);
 
