@@ -548,6 +548,16 @@ _parsec_hash_get_name (ParsecHash hash)
   return "unknown hash";
 }
 
+gsize
+_parsec_hash_get_length (ParsecHash hash)
+{
+  static const guint8 lengths[] = {
+    0, 16, 16, 16, 20, 20, 28, 32, 48, 64, 28, 32, 28, 32, 48, 64,
+  };
+
+  return (guint) hash < G_N_ELEMENTS (lengths) ? lengths[hash] : 0;
+}
+
 static const char *
 name_in (const char * const *names,
          gsize               n_names,

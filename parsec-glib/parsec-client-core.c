@@ -18,6 +18,7 @@ static const ParsecOperation op_ping = {
 };
 static const ParsecOperation op_list_clients = {
   PARSEC_OPCODE_LIST_CLIENTS, PARSEC_CALL_AUTH_REQUIRED, &list_clients__result__descriptor,
+  NULL, NULL, PARSEC_LIST_MAX_ENTRIES,
 };
 static const ParsecOperation op_delete_client = {
   PARSEC_OPCODE_DELETE_CLIENT, PARSEC_CALL_AUTH_REQUIRED, &delete_client__result__descriptor,
@@ -203,7 +204,8 @@ list_providers_done (GTask            *task,
  * @user_data: data for @callback
  *
  * Lists the providers the service hosts, crypto providers in the
- * service's order of preference and the core provider last.
+ * service's order of preference and the core provider last. An answer
+ * of more than 256 providers fails with %PARSEC_ERROR_PROTOCOL_VIOLATION.
  *
  * Since: 1.0
  */
@@ -302,7 +304,8 @@ list_opcodes_done (GTask            *task,
  * @user_data: data for @callback
  *
  * Lists the operations a provider supports, as opcodes. Opcodes the
- * library does not know are kept as they are.
+ * library does not know are kept as they are. An answer of more than 256
+ * fails with %PARSEC_ERROR_PROTOCOL_VIOLATION.
  *
  * Since: 1.0
  */
@@ -422,7 +425,8 @@ list_authenticators_done (GTask            *task,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Lists the authenticators the service runs.
+ * Lists the authenticators the service runs. An answer of more than 256
+ * fails with %PARSEC_ERROR_PROTOCOL_VIOLATION.
  *
  * Since: 1.0
  */
@@ -523,6 +527,8 @@ list_clients_done (GTask            *task,
  *
  * Lists the applications that own keys in the service. Only the service's
  * administrators may do this; others get %PARSEC_ERROR_ADMIN_OPERATION.
+ * An answer of more than 16384 clients fails with
+ * %PARSEC_ERROR_PROTOCOL_VIOLATION.
  *
  * Since: 1.0
  */

@@ -30,8 +30,32 @@
 #include "psa_verify_hash.pb-c.h"
 #include "psa_verify_message.pb-c.h"
 
+/* Parsec 1.5.0 reads a deterministic ECDSA policy back from Mbed TLS as
+ * randomized ECDSA (psa-crypto 0.13 tests PSA_ALG_IS_ECDSA first), so it
+ * refuses both kinds of signature with such a key. */
+static const ParsecHint deterministic_ecdsa_hint = {
+  PARSEC_ERROR_PSA_NOT_PERMITTED,
+  "Parsec 1.5.0 refuses every signature with a deterministic ECDSA key (it reads the key's policy back "
+  "as randomized ECDSA); use a randomized ECDSA key with such a service",
+};
+
+static const ParsecHint *
+signature_hint (const PsaAlgorithm__Algorithm__AsymmetricSignature *alg)
+{
+  if (alg != NULL && alg->variant_case == PSA_ALGORITHM__ALGORITHM__ASYMMETRIC_SIGNATURE__VARIANT_DETERMINISTIC_ECDSA)
+    return &deterministic_ecdsa_hint;
+  return NULL;
+}
+
+static const ParsecHint *
+sign_hash_hint (const ProtobufCMessage *operation)
+{
+  return signature_hint (((const PsaSignHash__Operation *) operation)->alg);
+}
+
 static const ParsecOperation op_sign_hash = {
   PARSEC_OPCODE_PSA_SIGN_HASH, PARSEC_CALL_AUTH_REQUIRED, &psa_sign_hash__result__descriptor,
+  sign_hash_hint,
 };
 
 static ProtobufCMessage *
@@ -155,8 +179,15 @@ parsec_client_sign_hash (ParsecClient *self,
   return _parsec_result_take_bytes (result, FALSE);
 }
 
+static const ParsecHint *
+verify_hash_hint (const ProtobufCMessage *operation)
+{
+  return signature_hint (((const PsaVerifyHash__Operation *) operation)->alg);
+}
+
 static const ParsecOperation op_verify_hash = {
   PARSEC_OPCODE_PSA_VERIFY_HASH, PARSEC_CALL_AUTH_REQUIRED, &psa_verify_hash__result__descriptor,
+  verify_hash_hint,
 };
 
 static ProtobufCMessage *
@@ -289,8 +320,15 @@ parsec_client_verify_hash (ParsecClient *self,
   return result != NULL;
 }
 
+static const ParsecHint *
+sign_message_hint (const ProtobufCMessage *operation)
+{
+  return signature_hint (((const PsaSignMessage__Operation *) operation)->alg);
+}
+
 static const ParsecOperation op_sign_message = {
   PARSEC_OPCODE_PSA_SIGN_MESSAGE, PARSEC_CALL_AUTH_REQUIRED, &psa_sign_message__result__descriptor,
+  sign_message_hint,
 };
 
 static ProtobufCMessage *
@@ -414,8 +452,15 @@ parsec_client_sign_message (ParsecClient *self,
   return _parsec_result_take_bytes (result, FALSE);
 }
 
+static const ParsecHint *
+verify_message_hint (const ProtobufCMessage *operation)
+{
+  return signature_hint (((const PsaVerifyMessage__Operation *) operation)->alg);
+}
+
 static const ParsecOperation op_verify_message = {
   PARSEC_OPCODE_PSA_VERIFY_MESSAGE, PARSEC_CALL_AUTH_REQUIRED, &psa_verify_message__result__descriptor,
+  verify_message_hint,
 };
 
 static ProtobufCMessage *
@@ -548,8 +593,22 @@ parsec_client_verify_message (ParsecClient *self,
   return result != NULL;
 }
 
+/* parsec-interface's validate() refuses empty inputs that PSA itself
+ * would take. */
+static const ParsecHint empty_input_hint = {
+  PARSEC_ERROR_PSA_INVALID_ARGUMENT,
+  "The Parsec service refuses an empty message (and, for AEAD, an empty nonce)",
+};
+
+static const ParsecHint *
+asymmetric_encrypt_hint (const ProtobufCMessage *operation)
+{
+  return ((const PsaAsymmetricEncrypt__Operation *) operation)->plaintext.len == 0 ? &empty_input_hint : NULL;
+}
+
 static const ParsecOperation op_asymmetric_encrypt = {
   PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_asymmetric_encrypt__result__descriptor,
+  asymmetric_encrypt_hint,
 };
 
 static ProtobufCMessage *
@@ -808,8 +867,17 @@ parsec_client_asymmetric_decrypt (ParsecClient *self,
   return _parsec_result_take_bytes (result, TRUE);
 }
 
+static const ParsecHint *
+aead_encrypt_hint (const ProtobufCMessage *operation)
+{
+  const PsaAeadEncrypt__Operation *aead = (const PsaAeadEncrypt__Operation *) operation;
+
+  return aead->plaintext.len == 0 || aead->nonce.len == 0 ? &empty_input_hint : NULL;
+}
+
 static const ParsecOperation op_aead_encrypt = {
   PARSEC_OPCODE_PSA_AEAD_ENCRYPT, PARSEC_CALL_AUTH_REQUIRED, &psa_aead_encrypt__result__descriptor,
+  aead_encrypt_hint,
 };
 
 static ProtobufCMessage *
@@ -1587,8 +1655,15 @@ parsec_client_mac_verify (ParsecClient *self,
   return result != NULL;
 }
 
+static gsize
+hash_compute_length (const ProtobufCMessage *operation)
+{
+  return _parsec_hash_get_length ((ParsecHash) ((const PsaHashCompute__Operation *) operation)->alg);
+}
+
 static const ParsecOperation op_hash_compute = {
   PARSEC_OPCODE_PSA_HASH_COMPUTE, PARSEC_CALL_AUTH_REQUIRED, &psa_hash_compute__result__descriptor,
+  NULL, hash_compute_length,
 };
 
 static ProtobufCMessage *
@@ -1935,8 +2010,15 @@ parsec_client_raw_key_agreement (ParsecClient *self,
   return _parsec_result_take_bytes (result, TRUE);
 }
 
+static gsize
+generate_random_length (const ProtobufCMessage *operation)
+{
+  return ((const PsaGenerateRandom__Operation *) operation)->size;
+}
+
 static const ParsecOperation op_generate_random = {
   PARSEC_OPCODE_PSA_GENERATE_RANDOM, PARSEC_CALL_AUTH_REQUIRED, &psa_generate_random__result__descriptor,
+  NULL, generate_random_length,
 };
 
 static ProtobufCMessage *
@@ -2162,6 +2244,7 @@ local_digest (ParsecHash  hash,
   g_autoptr(GChecksum) checksum = NULL;
   guint8 digest[64];
   gsize len = sizeof digest;
+  GBytes *result;
 
   switch (hash)
     {
@@ -2185,7 +2268,10 @@ local_digest (ParsecHash  hash,
   checksum = g_checksum_new (type);
   g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   g_checksum_get_digest (checksum, digest, &len);
-  return g_bytes_new (digest, len);
+  /* The digest stands for the data it signs: wiped like it. */
+  result = _parsec_secure_bytes_new (digest, len);
+  _parsec_secure_wipe (digest, sizeof digest);
+  return result;
 }
 
 /* How to sign data with a key of @attributes: the algorithm of its policy
@@ -2232,6 +2318,62 @@ plan_data_signature (const char           *key_name,
   return TRUE;
 }
 
+/* The signature length a key of known size fixes: the modulus for RSA,
+ * r ‖ s for ECDSA; 0 when the key's size is not known (imported with 0
+ * bits). */
+static gsize
+signature_length (const ParsecKeyAttributes *attributes)
+{
+  gsize bytes = (parsec_key_attributes_get_bits (attributes) + 7) / 8;
+
+  switch (parsec_key_attributes_get_key_type (attributes))
+    {
+    case PARSEC_KEY_TYPE_RSA_KEY_PAIR:
+    case PARSEC_KEY_TYPE_RSA_PUBLIC_KEY:
+      return bytes;
+    case PARSEC_KEY_TYPE_ECC_KEY_PAIR:
+    case PARSEC_KEY_TYPE_ECC_PUBLIC_KEY:
+      return 2 * bytes;
+    default:
+      return 0;
+    }
+}
+
+/* Whether @signature, which the service made with a key of @attributes,
+ * has the length the key fixes. */
+static gboolean
+check_signature_length (const ParsecKeyAttributes  *attributes,
+                        GBytes                     *signature,
+                        GError                    **error)
+{
+  gsize expected = signature_length (attributes);
+
+  if (signature == NULL || expected == 0 || g_bytes_get_size (signature) == expected)
+    return TRUE;
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+               "The Parsec service answered PsaSignHash with a signature of %" G_GSIZE_FORMAT
+               " bytes where the key makes %" G_GSIZE_FORMAT, g_bytes_get_size (signature), expected);
+  return FALSE;
+}
+
+static void
+data_signature_done (GTask            *task,
+                     ProtobufCMessage *result)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  GBytes *signature = _parsec_result_bytes (result, FALSE);
+  GError *error = NULL;
+
+  if (check_signature_length (data->attributes, signature, &error))
+    g_task_return_pointer (task, signature, (GDestroyNotify) g_bytes_unref);
+  else
+    {
+      g_bytes_unref (signature);
+      g_task_return_error (task, error);
+    }
+  g_object_unref (task);
+}
+
 /* Signs or verifies (when the task has a signature) the digest. */
 static void
 data_signature_send (GTask           *task,
@@ -2261,7 +2403,7 @@ data_signature_send (GTask           *task,
     }
   _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, PARSEC_PROVIDER_IMPLICIT,
                              request, task,
-                             data->signature == NULL ? _parsec_call_done_bytes : _parsec_call_done_boolean);
+                             data->signature == NULL ? data_signature_done : _parsec_call_done_boolean);
 }
 
 static void
@@ -2269,7 +2411,7 @@ data_digest_done (GTask            *task,
                   ProtobufCMessage *result)
 {
   ParsecKeyTaskData *data = g_task_get_task_data (task);
-  g_autoptr(GBytes) digest = _parsec_result_bytes (result, FALSE);
+  g_autoptr(GBytes) digest = _parsec_result_bytes (result, TRUE);
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   ParsecHash hash;
 
@@ -2333,7 +2475,7 @@ data_digest (ParsecClient  *self,
   return _parsec_result_take_bytes (_parsec_client_run (self, &op_hash_compute, TRUE,
                                                         hash_compute_build (&operation, hash, data, NULL),
                                                         NULL, cancellable, error),
-                                    FALSE);
+                                    TRUE);
 }
 
 /**
@@ -2422,6 +2564,7 @@ parsec_client_sign_data (ParsecClient  *self,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
+  g_autoptr(GBytes) signature = NULL;
   ParsecHash hash;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
@@ -2435,7 +2578,10 @@ parsec_client_sign_data (ParsecClient  *self,
   digest = data_digest (self, hash, data, cancellable, error);
   if (digest == NULL)
     return NULL;
-  return parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
+  signature = parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
+  if (!check_signature_length (attributes, signature, error))
+    return NULL;
+  return g_steal_pointer (&signature);
 }
 
 /**

@@ -220,8 +220,38 @@ parsec_client_export_key (ParsecClient *self,
   return _parsec_result_take_bytes (result, TRUE);
 }
 
+/* Parsec 1.5.0 takes its key sizes from psa-crypto 0.13, whose SECP R1
+ * row lists 284 where 384 belongs. */
+static gboolean
+is_sized_p384 (const PsaKeyAttributes__KeyAttributes *attributes)
+{
+  const PsaKeyAttributes__KeyType *type = attributes != NULL ? attributes->key_type : NULL;
+  int family = -1;
+
+  if (attributes == NULL || attributes->key_bits != 384 || type == NULL)
+    return FALSE;
+  if (type->variant_case == PSA_KEY_ATTRIBUTES__KEY_TYPE__VARIANT_ECC_KEY_PAIR)
+    family = type->ecc_key_pair->curve_family;
+  else if (type->variant_case == PSA_KEY_ATTRIBUTES__KEY_TYPE__VARIANT_ECC_PUBLIC_KEY)
+    family = type->ecc_public_key->curve_family;
+  return family == PSA_KEY_ATTRIBUTES__KEY_TYPE__ECC_FAMILY__SECP_R1;
+}
+
+static const ParsecHint *
+generate_key_hint (const ProtobufCMessage *operation)
+{
+  static const ParsecHint p384 = {
+    PARSEC_ERROR_PSA_INVALID_ARGUMENT,
+    "Parsec 1.5.0 cannot generate P-384 keys (its psa-crypto size table lacks 384 bits); "
+    "such a key can only be imported there, with 0 bits",
+  };
+
+  return is_sized_p384 (((const PsaGenerateKey__Operation *) operation)->attributes) ? &p384 : NULL;
+}
+
 static const ParsecOperation op_generate_key = {
   PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_generate_key__result__descriptor,
+  generate_key_hint,
 };
 
 static ProtobufCMessage *
@@ -340,8 +370,21 @@ parsec_client_generate_key (ParsecClient *self,
   return result != NULL;
 }
 
+static const ParsecHint *
+import_key_hint (const ProtobufCMessage *operation)
+{
+  static const ParsecHint p384 = {
+    PARSEC_ERROR_PSA_INVALID_ARGUMENT,
+    "Parsec 1.5.0 refuses P-384 keys given with their size (its psa-crypto size table lacks 384 bits); "
+    "import with 0 bits, and the size is taken from the key data",
+  };
+
+  return is_sized_p384 (((const PsaImportKey__Operation *) operation)->attributes) ? &p384 : NULL;
+}
+
 static const ParsecOperation op_import_key = {
   PARSEC_OPCODE_PSA_IMPORT_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_import_key__result__descriptor,
+  import_key_hint,
 };
 
 static ProtobufCMessage *
@@ -465,6 +508,7 @@ parsec_client_import_key (ParsecClient *self,
 
 static const ParsecOperation op_list_keys = {
   PARSEC_OPCODE_LIST_KEYS, PARSEC_CALL_AUTH_REQUIRED, &list_keys__result__descriptor,
+  NULL, NULL, PARSEC_LIST_MAX_ENTRIES,
 };
 
 static GPtrArray *
@@ -502,7 +546,9 @@ list_keys_done (GTask            *task,
  * @user_data: data for @callback
  *
  * Lists the keys the service holds for this application, in every
- * provider. Finish with parsec_client_list_keys_finish().
+ * provider. An answer of more than 16384 keys fails with
+ * %PARSEC_ERROR_PROTOCOL_VIOLATION, counted before anything is decoded.
+ * Finish with parsec_client_list_keys_finish().
  *
  * Since: 1.0
  */

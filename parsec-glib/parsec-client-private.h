@@ -18,11 +18,33 @@ typedef enum {
   PARSEC_CALL_AUTH_IF_KNOWN,   /* sent when known, never worth a discovery */
 } ParsecCallAuth;
 
+/* What to add to the message of a service error with @status: the cause
+ * that known services have for it. */
+typedef struct {
+  guint status;
+  const char *text;
+} ParsecHint;
+
 typedef struct {
   guint32 opcode;
   ParsecCallAuth auth;
   const ProtobufCMessageDescriptor *result_type;
+  /* The hint for a request, or NULL; the service's bugs that are seen from
+   * the request alone. */
+  const ParsecHint *(*hint) (const ProtobufCMessage *operation);
+  /* The length the request fixes for the bytes in field 1 of the result,
+   * or 0 where it fixes none; another length is a protocol violation. */
+  gsize (*result_length) (const ProtobufCMessage *operation);
+  /* For a list in field 1 of the result: the most entries accepted,
+   * counted before anything is decoded; 0 for a result that is no list. */
+  guint max_entries;
 } ParsecOperation;
+
+/* The list bounds (documented with the list operations). Provider,
+ * authenticator and operation ids are small numbers, so their lists are
+ * short; keys and clients are the service's to count. */
+#define PARSEC_LIST_MAX_IDS     256
+#define PARSEC_LIST_MAX_ENTRIES 16384
 
 /* Receives the task (transfer full) and the decoded result (owned by the
  * caller, valid during the call); must return a value on the task. */

@@ -120,13 +120,32 @@ static GParamSpec *properties[N_PROPS];
 
 const ParsecOperation _parsec_op_list_providers = {
   PARSEC_OPCODE_LIST_PROVIDERS, PARSEC_CALL_AUTH_NONE, &list_providers__result__descriptor,
+  NULL, NULL, PARSEC_LIST_MAX_IDS,
 };
 const ParsecOperation _parsec_op_list_authenticators = {
   PARSEC_OPCODE_LIST_AUTHENTICATORS, PARSEC_CALL_AUTH_NONE, &list_authenticators__result__descriptor,
+  NULL, NULL, PARSEC_LIST_MAX_IDS,
 };
 const ParsecOperation _parsec_op_list_opcodes = {
   PARSEC_OPCODE_LIST_OPCODES, PARSEC_CALL_AUTH_IF_KNOWN, &list_opcodes__result__descriptor,
+  NULL, NULL, PARSEC_LIST_MAX_IDS,
 };
+
+/* The application name is what direct authentication sends, and the
+ * token a credential: both live in wiping memory. */
+static char *
+secure_strdup (const char *text)
+{
+  gsize len;
+  char *copy;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text) + 1;
+  copy = _parsec_secure_alloc (len);
+  memcpy (copy, text, len);
+  return copy;
+}
 
 static void
 parsec_client_finalize (GObject *object)
@@ -135,9 +154,7 @@ parsec_client_finalize (GObject *object)
 
   g_free (self->endpoint);
   /* The application name is what direct authentication sends. */
-  if (self->application_name != NULL)
-    _parsec_secure_wipe (self->application_name, strlen (self->application_name));
-  g_free (self->application_name);
+  _parsec_secure_free (self->application_name);
   g_strfreev (self->trusted_users);
   g_clear_pointer (&self->trusted_uids, g_array_unref);
   g_clear_object (&self->address);
@@ -216,8 +233,8 @@ parsec_client_set_property (GObject      *object,
       self->endpoint = g_value_dup_string (value);
       break;
     case PROP_APPLICATION_NAME:
-      g_free (self->application_name);
-      self->application_name = g_value_dup_string (value);
+      _parsec_secure_free (self->application_name);
+      self->application_name = secure_strdup (g_value_get_string (value));
       break;
     case PROP_AUTH_METHOD:
       self->auth_method = g_value_get_enum (value);
@@ -359,14 +376,15 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:max-response-size:
    *
-   * The largest response body the client accepts, in bytes; a larger one
-   * is refused before any memory is allocated for it. When not set, the
-   * GSettings `max-response-size` key or 1 MiB is used.
+   * The largest response body the client accepts, in bytes, at most 256
+   * MiB; a larger one is refused before any memory is allocated for it,
+   * and memory for an accepted one grows as its bytes arrive. When not
+   * set, the GSettings `max-response-size` key or 1 MiB is used.
    *
    * Since: 1.0
    */
   properties[PROP_MAX_RESPONSE_SIZE] =
-    g_param_spec_uint ("max-response-size", NULL, NULL, 0, G_MAXUINT32,
+    g_param_spec_uint ("max-response-size", NULL, NULL, 0, PARSEC_WIRE_RESPONSE_SIZE_LIMIT,
                        DEFAULT_MAX_RESPONSE_SIZE, config_flags);
 
   /**
@@ -374,7 +392,10 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * The JWT-SVID token sent with JWT-SVID authentication. It may be
    * replaced at any time, for example before it expires; it cannot be
-   * read back.
+   * read back. The client keeps it in memory it wipes. Setting it as a
+   * property can leave copies in GObject's own memory (a #GValue may hold
+   * one, or point at the caller's string), which the client cannot wipe:
+   * parsec_client_set_jwt_svid_token() makes none.
    *
    * Since: 1.0
    */
@@ -513,7 +534,7 @@ client_configure (ParsecClient  *self,
       GApplication *app = g_application_get_default ();
 
       if (app != NULL && g_application_get_application_id (app) != NULL)
-        self->application_name = g_strdup (g_application_get_application_id (app));
+        self->application_name = secure_strdup (g_application_get_application_id (app));
     }
 
   path = _parsec_endpoint_parse (self->endpoint, error);
@@ -805,21 +826,144 @@ client_encode_request (ParsecClient            *self,
   return _parsec_secure_bytes_new_take (buffer, PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
 }
 
+/* Field 1 of a result that carries bytes there. */
+static const ProtobufCBinaryData *
+result_binary (const ProtobufCMessage *result)
+{
+  const ProtobufCFieldDescriptor *field =
+    protobuf_c_message_descriptor_get_field (result->descriptor, 1);
+
+  g_assert (field != NULL && field->type == PROTOBUF_C_TYPE_BYTES);
+  return &G_STRUCT_MEMBER (ProtobufCBinaryData, (gpointer) result, field->offset);
+}
+
+/* Reads a varint at *@p, before @end. */
+static gboolean
+wire_varint (const guint8 **p,
+             const guint8  *end,
+             guint64       *value)
+{
+  *value = 0;
+  for (guint shift = 0; shift < 64 && *p < end; shift += 7)
+    {
+      guint8 byte = *(*p)++;
+
+      *value |= (guint64) (byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Counts the entries of field 1 in a protobuf message without decoding
+ * it: a record per entry, or for @packed scalars the bytes of their
+ * records, each entry taking one at least. Returns FALSE for bytes that
+ * are no message; protobuf-c then says so. */
+static gboolean
+wire_count_entries (const guint8 *data,
+                    gsize         len,
+                    gboolean      packed,
+                    gsize        *count)
+{
+  const guint8 *p = data, *end = data + len;
+
+  *count = 0;
+  while (p < end)
+    {
+      guint64 key, value;
+
+      if (!wire_varint (&p, end, &key))
+        return FALSE;
+      switch (key & 7)
+        {
+        case 0:                     /* varint */
+          if (!wire_varint (&p, end, &value))
+            return FALSE;
+          if ((key >> 3) == 1)
+            (*count)++;
+          break;
+        case 1:                     /* 64-bit */
+          if ((gsize) (end - p) < 8)
+            return FALSE;
+          p += 8;
+          break;
+        case 5:                     /* 32-bit */
+          if ((gsize) (end - p) < 4)
+            return FALSE;
+          p += 4;
+          break;
+        case 2:                     /* length-delimited */
+          if (!wire_varint (&p, end, &value) || value > (guint64) (end - p))
+            return FALSE;
+          if ((key >> 3) == 1)
+            *count += packed ? (gsize) value : 1;
+          p += value;
+          break;
+        default:
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Whether the list in field 1 is of scalars, which proto3 packs. */
+static gboolean
+list_is_packed (const ParsecOperation *op)
+{
+  const ProtobufCFieldDescriptor *field = protobuf_c_message_descriptor_get_field (op->result_type, 1);
+
+  return field != NULL && field->type != PROTOBUF_C_TYPE_MESSAGE &&
+         field->type != PROTOBUF_C_TYPE_STRING && field->type != PROTOBUF_C_TYPE_BYTES;
+}
+
+/* Decodes the response, and holds field 1 to the length the request
+ * fixed (@expected, 0 for none). */
 static ProtobufCMessage *
 client_decode_result (const ParsecOperation  *op,
                       GBytes                 *body,
+                      gsize                   expected,
                       GError                **error)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (body, &len);
   ProtobufCMessage *result;
+  gsize got, entries;
+
+  /* A list is counted before it is decoded: a megabyte of empty entries
+   * would otherwise cost many times as much once decoded. */
+  if (op->max_entries > 0 && wire_count_entries (data, len, list_is_packed (op), &entries) &&
+      entries > op->max_entries)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+                   "The Parsec service's response to %s lists more than %u entries",
+                   _parsec_opcode_get_name (op->opcode), op->max_entries);
+      return NULL;
+    }
 
   result = protobuf_c_message_unpack (op->result_type, &_parsec_secure_protobuf_allocator, len, data);
   if (result == NULL)
-    g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                 "The Parsec service's response to %s could not be decoded",
-                 _parsec_opcode_get_name (op->opcode));
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+                   "The Parsec service's response to %s could not be decoded",
+                   _parsec_opcode_get_name (op->opcode));
+      return NULL;
+    }
+  if (expected > 0 && (got = result_binary (result)->len) != expected)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
+                   "The Parsec service answered %s with %" G_GSIZE_FORMAT " bytes where %" G_GSIZE_FORMAT
+                   " were asked for", _parsec_opcode_get_name (op->opcode), got, expected);
+      _parsec_message_free (result);
+      return NULL;
+    }
   return result;
+}
+
+static gsize
+expected_length_of_call (const ParsecOperation  *op,
+                         const ProtobufCMessage *operation)
+{
+  return op->result_length != NULL && operation != NULL ? op->result_length (operation) : 0;
 }
 
 /* The key an operation is about, to name it in the service's errors. */
@@ -978,7 +1122,28 @@ client_exchange (ParsecClient           *self,
   body = _parsec_transport_call (&params, request, cancellable, error);
   if (body == NULL)
     return NULL;
-  return client_decode_result (op, body, error);
+  return client_decode_result (op, body, expected_length_of_call (op, operation), error);
+}
+
+/* Adds the hint that fits the request to the service's error. */
+static void
+client_add_hint (const ParsecHint *hint,
+                 GError           *error)
+{
+  char *message;
+
+  if (hint == NULL || !g_error_matches (error, PARSEC_ERROR, (gint) hint->status))
+    return;
+  message = g_strdup_printf ("%s. %s", error->message, hint->text);
+  g_free (error->message);
+  error->message = message;
+}
+
+static const ParsecHint *
+hint_of_call (const ParsecOperation  *op,
+              const ProtobufCMessage *operation)
+{
+  return op->hint != NULL && operation != NULL ? op->hint (operation) : NULL;
 }
 
 /* Discovery */
@@ -1188,7 +1353,7 @@ discovery_answered (GBytes   *body,
   ParsecNeeds learning = op == &_parsec_op_list_providers ? PARSEC_NEEDS_PROVIDER : PARSEC_NEEDS_AUTH;
 
   if (error == NULL)
-    result = client_decode_result (op, body, &error);
+    result = client_decode_result (op, body, 0, &error);
   g_clear_pointer (&body, g_bytes_unref);
 
   if (result != NULL)
@@ -1359,7 +1524,10 @@ _parsec_client_call (ParsecClient            *self,
       call_error = client_explain_not_supported (self, wire_provider, op->opcode, opcodes, call_error);
     }
   if (result == NULL)
-    g_propagate_error (error, call_error);
+    {
+      client_add_hint (hint_of_call (op, operation), call_error);
+      g_propagate_error (error, call_error);
+    }
   return result;
 }
 
@@ -1373,6 +1541,8 @@ typedef struct {
   GBytes *packed;                /* the body, while discovery runs */
   GError *error;                 /* a failure, while its explanation is asked */
   char *key_name;
+  const ParsecHint *hint;
+  gsize expected_length;
 } CallData;
 
 static void
@@ -1402,7 +1572,7 @@ call_opcodes_answered (GBytes   *body,
   g_autoptr(ProtobufCMessage) result = NULL;
 
   if (error == NULL)
-    result = client_decode_result (&_parsec_op_list_opcodes, body, NULL);
+    result = client_decode_result (&_parsec_op_list_opcodes, body, 0, NULL);
   g_clear_error (&error);
   g_clear_pointer (&body, g_bytes_unref);
   call_data_fail (data, client_explain_not_supported (data->self, data->wire_provider, data->op->opcode,
@@ -1418,7 +1588,7 @@ call_answered (GBytes   *body,
   ProtobufCMessage *result = NULL;
 
   if (error == NULL)
-    result = client_decode_result (data->op, body, &error);
+    result = client_decode_result (data->op, body, data->expected_length, &error);
   g_clear_pointer (&body, g_bytes_unref);
 
   if (result == NULL && client_should_ask_support (data->self, data->wire_provider, data->op->opcode, error))
@@ -1438,6 +1608,7 @@ call_answered (GBytes   *body,
     }
   if (result == NULL)
     {
+      client_add_hint (data->hint, error);
       call_data_fail (data, error);
       return;
     }
@@ -1502,6 +1673,8 @@ _parsec_client_call_async (ParsecClient           *self,
   data->done = done;
   data->provider = provider;
   data->key_name = g_strdup (operation_key_name (operation));
+  data->hint = hint_of_call (op, operation);
+  data->expected_length = expected_length_of_call (op, operation);
 
   if (client_missing (self, needs) == 0)
     {
@@ -1575,12 +1748,8 @@ GBytes *
 _parsec_result_bytes (ProtobufCMessage *result,
                       gboolean          secret)
 {
-  const ProtobufCFieldDescriptor *field =
-    protobuf_c_message_descriptor_get_field (result->descriptor, 1);
-  const ProtobufCBinaryData *binary;
+  const ProtobufCBinaryData *binary = result_binary (result);
 
-  g_assert (field != NULL && field->type == PROTOBUF_C_TYPE_BYTES);
-  binary = &G_STRUCT_MEMBER (ProtobufCBinaryData, result, field->offset);
   if (secret)
     return _parsec_secure_bytes_new (binary->data, binary->len);
   return g_bytes_new (binary->data, binary->len);
@@ -1914,7 +2083,6 @@ parsec_client_dup_for_provider (ParsecClient *self,
 
   copy = g_object_new (PARSEC_TYPE_CLIENT,
                        "endpoint", self->endpoint,
-                       "application-name", self->application_name,
                        "auth-method", self->auth_method,
                        "provider", (int) provider,
                        "timeout", self->timeout_ms,
@@ -1922,6 +2090,9 @@ parsec_client_dup_for_provider (ParsecClient *self,
                        "trust-policy", self->trust_policy,
                        "trusted-users", self->trusted_users,
                        NULL);
+  /* Copied here rather than through the property, which would leave a
+   * copy in GObject's memory. */
+  copy->application_name = secure_strdup (self->application_name);
   copy->address = g_object_ref (self->address);
   copy->trusted_uids = g_array_ref (self->trusted_uids);
   copy->implicit_provider = provider;
@@ -1939,13 +2110,7 @@ parsec_client_dup_for_provider (ParsecClient *self,
   g_mutex_unlock (&self->discovery_lock);
 
   g_mutex_lock (&self->token_lock);
-  if (self->jwt_svid_token != NULL)
-    {
-      gsize len = strlen (self->jwt_svid_token) + 1;
-
-      copy->jwt_svid_token = _parsec_secure_alloc (len);
-      memcpy (copy->jwt_svid_token, self->jwt_svid_token, len);
-    }
+  copy->jwt_svid_token = secure_strdup (self->jwt_svid_token);
   g_mutex_unlock (&self->token_lock);
 
   g_mutex_lock (&self->opcodes_lock);
@@ -2123,19 +2288,12 @@ void
 parsec_client_set_jwt_svid_token (ParsecClient *self,
                                   const char   *token)
 {
-  char *copy = NULL;
+  char *copy;
   char *old;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  if (token != NULL)
-    {
-      gsize len = strlen (token) + 1;
-
-      copy = _parsec_secure_alloc (len);
-      memcpy (copy, token, len);
-    }
-
+  copy = secure_strdup (token);
   g_mutex_lock (&self->token_lock);
   old = self->jwt_svid_token;
   self->jwt_svid_token = copy;

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
 #include "parsec-dbus-generated.h"
+#include "parsec-secure-private.h"
 
 /**
  * ParsecDBusExporter:
@@ -25,14 +28,22 @@
  * applications) or that speak D-Bus rather than C.
  *
  * Every caller gets a key namespace of its own. The exporter asks the
- * message bus for the caller's user and process id, once per unique bus
- * name, and names the caller to the Parsec service (with direct
- * authentication) after what the bus and the kernel say about it, never
- * after anything the caller sends: its Flatpak app id when it runs in a
- * Flatpak sandbox, otherwise its executable. Callers of another user are
- * refused. Secrets that a method returns come back as a file descriptor,
- * not in the message. `docs/dbus.md` describes the interface, its
- * encoding of algorithms and key attributes, and the security model.
+ * message bus for the caller's user and process (with a pidfd when the bus
+ * has one), once per unique bus name, and names the caller to the Parsec
+ * service (with direct authentication) after what the bus and the kernel
+ * say about it, never after anything the caller sends: its Flatpak app id
+ * when it runs in a Flatpak sandbox, otherwise its executable. It holds
+ * the name to that identity: once the process is no longer the one it was
+ * at the first call (another program, or another process), the name is
+ * refused. Callers of another user are refused. Secrets that a method
+ * returns come back as a file descriptor, not in the message.
+ *
+ * Calls are served a few at a time per caller, and a bounded number
+ * overall, in turn between the callers that wait, so that one caller
+ * cannot starve the others; calls beyond a caller's queue are refused.
+ * Replies are bounded in size. `docs/dbus.md` describes the interface,
+ * its encoding of algorithms and key attributes, the limits and the
+ * security model.
  *
  * The connection must be to a message bus (the exporter needs the bus to
  * identify callers). Method calls run asynchronously on the thread-default
@@ -57,6 +68,11 @@ struct _ParsecDBusExporter
 
   GHashTable *callers;             /* unique bus name → Caller */
   GHashTable *identities;          /* application name → Identity */
+  guint identity_serial;           /* of the last Identity made */
+
+  guint in_flight;                 /* calls holding a slot, of all callers */
+  GQueue turns;                    /* of Caller: those waiting for a slot, in turn */
+  gboolean pumping;
 
   ParsecDBusCredentialsFunc credentials_func;
   gpointer credentials_data;
@@ -79,76 +95,71 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct _Method Method;
 
-/* One method call, from arrival to reply. */
-typedef struct {
-  ParsecDBusExporter *self;
-  GDBusMethodInvocation *invocation;
-  const Method *method;
-  ParsecClient *client;            /* the caller's, once known */
-} Call;
-
-/* A unique bus name that has called, with the identity the bus and the
- * kernel gave it. Resolved once: the process id the bus reports can be
- * reused by another process after the caller's exits, while the unique
- * name cannot. */
-typedef struct {
-  char *sender;
-  gboolean resolving;
-  char *application_name;          /* once resolved */
-  GError *refusal;                 /* or why it is refused */
-  GQueue waiting;                  /* of Call, while resolving */
-  gboolean removed;
-} Caller;
-
 /* One key namespace of the service, shared by the callers that resolve
  * to the same application name. */
 typedef struct {
-  char *application_name;
+  char *application_name;          /* in wiping memory */
+  guint serial;                    /* what the log calls it, instead of its name */
+  guint n_callers;                 /* bound to it */
   ParsecClient *client;            /* once initialised */
+  gboolean initialising;
   GQueue waiting;                  /* of Call, while initialising */
   gboolean removed;
 } Identity;
 
-static void call_start  (Call *call);
-static void call_return_error (Call *call, const GError *error);
+typedef enum {
+  CALLER_UNKNOWN,                  /* not resolved yet, or short of resources last time */
+  CALLER_RESOLVING,
+  CALLER_KNOWN,
+  CALLER_REFUSED,
+} CallerState;
 
-/* Calls */
+/* A unique bus name that has called. Its identity is read at its first
+ * call and held to from then on: the unique name is never reused, while
+ * the process id can be, and the process can start another program. */
+typedef struct {
+  char *sender;
+  CallerState state;
+  guint32 pid;
+  guint64 start_time;              /* of the process, when known */
+  Identity *identity;              /* when known */
+  GError *refusal;                 /* when refused */
+  GQueue resolving;                /* of Call: holding slots, waiting for the identity */
 
-static void
-call_free (Call *call)
+  GQueue queued;                   /* of Call: waiting for a slot */
+  gsize queued_bytes;              /* of their arguments */
+  guint in_flight;                 /* calls holding a slot */
+  gboolean in_turns;
+  gboolean removed;
+} Caller;
+
+/* One method call, from arrival to reply. */
+typedef struct {
+  ParsecDBusExporter *self;
+  Caller *caller;
+  GDBusMethodInvocation *invocation;
+  const Method *method;
+  ParsecClient *client;            /* the caller's, once known */
+  gsize size;                      /* of the arguments */
+  gboolean admitted;               /* holds a slot */
+} Call;
+
+static void call_start      (Call *call);
+static void caller_dispatch (ParsecDBusExporter *self,
+                             Caller             *caller,
+                             Call               *call);
+static void pump            (ParsecDBusExporter *self);
+
+static Caller *
+caller_ref (Caller *caller)
 {
-  g_clear_object (&call->self);
-  g_clear_object (&call->invocation);
-  g_clear_object (&call->client);
-  g_free (call);
+  return g_rc_box_acquire (caller);
 }
-
-/* Takes @call. */
-static void
-call_return_error (Call         *call,
-                   const GError *error)
-{
-  g_dbus_method_invocation_return_gerror (call->invocation, error);
-  call_free (call);
-}
-
-static void
-fail_queue (GQueue       *queue,
-            const GError *error)
-{
-  Call *call;
-
-  while ((call = g_queue_pop_head (queue)) != NULL)
-    call_return_error (call, error);
-}
-
-/* Callers and identities */
 
 static void
 caller_clear (Caller *caller)
 {
   g_free (caller->sender);
-  g_free (caller->application_name);
   g_clear_error (&caller->refusal);
 }
 
@@ -159,34 +170,221 @@ caller_unref (Caller *caller)
 }
 
 static void
-caller_release (gpointer data)
-{
-  Caller *caller = data;
-  g_autoptr(GError) error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED,
-                                                 "The caller left the bus, or the interface was withdrawn");
-
-  caller->removed = TRUE;
-  fail_queue (&caller->waiting, error);
-  g_rc_box_release_full (caller, (GDestroyNotify) caller_clear);
-}
-
-static void
 identity_clear (Identity *identity)
 {
-  g_free (identity->application_name);
+  /* The application name is what direct authentication sends. */
+  _parsec_secure_free (identity->application_name);
   g_clear_object (&identity->client);
 }
 
 static void
-identity_release (gpointer data)
+identity_unref (Identity *identity)
 {
-  Identity *identity = data;
+  g_rc_box_release_full (identity, (GDestroyNotify) identity_clear);
+}
+
+/* Calls */
+
+/* Puts @caller in line for a slot if it has calls waiting and room for
+ * one more in flight. */
+static void
+caller_take_turn (ParsecDBusExporter *self,
+                  Caller             *caller)
+{
+  if (caller->removed || caller->in_turns || g_queue_is_empty (&caller->queued) ||
+      caller->in_flight >= PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT)
+    return;
+  caller->in_turns = TRUE;
+  g_queue_push_tail (&self->turns, caller_ref (caller));
+}
+
+/* Takes @call, which has its reply: frees its slot for the next call. */
+static void
+call_complete (Call *call)
+{
+  ParsecDBusExporter *self = call->self;
+  Caller *caller = call->caller;
+
+  if (call->admitted)
+    {
+      self->in_flight--;
+      caller->in_flight--;
+      caller_take_turn (self, caller);
+    }
+  g_clear_object (&call->invocation);
+  g_clear_object (&call->client);
+  g_free (call);
+  pump (self);
+  caller_unref (caller);
+  g_object_unref (self);
+}
+
+/* Takes @call. */
+static void
+call_return_error (Call         *call,
+                   const GError *error)
+{
+  g_dbus_method_invocation_return_gerror (call->invocation, error);
+  call_complete (call);
+}
+
+/* Empties @queue first, so that what failing a call sets off finds it
+ * in order. */
+static void
+fail_queue (GQueue       *queue,
+            const GError *error)
+{
+  GQueue calls = *queue;
+  Call *call;
+
+  g_queue_init (queue);
+  while ((call = g_queue_pop_head (&calls)) != NULL)
+    call_return_error (call, error);
+}
+
+static void
+caller_fail_queued (Caller       *caller,
+                    const GError *error)
+{
+  caller->queued_bytes = 0;
+  fail_queue (&caller->queued, error);
+}
+
+/* Slots */
+
+static void
+caller_admit (ParsecDBusExporter *self,
+              Caller             *caller,
+              Call               *call)
+{
+  call->admitted = TRUE;
+  self->in_flight++;
+  caller->in_flight++;
+  caller_dispatch (self, caller, call);
+}
+
+/* Gives the free slots to the callers that wait, one call each in turn:
+ * a caller with a hundred calls waiting gets no more turns than one with
+ * a single call. */
+static void
+pump (ParsecDBusExporter *self)
+{
+  Caller *caller;
+
+  /* A call that ends while a slot is given (one refused at once) lets
+   * this loop go on instead of starting another. */
+  if (self->pumping)
+    return;
+  self->pumping = TRUE;
+  while (self->in_flight < PARSEC_DBUS_MAX_CALLS_IN_FLIGHT &&
+         (caller = g_queue_pop_head (&self->turns)) != NULL)
+    {
+      Call *call = NULL;
+
+      caller->in_turns = FALSE;
+      if (!caller->removed && caller->in_flight < PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT)
+        call = g_queue_pop_head (&caller->queued);
+      if (call != NULL)
+        {
+          caller->queued_bytes -= call->size;
+          caller_admit (self, caller, call);
+          caller_take_turn (self, caller);
+        }
+      caller_unref (caller);
+    }
+  self->pumping = FALSE;
+}
+
+/* Takes @call: serves it now, queues it, or refuses it when the caller
+ * has too much waiting already. */
+static void
+caller_submit (ParsecDBusExporter *self,
+               Caller             *caller,
+               Call               *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (caller->state == CALLER_REFUSED)
+    {
+      call_return_error (call, caller->refusal);
+      return;
+    }
+  if (g_queue_is_empty (&caller->queued) &&
+      caller->in_flight < PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT &&
+      self->in_flight < PARSEC_DBUS_MAX_CALLS_IN_FLIGHT)
+    {
+      caller_admit (self, caller, call);
+      return;
+    }
+
+  if (caller->queued.length >= PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED)
+    g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "This caller has %u calls waiting for the Parsec service already; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED);
+  else if (call->size > PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED - caller->queued_bytes)
+    g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "The waiting calls of this caller would hold more than %u MiB of arguments; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED >> 20);
+  if (error != NULL)
+    {
+      call_return_error (call, error);
+      return;
+    }
+  g_queue_push_tail (&caller->queued, call);
+  caller->queued_bytes += call->size;
+  caller_take_turn (self, caller);
+  pump (self);
+}
+
+/* Identities */
+
+/* Takes the table's reference to @identity, out of the table already, so
+ * that nothing its failed calls set off finds it there. */
+static void
+identity_release (Identity *identity)
+{
   g_autoptr(GError) error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED,
-                                                 "The D-Bus interface of the Parsec service was withdrawn");
+                                                 "The caller left the bus, or the interface was withdrawn");
 
   identity->removed = TRUE;
   fail_queue (&identity->waiting, error);
-  g_rc_box_release_full (identity, (GDestroyNotify) identity_clear);
+  identity_unref (identity);
+}
+
+/* The namespace of @application_name (wiping memory, taken), bound to one
+ * more caller. */
+static Identity *
+identity_bind (ParsecDBusExporter *self,
+               char               *application_name)
+{
+  Identity *identity = g_hash_table_lookup (self->identities, application_name);
+
+  if (identity != NULL)
+    {
+      _parsec_secure_free (application_name);
+    }
+  else
+    {
+      identity = g_rc_box_new0 (Identity);
+      identity->application_name = application_name;
+      identity->serial = ++self->identity_serial;
+      g_queue_init (&identity->waiting);
+      g_hash_table_insert (self->identities, identity->application_name, identity);
+    }
+  identity->n_callers++;
+  return g_rc_box_acquire (identity);
+}
+
+static void
+identity_unbind (ParsecDBusExporter *self,
+                 Identity           *identity)
+{
+  if (--identity->n_callers == 0 && !identity->removed)
+    {
+      g_hash_table_steal (self->identities, identity->application_name);
+      identity_release (identity);
+    }
+  identity_unref (identity);
 }
 
 typedef struct {
@@ -202,22 +400,25 @@ identity_client_ready (GObject      *source,
   IdentityInit *init = user_data;
   Identity *identity = init->identity;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GObject) client = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, &error);
+  g_autoptr(ParsecClient) client = PARSEC_CLIENT (source);
   Call *call;
+
+  if (!g_async_initable_init_finish (G_ASYNC_INITABLE (source), result, &error))
+    g_clear_object (&client);
 
   if (!identity->removed)
     {
+      identity->initialising = FALSE;
       if (client == NULL)
         {
-          /* Forget the identity, so that the next call tries again: the
-           * service may only have been down for a moment. */
-          g_debug ("No Parsec client for %s: %s", identity->application_name, error->message);
+          /* The next call tries again: the service may only have been down
+           * for a moment. */
+          g_debug ("No Parsec client for namespace %u: %s", identity->serial, error->message);
           fail_queue (&identity->waiting, error);
-          g_hash_table_remove (init->self->identities, identity->application_name);
         }
       else
         {
-          identity->client = PARSEC_CLIENT (g_steal_pointer (&client));
+          identity->client = g_steal_pointer (&client);
           while ((call = g_queue_pop_head (&identity->waiting)) != NULL)
             {
               call->client = g_object_ref (identity->client);
@@ -226,92 +427,220 @@ identity_client_ready (GObject      *source,
         }
     }
 
-  g_rc_box_release_full (identity, (GDestroyNotify) identity_clear);
+  identity_unref (identity);
   g_object_unref (init->self);
   g_free (init);
 }
 
-/* The client of a namespace: the exporter's configuration, with direct
- * authentication under the caller's application name. Direct only: with
- * any other authenticator every caller would share one namespace. */
+/* The client of a namespace: every setting of the exporter's
+ * configuration (endpoint, provider, limits, trust policy and users, and
+ * any added later), with direct authentication under the caller's
+ * application name. Direct only: with any other authenticator every
+ * caller would share one namespace. */
 static void
 identity_start (ParsecDBusExporter *self,
                 Identity           *identity)
 {
   IdentityInit *init = g_new0 (IdentityInit, 1);
+  g_autofree GParamSpec **pspecs = NULL;
+  g_autofree const char **names = NULL;
+  g_autofree GValue *values = NULL;
+  guint n_pspecs = 0, n = 0;
+  GObject *client;
 
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self->client), &n_pspecs);
+  names = g_new0 (const char *, n_pspecs + 2);
+  values = g_new0 (GValue, n_pspecs + 2);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      if ((pspecs[i]->flags & G_PARAM_READWRITE) != G_PARAM_READWRITE ||
+          g_str_equal (pspecs[i]->name, "application-name") ||
+          g_str_equal (pspecs[i]->name, "auth-method"))
+        continue;
+      names[n] = pspecs[i]->name;
+      g_value_init (&values[n], pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (self->client), pspecs[i]->name, &values[n]);
+      n++;
+    }
+  /* Static: the client's copy is the only one, and it wipes it. */
+  names[n] = "application-name";
+  g_value_init (&values[n], G_TYPE_STRING);
+  g_value_set_static_string (&values[n], identity->application_name);
+  n++;
+  names[n] = "auth-method";
+  g_value_init (&values[n], PARSEC_TYPE_AUTH_METHOD);
+  g_value_set_enum (&values[n], PARSEC_AUTH_METHOD_DIRECT);
+  n++;
+
+  client = g_object_new_with_properties (PARSEC_TYPE_CLIENT, n, names, values);
+  for (guint i = 0; i < n; i++)
+    g_value_unset (&values[i]);
+
+  identity->initialising = TRUE;
   init->self = g_object_ref (self);
   init->identity = g_rc_box_acquire (identity);
-  g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, NULL,
-                              identity_client_ready, init,
-                              "endpoint", parsec_client_get_endpoint (self->client),
-                              "application-name", identity->application_name,
-                              "auth-method", PARSEC_AUTH_METHOD_DIRECT,
-                              "provider", parsec_client_get_provider (self->client),
-                              "timeout", parsec_client_get_timeout (self->client),
-                              "max-response-size", parsec_client_get_max_response_size (self->client),
-                              NULL);
+  g_async_initable_init_async (G_ASYNC_INITABLE (client), G_PRIORITY_DEFAULT, NULL,
+                               identity_client_ready, init);
 }
 
 /* Takes @call. */
 static void
 identity_submit (ParsecDBusExporter *self,
-                 const char         *application_name,
+                 Identity           *identity,
                  Call               *call)
 {
-  Identity *identity = g_hash_table_lookup (self->identities, application_name);
-
-  if (identity == NULL)
+  if (identity->client != NULL)
     {
-      identity = g_rc_box_new0 (Identity);
-      identity->application_name = g_strdup (application_name);
-      g_queue_init (&identity->waiting);
-      g_hash_table_insert (self->identities, identity->application_name, identity);
-      g_queue_push_tail (&identity->waiting, call);
-      identity_start (self, identity);
+      call->client = g_object_ref (identity->client);
+      call_start (call);
       return;
     }
-
-  if (identity->client == NULL)
-    {
-      g_queue_push_tail (&identity->waiting, call);
-      return;
-    }
-
-  call->client = g_object_ref (identity->client);
-  call_start (call);
+  g_queue_push_tail (&identity->waiting, call);
+  if (!identity->initialising)
+    identity_start (self, identity);
 }
 
 /* Identity of a process */
 
 static gboolean
-access_denied (GError    **error,
-               const char *format,
-               ...) G_GNUC_PRINTF (2, 3);
+identity_error (GError    **error,
+                int         errsv,
+                const char *format,
+                ...) G_GNUC_PRINTF (3, 4);
 
+/* Refuses the caller for good (AccessDenied), unless @errsv says that the
+ * exporter ran short of descriptors or memory: that passes, and the
+ * caller may try again (LimitsExceeded). */
 static gboolean
-access_denied (GError    **error,
-               const char *format,
-               ...)
+identity_error (GError    **error,
+                int         errsv,
+                const char *format,
+                ...)
 {
+  gboolean transient = errsv == EMFILE || errsv == ENFILE || errsv == ENOMEM ||
+                       errsv == ENOBUFS || errsv == EAGAIN || errsv == EINTR;
+  g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED, format, args));
+  message = g_strdup_vprintf (format, args);
   va_end (args);
+  if (transient)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "%s; the Parsec D-Bus service is short of resources, try again", message);
+  else
+    g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED, message);
   return FALSE;
 }
 
+#define access_denied(error, ...) identity_error ((error), 0, __VA_ARGS__)
+
+/* A formatted string in wiping memory, without the intermediate copies
+ * g_strdup_printf() would leave. */
+static char *
+secure_strdup_printf (const char *format,
+                      ...) G_GNUC_PRINTF (1, 2);
+
+static char *
+secure_strdup_printf (const char *format,
+                      ...)
+{
+  va_list args;
+  int len;
+  char *text;
+
+  va_start (args, format);
+  len = g_vsnprintf (NULL, 0, format, args);
+  va_end (args);
+  text = _parsec_secure_alloc ((gsize) len + 1);
+  va_start (args, format);
+  g_vsnprintf (text, (gulong) len + 1, format, args);
+  va_end (args);
+  return text;
+}
+
+/* The [Application] name= of Flatpak's metadata, which Flatpak writes
+ * with GKeyFile. Read here without GKeyFile, whose copies could not be
+ * wiped, and strictly: whatever GKeyFile might read another way (a key
+ * outside a group, a line that is neither, a malformed group, a repeated
+ * name, spaces around the '=') gives no name. Escapes and other oddities
+ * are left to the caller's D-Bus name check. In wiping memory. */
+static char *
+keyfile_application_name (const char *contents,
+                          gsize       len)
+{
+  const char *line = contents, *end = contents + len;
+  const char *found = NULL;
+  gsize found_len = 0;
+  gboolean in_group = FALSE, in_application = FALSE;
+  char *name;
+
+  if (memchr (contents, '\0', len) != NULL || !g_utf8_validate (contents, (gssize) len, NULL))
+    return NULL;
+
+  while (line < end)
+    {
+      const char *eol = memchr (line, '\n', (gsize) (end - line));
+      const char *next = eol != NULL ? eol + 1 : end;
+      const char *stop = eol != NULL ? eol : end;
+
+      if (stop > line && stop[-1] == '\r')
+        stop--;
+      while (line < stop && g_ascii_isspace (*line))
+        line++;
+
+      if (line == stop || *line == '#')
+        ;
+      else if (*line == '[')
+        {
+          if (stop - line < 3 || stop[-1] != ']')
+            return NULL;
+          for (const char *c = line + 1; c < stop - 1; c++)
+            if (*c == '[' || *c == ']' || g_ascii_iscntrl (*c))
+              return NULL;
+          in_group = TRUE;
+          in_application = stop - line - 2 == (gssize) strlen ("Application") &&
+                           memcmp (line + 1, "Application", strlen ("Application")) == 0;
+        }
+      else
+        {
+          const char *eq = memchr (line, '=', (gsize) (stop - line));
+          const char *key_end = eq;
+
+          if (eq == NULL || !in_group)
+            return NULL;
+          while (key_end > line && g_ascii_isspace (key_end[-1]))
+            key_end--;
+          if (key_end == line)
+            return NULL;
+          if (in_application && key_end - line == 4 && memcmp (line, "name", 4) == 0)
+            {
+              if (found != NULL || key_end != eq || (eq + 1 < stop && g_ascii_isspace (eq[1])))
+                return NULL;
+              found = eq + 1;
+              found_len = (gsize) (stop - found);
+            }
+        }
+      line = next;
+    }
+
+  if (found == NULL)
+    return NULL;
+  name = _parsec_secure_alloc (found_len + 1);
+  memcpy (name, found, found_len);
+  name[found_len] = '\0';
+  return name;
+}
+
 /* The [Application] name of a Flatpak sandbox's metadata, which the
- * sandboxed app cannot write (bubblewrap mounts it read-only). */
+ * sandboxed app cannot write (bubblewrap mounts it read-only). In wiping
+ * memory. */
 static char *
 flatpak_app_id (int          fd,
                 guint32      pid,
                 GError     **error)
 {
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autofree char *contents = g_malloc (MAX_FLATPAK_INFO_SIZE + 1);
-  g_autofree char *app_id = NULL;
+  char *contents = NULL, *app_id = NULL;
   gsize len = 0;
   struct stat st;
 
@@ -320,6 +649,7 @@ flatpak_app_id (int          fd,
       access_denied (error, "The sandbox metadata of process %u is not a regular file", pid);
       return NULL;
     }
+  contents = _parsec_secure_alloc (MAX_FLATPAK_INFO_SIZE + 1);
   while (len < MAX_FLATPAK_INFO_SIZE + 1)
     {
       gssize n = read (fd, contents + len, MAX_FLATPAK_INFO_SIZE + 1 - len);
@@ -328,8 +658,8 @@ flatpak_app_id (int          fd,
         continue;
       if (n < 0)
         {
-          access_denied (error, "Cannot read the sandbox metadata of process %u: %s", pid, g_strerror (errno));
-          return NULL;
+          identity_error (error, errno, "Cannot read the sandbox metadata of process %u: %s", pid, g_strerror (errno));
+          goto out;
         }
       if (n == 0)
         break;
@@ -338,23 +668,121 @@ flatpak_app_id (int          fd,
   if (len > MAX_FLATPAK_INFO_SIZE)
     {
       access_denied (error, "The sandbox metadata of process %u is too large", pid);
-      return NULL;
+      goto out;
     }
 
-  if (!g_key_file_load_from_data (keyfile, contents, len, G_KEY_FILE_NONE, NULL) ||
-      (app_id = g_key_file_get_string (keyfile, "Application", "name", NULL)) == NULL)
+  app_id = keyfile_application_name (contents, len);
+  if (app_id == NULL)
     {
       access_denied (error, "Process %u runs in a sandbox without an application id", pid);
-      return NULL;
+      goto out;
     }
   /* Flatpak app ids are D-Bus well-known names; anything else did not
    * come from Flatpak, and could smuggle separators into the name. */
   if (!g_dbus_is_name (app_id) || g_dbus_is_unique_name (app_id))
     {
       access_denied (error, "Process %u runs in a sandbox with an invalid application id", pid);
-      return NULL;
+      g_clear_pointer (&app_id, _parsec_secure_free);
     }
-  return g_steal_pointer (&app_id);
+
+out:
+  _parsec_secure_free (contents);
+  return app_id;
+}
+
+/* Field 22 of /proc/PID/stat, when the process started (in clock ticks
+ * since boot): it tells a process from a later one with the same id. */
+static gboolean
+read_start_time (int       pid_fd,
+                 guint32   pid,
+                 guint64  *start_time,
+                 GError  **error)
+{
+  char buf[1024];
+  const char *field;
+  char *end = NULL;
+  gboolean parsed;
+  gssize n;
+  int fd, saved_errno;
+
+  fd = openat (pid_fd, "stat", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return identity_error (error, errno, "Cannot read the status of process %u: %s", pid, g_strerror (errno));
+  do
+    n = read (fd, buf, sizeof buf - 1);
+  while (n < 0 && errno == EINTR);
+  saved_errno = errno;
+  close (fd);
+  if (n <= 0)
+    return identity_error (error, n < 0 ? saved_errno : 0, "Cannot read the status of process %u: %s", pid,
+                           n < 0 ? g_strerror (saved_errno) : "empty");
+  buf[n] = '\0';
+
+  /* The command name in parentheses may hold spaces and parentheses
+   * itself; field 3 follows the last ')'. */
+  field = strrchr (buf, ')');
+  for (guint i = 3; field != NULL && i <= 22; i++)
+    {
+      field = strchr (field, ' ');
+      if (field != NULL)
+        field++;
+    }
+  if (field != NULL && g_ascii_isdigit (*field))
+    *start_time = g_ascii_strtoull (field, &end, 10);
+  parsed = end != NULL && (*end == ' ' || *end == '\n' || *end == '\0');
+  _parsec_secure_wipe (buf, sizeof buf);
+  if (!parsed)
+    return access_denied (error, "The status of process %u does not say when it started", pid);
+  return TRUE;
+}
+
+/* Whether @pidfd, the bus's pidfd of the caller, still stands for a live
+ * process with the id @pid: then what was read through /proc/PID before
+ * was about that process, not one that got the id after it. */
+static gboolean
+check_pidfd (int       pidfd,
+             guint32   pid,
+             GError  **error)
+{
+  struct pollfd poll_fd = { .fd = pidfd, .events = POLLIN };
+  char path[64], buf[1024];
+  const char *line;
+  gssize n = -1;
+  int fd, ready;
+
+  g_snprintf (path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
+  fd = open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return identity_error (error, errno, "Cannot look at the process descriptor of process %u: %s",
+                           pid, g_strerror (errno));
+  do
+    n = read (fd, buf, sizeof buf - 1);
+  while (n < 0 && errno == EINTR);
+  close (fd);
+  buf[MAX (n, 0)] = '\0';
+  /* Linux lists the process's id there since 5.2 (-1 once it has exited,
+   * in recent versions); without the line, poll() below still tells. */
+  line = strstr (buf, "\nPid:");
+  if (line != NULL)
+    {
+      gint64 fd_pid = g_ascii_strtoll (line + strlen ("\nPid:"), NULL, 10);
+
+      if (fd_pid <= 0)
+        return access_denied (error, "Process %u has exited", pid);
+      if (fd_pid != pid)
+        return access_denied (error, "The message bus gives process %u and a descriptor of process %" G_GINT64_FORMAT,
+                              pid, fd_pid);
+    }
+
+  /* A pidfd turns readable when its process exits. */
+  do
+    ready = poll (&poll_fd, 1, 0);
+  while (ready < 0 && errno == EINTR);
+  if (ready < 0)
+    return identity_error (error, errno, "Cannot tell whether process %u still runs: %s", pid, g_strerror (errno));
+  if (ready > 0)
+    return access_denied (error, "Process %u has exited", pid);
+  return TRUE;
 }
 
 char *
@@ -362,11 +790,15 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
                                guint32      own_uid,
                                guint32      uid,
                                guint32      pid,
+                               int          pidfd,
+                               guint64     *start_time,
                                GError     **error)
 {
   g_autofree char *pid_path = NULL;
   char exe[4096];
-  int pid_fd, root_fd, info_fd;
+  char *name = NULL, *app_id = NULL;
+  int pid_fd = -1, root_fd, info_fd;
+  guint64 started = 0;
   gssize exe_len;
   int saved_errno;
 
@@ -388,17 +820,17 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
   pid_fd = open (pid_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (pid_fd < 0)
     {
-      access_denied (error, "Cannot look at process %u: %s", pid, g_strerror (errno));
+      identity_error (error, errno, "Cannot look at process %u: %s", pid, g_strerror (errno));
       return NULL;
     }
+  if (!read_start_time (pid_fd, pid, &started, error))
+    goto out;
 
   root_fd = openat (pid_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     {
-      saved_errno = errno;
-      close (pid_fd);
-      access_denied (error, "Cannot see the root directory of process %u: %s", pid, g_strerror (saved_errno));
-      return NULL;
+      identity_error (error, errno, "Cannot see the root directory of process %u: %s", pid, g_strerror (errno));
+      goto out;
     }
   info_fd = openat (root_fd, ".flatpak-info", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
   saved_errno = errno;
@@ -406,41 +838,141 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
 
   if (info_fd >= 0)
     {
-      g_autofree char *app_id = flatpak_app_id (info_fd, pid, error);
-
+      app_id = flatpak_app_id (info_fd, pid, error);
       close (info_fd);
-      close (pid_fd);
       if (app_id == NULL)
-        return NULL;
-      return g_strdup_printf ("dbus:uid=%u:flatpak=%s", uid, app_id);
+        goto out;
+      name = secure_strdup_printf ("dbus:uid=%u:flatpak=%s", uid, app_id);
+      _parsec_secure_free (app_id);
     }
-  if (saved_errno != ENOENT)
+  else if (saved_errno != ENOENT)
     {
       /* Unknown is not unsandboxed: refuse rather than guess. */
-      close (pid_fd);
-      access_denied (error, "Cannot tell whether process %u is sandboxed: %s", pid, g_strerror (saved_errno));
-      return NULL;
+      identity_error (error, saved_errno, "Cannot tell whether process %u is sandboxed: %s", pid,
+                      g_strerror (saved_errno));
+      goto out;
+    }
+  else
+    {
+      exe_len = readlinkat (pid_fd, "exe", exe, sizeof exe - 1);
+      saved_errno = errno;
+      if (exe_len <= 0)
+        {
+          identity_error (error, exe_len < 0 ? saved_errno : 0, "Cannot find the executable of process %u: %s", pid,
+                          exe_len < 0 ? g_strerror (saved_errno) : "empty");
+          goto out;
+        }
+      exe[exe_len] = '\0';
+      /* A program that was updated while it runs keeps its keys. */
+      if (g_str_has_suffix (exe, " (deleted)"))
+        exe[exe_len - strlen (" (deleted)")] = '\0';
+      if (exe[0] != '/')
+        {
+          access_denied (error, "The executable of process %u has no path", pid);
+          goto out;
+        }
+      name = secure_strdup_printf ("dbus:uid=%u:exe=%s", uid, exe);
     }
 
-  exe_len = readlinkat (pid_fd, "exe", exe, sizeof exe - 1);
-  saved_errno = errno;
+  if (pidfd >= 0 && !check_pidfd (pidfd, pid, error))
+    g_clear_pointer (&name, _parsec_secure_free);
+  else if (start_time != NULL)
+    *start_time = started;
+
+out:
+  _parsec_secure_wipe (exe, sizeof exe);
   close (pid_fd);
-  if (exe_len <= 0)
+  return name;
+}
+
+/* Callers */
+
+static Caller *
+caller_lookup (ParsecDBusExporter *self,
+               const char         *sender)
+{
+  Caller *caller = g_hash_table_lookup (self->callers, sender);
+
+  if (caller == NULL)
     {
-      access_denied (error, "Cannot find the executable of process %u: %s", pid,
-                     exe_len < 0 ? g_strerror (saved_errno) : "empty");
-      return NULL;
+      caller = g_rc_box_new0 (Caller);
+      caller->sender = g_strdup (sender);
+      g_queue_init (&caller->resolving);
+      g_queue_init (&caller->queued);
+      g_hash_table_insert (self->callers, caller->sender, caller);
     }
-  exe[exe_len] = '\0';
-  /* A program that was updated while it runs keeps its keys. */
-  if (g_str_has_suffix (exe, " (deleted)"))
-    exe[exe_len - strlen (" (deleted)")] = '\0';
-  if (exe[0] != '/')
+  return caller;
+}
+
+/* Refuses @caller from now on with @refusal (taken), and its calls that
+ * wait. */
+static void
+caller_refuse (Caller *caller,
+               GError *refusal)
+{
+  g_debug ("Refusing %s: %s", caller->sender, refusal->message);
+  caller->state = CALLER_REFUSED;
+  caller->refusal = refusal;
+  fail_queue (&caller->resolving, caller->refusal);
+  caller_fail_queued (caller, caller->refusal);
+}
+
+/* Takes the table's reference to @caller, which left. */
+static void
+caller_forget (ParsecDBusExporter *self,
+               Caller             *caller)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED,
+                                                 "The caller left the bus, or the interface was withdrawn");
+
+  caller->removed = TRUE;
+  fail_queue (&caller->resolving, error);
+  caller_fail_queued (caller, error);
+  if (caller->identity != NULL)
+    identity_unbind (self, g_steal_pointer (&caller->identity));
+  caller_unref (caller);
+}
+
+static void
+caller_resolved (ParsecDBusExporter *self,
+                 Caller             *caller,
+                 guint32             uid,
+                 guint32             pid,
+                 int                 pidfd,
+                 GError             *bus_error)
+{
+  g_autoptr(GError) error = bus_error;
+  guint64 start_time = 0;
+  char *name = NULL;
+  Call *call;
+
+  if (error == NULL)
+    name = _parsec_dbus_identity_resolve (self->proc_root, (guint32) geteuid (), uid, pid, pidfd,
+                                          &start_time, &error);
+  if (pidfd >= 0)
+    close (pidfd);
+
+  if (name == NULL)
     {
-      access_denied (error, "The executable of process %u has no path", pid);
-      return NULL;
+      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+        {
+          caller_refuse (caller, g_steal_pointer (&error));
+          return;
+        }
+      /* Not remembered: the caller's next call tries again. */
+      g_debug ("Cannot identify %s now: %s", caller->sender, error->message);
+      caller->state = CALLER_UNKNOWN;
+      fail_queue (&caller->resolving, error);
+      return;
     }
-  return g_strdup_printf ("dbus:uid=%u:exe=%s", uid, exe);
+
+  caller->state = CALLER_KNOWN;
+  caller->pid = pid;
+  caller->start_time = start_time;
+  caller->identity = identity_bind (self, name);
+  g_debug ("%s is process %u, in namespace %u", caller->sender, pid, caller->identity->serial);
+  while ((call = g_queue_pop_head (&caller->resolving)) != NULL)
+    identity_submit (self, caller->identity, call);
 }
 
 typedef struct {
@@ -449,41 +981,18 @@ typedef struct {
 } CallerResolve;
 
 static void
-caller_resolved (ParsecDBusExporter *self,
-                 Caller             *caller,
-                 guint32             uid,
-                 guint32             pid,
-                 GError             *bus_error)
-{
-  g_autoptr(GError) error = bus_error;
-  Call *call;
-
-  caller->resolving = FALSE;
-  if (error == NULL)
-    caller->application_name = _parsec_dbus_identity_resolve (self->proc_root, (guint32) geteuid (),
-                                                              uid, pid, &error);
-  if (caller->application_name == NULL)
-    {
-      g_debug ("Refusing %s: %s", caller->sender, error->message);
-      caller->refusal = g_steal_pointer (&error);
-      fail_queue (&caller->waiting, caller->refusal);
-      return;
-    }
-
-  g_debug ("%s is %s", caller->sender, caller->application_name);
-  while ((call = g_queue_pop_head (&caller->waiting)) != NULL)
-    identity_submit (self, caller->application_name, call);
-}
-
-static void
 credentials_ready (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   CallerResolve *resolve = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr(GUnixFDList) fd_list = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_with_unix_fd_list_finish (G_DBUS_CONNECTION (source), &fd_list,
+                                                                                result, &error);
   guint32 uid = G_MAXUINT32, pid = 0;
+  gint32 handle;
+  int pidfd = -1;
 
   if (reply != NULL)
     {
@@ -493,19 +1002,29 @@ credentials_ready (GObject      *source,
           !g_variant_lookup (credentials, "ProcessID", "u", &pid))
         g_set_error_literal (&error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
                              "The message bus does not know the caller's user and process");
+      /* dbus-broker 35 and dbus-daemon 1.15.8 and later: the process that
+       * connected, which no later process with its id can pass for. */
+      else if (g_variant_lookup (credentials, "ProcessFD", "h", &handle) && fd_list != NULL &&
+               (pidfd = g_unix_fd_list_get (fd_list, handle, NULL)) < 0)
+        g_set_error_literal (&error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                             "Cannot identify the caller now: the message bus's process descriptor is unusable");
     }
   else
     {
-      /* Whatever went wrong, the caller stays unidentified. */
-      GError *denied = g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
-                                    "Cannot identify the caller: %s", error->message);
+      /* Not the caller's fault, and not remembered. */
+      GError *failed = g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                    "Cannot identify the caller now: %s", error->message);
 
       g_clear_error (&error);
-      error = denied;
+      error = failed;
     }
 
   if (!resolve->caller->removed)
-    caller_resolved (resolve->self, resolve->caller, uid, pid, g_steal_pointer (&error));
+    {
+      caller_resolved (resolve->self, resolve->caller, uid, pid, pidfd, g_steal_pointer (&error));
+    }
+  else if (pidfd >= 0)
+    close (pidfd);
 
   caller_unref (resolve->caller);
   g_object_unref (resolve->self);
@@ -518,49 +1037,98 @@ caller_resolve (ParsecDBusExporter *self,
 {
   CallerResolve *resolve;
   guint32 uid, pid;
+  int pidfd = -1;
 
-  caller->resolving = TRUE;
+  caller->state = CALLER_RESOLVING;
   if (self->credentials_func != NULL &&
-      self->credentials_func (caller->sender, &uid, &pid, self->credentials_data))
+      self->credentials_func (caller->sender, &uid, &pid, &pidfd, self->credentials_data))
     {
-      caller_resolved (self, caller, uid, pid, NULL);
+      caller_resolved (self, caller, uid, pid, pidfd, NULL);
       return;
     }
 
   resolve = g_new0 (CallerResolve, 1);
   resolve->self = g_object_ref (self);
-  resolve->caller = g_rc_box_acquire (caller);
-  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                          "org.freedesktop.DBus", "GetConnectionCredentials",
-                          g_variant_new ("(s)", caller->sender), G_VARIANT_TYPE ("(a{sv})"),
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, credentials_ready, resolve);
+  resolve->caller = caller_ref (caller);
+  g_dbus_connection_call_with_unix_fd_list (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                            "org.freedesktop.DBus", "GetConnectionCredentials",
+                                            g_variant_new ("(s)", caller->sender), G_VARIANT_TYPE ("(a{sv})"),
+                                            G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, credentials_ready, resolve);
 }
 
-/* Takes @call. */
-static void
-caller_submit (ParsecDBusExporter *self,
-               const char         *sender,
-               Call               *call)
+/* Whether the process of a known caller is still what it was at its
+ * first call: the same process (by its start time) running the same
+ * program. A process that started another program since, or a process
+ * that got the id of one that exited, is not the caller. */
+static gboolean
+caller_verify (ParsecDBusExporter  *self,
+               Caller              *caller,
+               GError             **error)
 {
-  Caller *caller = g_hash_table_lookup (self->callers, sender);
+  g_autoptr(GError) local_error = NULL;
+  guint64 start_time = 0;
+  char *name;
+  gboolean same;
 
-  if (caller == NULL)
+  name = _parsec_dbus_identity_resolve (self->proc_root, (guint32) geteuid (), (guint32) geteuid (),
+                                        caller->pid, -1, &start_time, &local_error);
+  if (name == NULL)
     {
-      caller = g_rc_box_new0 (Caller);
-      caller->sender = g_strdup (sender);
-      g_queue_init (&caller->waiting);
-      g_hash_table_insert (self->callers, caller->sender, caller);
-      g_queue_push_tail (&caller->waiting, call);
-      caller_resolve (self, caller);
-      return;
+      if (!g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      caller_refuse (caller, g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                                          "The process that connected as %s can no longer be identified: %s",
+                                          caller->sender, local_error->message));
+      g_propagate_error (error, g_error_copy (caller->refusal));
+      return FALSE;
     }
 
-  if (caller->resolving)
-    g_queue_push_tail (&caller->waiting, call);
-  else if (caller->refusal != NULL)
-    call_return_error (call, caller->refusal);
-  else
-    identity_submit (self, caller->application_name, call);
+  same = start_time == caller->start_time && strcmp (name, caller->identity->application_name) == 0;
+  _parsec_secure_free (name);
+  if (!same)
+    {
+      caller_refuse (caller, g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,
+                                          "Process %u, which connected as %s, is no longer the program it was "
+                                          "at its first call (it started another program, or exited and its "
+                                          "id went to another process)", caller->pid, caller->sender));
+      g_propagate_error (error, g_error_copy (caller->refusal));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes @call, which holds a slot. */
+static void
+caller_dispatch (ParsecDBusExporter *self,
+                 Caller             *caller,
+                 Call               *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  switch (caller->state)
+    {
+    case CALLER_UNKNOWN:
+      g_queue_push_tail (&caller->resolving, call);
+      caller_resolve (self, caller);
+      break;
+    case CALLER_RESOLVING:
+      g_queue_push_tail (&caller->resolving, call);
+      break;
+    case CALLER_REFUSED:
+      call_return_error (call, caller->refusal);
+      break;
+    case CALLER_KNOWN:
+      if (caller_verify (self, caller, &error))
+        identity_submit (self, caller->identity, call);
+      else
+        call_return_error (call, error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 /* A unique name that leaves the bus never comes back: forget it, and the
@@ -576,10 +1144,7 @@ name_owner_changed (GDBusConnection *connection,
 {
   ParsecDBusExporter *self = user_data;
   const char *name, *old_owner, *new_owner;
-  g_autofree char *application_name = NULL;
   Caller *caller;
-  GHashTableIter iter;
-  gpointer value;
 
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
     return;
@@ -590,20 +1155,8 @@ name_owner_changed (GDBusConnection *connection,
   caller = g_hash_table_lookup (self->callers, name);
   if (caller == NULL)
     return;
-  application_name = g_strdup (caller->application_name);
-  g_hash_table_remove (self->callers, name);
-  if (application_name == NULL)
-    return;
-
-  g_hash_table_iter_init (&iter, self->callers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Caller *other = value;
-
-      if (g_strcmp0 (other->application_name, application_name) == 0)
-        return;
-    }
-  g_hash_table_remove (self->identities, application_name);
+  g_hash_table_steal (self->callers, name);
+  caller_forget (self, caller);
 }
 
 /* Replies */
@@ -672,7 +1225,74 @@ call_return_secret (Call   *call,
     }
   fd_list = g_unix_fd_list_new_from_array (&fd, 1);
   g_dbus_method_invocation_return_value_with_unix_fd_list (call->invocation, g_variant_new ("(h)", 0), fd_list);
-  call_free (call);
+  call_complete (call);
+}
+
+static void
+set_reply_too_large (GError **error)
+{
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_RESPONSE_EXCEEDS_LIMIT,
+               "The reply would be larger than the %u MiB that the Parsec D-Bus interface sends in one message",
+               PARSEC_DBUS_MAX_REPLY_SIZE >> 20);
+}
+
+/* Takes @call and @reply (floating or not). */
+static void
+call_return_value (Call     *call,
+                   GVariant *reply)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (reply);
+  g_autoptr(GError) error = NULL;
+
+  if (g_variant_get_size (owned) > PARSEC_DBUS_MAX_REPLY_SIZE)
+    {
+      set_reply_too_large (&error);
+      call_return_error (call, error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (call->invocation, owned);
+  call_complete (call);
+}
+
+/* An array of dictionaries for a reply, given up as soon as it would make
+ * the reply too large, before the rest is built. */
+typedef struct {
+  GVariantBuilder builder;
+  gsize size;
+} ReplyList;
+
+static void
+reply_list_init (ReplyList *list)
+{
+  g_variant_builder_init (&list->builder, G_VARIANT_TYPE ("aa{sv}"));
+  list->size = 0;
+}
+
+/* Ends @entry, an a{sv} builder, and adds it; on failure clears @list. */
+static gboolean
+reply_list_add (ReplyList        *list,
+                GVariantBuilder  *entry,
+                GError          **error)
+{
+  g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_builder_end (entry));
+  /* The entry, its padding and its offset in the array. */
+  gsize size = g_variant_get_size (value) + 16;
+
+  if (size > PARSEC_DBUS_MAX_REPLY_SIZE - list->size)
+    {
+      g_variant_builder_clear (&list->builder);
+      set_reply_too_large (error);
+      return FALSE;
+    }
+  list->size += size;
+  g_variant_builder_add_value (&list->builder, value);
+  return TRUE;
+}
+
+static GVariant *
+reply_list_end (ReplyList *list)
+{
+  return g_variant_new ("(@aa{sv})", g_variant_builder_end (&list->builder));
 }
 
 /* Methods */
@@ -749,8 +1369,7 @@ call_done (GObject      *source,
       call_return_error (call, error);
       return;
     }
-  g_dbus_method_invocation_return_value (call->invocation, reply);
-  call_free (call);
+  call_return_value (call, reply);
 }
 
 static GBytes *
@@ -992,30 +1611,32 @@ finish_list_providers (ParsecClient  *client,
                        GError       **error)
 {
   g_autoptr(GPtrArray) providers = parsec_client_list_providers_finish (client, result, error);
-  GVariantBuilder builder;
+  ReplyList list;
 
   if (providers == NULL)
     return NULL;
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  reply_list_init (&list);
   for (guint i = 0; i < providers->len; i++)
     {
       ParsecProviderInfo *info = g_ptr_array_index (providers, i);
+      GVariantBuilder entry;
 
-      g_variant_builder_open (&builder, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (parsec_provider_info_get_id (info)));
-      g_variant_builder_add (&builder, "{sv}", "uuid", g_variant_new_string (parsec_provider_info_get_uuid (info)));
-      g_variant_builder_add (&builder, "{sv}", "description",
+      g_variant_builder_init (&entry, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&entry, "{sv}", "id", g_variant_new_uint32 (parsec_provider_info_get_id (info)));
+      g_variant_builder_add (&entry, "{sv}", "uuid", g_variant_new_string (parsec_provider_info_get_uuid (info)));
+      g_variant_builder_add (&entry, "{sv}", "description",
                              g_variant_new_string (parsec_provider_info_get_description (info)));
-      g_variant_builder_add (&builder, "{sv}", "vendor", g_variant_new_string (parsec_provider_info_get_vendor (info)));
-      g_variant_builder_add (&builder, "{sv}", "version-major",
+      g_variant_builder_add (&entry, "{sv}", "vendor", g_variant_new_string (parsec_provider_info_get_vendor (info)));
+      g_variant_builder_add (&entry, "{sv}", "version-major",
                              g_variant_new_uint32 (parsec_provider_info_get_version_major (info)));
-      g_variant_builder_add (&builder, "{sv}", "version-minor",
+      g_variant_builder_add (&entry, "{sv}", "version-minor",
                              g_variant_new_uint32 (parsec_provider_info_get_version_minor (info)));
-      g_variant_builder_add (&builder, "{sv}", "version-revision",
+      g_variant_builder_add (&entry, "{sv}", "version-revision",
                              g_variant_new_uint32 (parsec_provider_info_get_version_revision (info)));
-      g_variant_builder_close (&builder);
+      if (!reply_list_add (&list, &entry, error))
+        return NULL;
     }
-  return g_variant_new ("(@aa{sv})", g_variant_builder_end (&builder));
+  return reply_list_end (&list);
 }
 
 static GVariant *
@@ -1024,23 +1645,25 @@ finish_list_keys (ParsecClient  *client,
                   GError       **error)
 {
   g_autoptr(GPtrArray) keys = parsec_client_list_keys_finish (client, result, error);
-  GVariantBuilder builder;
+  ReplyList list;
 
   if (keys == NULL)
     return NULL;
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  reply_list_init (&list);
   for (guint i = 0; i < keys->len; i++)
     {
       ParsecKeyInfo *info = g_ptr_array_index (keys, i);
+      GVariantBuilder entry;
 
-      g_variant_builder_open (&builder, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (parsec_key_info_get_name (info)));
-      g_variant_builder_add (&builder, "{sv}", "provider", g_variant_new_uint32 (parsec_key_info_get_provider (info)));
-      g_variant_builder_add (&builder, "{sv}", "attributes",
+      g_variant_builder_init (&entry, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&entry, "{sv}", "name", g_variant_new_string (parsec_key_info_get_name (info)));
+      g_variant_builder_add (&entry, "{sv}", "provider", g_variant_new_uint32 (parsec_key_info_get_provider (info)));
+      g_variant_builder_add (&entry, "{sv}", "attributes",
                              _parsec_dbus_key_attributes_to_variant (parsec_key_info_get_attributes (info)));
-      g_variant_builder_close (&builder);
+      if (!reply_list_add (&list, &entry, error))
+        return NULL;
     }
-  return g_variant_new ("(@aa{sv})", g_variant_builder_end (&builder));
+  return reply_list_end (&list);
 }
 
 static GVariant *
@@ -1105,6 +1728,7 @@ method_call (GDBusConnection       *connection,
              gpointer               user_data)
 {
   ParsecDBusExporter *self = user_data;
+  GUnixFDList *fd_list = g_dbus_message_get_unix_fd_list (g_dbus_method_invocation_get_message (invocation));
   const Method *method = NULL;
   Call *call;
 
@@ -1125,11 +1749,22 @@ method_call (GDBusConnection       *connection,
       return;
     }
 
+  /* None of the methods takes one; descriptors held in waiting calls
+   * would use up the service's. */
+  if (fd_list != NULL && g_unix_fd_list_get_length (fd_list) > 0)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                                     "The Parsec D-Bus interface takes no file descriptors");
+      return;
+    }
+
   call = g_new0 (Call, 1);
   call->self = g_object_ref (self);
+  call->caller = caller_ref (caller_lookup (self, sender));
   call->invocation = g_object_ref (invocation);
   call->method = method;
-  caller_submit (self, sender, call);
+  call->size = g_variant_get_size (parameters);
+  caller_submit (self, call->caller, call);
 }
 
 static GVariant *
@@ -1174,6 +1809,7 @@ parsec_dbus_exporter_finalize (GObject *object)
 
   g_hash_table_unref (self->callers);
   g_hash_table_unref (self->identities);
+  g_queue_clear_full (&self->turns, (GDestroyNotify) caller_unref);
   g_free (self->proc_root);
 
   G_OBJECT_CLASS (parsec_dbus_exporter_parent_class)->finalize (object);
@@ -1229,9 +1865,10 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
    * ParsecDBusExporter:client:
    *
    * The client whose configuration is served: its endpoint, provider,
-   * timeout and response size limit. Each caller gets a client of its own
-   * with that configuration and direct authentication under the caller's
-   * identity; this one sends nothing itself.
+   * timeout, response size limit, trust policy and trusted users. Each
+   * caller gets a client of its own with all of that configuration and
+   * direct authentication under the caller's identity; this one sends
+   * nothing itself.
    *
    * Since: 1.0
    */
@@ -1249,8 +1886,9 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
 static void
 parsec_dbus_exporter_init (ParsecDBusExporter *self)
 {
-  self->callers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, caller_release);
-  self->identities = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, identity_release);
+  self->callers = g_hash_table_new (g_str_hash, g_str_equal);
+  self->identities = g_hash_table_new (g_str_hash, g_str_equal);
+  g_queue_init (&self->turns);
   self->proc_root = g_strdup (DEFAULT_PROC_ROOT);
 }
 
@@ -1363,6 +2001,10 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
 void
 parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
 {
+  GHashTableIter iter;
+  gpointer value;
+  Caller *caller;
+
   g_return_if_fail (PARSEC_IS_DBUS_EXPORTER (self));
 
   if (self->connection == NULL)
@@ -1372,8 +2014,26 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
   g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
   self->registration_id = 0;
   self->name_owner_changed_id = 0;
-  g_hash_table_remove_all (self->callers);
-  g_hash_table_remove_all (self->identities);
+
+  /* Out of the table before their waiting calls fail, so that nothing
+   * set off by that finds them. */
+  while ((caller = g_queue_pop_head (&self->turns)) != NULL)
+    {
+      caller->in_turns = FALSE;
+      caller_unref (caller);
+    }
+  g_hash_table_iter_init (&iter, self->callers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      caller_forget (self, value);
+    }
+  g_hash_table_iter_init (&iter, self->identities);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      identity_release (value);
+    }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->object_path, g_free);
 }

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <limits.h>
 #include <pwd.h>
+#include <unistd.h>
 
 #include "parsec-endpoint-private.h"
 #include "parsec-glib.h"
@@ -134,42 +136,129 @@ untrusted (GError     **error,
   return FALSE;
 }
 
+/* A directory the walk goes through: owned by a trusted user and writable
+ * by nobody else, so that what it holds stays put. */
+static gboolean
+check_directory (const char         *dir,
+                 const struct stat  *st,
+                 const ParsecTrust  *trust,
+                 GError            **error)
+{
+  if (!uid_trusted (trust, st->st_uid))
+    return untrusted (error, "the directory %s belongs to uid %u, which is not a trusted user",
+                      dir, (guint) st->st_uid);
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return untrusted (error, "the directory %s is writable by %s", dir,
+                      (st->st_mode & S_IWOTH) ? "everyone" : "its group");
+  return TRUE;
+}
+
+/* Symbolic links followed on the way, as the kernel allows. */
+#define MAX_LINKS 40
+
 /* An attacker who can write to any directory on the way to the socket
- * can put a socket of their own there; so can one who owns it. */
+ * can put a socket of their own there, and so can one who owns it or a
+ * symbolic link on the way. The path is walked from the root one name at
+ * a time, without following links by itself: each directory is checked,
+ * each link is checked and then followed, and the socket checked is the
+ * one a connection reaches. A socket that is not there yet passes when
+ * everything above it does: only a trusted user could create it. */
 gboolean
 _parsec_endpoint_check_path (const char         *path,
                              const ParsecTrust  *trust,
                              GError            **error)
 {
-  g_autofree char *dir = NULL;
+  g_autoptr(GString) done = g_string_new ("/");
+  g_autofree char *pending = g_strdup (path);
+  guint links = 0;
   struct stat st;
 
-  if (stat (path, &st) != 0)
-    return TRUE;  /* connecting reports a missing socket better */
-  if (!S_ISSOCK (st.st_mode))
-    return untrusted (error, "%s is not a socket", path);
-  if (!uid_trusted (trust, st.st_uid))
-    return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
-                      path, (guint) st.st_uid);
+  if (lstat ("/", &st) != 0)
+    return untrusted (error, "the directory / cannot be checked");
+  if (!check_directory ("/", &st, trust, error))
+    return FALSE;
 
-  dir = g_path_get_dirname (path);
   for (;;)
     {
-      char *parent;
+      g_auto(GStrv) names = g_strsplit (pending, "/", -1);
+      gboolean restarted = FALSE;
 
-      if (stat (dir, &st) != 0)
-        return untrusted (error, "the directory %s cannot be checked", dir);
-      if (!uid_trusted (trust, st.st_uid))
-        return untrusted (error, "the directory %s belongs to uid %u, which is not a trusted user",
-                          dir, (guint) st.st_uid);
-      if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return untrusted (error, "the directory %s is writable by %s", dir,
-                          (st.st_mode & S_IWOTH) ? "everyone" : "its group");
-      if (g_str_equal (dir, "/"))
-        return TRUE;
-      parent = g_path_get_dirname (dir);
-      g_free (dir);
-      dir = parent;
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          g_autofree char *current = NULL;
+          gboolean last = TRUE;
+
+          if (names[i][0] == '\0' || g_str_equal (names[i], "."))
+            continue;
+          for (guint j = i + 1; names[j] != NULL; j++)
+            if (names[j][0] != '\0' && !g_str_equal (names[j], "."))
+              last = FALSE;
+
+          if (g_str_equal (names[i], ".."))
+            {
+              g_autofree char *up = g_path_get_dirname (done->str);
+
+              g_string_assign (done, up);
+              continue;
+            }
+          current = g_build_filename (done->str, names[i], NULL);
+
+          if (lstat (current, &st) != 0)
+            {
+              if (last)
+                return TRUE;  /* connecting reports a missing socket better */
+              return untrusted (error, "%s cannot be checked", current);
+            }
+
+          if (S_ISLNK (st.st_mode))
+            {
+              char target[PATH_MAX];
+              gssize len;
+              g_autoptr(GString) rest = NULL;
+
+              if (!uid_trusted (trust, st.st_uid))
+                return untrusted (error, "the symbolic link %s belongs to uid %u, which is not a trusted user",
+                                  current, (guint) st.st_uid);
+              if (++links > MAX_LINKS)
+                return untrusted (error, "%s leads through too many symbolic links", path);
+              len = readlink (current, target, sizeof target - 1);
+              if (len < 0)
+                return untrusted (error, "the symbolic link %s cannot be read", current);
+              target[len] = '\0';
+
+              /* Go on from the link's target, then the names after it. */
+              rest = g_string_new (target);
+              for (guint j = i + 1; names[j] != NULL; j++)
+                {
+                  g_string_append_c (rest, '/');
+                  g_string_append (rest, names[j]);
+                }
+              if (target[0] == '/')
+                g_string_assign (done, "/");
+              g_free (pending);
+              pending = g_string_free (g_steal_pointer (&rest), FALSE);
+              restarted = TRUE;
+              break;
+            }
+
+          if (last)
+            {
+              if (!S_ISSOCK (st.st_mode))
+                return untrusted (error, "%s is not a socket", current);
+              if (!uid_trusted (trust, st.st_uid))
+                return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
+                                  current, (guint) st.st_uid);
+              return TRUE;
+            }
+          if (!S_ISDIR (st.st_mode))
+            return untrusted (error, "%s is not a directory", current);
+          if (!check_directory (current, &st, trust, error))
+            return FALSE;
+          g_string_assign (done, current);
+        }
+
+      if (!restarted)
+        return untrusted (error, "%s names no socket", path);
     }
 }
 

@@ -334,7 +334,9 @@ der_read (const guint8 **p,
  * @error: return location for a #GError
  *
  * Decodes a DER ECDSA signature into the r ‖ s form that
- * parsec_client_verify_hash() expects.
+ * parsec_client_verify_hash() expects. @bits may come from a key's
+ * attributes as the service reports them: a size no curve has (0, or
+ * over 1024) is an error like a malformed signature.
  *
  * Returns: (transfer full): the signature, or %NULL with
  *   %PARSEC_ERROR_INVALID_INPUT if @der is not a signature for such a curve
@@ -353,7 +355,13 @@ parsec_ecdsa_signature_from_der (GBytes  *der,
   gssize seq_len;
 
   g_return_val_if_fail (der != NULL, NULL);
-  g_return_val_if_fail (bits > 0 && bits <= 1024, NULL);
+
+  if (bits == 0 || bits > 1024)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                   "No elliptic curve has %u bits: the signature cannot be decoded for it", bits);
+      return NULL;
+    }
 
   /* Empty data may have no address at all to count from. */
   p = g_bytes_get_data (der, &len);

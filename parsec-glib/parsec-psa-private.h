@@ -34,6 +34,9 @@ ParsecAlgorithm     *_parsec_algorithm_new            (ParsecAlgorithmKind      
                                                        guint                      length,
                                                        ParsecAlgorithm           *inner);
 const char          *_parsec_hash_get_name            (ParsecHash                 hash);
+/* The digest length of @hash in bytes, 0 for one this library does not
+ * know. */
+gsize                _parsec_hash_get_length          (ParsecHash                 hash);
 
 /* Messages built here are freed with _parsec_message_free(). Conversions
  * from the wire never fail: values the library does not know are kept as

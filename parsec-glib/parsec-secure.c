@@ -39,7 +39,14 @@ _parsec_secure_wipe (gpointer mem,
 gpointer
 _parsec_secure_alloc (gsize size)
 {
-  BlockHeader *block = g_malloc (sizeof (BlockHeader) + size);
+  BlockHeader *block;
+
+  /* Sizes come from lengths the library has bounded (max-response-size
+   * at most PARSEC_WIRE_RESPONSE_SIZE_LIMIT), so this cannot wrap; the
+   * check keeps it so. */
+  if (G_UNLIKELY (size > G_MAXSIZE - sizeof (BlockHeader)))
+    g_error ("parsec-glib: a secure block of %" G_GSIZE_FORMAT " bytes cannot exist", size);
+  block = g_malloc (sizeof (BlockHeader) + size);
 
   block->size = size;
   return block + 1;

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <gio/gunixsocketaddress.h>
 
 #include "parsec-glib.h"
@@ -51,7 +53,8 @@ struct _Exchange {
   guint8 header_bytes[PARSEC_WIRE_HEADER_LEN];
   gsize header_read;
   ParsecWireHeader header;
-  guint8 *body;                /* secure memory, body_len bytes */
+  guint8 *body;                /* secure memory of body_capacity bytes */
+  gsize body_capacity;
   gsize body_read;
   gint64 start;                /* monotonic µs */
   gint64 deadline;             /* monotonic µs, G_MAXINT64 without one */
@@ -251,6 +254,24 @@ exchange_receive (Exchange  *x,
   return TRUE;
 }
 
+/* The body buffer grows with what arrives, doubling from BODY_CHUNK up to
+ * the announced length: a peer that announces a large body and sends
+ * little costs little. */
+#define BODY_CHUNK (64 * 1024)
+
+static void
+exchange_grow_body (Exchange *x)
+{
+  gsize capacity = MIN ((gsize) x->header.body_len, MAX (BODY_CHUNK, 2 * x->body_capacity));
+  guint8 *body = _parsec_secure_alloc (capacity);
+
+  if (x->body_read > 0)
+    memcpy (body, x->body, x->body_read);
+  _parsec_secure_free (x->body);
+  x->body = body;
+  x->body_capacity = capacity;
+}
+
 /* Advances the exchange as far as possible without blocking. Returns TRUE
  * when it is finished (x->state is STATE_DONE, or *error is set); FALSE
  * when it must wait for @wait on the socket, or for a short while when
@@ -390,12 +411,13 @@ exchange_step (Exchange      *x,
               x->state = STATE_DONE;
               return TRUE;
             }
-          x->body = _parsec_secure_alloc (x->header.body_len);
           x->state = STATE_READ_BODY;
           break;
 
         case STATE_READ_BODY:
-          if (!exchange_receive (x, x->body, x->header.body_len,
+          if (x->body_read == x->body_capacity)
+            exchange_grow_body (x);
+          if (!exchange_receive (x, x->body, x->body_capacity,
                                  &x->body_read, &would_block, error))
             return TRUE;
           if (would_block)
@@ -422,7 +444,8 @@ exchange_steal_body (Exchange *x)
 {
   if (x->body == NULL)
     return _parsec_secure_bytes_new (NULL, 0);
-  return _parsec_secure_bytes_new_take (g_steal_pointer (&x->body), x->header.body_len);
+  /* The whole body arrived, so the buffer is exactly as long. */
+  return _parsec_secure_bytes_new_take (g_steal_pointer (&x->body), x->body_read);
 }
 
 GBytes *

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 #define PARSEC_WIRE_CONTENT_PROTOBUF  0
 /* The service's default request body limit (core_settings.body_len_limit). */
 #define PARSEC_WIRE_SERVICE_BODY_LIMIT (1u << 20)
+/* The largest ParsecClient:max-response-size: well within what one
+ * allocation can hold on any platform, 32-bit ones included. */
+#define PARSEC_WIRE_RESPONSE_SIZE_LIMIT (1u << 28)
 #define PARSEC_WIRE_AUTH_MAX          G_MAXUINT16
 
 typedef struct {

@@ -35,6 +35,7 @@ struct _FakeService {
   gpointer handler_data;
   guint request_count;
   GBytes *last_request;
+  GArray *parked;               /* of int */
 };
 
 static gboolean
@@ -96,7 +97,8 @@ write_all (int           fd,
     }
 }
 
-static void
+/* Whether the connection stays open, parked. */
+static gboolean
 serve_connection (FakeService *self,
                   int          fd)
 {
@@ -112,14 +114,14 @@ serve_connection (FakeService *self,
   gsize rest_len;
 
   if (!read_exact (self, fd, header_bytes, sizeof header_bytes))
-    return;
+    return FALSE;
   _parsec_wire_header_decode (header_bytes, &request.header);
   rest_len = (gsize) request.header.body_len + request.header.auth_len;
   if (rest_len > 4 * 1024 * 1024)
-    return;
+    return FALSE;
   rest = g_malloc (rest_len + 1);
   if (!read_exact (self, fd, rest, rest_len))
-    return;
+    return FALSE;
   request.body = g_bytes_new (rest, request.header.body_len);
   request.auth = g_bytes_new (rest + request.header.body_len, request.header.auth_len);
   if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) == 0)
@@ -144,7 +146,7 @@ serve_connection (FakeService *self,
   g_bytes_unref (request.auth);
 
   if (action == FAKE_ACTION_CLOSE)
-    return;
+    return FALSE;
   if (reply != NULL)
     write_all (fd, g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
   if (action == FAKE_ACTION_SEND_HOLD)
@@ -155,6 +157,7 @@ serve_connection (FakeService *self,
       while (wait_readable (self, fd, -1) && read (fd, sink, sizeof sink) > 0)
         ;
     }
+  return action == FAKE_ACTION_PARK;
 }
 
 static gpointer
@@ -168,8 +171,14 @@ fake_service_thread (gpointer data)
 
       if (fd < 0)
         continue;
-      serve_connection (self, fd);
-      close (fd);
+      if (serve_connection (self, fd))
+        {
+          g_mutex_lock (&self->lock);
+          g_array_append_val (self->parked, fd);
+          g_mutex_unlock (&self->lock);
+        }
+      else
+        close (fd);
     }
   return NULL;
 }
@@ -193,6 +202,7 @@ fake_service_create (gboolean    accepting,
   self->path = g_build_filename (self->dir, "parsec.sock", NULL);
   self->endpoint = g_strconcat ("unix:", self->path, NULL);
   g_mutex_init (&self->lock);
+  self->parked = g_array_new (FALSE, FALSE, sizeof (int));
   self->handler = fake_handler_default;
   self->handler_data = GUINT_TO_POINTER (1);
 
@@ -235,6 +245,8 @@ fake_service_free (FakeService *self)
   g_assert_cmpint (write (self->stop_pipe[1], "x", 1), ==, 1);
   if (self->thread != NULL)
     g_thread_join (self->thread);
+  fake_service_close_parked (self);
+  g_array_unref (self->parked);
   close (self->listen_fd);
   close (self->stop_pipe[0]);
   close (self->stop_pipe[1]);
@@ -373,4 +385,25 @@ fake_handler_default (const FakeRequest *request,
     default:
       return fake_response_new (request->header.opcode, request->header.provider, 0, NULL);
     }
+}
+
+guint
+fake_service_get_parked_count (FakeService *self)
+{
+  guint count;
+
+  g_mutex_lock (&self->lock);
+  count = self->parked->len;
+  g_mutex_unlock (&self->lock);
+  return count;
+}
+
+void
+fake_service_close_parked (FakeService *self)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->parked->len; i++)
+    close (g_array_index (self->parked, int, i));
+  g_array_set_size (self->parked, 0);
+  g_mutex_unlock (&self->lock);
 }

@@ -29,6 +29,9 @@ typedef enum {
   FAKE_ACTION_SEND,       /* send the bytes, then close */
   FAKE_ACTION_SEND_HOLD,  /* send the bytes, then keep the connection open */
   FAKE_ACTION_CLOSE,      /* close without answering */
+  FAKE_ACTION_PARK,       /* send the bytes, keep the connection open and serve
+                           * the next ones: fake_service_close_parked() or the
+                           * fake's end closes it */
 } FakeAction;
 
 /* Returns the bytes to send (may be NULL for nothing). */
@@ -51,6 +54,9 @@ void         fake_service_set_handler        (FakeService *self,
 guint        fake_service_get_request_count  (FakeService *self);
 /* The last request received, or NULL (transfer full). */
 GBytes      *fake_service_dup_last_request   (FakeService *self);
+/* The connections parked by FAKE_ACTION_PARK and not closed yet. */
+guint        fake_service_get_parked_count   (FakeService *self);
+void         fake_service_close_parked       (FakeService *self);
 
 /* The handler of a well-behaved service: discovery (Mbed Crypto and core
  * providers, one authenticator of the type in user_data), Ping 1.0, and

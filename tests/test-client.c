@@ -103,7 +103,6 @@ test_discovery_sync (Fixture       *f,
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GPtrArray) providers = NULL;
   g_autoptr(GArray) opcodes = NULL;
-  g_autoptr(GBytes) random = NULL;
   gpointer weak = NULL;
 
   client = auto_client (f, &error);
@@ -127,14 +126,13 @@ test_discovery_sync (Fixture       *f,
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 3);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_CORE);
 
-  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_true (parsec_client_destroy_key (client, "key", NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 3 + 2 + 1);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
 
-  g_clear_pointer (&random, g_bytes_unref);
-  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_true (parsec_client_destroy_key (client, "key", NULL, &error));
   g_assert_no_error (error);
   g_clear_pointer (&opcodes, g_array_unref);
   opcodes = parsec_client_list_opcodes (client, PARSEC_PROVIDER_MBED_CRYPTO, NULL, &error);
@@ -166,11 +164,9 @@ burst_call_done (GObject      *source,
                  gpointer      user_data)
 {
   Burst *burst = user_data;
-  g_autoptr(GBytes) random = NULL;
   g_autoptr(GError) error = NULL;
 
-  random = parsec_client_generate_random_finish (PARSEC_CLIENT (source), result, &error);
-  if (random == NULL)
+  if (!parsec_client_destroy_key_finish (PARSEC_CLIENT (source), result, &error))
     burst->failed++;
   if (--burst->pending == 0)
     g_main_loop_quit (burst->f->loop);
@@ -197,7 +193,7 @@ test_discovery_async (Fixture       *f,
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 0);
 
   for (guint i = 0; i < 16; i++)
-    parsec_client_generate_random_async (client, 8, NULL, burst_call_done, &burst);
+    parsec_client_destroy_key_async (client, "key", NULL, burst_call_done, &burst);
   g_main_loop_run (f->loop);
   g_assert_cmpuint (burst.failed, ==, 0);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2 + 16);
@@ -220,21 +216,18 @@ test_discovery_cancel (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = auto_client (f, &error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GBytes) random = NULL;
 
   g_assert_no_error (error);
-  parsec_client_generate_random_async (client, 8, cancellable, store_result, f);
+  parsec_client_destroy_key_async (client, "key", cancellable, store_result, f);
   g_cancellable_cancel (cancellable);
-  random = parsec_client_generate_random_finish (client, wait_result (f), &error);
+  g_assert_false (parsec_client_destroy_key_finish (client, wait_result (f), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_null (random);
   g_clear_error (&error);
 
   g_clear_object (&f->result);
-  parsec_client_generate_random_async (client, 8, NULL, store_result, f);
-  random = parsec_client_generate_random_finish (client, wait_result (f), &error);
+  parsec_client_destroy_key_async (client, "key", NULL, store_result, f);
+  g_assert_true (parsec_client_destroy_key_finish (client, wait_result (f), &error));
   g_assert_no_error (error);
-  g_assert_nonnull (random);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
 }
 
@@ -245,13 +238,12 @@ test_discovery_explicit (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = quick_client (f, 5000, &error);
-  g_autoptr(GBytes) random = NULL;
   g_autoptr(GPtrArray) keys = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
-  random = parsec_client_generate_random (client, 8, NULL, &error);
+  g_assert_true (parsec_client_destroy_key (client, "key", NULL, &error));
   g_assert_no_error (error);
   keys = parsec_client_list_keys (client, NULL, &error);
   g_assert_no_error (error);

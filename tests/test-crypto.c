@@ -46,7 +46,7 @@ fixture_setup (Fixture       *f,
 
   f->async = test->async;
   f->data = test->data;
-  f->service = parsec_test_service_start_with_args ("direct", NULL,
+  f->service = parsec_test_service_start_with_args (NULL, NULL,
                                                     (test->flags & SERVICE_SIGN_MESSAGE) ? sign_message : NULL,
                                                     &error);
   g_assert_no_error (error);
@@ -207,15 +207,68 @@ assert_attributes_equal (const ParsecKeyAttributes *a,
                                          parsec_key_attributes_get_algorithm (b)));
 }
 
+static gboolean
+is_p384 (const ParsecKeyAttributes *attributes)
+{
+  return attributes != NULL &&
+         (parsec_key_attributes_get_key_type (attributes) == PARSEC_KEY_TYPE_ECC_KEY_PAIR ||
+          parsec_key_attributes_get_key_type (attributes) == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY) &&
+         parsec_key_attributes_get_ecc_family (attributes) == PARSEC_ECC_FAMILY_SECP_R1 &&
+         parsec_key_attributes_get_bits (attributes) == 384;
+}
+
+/* @attributes with the size left to the key data. */
+static ParsecKeyAttributes *
+without_bits (const ParsecKeyAttributes *attributes)
+{
+  return parsec_key_attributes_new_ecc (parsec_key_attributes_get_key_type (attributes),
+                                        parsec_key_attributes_get_ecc_family (attributes), 0,
+                                        parsec_key_attributes_get_usage (attributes),
+                                        parsec_key_attributes_get_algorithm (attributes));
+}
+
+/* A P-384 private key of its own for each name: a SHA-384 digest, below
+ * the group order once its top bit is clear. */
 static void
+import_p384 (Fixture                   *f,
+             const char                *key_name,
+             const ParsecKeyAttributes *attributes)
+{
+  g_autoptr(ParsecKeyAttributes) sizeless = without_bits (attributes);
+  g_autoptr(GBytes) name = bytes_from_string (key_name);
+  g_autoptr(GBytes) scalar = digest (PARSEC_HASH_SHA_384, name);
+  g_autofree guint8 *data = g_bytes_unref_to_data (g_steal_pointer (&scalar), &(gsize) { 0 });
+  g_autoptr(GBytes) material = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data[0] &= 0x7f;
+  material = g_bytes_new (data, 48);
+  g_assert_true (CALL (f, import_key, &error, key_name, sizeless, material));
+  g_assert_no_error (error);
+}
+
+/* Generates the key; returns TRUE when the service could not and the key
+ * was imported with 0 bits instead. Parsec 1.5.0 cannot generate P-384
+ * keys (its psa-crypto size table lacks 384 bits), and the test service
+ * follows it: the refusal must say so, and an imported key, whose size
+ * comes from its data, stands in. */
+static gboolean
 generate (Fixture             *f,
           const char          *key_name,
           ParsecKeyAttributes *attributes)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (CALL (f, generate_key, &error, key_name, attributes));
+  if (CALL (f, generate_key, &error, key_name, attributes))
+    return FALSE;
+  if (is_p384 (attributes) && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
+    {
+      g_assert_nonnull (strstr (error->message, "cannot generate P-384 keys"));
+      import_p384 (f, key_name, attributes);
+      return TRUE;
+    }
   g_assert_no_error (error);
+  return FALSE;
 }
 
 static GBytes *
@@ -297,6 +350,33 @@ sign_case_is_deterministic (const SignCase *c)
   return c->scheme == PARSEC_SIGNATURE_RSA_PKCS1V15 || c->scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
 }
 
+/* A signature with its last bit flipped is refused as invalid. Mbed TLS
+ * (2.28 in the test service, 3.5 in Parsec 1.5.0) decodes an RSA-PSS
+ * signature first and reports an encoding whose top bits are set as an
+ * invalid argument: about one tampered signature in 700 ends so. */
+static void
+assert_tampered_refused (const SignCase *c,
+                         const GError   *error)
+{
+  if (c->scheme == PARSEC_SIGNATURE_RSA_PSS && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
+    return;
+  g_assert_error ((GError *) error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+}
+
+/* Parsec 1.5.0 reads a deterministic ECDSA policy back as randomized
+ * ECDSA and refuses every signature with such a key, and the test service
+ * follows it: TRUE when @error is that refusal, explained. */
+static gboolean
+is_deterministic_refusal (const SignCase *c,
+                          const GError   *error)
+{
+  if (c->scheme != PARSEC_SIGNATURE_DETERMINISTIC_ECDSA ||
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED))
+    return FALSE;
+  g_assert_nonnull (strstr (error->message, "deterministic ECDSA key"));
+  return TRUE;
+}
+
 static void
 test_sign_hash (Fixture       *f,
                 gconstpointer  user_data)
@@ -315,6 +395,13 @@ test_sign_hash (Fixture       *f,
   generate (f, "signer", attributes);
 
   signature = CALL (f, sign_hash, &error, "signer", algorithm, hash);
+  if (signature == NULL && is_deterministic_refusal (c, error))
+    {
+      g_clear_error (&error);
+      g_assert_false (CALL (f, verify_hash, &error, "signer", algorithm, hash, hash));
+      g_assert_true (is_deterministic_refusal (c, error));
+      return;
+    }
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
   again = CALL (f, sign_hash, &error, "signer", algorithm, hash);
@@ -328,7 +415,7 @@ test_sign_hash (Fixture       *f,
 
   bad_signature = bytes_tamper (signature, -1);
   g_assert_false (CALL (f, verify_hash, &error, "signer", algorithm, hash, bad_signature));
-  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  assert_tampered_refused (c, error);
   g_clear_error (&error);
 
   bad_hash = bytes_tamper (hash, 0);
@@ -354,6 +441,13 @@ test_sign_data (Fixture       *f,
   generate (f, "signer", attributes);
 
   signature = CALL (f, sign_data, &error, "signer", data);
+  if (signature == NULL && is_deterministic_refusal (c, error))
+    {
+      g_clear_error (&error);
+      g_assert_false (CALL (f, verify_data, &error, "signer", data, hash));
+      g_assert_true (is_deterministic_refusal (c, error));
+      return;
+    }
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
 
@@ -368,6 +462,38 @@ test_sign_data (Fixture       *f,
 
   g_assert_null (CALL (f, sign_data, &error, "nobody", data));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+}
+
+static gboolean
+provider_offers (Fixture *f,
+                 guint32  opcode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) opcodes = CALL (f, list_opcodes, &error, PARSEC_PROVIDER_MBED_CRYPTO);
+
+  g_assert_no_error (error);
+  return parsec_test_opcodes_contain (opcodes, opcode);
+}
+
+/* Signing and verifying messages fail with the library's own error for an
+ * operation the provider lacks, the first time as afterwards. */
+static void
+assert_message_signing_refused (Fixture         *f,
+                                ParsecAlgorithm *algorithm)
+{
+  g_autoptr(GBytes) message = bytes_from_string ("message");
+  g_autoptr(GError) error = NULL;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_null (CALL (f, sign_message, &error, "signer", algorithm, message));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+      g_assert_nonnull (strstr (error->message, "PsaSignMessage"));
+      g_clear_error (&error);
+      g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, message));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+      g_clear_error (&error);
+    }
 }
 
 static void
@@ -386,7 +512,23 @@ test_sign_message (Fixture       *f,
 
   generate (f, "signer", attributes);
 
+  /* The Mbed Crypto provider of Parsec 1.5.0 does not offer the message
+   * operations; the test service does with --sign-message. The provider's
+   * list says which, and without them the library refuses the call. */
+  if (!provider_offers (f, PARSEC_OPCODE_PSA_SIGN_MESSAGE))
+    {
+      assert_message_signing_refused (f, algorithm);
+      return;
+    }
+
   signature = CALL (f, sign_message, &error, "signer", algorithm, message);
+  if (signature == NULL && is_deterministic_refusal (c, error))
+    {
+      g_clear_error (&error);
+      g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, message));
+      g_assert_true (is_deterministic_refusal (c, error));
+      return;
+    }
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
 
@@ -401,7 +543,7 @@ test_sign_message (Fixture       *f,
    * argument rather than an invalid signature. */
   bad_signature = bytes_tamper (signature, -1);
   g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, bad_signature));
-  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  assert_tampered_refused (c, error);
   g_clear_error (&error);
 
   bad_message = bytes_tamper (message, 0);
@@ -409,24 +551,18 @@ test_sign_message (Fixture       *f,
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
 }
 
-/* Without --sign-message the service behaves like the real Mbed Crypto
- * provider, which does not list the message operations: the library
- * refuses them before sending. */
+/* The real Mbed Crypto provider, and the test service without
+ * --sign-message, do not list the message operations: the library
+ * refuses them. */
 static void
 test_sign_message_unsupported (Fixture       *f,
                                gconstpointer  user_data)
 {
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
-  g_autoptr(GBytes) message = bytes_from_string ("message");
-  g_autoptr(GError) error = NULL;
 
   generate (f, "signer", NULL);
-
-  g_assert_null (CALL (f, sign_message, &error, "signer", algorithm, message));
-  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
-  g_clear_error (&error);
-  g_assert_false (CALL (f, verify_message, &error, "signer", algorithm, message, message));
-  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
+  g_assert_false (provider_offers (f, PARSEC_OPCODE_PSA_SIGN_MESSAGE));
+  assert_message_signing_refused (f, algorithm);
 }
 
 /* Keys */
@@ -501,11 +637,30 @@ attributes_case (guint i)
     }
 }
 
+/* The service stores and lists a key that may sign (verify) hashes as
+ * one that may sign (verify) messages too, as Mbed TLS 3 extends the
+ * flags of every key. Takes @attributes. */
+static ParsecKeyAttributes *
+with_implied_usage (ParsecKeyAttributes *attributes)
+{
+  ParsecKeyUsage usage = parsec_key_attributes_get_usage (attributes);
+  ParsecKeyAttributes *implied;
+
+  if (usage & PARSEC_KEY_USAGE_SIGN_HASH)
+    usage |= PARSEC_KEY_USAGE_SIGN_MESSAGE;
+  if (usage & PARSEC_KEY_USAGE_VERIFY_HASH)
+    usage |= PARSEC_KEY_USAGE_VERIFY_MESSAGE;
+  implied = parsec_key_attributes_with_usage (attributes, usage);
+  parsec_key_attributes_unref (attributes);
+  return implied;
+}
+
 static void
 test_key_attributes (Fixture       *f,
                      gconstpointer  user_data)
 {
   g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func ((GDestroyNotify) parsec_key_attributes_unref);
   g_autoptr(GError) error = NULL;
   guint n;
 
@@ -523,10 +678,15 @@ test_key_attributes (Fixture       *f,
       if (attributes == NULL)
         break;
       name = g_strdup_printf ("key-%u", n);
-      generate (f, name, attributes);
+      /* A key imported in place of one the service cannot generate is
+       * stored without its size. */
+      if (generate (f, name, attributes))
+        g_ptr_array_add (expected, with_implied_usage (without_bits (attributes)));
+      else
+        g_ptr_array_add (expected, with_implied_usage (parsec_key_attributes_ref (attributes)));
       stored = CALL (f, get_key_attributes, &error, name);
       g_assert_no_error (error);
-      assert_attributes_equal (stored, attributes);
+      assert_attributes_equal (stored, expected->pdata[n]);
     }
 
   keys = CALL (f, list_keys, &error);
@@ -535,7 +695,6 @@ test_key_attributes (Fixture       *f,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("key-%u", i);
-      g_autoptr(ParsecKeyAttributes) expected = attributes_case (i);
       ParsecKeyInfo *info = NULL;
 
       for (guint j = 0; j < keys->len && info == NULL; j++)
@@ -543,7 +702,7 @@ test_key_attributes (Fixture       *f,
           info = keys->pdata[j];
       g_assert_nonnull (info);
       g_assert_cmpuint (parsec_key_info_get_provider (info), ==, PARSEC_PROVIDER_MBED_CRYPTO);
-      assert_attributes_equal (parsec_key_info_get_attributes (info), expected);
+      assert_attributes_equal (parsec_key_info_get_attributes (info), expected->pdata[i]);
     }
 }
 
@@ -991,15 +1150,14 @@ test_aead (Fixture       *f,
   assert_bytes_equal (decrypted, plaintext);
   g_clear_pointer (&decrypted, g_bytes_unref);
 
-  /* An empty message still gets its tag, and comes back empty. */
+  /* An empty message would still get its tag, but the Parsec service
+   * (parsec-interface's validate()) and the test service refuse it, and
+   * the error says so. */
   empty_ciphertext = CALL (f, aead_encrypt, &error, "aead", algorithm, nonce, aad, empty);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_bytes_get_size (empty_ciphertext), ==, c->expected_tag);
-  decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, empty_ciphertext);
-  g_assert_no_error (error);
-  g_assert_nonnull (decrypted);
-  g_assert_cmpuint (g_bytes_get_size (decrypted), ==, 0);
-  g_clear_pointer (&decrypted, g_bytes_unref);
+  g_assert_null (empty_ciphertext);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "refuses an empty message"));
+  g_clear_error (&error);
 
   /* Any change to ciphertext, tag, additional data or nonce is caught. */
   tampered = bytes_tamper (ciphertext, 0);

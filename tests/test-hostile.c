@@ -465,6 +465,21 @@ test_stall (void)
 
 /* What the fuzzers found, as tests. */
 
+/* Answers the next requests with @opcode with @body. */
+static void
+serve_body (guint32       opcode,
+            const guint8 *body,
+            gsize         len)
+{
+  g_autoptr(GBytes) response = fuzz_response_new (opcode, 0, body, len);
+  FuzzScript script = { 0 };
+
+  script.response = response;
+  script.opcode = opcode;
+  script.action = FAKE_ACTION_SEND;
+  fuzz_fake_set_script (&script);
+}
+
 /* A ListKeys answer with the key "key" of the Mbed Crypto provider. */
 static void
 serve_key (PsaKeyAttributes__KeyAttributes *attributes)
@@ -474,8 +489,6 @@ serve_key (PsaKeyAttributes__KeyAttributes *attributes)
   ListKeys__KeyInfo *keys[] = { &info };
   gsize len;
   g_autofree guint8 *body = NULL;
-  g_autoptr(GBytes) response = NULL;
-  FuzzScript script = { 0 };
 
   info.provider_id = PARSEC_PROVIDER_MBED_CRYPTO;
   info.name = (char *) "key";
@@ -485,12 +498,7 @@ serve_key (PsaKeyAttributes__KeyAttributes *attributes)
   len = protobuf_c_message_get_packed_size (&result.base);
   body = g_malloc (len + 1);
   protobuf_c_message_pack (&result.base, body);
-
-  response = fuzz_response_new (PARSEC_OPCODE_LIST_KEYS, 0, body, len);
-  script.response = response;
-  script.opcode = PARSEC_OPCODE_LIST_KEYS;
-  script.action = FAKE_ACTION_SEND;
-  fuzz_fake_set_script (&script);
+  serve_body (PARSEC_OPCODE_LIST_KEYS, body, len);
 }
 
 /* KeyInfo.attributes is an optional message: a service may leave it
@@ -564,6 +572,170 @@ test_sign_data_policy (void)
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
 }
 
+/* The response to @opcode: field 1 holding @len bytes. */
+static void
+serve_bytes (guint32 opcode,
+             gsize   len)
+{
+  g_autofree guint8 *body = g_malloc (len + 8);
+  gsize n = 0;
+
+  /* Field 1, length-delimited, then the bytes. */
+  body[n++] = 0x0a;
+  for (gsize v = len; ; v >>= 7)
+    {
+      body[n++] = (guint8) ((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+      if (v <= 0x7f)
+        break;
+    }
+  memset (body + n, 0x5a, len);
+  serve_body (opcode, body, n + len);
+}
+
+/* What the request fixes, the answer must keep: as many random bytes as
+ * asked for, a digest as long as its hash. generate_random(32) took 0, 3
+ * and 5000 bytes before. */
+static void
+test_result_lengths (void)
+{
+  g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+  g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
+  const gsize random_lengths[] = { 0, 3, 31, 33, 5000 };
+  const gsize digest_lengths[] = { 0, 20, 31, 64 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (random_lengths); i++)
+    {
+      g_autoptr(GBytes) random = NULL;
+      g_autoptr(GError) error = NULL;
+
+      serve_bytes (PARSEC_OPCODE_PSA_GENERATE_RANDOM, random_lengths[i]);
+      random = parsec_client_generate_random (client, 32, NULL, &error);
+      g_assert_null (random);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (digest_lengths); i++)
+    {
+      g_autoptr(GBytes) digest = NULL;
+      g_autoptr(GError) error = NULL;
+
+      serve_bytes (PARSEC_OPCODE_PSA_HASH_COMPUTE, digest_lengths[i]);
+      digest = parsec_client_hash_compute (client, PARSEC_HASH_SHA_256, data, NULL, &error);
+      g_assert_null (digest);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+    }
+  {
+    g_autoptr(GBytes) random = NULL;
+    g_autoptr(GError) error = NULL;
+
+    serve_bytes (PARSEC_OPCODE_PSA_GENERATE_RANDOM, 32);
+    random = parsec_client_generate_random (client, 32, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (random), ==, 32);
+  }
+}
+
+/* A signature of data by a key of known size has that size: r ‖ s for
+ * the canned P-256 key. */
+static void
+test_signature_length (void)
+{
+  g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
+  const gsize lengths[] = { 0, 63, 65, 200 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+      g_autoptr(GBytes) signature = NULL;
+      g_autoptr(GError) error = NULL;
+
+      serve_bytes (PARSEC_OPCODE_PSA_SIGN_HASH, lengths[i]);
+      signature = parsec_client_sign_data (client, "key", data, NULL, &error);
+      g_assert_null (signature);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+    }
+}
+
+/* A response to @opcode whose field 1 repeats @record @n times. */
+static void
+serve_repeated (guint32       opcode,
+                const guint8 *record,
+                gsize         record_len,
+                gsize         n)
+{
+  g_autofree guint8 *body = g_malloc (record_len * n + 1);
+
+  for (gsize i = 0; i < n; i++)
+    memcpy (body + i * record_len, record, record_len);
+  serve_body (opcode, body, record_len * n);
+}
+
+/* Lists are bounded before they are decoded: half a million empty keys in
+ * a megabyte once took a D-Bus service to 2.4 GB. */
+static void
+test_list_bounds (void)
+{
+  static const guint8 empty_entry[] = { 0x0a, 0x00 };
+  g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      gboolean over = round == 1;
+      g_autoptr(GPtrArray) keys = NULL;
+      g_autoptr(GPtrArray) providers = NULL;
+      g_auto(GStrv) clients = NULL;
+      g_autoptr(GArray) opcodes = NULL;
+      g_autoptr(GError) keys_error = NULL;
+      g_autoptr(GError) providers_error = NULL;
+      g_autoptr(GError) clients_error = NULL;
+      g_autoptr(GError) opcodes_error = NULL;
+      guint8 packed[3 + 300];
+
+      serve_repeated (PARSEC_OPCODE_LIST_KEYS, empty_entry, sizeof empty_entry, over ? 524288 - 1 : 16384);
+      keys = parsec_client_list_keys (client, NULL, &keys_error);
+      serve_repeated (PARSEC_OPCODE_LIST_PROVIDERS, empty_entry, sizeof empty_entry, over ? 257 : 256);
+      providers = parsec_client_list_providers (client, NULL, &providers_error);
+      serve_repeated (PARSEC_OPCODE_LIST_CLIENTS, empty_entry, sizeof empty_entry, over ? 16385 : 16384);
+      clients = parsec_client_list_clients (client, NULL, &clients_error);
+
+      /* One packed record of operation ids. */
+      {
+        gsize n_ids = over ? 300 : 127;
+        gsize header = 2;
+
+        packed[0] = 0x0a;
+        packed[1] = (guint8) (n_ids & 0x7f);
+        if (n_ids > 0x7f)
+          {
+            packed[1] |= 0x80;
+            packed[2] = (guint8) (n_ids >> 7);
+            header = 3;
+          }
+        memset (packed + header, 0x01, n_ids);
+        serve_repeated (PARSEC_OPCODE_LIST_OPCODES, packed, header + n_ids, 1);
+        opcodes = parsec_client_list_opcodes (client, PARSEC_PROVIDER_MBED_CRYPTO, NULL, &opcodes_error);
+      }
+
+      if (over)
+        {
+          g_assert_error (keys_error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+          g_assert_error (providers_error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+          g_assert_error (clients_error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+          g_assert_error (opcodes_error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+        }
+      else
+        {
+          g_assert_no_error (keys_error);
+          g_assert_cmpuint (keys->len, ==, 16384);
+          g_assert_no_error (providers_error);
+          g_assert_cmpuint (providers->len, ==, 256);
+          g_assert_no_error (clients_error);
+          g_assert_cmpuint (g_strv_length (clients), ==, 16384);
+          g_assert_no_error (opcodes_error);
+          g_assert_cmpuint (opcodes->len, ==, 127);
+        }
+    }
+}
+
 /* An empty DER signature, which once made parsec_ecdsa_signature_from_der()
  * compute NULL + 0 (undefined behaviour that UBSan reports). */
 static void
@@ -576,6 +748,27 @@ test_empty_der (void)
   raw = parsec_ecdsa_signature_from_der (empty, 256, &error);
   g_assert_null (raw);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+}
+
+/* The curve size may come from a key the service describes, with 0 or
+ * 2000 bits: an error, where a precondition once returned NULL without
+ * one (and parsec-glib-tool verify then crashed on the missing error). */
+static void
+test_der_curve_sizes (void)
+{
+  static const guint8 der_bytes[] = { 0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+  g_autoptr(GBytes) der = g_bytes_new_static (der_bytes, sizeof der_bytes);
+  const guint sizes[] = { 0, 1025, 2000, G_MAXUINT };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GBytes) raw = NULL;
+      g_autoptr(GError) error = NULL;
+
+      raw = parsec_ecdsa_signature_from_der (der, sizes[i], &error);
+      g_assert_null (raw);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+    }
 }
 
 int
@@ -604,6 +797,10 @@ main (int    argc,
   g_test_add_func ("/parsec/hostile/attributes-sent-back", test_attributes_sent_back);
   g_test_add_func ("/parsec/hostile/sign-data-policy", test_sign_data_policy);
   g_test_add_func ("/parsec/hostile/empty-der", test_empty_der);
+  g_test_add_func ("/parsec/hostile/der-curve-sizes", test_der_curve_sizes);
+  g_test_add_func ("/parsec/hostile/result-lengths", test_result_lengths);
+  g_test_add_func ("/parsec/hostile/list-bounds", test_list_bounds);
+  g_test_add_func ("/parsec/hostile/signature-length", test_signature_length);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "parsec-glib.h"
 #include "parsec-client-private.h"
 #include "parsec-psa-private.h"
+#include "parsec-secure-private.h"
 #include "fake-service.h"
 
 #include "attest_key.pb-c.h"
@@ -187,16 +188,63 @@ answer_export_public_key (void)
 }
 
 /* What the fake's provider says the digest of anything is. */
-#define PROVIDER_DIGEST "digest from the provider"
+/* What the fake provider answers for a digest: as long as the hash's,
+ * made of one repeated byte. */
+static GBytes *
+provider_digest (guint hash)
+{
+  gsize len = _parsec_hash_get_length ((ParsecHash) hash);
+  guint8 *digest = g_malloc (MAX (len, 1));
+
+  memset (digest, 0xd1, len);
+  return g_bytes_new_take (digest, len);
+}
 
 static GBytes *
-answer_hash_compute (void)
+answer_hash_compute (const FakeRequest *request)
 {
   PsaHashCompute__Result result = PSA_HASH_COMPUTE__RESULT__INIT;
+  g_autoptr(ProtobufCMessage) operation = NULL;
+  g_autoptr(GBytes) digest = NULL;
 
-  result.hash.data = (guint8 *) PROVIDER_DIGEST;
-  result.hash.len = strlen (PROVIDER_DIGEST);
+  operation = protobuf_c_message_unpack (&psa_hash_compute__operation__descriptor, &_parsec_secure_protobuf_allocator,
+                                         g_bytes_get_size (request->body), g_bytes_get_data (request->body, NULL));
+  g_assert_nonnull (operation);
+  digest = provider_digest (((PsaHashCompute__Operation *) operation)->alg);
+  result.hash.data = (guint8 *) g_bytes_get_data (digest, &result.hash.len);
   return fake_response_new (OP_HASH_COMPUTE, PARSEC_PROVIDER_MBED_CRYPTO, 0, &result.base);
+}
+
+/* As many bytes as asked for. */
+static GBytes *
+answer_generate_random (const FakeRequest *request)
+{
+  PsaGenerateRandom__Result result = PSA_GENERATE_RANDOM__RESULT__INIT;
+  g_autoptr(ProtobufCMessage) operation = NULL;
+  g_autofree guint8 *random = NULL;
+
+  operation = protobuf_c_message_unpack (&psa_generate_random__operation__descriptor, &_parsec_secure_protobuf_allocator,
+                                         g_bytes_get_size (request->body), g_bytes_get_data (request->body, NULL));
+  g_assert_nonnull (operation);
+  result.random_bytes.len = ((PsaGenerateRandom__Operation *) operation)->size;
+  random = g_malloc0 (MAX (result.random_bytes.len, 1));
+  result.random_bytes.data = random;
+  return fake_response_new (OP_GENERATE_RANDOM, PARSEC_PROVIDER_MBED_CRYPTO, 0, &result.base);
+}
+
+/* A signature as long as the listed key makes: r ‖ s, or the modulus. */
+static GBytes *
+answer_sign_hash (Fixture *f)
+{
+  PsaSignHash__Result result = PSA_SIGN_HASH__RESULT__INIT;
+  guint bits = parsec_key_attributes_get_bits (f->listed);
+  gboolean ecc = parsec_key_attributes_get_ecc_family (f->listed) != PARSEC_ECC_FAMILY_NONE;
+  gsize len = ecc ? 2 * ((bits + 7) / 8) : (bits + 7) / 8;
+  g_autofree guint8 *signature = g_malloc0 (MAX (len, 1));
+
+  result.signature.data = signature;
+  result.signature.len = len;
+  return fake_response_new (OP_SIGN_HASH, PARSEC_PROVIDER_MBED_CRYPTO, 0, &result.base);
 }
 
 static GBytes *
@@ -259,7 +307,11 @@ recording_handler (const FakeRequest *request,
     case OP_EXPORT_PUBLIC_KEY:
       return answer_export_public_key ();
     case OP_HASH_COMPUTE:
-      return answer_hash_compute ();
+      return answer_hash_compute (request);
+    case OP_SIGN_HASH:
+      return answer_sign_hash (f);
+    case OP_GENERATE_RANDOM:
+      return answer_generate_random (request);
     case OP_PREPARE_KEY_ATTESTATION:
       return answer_prepare_key_attestation ();
     case OP_ATTEST_KEY:
@@ -1390,7 +1442,7 @@ test_sign_data (Fixture       *f,
           expected_digest = g_bytes_new (digest, len);
         }
       else
-        expected_digest = bytes_from_string (PROVIDER_DIGEST);
+        expected_digest = provider_digest (c->wire_hash);
 
       for (guint verify = 0; verify < 2; verify++)
         {

@@ -100,6 +100,15 @@ answer (const FakeRequest *request,
           *action = FAKE_ACTION_SEND_HOLD;
           return NULL;
         }
+      if (g_str_equal (mode, "announce"))
+        {
+          ParsecWireHeader header;
+
+          /* 200 MiB promised, ten bytes sent. */
+          _parsec_wire_header_init_request (&header, 1, request->header.opcode, 0, 200u << 20, 0);
+          *action = FAKE_ACTION_SEND;
+          return fake_response_new_raw (&header, plaintext, 10);
+        }
       if (g_str_equal (mode, "truncate"))
         {
           ParsecWireHeader header;
@@ -273,6 +282,72 @@ test_error_paths (Fixture       *f,
     }
 }
 
+/* The application name, which direct authentication sends, and the token
+ * are wiped when replaced and when the client goes, and so are copies the
+ * client makes of itself. */
+static void
+test_identity_strings (Fixture       *f,
+                       gconstpointer  data)
+{
+  ParsecClient *client = g_object_new (PARSEC_TYPE_CLIENT, "application-name", "first-name", NULL);
+  ParsecClient *copy;
+
+  g_object_set (client, "application-name", "second-name!", NULL);
+  g_assert_true (released (NULL, strlen ("first-name") + 1));
+  g_object_set (client, "jwt-svid-token", "token.one.x", NULL);
+  g_object_set (client, "jwt-svid-token", "token.two.xyz", NULL);
+  g_assert_true (released (NULL, strlen ("token.one.x") + 1));
+
+  g_assert_true (g_initable_init (G_INITABLE (client), NULL, NULL));
+  copy = parsec_client_dup_for_provider (client, 1);
+  g_object_unref (client);
+  g_object_unref (copy);
+  g_assert_true (released (NULL, strlen ("second-name!") + 1));
+  g_assert_true (released (NULL, strlen ("token.two.xyz") + 1));
+  g_mutex_lock (&releases_lock);
+  {
+    guint names = 0;
+
+    for (guint i = 0; i < releases->len; i++)
+      if (g_array_index (releases, Release, i).size == strlen ("second-name!") + 1)
+        names++;
+    /* The client's and the copy's. */
+    g_assert_cmpuint (names, ==, 2);
+  }
+  g_mutex_unlock (&releases_lock);
+}
+
+/* Memory for a body grows as its bytes arrive: a peer that announces a
+ * large body and closes costs little, and what it did send is wiped. */
+static void
+test_announced_body (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ParsecAlgorithm) pkcs1 = parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+  g_autoptr(GBytes) ciphertext = g_bytes_new_static ("ciphertext bytes", 16);
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize largest = 0;
+
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                           "endpoint", fake_service_get_endpoint (f->fake),
+                           "provider", 1,
+                           "auth-method", PARSEC_AUTH_METHOD_DIRECT,
+                           "application-name", "secure-test",
+                           "max-response-size", 256u << 20,
+                           NULL);
+  g_assert_no_error (error);
+  decrypted = parsec_client_asymmetric_decrypt (client, "key", pkcs1, ciphertext, NULL, NULL, &error);
+  g_assert_null (decrypted);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+
+  g_assert_true (released (NULL, decrypt_request_size (ciphertext)));
+  for (guint i = 0; i < releases->len; i++)
+    largest = MAX (largest, g_array_index (releases, Release, i).size);
+  g_assert_cmpuint (largest, <=, 64 * 1024);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,6 +358,8 @@ main (int argc, char **argv)
   g_test_add ("/parsec/secure/error/service-refuses", Fixture, "refuse", fixture_setup, test_error_paths, fixture_teardown);
   g_test_add ("/parsec/secure/error/truncated-response", Fixture, "truncate", fixture_setup, test_error_paths, fixture_teardown);
   g_test_add ("/parsec/secure/error/cancelled", Fixture, "stall", fixture_setup, test_error_paths, fixture_teardown);
+  g_test_add ("/parsec/secure/error/announced-body", Fixture, "announce", fixture_setup, test_announced_body, fixture_teardown);
+  g_test_add ("/parsec/secure/identity-strings", Fixture, "ok", fixture_setup, test_identity_strings, fixture_teardown);
 
   return g_test_run ();
 }

@@ -157,6 +157,88 @@ test_writable_directory (gconstpointer data)
   g_chmod (dir, 0755);
 }
 
+/* What the checks look at is what a connection reaches: a symbolic link
+ * to the socket, or to a directory on the way, is followed and its
+ * target's directories are checked; a socket that is not there still has
+ * its directories checked. Each case had passed "enforce". */
+typedef enum {
+  LINK_TO_SOCKET,
+  LINK_TO_DIRECTORY,
+  MISSING_SOCKET,
+  TRUSTED_LINK,
+} LinkCase;
+
+static void
+test_symbolic_links (gconstpointer data)
+{
+  LinkCase c = GPOINTER_TO_INT (data);
+  g_autofree char *parent = trusted_parent ();
+  g_autofree char *writable = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *endpoint = NULL;
+  g_autoptr(FakeService) fake = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *me = g_strdup_printf ("%u", (guint) geteuid ());
+  const char *trusted[] = { "root", me, NULL };
+  g_autofree char *socket_dir = NULL;
+
+  if (parent == NULL)
+    return;
+
+  /* The service's own directory is private; the one above it is not. */
+  writable = g_build_filename (parent, "writable-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp_full (writable, 0755));
+  fake = fake_service_new_in (c == TRUSTED_LINK ? parent : writable);
+  g_assert_cmpint (g_chmod (writable, c == TRUSTED_LINK ? 0755 : 01777), ==, 0);
+  socket_dir = g_path_get_dirname (fake_service_get_path (fake));
+
+  link = g_build_filename (parent, "link-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp_full (link, 0755));
+  g_rmdir (link);
+  switch (c)
+    {
+    case LINK_TO_SOCKET:
+    case TRUSTED_LINK:
+      g_assert_cmpint (symlink (fake_service_get_path (fake), link), ==, 0);
+      endpoint = g_strconcat ("unix:", link, NULL);
+      break;
+    case LINK_TO_DIRECTORY:
+      g_assert_cmpint (symlink (socket_dir, link), ==, 0);
+      endpoint = g_strconcat ("unix:", link, "/parsec.sock", NULL);
+      break;
+    case MISSING_SOCKET:
+    default:
+      endpoint = g_strconcat ("unix:", writable, "/missing.sock", NULL);
+      break;
+    }
+
+  client = new_client (endpoint, PARSEC_TRUST_POLICY_ENFORCE, trusted, &error);
+  g_assert_no_error (error);
+  for (int async = 0; async <= 1; async++)
+    {
+      gboolean ok = ping (client, async, &error);
+
+      if (c == TRUSTED_LINK)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          continue;
+        }
+      g_assert_false (ok);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_UNTRUSTED_ENDPOINT);
+      g_assert_nonnull (strstr (error->message, writable));
+      g_assert_nonnull (strstr (error->message, "writable by everyone"));
+      g_clear_error (&error);
+    }
+  if (c != TRUSTED_LINK)
+    g_assert_cmpuint (fake_service_get_request_count (fake), ==, 0);
+
+  g_unlink (link);
+  g_clear_pointer (&fake, fake_service_free);
+  g_rmdir (writable);
+}
+
 static void
 test_not_a_socket (void)
 {
@@ -334,6 +416,10 @@ main (int argc, char **argv)
       g_test_add_data_func (path, &directory_cases[i], test_writable_directory);
     }
   g_test_add_func ("/parsec/trust/not-a-socket", test_not_a_socket);
+  g_test_add_data_func ("/parsec/trust/symbolic-links/to-socket", GINT_TO_POINTER (LINK_TO_SOCKET), test_symbolic_links);
+  g_test_add_data_func ("/parsec/trust/symbolic-links/to-directory", GINT_TO_POINTER (LINK_TO_DIRECTORY), test_symbolic_links);
+  g_test_add_data_func ("/parsec/trust/symbolic-links/trusted", GINT_TO_POINTER (TRUSTED_LINK), test_symbolic_links);
+  g_test_add_data_func ("/parsec/trust/missing-socket", GINT_TO_POINTER (MISSING_SOCKET), test_symbolic_links);
   g_test_add_func ("/parsec/trust/untrusted-peer", test_untrusted_peer);
   g_test_add_func ("/parsec/trust/resolve-users", test_resolve_users);
 

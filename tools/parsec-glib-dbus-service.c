@@ -13,8 +13,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <glib-unix.h>
 
 #include <parsec-glib/parsec-glib.h>
@@ -112,6 +114,23 @@ client_ready (GObject      *source,
   g_bus_get (G_BUS_TYPE_SESSION, NULL, bus_ready, service);
 }
 
+/* systemd and most session managers start services with a soft limit of
+ * 1024 descriptors and a much higher hard one, leaving it to programs
+ * that need more to ask. Every call in flight holds a socket to the
+ * Parsec service; the exporter bounds how many, and this leaves room for
+ * the bus connection, the callers' lookups and the secrets' descriptors. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_printerr ("parsec-glib-dbus-service: cannot raise the descriptor limit: %s\n", g_strerror (errno));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -142,6 +161,7 @@ main (int    argc,
       return EXIT_SUCCESS;
     }
 
+  raise_descriptor_limit ();
   service.loop = g_main_loop_new (NULL, FALSE);
   service.replace = replace;
   g_unix_signal_add (SIGTERM, on_signal, &service);

@@ -19,33 +19,38 @@
 
 G_DEFINE_QUARK (parsec-glib-tool-error-quark, tool_error)
 
-/* Every command, in the order --help lists them. */
+/* Every command, in the order --help lists them: parsec-tool's sixteen
+ * first, under its names, then the ones it lacks. */
 const ToolCommand tool_commands[] = {
-  { "ping", "Check that the service answers; print its wire protocol version", tool_cmd_ping },
+  { "ping", "Ping the service and print its wire protocol version", tool_cmd_ping },
   { "list-providers", "List the providers the service hosts", tool_cmd_list_providers },
-  { "list-opcodes", "List the operations a provider supports (see --provider)", tool_cmd_list_opcodes },
   { "list-authenticators", "List the authenticators the service runs", tool_cmd_list_authenticators },
+  { "list-opcodes", "List the operations a provider supports (-p ID; the core provider by default)",
+    tool_cmd_list_opcodes, TOOL_COMMAND_PROVIDER_SHORT },
   { "list-keys", "List the keys of this application", tool_cmd_list_keys },
   { "list-clients", "List the clients that have keys (administrators only)", tool_cmd_list_clients },
   { "delete-client", "Delete every key of a client (administrators only)", tool_cmd_delete_client },
-  { "create-rsa-key", "Create an RSA key pair for encryption (default) or signing", tool_cmd_create_rsa_key },
-  { "create-ecc-key", "Create an elliptic-curve key pair for ECDSA signing", tool_cmd_create_ecc_key },
-  { "import-key", "Import a public or private key from a PEM, DER or PSA file", tool_cmd_import_key },
-  { "export-public-key", "Export the public key of a key (PEM by default)", tool_cmd_export_public_key },
-  { "export-key", "Export a key whose policy allows it (private keys are secret)", tool_cmd_export_key },
-  { "delete-key", "Delete a key", tool_cmd_delete_key },
-  { "sign", "Sign data with a key, with the algorithm of its policy", tool_cmd_sign },
-  { "verify", "Verify a signature with a key, with the algorithm of its policy", tool_cmd_verify },
-  { "encrypt", "Encrypt data with a key, with the algorithm of its policy", tool_cmd_encrypt },
-  { "decrypt", "Decrypt data with a key, with the algorithm of its policy", tool_cmd_decrypt },
-  { "hash", "Hash data in the service, or compare with an expected digest", tool_cmd_hash },
   { "generate-random", "Generate random bytes", tool_cmd_generate_random },
+  { "export-public-key", "Export the public part of a key (PEM by default)", tool_cmd_export_public_key },
+  { "create-rsa-key", "Create an RSA key pair for encryption (default) or signing", tool_cmd_create_rsa_key,
+    TOOL_COMMAND_OAEP_SHORT },
+  { "create-ecc-key", "Create an elliptic-curve key pair for ECDSA signing", tool_cmd_create_ecc_key },
+  { "encrypt", "Encrypt data with the algorithm of the key (base64 ciphertext)", tool_cmd_encrypt },
+  { "decrypt", "Decrypt data with the algorithm of the key", tool_cmd_decrypt },
+  { "sign", "Sign data with the algorithm of the key (base64 signature)", tool_cmd_sign },
+  { "delete-key", "Delete a key", tool_cmd_delete_key },
   { "create-csr", "Create a PKCS #10 certificate signing request signed by a key", tool_cmd_create_csr },
-  { NULL, NULL, NULL },
+  { "import-key", "Import a public or private key from a PEM, DER or PSA file", tool_cmd_import_key },
+  { "export-key", "Export a key whose policy allows it (private keys are secret)", tool_cmd_export_key },
+  { "verify", "Verify a signature with the algorithm of the key", tool_cmd_verify },
+  { "hash", "Hash data in the service, or compare with an expected digest", tool_cmd_hash },
+  { NULL, NULL, NULL, 0 },
 };
 
 static const char exit_status_help[] =
-  "Exit status:\n"
+  "Exit status: 0 on success and 1 on any failure, as parsec-tool (verify and\n"
+  "hash --expect also exit with 1 when the signature or digest does not match).\n"
+  "With --exit-status detailed, or " TOOL_EXIT_STATUS_ENV "=detailed in the environment:\n"
   "  0  success\n"
   "  1  verify or hash --expect: the signature or digest does not match\n"
   "  2  usage error: bad option or argument, unreadable or unusable input,\n"
@@ -55,12 +60,59 @@ static const char exit_status_help[] =
   "     bad endpoint, service unavailable, timeout, protocol violation\n"
   "  5  local failure, such as an output file that cannot be written";
 
-/* The options of every command, which may precede or follow its name.
- * GOption copies the entries, not the strings they point to. */
-static GOptionGroup *
-global_options_new (Tool *tool)
+/* Notes the options that take a value, for tool_compat_normalize_args(). */
+static void
+note_entries (Tool               *tool,
+              const GOptionEntry *entries)
 {
+  if (tool->value_shorts == NULL)
+    {
+      tool->value_shorts = g_string_new (NULL);
+      tool->value_longs = g_ptr_array_new_with_free_func (g_free);
+    }
+  for (const GOptionEntry *entry = entries; entry->long_name != NULL; entry++)
+    {
+      if (entry->arg == G_OPTION_ARG_NONE)
+        continue;
+      if (entry->short_name != 0)
+        g_string_append_c (tool->value_shorts, entry->short_name);
+      g_ptr_array_add (tool->value_longs, g_strconcat ("--", entry->long_name, NULL));
+    }
+}
+
+static void
+forget_entries (Tool *tool)
+{
+  if (tool->value_shorts != NULL)
+    g_string_free (g_steal_pointer (&tool->value_shorts), TRUE);
+  g_clear_pointer (&tool->value_longs, g_ptr_array_unref);
+}
+
+void
+tool_add_entries (Tool               *tool,
+                  GOptionContext     *context,
+                  const GOptionEntry *entries)
+{
+  note_entries (tool, entries);
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+/* The options of every command, which may precede or follow its name.
+ * Before the command they have parsec-tool's short forms (-p, -t); after
+ * it, short options belong to the command, as in parsec-tool, where only
+ * list-opcodes takes -p. GOption copies the entries, not the strings they
+ * point to. */
+static GOptionGroup *
+global_options_new (Tool     *tool,
+                    gboolean  before_command)
+{
+  gboolean provider_short = before_command ||
+                            (tool->command != NULL && (tool->command->flags & TOOL_COMMAND_PROVIDER_SHORT));
   const GOptionEntry entries[] = {
+    { "provider", provider_short ? 'p' : 0, 0, G_OPTION_ARG_STRING, &tool->provider,
+      "Provider of the command, by id or name (default: the service's first crypto provider)", "ID" },
+    { "timeout", before_command ? 't' : 0, 0, G_OPTION_ARG_STRING, &tool->timeout,
+      "Deadline of each request in seconds, 0 for none (default: GSettings, or 60)", "SECONDS" },
     { "endpoint", 0, 0, G_OPTION_ARG_STRING, &tool->endpoint,
       "Service endpoint URI (default: PARSEC_SERVICE_ENDPOINT, GSettings, unix:/run/parsec/parsec.sock)", "URI" },
     { "app-name", 0, 0, G_OPTION_ARG_STRING, &tool->app_name,
@@ -69,15 +121,14 @@ global_options_new (Tool *tool)
       "Authentication: auto (default), none, direct, unix-peer-credentials or jwt-svid", "METHOD" },
     { "jwt-svid-file", 0, 0, G_OPTION_ARG_FILENAME, &tool->jwt_svid_file,
       "File holding the JWT-SVID token for --auth jwt-svid", "FILE" },
-    { "provider", 0, 0, G_OPTION_ARG_STRING, &tool->provider,
-      "Provider of crypto operations, by id or name (default: the service's first)", "ID" },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &tool->timeout,
-      "Deadline of each request in seconds, 0 for none (default: GSettings, or 60)", "SECONDS" },
+    { "exit-status", 0, 0, G_OPTION_ARG_STRING, &tool->exit_status,
+      "parsec-tool (default: 1 on any failure) or detailed (see --help)", "KIND" },
     G_OPTION_ENTRY_NULL
   };
   GOptionGroup *group = g_option_group_new ("global", "Global options (they may also precede the command):",
                                             "Show the global options", NULL, NULL);
 
+  note_entries (tool, entries);
   g_option_group_add_entries (group, entries);
   return group;
 }
@@ -92,12 +143,14 @@ tool_context_new (Tool       *tool,
 
   /* So that --help reads “parsec-glib-tool sign [OPTION…]”. */
   g_set_prgname (prgname);
+  /* The command's options replace those before it. */
+  forget_entries (tool);
   context = g_option_context_new (parameters);
   g_option_context_set_summary (context, tool->command->summary);
   if (description != NULL)
     g_option_context_set_description (context, description);
   /* The globals again, so that they may also follow the command. */
-  g_option_context_add_group (context, global_options_new (tool));
+  g_option_context_add_group (context, global_options_new (tool, FALSE));
   return context;
 }
 
@@ -116,23 +169,27 @@ tool_add_input_options (Tool           *tool,
     G_OPTION_ENTRY_NULL
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
 }
 
+/* @default_format is parsec-tool's, @json_format the default with --json. */
 void
 tool_add_output_options (Tool           *tool,
                          GOptionContext *context,
                          ToolFormat      formats,
-                         ToolFormat      default_format)
+                         ToolFormat      default_format,
+                         ToolFormat      json_format)
 {
   g_autoptr(GString) help = g_string_new ("Output encoding: ");
 
   tool->formats = formats;
   tool->default_format = default_format;
-  for (ToolFormat f = TOOL_FORMAT_PEM; f <= TOOL_FORMAT_HEX; f <<= 1)
+  tool->json_format = json_format;
+  for (ToolFormat f = TOOL_FORMAT_PEM; f <= TOOL_FORMAT_TEXT; f <<= 1)
     if (formats & f)
-      g_string_append_printf (help, "%s%s%s", help->str[help->len - 1] == ' ' ? "" : ", ",
-                              tool_format_get_name (f), f == default_format ? " (default)" : "");
+      g_string_append_printf (help, "%s%s%s%s", help->str[help->len - 1] == ' ' ? "" : ", ",
+                              tool_format_get_name (f), f == default_format ? " (default)" : "",
+                              f == json_format && f != default_format ? " (default with --json)" : "");
   g_free (tool->format_help);
   tool->format_help = g_string_free (g_steal_pointer (&help), FALSE);
   {
@@ -141,7 +198,7 @@ tool_add_output_options (Tool           *tool,
       G_OPTION_ENTRY_NULL
     };
 
-    g_option_context_add_main_entries (context, entries, NULL);
+    tool_add_entries (tool, context, entries);
   }
 }
 
@@ -149,10 +206,10 @@ static gboolean
 parse_format (Tool    *tool,
               GError **error)
 {
-  tool->format = tool->default_format;
+  tool->format = tool->json ? tool->json_format : tool->default_format;
   if (tool->format_name == NULL)
     return TRUE;
-  for (ToolFormat f = TOOL_FORMAT_PEM; f <= TOOL_FORMAT_HEX; f <<= 1)
+  for (ToolFormat f = TOOL_FORMAT_PEM; f <= TOOL_FORMAT_TEXT; f <<= 1)
     if ((tool->formats & f) &&
         (g_str_equal (tool->format_name, tool_format_get_name (f)) ||
          (f == TOOL_FORMAT_RAW && g_str_equal (tool->format_name, "psa"))))
@@ -165,25 +222,66 @@ parse_format (Tool    *tool,
   return FALSE;
 }
 
+static gboolean
+check_exit_status_option (const char  *kind,
+                          GError     **error)
+{
+  if (kind == NULL || g_str_equal (kind, "parsec-tool") || g_str_equal (kind, "detailed"))
+    return TRUE;
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unknown --exit-status “%s”: use parsec-tool or detailed",
+               kind);
+  return FALSE;
+}
+
 gboolean
 tool_parse (Tool             *tool,
             GOptionContext   *context,
             char           ***args,
             GError          **error)
 {
+  gboolean oaep_short = (tool->command->flags & TOOL_COMMAND_OAEP_SHORT) != 0;
+  gboolean version = FALSE;
   const GOptionEntry output_entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &tool->output,
+    { "output", oaep_short ? 0 : 'o', 0, G_OPTION_ARG_FILENAME, &tool->output,
       "Write the result to FILE (-: standard output, even secrets to a terminal)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &tool->json, "Write the result as JSON, for scripts", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     G_OPTION_ENTRY_NULL
   };
+  char **rest;
+  guint n_rest;
 
-  g_option_context_add_main_entries (context, output_entries, NULL);
-  if (!g_option_context_parse_strv (context, args, error))
+  tool_add_entries (tool, context, output_entries);
+  tool->args = tool_compat_normalize_args (*args, tool->value_shorts->str, tool->value_longs, FALSE);
+  *args = tool->args;
+  if (!g_option_context_parse_strv (context, args, error) ||
+      !check_exit_status_option (tool->exit_status, error))
     return FALSE;
-  if ((*args)[0] != NULL && (*args)[1] != NULL)
+  if (version)
     {
-      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unexpected argument “%s”", (*args)[1]);
+      /* As GOption does for --help */
+      g_print ("%s %s\n", TOOL_NAME, PACKAGE_VERSION);
+      exit (TOOL_EXIT_OK);
+    }
+
+  /* What is left after the command's name: its argument, if it takes
+   * one. GOption may leave a "--" in front of it. */
+  rest = *args + 1;
+  if (rest[0] != NULL && g_str_equal (rest[0], "--"))
+    rest++;
+  n_rest = g_strv_length (rest);
+  if (n_rest > (tool->argument_name != NULL ? 1 : 0))
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unexpected argument “%s”",
+                   rest[tool->argument_name != NULL ? 1 : 0]);
+      return FALSE;
+    }
+  if (n_rest == 1)
+    tool->argument = g_strdup (rest[0]);
+  if (tool->argument != NULL && (tool->data != NULL || tool->input != NULL))
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s, --data and --input exclude each other",
+                   tool->argument_name);
       return FALSE;
     }
   if (tool->data != NULL && tool->input != NULL)
@@ -221,14 +319,16 @@ parse_provider (const char  *text,
       *provider = value->value;
       return TRUE;
     }
-  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT8, &number, NULL))
+  /* As parsec-tool, only the ids of known providers */
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT8, &number, NULL) &&
+      g_enum_get_value (klass, (int) number) != NULL)
     {
       *provider = (int) number;
       return TRUE;
     }
   g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
-               "unknown --provider “%s”: give a number from 0 to 255, or core, mbed-crypto, pkcs11, tpm, "
-               "trusted-service or cryptoauthlib", text);
+               "unknown --provider “%s”: give the id of a provider (0 to 5) or its name: core, mbed-crypto, "
+               "pkcs11, tpm, trusted-service or cryptoauthlib", text);
   return FALSE;
 }
 
@@ -384,12 +484,13 @@ static char *
 commands_help (void)
 {
   GString *help = g_string_new ("Commands:\n");
-  gsize width = 0;
+  gsize width = strlen ("help");
 
   for (const ToolCommand *c = tool_commands; c->name != NULL; c++)
     width = MAX (width, strlen (c->name));
   for (const ToolCommand *c = tool_commands; c->name != NULL; c++)
     g_string_append_printf (help, "  %-*s  %s\n", (int) width, c->name, c->summary);
+  g_string_append_printf (help, "  %-*s  %s\n", (int) width, "help", "Print this help, or the help of a command");
   g_string_append_printf (help, "\nRun “%s COMMAND --help” for the options of a command.\n\n%s",
                           TOOL_NAME, exit_status_help);
   return g_string_free (help, FALSE);
@@ -405,15 +506,48 @@ tool_clear (Tool *tool)
   g_clear_pointer (&tool->provider, g_free);
   g_clear_pointer (&tool->timeout, g_free);
   g_clear_pointer (&tool->jwt_svid_file, g_free);
+  g_clear_pointer (&tool->exit_status, g_free);
   g_clear_pointer (&tool->output, g_free);
   g_clear_pointer (&tool->format_name, g_free);
   g_clear_pointer (&tool->format_help, g_free);
   g_clear_pointer (&tool->input, g_free);
-  /* --data may be plaintext. */
+  /* --data and the argument may be plaintext. */
   if (tool->data != NULL)
     tool_wipe (tool->data, strlen (tool->data));
   g_clear_pointer (&tool->data, g_free);
+  if (tool->argument != NULL)
+    tool_wipe (tool->argument, strlen (tool->argument));
+  g_clear_pointer (&tool->argument, g_free);
   g_clear_pointer (&tool->input_format, g_free);
+  g_clear_pointer (&tool->args, g_strfreev);
+  forget_entries (tool);
+}
+
+/* Whether to exit with the detailed statuses: --exit-status, wherever it
+ * is, outranks the environment. The command line is searched before it
+ * is parsed, so that usage errors follow it too. */
+static gboolean
+wants_detailed_exit (char **argv)
+{
+  const char *kind = g_getenv (TOOL_EXIT_STATUS_ENV);
+
+  for (guint i = 1; argv[i] != NULL && !g_str_equal (argv[i], "--"); i++)
+    {
+      if (g_str_has_prefix (argv[i], "--exit-status="))
+        kind = argv[i] + strlen ("--exit-status=");
+      else if (g_str_equal (argv[i], "--exit-status") && argv[i + 1] != NULL)
+        kind = argv[++i];
+    }
+  return g_strcmp0 (kind, "detailed") == 0;
+}
+
+static const ToolCommand *
+find_command (const char *name)
+{
+  for (const ToolCommand *c = tool_commands; c->name != NULL; c++)
+    if (g_str_equal (c->name, name))
+      return c;
+  return NULL;
 }
 
 int
@@ -424,66 +558,92 @@ main (int    argc,
   gboolean version = FALSE;
   const GOptionEntry main_entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &tool.json, "Write the result as JSON, for scripts", NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *help = NULL;
   g_auto(GStrv) args = NULL;
+  g_auto(GStrv) help_args = NULL;
+  const char *command = NULL;
+  gboolean detailed;
   int status = TOOL_EXIT_OK;
 
   setlocale (LC_ALL, "");
   g_set_prgname (TOOL_NAME);
+  detailed = wants_detailed_exit (argv);
 
   context = g_option_context_new ("COMMAND [OPTION…]");
-  g_option_context_set_summary (context, "A command line client of the Parsec security service.");
+  g_option_context_set_summary (context, "A command line client of the Parsec security service, "
+                                         "which takes parsec-tool's command lines.");
   help = commands_help ();
   g_option_context_set_description (context, help);
-  g_option_context_set_main_group (context, global_options_new (&tool));
-  g_option_context_add_main_entries (context, main_entries, NULL);
+  g_option_context_set_main_group (context, global_options_new (&tool, TRUE));
+  tool_add_entries (&tool, context, main_entries);
   /* Stop at the command: what follows belongs to it. */
   g_option_context_set_strict_posix (context, TRUE);
 
-  args = g_strdupv (argv);
-  if (!g_option_context_parse_strv (context, &args, &error))
-    {
-      print_error (NULL, error);
-      tool_clear (&tool);
-      return TOOL_EXIT_USAGE;
-    }
+  args = tool_compat_normalize_args (argv, tool.value_shorts->str, tool.value_longs, TRUE);
+  if (!g_option_context_parse_strv (context, &args, &error) ||
+      !check_exit_status_option (tool.exit_status, &error))
+    goto out;
 
   if (version)
     {
       g_print ("%s %s\n", TOOL_NAME, PACKAGE_VERSION);
-      tool_clear (&tool);
-      return TOOL_EXIT_OK;
+      goto out;
     }
   if (args[0] == NULL || args[1] == NULL)
     {
-      g_printerr ("%s: no command given; see “%s --help”\n", TOOL_NAME, TOOL_NAME);
-      tool_clear (&tool);
-      return TOOL_EXIT_USAGE;
+      g_set_error (&error, TOOL_ERROR, TOOL_ERROR_USAGE, "no command given; see “%s --help”", TOOL_NAME);
+      goto out;
     }
 
-  for (const ToolCommand *c = tool_commands; c->name != NULL; c++)
-    if (g_str_equal (c->name, args[1]))
-      tool.command = c;
+  /* "help [COMMAND]", as parsec-tool has it */
+  if (g_str_equal (args[1], "help") && (args[2] == NULL || args[3] == NULL))
+    {
+      const char *command_help[] = { args[2], "--help", NULL };
+
+      if (args[2] == NULL)
+        {
+          g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
+
+          g_print ("%s", text);
+          goto out;
+        }
+      tool.command = find_command (args[2]);
+      if (tool.command != NULL)
+        {
+          /* --help ends the process */
+          help_args = g_strdupv ((char **) command_help);
+          tool.command->handler (&tool, help_args, &error);
+          g_assert_not_reached ();
+        }
+    }
+
+  tool.command = find_command (args[1]);
   if (tool.command == NULL)
     {
-      g_printerr ("%s: unknown command “%s”; see “%s --help”\n", TOOL_NAME, args[1], TOOL_NAME);
-      tool_clear (&tool);
-      return TOOL_EXIT_USAGE;
+      g_set_error (&error, TOOL_ERROR, TOOL_ERROR_USAGE, "unknown command “%s”; see “%s --help”",
+                   g_str_equal (args[1], "help") && args[2] != NULL ? args[2] : args[1], TOOL_NAME);
+      goto out;
     }
 
   /* The command parses its own options from args[1] on, in place; its
    * name stands where GOption expects the program's. */
-  if (!tool.command->handler (&tool, args + 1, &error))
-    {
-      print_error (tool.command->name, error);
-      status = exit_status_for (error);
-    }
+  command = tool.command->name;
+  /* A failure must never pass for success, nor crash the report, even
+   * where a callee fails without saying why. */
+  if (!tool.command->handler (&tool, args + 1, &error) && error == NULL)
+    g_set_error_literal (&error, TOOL_ERROR, TOOL_ERROR_LOCAL, "the command failed without a reason");
 
+out:
+  if (error != NULL)
+    {
+      print_error (command, error);
+      status = detailed ? exit_status_for (error) : TOOL_EXIT_FAILURE;
+    }
   tool_clear (&tool);
   return status;
 }

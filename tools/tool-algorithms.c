@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <gnutls/crypto.h>
 
 #include "tool.h"
 
@@ -81,6 +82,22 @@ tool_curve_find (ParsecEccFamily family,
   return NULL;
 }
 
+/* The curve of a key whose attributes may say 0 bits, as the service
+ * keeps them for a key imported with "size from the data": then the
+ * size of a coordinate or of the private scalar, @len bytes, tells. */
+const ToolCurve *
+tool_curve_find_sized (ParsecEccFamily family,
+                       guint           bits,
+                       gsize           len)
+{
+  if (bits != 0)
+    return tool_curve_find (family, bits);
+  for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (curves[i].family == family && (curves[i].bits + 7) / 8 == len)
+      return &curves[i];
+  return NULL;
+}
+
 char *
 tool_enum_nick (GType type,
                 int   value)
@@ -109,16 +126,20 @@ tool_usage_nicks (ParsecKeyUsage usage)
 /* Policies */
 
 void
-tool_add_policy_options (GOptionContext *context,
+tool_add_policy_options (Tool           *tool,
+                         GOptionContext *context,
                          ToolPolicy     *policy)
 {
+  /* -o is parsec-tool's short form of --oaep in create-rsa-key. */
+  gboolean oaep_short = (tool->command->flags & TOOL_COMMAND_OAEP_SHORT) != 0;
   const GOptionEntry entries[] = {
     { "for-signing", 's', 0, G_OPTION_ARG_NONE, &policy->signing,
       "A signing key (RSA PKCS #1 v1.5 unless --pss; always for elliptic curves)", NULL },
     { "for-encryption", 'e', 0, G_OPTION_ARG_NONE, &policy->encryption,
       "An encryption key (RSA PKCS #1 v1.5 unless --oaep; the default for RSA)", NULL },
     { "pss", 0, 0, G_OPTION_ARG_NONE, &policy->pss, "Sign with RSA-PSS (implies --for-signing)", NULL },
-    { "oaep", 0, 0, G_OPTION_ARG_NONE, &policy->oaep, "Encrypt with RSA-OAEP (implies --for-encryption)", NULL },
+    { "oaep", oaep_short ? 'o' : 0, 0, G_OPTION_ARG_NONE, &policy->oaep,
+      "Encrypt with RSA-OAEP (implies --for-encryption; ignored with --for-signing, as parsec-tool does)", NULL },
     { "hash", 'H', 0, G_OPTION_ARG_STRING, &policy->hash,
       "Hash of the signature or OAEP: sha256 (the default, sha384/sha512 for P-384/P-521), sha384, sha512, sha224, any…",
       "HASH" },
@@ -127,7 +148,7 @@ tool_add_policy_options (GOptionContext *context,
     G_OPTION_ENTRY_NULL
   };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
 }
 
 void
@@ -145,8 +166,10 @@ tool_policy_attributes (const ToolPolicy  *policy,
 {
   gboolean is_rsa = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
   gboolean is_pair = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_ECC_KEY_PAIR;
+  /* parsec-tool makes a signing key of "--for-signing --oaep" */
+  gboolean oaep = policy->oaep && !(policy->signing && !policy->pss && !policy->encryption);
   gboolean signing = policy->signing || policy->pss;
-  gboolean encryption = policy->encryption || policy->oaep;
+  gboolean encryption = policy->encryption || oaep;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   ParsecHash hash = curve != NULL ? curve->default_hash : PARSEC_HASH_SHA_256;
   ParsecKeyUsage usage;
@@ -178,7 +201,7 @@ tool_policy_attributes (const ToolPolicy  *policy,
 
       if (found == NULL)
         return NULL;
-      if (!signing && !policy->oaep)
+      if (!signing && !oaep)
         {
           g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                                "--hash applies to signing keys and to --oaep");
@@ -207,7 +230,7 @@ tool_policy_attributes (const ToolPolicy  *policy,
     }
   else
     {
-      algorithm = policy->oaep ? parsec_algorithm_new_rsa_oaep (hash) : parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+      algorithm = oaep ? parsec_algorithm_new_rsa_oaep (hash) : parsec_algorithm_new_rsa_pkcs1v15_crypt ();
       usage = is_pair ? PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT : PARSEC_KEY_USAGE_ENCRYPT;
     }
   if (policy->exportable)
@@ -218,18 +241,18 @@ tool_policy_attributes (const ToolPolicy  *policy,
   return parsec_key_attributes_new (key_type, bits, usage, algorithm);
 }
 
-/* The signature sign and create-csr make with a key: the algorithm of
- * its policy, with SHA-256 where the policy allows any hash, as
- * parsec_client_sign_data() does. */
+/* The signature sign, verify and create-csr make with a key: the
+ * algorithm of its policy, with SHA-256 where the policy allows any hash,
+ * as parsec_client_sign_data() does. */
 gboolean
-tool_signature_plan (const char             *key_name,
-                     ParsecKeyAttributes    *attributes,
-                     ParsecSignatureScheme  *scheme,
-                     const ToolHash        **hash,
-                     GError                **error)
+tool_signature_plan (const char           *key_name,
+                     ParsecKeyAttributes  *attributes,
+                     ParsecAlgorithm     **algorithm,
+                     ParsecHash           *hash,
+                     GError              **error)
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
-  ParsecHash policy_hash = parsec_algorithm_get_hash (policy);
+  ParsecSignatureScheme scheme = parsec_algorithm_get_variant (policy);
   g_autofree char *text = parsec_algorithm_to_string (policy);
 
   if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE)
@@ -238,18 +261,91 @@ tool_signature_plan (const char             *key_name,
                    key_name, text);
       return FALSE;
     }
-  *scheme = parsec_algorithm_get_variant (policy);
-  if (*scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+  if (scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                    "key “%s” signs only data encoded by the caller (%s), which this tool does not do",
                    key_name, text);
       return FALSE;
     }
-  if (policy_hash == PARSEC_HASH_ANY || policy_hash == PARSEC_HASH_NONE)
-    policy_hash = PARSEC_HASH_SHA_256;
-  *hash = tool_hash_find (policy_hash);
+  *hash = parsec_algorithm_get_hash (policy);
+  if (*hash == PARSEC_HASH_ANY || *hash == PARSEC_HASH_NONE)
+    *hash = PARSEC_HASH_SHA_256;
+  /* The policy came from the service, which may name what this version
+   * does not know. */
+  if (scheme < PARSEC_SIGNATURE_RSA_PKCS1V15 || scheme > PARSEC_SIGNATURE_DETERMINISTIC_ECDSA ||
+      *hash < PARSEC_HASH_MD2 || *hash > PARSEC_HASH_SHA3_512)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "key “%s” has a signature policy this tool does not know (%s)",
+                   key_name, text);
+      return FALSE;
+    }
+  if (scheme == PARSEC_SIGNATURE_ECDSA_ANY)
+    *algorithm = parsec_algorithm_ref (policy);
+  else
+    *algorithm = parsec_algorithm_new_signature (scheme, *hash);
   return TRUE;
+}
+
+gboolean
+tool_is_ecdsa (const ParsecAlgorithm *algorithm)
+{
+  ParsecSignatureScheme scheme = parsec_algorithm_get_variant (algorithm);
+
+  return scheme == PARSEC_SIGNATURE_ECDSA || scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
+         scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+}
+
+static int
+gnutls_digest_of (ParsecHash hash)
+{
+  switch (hash)
+    {
+    case PARSEC_HASH_MD5:
+      return GNUTLS_DIG_MD5;
+    case PARSEC_HASH_RIPEMD160:
+      return GNUTLS_DIG_RMD160;
+    case PARSEC_HASH_SHA_1:
+      return GNUTLS_DIG_SHA1;
+    case PARSEC_HASH_SHA_224:
+      return GNUTLS_DIG_SHA224;
+    case PARSEC_HASH_SHA_256:
+      return GNUTLS_DIG_SHA256;
+    case PARSEC_HASH_SHA_384:
+      return GNUTLS_DIG_SHA384;
+    case PARSEC_HASH_SHA_512:
+      return GNUTLS_DIG_SHA512;
+    case PARSEC_HASH_SHA3_224:
+      return GNUTLS_DIG_SHA3_224;
+    case PARSEC_HASH_SHA3_256:
+      return GNUTLS_DIG_SHA3_256;
+    case PARSEC_HASH_SHA3_384:
+      return GNUTLS_DIG_SHA3_384;
+    case PARSEC_HASH_SHA3_512:
+      return GNUTLS_DIG_SHA3_512;
+    default:
+      return GNUTLS_DIG_UNKNOWN;
+    }
+}
+
+/* The digest that sign, verify and create-csr sign: computed here, as
+ * parsec-tool does, so that signing costs one request; the service
+ * computes the hashes GnuTLS lacks. */
+GBytes *
+tool_digest (ParsecClient  *client,
+             ParsecHash     hash,
+             GBytes        *data,
+             GError       **error)
+{
+  int algorithm = gnutls_digest_of (hash);
+  gsize len;
+  gconstpointer bytes = g_bytes_get_data (data, &len);
+  guint8 digest[64];
+
+  if (algorithm == GNUTLS_DIG_UNKNOWN || gnutls_hash_get_len (algorithm) > sizeof digest ||
+      gnutls_hash_fast (algorithm, bytes, len, digest) < 0)
+    return parsec_client_hash_compute (client, hash, data, NULL, error);
+  return g_bytes_new (digest, gnutls_hash_get_len (algorithm));
 }
 
 char *

@@ -33,7 +33,7 @@ tool_cmd_ping (Tool    *tool,
     return FALSE;
 
   if (!tool->json)
-    return tool_print (tool, error, "Service wire protocol version: %u.%u\n", major, minor);
+    return tool_print (tool, error, "%u.%u\n", major, minor);
   tool_json_begin_object (json);
   tool_json_key (json, "wire_protocol_version");
   tool_json_begin_object (json);
@@ -72,9 +72,12 @@ tool_cmd_list_providers (Tool    *tool,
                                                   parsec_provider_info_get_version_minor (info),
                                                   parsec_provider_info_get_version_revision (info));
 
-      g_string_append_printf (text, "Provider %u (%s)\n  Description: %s\n  Vendor: %s\n  Version: %s\n  UUID: %s\n",
-                              id, nick, parsec_provider_info_get_description (info),
-                              parsec_provider_info_get_vendor (info), version,
+      const char *vendor = parsec_provider_info_get_vendor (info);
+      g_autofree char *name = tool_compat_provider_name (id);
+
+      g_string_append_printf (text, "ID: 0x%02x (%s)\nDescription: %s\nVersion: %s\nVendor: %s\nUUID: %s\n\n",
+                              id, name, parsec_provider_info_get_description (info), version,
+                              vendor != NULL && *vendor != '\0' ? vendor : "Unspecified",
                               parsec_provider_info_get_uuid (info));
       tool_json_begin_object (json);
       tool_json_key (json, "id");
@@ -104,8 +107,8 @@ tool_cmd_list_opcodes (Tool    *tool,
                        GError **error)
 {
   g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, "The provider is the one of the global option --provider ID (which may also follow "
-                                  "the command); without it, the service's first crypto provider.");
+    tool_context_new (tool, NULL, "The provider is the one of -p/--provider ID, before or after the command; "
+                                  "without it, the core provider, as in parsec-tool.");
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GArray) opcodes = NULL;
@@ -115,10 +118,10 @@ tool_cmd_list_opcodes (Tool    *tool,
   client = parse_and_connect (tool, context, &args, error);
   if (client == NULL)
     return FALSE;
-  /* The implicit provider is known without asking when --provider names it. */
-  if (parsec_client_get_provider (client) == PARSEC_PROVIDER_AUTO && !parsec_client_discover (client, NULL, error))
-    return FALSE;
-  provider = parsec_client_get_implicit_provider (client);
+  /* parsec-tool's client starts with the core provider, and list-opcodes
+   * asks nothing else: no discovery. */
+  provider = parsec_client_get_provider (client) == PARSEC_PROVIDER_AUTO ? PARSEC_PROVIDER_CORE
+                                                                         : (guint) parsec_client_get_provider (client);
   opcodes = parsec_client_list_opcodes (client, provider, NULL, error);
   if (opcodes == NULL)
     return FALSE;
@@ -128,13 +131,13 @@ tool_cmd_list_opcodes (Tool    *tool,
   tool_json_int (json, provider);
   tool_json_key (json, "opcodes");
   tool_json_begin_array (json);
-  g_string_append_printf (text, "Opcodes of provider %u:\n", provider);
   for (guint i = 0; i < opcodes->len; i++)
     {
       guint32 opcode = g_array_index (opcodes, guint32, i);
       g_autofree char *nick = tool_enum_nick (PARSEC_TYPE_OPCODE, (int) opcode);
+      g_autofree char *name = tool_compat_opcode_name (opcode);
 
-      g_string_append_printf (text, "  0x%04x %s\n", opcode, nick);
+      g_string_append_printf (text, "0x%02x (%s)\n", opcode, name);
       tool_json_begin_object (json);
       tool_json_key (json, "opcode");
       tool_json_int (json, opcode);
@@ -176,8 +179,10 @@ tool_cmd_list_authenticators (Tool    *tool,
                                                   parsec_authenticator_info_get_version_minor (info),
                                                   parsec_authenticator_info_get_version_revision (info));
 
-      g_string_append_printf (text, "Authenticator %u (%s)\n  Description: %s\n  Version: %s\n",
-                              id, nick, parsec_authenticator_info_get_description (info), version);
+      g_autofree char *name = tool_compat_authenticator_name (id);
+
+      g_string_append_printf (text, "ID: 0x%02x (%s)\nDescription: %s\nVersion: %s\n\n",
+                              id, name, parsec_authenticator_info_get_description (info), version);
       tool_json_begin_object (json);
       tool_json_key (json, "id");
       tool_json_int (json, id);
@@ -238,15 +243,16 @@ tool_cmd_delete_client (Tool    *tool,
   g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (name, "--client", error) ||
       (client = tool_get_client (tool, error)) == NULL ||
       !parsec_client_delete_client (client, name, NULL, error))
     return FALSE;
 
+  /* parsec-tool prints nothing */
   if (!tool->json)
-    return tool_print (tool, error, "Client “%s” deleted.\n", name);
+    return TRUE;
   tool_json_begin_object (json);
   tool_json_key (json, "deleted_client");
   tool_json_string (json, name);

@@ -8,13 +8,6 @@
 
 #include "tool.h"
 
-static gboolean
-is_ecdsa (ParsecSignatureScheme scheme)
-{
-  return scheme == PARSEC_SIGNATURE_ECDSA || scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
-         scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
-}
-
 static void
 json_begin_with_key (ToolJson   *json,
                      const char *key_name)
@@ -51,33 +44,38 @@ tool_cmd_sign (Tool    *tool,
     TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, "The data is hashed with the hash of the key's policy (SHA-256 where the policy "
-                                  "allows any) and signed with its algorithm. der is the signature as OpenSSL "
-                                  "verifies it (for ECDSA an Ecdsa-Sig-Value), base64 and hex encode der, raw is the "
-                                  "PSA form (r ‖ s for ECDSA).");
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *algorithm_text = NULL;
-  ParsecSignatureScheme scheme;
-  const ToolHash *hash;
+  ParsecHash hash;
   ToolData data = { .json_name = "signature" };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool->argument_name = "DATA";
+  context = tool_context_new (tool, "[DATA]",
+                              "Signs DATA, a string as parsec-tool takes it, or the data of --input or --data, "
+                              "or standard input. The data is hashed with the hash of the key's policy (SHA-256 "
+                              "where the policy allows any) and signed with its algorithm. der is the signature "
+                              "as OpenSSL verifies it (for ECDSA an Ecdsa-Sig-Value), base64 (the default, as "
+                              "parsec-tool prints it) and hex encode der, raw is the PSA form (r ‖ s for ECDSA).");
+  tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64);
+  tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64,
+                           TOOL_FORMAT_BASE64);
   attributes = parse_and_look_up (tool, context, &args, &key_name, error);
   if (attributes == NULL ||
-      !tool_signature_plan (key_name, attributes, &scheme, &hash, error) ||
+      !tool_signature_plan (key_name, attributes, &algorithm, &hash, error) ||
       (input = tool_read_input (tool, error)) == NULL ||
-      (signature = parsec_client_sign_data (tool->client, key_name, input, NULL, error)) == NULL)
+      (digest = tool_digest (tool->client, hash, input, error)) == NULL ||
+      (signature = parsec_client_sign_hash (tool->client, key_name, algorithm, digest, NULL, error)) == NULL)
     return FALSE;
 
-  if (is_ecdsa (scheme))
+  if (tool_is_ecdsa (algorithm))
     {
       der = parsec_ecdsa_signature_to_der (signature, error);
       if (der == NULL)
@@ -88,7 +86,6 @@ tool_cmd_sign (Tool    *tool,
   else
     data.der = signature;
 
-  algorithm = parsec_algorithm_new_signature (scheme, hash != NULL ? hash->hash : PARSEC_HASH_SHA_256);
   algorithm_text = parsec_algorithm_to_string (algorithm);
   json_begin_with_key (json, key_name);
   tool_json_key (json, "algorithm");
@@ -122,11 +119,11 @@ is_hex_text (GBytes *bytes)
 
 /* The signature to verify, in the PSA form the service checks. */
 static GBytes *
-read_signature (const char            *path,
-                const char            *format,
-                ParsecSignatureScheme  scheme,
-                guint                  bits,
-                GError               **error)
+read_signature (const char             *path,
+                const char             *format,
+                const ParsecAlgorithm  *algorithm,
+                guint                   bits,
+                GError                **error)
 {
   g_autoptr(GBytes) file = tool_read_file (path, "the signature", error);
   g_autoptr(GBytes) binary = NULL;
@@ -159,7 +156,7 @@ read_signature (const char            *path,
     return NULL;
 
   /* Only ECDSA signatures differ between DER and PSA. */
-  if (!is_ecdsa (scheme))
+  if (!tool_is_ecdsa (algorithm))
     return g_steal_pointer (&binary);
   if (der)
     {
@@ -169,6 +166,36 @@ read_signature (const char            *path,
         return converted;
     }
   return g_steal_pointer (&binary);
+}
+
+/* The size of an elliptic-curve key, which the service lists as 0 for a
+ * key imported with "size from the data": then its public point tells. */
+static gboolean
+ecc_bits (Tool                 *tool,
+          const char           *key_name,
+          ParsecKeyAttributes  *attributes,
+          guint                *bits,
+          GError              **error)
+{
+  g_autoptr(GBytes) point = NULL;
+  const ToolCurve *curve;
+
+  *bits = parsec_key_attributes_get_bits (attributes);
+  if (*bits != 0)
+    return TRUE;
+  point = parsec_client_export_public_key (tool->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, error);
+  if (point == NULL)
+    return FALSE;
+  /* 04 ‖ x ‖ y */
+  curve = tool_curve_find_sized (parsec_key_attributes_get_ecc_family (attributes), 0,
+                                 (g_bytes_get_size (point) - 1) / 2);
+  if (curve == NULL)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the curve of key “%s” is not one this tool knows", key_name);
+      return FALSE;
+    }
+  *bits = curve->bits;
+  return TRUE;
 }
 
 gboolean
@@ -195,16 +222,18 @@ tool_cmd_verify (Tool    *tool,
   g_autoptr(GBytes) input = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GError) local_error = NULL;
-  ParsecSignatureScheme scheme;
-  const ToolHash *hash;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  ParsecHash hash;
+  guint bits = 0;
   gboolean valid;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
   attributes = parse_and_look_up (tool, context, &args, &key_name, error);
   if (attributes == NULL ||
       !tool_require (signature_path, "--signature", error) ||
-      !tool_signature_plan (key_name, attributes, &scheme, &hash, error))
+      !tool_signature_plan (key_name, attributes, &algorithm, &hash, error))
     return FALSE;
   if (g_str_equal (signature_path, "-") && tool->data == NULL && (tool->input == NULL || g_str_equal (tool->input, "-")))
     {
@@ -212,12 +241,14 @@ tool_cmd_verify (Tool    *tool,
                            "the signature and the data cannot both come from standard input");
       return FALSE;
     }
-  signature = read_signature (signature_path, signature_format, scheme,
-                              parsec_key_attributes_get_bits (attributes), error);
-  if (signature == NULL || (input = tool_read_input (tool, error)) == NULL)
+  if (tool_is_ecdsa (algorithm) && !ecc_bits (tool, key_name, attributes, &bits, error))
+    return FALSE;
+  signature = read_signature (signature_path, signature_format, algorithm, bits, error);
+  if (signature == NULL || (input = tool_read_input (tool, error)) == NULL ||
+      (digest = tool_digest (tool->client, hash, input, error)) == NULL)
     return FALSE;
 
-  valid = parsec_client_verify_data (tool->client, key_name, input, signature, NULL, &local_error);
+  valid = parsec_client_verify_hash (tool->client, key_name, algorithm, digest, signature, NULL, &local_error);
   if (!valid && !g_error_matches (local_error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -263,8 +294,8 @@ encryption_algorithm (const char           *key_name,
   return policy;
 }
 
-/* encrypt and decrypt differ in direction, in the default output and in
- * whether the result is secret. */
+/* encrypt and decrypt differ in direction, in the encoding of their
+ * argument and output and in whether the result is secret. */
 static gboolean
 asymmetric_crypt (Tool      *tool,
                   char     **args,
@@ -276,28 +307,51 @@ asymmetric_crypt (Tool      *tool,
     TOOL_KEY_NAME_ENTRY (&key_name),
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, encrypt
-                      ? "Encrypts with the algorithm of the key's policy (RSA PKCS #1 v1.5 or OAEP), as "
-                        "“openssl pkeyutl -encrypt” with the public key would."
-                      : "Decrypts with the algorithm of the key's policy. The plaintext is secret: it is not "
-                        "written to a terminal unless --output - asks for it. Use --input-format base64 for the "
-                        "output of encrypt.");
+  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) output = NULL;
+  g_autoptr(GBytes) text = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *algorithm_text = NULL;
   ParsecAlgorithm *algorithm;
   ToolData data = { .json_name = encrypt ? "ciphertext" : "plaintext", .secret = !encrypt };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  if (encrypt)
+    {
+      tool->argument_name = "PLAINTEXT";
+      context = tool_context_new (tool, "[PLAINTEXT]",
+                                  "Encrypts PLAINTEXT, a string as parsec-tool takes it, or the data of --input or "
+                                  "--data, or standard input, with the algorithm of the key's policy (RSA PKCS #1 "
+                                  "v1.5 or OAEP), as “openssl pkeyutl -encrypt” with the public key would. The "
+                                  "ciphertext is printed in base64 unless --format says otherwise.");
+    }
+  else
+    {
+      tool->argument_name = "CIPHERTEXT";
+      tool->argument_encoding = "base64";
+      context = tool_context_new (tool, "[CIPHERTEXT]",
+                                  "Decrypts CIPHERTEXT, in base64 as parsec-tool takes it, or the data of --input or "
+                                  "--data (raw unless --input-format), or standard input, with the algorithm of the "
+                                  "key's policy. The default output, text, is the plaintext as a line of UTF-8 "
+                                  "(invalid sequences replaced), as parsec-tool prints it; raw is the plaintext "
+                                  "itself. The plaintext is secret: in raw, base64 or hex it is not written to a "
+                                  "terminal unless --output - asks for it.");
+    }
+  tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, encrypt ? TOOL_FORMAT_BASE64 : TOOL_FORMAT_RAW);
-  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
-  if (attributes == NULL ||
-      (algorithm = encryption_algorithm (key_name, attributes, error)) == NULL ||
-      (input = tool_read_input (tool, error)) == NULL)
+  if (encrypt)
+    tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64, TOOL_FORMAT_BASE64);
+  else
+    tool_add_output_options (tool, context, TOOL_FORMATS_BINARY | TOOL_FORMAT_TEXT, TOOL_FORMAT_TEXT,
+                             TOOL_FORMAT_RAW);
+  /* The input first: a ciphertext that is not base64 costs no request. */
+  if (!tool_parse (tool, context, &args, error) ||
+      !tool_require (key_name, "--key-name", error) ||
+      (input = tool_read_input (tool, error)) == NULL ||
+      tool_get_client (tool, error) == NULL ||
+      (attributes = parsec_client_get_key_attributes (tool->client, key_name, NULL, error)) == NULL ||
+      (algorithm = encryption_algorithm (key_name, attributes, error)) == NULL)
     return FALSE;
 
   if (encrypt)
@@ -307,6 +361,11 @@ asymmetric_crypt (Tool      *tool,
   if (output == NULL)
     return FALSE;
   data.raw = output;
+  if (!encrypt)
+    {
+      text = tool_compat_text_line (output);
+      data.text = text;
+    }
 
   algorithm_text = parsec_algorithm_to_string (algorithm);
   json_begin_with_key (json, key_name);
@@ -356,9 +415,9 @@ tool_cmd_hash (Tool    *tool,
   gboolean match;
   ToolData data = { .json_name = "digest" };
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_HEX);
+  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_HEX, TOOL_FORMAT_HEX);
   if (!tool_parse (tool, context, &args, error) ||
       (hash = tool_hash_lookup (hash_name != NULL ? hash_name : "sha256", error)) == NULL)
     return FALSE;
@@ -421,26 +480,28 @@ tool_cmd_generate_random (Tool    *tool,
 {
   int bytes = -1;
   const GOptionEntry entries[] = {
-    { "bytes", 'n', 0, G_OPTION_ARG_INT, &bytes, "How many bytes (required)", "N" },
-    /* parsec-tool's name for it */
-    { "nbytes", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &bytes, NULL, "N" },
+    { "nbytes", 'n', 0, G_OPTION_ARG_INT, &bytes, "How many bytes (required)", "N" },
+    /* The name it had before parsec-tool's */
+    { "bytes", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &bytes, NULL, "N" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, "Random bytes are secret: they are not written to a terminal unless --output - "
-                                  "asks for it.");
+    tool_context_new (tool, NULL, "The default output, text, is each byte in uppercase hexadecimal followed by a "
+                                  "space, then a newline, as parsec-tool prints it. Random bytes are secret: in raw, "
+                                  "base64 or hex they are not written to a terminal unless --output - asks for it.");
   g_autoptr(GBytes) random = NULL;
+  g_autoptr(GBytes) text = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
   ToolData data = { .json_name = "random", .secret = TRUE };
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_RAW);
+  tool_add_entries (tool, context, entries);
+  tool_add_output_options (tool, context, TOOL_FORMATS_BINARY | TOOL_FORMAT_TEXT, TOOL_FORMAT_TEXT, TOOL_FORMAT_RAW);
   if (!tool_parse (tool, context, &args, error))
     return FALSE;
   if (bytes < 0)
     {
-      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--bytes is required");
+      g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--nbytes is required");
       return FALSE;
     }
   if ((client = tool_get_client (tool, error)) == NULL ||
@@ -448,6 +509,8 @@ tool_cmd_generate_random (Tool    *tool,
     return FALSE;
 
   data.raw = random;
+  text = tool_compat_hex_line (random);
+  data.text = text;
   tool_json_begin_object (json);
   tool_json_key (json, "bytes");
   tool_json_int (json, bytes);

@@ -8,7 +8,7 @@
 
 #include "tool.h"
 
-/* "Key … created." or its JSON, after a key was made. */
+/* The JSON of a key just made; like parsec-tool, nothing without --json. */
 static gboolean
 report_key (Tool                *tool,
             const char          *verb,
@@ -17,15 +17,9 @@ report_key (Tool                *tool,
             GError             **error)
 {
   g_autoptr(ToolJson) json = tool_json_new ();
-  g_autofree char *type = NULL;
-  g_autofree char *algorithm = NULL;
 
   if (!tool->json)
-    {
-      type = tool_describe_key_type (attributes);
-      algorithm = parsec_algorithm_to_string (parsec_key_attributes_get_algorithm (attributes));
-      return tool_print (tool, error, "Key “%s” %s (%s; %s).\n", key_name, verb, type, algorithm);
-    }
+    return TRUE;
   tool_json_begin_object (json);
   tool_json_key (json, "key_name");
   tool_json_string (json, key_name);
@@ -60,14 +54,15 @@ tool_cmd_create_rsa_key (Tool    *tool,
   const GOptionEntry entries[] = {
     TOOL_KEY_NAME_ENTRY (&key_name),
     { "bits", 'b', 0, G_OPTION_ARG_INT, &bits, "Size of the key in bits (default 2048)", "BITS" },
+    /* parsec-tool's -s, -o and -b are --for-signing, --oaep and --bits */
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   gboolean ok;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  tool_add_policy_options (context, &policy);
+  tool_add_entries (tool, context, entries);
+  tool_add_policy_options (tool, context, &policy);
   ok = tool_parse (tool, context, &args, error) && tool_require (key_name, "--key-name", error);
   if (ok && bits <= 0)
     {
@@ -101,8 +96,8 @@ tool_cmd_create_ecc_key (Tool    *tool,
   const ToolCurve *curve = NULL;
   gboolean ok;
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  tool_add_policy_options (context, &policy);
+  tool_add_entries (tool, context, entries);
+  tool_add_policy_options (tool, context, &policy);
   ok = tool_parse (tool, context, &args, error) &&
        tool_require (key_name, "--key-name", error) &&
        (curve = tool_curve_lookup (curve_name != NULL ? curve_name : "p256", error)) != NULL;
@@ -142,13 +137,14 @@ tool_cmd_import_key (Tool    *tool,
                       "--for-signing or --pss, elliptic-curve keys sign with ECDSA.");
   g_auto(ToolKeyMaterial) material = { 0 };
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKeyAttributes) request = NULL;
   g_autoptr(GBytes) file = NULL;
   ParsecClient *client;
   gboolean ok;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, "Encoding of the key: auto (default), pem, der, or raw (the PSA format)");
-  tool_add_policy_options (context, &policy);
+  tool_add_policy_options (tool, context, &policy);
   ok = tool_parse (tool, context, &args, error) && tool_require (key_name, "--key-name", error);
   if (ok)
     file = tool->data != NULL ? tool_secure_bytes_new (tool->data, strlen (tool->data))
@@ -156,9 +152,17 @@ tool_cmd_import_key (Tool    *tool,
   ok = file != NULL &&
        tool_key_material_parse (file, tool->input_format, type, curve, password_file, &material, error) &&
        (attributes = tool_policy_attributes (&policy, material.key_type, material.curve, material.bits,
-                                             error)) != NULL &&
+                                             error)) != NULL;
+  /* Elliptic-curve keys go with bits 0, PSA's "from the data": Mbed
+   * Crypto in Parsec 1.5 refuses 384 for P-384 keys (a psa-crypto bug). */
+  if (ok && material.curve != NULL)
+    request = parsec_key_attributes_new_ecc (material.key_type, material.curve->family, 0,
+                                             parsec_key_attributes_get_usage (attributes),
+                                             parsec_key_attributes_get_algorithm (attributes));
+  ok = ok &&
        (client = tool_get_client (tool, error)) != NULL &&
-       parsec_client_import_key (client, key_name, attributes, material.data, NULL, error) &&
+       parsec_client_import_key (client, key_name, request != NULL ? request : attributes, material.data, NULL,
+                                 error) &&
        report_key (tool, "imported", key_name, attributes, error);
   tool_policy_clear (&policy);
   return ok;
@@ -170,35 +174,61 @@ tool_cmd_export_public_key (Tool    *tool,
                             GError **error)
 {
   g_autofree char *key_name = NULL;
+  gboolean pkcs1 = FALSE;
   const GOptionEntry entries[] = {
     TOOL_KEY_NAME_ENTRY (&key_name),
+    { "pkcs1", 0, 0, G_OPTION_ARG_NONE, &pkcs1,
+      "RSA keys as a PKCS #1 RSAPublicKey (PEM \"RSA PUBLIC KEY\")", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, "pem and der are a SubjectPublicKeyInfo, as OpenSSL and GnuTLS read it; raw is the "
-                                  "PSA format (PKCS #1 RSAPublicKey, or the uncompressed curve point).");
+    tool_context_new (tool, NULL, "pem and der are a SubjectPublicKeyInfo, as OpenSSL and GnuTLS read it, or with "
+                                  "--pkcs1 an RSAPublicKey; raw is the PSA format (PKCS #1 RSAPublicKey, or the "
+                                  "uncompressed curve point).");
   g_autoptr(ToolJson) json = tool_json_new ();
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) key = NULL;
+  g_autoptr(GBytes) der = NULL;
   ParsecClient *client;
+  ParsecKeyType type;
   ToolData data = { .pem_label = "PUBLIC KEY", .json_name = "public_key" };
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_PEM);
+  tool_add_entries (tool, context, entries);
+  tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMATS_BINARY,
+                           TOOL_FORMAT_PEM, TOOL_FORMAT_PEM);
+  /* The key first, then its attributes, as parsec-tool asks: a missing
+   * key costs the same requests. */
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
-      (client = tool_get_client (tool, error)) == NULL)
+      (client = tool_get_client (tool, error)) == NULL ||
+      (key = parsec_client_export_public_key (client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, error)) == NULL ||
+      (attributes = parsec_client_get_key_attributes (client, key_name, NULL, error)) == NULL)
     return FALSE;
 
-  key = parsec_client_export_public_key (client, key_name,
-                                         tool->format == TOOL_FORMAT_RAW ? PARSEC_PUBLIC_KEY_FORMAT_PSA
-                                                                         : PARSEC_PUBLIC_KEY_FORMAT_DER,
-                                         NULL, error);
-  if (key == NULL)
-    return FALSE;
-  if (tool->format == TOOL_FORMAT_RAW)
+  type = parsec_key_attributes_get_key_type (attributes);
+  if (pkcs1 && type != PARSEC_KEY_TYPE_RSA_KEY_PAIR && type != PARSEC_KEY_TYPE_RSA_PUBLIC_KEY)
+    {
+      g_autofree char *described = tool_describe_key_type (attributes);
+
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--pkcs1 is for RSA keys; key “%s” is %s",
+                   key_name, described);
+      return FALSE;
+    }
+  if (pkcs1)
+    {
+      /* The PSA form of an RSA public key is its RSAPublicKey. */
+      data.pem_label = "RSA PUBLIC KEY";
+      data.der = key;
+    }
+  else if (tool->format == TOOL_FORMAT_RAW)
     data.raw = key;
   else
-    data.der = key;
+    {
+      der = parsec_public_key_convert (attributes, key, PARSEC_PUBLIC_KEY_FORMAT_DER, error);
+      if (der == NULL)
+        return FALSE;
+      data.der = der;
+    }
 
   tool_json_begin_object (json);
   tool_json_key (json, "key_name");
@@ -229,8 +259,9 @@ tool_cmd_export_key (Tool    *tool,
   ParsecKeyType type;
   ToolData data = { .json_name = "key" };
 
-  g_option_context_add_main_entries (context, entries, NULL);
-  tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_PEM);
+  tool_add_entries (tool, context, entries);
+  tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMATS_BINARY,
+                           TOOL_FORMAT_PEM, TOOL_FORMAT_PEM);
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL ||
@@ -286,15 +317,16 @@ tool_cmd_delete_key (Tool    *tool,
   g_autoptr(ToolJson) json = tool_json_new ();
   ParsecClient *client;
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  tool_add_entries (tool, context, entries);
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL ||
       !parsec_client_destroy_key (client, key_name, NULL, error))
     return FALSE;
 
+  /* parsec-tool prints nothing */
   if (!tool->json)
-    return tool_print (tool, error, "Key “%s” deleted.\n", key_name);
+    return TRUE;
   tool_json_begin_object (json);
   tool_json_key (json, "key_name");
   tool_json_string (json, key_name);
@@ -320,21 +352,19 @@ tool_cmd_list_keys (Tool    *tool,
       (keys = parsec_client_list_keys (client, NULL, error)) == NULL)
     return FALSE;
 
+  /* As parsec-tool: one line a key, nothing when there are none */
   tool_json_begin_array (json);
-  if (keys->len == 0)
-    g_string_append (text, "No keys.\n");
   for (guint i = 0; i < keys->len; i++)
     {
       ParsecKeyInfo *info = g_ptr_array_index (keys, i);
       ParsecKeyAttributes *attributes = parsec_key_info_get_attributes (info);
-      g_autofree char *type = tool_describe_key_type (attributes);
-      g_autofree char *algorithm = parsec_algorithm_to_string (parsec_key_attributes_get_algorithm (attributes));
-      g_auto(GStrv) usage = tool_usage_nicks (parsec_key_attributes_get_usage (attributes));
-      g_autofree char *usage_text = g_strjoinv (", ", usage);
+      g_autofree char *provider = tool_compat_provider_name (parsec_key_info_get_provider (info));
+      g_autofree char *type = tool_compat_key_type (attributes);
+      g_autofree char *algorithm = tool_compat_algorithm (parsec_key_attributes_get_algorithm (attributes));
 
-      g_string_append_printf (text, "* %s (provider %u)\n  Type: %s\n  Algorithm: %s\n  Usage: %s\n",
-                              parsec_key_info_get_name (info), parsec_key_info_get_provider (info),
-                              type, algorithm, usage_text);
+      g_string_append_printf (text, "* %s (%s, %s, %u bits, permitted algorithm: %s)\n",
+                              parsec_key_info_get_name (info), provider, type,
+                              parsec_key_attributes_get_bits (attributes), algorithm);
       tool_json_begin_object (json);
       tool_json_key (json, "name");
       tool_json_string (json, parsec_key_info_get_name (info));

@@ -263,14 +263,22 @@ tool_read_input (Tool    *tool,
                  GError **error)
 {
   g_autoptr(GBytes) text = NULL;
+  const char *encoding = tool->input_format;
 
-  if (tool->data != NULL)
+  if (tool->argument != NULL)
+    {
+      /* parsec-tool's form: its encoding unless --input-format says */
+      text = tool_secure_bytes_new (tool->argument, strlen (tool->argument));
+      if (encoding == NULL)
+        encoding = tool->argument_encoding;
+    }
+  else if (tool->data != NULL)
     text = tool_secure_bytes_new (tool->data, strlen (tool->data));
   else
     text = tool_read_file (tool->input, "the input", error);
   if (text == NULL)
     return NULL;
-  return tool_decode_text (text, tool->input_format, "the input", error);
+  return tool_decode_text (text, encoding, "the input", error);
 }
 
 /* Encodings */
@@ -290,6 +298,8 @@ tool_format_get_name (ToolFormat format)
       return "base64";
     case TOOL_FORMAT_HEX:
       return "hex";
+    case TOOL_FORMAT_TEXT:
+      return "text";
     default:
       g_assert_not_reached ();
     }
@@ -326,16 +336,19 @@ tool_hex_encode (GBytes *data)
   return tool_secure_bytes_take (out, len * 2);
 }
 
+/* Lines of 64 characters, each ended by @newline. */
 GBytes *
 tool_pem_encode (const char *label,
-                 GBytes     *der)
+                 GBytes     *der,
+                 const char *newline)
 {
   g_autoptr(GBytes) base64 = tool_base64_encode (der);
   gsize b64_len;
   const char *b64 = g_bytes_get_data (base64, &b64_len);
-  g_autofree char *begin = g_strdup_printf ("-----BEGIN %s-----\n", label);
-  g_autofree char *end = g_strdup_printf ("-----END %s-----\n", label);
-  gsize size = strlen (begin) + b64_len + b64_len / 64 + 1 + strlen (end);
+  gsize newline_len = strlen (newline);
+  g_autofree char *begin = g_strdup_printf ("-----BEGIN %s-----%s", label, newline);
+  g_autofree char *end = g_strdup_printf ("-----END %s-----%s", label, newline);
+  gsize size = strlen (begin) + b64_len + (b64_len / 64 + 1) * newline_len + strlen (end);
   guint8 *out = tool_secure_alloc (size);
   gsize len = 0;
 
@@ -347,7 +360,8 @@ tool_pem_encode (const char *label,
 
       memcpy (out + len, b64 + i, line);
       len += line;
-      out[len++] = '\n';
+      memcpy (out + len, newline, newline_len);
+      len += newline_len;
     }
   memcpy (out + len, end, strlen (end));
   len += strlen (end);
@@ -445,8 +459,10 @@ tool_write (Tool        *tool,
 
   if (tool->output == NULL || g_str_equal (tool->output, "-"))
     {
-      /* A secret goes to a terminal only when asked for by name. */
-      if (secret && tool->output == NULL && isatty (STDOUT_FILENO))
+      /* A secret goes to a terminal only when asked for by name, but for
+       * the text forms, which parsec-tool prints wherever standard output
+       * goes. */
+      if (secret && tool->format != TOOL_FORMAT_TEXT && tool->output == NULL && isatty (STDOUT_FILENO))
         {
           g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                                "the result is secret and standard output is a terminal: "
@@ -702,7 +718,15 @@ tool_emit (Tool            *tool,
           g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "this result has no PEM form; choose another --format");
           return FALSE;
         }
-      text = tool_pem_encode (data->pem_label, data->der);
+      text = tool_pem_encode (data->pem_label, data->der, "\n");
+      break;
+    case TOOL_FORMAT_TEXT:
+      if (data->text == NULL)
+        {
+          g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "this result has no text form; choose another --format");
+          return FALSE;
+        }
+      text = g_bytes_ref (data->text);
       break;
     case TOOL_FORMAT_DER:
       if (data->der == NULL)
@@ -731,8 +755,10 @@ tool_emit (Tool            *tool,
       if (text == NULL)
         text = tool_base64_encode (binary);
       /* The text is base64, hex or PEM: only PEM's newlines grow when
-       * escaped (to 6 bytes, one in 65), plus the rest of the object. */
-      json_reserve (json, g_bytes_get_size (text) + g_bytes_get_size (text) / 8 + 256);
+       * escaped (to 6 bytes, one in 65), plus the rest of the object;
+       * control characters of a text form grow six times. */
+      json_reserve (json, g_bytes_get_size (text) * (tool->format == TOOL_FORMAT_TEXT ? 6 : 1) +
+                          g_bytes_get_size (text) / 8 + 256);
       tool_json_key (json, data->json_name);
       json_string_bytes (json, text);
       tool_json_key (json, "format");
@@ -749,9 +775,9 @@ tool_emit (Tool            *tool,
   if (!is_text)
     return tool_write (tool, g_bytes_get_data (binary, NULL), g_bytes_get_size (binary), data->secret, error);
 
-  if (tool->format != TOOL_FORMAT_PEM)
+  if (tool->format != TOOL_FORMAT_PEM && tool->format != TOOL_FORMAT_TEXT)
     {
-      /* Text ends with a newline; PEM already does. */
+      /* Text ends with a newline; PEM and the text forms already do. */
       gsize len = g_bytes_get_size (text);
       guint8 *line = tool_secure_alloc (len + 1);
       g_autoptr(GBytes) with_newline = NULL;

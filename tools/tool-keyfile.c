@@ -510,8 +510,8 @@ tool_private_key_to_pkcs8 (ParsecKeyAttributes  *attributes,
                          NULL);
 
   g_return_val_if_fail (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR, NULL);
-  curve = tool_curve_find (parsec_key_attributes_get_ecc_family (attributes),
-                           parsec_key_attributes_get_bits (attributes));
+  curve = tool_curve_find_sized (parsec_key_attributes_get_ecc_family (attributes),
+                                 parsec_key_attributes_get_bits (attributes), g_bytes_get_size (psa));
   if (curve == NULL)
     {
       g_autofree char *described = tool_describe_key_type (attributes);

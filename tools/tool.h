@@ -10,7 +10,12 @@ G_BEGIN_DECLS
 
 #define TOOL_NAME "parsec-glib-tool"
 
-/* Exit statuses, documented in --help and tools/README.md. */
+/* Exit statuses, documented in --help and tools/README.md. parsec-tool
+ * exits with 1 on any failure, and so does this tool unless
+ * --exit-status detailed (or PARSEC_GLIB_TOOL_EXIT_STATUS=detailed) asks
+ * for these. */
+#define TOOL_EXIT_STATUS_ENV "PARSEC_GLIB_TOOL_EXIT_STATUS"
+
 typedef enum {
   TOOL_EXIT_OK = 0,
   TOOL_EXIT_MISMATCH = 1,     /* verify, hash --expect: the answer is "no" */
@@ -19,6 +24,9 @@ typedef enum {
   TOOL_EXIT_CONNECTION = 4,   /* endpoint, connection, timeout, protocol */
   TOOL_EXIT_LOCAL = 5,        /* a local failure, such as writing the output */
 } ToolExit;
+
+/* Any failure, as parsec-tool reports it */
+#define TOOL_EXIT_FAILURE 1
 
 #define TOOL_ERROR (tool_error_quark ())
 GQuark tool_error_quark (void);
@@ -36,6 +44,8 @@ typedef enum {
   TOOL_FORMAT_RAW = 1 << 2,
   TOOL_FORMAT_BASE64 = 1 << 3,
   TOOL_FORMAT_HEX = 1 << 4,
+  /* The line parsec-tool prints, where it is none of the above */
+  TOOL_FORMAT_TEXT = 1 << 5,
 } ToolFormat;
 
 #define TOOL_FORMATS_BINARY (TOOL_FORMAT_RAW | TOOL_FORMAT_BASE64 | TOOL_FORMAT_HEX)
@@ -45,10 +55,18 @@ typedef gboolean (*ToolHandler) (Tool    *tool,
                                  char   **args,
                                  GError **error);
 
+/* Short options whose meaning after the command is parsec-tool's. */
+typedef enum {
+  TOOL_COMMAND_NONE = 0,
+  TOOL_COMMAND_PROVIDER_SHORT = 1 << 0,   /* -p is --provider (list-opcodes) */
+  TOOL_COMMAND_OAEP_SHORT = 1 << 1,       /* -o is --oaep, --output has no short form */
+} ToolCommandFlags;
+
 typedef struct {
   const char *name;
   const char *summary;
   ToolHandler handler;
+  ToolCommandFlags flags;
 } ToolCommand;
 
 struct _Tool
@@ -63,6 +81,7 @@ struct _Tool
   char *provider;
   char *timeout;
   char *jwt_svid_file;
+  char *exit_status;
 
   /* Output options */
   char *output;
@@ -70,6 +89,7 @@ struct _Tool
   gboolean json;
   ToolFormat formats;         /* what the command can produce */
   ToolFormat default_format;
+  ToolFormat json_format;     /* the default with --json */
   ToolFormat format;          /* chosen, once parsed */
   char *format_help;
 
@@ -77,6 +97,19 @@ struct _Tool
   char *input;
   char *data;
   char *input_format;
+
+  /* The data as parsec-tool's positional argument, for the commands that
+   * take one: its name in --help (NULL: no argument), its encoding and
+   * the value given. */
+  const char *argument_name;
+  const char *argument_encoding;
+  char *argument;
+
+  /* The options that take a value, for tool_compat_normalize_args(), and
+   * the command line it made */
+  GString *value_shorts;
+  GPtrArray *value_longs;
+  char **args;
 
   ParsecClient *client;
 };
@@ -98,7 +131,11 @@ void            tool_add_input_options  (Tool             *tool,
 void            tool_add_output_options (Tool             *tool,
                                          GOptionContext   *context,
                                          ToolFormat        formats,
-                                         ToolFormat        default_format);
+                                         ToolFormat        default_format,
+                                         ToolFormat        json_format);
+void            tool_add_entries        (Tool             *tool,
+                                         GOptionContext   *context,
+                                         const GOptionEntry *entries);
 gboolean        tool_parse              (Tool             *tool,
                                          GOptionContext   *context,
                                          char           ***args,
@@ -128,7 +165,8 @@ GBytes         *tool_decode_text        (GBytes           *text,
                                          const char       *what,
                                          GError          **error);
 GBytes         *tool_pem_encode         (const char       *label,
-                                         GBytes           *der);
+                                         GBytes           *der,
+                                         const char       *newline);
 GBytes         *tool_pem_decode         (GBytes           *text,
                                          char            **label,
                                          GError          **error);
@@ -147,6 +185,7 @@ gboolean        tool_write              (Tool             *tool,
 typedef struct {
   GBytes *der;
   GBytes *raw;
+  GBytes *text;               /* TOOL_FORMAT_TEXT, the line parsec-tool prints */
   const char *pem_label;
   const char *json_name;
   gboolean secret;
@@ -240,6 +279,9 @@ const ToolCurve *tool_curve_lookup      (const char       *name,
                                          GError          **error);
 const ToolCurve *tool_curve_find        (ParsecEccFamily   family,
                                          guint             bits);
+const ToolCurve *tool_curve_find_sized  (ParsecEccFamily   family,
+                                         guint             bits,
+                                         gsize             len);
 char            *tool_enum_nick         (GType             type,
                                          int               value);
 char           **tool_usage_nicks       (ParsecKeyUsage    usage);
@@ -254,7 +296,8 @@ typedef struct {
   char *hash;
 } ToolPolicy;
 
-void             tool_add_policy_options (GOptionContext  *context,
+void             tool_add_policy_options (Tool            *tool,
+                                          GOptionContext  *context,
                                           ToolPolicy      *policy);
 void             tool_policy_clear       (ToolPolicy      *policy);
 ParsecKeyAttributes *tool_policy_attributes (const ToolPolicy *policy,
@@ -264,12 +307,33 @@ ParsecKeyAttributes *tool_policy_attributes (const ToolPolicy *policy,
                                              GError          **error);
 gboolean         tool_signature_plan     (const char          *key_name,
                                           ParsecKeyAttributes *attributes,
-                                          ParsecSignatureScheme *scheme,
-                                          const ToolHash     **hash,
+                                          ParsecAlgorithm    **algorithm,
+                                          ParsecHash          *hash,
                                           GError             **error);
+gboolean         tool_is_ecdsa           (const ParsecAlgorithm *algorithm);
 void             tool_json_key_attributes (ToolJson           *json,
                                            ParsecKeyAttributes *attributes);
 char            *tool_describe_key_type  (ParsecKeyAttributes *attributes);
+
+GBytes          *tool_digest             (ParsecClient     *client,
+                                          ParsecHash        hash,
+                                          GBytes           *data,
+                                          GError          **error);
+
+/* tool-compat.c: what parsec-tool prints, and how it reads its command line */
+char           **tool_compat_normalize_args (char          **args,
+                                             const char     *value_shorts,
+                                             GPtrArray      *value_longs,
+                                             gboolean        stop_at_command);
+char           **tool_compat_expand_values  (char          **args,
+                                             const char     *option);
+char            *tool_compat_provider_name  (guint           provider);
+char            *tool_compat_authenticator_name (guint       authenticator);
+char            *tool_compat_opcode_name    (guint32         opcode);
+char            *tool_compat_key_type       (ParsecKeyAttributes *attributes);
+char            *tool_compat_algorithm      (const ParsecAlgorithm *algorithm);
+GBytes          *tool_compat_hex_line       (GBytes         *data);
+GBytes          *tool_compat_text_line      (GBytes         *data);
 
 /* tool-keyfile.c: key files in, private keys out (GnuTLS parses) */
 typedef struct {

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "bench-server.h"
+#include "bench-tool.h"
 #include "parsec-glib.h"
 #include "parsec-wire-private.h"
 #include "service-fixture.h"
@@ -38,6 +39,9 @@ static gint64 opt_sign_iterations = 500;
 static gboolean opt_json = FALSE;
 static gboolean opt_no_allocs = FALSE;
 static char *opt_probe = NULL;
+static char *opt_tool = NULL;
+static char *opt_parsec_tool = NULL;
+static gint opt_tool_runs = 10;
 
 static const GOptionEntry option_entries[] = {
   { "iterations", 'n', 0, G_OPTION_ARG_INT64, &opt_iterations,
@@ -56,6 +60,12 @@ static const GOptionEntry option_entries[] = {
     "Skip counting allocations under valgrind", NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     "Print the figures as JSON instead of a table", NULL },
+  { "tool", 0, 0, G_OPTION_ARG_FILENAME, &opt_tool,
+    "parsec-glib-tool, whose commands are timed and their requests counted", "PATH" },
+  { "parsec-tool", 0, 0, G_OPTION_ARG_FILENAME, &opt_parsec_tool,
+    "parsec-tool, timed and counted on the same command lines (default: $PARSEC_TOOL)", "PATH" },
+  { "tool-runs", 0, 0, G_OPTION_ARG_INT, &opt_tool_runs,
+    "Runs of each command of the tools, 0 to skip them (default 10)", "N" },
   /* Internal: what the allocation count runs under valgrind. */
   { "probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_probe, NULL, "MODE" },
   G_OPTION_ENTRY_NULL
@@ -1047,6 +1057,8 @@ typedef struct {
   RssResult rss;
   AllocResult allocs;
   guint64 dropped;
+  ToolReport *tool;
+  char *tool_why;
 } Report;
 
 static void
@@ -1055,6 +1067,8 @@ report_free (Report *r)
   g_free (r->thread_names);
   g_free (r->allocs.why);
   g_free (r->sign_hash.why);
+  tool_bench_free (r->tool);
+  g_free (r->tool_why);
   g_free (r);
 }
 
@@ -1147,6 +1161,10 @@ print_table (const Report *r)
       g_print ("  %-36s %6.2f allocs, %8.1f bytes, %+.3f not freed\n", alloc_probes[i].label,
                r->allocs.allocs[i], r->allocs.bytes[i], r->allocs.unfreed[i]);
 
+  if (r->tool != NULL)
+    tool_bench_print (r->tool);
+  else
+    g_print ("\nCommand-line tool: n/a (%s)\n", r->tool_why);
   if (r->dropped > 0)
     g_print ("\nWarning: the server dropped %" G_GUINT64_FORMAT " connections\n", r->dropped);
 }
@@ -1260,6 +1278,15 @@ print_json (const Report *r)
           g_string_append (out, "}");
         }
       g_string_append (out, "\n  }");
+    }
+  g_string_append (out, ",\n  \"tool\": ");
+  if (r->tool != NULL)
+    tool_bench_json (r->tool, out);
+  else
+    {
+      g_autofree char *why = g_strescape (r->tool_why != NULL ? r->tool_why : "", NULL);
+
+      g_string_append_printf (out, "{\"available\": false, \"note\": \"n/a (%s)\"}", why);
     }
   g_string_append_printf (out, ",\n  \"server_dropped\": %" G_GUINT64_FORMAT "\n}\n", r->dropped);
 
@@ -1427,6 +1454,17 @@ main (int    argc,
         {
           g_printerr ("\nBenchmark failed: %s\n", error->message);
           return 1;
+        }
+      if (opt_tool == NULL || opt_tool_runs == 0)
+        report->tool_why = g_strdup (opt_tool == NULL ? "no --tool" : "skipped (--tool-runs=0)");
+      else
+        {
+          progress ("command-line tools");
+          report->tool = tool_bench_run (opt_tool, opt_parsec_tool != NULL ? opt_parsec_tool : g_getenv ("PARSEC_TOOL"),
+                                         (guint) opt_tool_runs, &error);
+          if (report->tool == NULL)
+            report->tool_why = g_strdup_printf ("the tool run failed: %s", error->message);
+          g_clear_error (&error);
         }
       if (opt_json)
         print_json (report);

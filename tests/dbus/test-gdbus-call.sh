@@ -15,6 +15,9 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 fail () { echo "not ok $((n + 1)) - $1"; echo "# $2"; exit 1; }
 
 if [[ -z ${PARSEC_GLIB_IN_BUS:-} ]]; then
+  # The soft descriptor limit services usually start with, for the daemon
+  # to raise.
+  if (( $(ulimit -Hn) > 1024 )); then ulimit -Sn 1024; fi
   exec dbus-run-session --config-file="$config" -- env PARSEC_GLIB_IN_BUS=1 bash "$0" "$@"
 fi
 
@@ -41,9 +44,15 @@ expect_error () {
   ok "$name"
 }
 
-echo "1..12"
+echo "1..13"
 
 expect "Ping activates the service" "(uint32 1, uint32 0)" Ping
+pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetConnectionUnixProcessID community.parsec.Crypto)
+pid=${pid#*uint32 }; pid=${pid%%,*}
+read -r soft hard < <(awk '/^Max open files/ { print $4, $5 }' "/proc/$pid/limits")
+[[ $soft == "$hard" ]] || fail "descriptor limit" "the daemon's soft limit is $soft, its hard limit $hard"
+ok "the daemon raised its descriptor limit to $hard"
 out=$(gdbus call --session --dest community.parsec.Crypto --object-path /community/parsec/Crypto \
         --method org.freedesktop.DBus.Properties.Get community.parsec.Crypto1 Version)
 [[ $out == "(<uint32 1>,)" ]] || fail "Version" "$out"

@@ -33,7 +33,9 @@ class SyncTest(unittest.TestCase):
     def test_construct(self):
         self.assertEqual(self.client.props.endpoint, os.environ['PARSEC_SERVICE_ENDPOINT'])
         self.assertTrue(self.client.discover(None))
-        self.assertEqual(self.client.props.auth_type, Parsec.AuthType.DIRECT)
+        # The authenticator the service runs (direct or Unix peer credentials).
+        offered = self.client.list_authenticators(None)[0].get_id()
+        self.assertEqual(int(self.client.props.auth_type), offered)
         self.assertEqual(self.client.get_implicit_provider(), Parsec.ProviderId.MBED_CRYPTO)
 
     def test_ping(self):

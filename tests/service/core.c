@@ -20,8 +20,8 @@
 /* The version the core provider reports: the service release whose
  * behaviour this program follows. */
 #define SERVICE_VERSION_MAJ 1
-#define SERVICE_VERSION_MIN 4
-#define SERVICE_VERSION_REV 1
+#define SERVICE_VERSION_MIN 5
+#define SERVICE_VERSION_REV 0
 
 /* Everything hung on a result is freed by protobuf-c with the secure
  * allocator, so it has to come from there. */

@@ -47,22 +47,113 @@ volatile_key_destroy (VolatileKey key)
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VolatileKey, volatile_key_destroy, PSA_KEY_ID_NULL)
 
+/* The checks of parsec-interface's validate() methods that precede every
+ * use of a key: usage flag, permitted algorithm, and key type against
+ * algorithm, all refused with PsaErrorNotPermitted. They judge the policy
+ * as psa-crypto reads it back from Mbed TLS, and psa-crypto 0.13 reads a
+ * deterministic ECDSA policy as randomized ECDSA (types/algorithm.rs tests
+ * PSA_ALG_IS_ECDSA first): such a key passes no check for deterministic
+ * ECDSA, and PSA then refuses randomized ECDSA, so no signature operation
+ * works with it. */
+static psa_algorithm_t
+policy_read_back (psa_algorithm_t policy)
+{
+  if (PSA_ALG_IS_DETERMINISTIC_ECDSA (policy))
+    return PSA_ALG_ECDSA (PSA_ALG_SIGN_GET_HASH (policy));
+  return policy;
+}
+
+/* psa-crypto's is_alg_permitted(): equality, except that a hash-and-sign
+ * policy for any hash permits the same scheme with a specific one. */
+static gboolean
+policy_permits (psa_algorithm_t policy,
+                psa_algorithm_t alg)
+{
+  if (policy == PSA_ALG_NONE)
+    return FALSE;
+  if (PSA_ALG_IS_SIGN_HASH (policy) && PSA_ALG_SIGN_GET_HASH (policy) == PSA_ALG_ANY_HASH)
+    return PSA_ALG_IS_SIGN_HASH (alg) &&
+           (alg & ~PSA_ALG_HASH_MASK) == (policy & ~PSA_ALG_HASH_MASK) &&
+           PSA_ALG_SIGN_GET_HASH (alg) != 0 && PSA_ALG_SIGN_GET_HASH (alg) != PSA_ALG_ANY_HASH;
+  return policy == alg;
+}
+
+static gboolean type_fits_algorithm (psa_key_type_t  type,
+                                     psa_algorithm_t alg);
+
 static guint16
-open_key (const Caller *caller,
-          const char   *name,
-          VolatileKey  *key)
+check_key_use (const psa_key_attributes_t *attributes,
+               psa_key_usage_t             usage,
+               psa_algorithm_t             alg)
+{
+  if ((psa_get_key_usage_flags (attributes) & usage) != usage)
+    return STATUS_PSA_NOT_PERMITTED;
+  if (alg == PSA_ALG_NONE)
+    return STATUS_SUCCESS;
+  if (!policy_permits (policy_read_back (psa_get_key_algorithm (attributes)), alg) ||
+      !type_fits_algorithm (psa_get_key_type (attributes), alg))
+    return STATUS_PSA_NOT_PERMITTED;
+  return STATUS_SUCCESS;
+}
+
+/* Loads the key, checks that it may be used for @usage with @alg (none
+ * for an export), and imports it into PSA. */
+static guint16
+open_key (const Caller    *caller,
+          const char      *name,
+          psa_key_usage_t  usage,
+          psa_algorithm_t  alg,
+          VolatileKey     *key)
 {
   g_autoptr(StoredKey) stored = NULL;
   psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
   psa_status_t status;
+  guint16 checked;
 
   RETURN_IF_FAILED (keystore_load (caller->service->keys, caller->app, name, &stored));
   /* The attributes passed this conversion when the key was stored. */
   if (convert_key_attributes (stored->attributes, &attributes) != STATUS_SUCCESS)
     return STATUS_PSA_STORAGE_FAILURE;
+  checked = check_key_use (&attributes, usage, alg);
+  if (checked != STATUS_SUCCESS)
+    {
+      psa_reset_key_attributes (&attributes);
+      return checked;
+    }
   status = psa_import_key (&attributes, stored->material, stored->material_len, key);
   psa_reset_key_attributes (&attributes);
   return service_status_from_psa (status);
+}
+
+/* Stores a new key with the usage flags the service lists it with. */
+static guint16
+save_key (const Caller                          *caller,
+          const char                            *name,
+          const PsaKeyAttributes__KeyAttributes *requested,
+          const guint8                          *material,
+          gsize                                  material_len)
+{
+  PsaKeyAttributes__KeyAttributes attributes = *requested;
+  PsaKeyAttributes__KeyPolicy policy = *requested->key_policy;
+  PsaKeyAttributes__UsageFlags usage = *requested->key_policy->key_usage_flags;
+
+  convert_extend_usage (&usage);
+  policy.key_usage_flags = &usage;
+  attributes.key_policy = &policy;
+  return keystore_save (caller->service->keys, caller->app, name, &attributes, material, material_len);
+}
+
+/* psa-crypto's is_hash_len_permitted(): a hash-and-sign scheme signs
+ * hashes of its own hash's length only. */
+static gboolean
+hash_length_permitted (psa_algorithm_t alg,
+                       gsize           len)
+{
+  psa_algorithm_t hash = PSA_ALG_SIGN_GET_HASH (alg);
+
+  if (alg == PSA_ALG_ECDSA_ANY || alg == PSA_ALG_RSA_PKCS1V15_SIGN_RAW)
+    return TRUE;
+  return hash != PSA_ALG_ANY_HASH && len == PSA_HASH_LENGTH (hash);
 }
 
 /* The Mbed Crypto provider only accepts the RSA sizes it was tested with;
@@ -126,7 +217,7 @@ crypto_generate_key (const Caller           *caller,
   material = _parsec_secure_alloc (size);
   psa = psa_export_key (key, material, size, &len);
   if (psa == PSA_SUCCESS)
-    status = keystore_save (caller->service->keys, caller->app, in->key_name, in->attributes, material, len);
+    status = save_key (caller, in->key_name, in->attributes, material, len);
   else
     status = service_status_from_psa (psa);
   _parsec_secure_free (material);
@@ -150,8 +241,7 @@ crypto_import_key (const Caller           *caller,
   psa = psa_import_key (&attributes, in->data.data, in->data.len, &key);
   if (psa != PSA_SUCCESS)
     return service_status_from_psa (psa);
-  return keystore_save (caller->service->keys, caller->app, in->key_name, in->attributes,
-                        in->data.data, in->data.len);
+  return save_key (caller, in->key_name, in->attributes, in->data.data, in->data.len);
 }
 
 guint16
@@ -164,7 +254,7 @@ crypto_export_public_key (const Caller           *caller,
   g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
   guint8 *data;
 
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, 0, PSA_ALG_NONE, &key));
   data = service_result_bytes (&out->data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE);
   return service_status_from_psa (psa_export_public_key (key, data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE, &out->data.len));
 }
@@ -181,7 +271,7 @@ crypto_export_key (const Caller           *caller,
   gsize size;
   guint8 *data;
 
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_EXPORT, PSA_ALG_NONE, &key));
   if (psa_get_key_attributes (key, &attributes) != PSA_SUCCESS)
     return STATUS_PSA_GENERIC_ERROR;
   size = PSA_BITS_TO_BYTES (psa_get_key_bits (&attributes)) + PSA_EXPORT_KEY_PAIR_MAX_SIZE;
@@ -212,7 +302,9 @@ crypto_sign_hash (const Caller           *caller,
   guint8 *signature;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_SIGN_HASH, alg, &key));
+  if (!hash_length_permitted (alg, in->hash.len))
+    return STATUS_PSA_INVALID_ARGUMENT;
   signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
   return service_status_from_psa (psa_sign_hash (key, alg, in->hash.data, in->hash.len,
                                                  signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
@@ -228,7 +320,9 @@ crypto_verify_hash (const Caller           *caller,
   psa_algorithm_t alg = 0;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_VERIFY_HASH, alg, &key));
+  if (!hash_length_permitted (alg, in->hash.len))
+    return STATUS_PSA_INVALID_ARGUMENT;
   return service_status_from_psa (psa_verify_hash (key, alg, in->hash.data, in->hash.len,
                                                    in->signature.data, in->signature.len));
 }
@@ -245,7 +339,7 @@ crypto_sign_message (const Caller           *caller,
   guint8 *signature;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_SIGN_MESSAGE, alg, &key));
   signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
   return service_status_from_psa (psa_sign_message (key, alg, in->message.data, in->message.len,
                                                     signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
@@ -261,7 +355,7 @@ crypto_verify_message (const Caller           *caller,
   psa_algorithm_t alg = 0;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_VERIFY_MESSAGE, alg, &key));
   return service_status_from_psa (psa_verify_message (key, alg, in->message.data, in->message.len,
                                                       in->signature.data, in->signature.len));
 }
@@ -278,7 +372,9 @@ crypto_asymmetric_encrypt (const Caller           *caller,
   guint8 *ciphertext;
 
   RETURN_IF_FAILED (convert_encryption_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_ENCRYPT, alg, &key));
+  if (in->plaintext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
+    return STATUS_PSA_INVALID_ARGUMENT;
   ciphertext = service_result_bytes (&out->ciphertext, PSA_ASYMMETRIC_ENCRYPT_OUTPUT_MAX_SIZE);
   /* An empty salt means no salt. */
   return service_status_from_psa (psa_asymmetric_encrypt (key, alg, in->plaintext.data, in->plaintext.len,
@@ -299,7 +395,9 @@ crypto_asymmetric_decrypt (const Caller           *caller,
   guint8 *plaintext;
 
   RETURN_IF_FAILED (convert_encryption_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_DECRYPT, alg, &key));
+  if (in->ciphertext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
+    return STATUS_PSA_INVALID_ARGUMENT;
   plaintext = service_result_bytes (&out->plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE);
   return service_status_from_psa (psa_asymmetric_decrypt (key, alg, in->ciphertext.data, in->ciphertext.len,
                                                           in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
@@ -320,7 +418,11 @@ crypto_aead_encrypt (const Caller           *caller,
   guint8 *ciphertext;
 
   RETURN_IF_FAILED (convert_aead_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_ENCRYPT, alg, &key));
+  /* The service refuses an empty message (and nonce), though AEAD could
+   * authenticate it (parsec-interface operations/psa_aead_encrypt.rs). */
+  if (in->plaintext.len == 0 || in->nonce.len == 0)
+    return STATUS_PSA_INVALID_ARGUMENT;
   ciphertext = service_result_bytes (&out->ciphertext, size);
   return service_status_from_psa (psa_aead_encrypt (key, alg, in->nonce.data, in->nonce.len,
                                                     in->additional_data.data, in->additional_data.len,
@@ -341,7 +443,9 @@ crypto_aead_decrypt (const Caller           *caller,
   guint8 *plaintext;
 
   RETURN_IF_FAILED (convert_aead_alg (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_DECRYPT, alg, &key));
+  if (in->ciphertext.len == 0 || in->nonce.len == 0)
+    return STATUS_PSA_INVALID_ARGUMENT;
   plaintext = service_result_bytes (&out->plaintext, size);
   return service_status_from_psa (psa_aead_decrypt (key, alg, in->nonce.data, in->nonce.len,
                                                     in->additional_data.data, in->additional_data.len,
@@ -390,7 +494,7 @@ crypto_raw_key_agreement (const Caller           *caller,
   guint8 *secret;
 
   RETURN_IF_FAILED (convert_key_agreement_raw (in->alg, &alg));
-  RETURN_IF_FAILED (open_key (caller, in->private_key_name, &key));
+  RETURN_IF_FAILED (open_key (caller, in->private_key_name, PSA_KEY_USAGE_DERIVE, alg, &key));
   secret = service_result_bytes (&out->shared_secret, PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE);
   return service_status_from_psa (psa_raw_key_agreement (alg, key, in->peer_key.data, in->peer_key.len,
                                                          secret, PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE,
@@ -475,13 +579,19 @@ crypto_can_do_crypto (const Caller           *caller,
   const PsaKeyAttributes__UsageFlags *flags;
   psa_key_type_t type;
   gboolean is_import = in->check_type == CAN_DO_CRYPTO__CHECK_TYPE__IMPORT;
+  guint16 status;
 
   if (in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__USE &&
       in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__GENERATE &&
       in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__IMPORT &&
       in->check_type != CAN_DO_CRYPTO__CHECK_TYPE__DERIVE)
     return STATUS_INVALID_ENCODING;
-  RETURN_IF_FAILED (convert_key_attributes (in->attributes, &attributes));
+  /* The provider answers NotSupported for attributes psa-crypto cannot
+   * convert, curve sizes included (capability_discovery.rs). */
+  status = convert_key_attributes (in->attributes, &attributes);
+  if (status == STATUS_PSA_INVALID_ARGUMENT)
+    return STATUS_PSA_NOT_SUPPORTED;
+  RETURN_IF_FAILED (status);
   flags = in->attributes->key_policy->key_usage_flags;
   type = psa_get_key_type (&attributes);
 

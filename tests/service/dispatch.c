@@ -275,6 +275,9 @@ service_dispatch (Service       *service,
                                          body_len, body);
   if (operation == NULL || !message_strings_valid (operation))
     return STATUS_DESERIALIZING_BODY_FAILED;
+  status = convert_operation (opcode, operation);
+  if (status != STATUS_SUCCESS)
+    return status;
 
   if (entry->access != ACCESS_ANYONE && app == NULL)
     return STATUS_NOT_AUTHENTICATED;

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -173,6 +174,15 @@ connection_handle_request (Connection *conn)
     {
       connection_respond (conn, FALSE, status, NULL, 0);
       return;
+    }
+
+  /* One line per request whose header parsed, for tests that count what
+   * a client sends. */
+  if (conn->frontend->service->request_log != NULL)
+    {
+      fprintf (conn->frontend->service->request_log, "%s provider=%u auth=%u\n",
+               _parsec_opcode_get_name (request->opcode), request->provider, request->auth_type);
+      fflush (conn->frontend->service->request_log);
     }
 
   status = service_dispatch (conn->frontend->service, request->auth_type,

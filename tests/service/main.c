@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ main (int    argc,
   g_auto(GStrv) admins = NULL;
   int timeout_ms = 200;
   gboolean sign_message = FALSE;
+  g_autofree char *request_log = NULL;
   const GOptionEntry entries[] = {
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "Path of the Unix socket to listen on", "PATH" },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &key_dir, "Directory that keeps the keys", "DIR" },
@@ -50,6 +52,8 @@ main (int    argc,
       "How long a read or write may stall before the client is dropped (default 200)", "N" },
     { "sign-message", 0, 0, G_OPTION_ARG_NONE, &sign_message,
       "Also serve PsaSignMessage and PsaVerifyMessage, which the real Mbed Crypto provider does not", NULL },
+    { "request-log", 0, 0, G_OPTION_ARG_FILENAME, &request_log,
+      "Append a line per request (operation, provider, authentication type) to FILE", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- a Parsec service for tests");
@@ -93,6 +97,15 @@ main (int    argc,
   service.admins = admins;
   service.timeout_ms = timeout_ms;
   service.sign_message = sign_message;
+  if (request_log != NULL)
+    {
+      service.request_log = fopen (request_log, "a");
+      if (service.request_log == NULL)
+        {
+          g_printerr ("Cannot open %s: %s\n", request_log, g_strerror (errno));
+          return EXIT_FAILURE;
+        }
+    }
 
   if (psa_crypto_init () != PSA_SUCCESS)
     {
@@ -130,5 +143,7 @@ main (int    argc,
   frontend_free (frontend);
   keystore_free (service.keys);
   mbedtls_psa_crypto_free ();
+  if (service.request_log != NULL)
+    fclose (service.request_log);
   return EXIT_SUCCESS;
 }

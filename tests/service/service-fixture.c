@@ -54,6 +54,14 @@ add_service_command (GStrvBuilder  *argv,
   return TRUE;
 }
 
+const char *
+parsec_test_service_default_authenticator (void)
+{
+  const char *env = g_getenv ("PARSEC_TEST_AUTHENTICATOR");
+
+  return env != NULL && *env != '\0' ? env : "direct";
+}
+
 gboolean
 parsec_test_service_is_ours (void)
 {
@@ -240,6 +248,8 @@ parsec_test_service_start_with_args (const char         *authenticator,
     }
   if (!add_service_command (argv, error))
     return NULL;
+  if (authenticator == NULL)
+    authenticator = parsec_test_service_default_authenticator ();
   g_strv_builder_add_many (argv,
                            "--socket", self->socket_path,
                            "--keys", self->key_dir,

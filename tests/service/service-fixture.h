@@ -12,8 +12,10 @@ typedef struct _ParsecTestService ParsecTestService;
 
 /* Starts the service on a socket and key directory of its own, in a new
  * temporary directory, and waits until it listens. @authenticator is
- * "direct" or "unix-peer-credentials"; @admins the identities allowed to
- * run admin operations (NULL-terminated, or NULL for none).
+ * "direct" or "unix-peer-credentials", or NULL for a test that works with
+ * either: then PARSEC_TEST_AUTHENTICATOR, or "direct", chooses; @admins
+ * the identities allowed to run admin operations (NULL-terminated, or
+ * NULL for none).
  *
  * The service binary is the one built next to the tests, or the one
  * named by PARSEC_TEST_SERVICE; PARSEC_TEST_SERVICE_COMMAND, a command line
@@ -36,6 +38,8 @@ const char        *parsec_test_service_get_key_dir     (ParsecTestService  *self
 /* Stops the service and starts it again on the same socket and keys. */
 gboolean           parsec_test_service_restart         (ParsecTestService  *self,
                                                         GError            **error);
+/* The authenticator of a service started with none named. */
+const char        *parsec_test_service_default_authenticator (void);
 /* Whether the fixtures run parsec-glib-test-service, rather than the
  * service PARSEC_TEST_SERVICE_COMMAND starts. */
 gboolean           parsec_test_service_is_ours         (void);
@@ -43,5 +47,17 @@ gboolean           parsec_test_service_is_ours         (void);
 void               parsec_test_service_free            (ParsecTestService  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestService, parsec_test_service_free)
+
+/* Whether a list from parsec_client_list_opcodes() holds @opcode: how a
+ * test asks a service whether its provider has an operation. */
+static inline gboolean
+parsec_test_opcodes_contain (GArray  *opcodes,
+                             guint32  opcode)
+{
+  for (guint i = 0; i < opcodes->len; i++)
+    if (g_array_index (opcodes, guint32, i) == opcode)
+      return TRUE;
+  return FALSE;
+}
 
 G_END_DECLS

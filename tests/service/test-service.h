@@ -74,6 +74,7 @@ typedef struct {
   char **admins;                 /* identities allowed to run admin operations */
   guint timeout_ms;              /* per read or write, like the service's listener timeout */
   gboolean sign_message;         /* also serve PsaSignMessage and PsaVerifyMessage */
+  FILE *request_log;             /* a line per request, or NULL */
   KeyStore *keys;
 } Service;
 
@@ -179,9 +180,16 @@ guint16  convert_aead_alg           (const PsaAlgorithm__Algorithm__Aead        
                                      psa_algorithm_t                                   *out);
 guint16  convert_key_agreement_raw  (int                                                raw,
                                      psa_algorithm_t                                   *out);
+/* Also refuses, with PsaErrorInvalidArgument, the curve sizes psa-crypto
+ * does not accept. */
 guint16  convert_key_attributes     (const PsaKeyAttributes__KeyAttributes             *attributes,
                                      psa_key_attributes_t                              *out);
+/* The usage flags a key is stored and listed with: signing and verifying
+ * hashes imply the same for messages. */
+void     convert_extend_usage       (PsaKeyAttributes__UsageFlags                      *flags);
 gboolean convert_is_deprecated      (const PsaKeyAttributes__KeyAttributes             *attributes);
+guint16  convert_operation          (guint32                                            opcode,
+                                     const ProtobufCMessage                            *operation);
 
 /* keystore.c: one file per key under DIR/<client>/<name>. Material
  * buffers are wiped by keystore_key_free(). */

@@ -1,0 +1,302 @@
+/* bench-tool.c: parsec-glib-tool's commands, timed, and the requests each
+ * one sends
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Each command runs as a process against a private test service that logs
+ * every request (tests/service, --request-log), the way a script would
+ * run it: wall time from spawn to exit, median of the runs, and the
+ * number of requests of one run. With a reference tool (parsec-tool) the
+ * same command lines run through it too, on the same service, so the two
+ * columns compare like with like. Against another service
+ * (PARSEC_TEST_SERVICE_COMMAND) only the times are shown.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "bench-tool.h"
+#include "service-fixture.h"
+
+#define KEY "bench-key"
+#define TMP_KEY "bench-tmp"
+#define MAX_RUNS 64
+
+/* parsec-tool's command lines; parsec-glib-tool takes them unchanged. */
+static const struct {
+  const char *label;
+  const char *argv[6];
+} commands[] = {
+  { "ping", { "ping" } },
+  { "list-providers", { "list-providers" } },
+  { "list-authenticators", { "list-authenticators" } },
+  { "list-opcodes -p 1", { "list-opcodes", "-p", "1" } },
+  { "list-keys", { "list-keys" } },
+  { "generate-random -n 32", { "generate-random", "-n", "32" } },
+  { "export-public-key", { "export-public-key", "-k", KEY } },
+  { "sign", { "sign", "-k", KEY, "hello" } },
+  { "create-ecc-key", { "create-ecc-key", "-k", TMP_KEY } },
+  { "delete-key", { "delete-key", "-k", TMP_KEY } },
+};
+#define N_COMMANDS G_N_ELEMENTS (commands)
+
+typedef struct {
+  gboolean available;
+  double ms[N_COMMANDS];
+  gint requests[N_COMMANDS];     /* -1: not counted */
+  char *why;                     /* when not available */
+} ToolColumn;
+
+struct _ToolReport {
+  guint runs;
+  gboolean counted;
+  char *names[2];
+  ToolColumn columns[2];         /* parsec-glib-tool, the reference */
+};
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof *values, compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+static gint
+count_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  gint lines = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n')
+      lines++;
+  return lines;
+}
+
+/* Runs @tool with the command's arguments; the wall time in ms, or a
+ * negative value with @error set. */
+static double
+run_command (const char  *tool,
+             guint        command,
+             char       **envp,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  gint status = 0;
+  gint64 start;
+
+  g_ptr_array_add (argv, (gpointer) tool);
+  for (guint i = 0; commands[command].argv[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) commands[command].argv[i]);
+  g_ptr_array_add (argv, NULL);
+
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err, &status, error))
+    return -1;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_prefix_error (error, "%s %s (%s): ", tool, commands[command].label, g_strstrip (err));
+      return -1;
+    }
+  return (double) (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static gboolean
+measure_column (ToolColumn  *column,
+                const char  *tool,
+                guint        runs,
+                char       **envp,
+                const char  *log_path,
+                GError     **error)
+{
+  double times[N_COMMANDS][MAX_RUNS];
+
+  /* Each round runs every command once, so that a disturbance on the
+   * machine spreads over all of them; create and delete alternate. */
+  for (guint run = 0; run < runs; run++)
+    for (guint c = 0; c < N_COMMANDS; c++)
+      {
+        /* In place: the service appends to the file it opened. */
+        if (log_path != NULL && run == 0 && truncate (log_path, 0) != 0)
+          {
+            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                         "Cannot empty %s: %s", log_path, g_strerror (errno));
+            return FALSE;
+          }
+        times[c][run] = run_command (tool, c, envp, error);
+        if (times[c][run] < 0)
+          return FALSE;
+        if (run == 0)
+          column->requests[c] = log_path != NULL ? count_lines (log_path) : -1;
+      }
+  for (guint c = 0; c < N_COMMANDS; c++)
+    column->ms[c] = median (times[c], runs);
+  column->available = TRUE;
+  return TRUE;
+}
+
+ToolReport *
+tool_bench_run (const char  *tool,
+                const char  *reference,
+                guint        runs,
+                GError     **error)
+{
+  const char * const admins[] = { "parsec-tool", NULL };
+  g_autoptr(ParsecTestService) service = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *log_path = NULL;
+  g_auto(GStrv) envp = NULL;
+  ToolReport *report;
+
+  runs = CLAMP (runs, 1, MAX_RUNS);
+  dir = g_dir_make_tmp ("parsec-bench-tool-XXXXXX", error);
+  if (dir == NULL)
+    return NULL;
+  log_path = g_build_filename (dir, "requests.log", NULL);
+  {
+    const char * const args[] = { "--request-log", log_path, NULL };
+
+    service = parsec_test_service_start_with_args ("direct", admins, args, error);
+  }
+  if (service == NULL)
+    return NULL;
+
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "PARSEC_SERVICE_ENDPOINT", parsec_test_service_get_endpoint (service), TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_setenv (envp, "RUST_LOG", "off", TRUE);
+
+  report = g_new0 (ToolReport, 1);
+  report->runs = runs;
+  report->counted = parsec_test_service_is_ours ();
+  report->names[0] = g_path_get_basename (tool);
+  report->names[1] = reference != NULL ? g_path_get_basename (reference) : g_strdup ("parsec-tool");
+
+  {
+    /* The key the key commands use, in the namespace both tools share. */
+    const char *argv[] = { tool, "create-ecc-key", "-k", KEY, NULL };
+    gint status;
+
+    if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                       NULL, NULL, NULL, NULL, &status, error) ||
+        !g_spawn_check_wait_status (status, error))
+      {
+        tool_bench_free (report);
+        return NULL;
+      }
+  }
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *path = i == 0 ? tool : reference;
+      g_autoptr(GError) local_error = NULL;
+
+      if (path == NULL)
+        {
+          report->columns[i].why = g_strdup ("no reference tool: set PARSEC_TOOL or --parsec-tool");
+          continue;
+        }
+      if (!measure_column (&report->columns[i], path, runs, envp,
+                           report->counted ? log_path : NULL, &local_error))
+        report->columns[i].why = g_strdup (local_error->message);
+    }
+
+  g_unlink (log_path);
+  g_rmdir (dir);
+  return report;
+}
+
+void
+tool_bench_print (const ToolReport *r)
+{
+  g_print ("\nCommand-line tool: each command as a process, median wall time of %u runs;\n"
+           "requests counted by the test service%s\n", r->runs,
+           r->counted ? "" : " (not counted: another service is configured)");
+  g_print ("%-24s %20s %20s\n", "", r->names[0], r->names[1]);
+  g_print ("%-24s %10s %9s %10s %9s\n", "command", "requests", "ms", "requests", "ms");
+  for (guint c = 0; c < N_COMMANDS; c++)
+    {
+      g_print ("%-24s", commands[c].label);
+      for (guint i = 0; i < 2; i++)
+        {
+          const ToolColumn *column = &r->columns[i];
+
+          if (!column->available)
+            g_print (" %10s %9s", "-", "-");
+          else if (column->requests[c] < 0)
+            g_print (" %10s %9.1f", "-", column->ms[c]);
+          else
+            g_print (" %10d %9.1f", column->requests[c], column->ms[c]);
+        }
+      g_print ("\n");
+    }
+  for (guint i = 0; i < 2; i++)
+    if (!r->columns[i].available)
+      g_print ("(%s: n/a, %s)\n", r->names[i], r->columns[i].why);
+}
+
+void
+tool_bench_json (const ToolReport *r,
+                 GString          *out)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (out, "{\"runs\": %u, \"requests_counted\": %s", r->runs,
+                          r->counted ? "true" : "false");
+  for (guint i = 0; i < 2; i++)
+    {
+      const ToolColumn *column = &r->columns[i];
+
+      g_string_append_printf (out, ", \"%s\": ", i == 0 ? "tool" : "reference");
+      if (!column->available)
+        {
+          g_autofree char *why = g_strescape (column->why, NULL);
+
+          g_string_append_printf (out, "{\"available\": false, \"note\": \"%s\"}", why);
+          continue;
+        }
+      g_string_append (out, "{");
+      for (guint c = 0; c < N_COMMANDS; c++)
+        {
+          g_string_append_printf (out, "%s\"%s\": {\"requests\": ", c > 0 ? ", " : "", commands[c].label);
+          if (column->requests[c] < 0)
+            g_string_append (out, "null");
+          else
+            g_string_append_printf (out, "%d", column->requests[c]);
+          g_string_append_printf (out, ", \"ms\": %s}",
+                                  g_ascii_formatd (number, sizeof number, "%.3f", column->ms[c]));
+        }
+      g_string_append (out, "}");
+    }
+  g_string_append (out, "}");
+}
+
+void
+tool_bench_free (ToolReport *r)
+{
+  if (r == NULL)
+    return;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (r->names[i]);
+      g_free (r->columns[i].why);
+    }
+  g_free (r);
+}
