@@ -721,4 +721,28 @@ GBytes   *parsec_client_attest_key                     (ParsecClient         *se
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 
+/* PKCS #11 and TLS (the parsec-glib PKCS #11 module) */
+
+PARSEC_AVAILABLE_IN_1_0
+char             *parsec_client_get_pkcs11_uri       (ParsecClient         *self,
+                                                      const char           *key_name);
+
+PARSEC_AVAILABLE_IN_1_0
+void              parsec_client_create_tls_certificate_async  (ParsecClient        *self,
+                                                               const char          *key_name,
+                                                               GBytes              *certificate,
+                                                               GCancellable        *cancellable,
+                                                               GAsyncReadyCallback  callback,
+                                                               gpointer             user_data);
+PARSEC_AVAILABLE_IN_1_0
+GTlsCertificate  *parsec_client_create_tls_certificate_finish (ParsecClient        *self,
+                                                               GAsyncResult        *result,
+                                                               GError             **error);
+PARSEC_AVAILABLE_IN_1_0
+GTlsCertificate  *parsec_client_create_tls_certificate        (ParsecClient        *self,
+                                                               const char          *key_name,
+                                                               GBytes              *certificate,
+                                                               GCancellable        *cancellable,
+                                                               GError             **error);
+
 G_END_DECLS

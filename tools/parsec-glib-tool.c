@@ -44,6 +44,8 @@ const ToolCommand tool_commands[] = {
   { "export-key", "Export a key whose policy allows it (private keys are secret)", tool_cmd_export_key },
   { "verify", "Verify a signature with the algorithm of the key", tool_cmd_verify },
   { "hash", "Hash data in the service, or compare with an expected digest", tool_cmd_hash },
+  { "create-certificate", "Create a self-signed X.509 certificate for a key", tool_cmd_create_certificate },
+  { "pkcs11-uri", "Print the PKCS #11 URI of a key, for programs using the PKCS #11 module", tool_cmd_pkcs11_uri },
   { NULL, NULL, NULL, 0 },
 };
 
@@ -405,10 +407,10 @@ tool_get_client (Tool    *tool,
         return NULL;
       /* A NUL-terminated, whitespace-trimmed copy, wiped once handed over. */
       len = g_bytes_get_size (token);
-      text = (char *) tool_secure_alloc (len + 1);
+      text = (char *) secure_alloc (len + 1);
       memcpy (text, g_bytes_get_data (token, NULL), len);
       parsec_client_set_jwt_svid_token (client, g_strstrip (text));
-      tool_secure_free (text);
+      secure_free (text);
     }
 
   if (!g_initable_init (G_INITABLE (client), NULL, error))
@@ -513,10 +515,10 @@ tool_clear (Tool *tool)
   g_clear_pointer (&tool->input, g_free);
   /* --data and the argument may be plaintext. */
   if (tool->data != NULL)
-    tool_wipe (tool->data, strlen (tool->data));
+    secure_wipe (tool->data, strlen (tool->data));
   g_clear_pointer (&tool->data, g_free);
   if (tool->argument != NULL)
-    tool_wipe (tool->argument, strlen (tool->argument));
+    secure_wipe (tool->argument, strlen (tool->argument));
   g_clear_pointer (&tool->argument, g_free);
   g_clear_pointer (&tool->input_format, g_free);
   g_clear_pointer (&tool->args, g_strfreev);

@@ -147,7 +147,7 @@ tool_cmd_import_key (Tool    *tool,
   tool_add_policy_options (tool, context, &policy);
   ok = tool_parse (tool, context, &args, error) && tool_require (key_name, "--key-name", error);
   if (ok)
-    file = tool->data != NULL ? tool_secure_bytes_new (tool->data, strlen (tool->data))
+    file = tool->data != NULL ? secure_bytes_new (tool->data, strlen (tool->data))
                               : tool_read_file (tool->input, "the key file", error);
   ok = file != NULL &&
        tool_key_material_parse (file, tool->input_format, type, curve, password_file, &material, error) &&

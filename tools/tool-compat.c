@@ -269,7 +269,7 @@ tool_compat_hex_line (GBytes *data)
   static const char digits[] = "0123456789ABCDEF";
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
-  guint8 *out = tool_secure_alloc (len * 3 + 1);
+  guint8 *out = secure_alloc (len * 3 + 1);
 
   for (gsize i = 0; i < len; i++)
     {
@@ -278,7 +278,7 @@ tool_compat_hex_line (GBytes *data)
       out[3 * i + 2] = ' ';
     }
   out[len * 3] = '\n';
-  return tool_secure_bytes_take (out, len * 3 + 1);
+  return secure_bytes_take (out, len * 3 + 1);
 }
 
 static gboolean
@@ -345,7 +345,7 @@ tool_compat_text_line (GBytes *data)
   gsize len, out_len = 0;
   const guint8 *bytes = g_bytes_get_data (data, &len);
   /* A replaced byte grows to three at most. */
-  guint8 *out = tool_secure_alloc (len * 3 + 1);
+  guint8 *out = secure_alloc (len * 3 + 1);
 
   for (gsize i = 0; i < len;)
     {
@@ -365,7 +365,7 @@ tool_compat_text_line (GBytes *data)
       i += n;
     }
   out[out_len++] = '\n';
-  return tool_secure_bytes_take (out, out_len);
+  return secure_bytes_take (out, out_len);
 }
 
 /* Command lines */

@@ -21,69 +21,6 @@
  * request, and only signing hashes larger data locally. */
 #define INPUT_LIMIT (64 * 1024 * 1024)
 
-/* Secure memory */
-
-/* The length is kept in front of the data, so that a free function with
- * only the data pointer knows how much to wipe. */
-#define SECURE_HEADER 16
-
-void
-tool_wipe (gpointer data,
-           gsize    len)
-{
-  if (data == NULL || len == 0)
-    return;
-#ifdef HAVE_EXPLICIT_BZERO
-  explicit_bzero (data, len);
-#else
-  {
-    volatile guint8 *p = data;
-
-    while (len--)
-      *p++ = 0;
-  }
-#endif
-}
-
-guint8 *
-tool_secure_alloc (gsize len)
-{
-  guint8 *block = g_malloc0 (SECURE_HEADER + len);
-
-  *(gsize *) block = len;
-  return block + SECURE_HEADER;
-}
-
-void
-tool_secure_free (gpointer data)
-{
-  guint8 *block;
-
-  if (data == NULL)
-    return;
-  block = (guint8 *) data - SECURE_HEADER;
-  tool_wipe (block, SECURE_HEADER + *(gsize *) block);
-  g_free (block);
-}
-
-GBytes *
-tool_secure_bytes_take (guint8 *data,
-                        gsize   len)
-{
-  return g_bytes_new_with_free_func (data, len, tool_secure_free, data);
-}
-
-GBytes *
-tool_secure_bytes_new (gconstpointer data,
-                       gsize         len)
-{
-  guint8 *copy = tool_secure_alloc (len);
-
-  if (len > 0)
-    memcpy (copy, data, len);
-  return tool_secure_bytes_take (copy, len);
-}
-
 /* Input */
 
 GBytes *
@@ -105,7 +42,7 @@ tool_read_file (const char  *path,
       return NULL;
     }
 
-  buffer = tool_secure_alloc (capacity);
+  buffer = secure_alloc (capacity);
   for (;;)
     {
       gssize n;
@@ -118,14 +55,14 @@ tool_read_file (const char  *path,
             {
               g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is larger than %u MiB",
                            what, INPUT_LIMIT / (1024 * 1024));
-              tool_secure_free (buffer);
+              secure_free (buffer);
               if (!is_stdin)
                 close (fd);
               return NULL;
             }
-          larger = tool_secure_alloc (capacity * 2);
+          larger = secure_alloc (capacity * 2);
           memcpy (larger, buffer, len);
-          tool_secure_free (buffer);
+          secure_free (buffer);
           buffer = larger;
           capacity *= 2;
         }
@@ -139,7 +76,7 @@ tool_read_file (const char  *path,
           if (saved == EINTR)
             continue;
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "cannot read %s: %s", what, g_strerror (saved));
-          tool_secure_free (buffer);
+          secure_free (buffer);
           if (!is_stdin)
             close (fd);
           return NULL;
@@ -148,7 +85,7 @@ tool_read_file (const char  *path,
     }
   if (!is_stdin)
     close (fd);
-  return tool_secure_bytes_take (buffer, len);
+  return secure_bytes_take (buffer, len);
 }
 
 static gboolean
@@ -169,7 +106,7 @@ decode_base64 (const guint8  *text,
   guint8 *clean, *out;
 
   /* GLib skips what is not base64; refuse it instead of guessing. */
-  clean = tool_secure_alloc (len + 1);
+  clean = secure_alloc (len + 1);
   for (gsize i = 0; i < len; i++)
     {
       guint8 c = text[i];
@@ -181,7 +118,7 @@ decode_base64 (const guint8  *text,
       else if (!(g_ascii_isalnum (c) || c == '+' || c == '/') || n_padding > 0)
         {
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid base64", what);
-          tool_secure_free (clean);
+          secure_free (clean);
           return NULL;
         }
       clean[n_chars++] = c;
@@ -189,13 +126,13 @@ decode_base64 (const guint8  *text,
   if (n_padding > 2 || n_chars % 4 == 1)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid base64", what);
-      tool_secure_free (clean);
+      secure_free (clean);
       return NULL;
     }
-  out = tool_secure_alloc (n_chars * 3 / 4 + 3);
+  out = secure_alloc (n_chars * 3 / 4 + 3);
   out_len = g_base64_decode_step ((const char *) clean, n_chars, out, &state, &save);
-  tool_secure_free (clean);
-  return tool_secure_bytes_take (out, out_len);
+  secure_free (clean);
+  return secure_bytes_take (out, out_len);
 }
 
 static GBytes *
@@ -204,7 +141,7 @@ decode_hex (const guint8  *text,
             const char    *what,
             GError       **error)
 {
-  guint8 *out = tool_secure_alloc (len / 2 + 1);
+  guint8 *out = secure_alloc (len / 2 + 1);
   gsize out_len = 0;
   int high = -1;
 
@@ -218,7 +155,7 @@ decode_hex (const guint8  *text,
       if (!g_ascii_isxdigit (c))
         {
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s is not valid hexadecimal", what);
-          tool_secure_free (out);
+          secure_free (out);
           return NULL;
         }
       if (high < 0)
@@ -232,10 +169,10 @@ decode_hex (const guint8  *text,
   if (high >= 0)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "%s has an odd number of hexadecimal digits", what);
-      tool_secure_free (out);
+      secure_free (out);
       return NULL;
     }
-  return tool_secure_bytes_take (out, out_len);
+  return secure_bytes_take (out, out_len);
 }
 
 GBytes *
@@ -268,12 +205,12 @@ tool_read_input (Tool    *tool,
   if (tool->argument != NULL)
     {
       /* parsec-tool's form: its encoding unless --input-format says */
-      text = tool_secure_bytes_new (tool->argument, strlen (tool->argument));
+      text = secure_bytes_new (tool->argument, strlen (tool->argument));
       if (encoding == NULL)
         encoding = tool->argument_encoding;
     }
   else if (tool->data != NULL)
-    text = tool_secure_bytes_new (tool->data, strlen (tool->data));
+    text = secure_bytes_new (tool->data, strlen (tool->data));
   else
     text = tool_read_file (tool->input, "the input", error);
   if (text == NULL)
@@ -311,13 +248,13 @@ tool_base64_encode (GBytes *data)
 {
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
-  char *out = (char *) tool_secure_alloc ((len / 3 + 1) * 4 + 4);
+  char *out = (char *) secure_alloc ((len / 3 + 1) * 4 + 4);
   gint state = 0, save = 0;
   gsize out_len;
 
   out_len = g_base64_encode_step (bytes, len, FALSE, out, &state, &save);
   out_len += g_base64_encode_close (FALSE, out + out_len, &state, &save);
-  return tool_secure_bytes_take ((guint8 *) out, out_len);
+  return secure_bytes_take ((guint8 *) out, out_len);
 }
 
 GBytes *
@@ -326,14 +263,14 @@ tool_hex_encode (GBytes *data)
   static const char digits[] = "0123456789abcdef";
   gsize len;
   const guint8 *bytes = g_bytes_get_data (data, &len);
-  guint8 *out = tool_secure_alloc (len * 2);
+  guint8 *out = secure_alloc (len * 2);
 
   for (gsize i = 0; i < len; i++)
     {
       out[2 * i] = digits[bytes[i] >> 4];
       out[2 * i + 1] = digits[bytes[i] & 0xf];
     }
-  return tool_secure_bytes_take (out, len * 2);
+  return secure_bytes_take (out, len * 2);
 }
 
 /* Lines of 64 characters, each ended by @newline. */
@@ -349,7 +286,7 @@ tool_pem_encode (const char *label,
   g_autofree char *begin = g_strdup_printf ("-----BEGIN %s-----%s", label, newline);
   g_autofree char *end = g_strdup_printf ("-----END %s-----%s", label, newline);
   gsize size = strlen (begin) + b64_len + (b64_len / 64 + 1) * newline_len + strlen (end);
-  guint8 *out = tool_secure_alloc (size);
+  guint8 *out = secure_alloc (size);
   gsize len = 0;
 
   memcpy (out, begin, strlen (begin));
@@ -366,7 +303,7 @@ tool_pem_encode (const char *label,
   memcpy (out + len, end, strlen (end));
   len += strlen (end);
   g_assert (len <= size);
-  return tool_secure_bytes_take (out, len);
+  return secure_bytes_take (out, len);
 }
 
 static const guint8 *
@@ -530,7 +467,7 @@ json_reserve (ToolJson *json,
     return;
   larger = g_string_sized_new (json->out->len + extra + 1);
   g_string_append_len (larger, json->out->str, json->out->len);
-  tool_wipe (json->out->str, json->out->allocated_len);
+  secure_wipe (json->out->str, json->out->allocated_len);
   g_string_free (json->out, TRUE);
   json->out = larger;
 }
@@ -540,7 +477,7 @@ tool_json_free (ToolJson *json)
 {
   if (json == NULL)
     return;
-  tool_wipe (json->out->str, json->out->allocated_len);
+  secure_wipe (json->out->str, json->out->allocated_len);
   g_string_free (json->out, TRUE);
   g_array_unref (json->has_members);
   g_free (json);
@@ -779,12 +716,12 @@ tool_emit (Tool            *tool,
     {
       /* Text ends with a newline; PEM and the text forms already do. */
       gsize len = g_bytes_get_size (text);
-      guint8 *line = tool_secure_alloc (len + 1);
+      guint8 *line = secure_alloc (len + 1);
       g_autoptr(GBytes) with_newline = NULL;
 
       memcpy (line, g_bytes_get_data (text, NULL), len);
       line[len] = '\n';
-      with_newline = tool_secure_bytes_take (line, len + 1);
+      with_newline = secure_bytes_take (line, len + 1);
       return tool_write (tool, g_bytes_get_data (with_newline, NULL), len + 1, data->secret, error);
     }
   return tool_write (tool, g_bytes_get_data (text, NULL), g_bytes_get_size (text), data->secret, error);

@@ -30,7 +30,7 @@ datum_wipe (gnutls_datum_t *datum)
 {
   if (datum->data != NULL)
     {
-      tool_wipe (datum->data, datum->size);
+      secure_wipe (datum->data, datum->size);
       gnutls_free (datum->data);
       datum->data = NULL;
     }
@@ -109,7 +109,7 @@ material_from_privkey (gnutls_x509_privkey_t   key,
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "cannot convert the RSA key: %s", gnutls_strerror (ret));
           return FALSE;
         }
-      material->data = tool_secure_bytes_new (exported.data, exported.size);
+      material->data = secure_bytes_new (exported.data, exported.size);
       material->key_type = PARSEC_KEY_TYPE_RSA_KEY_PAIR;
       material->bits = bits;
       datum_wipe (&exported);
@@ -139,16 +139,16 @@ material_from_privkey (gnutls_x509_privkey_t   key,
           return FALSE;
         }
       size = (material->curve->bits + 7) / 8;
-      scalar = tool_secure_alloc (size);
+      scalar = secure_alloc (size);
       if (!append_fixed (scalar, &k, size))
         {
           datum_wipe (&k);
-          tool_secure_free (scalar);
+          secure_free (scalar);
           g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the private key is larger than its curve");
           return FALSE;
         }
       datum_wipe (&k);
-      material->data = tool_secure_bytes_take (scalar, size);
+      material->data = secure_bytes_take (scalar, size);
       material->key_type = PARSEC_KEY_TYPE_ECC_KEY_PAIR;
       material->bits = material->curve->bits;
       return TRUE;
@@ -180,7 +180,7 @@ material_from_pubkey (gnutls_pubkey_t   key,
           return FALSE;
         }
       /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
-      material->data = tool_der_seq (tool_der_uint (m.data, m.size), tool_der_uint (e.data, e.size), NULL);
+      material->data = der_seq (der_uint (m.data, m.size), der_uint (e.data, e.size), NULL);
       material->key_type = PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
       material->bits = bits;
       gnutls_free (m.data);
@@ -212,18 +212,18 @@ material_from_pubkey (gnutls_pubkey_t   key,
         }
       /* The uncompressed point: 04 ‖ x ‖ y. */
       size = (material->curve->bits + 7) / 8;
-      point = tool_secure_alloc (1 + 2 * size);
+      point = secure_alloc (1 + 2 * size);
       point[0] = 0x04;
       fits = append_fixed (point + 1, &x, size) && append_fixed (point + 1 + size, &y, size);
       gnutls_free (x.data);
       gnutls_free (y.data);
       if (!fits)
         {
-          tool_secure_free (point);
+          secure_free (point);
           g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the public key is larger than its curve");
           return FALSE;
         }
-      material->data = tool_secure_bytes_take (point, 1 + 2 * size);
+      material->data = secure_bytes_take (point, 1 + 2 * size);
       material->key_type = PARSEC_KEY_TYPE_ECC_PUBLIC_KEY;
       material->bits = material->curve->bits;
       return TRUE;
@@ -248,7 +248,7 @@ read_password (const char  *path,
   if (contents == NULL)
     return NULL;
   len = g_bytes_get_size (contents);
-  password = (char *) tool_secure_alloc (len + 1);
+  password = (char *) secure_alloc (len + 1);
   memcpy (password, g_bytes_get_data (contents, NULL), len);
   while (len > 0 && (password[len - 1] == '\n' || password[len - 1] == '\r'))
     password[--len] = '\0';
@@ -270,7 +270,7 @@ import_private (GBytes      *der,
     return -1;
   gnutls_x509_privkey_init (&key);
   ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_DER, password, 0);
-  tool_secure_free (password);
+  secure_free (password);
   if (ret == GNUTLS_E_DECRYPTION_FAILED && password_file == NULL)
     {
       g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the private key is encrypted: give --password-file");
@@ -305,7 +305,7 @@ static gboolean
 import_rsa_public_key (GBytes          *der,
                        ToolKeyMaterial *material)
 {
-  if (!tool_der_rsa_bits (der, FALSE, &material->bits))
+  if (!der_rsa_bits (der, FALSE, &material->bits))
     return FALSE;
   material->data = g_bytes_ref (der);
   material->key_type = PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
@@ -403,7 +403,7 @@ parse_raw (GBytes           *data,
     {
       gboolean private_key = g_str_equal (type, "rsa-key-pair");
 
-      if (!tool_der_rsa_bits (data, private_key, &material->bits))
+      if (!der_rsa_bits (data, private_key, &material->bits))
         {
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the input is not a PKCS #1 %s",
                        private_key ? "RSAPrivateKey" : "RSAPublicKey");
@@ -504,9 +504,9 @@ tool_private_key_to_pkcs8 (ParsecKeyAttributes  *attributes,
   const ToolCurve *curve;
 
   if (type == PARSEC_KEY_TYPE_RSA_KEY_PAIR)
-    return tool_der_seq (tool_der_small_uint (0),
-                         tool_der_seq (tool_der_oid (OID_RSA_ENCRYPTION), tool_der_null (), NULL),
-                         tool_der_tlv (TOOL_DER_OCTET_STRING, g_bytes_ref (psa)),
+    return der_seq (der_small_uint (0),
+                    der_seq (der_oid (OID_RSA_ENCRYPTION), der_null (), NULL),
+                         der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
                          NULL);
 
   g_return_val_if_fail (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR, NULL);
@@ -522,11 +522,11 @@ tool_private_key_to_pkcs8 (ParsecKeyAttributes  *attributes,
     }
   /* The ECPrivateKey (SEC1) leaves out the curve, which PKCS #8 names,
    * and the optional public key. */
-  return tool_der_seq (tool_der_small_uint (0),
-                       tool_der_seq (tool_der_oid (OID_EC_PUBLIC_KEY), tool_der_oid (curve->oid), NULL),
-                       tool_der_tlv (TOOL_DER_OCTET_STRING,
-                                     tool_der_seq (tool_der_small_uint (1),
-                                                   tool_der_tlv (TOOL_DER_OCTET_STRING, g_bytes_ref (psa)),
+  return der_seq (der_small_uint (0),
+                  der_seq (der_oid (OID_EC_PUBLIC_KEY), der_oid (curve->oid), NULL),
+                       der_tlv (DER_OCTET_STRING,
+                                der_seq (der_small_uint (1),
+                                                   der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
                                                    NULL)),
                        NULL);
 }

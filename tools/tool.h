@@ -6,6 +6,9 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "der.h"
+#include "secure-mem.h"
+
 G_BEGIN_DECLS
 
 #define TOOL_NAME "parsec-glib-tool"
@@ -146,15 +149,7 @@ gboolean        tool_require            (const char       *value,
 ParsecClient   *tool_get_client         (Tool             *tool,
                                          GError          **error);
 
-/* tool-io.c: secrets, input, output, encodings */
-void            tool_wipe               (gpointer          data,
-                                         gsize             len);
-GBytes         *tool_secure_bytes_new   (gconstpointer     data,
-                                         gsize             len);
-guint8         *tool_secure_alloc       (gsize             len);
-void            tool_secure_free        (gpointer          data);
-GBytes         *tool_secure_bytes_take  (guint8           *data,
-                                         gsize             len);
+/* tool-io.c: input, output, encodings */
 GBytes         *tool_read_file          (const char       *path,
                                          const char       *what,
                                          GError          **error);
@@ -222,36 +217,6 @@ gboolean        tool_print              (Tool             *tool,
                                          ...) G_GNUC_PRINTF (3, 4);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ToolJson, tool_json_free)
-
-/* tool-der.c: the few DER structures the tool writes and reads */
-#define TOOL_DER_INTEGER      0x02
-#define TOOL_DER_BIT_STRING   0x03
-#define TOOL_DER_OCTET_STRING 0x04
-#define TOOL_DER_NULL         0x05
-#define TOOL_DER_OID          0x06
-#define TOOL_DER_UTF8_STRING  0x0c
-#define TOOL_DER_PRINTABLE    0x13
-#define TOOL_DER_IA5_STRING   0x16
-#define TOOL_DER_SEQUENCE     0x30
-#define TOOL_DER_SET          0x31
-
-GBytes         *tool_der_tlv            (guint8            tag,
-                                         GBytes           *content);
-GBytes         *tool_der_cat            (GBytes           *first,
-                                         ...) G_GNUC_NULL_TERMINATED;
-GBytes         *tool_der_seq            (GBytes           *first,
-                                         ...) G_GNUC_NULL_TERMINATED;
-GBytes         *tool_der_oid            (const char       *dotted);
-GBytes         *tool_der_uint           (const guint8     *big_endian,
-                                         gsize             len);
-GBytes         *tool_der_small_uint     (guint             value);
-GBytes         *tool_der_null           (void);
-GBytes         *tool_der_string         (guint8            tag,
-                                         const char       *text);
-GBytes         *tool_der_bit_string     (GBytes           *content);
-gboolean        tool_der_rsa_bits       (GBytes           *der,
-                                         gboolean          private_key,
-                                         guint            *bits);
 
 /* tool-algorithms.c: hashes, curves, key policies */
 typedef struct {
@@ -357,6 +322,54 @@ GBytes          *tool_private_key_to_pkcs8 (ParsecKeyAttributes *attributes,
                                             GBytes              *psa,
                                             GError             **error);
 
+/* tool-x509.c: what certificate requests and certificates share */
+#define TOOL_X509_NAME_PARTS 7
+
+typedef struct {
+  char **values[TOOL_X509_NAME_PARTS];   /* by the name table's order */
+  char **alt_names;
+} ToolX509Subject;
+
+void             tool_x509_add_subject_options (Tool                  *tool,
+                                                GOptionContext        *context,
+                                                ToolX509Subject       *subject);
+gboolean         tool_x509_subject_is_empty    (const ToolX509Subject *subject);
+void             tool_x509_subject_set_common_name (ToolX509Subject   *subject,
+                                                const char            *name);
+void             tool_x509_subject_clear       (ToolX509Subject       *subject);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Subject, tool_x509_subject_clear)
+GBytes          *tool_x509_name                (const ToolX509Subject *subject,
+                                                GError               **error);
+gboolean         tool_x509_alt_names           (const ToolX509Subject *subject,
+                                                GBytes               **extensions,
+                                                GError               **error);
+GBytes          *tool_x509_signature_algorithm (const char            *key_name,
+                                                const ParsecAlgorithm *signature,
+                                                ParsecHash             hash,
+                                                GError               **error);
+/* What a request or certificate for a key is made of, from the service. */
+typedef struct {
+  ParsecClient *client;       /* the tool's */
+  ParsecAlgorithm *signature; /* the key's policy's */
+  ParsecHash hash;
+  GBytes *name;
+  GBytes *extensions;         /* Extension elements, maybe none */
+  GBytes *algorithm;
+  GBytes *public_key;
+} ToolX509Parts;
+
+gboolean         tool_x509_prepare             (Tool                  *tool,
+                                                const char            *key_name,
+                                                const ToolX509Subject *subject,
+                                                ToolX509Parts         *parts,
+                                                GError               **error);
+void             tool_x509_parts_clear         (ToolX509Parts         *parts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Parts, tool_x509_parts_clear)
+GBytes          *tool_x509_sign                (const ToolX509Parts   *parts,
+                                                const char            *key_name,
+                                                GBytes                *tbs,
+                                                GError               **error);
+
 /* The handlers, by family */
 gboolean tool_cmd_ping                (Tool *tool, char **args, GError **error);
 gboolean tool_cmd_list_providers      (Tool *tool, char **args, GError **error);
@@ -378,5 +391,7 @@ gboolean tool_cmd_decrypt             (Tool *tool, char **args, GError **error);
 gboolean tool_cmd_hash                (Tool *tool, char **args, GError **error);
 gboolean tool_cmd_generate_random     (Tool *tool, char **args, GError **error);
 gboolean tool_cmd_create_csr          (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_create_certificate  (Tool *tool, char **args, GError **error);
+gboolean tool_cmd_pkcs11_uri          (Tool *tool, char **args, GError **error);
 
 G_END_DECLS

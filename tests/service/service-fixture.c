@@ -203,8 +203,8 @@ service_stop (ParsecTestService *self)
   g_clear_object (&self->process);
 }
 
-static void
-remove_tree (const char *path)
+void
+parsec_test_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
 
@@ -215,7 +215,7 @@ remove_tree (const char *path)
       while ((name = g_dir_read_name (dir)) != NULL)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
+          parsec_test_remove_tree (child);
         }
     }
   (void) g_remove (path);
@@ -311,7 +311,7 @@ parsec_test_service_free (ParsecTestService *self)
     return;
   service_stop (self);
   if (self->dir != NULL)
-    remove_tree (self->dir);
+    parsec_test_remove_tree (self->dir);
   g_strfreev (self->argv);
   g_free (self->dir);
   g_free (self->socket_path);

@@ -1,4 +1,4 @@
-/* tool-der.c: the few DER structures parsec-glib-tool writes and reads
+/* der.c: the few DER structures the programs beside the library write and read
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -11,7 +11,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "tool.h"
+#include "der.h"
+#include "secure-mem.h"
 
 static GBytes *
 der_cat_valist (GBytes  *first,
@@ -26,7 +27,7 @@ der_cat_valist (GBytes  *first,
       g_ptr_array_add (parts, part);
       total += g_bytes_get_size (part);
     }
-  out = tool_secure_alloc (total);
+  out = secure_alloc (total);
   for (guint i = 0; i < parts->len; i++)
     {
       gsize len;
@@ -36,12 +37,12 @@ der_cat_valist (GBytes  *first,
         memcpy (out + offset, data, len);
       offset += len;
     }
-  return tool_secure_bytes_take (out, total);
+  return secure_bytes_take (out, total);
 }
 
 GBytes *
-tool_der_cat (GBytes *first,
-              ...)
+der_cat (GBytes *first,
+         ...)
 {
   va_list args;
   GBytes *out;
@@ -53,8 +54,8 @@ tool_der_cat (GBytes *first,
 }
 
 GBytes *
-tool_der_tlv (guint8  tag,
-              GBytes *content)
+der_tlv (guint8  tag,
+         GBytes *content)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (content, &len);
@@ -79,17 +80,17 @@ tool_der_tlv (guint8  tag,
       header_len = 2 + n;
     }
 
-  out = tool_secure_alloc (header_len + len);
+  out = secure_alloc (header_len + len);
   memcpy (out, header, header_len);
   if (len > 0)
     memcpy (out + header_len, data, len);
   g_bytes_unref (content);
-  return tool_secure_bytes_take (out, header_len + len);
+  return secure_bytes_take (out, header_len + len);
 }
 
 GBytes *
-tool_der_seq (GBytes *first,
-              ...)
+der_seq (GBytes *first,
+         ...)
 {
   va_list args;
   GBytes *content;
@@ -97,11 +98,11 @@ tool_der_seq (GBytes *first,
   va_start (args, first);
   content = der_cat_valist (first, args);
   va_end (args);
-  return tool_der_tlv (TOOL_DER_SEQUENCE, content);
+  return der_tlv (DER_SEQUENCE, content);
 }
 
 GBytes *
-tool_der_oid (const char *dotted)
+der_oid (const char *dotted)
 {
   g_auto(GStrv) arcs = g_strsplit (dotted, ".", -1);
   guint n_arcs = g_strv_length (arcs);
@@ -133,12 +134,12 @@ tool_der_oid (const char *dotted)
           g_byte_array_append (content, &b, 1);
         }
     }
-  return tool_der_tlv (TOOL_DER_OID, g_bytes_new (content->data, content->len));
+  return der_tlv (DER_OID, g_bytes_new (content->data, content->len));
 }
 
 GBytes *
-tool_der_uint (const guint8 *big_endian,
-               gsize         len)
+der_uint (const guint8 *big_endian,
+          gsize         len)
 {
   guint8 *out;
   gsize out_len;
@@ -151,103 +152,152 @@ tool_der_uint (const guint8 *big_endian,
       len--;
     }
   if (len == 0)
-    return tool_der_tlv (TOOL_DER_INTEGER, g_bytes_new ("", 1));
+    return der_tlv (DER_INTEGER, g_bytes_new ("", 1));
   out_len = len + ((big_endian[0] & 0x80) ? 1 : 0);
-  out = tool_secure_alloc (out_len);
+  out = secure_alloc (out_len);
   memcpy (out + (out_len - len), big_endian, len);
-  return tool_der_tlv (TOOL_DER_INTEGER, tool_secure_bytes_take (out, out_len));
+  return der_tlv (DER_INTEGER, secure_bytes_take (out, out_len));
 }
 
 GBytes *
-tool_der_small_uint (guint value)
+der_small_uint (guint value)
 {
   guint8 be[4] = { value >> 24, value >> 16, value >> 8, value };
 
-  return tool_der_uint (be, sizeof be);
+  return der_uint (be, sizeof be);
 }
 
 GBytes *
-tool_der_null (void)
+der_null (void)
 {
-  return tool_der_tlv (TOOL_DER_NULL, g_bytes_new (NULL, 0));
+  return der_tlv (DER_NULL, g_bytes_new (NULL, 0));
 }
 
 GBytes *
-tool_der_string (guint8      tag,
-                 const char *text)
+der_string (guint8      tag,
+            const char *text)
 {
-  return tool_der_tlv (tag, g_bytes_new (text, strlen (text)));
+  return der_tlv (tag, g_bytes_new (text, strlen (text)));
 }
 
 GBytes *
-tool_der_bit_string (GBytes *content)
+der_bit_string (GBytes *content)
 {
   /* No unused bits in the last byte. */
-  return tool_der_tlv (TOOL_DER_BIT_STRING, tool_der_cat (g_bytes_new ("", 1), content, NULL));
+  return der_tlv (DER_BIT_STRING, der_cat (g_bytes_new ("", 1), content, NULL));
 }
 
 /* Reading */
 
-/* The header at *p: its tag and content length; *p moves to the content. */
-static gboolean
-der_read_header (const guint8 **p,
-                 const guint8  *end,
-                 guint8        *tag,
-                 gsize         *len)
+void
+der_cursor_init (DerCursor     *cursor,
+                 gconstpointer  data,
+                 gsize          len)
 {
+  cursor->p = data;
+  cursor->end = cursor->p + len;
+}
+
+gsize
+der_cursor_len (const DerCursor *cursor)
+{
+  return (gsize) (cursor->end - cursor->p);
+}
+
+gboolean
+der_cursor_at_end (const DerCursor *cursor)
+{
+  return cursor->p >= cursor->end;
+}
+
+gboolean
+der_next (DerCursor *cursor,
+          guint8    *tag,
+          DerCursor *content,
+          DerCursor *whole)
+{
+  const guint8 *p = cursor->p;
   gsize n;
 
-  if (end - *p < 2)
+  if (cursor->end - p < 2)
     return FALSE;
-  *tag = *(*p)++;
-  n = *(*p)++;
+  /* Multi-byte tags appear in none of the structures read here. */
+  if ((p[0] & 0x1f) == 0x1f)
+    return FALSE;
+  if (tag != NULL)
+    *tag = p[0];
+  n = p[1];
+  p += 2;
   if (n & 0x80)
     {
       guint bytes = n & 0x7f;
 
-      if (bytes == 0 || bytes > 4 || (gsize) (end - *p) < bytes)
+      /* No indefinite lengths in DER; nothing here is 4 GiB long. */
+      if (bytes == 0 || bytes > 4 || (gsize) (cursor->end - p) < bytes)
         return FALSE;
       n = 0;
       for (guint i = 0; i < bytes; i++)
-        n = (n << 8) | *(*p)++;
+        n = (n << 8) | *p++;
     }
-  if ((gsize) (end - *p) < n)
+  if ((gsize) (cursor->end - p) < n)
     return FALSE;
-  *len = n;
+  if (content != NULL)
+    der_cursor_init (content, p, n);
+  if (whole != NULL)
+    der_cursor_init (whole, cursor->p, (gsize) (p + n - cursor->p));
+  cursor->p = p + n;
+  return TRUE;
+}
+
+gboolean
+der_expect (DerCursor *cursor,
+            guint8     tag,
+            DerCursor *content,
+            DerCursor *whole)
+{
+  DerCursor copy = *cursor;
+  guint8 found;
+
+  if (!der_next (&copy, &found, content, whole) || found != tag)
+    return FALSE;
+  *cursor = copy;
+  return TRUE;
+}
+
+gboolean
+der_expect_uint (DerCursor *cursor,
+                 DerCursor *magnitude)
+{
+  DerCursor content;
+
+  if (!der_expect (cursor, DER_INTEGER, &content, NULL) || der_cursor_at_end (&content) ||
+      (content.p[0] & 0x80) != 0)
+    return FALSE;
+  while (content.end - content.p > 1 && content.p[0] == 0)
+    content.p++;
+  *magnitude = content;
   return TRUE;
 }
 
 /* The size of the modulus of an RSAPublicKey or RSAPrivateKey (PKCS #1),
  * which is what PSA uses for RSA keys. */
 gboolean
-tool_der_rsa_bits (GBytes   *der,
-                   gboolean  private_key,
-                   guint    *bits)
+der_rsa_bits (GBytes   *der,
+              gboolean  private_key,
+              guint    *bits)
 {
-  gsize size, len;
-  const guint8 *p = g_bytes_get_data (der, &size);
-  const guint8 *end = p + size;
-  guint8 tag;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (der, &size);
+  DerCursor top, seq, modulus;
 
-  if (!der_read_header (&p, end, &tag, &len) || tag != TOOL_DER_SEQUENCE)
+  der_cursor_init (&top, data, size);
+  if (!der_expect (&top, DER_SEQUENCE, &seq, NULL))
     return FALSE;
-  end = p + len;
-  if (private_key)
-    {
-      /* version */
-      if (!der_read_header (&p, end, &tag, &len) || tag != TOOL_DER_INTEGER)
-        return FALSE;
-      p += len;
-    }
-  if (!der_read_header (&p, end, &tag, &len) || tag != TOOL_DER_INTEGER || len == 0)
+  /* version */
+  if (private_key && !der_expect (&seq, DER_INTEGER, NULL, NULL))
     return FALSE;
-  while (len > 0 && *p == 0)
-    {
-      p++;
-      len--;
-    }
-  if (len == 0)
+  if (!der_expect_uint (&seq, &modulus) || modulus.p[0] == 0)
     return FALSE;
-  *bits = (guint) (len - 1) * 8 + g_bit_storage (*p);
+  *bits = (guint) (der_cursor_len (&modulus) - 1) * 8 + g_bit_storage (modulus.p[0]);
   return TRUE;
 }

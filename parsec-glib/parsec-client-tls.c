@@ -1,0 +1,306 @@
+/* parsec-client-tls.c: keys of the service for PKCS #11 users and GIO TLS
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The parsec-glib PKCS #11 module (docs/pkcs11.md) shows each identity's
+ * keys as a token; this file says which token and object a key is, so
+ * that the module and its users agree, and hands GIO a GTlsCertificate
+ * whose private key GnuTLS reaches through the module.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "parsec-client-private.h"
+
+/* What the module calls a token when nothing names the application. */
+#define PKCS11_DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
+#define PKCS11_LABEL_PREFIX "Parsec "
+/* CK_TOKEN_INFO's sizes */
+#define PKCS11_LABEL_SIZE 32
+#define PKCS11_SERIAL_SIZE 16
+
+static char *
+token_label (const char *application_name)
+{
+  g_autofree char *label = g_strconcat (PKCS11_LABEL_PREFIX, application_name, NULL);
+  gsize len = strlen (label);
+
+  /* Cut to the field's size at a character boundary. */
+  while (len > PKCS11_LABEL_SIZE)
+    len = g_utf8_find_prev_char (label, label + len) - label;
+  label[len] = '\0';
+  return g_steal_pointer (&label);
+}
+
+static void
+append_escaped (GString    *uri,
+                const char *attribute,
+                const char *value,
+                gsize       len)
+{
+  g_string_append_printf (uri, "%s=", attribute);
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = value[i];
+
+      /* RFC 7512: unreserved characters as they are, the rest encoded. */
+      if (g_ascii_isalnum (c) || strchr ("-._~", c) != NULL)
+        g_string_append_c (uri, c);
+      else
+        g_string_append_printf (uri, "%%%02X", c);
+    }
+}
+
+/**
+ * parsec_client_get_pkcs11_uri:
+ * @self: an initialised #ParsecClient
+ * @key_name: (nullable): the name of a key, or %NULL for the token
+ *
+ * The PKCS #11 URI (RFC 7512) of a key as the parsec-glib PKCS #11 module
+ * shows it, or of the module's token for this client's endpoint and
+ * application name. Programs that take PKCS #11 URIs (GnuTLS, OpenSSL's
+ * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
+ * find the key with it once the module is loaded.
+ *
+ * The token is the one of #ParsecClient:application-name, or of
+ * `parsec-glib-pkcs11` for a client without one; the module must serve
+ * that name (`PARSEC_PKCS11_APPLICATION_NAME`, else the default
+ * #GApplication's id). The URI names the key by its label, the key's
+ * name, so it matches the private key, its public key and any
+ * certificate stored with that label.
+ *
+ * Nothing is sent to the service.
+ *
+ * Returns: (transfer full): the URI
+ *
+ * Since: 1.0
+ */
+char *
+parsec_client_get_pkcs11_uri (ParsecClient *self,
+                              const char   *key_name)
+{
+  const char *application_name;
+  const char *endpoint;
+  g_autofree char *identity = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *label = NULL;
+  GString *uri;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+
+  application_name = parsec_client_get_application_name (self);
+  if (application_name == NULL || *application_name == '\0')
+    application_name = PKCS11_DEFAULT_APPLICATION_NAME;
+  endpoint = parsec_client_get_endpoint (self);
+  /* The serial tells apart tokens of one name on two services. */
+  identity = g_strdup_printf ("%s\n%s", endpoint != NULL ? endpoint : "", application_name);
+  digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
+  label = token_label (application_name);
+
+  uri = g_string_new ("pkcs11:");
+  append_escaped (uri, "token", label, strlen (label));
+  g_string_append_c (uri, ';');
+  append_escaped (uri, "serial", digest, PKCS11_SERIAL_SIZE);
+  if (key_name != NULL)
+    {
+      g_string_append_c (uri, ';');
+      append_escaped (uri, "object", key_name, strlen (key_name));
+    }
+  return g_string_free (uri, FALSE);
+}
+
+static gboolean
+is_pem (GBytes *data)
+{
+  gsize len;
+  const char *text = g_bytes_get_data (data, &len);
+
+  return len >= 10 && g_strstr_len (text, MIN (len, 4096), "-----BEGIN ") != NULL;
+}
+
+/**
+ * parsec_client_create_tls_certificate:
+ * @self: an initialised #ParsecClient
+ * @key_name: the name of the certificate's key
+ * @certificate: (nullable): the certificate, in PEM (with its chain, if
+ *   any) or DER; %NULL for the one stored on the key's token
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * A #GTlsCertificate for @certificate whose private key is @key_name in
+ * the service, for #GTlsConnection:certificate, a #GSocketClient's
+ * connections or a libsoup client certificate. The key never leaves the
+ * service: GnuTLS signs through the parsec-glib PKCS #11 module, at the
+ * URI parsec_client_get_pkcs11_uri() gives, so the module must be
+ * registered with p11-kit (as installed, or in the user's
+ * `~/.config/pkcs11/modules/`) and serve this client's application name.
+ *
+ * With @certificate %NULL, the certificate is the one the module stores
+ * for the key (a certificate put on the token with the key's CKA_ID, for
+ * example with `p11tool --write`).
+ *
+ * The key must exist; the call asks the service for it, blocking the
+ * calling thread. See parsec_client_create_tls_certificate_async().
+ *
+ * Returns: (transfer full): the certificate, or %NULL with @error set:
+ *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, %G_TLS_ERROR_BAD_CERTIFICATE
+ *   for a certificate the backend cannot read, the service's error for
+ *   the key
+ *
+ * Since: 1.0
+ */
+GTlsCertificate *
+parsec_client_create_tls_certificate (ParsecClient  *self,
+                                      const char    *key_name,
+                                      GBytes        *certificate,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autofree char *key_uri = NULL;
+  GTlsBackend *backend;
+
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  backend = g_tls_backend_get_default ();
+  if (!g_tls_backend_supports_tls (backend))
+    {
+      g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                           "GIO has no TLS backend: install glib-networking");
+      return NULL;
+    }
+  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
+  if (attributes == NULL)
+    return NULL;
+  if (parsec_key_attributes_is_public_key (attributes))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "key “%s” is a public key: a TLS certificate needs its private key", key_name);
+      return NULL;
+    }
+
+  key_uri = parsec_client_get_pkcs11_uri (self, key_name);
+  if (certificate == NULL)
+    {
+      g_autofree char *certificate_uri = g_strconcat (key_uri, ";type=cert", NULL);
+
+      return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
+                             "pkcs11-uri", certificate_uri,
+                             "private-key-pkcs11-uri", key_uri,
+                             NULL);
+    }
+  if (is_pem (certificate))
+    {
+      g_autofree char *pem = g_strndup (g_bytes_get_data (certificate, NULL), g_bytes_get_size (certificate));
+
+      return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
+                             "certificate-pem", pem,
+                             "private-key-pkcs11-uri", key_uri,
+                             NULL);
+    }
+  {
+    g_autoptr(GByteArray) der = g_bytes_unref_to_array (g_bytes_ref (certificate));
+
+    return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
+                           "certificate", der,
+                           "private-key-pkcs11-uri", key_uri,
+                           NULL);
+  }
+}
+
+typedef struct {
+  char *key_name;
+  GBytes *certificate;
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  g_free (data->key_name);
+  g_clear_pointer (&data->certificate, g_bytes_unref);
+  g_free (data);
+}
+
+static void
+create_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  CreateData *data = task_data;
+  GError *error = NULL;
+  GTlsCertificate *certificate;
+
+  certificate = parsec_client_create_tls_certificate (source_object, data->key_name, data->certificate,
+                                                      cancellable, &error);
+  if (certificate == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, certificate, g_object_unref);
+}
+
+/**
+ * parsec_client_create_tls_certificate_async:
+ * @self: an initialised #ParsecClient
+ * @key_name: the name of the certificate's key
+ * @certificate: (nullable): the certificate, in PEM or DER; %NULL for the
+ *   one stored on the key's token
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the certificate is ready
+ * @user_data: data for @callback
+ *
+ * Makes a #GTlsCertificate whose private key stays in the service; see
+ * parsec_client_create_tls_certificate(). The TLS backend reads PKCS #11
+ * objects with blocking calls, so the work runs in a worker thread of
+ * GIO's. Finish with parsec_client_create_tls_certificate_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_client_create_tls_certificate_async (ParsecClient        *self,
+                                            const char          *key_name,
+                                            GBytes              *certificate,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CreateData *data;
+
+  g_return_if_fail (PARSEC_IS_CLIENT (self));
+  g_return_if_fail (key_name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, parsec_client_create_tls_certificate_async);
+  g_task_set_name (task, "[parsec-glib] TLS certificate");
+  data = g_new0 (CreateData, 1);
+  data->key_name = g_strdup (key_name);
+  data->certificate = certificate != NULL ? g_bytes_ref (certificate) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
+  g_task_run_in_thread (task, create_in_thread);
+}
+
+/**
+ * parsec_client_create_tls_certificate_finish:
+ * @self: a #ParsecClient
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_client_create_tls_certificate_async().
+ *
+ * Returns: (transfer full): the certificate, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GTlsCertificate *
+parsec_client_create_tls_certificate_finish (ParsecClient  *self,
+                                             GAsyncResult  *result,
+                                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

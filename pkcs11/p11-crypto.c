@@ -1,0 +1,984 @@
+/* p11-crypto.c: PKCS #11 mechanisms on the keys of the service
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A PSA key permits one algorithm (with any hash, for some), so each
+ * mechanism is mapped onto the key's policy when an operation starts, and
+ * refused with CKR_MECHANISM_INVALID where the policy does not permit it,
+ * as CKA_ALLOWED_MECHANISMS says. The service signs hashes: the hashing
+ * mechanisms hash here (GLib's SHA-2), which also makes C_SignUpdate work;
+ * the others gather their short input.
+ *
+ * Mapping rules, by the key's policy:
+ * - RSA PKCS #1 v1.5 with a hash: CKM_SHA*_RSA_PKCS of that hash, and
+ *   CKM_RSA_PKCS on a DigestInfo of that hash. With any hash: all of them.
+ *   Raw PKCS #1 v1.5: CKM_RSA_PKCS on any input, and the hashing ones.
+ * - RSA-PSS: CKM_RSA_PKCS_PSS and CKM_SHA*_RSA_PKCS_PSS, with MGF1 of the
+ *   same hash and a salt as long as the hash, which is what PSA uses.
+ * - ECDSA with a hash: CKM_ECDSA on a digest of that length and
+ *   CKM_ECDSA_SHA* of it; with any hash, the hash is told by the length.
+ * - RSA PKCS #1 v1.5 encryption: CKM_RSA_PKCS; OAEP: CKM_RSA_PKCS_OAEP
+ *   with the policy's hash, MGF1 of it and any label.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "der.h"
+#include "p11-private.h"
+#include "secure-mem.h"
+
+/* The largest input of a mechanism that does not hash: a DigestInfo, a
+ * digest, or an RSA block of a key of up to 8192 bits. */
+#define MAX_RAW_INPUT 1024
+
+#define RSA_MIN_BITS 1024
+#define RSA_MAX_BITS 4096
+#define EC_MIN_BITS 256
+#define EC_MAX_BITS 521
+
+typedef enum {
+  FAMILY_RSA_KEYGEN,
+  FAMILY_EC_KEYGEN,
+  FAMILY_RSA_PKCS,
+  FAMILY_RSA_PSS,
+  FAMILY_RSA_OAEP,
+  FAMILY_ECDSA,
+} Family;
+
+#define EC_FLAGS (CKF_EC_F_P | CKF_EC_NAMEDCURVE | CKF_EC_UNCOMPRESS)
+
+typedef struct {
+  CK_MECHANISM_TYPE type;
+  Family family;
+  ParsecHash hash;            /* what the mechanism hashes with, if it does */
+  CK_FLAGS flags;
+} Mechanism;
+
+static const Mechanism mechanisms[] = {
+  { CKM_RSA_PKCS_KEY_PAIR_GEN, FAMILY_RSA_KEYGEN, PARSEC_HASH_NONE, CKF_GENERATE_KEY_PAIR },
+  { CKM_RSA_PKCS, FAMILY_RSA_PKCS, PARSEC_HASH_NONE, CKF_SIGN | CKF_VERIFY | CKF_ENCRYPT | CKF_DECRYPT },
+  { CKM_SHA256_RSA_PKCS, FAMILY_RSA_PKCS, PARSEC_HASH_SHA_256, CKF_SIGN | CKF_VERIFY },
+  { CKM_SHA384_RSA_PKCS, FAMILY_RSA_PKCS, PARSEC_HASH_SHA_384, CKF_SIGN | CKF_VERIFY },
+  { CKM_SHA512_RSA_PKCS, FAMILY_RSA_PKCS, PARSEC_HASH_SHA_512, CKF_SIGN | CKF_VERIFY },
+  { CKM_RSA_PKCS_PSS, FAMILY_RSA_PSS, PARSEC_HASH_NONE, CKF_SIGN | CKF_VERIFY },
+  { CKM_SHA256_RSA_PKCS_PSS, FAMILY_RSA_PSS, PARSEC_HASH_SHA_256, CKF_SIGN | CKF_VERIFY },
+  { CKM_SHA384_RSA_PKCS_PSS, FAMILY_RSA_PSS, PARSEC_HASH_SHA_384, CKF_SIGN | CKF_VERIFY },
+  { CKM_SHA512_RSA_PKCS_PSS, FAMILY_RSA_PSS, PARSEC_HASH_SHA_512, CKF_SIGN | CKF_VERIFY },
+  { CKM_RSA_PKCS_OAEP, FAMILY_RSA_OAEP, PARSEC_HASH_NONE, CKF_ENCRYPT | CKF_DECRYPT },
+  { CKM_EC_KEY_PAIR_GEN, FAMILY_EC_KEYGEN, PARSEC_HASH_NONE, CKF_GENERATE_KEY_PAIR | EC_FLAGS },
+  { CKM_ECDSA, FAMILY_ECDSA, PARSEC_HASH_NONE, CKF_SIGN | CKF_VERIFY | EC_FLAGS },
+  { CKM_ECDSA_SHA256, FAMILY_ECDSA, PARSEC_HASH_SHA_256, CKF_SIGN | CKF_VERIFY | EC_FLAGS },
+  { CKM_ECDSA_SHA384, FAMILY_ECDSA, PARSEC_HASH_SHA_384, CKF_SIGN | CKF_VERIFY | EC_FLAGS },
+  { CKM_ECDSA_SHA512, FAMILY_ECDSA, PARSEC_HASH_SHA_512, CKF_SIGN | CKF_VERIFY | EC_FLAGS },
+};
+
+typedef struct {
+  ParsecHash hash;
+  CK_MECHANISM_TYPE mechanism;
+  CK_RSA_PKCS_MGF_TYPE mgf;
+  gsize len;
+  const char *oid;
+  gint checksum;              /* GChecksumType, or -1 where GLib has none */
+} Hash;
+
+static const Hash hashes[] = {
+  { PARSEC_HASH_SHA_1, CKM_SHA_1, CKG_MGF1_SHA1, 20, "1.3.14.3.2.26", G_CHECKSUM_SHA1 },
+  { PARSEC_HASH_SHA_224, CKM_SHA224, CKG_MGF1_SHA224, 28, "2.16.840.1.101.3.4.2.4", -1 },
+  { PARSEC_HASH_SHA_256, CKM_SHA256, CKG_MGF1_SHA256, 32, "2.16.840.1.101.3.4.2.1", G_CHECKSUM_SHA256 },
+  { PARSEC_HASH_SHA_384, CKM_SHA384, CKG_MGF1_SHA384, 48, "2.16.840.1.101.3.4.2.2", G_CHECKSUM_SHA384 },
+  { PARSEC_HASH_SHA_512, CKM_SHA512, CKG_MGF1_SHA512, 64, "2.16.840.1.101.3.4.2.3", G_CHECKSUM_SHA512 },
+};
+
+static const Hash *
+hash_find (ParsecHash hash)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    if (hashes[i].hash == hash)
+      return &hashes[i];
+  return NULL;
+}
+
+static const Hash *
+hash_find_mechanism (CK_MECHANISM_TYPE mechanism)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    if (hashes[i].mechanism == mechanism)
+      return &hashes[i];
+  return NULL;
+}
+
+static const Hash *
+hash_find_len (gsize len)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    if (hashes[i].len == len)
+      return &hashes[i];
+  return NULL;
+}
+
+static const Mechanism *
+mechanism_find (CK_MECHANISM_TYPE type)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (mechanisms); i++)
+    if (mechanisms[i].type == type)
+      return &mechanisms[i];
+  return NULL;
+}
+
+CK_RV
+p11_mechanism_list (CK_MECHANISM_TYPE *list,
+                    CK_ULONG          *count)
+{
+  CK_ULONG n = G_N_ELEMENTS (mechanisms);
+
+  if (list == NULL)
+    {
+      *count = n;
+      return CKR_OK;
+    }
+  if (*count < n)
+    {
+      *count = n;
+      return CKR_BUFFER_TOO_SMALL;
+    }
+  for (CK_ULONG i = 0; i < n; i++)
+    list[i] = mechanisms[i].type;
+  *count = n;
+  return CKR_OK;
+}
+
+static gboolean
+family_is_rsa (Family family)
+{
+  return family != FAMILY_EC_KEYGEN && family != FAMILY_ECDSA;
+}
+
+CK_RV
+p11_mechanism_info (CK_MECHANISM_TYPE  type,
+                    CK_MECHANISM_INFO *info)
+{
+  const Mechanism *mechanism = mechanism_find (type);
+
+  if (mechanism == NULL)
+    return CKR_MECHANISM_INVALID;
+  info->ulMinKeySize = family_is_rsa (mechanism->family) ? RSA_MIN_BITS : EC_MIN_BITS;
+  info->ulMaxKeySize = family_is_rsa (mechanism->family) ? RSA_MAX_BITS : EC_MAX_BITS;
+  /* The work is done by the service, behind its boundary. */
+  info->flags = mechanism->flags | CKF_HW;
+  return CKR_OK;
+}
+
+/* Policies */
+
+typedef struct {
+  ParsecAlgorithmKind kind;
+  guint scheme;
+  ParsecHash hash;
+} Policy;
+
+static void
+policy_of (ParsecKeyAttributes *attributes,
+           Policy              *policy)
+{
+  ParsecAlgorithm *algorithm = parsec_key_attributes_get_algorithm (attributes);
+
+  policy->kind = algorithm != NULL ? parsec_algorithm_get_kind (algorithm) : PARSEC_ALGORITHM_NONE;
+  policy->scheme = algorithm != NULL ? parsec_algorithm_get_variant (algorithm) : 0;
+  policy->hash = algorithm != NULL ? parsec_algorithm_get_hash (algorithm) : PARSEC_HASH_NONE;
+}
+
+static gboolean
+policy_hash_allows (const Policy *policy,
+                    ParsecHash    hash)
+{
+  return policy->hash == PARSEC_HASH_ANY || policy->hash == hash;
+}
+
+static gboolean
+is_signature (const Policy *policy,
+              guint         scheme)
+{
+  return policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE && policy->scheme == scheme;
+}
+
+static gboolean
+is_ecdsa (const Policy *policy)
+{
+  return is_signature (policy, PARSEC_SIGNATURE_ECDSA) || is_signature (policy, PARSEC_SIGNATURE_ECDSA_ANY) ||
+         is_signature (policy, PARSEC_SIGNATURE_DETERMINISTIC_ECDSA);
+}
+
+/* Whether the policy permits the mechanism, leaving aside what depends on
+ * the mechanism's parameters or input. */
+static gboolean
+mechanism_permitted (const Mechanism *mechanism,
+                     const Policy    *policy,
+                     P11OpKind        op)
+{
+  gboolean signing = op == P11_OP_SIGN || op == P11_OP_VERIFY;
+
+  switch (mechanism->family)
+    {
+    case FAMILY_RSA_PKCS:
+      if (!signing)
+        return mechanism->hash == PARSEC_HASH_NONE && policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION &&
+               policy->scheme == PARSEC_ENCRYPTION_RSA_PKCS1V15;
+      if (is_signature (policy, PARSEC_SIGNATURE_RSA_PKCS1V15_RAW))
+        return TRUE;
+      return is_signature (policy, PARSEC_SIGNATURE_RSA_PKCS1V15) &&
+             (mechanism->hash == PARSEC_HASH_NONE || policy_hash_allows (policy, mechanism->hash));
+    case FAMILY_RSA_PSS:
+      return signing && is_signature (policy, PARSEC_SIGNATURE_RSA_PSS) &&
+             (mechanism->hash == PARSEC_HASH_NONE || policy_hash_allows (policy, mechanism->hash));
+    case FAMILY_RSA_OAEP:
+      return !signing && policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION &&
+             policy->scheme == PARSEC_ENCRYPTION_RSA_OAEP;
+    case FAMILY_ECDSA:
+      return signing && is_ecdsa (policy) &&
+             (mechanism->hash == PARSEC_HASH_NONE || policy->scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
+              policy_hash_allows (policy, mechanism->hash));
+    case FAMILY_RSA_KEYGEN:
+    case FAMILY_EC_KEYGEN:
+    default:
+      return FALSE;
+    }
+}
+
+GArray *
+p11_allowed_mechanisms (P11Object *object)
+{
+  GArray *allowed = g_array_new (FALSE, FALSE, sizeof (CK_MECHANISM_TYPE));
+  gboolean rsa = p11_object_key_type (object) == PARSEC_KEY_TYPE_RSA_KEY_PAIR ||
+                 p11_object_key_type (object) == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+  Policy policy;
+
+  policy_of (object->attributes, &policy);
+  for (gsize i = 0; i < G_N_ELEMENTS (mechanisms); i++)
+    {
+      gboolean permitted = FALSE;
+
+      if (family_is_rsa (mechanisms[i].family) != rsa)
+        continue;
+      for (P11OpKind op = 0; op < P11_N_OPS; op++)
+        permitted = permitted || mechanism_permitted (&mechanisms[i], &policy, op);
+      if (permitted)
+        g_array_append_val (allowed, mechanisms[i].type);
+    }
+  return allowed;
+}
+
+/* Operations */
+
+struct _P11Operation
+{
+  P11OpKind kind;
+  const Mechanism *mechanism;
+  ParsecClient *client;
+  char *key_name;
+  Policy policy;
+  gsize key_bytes;
+  /* From the parameters of PSS and OAEP */
+  const Hash *hash;
+  GBytes *label;
+  /* Input: hashed as it comes, or gathered */
+  GChecksum *checksum;
+  guint8 *buffer;
+  gsize buffer_len;
+  gboolean single_part;       /* C_Sign and friends had their input */
+  /* A decryption's plaintext, kept for a call with a larger buffer */
+  GBytes *result;
+};
+
+void
+p11_operation_free (P11Operation *op)
+{
+  g_clear_object (&op->client);
+  g_free (op->key_name);
+  g_clear_pointer (&op->label, g_bytes_unref);
+  g_clear_pointer (&op->checksum, g_checksum_free);
+  g_clear_pointer (&op->buffer, secure_free);
+  g_clear_pointer (&op->result, g_bytes_unref);
+  g_free (op);
+}
+
+static CK_RV
+check_pss_params (const CK_MECHANISM *mechanism,
+                  const Mechanism    *known,
+                  const Policy       *policy,
+                  const Hash        **hash)
+{
+  const CK_RSA_PKCS_PSS_PARAMS *params = mechanism->pParameter;
+
+  if (params == NULL || mechanism->ulParameterLen != sizeof *params)
+    return CKR_MECHANISM_PARAM_INVALID;
+  *hash = hash_find_mechanism (params->hashAlg);
+  /* PSA uses MGF1 with the message's hash and a salt as long as it. */
+  if (*hash == NULL || params->mgf != (*hash)->mgf || params->sLen != (*hash)->len ||
+      (known->hash != PARSEC_HASH_NONE && known->hash != (*hash)->hash))
+    return CKR_MECHANISM_PARAM_INVALID;
+  if (!policy_hash_allows (policy, (*hash)->hash))
+    return CKR_MECHANISM_INVALID;
+  return CKR_OK;
+}
+
+static CK_RV
+check_oaep_params (const CK_MECHANISM *mechanism,
+                   const Policy       *policy,
+                   const Hash        **hash,
+                   GBytes            **label)
+{
+  const CK_RSA_PKCS_OAEP_PARAMS *params = mechanism->pParameter;
+
+  if (params == NULL || mechanism->ulParameterLen != sizeof *params)
+    return CKR_MECHANISM_PARAM_INVALID;
+  *hash = hash_find_mechanism (params->hashAlg);
+  if (*hash == NULL || params->mgf != (*hash)->mgf)
+    return CKR_MECHANISM_PARAM_INVALID;
+  if (params->source != 0 && params->source != CKZ_DATA_SPECIFIED)
+    return CKR_MECHANISM_PARAM_INVALID;
+  if (params->pSourceData == NULL && params->ulSourceDataLen > 0)
+    return CKR_MECHANISM_PARAM_INVALID;
+  if (policy->hash != (*hash)->hash)
+    return CKR_MECHANISM_INVALID;
+  *label = params->ulSourceDataLen > 0 ? g_bytes_new (params->pSourceData, params->ulSourceDataLen) : NULL;
+  return CKR_OK;
+}
+
+CK_RV
+p11_operation_new (P11OpKind            kind,
+                   const CK_MECHANISM  *mechanism,
+                   P11Object           *key,
+                   P11Operation       **out)
+{
+  g_autoptr(GError) error = NULL;
+  const Mechanism *known = mechanism_find (mechanism->mechanism);
+  ParsecKeyUsage usage = parsec_key_attributes_get_usage (key->attributes);
+  ParsecKeyUsage needed;
+  gboolean rsa = p11_object_key_type (key) == PARSEC_KEY_TYPE_RSA_KEY_PAIR ||
+                 p11_object_key_type (key) == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+  const Hash *hash = NULL;
+  g_autoptr(GBytes) label = NULL;
+  P11Operation *op;
+  Policy policy;
+  CK_FLAGS flag;
+  CK_RV rv;
+
+  if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
+    return CKR_MECHANISM_PARAM_INVALID;
+  flag = kind == P11_OP_SIGN ? CKF_SIGN : kind == P11_OP_VERIFY ? CKF_VERIFY
+         : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
+  if (known == NULL || !(known->flags & flag))
+    return CKR_MECHANISM_INVALID;
+  if (family_is_rsa (known->family) != rsa)
+    return CKR_KEY_TYPE_INCONSISTENT;
+
+  /* Private keys sign and decrypt, public keys verify and encrypt. */
+  if ((kind == P11_OP_SIGN || kind == P11_OP_DECRYPT) != (key->kind == P11_KIND_PRIVATE_KEY))
+    return CKR_KEY_FUNCTION_NOT_PERMITTED;
+  needed = kind == P11_OP_SIGN ? PARSEC_KEY_USAGE_SIGN_HASH : kind == P11_OP_VERIFY ? PARSEC_KEY_USAGE_VERIFY_HASH
+           : kind == P11_OP_ENCRYPT ? PARSEC_KEY_USAGE_ENCRYPT : PARSEC_KEY_USAGE_DECRYPT;
+  if (!(usage & needed))
+    return CKR_KEY_FUNCTION_NOT_PERMITTED;
+
+  policy_of (key->attributes, &policy);
+  if (!mechanism_permitted (known, &policy, kind))
+    return CKR_MECHANISM_INVALID;
+  if (known->family == FAMILY_RSA_PSS)
+    rv = check_pss_params (mechanism, known, &policy, &hash);
+  else if (known->family == FAMILY_RSA_OAEP)
+    rv = check_oaep_params (mechanism, &policy, &hash, &label);
+  else
+    rv = mechanism->ulParameterLen == 0 ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
+  if (rv != CKR_OK)
+    return rv;
+
+  /* Output sizes come from the public key. */
+  if (!p11_object_load_public (key, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+
+  op = g_new0 (P11Operation, 1);
+  op->kind = kind;
+  op->mechanism = known;
+  op->client = g_object_ref (key->slot->client);
+  op->key_name = g_strdup (key->key_name);
+  op->policy = policy;
+  op->key_bytes = p11_object_key_bytes (key);
+  op->hash = hash != NULL ? hash : hash_find (known->hash);
+  op->label = g_steal_pointer (&label);
+  /* The mechanisms that hash use hashes GLib has. */
+  if (known->hash != PARSEC_HASH_NONE && op->hash != NULL)
+    op->checksum = g_checksum_new (op->hash->checksum);
+  else
+    op->buffer = secure_alloc (MAX_RAW_INPUT);
+  if (op->key_bytes == 0)
+    {
+      p11_operation_free (op);
+      return CKR_DEVICE_ERROR;
+    }
+  *out = op;
+  return CKR_OK;
+}
+
+CK_RV
+p11_operation_update (P11Operation *op,
+                      const guint8 *data,
+                      gsize         len)
+{
+  if (op->checksum != NULL)
+    {
+      if (len > 0)
+        g_checksum_update (op->checksum, data, len);
+      return CKR_OK;
+    }
+  if (len > MAX_RAW_INPUT - op->buffer_len)
+    return op->kind == P11_OP_DECRYPT ? CKR_ENCRYPTED_DATA_LEN_RANGE : CKR_DATA_LEN_RANGE;
+  if (len > 0)
+    memcpy (op->buffer + op->buffer_len, data, len);
+  op->buffer_len += len;
+  return CKR_OK;
+}
+
+CK_RV
+p11_operation_input_once (P11Operation *op,
+                          const guint8 *data,
+                          gsize         len)
+{
+  /* A call after a size query comes with the same input again. */
+  if (op->single_part)
+    return CKR_OK;
+  op->single_part = TRUE;
+  return p11_operation_update (op, data, len);
+}
+
+/* DigestInfo ::= SEQUENCE { digestAlgorithm AlgorithmIdentifier,
+ * digest OCTET STRING } (PKCS #1), with or without NULL parameters. */
+static GBytes *
+digest_info (const Hash *hash,
+             GBytes     *digest)
+{
+  return der_seq (der_seq (der_oid (hash->oid), der_null (), NULL),
+                  der_tlv (DER_OCTET_STRING, g_bytes_ref (digest)), NULL);
+}
+
+static const Hash *
+digest_info_parse (const guint8  *data,
+                   gsize          len,
+                   GBytes       **digest)
+{
+  DerCursor top, seq, algorithm, oid, octets;
+
+  der_cursor_init (&top, data, len);
+  if (!der_expect (&top, DER_SEQUENCE, &seq, NULL) || !der_cursor_at_end (&top) ||
+      !der_expect (&seq, DER_SEQUENCE, &algorithm, NULL) ||
+      !der_expect (&algorithm, DER_OID, NULL, &oid) ||
+      !der_expect (&seq, DER_OCTET_STRING, &octets, NULL) || !der_cursor_at_end (&seq))
+    return NULL;
+  if (!der_cursor_at_end (&algorithm) &&
+      (!der_expect (&algorithm, DER_NULL, NULL, NULL) || !der_cursor_at_end (&algorithm)))
+    return NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+    {
+      g_autoptr(GBytes) encoded = der_oid (hashes[i].oid);
+
+      if (g_bytes_get_size (encoded) == der_cursor_len (&oid) &&
+          memcmp (g_bytes_get_data (encoded, NULL), oid.p, der_cursor_len (&oid)) == 0)
+        {
+          if (der_cursor_len (&octets) != hashes[i].len)
+            return NULL;
+          *digest = g_bytes_new (octets.p, der_cursor_len (&octets));
+          return &hashes[i];
+        }
+    }
+  return NULL;
+}
+
+/* What the service is asked to sign or verify: the algorithm and the hash
+ * (or, for raw PKCS #1 v1.5, the block to pad). */
+static CK_RV
+signature_input (P11Operation     *op,
+                 ParsecAlgorithm **algorithm,
+                 GBytes          **input)
+{
+  g_autoptr(GBytes) digest = NULL;
+  const Policy *policy = &op->policy;
+  const Hash *hash = NULL;
+
+  if (op->checksum != NULL)
+    {
+      guint8 out[64];
+      gsize len = sizeof out;
+
+      g_checksum_get_digest (op->checksum, out, &len);
+      digest = g_bytes_new (out, len);
+      hash = op->hash;
+    }
+  else
+    digest = g_bytes_new (op->buffer, op->buffer_len);
+
+  switch (op->mechanism->family)
+    {
+    case FAMILY_RSA_PKCS:
+      if (policy->scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+        {
+          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_RSA_PKCS1V15_RAW, PARSEC_HASH_NONE);
+          *input = hash != NULL ? digest_info (hash, digest) : g_bytes_ref (digest);
+          return CKR_OK;
+        }
+      if (hash == NULL)
+        {
+          g_autoptr(GBytes) inner = NULL;
+
+          hash = digest_info_parse (op->buffer, op->buffer_len, &inner);
+          if (hash == NULL)
+            return CKR_DATA_INVALID;
+          if (!policy_hash_allows (policy, hash->hash))
+            return CKR_KEY_FUNCTION_NOT_PERMITTED;
+          g_clear_pointer (&digest, g_bytes_unref);
+          digest = g_steal_pointer (&inner);
+        }
+      *algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (hash->hash);
+      break;
+    case FAMILY_RSA_PSS:
+      hash = op->hash;
+      if (g_bytes_get_size (digest) != hash->len)
+        return CKR_DATA_LEN_RANGE;
+      *algorithm = parsec_algorithm_new_rsa_pss (hash->hash);
+      break;
+    case FAMILY_ECDSA:
+      if (policy->scheme == PARSEC_SIGNATURE_ECDSA_ANY)
+        {
+          if (g_bytes_get_size (digest) == 0)
+            return CKR_DATA_LEN_RANGE;
+          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_ECDSA_ANY, PARSEC_HASH_NONE);
+          break;
+        }
+      if (hash == NULL)
+        {
+          hash = policy->hash == PARSEC_HASH_ANY ? hash_find_len (g_bytes_get_size (digest)) : hash_find (policy->hash);
+          if (hash == NULL || hash->len != g_bytes_get_size (digest))
+            return CKR_DATA_LEN_RANGE;
+        }
+      *algorithm = parsec_algorithm_new_signature (policy->scheme, hash->hash);
+      break;
+    case FAMILY_RSA_OAEP:
+    case FAMILY_RSA_KEYGEN:
+    case FAMILY_EC_KEYGEN:
+    default:
+      return CKR_GENERAL_ERROR;
+    }
+  *input = g_steal_pointer (&digest);
+  return CKR_OK;
+}
+
+static gsize
+output_size (P11Operation *op)
+{
+  if (op->mechanism->family == FAMILY_ECDSA)
+    return 2 * op->key_bytes;
+  return op->key_bytes;
+}
+
+static ParsecAlgorithm *
+encryption_algorithm (P11Operation *op)
+{
+  if (op->mechanism->family == FAMILY_RSA_OAEP)
+    return parsec_algorithm_new_rsa_oaep (op->hash->hash);
+  return parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+}
+
+/* Runs the operation in the service. */
+static CK_RV
+compute (P11Operation  *op,
+         GBytes       **result)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) input = NULL;
+  CK_RV rv;
+
+  switch (op->kind)
+    {
+    case P11_OP_SIGN:
+      rv = signature_input (op, &algorithm, &input);
+      if (rv != CKR_OK)
+        return rv;
+      *result = parsec_client_sign_hash (op->client, op->key_name, algorithm, input, NULL, &error);
+      return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DATA_INVALID);
+    case P11_OP_ENCRYPT:
+      algorithm = encryption_algorithm (op);
+      input = secure_bytes_new (op->buffer, op->buffer_len);
+      *result = parsec_client_asymmetric_encrypt (op->client, op->key_name, algorithm, input, op->label,
+                                                  NULL, &error);
+      return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DATA_LEN_RANGE);
+    case P11_OP_DECRYPT:
+      if (op->buffer_len != op->key_bytes)
+        return CKR_ENCRYPTED_DATA_LEN_RANGE;
+      algorithm = encryption_algorithm (op);
+      input = g_bytes_new (op->buffer, op->buffer_len);
+      *result = parsec_client_asymmetric_decrypt (op->client, op->key_name, algorithm, input, op->label,
+                                                  NULL, &error);
+      return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_ENCRYPTED_DATA_INVALID);
+    case P11_OP_VERIFY:
+    case P11_N_OPS:
+    default:
+      return CKR_GENERAL_ERROR;
+    }
+}
+
+CK_RV
+p11_operation_finish (P11Operation *op,
+                      CK_BYTE_PTR   out,
+                      CK_ULONG_PTR  out_len,
+                      gboolean     *done)
+{
+  gsize len;
+  CK_RV rv;
+
+  *done = FALSE;
+  if (op->result == NULL)
+    {
+      /* Sizes are exact but for decryption, whose bound is the block. */
+      if (out == NULL)
+        {
+          *out_len = output_size (op);
+          return CKR_OK;
+        }
+      if (op->kind != P11_OP_DECRYPT && *out_len < output_size (op))
+        {
+          *out_len = output_size (op);
+          return CKR_BUFFER_TOO_SMALL;
+        }
+      rv = compute (op, &op->result);
+      if (rv != CKR_OK)
+        {
+          *done = TRUE;
+          return rv;
+        }
+    }
+  len = g_bytes_get_size (op->result);
+  if (out == NULL)
+    {
+      *out_len = len;
+      return CKR_OK;
+    }
+  if (*out_len < len)
+    {
+      *out_len = len;
+      return CKR_BUFFER_TOO_SMALL;
+    }
+  if (len > 0)
+    memcpy (out, g_bytes_get_data (op->result, NULL), len);
+  *out_len = len;
+  *done = TRUE;
+  return CKR_OK;
+}
+
+CK_RV
+p11_operation_verify (P11Operation *op,
+                      const guint8 *signature,
+                      gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) signature_bytes = NULL;
+  CK_RV rv;
+
+  if (len != output_size (op))
+    return CKR_SIGNATURE_LEN_RANGE;
+  rv = signature_input (op, &algorithm, &input);
+  if (rv != CKR_OK)
+    return rv;
+  signature_bytes = g_bytes_new (signature, len);
+  if (!parsec_client_verify_hash (op->client, op->key_name, algorithm, input, signature_bytes, NULL, &error))
+    return p11_rv_from_error (error, CKR_SIGNATURE_INVALID);
+  return CKR_OK;
+}
+
+CK_RV
+p11_generate_random (ParsecClient *client,
+                     CK_BYTE_PTR   out,
+                     CK_ULONG      len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) random = NULL;
+
+  if (len == 0)
+    return CKR_OK;
+  random = parsec_client_generate_random (client, len, NULL, &error);
+  if (random == NULL)
+    return p11_rv_from_error (error, CKR_DATA_LEN_RANGE);
+  if (g_bytes_get_size (random) != len)
+    return CKR_DEVICE_ERROR;
+  memcpy (out, g_bytes_get_data (random, NULL), len);
+  return CKR_OK;
+}
+
+/* Key pairs */
+
+typedef struct {
+  ParsecEccFamily family;
+  guint bits;
+} Curve;
+
+/* The curves a key pair can be asked for on. Their identifiers come
+ * from the library's own table, through the keys it converts. */
+static const Curve curves[] = {
+  { PARSEC_ECC_FAMILY_SECP_R1, 256 },
+  { PARSEC_ECC_FAMILY_SECP_R1, 384 },
+  { PARSEC_ECC_FAMILY_SECP_R1, 521 },
+  { PARSEC_ECC_FAMILY_SECP_K1, 256 },
+  { PARSEC_ECC_FAMILY_BRAINPOOL_P_R1, 256 },
+  { PARSEC_ECC_FAMILY_BRAINPOOL_P_R1, 384 },
+  { PARSEC_ECC_FAMILY_BRAINPOOL_P_R1, 512 },
+};
+
+static const Curve *
+curve_from_params (const CK_ATTRIBUTE *params)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
+    {
+      gsize size = (curves[i].bits + 7) / 8;
+      g_autofree guint8 *point = g_malloc0 (1 + 2 * size);
+      g_autoptr(ParsecKeyAttributes) attributes =
+        parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_PUBLIC_KEY, curves[i].family, curves[i].bits,
+                                       PARSEC_KEY_USAGE_NONE, NULL);
+      g_autoptr(GBytes) point_bytes = NULL;
+      g_autoptr(GBytes) spki = NULL;
+      g_autoptr(GBytes) oid = NULL;
+
+      point[0] = 0x04;
+      point_bytes = g_bytes_new (point, 1 + 2 * size);
+      spki = parsec_public_key_convert (attributes, point_bytes, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL);
+      if (spki != NULL && p11_spki_ec_params (spki, &oid, NULL) &&
+          g_bytes_get_size (oid) == params->ulValueLen &&
+          memcmp (g_bytes_get_data (oid, NULL), params->pValue, params->ulValueLen) == 0)
+        return &curves[i];
+    }
+  return NULL;
+}
+
+/* The attributes of both templates, checked for what they ask. */
+typedef struct {
+  const CK_ATTRIBUTE *public_tmpl;
+  CK_ULONG public_count;
+  const CK_ATTRIBUTE *private_tmpl;
+  CK_ULONG private_count;
+} Templates;
+
+static CK_RV
+templates_find (const Templates     *t,
+                CK_ATTRIBUTE_TYPE    type,
+                const CK_ATTRIBUTE **found)
+{
+  const CK_ATTRIBUTE *in_private;
+  CK_RV rv = p11_template_find (t->private_tmpl, t->private_count, type, &in_private);
+
+  if (rv != CKR_OK)
+    return rv;
+  rv = p11_template_find (t->public_tmpl, t->public_count, type, found);
+  if (rv != CKR_OK)
+    return rv;
+  if (in_private != NULL)
+    {
+      if (*found != NULL && ((*found)->ulValueLen != in_private->ulValueLen ||
+                             memcmp ((*found)->pValue, in_private->pValue, in_private->ulValueLen) != 0))
+        return CKR_TEMPLATE_INCONSISTENT;
+      *found = in_private;
+    }
+  return CKR_OK;
+}
+
+static CK_RV
+check_storage (const CK_ATTRIBUTE *tmpl,
+               CK_ULONG            count,
+               CK_OBJECT_CLASS     klass)
+{
+  gboolean token = TRUE, sensitive = TRUE, present;
+  CK_ULONG value;
+  CK_RV rv;
+
+  if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &value, &present)) != CKR_OK)
+    return rv;
+  if (present && value != klass)
+    return CKR_TEMPLATE_INCONSISTENT;
+  /* Keys live in the service: no session keys. CKA_PRIVATE is accepted
+   * either way, as nothing needs a login. */
+  if ((rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK)
+    return rv;
+  if (!token)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if ((rv = p11_template_bool (tmpl, count, CKA_SENSITIVE, &sensitive, NULL)) != CKR_OK)
+    return rv;
+  if (!sensitive)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+static gboolean
+allows_mechanism (const CK_ATTRIBUTE *allowed,
+                  Family              family)
+{
+  const CK_MECHANISM_TYPE *types = allowed->pValue;
+
+  for (CK_ULONG i = 0; i < allowed->ulValueLen / sizeof (CK_MECHANISM_TYPE); i++)
+    {
+      const Mechanism *mechanism = mechanism_find (types[i]);
+
+      if (mechanism != NULL && mechanism->family == family)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+CK_RV
+p11_generate_key_pair (ParsecClient          *client,
+                       const CK_MECHANISM    *mechanism,
+                       const CK_ATTRIBUTE    *public_tmpl,
+                       CK_ULONG               public_count,
+                       const CK_ATTRIBUTE    *private_tmpl,
+                       CK_ULONG               private_count,
+                       char                 **key_name,
+                       ParsecKeyAttributes  **attributes,
+                       GBytes               **id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(ParsecKeyAttributes) made = NULL;
+  g_autofree char *name = NULL;
+  Templates t = { public_tmpl, public_count, private_tmpl, private_count };
+  const CK_ATTRIBUTE *label, *id_attribute, *allowed;
+  gboolean sign = FALSE, decrypt = FALSE, derive = FALSE, extractable = FALSE;
+  gboolean sign_given, decrypt_given, derive_given;
+  gboolean rsa;
+  ParsecKeyUsage usage;
+  CK_RV rv;
+
+  if (mechanism->mechanism != CKM_RSA_PKCS_KEY_PAIR_GEN && mechanism->mechanism != CKM_EC_KEY_PAIR_GEN)
+    return CKR_MECHANISM_INVALID;
+  if (mechanism->ulParameterLen != 0)
+    return CKR_MECHANISM_PARAM_INVALID;
+  rsa = mechanism->mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN;
+
+  if ((rv = check_storage (public_tmpl, public_count, CKO_PUBLIC_KEY)) != CKR_OK ||
+      (rv = check_storage (private_tmpl, private_count, CKO_PRIVATE_KEY)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_SIGN, &sign, &sign_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_DECRYPT, &decrypt, &decrypt_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_DERIVE, &derive, &derive_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_EXTRACTABLE, &extractable, NULL)) != CKR_OK ||
+      (rv = templates_find (&t, CKA_LABEL, &label)) != CKR_OK ||
+      (rv = templates_find (&t, CKA_ID, &id_attribute)) != CKR_OK ||
+      (rv = templates_find (&t, CKA_ALLOWED_MECHANISMS, &allowed)) != CKR_OK)
+    return rv;
+  if (allowed != NULL && allowed->ulValueLen % sizeof (CK_MECHANISM_TYPE) != 0)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+
+  /* The key's name: its label, else its CKA_ID in hex, else a new one. */
+  if (label != NULL && label->ulValueLen > 0)
+    {
+      name = g_strndup (label->pValue, label->ulValueLen);
+      if (strlen (name) != label->ulValueLen || !g_utf8_validate (name, -1, NULL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+  else if (id_attribute != NULL && id_attribute->ulValueLen > 0)
+    {
+      GString *hex = g_string_new ("");
+
+      for (CK_ULONG i = 0; i < id_attribute->ulValueLen; i++)
+        g_string_append_printf (hex, "%02x", ((const guint8 *) id_attribute->pValue)[i]);
+      name = g_string_free (hex, FALSE);
+    }
+  else
+    name = g_strdup_printf ("pkcs11-%08x%08x", g_random_int (), g_random_int ());
+
+  /* A PSA key has one algorithm: signing unless only decryption (RSA)
+   * or derivation (EC) was asked for, or the allowed mechanisms say. */
+  if (!sign_given)
+    sign = !(decrypt_given && decrypt) && !(derive_given && derive);
+  if (rsa)
+    {
+      CK_ULONG bits = 0;
+      const CK_ATTRIBUTE *exponent;
+      gboolean have_bits;
+
+      if ((rv = p11_template_ulong (public_tmpl, public_count, CKA_MODULUS_BITS, &bits, &have_bits)) != CKR_OK ||
+          (rv = p11_template_find (public_tmpl, public_count, CKA_PUBLIC_EXPONENT, &exponent)) != CKR_OK)
+        return rv;
+      if (!have_bits)
+        return CKR_TEMPLATE_INCOMPLETE;
+      if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS)
+        return CKR_KEY_SIZE_RANGE;
+      if (exponent != NULL)
+        {
+          /* PSA makes keys with the exponent 65537 only. */
+          const guint8 *e = exponent->pValue;
+          CK_ULONG n = exponent->ulValueLen, i = 0;
+
+          while (i < n && e[i] == 0)
+            i++;
+          if (n - i != 3 || e[i] != 0x01 || e[i + 1] != 0x00 || e[i + 2] != 0x01)
+            return CKR_ATTRIBUTE_VALUE_INVALID;
+        }
+      if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PSS))
+        algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY);
+      else if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_OAEP))
+        algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+      else if (sign)
+        algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY);
+      else if (decrypt && allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PKCS))
+        algorithm = parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+      else if (decrypt)
+        algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+      else
+        return CKR_TEMPLATE_INCONSISTENT;
+      usage = parsec_algorithm_get_kind (algorithm) == PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE
+              ? PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+                PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE
+              : PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT;
+      if (extractable)
+        usage |= PARSEC_KEY_USAGE_EXPORT;
+      made = parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, algorithm);
+    }
+  else
+    {
+      const CK_ATTRIBUTE *params;
+      const Curve *curve;
+
+      if ((rv = templates_find (&t, CKA_EC_PARAMS, &params)) != CKR_OK)
+        return rv;
+      if (params == NULL)
+        return CKR_TEMPLATE_INCOMPLETE;
+      curve = curve_from_params (params);
+      if (curve == NULL)
+        return CKR_CURVE_NOT_SUPPORTED;
+      if (sign)
+        {
+          algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_ANY);
+          usage = PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+                  PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE;
+        }
+      else if (derive)
+        {
+          algorithm = parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH);
+          usage = PARSEC_KEY_USAGE_DERIVE;
+        }
+      else
+        return CKR_TEMPLATE_INCONSISTENT;
+      if (extractable)
+        usage |= PARSEC_KEY_USAGE_EXPORT;
+      made = parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits, usage,
+                                            algorithm);
+    }
+
+  if (!parsec_client_generate_key (client, name, made, NULL, &error))
+    return p11_rv_from_error (error, CKR_TEMPLATE_INCONSISTENT);
+
+  *id = NULL;
+  if (id_attribute != NULL && (id_attribute->ulValueLen != strlen (name) ||
+                               memcmp (id_attribute->pValue, name, strlen (name)) != 0))
+    *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+  *key_name = g_steal_pointer (&name);
+  *attributes = g_steal_pointer (&made);
+  return CKR_OK;
+}

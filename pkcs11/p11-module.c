@@ -1,0 +1,1795 @@
+/* p11-module.c: the PKCS #11 v2.40 entry points of parsec-glib-pkcs11
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * One slot, with its token always present, per configured Parsec
+ * identity: the service the library's configuration names
+ * (PARSEC_SERVICE_ENDPOINT, GSettings), reached with each application
+ * name of PARSEC_PKCS11_APPLICATION_NAME (comma-separated), else the
+ * default GApplication's id, else "parsec-glib-pkcs11". Each slot keeps a
+ * ParsecClient of its own; nothing is sent before a call needs the service.
+ *
+ * One mutex guards the module's state. Calls that only wait for the
+ * service on an operation of their own (sign, verify, encrypt, decrypt,
+ * random, key generation) take what they need and drop it while they
+ * wait, so that threads work in parallel. After fork() every call of the
+ * child answers CKR_CRYPTOKI_NOT_INITIALIZED until C_Initialize; the
+ * parent's state, whose locks another thread may have held, is left alone.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <p11-kit/uri.h>
+
+#include "p11-private.h"
+#include "secure-mem.h"
+
+#define DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
+#define MANUFACTURER "Parsec (parsec-glib)"
+
+typedef struct {
+  GPtrArray *slots;           /* P11Slot */
+  GHashTable *sessions;       /* handle to P11Session */
+  GHashTable *objects;        /* handle to P11Object, owned by their slot */
+  CK_ULONG next_handle;
+} ModuleState;
+
+static GMutex module_lock;
+static ModuleState *state;
+/* The process that initialised the module; read before taking the lock,
+ * which a child of fork() cannot trust. */
+static volatile pid_t module_pid;
+/* What a fork's child left behind: kept reachable, never touched. */
+static GPtrArray *abandoned;
+
+/* Helpers for the other files */
+
+void
+p11_pad (char       *field,
+         gsize       size,
+         const char *text)
+{
+  gsize len = strlen (text);
+
+  /* Cut at a character boundary, so the field stays valid UTF-8. */
+  if (len > size)
+    {
+      const char *end = text + size;
+
+      len = g_utf8_find_prev_char (text, end + 1) - text;
+      while (len > size)
+        len = g_utf8_find_prev_char (text, text + len) - text;
+    }
+  memset (field, ' ', size);
+  memcpy (field, text, len);
+}
+
+CK_RV
+p11_rv_from_error (const GError *error,
+                   CK_RV         invalid_argument)
+{
+  g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s", error->message);
+  if (error->domain == PARSEC_ERROR)
+    {
+      switch (error->code)
+        {
+        case PARSEC_ERROR_PSA_NOT_PERMITTED:
+          return CKR_KEY_FUNCTION_NOT_PERMITTED;
+        case PARSEC_ERROR_PSA_NOT_SUPPORTED:
+          return CKR_MECHANISM_INVALID;
+        case PARSEC_ERROR_PSA_INVALID_ARGUMENT:
+          return invalid_argument;
+        case PARSEC_ERROR_PSA_INVALID_SIGNATURE:
+          return CKR_SIGNATURE_INVALID;
+        case PARSEC_ERROR_PSA_INVALID_PADDING:
+          return CKR_ENCRYPTED_DATA_INVALID;
+        case PARSEC_ERROR_PSA_DOES_NOT_EXIST:
+        case PARSEC_ERROR_PSA_INVALID_HANDLE:
+          return CKR_KEY_HANDLE_INVALID;
+        case PARSEC_ERROR_PSA_ALREADY_EXISTS:
+          return CKR_ATTRIBUTE_VALUE_INVALID;
+        case PARSEC_ERROR_PSA_INSUFFICIENT_MEMORY:
+        case PARSEC_ERROR_PSA_INSUFFICIENT_STORAGE:
+          return CKR_DEVICE_MEMORY;
+        case PARSEC_ERROR_PSA_GENERIC_ERROR:
+        case PARSEC_ERROR_PSA_BAD_STATE:
+        case PARSEC_ERROR_PSA_BUFFER_TOO_SMALL:
+          return CKR_FUNCTION_FAILED;
+        default:
+          /* The connection, the protocol, authentication, the hardware
+           * behind the service: the device failed. */
+          return CKR_DEVICE_ERROR;
+        }
+    }
+  if (error->domain == G_IO_ERROR)
+    return CKR_DEVICE_ERROR;
+  return CKR_FUNCTION_FAILED;
+}
+
+P11Object *
+p11_object_ref (P11Object *object)
+{
+  g_atomic_ref_count_inc (&object->ref_count);
+  return object;
+}
+
+void
+p11_object_unref (P11Object *object)
+{
+  if (!g_atomic_ref_count_dec (&object->ref_count))
+    return;
+  g_free (object->key_name);
+  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
+  g_clear_pointer (&object->spki, g_bytes_unref);
+  g_clear_pointer (&object->id, g_bytes_unref);
+  g_free (object->store_group);
+  g_free (object->label);
+  g_clear_pointer (&object->value, g_bytes_unref);
+  g_free (object);
+}
+
+/* Object handles are the module's, so that they are unique across slots. */
+void
+p11_module_register_object (P11Object *object)
+{
+  object->handle = state->next_handle++;
+  g_hash_table_insert (state->objects, GUINT_TO_POINTER (object->handle), object);
+}
+
+void
+p11_module_unregister_object (P11Object *object)
+{
+  if (state != NULL && object->handle != CK_INVALID_HANDLE)
+    g_hash_table_remove (state->objects, GUINT_TO_POINTER (object->handle));
+  object->handle = CK_INVALID_HANDLE;
+}
+
+/* State */
+
+static void
+session_free (P11Session *session)
+{
+  for (guint i = 0; i < P11_N_OPS; i++)
+    g_clear_pointer (&session->ops[i], p11_operation_free);
+  g_clear_pointer (&session->found, g_array_unref);
+  g_free (session);
+}
+
+static void
+slot_free (P11Slot *slot)
+{
+  g_clear_pointer (&slot->objects, g_hash_table_unref);
+  g_clear_pointer (&slot->key_ids, g_hash_table_unref);
+  g_clear_object (&slot->client);
+  secure_free (slot->application_name);
+  g_free (slot->store_path);
+  g_free (slot);
+}
+
+static void
+state_free (ModuleState *s)
+{
+  /* Sessions first: their operations hold objects. */
+  g_hash_table_unref (s->sessions);
+  g_hash_table_unref (s->objects);
+  g_ptr_array_unref (s->slots);
+  g_free (s);
+}
+
+static char **
+configured_names (void)
+{
+  const char *env = g_getenv ("PARSEC_PKCS11_APPLICATION_NAME");
+  GApplication *app = g_application_get_default ();
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  if (env != NULL && *env != '\0')
+    {
+      g_auto(GStrv) parts = g_strsplit (env, ",", -1);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        {
+          g_strstrip (parts[i]);
+          if (*parts[i] != '\0' && g_utf8_validate (parts[i], -1, NULL))
+            g_ptr_array_add (names, g_strdup (parts[i]));
+        }
+    }
+  if (names->len == 0 && app != NULL && g_application_get_application_id (app) != NULL)
+    g_ptr_array_add (names, g_strdup (g_application_get_application_id (app)));
+  if (names->len == 0)
+    g_ptr_array_add (names, g_strdup (DEFAULT_APPLICATION_NAME));
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+static char *
+store_path_for (const char *serial)
+{
+  const char *dir = g_getenv ("PARSEC_PKCS11_STORE_DIR");
+  g_autofree char *file = g_strdup_printf ("%.16s.ini", serial);
+
+  if (dir != NULL && *dir != '\0')
+    return g_build_filename (dir, file, NULL);
+  return g_build_filename (g_get_user_data_dir (), "parsec-glib", "pkcs11", file, NULL);
+}
+
+static P11Slot *
+slot_new (CK_SLOT_ID   id,
+          const char  *application_name,
+          GError     **error)
+{
+  P11Slot *slot;
+  ParsecClient *client;
+  g_autofree char *uri_text = NULL;
+  g_autofree char *description = NULL;
+  P11KitUri *uri;
+  CK_TOKEN_INFO *token;
+
+  /* Initialisation reads the configuration and sends nothing. */
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                           "application-name", application_name,
+                           NULL);
+  if (client == NULL)
+    return NULL;
+
+  slot = g_new0 (P11Slot, 1);
+  slot->id = id;
+  slot->client = client;
+  slot->application_name = (char *) secure_alloc (strlen (application_name) + 1);
+  memcpy (slot->application_name, application_name, strlen (application_name));
+  slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) p11_object_unref);
+
+  /* The library says which token an identity is, so that the URIs it
+   * gives name this one. */
+  uri_text = parsec_client_get_pkcs11_uri (client, application_name);
+  uri = p11_kit_uri_new ();
+  if (p11_kit_uri_parse (uri_text, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI %s", uri_text);
+      p11_kit_uri_free (uri);
+      slot_free (slot);
+      return NULL;
+    }
+  token = p11_kit_uri_get_token_info (uri);
+  memcpy (slot->label, token->label, sizeof slot->label);
+  memcpy (slot->serial, token->serialNumber, sizeof slot->serial);
+  p11_kit_uri_free (uri);
+  description = g_strdup_printf ("Parsec service %s", parsec_client_get_endpoint (client));
+  p11_pad (slot->description, sizeof slot->description, description);
+  slot->store_path = store_path_for (slot->serial);
+  return slot;
+}
+
+static CK_RV
+state_new (ModuleState **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = configured_names ();
+  ModuleState *s = g_new0 (ModuleState, 1);
+
+  s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
+  s->sessions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) session_free);
+  s->objects = g_hash_table_new (NULL, NULL);
+  s->next_handle = 1;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      P11Slot *slot = slot_new (i + 1, names[i], &error);
+
+      if (slot == NULL)
+        {
+          g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "slot for “%s”: %s", names[i], error->message);
+          state_free (s);
+          return CKR_GENERAL_ERROR;
+        }
+      g_ptr_array_add (s->slots, slot);
+    }
+  *out = s;
+  return CKR_OK;
+}
+
+/* Entry and exit of each call */
+
+#define LOCK_OR_RETURN()                                  \
+  G_STMT_START {                                          \
+    if (module_pid != getpid ())                          \
+      return CKR_CRYPTOKI_NOT_INITIALIZED;                \
+    g_mutex_lock (&module_lock);                          \
+    if (state == NULL)                                    \
+      {                                                   \
+        g_mutex_unlock (&module_lock);                    \
+        return CKR_CRYPTOKI_NOT_INITIALIZED;              \
+      }                                                   \
+  } G_STMT_END
+
+#define UNLOCK() g_mutex_unlock (&module_lock)
+
+static P11Slot *
+lookup_slot (CK_SLOT_ID id)
+{
+  if (id == 0 || id > state->slots->len)
+    return NULL;
+  return g_ptr_array_index (state->slots, id - 1);
+}
+
+static P11Session *
+lookup_session (CK_SESSION_HANDLE handle)
+{
+  return g_hash_table_lookup (state->sessions, GUINT_TO_POINTER (handle));
+}
+
+static P11Object *
+lookup_object (P11Session       *session,
+               CK_OBJECT_HANDLE  handle)
+{
+  P11Object *object = g_hash_table_lookup (state->objects, GUINT_TO_POINTER (handle));
+
+  if (object == NULL || object->slot != session->slot)
+    return NULL;
+  return object;
+}
+
+static gboolean
+session_is_rw (P11Session *session)
+{
+  return (session->flags & CKF_RW_SESSION) != 0;
+}
+
+/* General purpose */
+
+static CK_RV
+check_initialize_args (CK_VOID_PTR init_args)
+{
+  CK_C_INITIALIZE_ARGS *args = init_args;
+  guint given;
+
+  if (args == NULL)
+    return CKR_OK;
+  if (args->pReserved != NULL)
+    return CKR_ARGUMENTS_BAD;
+  given = (args->CreateMutex != NULL) + (args->DestroyMutex != NULL) +
+          (args->LockMutex != NULL) + (args->UnlockMutex != NULL);
+  if (given != 0 && given != 4)
+    return CKR_ARGUMENTS_BAD;
+  /* Mutex functions of the application's are not needed: the module is
+   * thread-safe with the system's own, which p11-kit and GnuTLS, for
+   * example, are content with although they hand their own in. */
+  /* CKF_LIBRARY_CANT_CREATE_OS_THREADS, which p11-kit always passes, is
+   * not followed: the module starts no thread, but GLib may (a GSettings
+   * backend, for one), and refusing would leave p11-kit users without it. */
+  return CKR_OK;
+}
+
+CK_RV
+C_Initialize (CK_VOID_PTR init_args)
+{
+  ModuleState *s = NULL;
+  CK_RV rv;
+
+  rv = check_initialize_args (init_args);
+  if (rv != CKR_OK)
+    return rv;
+
+  if (module_pid != 0 && module_pid != getpid ())
+    {
+      /* A child of fork(): the parent's lock may be held for ever. */
+      if (state != NULL)
+        {
+          if (abandoned == NULL)
+            abandoned = g_ptr_array_new ();
+          g_ptr_array_add (abandoned, state);
+          state = NULL;
+        }
+      g_mutex_init (&module_lock);
+      module_pid = 0;
+    }
+
+  g_mutex_lock (&module_lock);
+  if (state != NULL)
+    {
+      UNLOCK ();
+      return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+    }
+  rv = state_new (&s);
+  if (rv == CKR_OK)
+    {
+      state = s;
+      module_pid = getpid ();
+    }
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_Finalize (CK_VOID_PTR reserved)
+{
+  if (reserved != NULL)
+    return CKR_ARGUMENTS_BAD;
+  LOCK_OR_RETURN ();
+  state_free (g_steal_pointer (&state));
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_GetInfo (CK_INFO_PTR info)
+{
+  LOCK_OR_RETURN ();
+  UNLOCK ();
+  if (info == NULL)
+    return CKR_ARGUMENTS_BAD;
+  memset (info, 0, sizeof *info);
+  info->cryptokiVersion.major = CRYPTOKI_VERSION_MAJOR;
+  info->cryptokiVersion.minor = CRYPTOKI_VERSION_MINOR;
+  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  p11_pad ((char *) info->libraryDescription, sizeof info->libraryDescription, "parsec-glib PKCS #11 module");
+  info->libraryVersion.major = PARSEC_MAJOR_VERSION;
+  info->libraryVersion.minor = PARSEC_MINOR_VERSION;
+  return CKR_OK;
+}
+
+/* Slots and tokens */
+
+CK_RV
+C_GetSlotList (CK_BBOOL       token_present,
+               CK_SLOT_ID_PTR slot_list,
+               CK_ULONG_PTR   count)
+{
+  CK_RV rv = CKR_OK;
+  CK_ULONG n;
+
+  LOCK_OR_RETURN ();
+  n = state->slots->len;
+  if (count == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (slot_list == NULL)
+    *count = n;
+  else if (*count < n)
+    {
+      *count = n;
+      rv = CKR_BUFFER_TOO_SMALL;
+    }
+  else
+    {
+      for (CK_ULONG i = 0; i < n; i++)
+        slot_list[i] = i + 1;
+      *count = n;
+    }
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_GetSlotInfo (CK_SLOT_ID        slot_id,
+               CK_SLOT_INFO_PTR  info)
+{
+  P11Slot *slot;
+
+  LOCK_OR_RETURN ();
+  slot = lookup_slot (slot_id);
+  if (slot == NULL)
+    {
+      UNLOCK ();
+      return CKR_SLOT_ID_INVALID;
+    }
+  if (info == NULL)
+    {
+      UNLOCK ();
+      return CKR_ARGUMENTS_BAD;
+    }
+  memset (info, 0, sizeof *info);
+  memcpy (info->slotDescription, slot->description, sizeof info->slotDescription);
+  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  info->flags = CKF_TOKEN_PRESENT;
+  info->hardwareVersion.major = 1;
+  info->firmwareVersion.major = PARSEC_MAJOR_VERSION;
+  info->firmwareVersion.minor = PARSEC_MINOR_VERSION;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_GetTokenInfo (CK_SLOT_ID         slot_id,
+                CK_TOKEN_INFO_PTR  info)
+{
+  P11Slot *slot;
+  CK_ULONG sessions = 0, rw_sessions = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  LOCK_OR_RETURN ();
+  slot = lookup_slot (slot_id);
+  if (slot == NULL)
+    {
+      UNLOCK ();
+      return CKR_SLOT_ID_INVALID;
+    }
+  if (info == NULL)
+    {
+      UNLOCK ();
+      return CKR_ARGUMENTS_BAD;
+    }
+  g_hash_table_iter_init (&iter, state->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Session *session = value;
+
+      if (session->slot != slot)
+        continue;
+      sessions++;
+      if (session_is_rw (session))
+        rw_sessions++;
+    }
+  memset (info, 0, sizeof *info);
+  memcpy (info->label, slot->label, sizeof info->label);
+  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  p11_pad ((char *) info->model, sizeof info->model, "parsec-glib");
+  memcpy (info->serialNumber, slot->serial, sizeof info->serialNumber);
+  /* The service authenticates the process, so there is no PIN. */
+  info->flags = CKF_RNG | CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED;
+  info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+  info->ulSessionCount = sessions;
+  info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+  info->ulRwSessionCount = rw_sessions;
+  info->ulMaxPinLen = 0;
+  info->ulMinPinLen = 0;
+  info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+  info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+  info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+  info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+  info->hardwareVersion.major = 1;
+  info->firmwareVersion.major = PARSEC_MAJOR_VERSION;
+  info->firmwareVersion.minor = PARSEC_MINOR_VERSION;
+  memset (info->utcTime, ' ', sizeof info->utcTime);
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_WaitForSlotEvent (CK_FLAGS       flags,
+                    CK_SLOT_ID_PTR slot,
+                    CK_VOID_PTR    reserved)
+{
+  LOCK_OR_RETURN ();
+  UNLOCK ();
+  if (slot == NULL || reserved != NULL)
+    return CKR_ARGUMENTS_BAD;
+  /* Tokens never come or go. */
+  if (flags & CKF_DONT_BLOCK)
+    return CKR_NO_EVENT;
+  return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_GetMechanismList (CK_SLOT_ID            slot_id,
+                    CK_MECHANISM_TYPE_PTR list,
+                    CK_ULONG_PTR          count)
+{
+  CK_RV rv;
+
+  LOCK_OR_RETURN ();
+  if (lookup_slot (slot_id) == NULL)
+    rv = CKR_SLOT_ID_INVALID;
+  else if (count == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_mechanism_list (list, count);
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_GetMechanismInfo (CK_SLOT_ID             slot_id,
+                    CK_MECHANISM_TYPE      type,
+                    CK_MECHANISM_INFO_PTR  info)
+{
+  CK_RV rv;
+
+  LOCK_OR_RETURN ();
+  if (lookup_slot (slot_id) == NULL)
+    rv = CKR_SLOT_ID_INVALID;
+  else if (info == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_mechanism_info (type, info);
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_InitToken (CK_SLOT_ID      slot_id,
+             CK_UTF8CHAR_PTR pin,
+             CK_ULONG        pin_len,
+             CK_UTF8CHAR_PTR label)
+{
+  CK_RV rv = CKR_FUNCTION_NOT_SUPPORTED;
+
+  LOCK_OR_RETURN ();
+  if (lookup_slot (slot_id) == NULL)
+    rv = CKR_SLOT_ID_INVALID;
+  UNLOCK ();
+  return rv;
+}
+
+/* Sessions */
+
+static CK_RV
+lock_session (CK_SESSION_HANDLE   handle,
+              P11Session        **session)
+{
+  LOCK_OR_RETURN ();
+  *session = lookup_session (handle);
+  if (*session == NULL)
+    {
+      UNLOCK ();
+      return CKR_SESSION_HANDLE_INVALID;
+    }
+  return CKR_OK;
+}
+
+CK_RV
+C_InitPIN (CK_SESSION_HANDLE handle,
+           CK_UTF8CHAR_PTR   pin,
+           CK_ULONG          pin_len)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_SetPIN (CK_SESSION_HANDLE handle,
+          CK_UTF8CHAR_PTR   old_pin,
+          CK_ULONG          old_len,
+          CK_UTF8CHAR_PTR   new_pin,
+          CK_ULONG          new_len)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_OpenSession (CK_SLOT_ID            slot_id,
+               CK_FLAGS              flags,
+               CK_VOID_PTR           application,
+               CK_NOTIFY             notify,
+               CK_SESSION_HANDLE_PTR handle)
+{
+  P11Slot *slot;
+  P11Session *session;
+
+  LOCK_OR_RETURN ();
+  slot = lookup_slot (slot_id);
+  if (slot == NULL)
+    {
+      UNLOCK ();
+      return CKR_SLOT_ID_INVALID;
+    }
+  if (handle == NULL)
+    {
+      UNLOCK ();
+      return CKR_ARGUMENTS_BAD;
+    }
+  if (!(flags & CKF_SERIAL_SESSION))
+    {
+      UNLOCK ();
+      return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+    }
+  session = g_new0 (P11Session, 1);
+  session->handle = state->next_handle++;
+  session->slot = slot;
+  session->flags = flags & (CKF_SERIAL_SESSION | CKF_RW_SESSION);
+  g_hash_table_insert (state->sessions, GUINT_TO_POINTER (session->handle), session);
+  *handle = session->handle;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+static gboolean
+slot_has_sessions (P11Slot *slot)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, state->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Session *) value)->slot == slot)
+      return TRUE;
+  return FALSE;
+}
+
+CK_RV
+C_CloseSession (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  P11Slot *slot;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  slot = session->slot;
+  g_hash_table_remove (state->sessions, GUINT_TO_POINTER (handle));
+  /* The login state lasts as long as the token's sessions. */
+  if (!slot_has_sessions (slot))
+    slot->logged_in = FALSE;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+static gboolean
+session_in_slot (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  return ((P11Session *) value)->slot == user_data;
+}
+
+CK_RV
+C_CloseAllSessions (CK_SLOT_ID slot_id)
+{
+  P11Slot *slot;
+
+  LOCK_OR_RETURN ();
+  slot = lookup_slot (slot_id);
+  if (slot == NULL)
+    {
+      UNLOCK ();
+      return CKR_SLOT_ID_INVALID;
+    }
+  g_hash_table_foreach_remove (state->sessions, session_in_slot, slot);
+  slot->logged_in = FALSE;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_GetSessionInfo (CK_SESSION_HANDLE   handle,
+                  CK_SESSION_INFO_PTR info)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (info == NULL)
+    {
+      UNLOCK ();
+      return CKR_ARGUMENTS_BAD;
+    }
+  memset (info, 0, sizeof *info);
+  info->slotID = session->slot->id;
+  info->flags = session->flags;
+  if (session_is_rw (session))
+    info->state = session->slot->logged_in ? CKS_RW_USER_FUNCTIONS : CKS_RW_PUBLIC_SESSION;
+  else
+    info->state = session->slot->logged_in ? CKS_RO_USER_FUNCTIONS : CKS_RO_PUBLIC_SESSION;
+  info->ulDeviceError = 0;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_GetOperationState (CK_SESSION_HANDLE handle,
+                     CK_BYTE_PTR       operation_state,
+                     CK_ULONG_PTR      len)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return len == NULL ? CKR_ARGUMENTS_BAD : CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_SetOperationState (CK_SESSION_HANDLE handle,
+                     CK_BYTE_PTR       operation_state,
+                     CK_ULONG          len,
+                     CK_OBJECT_HANDLE  encryption_key,
+                     CK_OBJECT_HANDLE  authentication_key)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return operation_state == NULL ? CKR_ARGUMENTS_BAD : CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_Login (CK_SESSION_HANDLE handle,
+         CK_USER_TYPE      user_type,
+         CK_UTF8CHAR_PTR   pin,
+         CK_ULONG          pin_len)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (pin == NULL && pin_len > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (user_type != CKU_USER && user_type != CKU_SO && user_type != CKU_CONTEXT_SPECIFIC)
+    rv = CKR_USER_TYPE_INVALID;
+  else if (user_type == CKU_CONTEXT_SPECIFIC)
+    rv = session->slot->logged_in ? CKR_OK : CKR_USER_NOT_LOGGED_IN;
+  else if (session->slot->logged_in)
+    rv = CKR_USER_ALREADY_LOGGED_IN;
+  else
+    /* The service has authenticated the process already; a PIN adds
+     * nothing, and any is accepted (docs/pkcs11.md). */
+    session->slot->logged_in = TRUE;
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_Logout (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (!session->slot->logged_in)
+    rv = CKR_USER_NOT_LOGGED_IN;
+  session->slot->logged_in = FALSE;
+  UNLOCK ();
+  return rv;
+}
+
+/* Objects */
+
+CK_RV
+C_CreateObject (CK_SESSION_HANDLE    handle,
+                CK_ATTRIBUTE_PTR     tmpl,
+                CK_ULONG             count,
+                CK_OBJECT_HANDLE_PTR object_handle)
+{
+  P11Session *session;
+  P11Object *object = NULL;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((tmpl == NULL && count > 0) || object_handle == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    ;
+  else if (!session_is_rw (session))
+    rv = CKR_SESSION_READ_ONLY;
+  else
+    rv = p11_create_certificate (session->slot, tmpl, count, &object);
+  if (rv == CKR_OK)
+    *object_handle = object->handle;
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_CopyObject (CK_SESSION_HANDLE    handle,
+              CK_OBJECT_HANDLE     object_handle,
+              CK_ATTRIBUTE_PTR     tmpl,
+              CK_ULONG             count,
+              CK_OBJECT_HANDLE_PTR new_handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((tmpl == NULL && count > 0) || new_handle == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (lookup_object (session, object_handle) == NULL)
+    rv = CKR_OBJECT_HANDLE_INVALID;
+  else
+    /* Keys cannot be copied in the service; CKA_COPYABLE says so. */
+    rv = CKR_ACTION_PROHIBITED;
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_DestroyObject (CK_SESSION_HANDLE handle,
+                 CK_OBJECT_HANDLE  object_handle)
+{
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  object = lookup_object (session, object_handle);
+  if (object == NULL)
+    rv = CKR_OBJECT_HANDLE_INVALID;
+  else if (!session_is_rw (session))
+    rv = CKR_SESSION_READ_ONLY;
+  else
+    rv = p11_object_destroy (object);
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_GetObjectSize (CK_SESSION_HANDLE handle,
+                 CK_OBJECT_HANDLE  object_handle,
+                 CK_ULONG_PTR      size)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (lookup_object (session, object_handle) == NULL)
+    rv = CKR_OBJECT_HANDLE_INVALID;
+  else if (size == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    *size = CK_UNAVAILABLE_INFORMATION;
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_GetAttributeValue (CK_SESSION_HANDLE handle,
+                     CK_OBJECT_HANDLE  object_handle,
+                     CK_ATTRIBUTE_PTR  tmpl,
+                     CK_ULONG          count)
+{
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  object = lookup_object (session, object_handle);
+  if (object == NULL)
+    {
+      UNLOCK ();
+      return CKR_OBJECT_HANDLE_INVALID;
+    }
+  if (tmpl == NULL && count > 0)
+    {
+      UNLOCK ();
+      return CKR_ARGUMENTS_BAD;
+    }
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      g_autoptr(GBytes) value = NULL;
+      CK_RV attribute_rv = p11_object_get_attribute (object, tmpl[i].type, &value);
+      gsize len = value != NULL ? g_bytes_get_size (value) : 0;
+
+      if (attribute_rv == CKR_ATTRIBUTE_SENSITIVE || attribute_rv == CKR_ATTRIBUTE_TYPE_INVALID)
+        {
+          tmpl[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+          rv = attribute_rv;
+        }
+      else if (attribute_rv != CKR_OK)
+        {
+          /* The service could not give what the attribute needs. */
+          rv = attribute_rv;
+          break;
+        }
+      else if (tmpl[i].pValue == NULL)
+        tmpl[i].ulValueLen = len;
+      else if (tmpl[i].ulValueLen < len)
+        {
+          tmpl[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+          rv = CKR_BUFFER_TOO_SMALL;
+        }
+      else
+        {
+          if (len > 0)
+            memcpy (tmpl[i].pValue, g_bytes_get_data (value, NULL), len);
+          tmpl[i].ulValueLen = len;
+        }
+    }
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_SetAttributeValue (CK_SESSION_HANDLE handle,
+                     CK_OBJECT_HANDLE  object_handle,
+                     CK_ATTRIBUTE_PTR  tmpl,
+                     CK_ULONG          count)
+{
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  object = lookup_object (session, object_handle);
+  if (object == NULL)
+    rv = CKR_OBJECT_HANDLE_INVALID;
+  else if (tmpl == NULL && count > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    ;
+  else if (!session_is_rw (session))
+    rv = CKR_SESSION_READ_ONLY;
+  else
+    rv = p11_object_set_attributes (object, tmpl, count);
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_FindObjectsInit (CK_SESSION_HANDLE handle,
+                   CK_ATTRIBUTE_PTR  tmpl,
+                   CK_ULONG          count)
+{
+  g_autoptr(GError) error = NULL;
+  P11Session *session;
+  GHashTableIter iter;
+  gpointer value;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (tmpl == NULL && count > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (session->finding)
+    rv = CKR_OPERATION_ACTIVE;
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    ;
+  else if (!p11_slot_refresh (session->slot, &error))
+    rv = p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  if (rv != CKR_OK)
+    {
+      UNLOCK ();
+      return rv;
+    }
+  g_clear_pointer (&session->found, g_array_unref);
+  session->found = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+  session->found_pos = 0;
+  session->finding = TRUE;
+  g_hash_table_iter_init (&iter, session->slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (p11_object_matches (object, tmpl, count))
+        g_array_append_val (session->found, object->handle);
+    }
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_FindObjects (CK_SESSION_HANDLE    handle,
+               CK_OBJECT_HANDLE_PTR objects,
+               CK_ULONG             max_count,
+               CK_ULONG_PTR         count)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((objects == NULL && max_count > 0) || count == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (!session->finding)
+    rv = CKR_OPERATION_NOT_INITIALIZED;
+  else
+    {
+      CK_ULONG n = 0;
+
+      while (n < max_count && session->found_pos < session->found->len)
+        {
+          CK_OBJECT_HANDLE found = g_array_index (session->found, CK_OBJECT_HANDLE, session->found_pos++);
+
+          /* Skip what was destroyed since the search began. */
+          if (lookup_object (session, found) != NULL)
+            objects[n++] = found;
+        }
+      *count = n;
+    }
+  UNLOCK ();
+  return rv;
+}
+
+CK_RV
+C_FindObjectsFinal (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (!session->finding)
+    rv = CKR_OPERATION_NOT_INITIALIZED;
+  session->finding = FALSE;
+  g_clear_pointer (&session->found, g_array_unref);
+  UNLOCK ();
+  return rv;
+}
+
+/* Cryptographic operations: *Init checks everything it can and leaves
+ * the operation in the session; the calls that produce a result take it
+ * out while the service works, and put it back when it goes on. */
+
+static CK_RV
+operation_init (CK_SESSION_HANDLE  handle,
+                P11OpKind          kind,
+                CK_MECHANISM_PTR   mechanism,
+                CK_OBJECT_HANDLE   key_handle)
+{
+  P11Session *session;
+  P11Object *key;
+  P11Operation *op = NULL;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (session->ops[kind] != NULL)
+    rv = CKR_OPERATION_ACTIVE;
+  else if ((key = lookup_object (session, key_handle)) == NULL || key->kind == P11_KIND_CERTIFICATE)
+    rv = CKR_KEY_HANDLE_INVALID;
+  else
+    rv = p11_operation_new (kind, mechanism, key, &op);
+  if (rv == CKR_OK)
+    session->ops[kind] = op;
+  UNLOCK ();
+  return rv;
+}
+
+static CK_RV
+operation_take (CK_SESSION_HANDLE   handle,
+                P11OpKind           kind,
+                P11Operation      **op)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  *op = g_steal_pointer (&session->ops[kind]);
+  UNLOCK ();
+  return *op == NULL ? CKR_OPERATION_NOT_INITIALIZED : CKR_OK;
+}
+
+/* Puts @op back in its session if it goes on, frees it if not. */
+static void
+operation_return (CK_SESSION_HANDLE  handle,
+                  P11OpKind          kind,
+                  P11Operation      *op,
+                  gboolean           done)
+{
+  P11Session *session = NULL;
+
+  if (!done && module_pid == getpid ())
+    {
+      g_mutex_lock (&module_lock);
+      if (state != NULL)
+        session = lookup_session (handle);
+      if (session != NULL && session->ops[kind] == NULL)
+        {
+          session->ops[kind] = op;
+          op = NULL;
+        }
+      UNLOCK ();
+    }
+  g_clear_pointer (&op, p11_operation_free);
+}
+
+static CK_RV
+operation_update (CK_SESSION_HANDLE handle,
+                  P11OpKind         kind,
+                  CK_BYTE_PTR       part,
+                  CK_ULONG          len)
+{
+  P11Operation *op;
+  CK_RV rv = operation_take (handle, kind, &op);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (part == NULL && len > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_operation_update (op, part, len);
+  operation_return (handle, kind, op, rv != CKR_OK);
+  return rv;
+}
+
+/* C_Sign, C_Encrypt, C_Decrypt: the input, then the output. */
+static CK_RV
+operation_single (CK_SESSION_HANDLE handle,
+                  P11OpKind         kind,
+                  CK_BYTE_PTR       in,
+                  CK_ULONG          in_len,
+                  CK_BYTE_PTR       out,
+                  CK_ULONG_PTR      out_len)
+{
+  P11Operation *op;
+  gboolean done = TRUE;
+  CK_RV rv = operation_take (handle, kind, &op);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((in == NULL && in_len > 0) || out_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_operation_input_once (op, in, in_len)) == CKR_OK)
+    rv = p11_operation_finish (op, out, out_len, &done);
+  operation_return (handle, kind, op, done);
+  return rv;
+}
+
+static CK_RV
+operation_final (CK_SESSION_HANDLE handle,
+                 P11OpKind         kind,
+                 CK_BYTE_PTR       out,
+                 CK_ULONG_PTR      out_len)
+{
+  P11Operation *op;
+  gboolean done = TRUE;
+  CK_RV rv = operation_take (handle, kind, &op);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (out_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_operation_finish (op, out, out_len, &done);
+  operation_return (handle, kind, op, done);
+  return rv;
+}
+
+CK_RV
+C_EncryptInit (CK_SESSION_HANDLE handle,
+               CK_MECHANISM_PTR  mechanism,
+               CK_OBJECT_HANDLE  key)
+{
+  return operation_init (handle, P11_OP_ENCRYPT, mechanism, key);
+}
+
+CK_RV
+C_Encrypt (CK_SESSION_HANDLE handle,
+           CK_BYTE_PTR       data,
+           CK_ULONG          data_len,
+           CK_BYTE_PTR       encrypted,
+           CK_ULONG_PTR      encrypted_len)
+{
+  return operation_single (handle, P11_OP_ENCRYPT, data, data_len, encrypted, encrypted_len);
+}
+
+CK_RV
+C_EncryptUpdate (CK_SESSION_HANDLE handle,
+                 CK_BYTE_PTR       part,
+                 CK_ULONG          part_len,
+                 CK_BYTE_PTR       encrypted,
+                 CK_ULONG_PTR      encrypted_len)
+{
+  /* RSA encrypts in one block: parts are gathered, nothing comes out. */
+  if (encrypted_len == NULL)
+    return CKR_ARGUMENTS_BAD;
+  *encrypted_len = 0;
+  return operation_update (handle, P11_OP_ENCRYPT, part, part_len);
+}
+
+CK_RV
+C_EncryptFinal (CK_SESSION_HANDLE handle,
+                CK_BYTE_PTR       last,
+                CK_ULONG_PTR      last_len)
+{
+  return operation_final (handle, P11_OP_ENCRYPT, last, last_len);
+}
+
+CK_RV
+C_DecryptInit (CK_SESSION_HANDLE handle,
+               CK_MECHANISM_PTR  mechanism,
+               CK_OBJECT_HANDLE  key)
+{
+  return operation_init (handle, P11_OP_DECRYPT, mechanism, key);
+}
+
+CK_RV
+C_Decrypt (CK_SESSION_HANDLE handle,
+           CK_BYTE_PTR       encrypted,
+           CK_ULONG          encrypted_len,
+           CK_BYTE_PTR       data,
+           CK_ULONG_PTR      data_len)
+{
+  return operation_single (handle, P11_OP_DECRYPT, encrypted, encrypted_len, data, data_len);
+}
+
+CK_RV
+C_DecryptUpdate (CK_SESSION_HANDLE handle,
+                 CK_BYTE_PTR       part,
+                 CK_ULONG          part_len,
+                 CK_BYTE_PTR       data,
+                 CK_ULONG_PTR      data_len)
+{
+  if (data_len == NULL)
+    return CKR_ARGUMENTS_BAD;
+  *data_len = 0;
+  return operation_update (handle, P11_OP_DECRYPT, part, part_len);
+}
+
+CK_RV
+C_DecryptFinal (CK_SESSION_HANDLE handle,
+                CK_BYTE_PTR       last,
+                CK_ULONG_PTR      last_len)
+{
+  return operation_final (handle, P11_OP_DECRYPT, last, last_len);
+}
+
+CK_RV
+C_SignInit (CK_SESSION_HANDLE handle,
+            CK_MECHANISM_PTR  mechanism,
+            CK_OBJECT_HANDLE  key)
+{
+  return operation_init (handle, P11_OP_SIGN, mechanism, key);
+}
+
+CK_RV
+C_Sign (CK_SESSION_HANDLE handle,
+        CK_BYTE_PTR       data,
+        CK_ULONG          data_len,
+        CK_BYTE_PTR       signature,
+        CK_ULONG_PTR      signature_len)
+{
+  return operation_single (handle, P11_OP_SIGN, data, data_len, signature, signature_len);
+}
+
+CK_RV
+C_SignUpdate (CK_SESSION_HANDLE handle,
+              CK_BYTE_PTR       part,
+              CK_ULONG          part_len)
+{
+  return operation_update (handle, P11_OP_SIGN, part, part_len);
+}
+
+CK_RV
+C_SignFinal (CK_SESSION_HANDLE handle,
+             CK_BYTE_PTR       signature,
+             CK_ULONG_PTR      signature_len)
+{
+  return operation_final (handle, P11_OP_SIGN, signature, signature_len);
+}
+
+CK_RV
+C_VerifyInit (CK_SESSION_HANDLE handle,
+              CK_MECHANISM_PTR  mechanism,
+              CK_OBJECT_HANDLE  key)
+{
+  return operation_init (handle, P11_OP_VERIFY, mechanism, key);
+}
+
+CK_RV
+C_Verify (CK_SESSION_HANDLE handle,
+          CK_BYTE_PTR       data,
+          CK_ULONG          data_len,
+          CK_BYTE_PTR       signature,
+          CK_ULONG          signature_len)
+{
+  P11Operation *op;
+  CK_RV rv = operation_take (handle, P11_OP_VERIFY, &op);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((data == NULL && data_len > 0) || (signature == NULL && signature_len > 0))
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_operation_update (op, data, data_len)) == CKR_OK)
+    rv = p11_operation_verify (op, signature, signature_len);
+  operation_return (handle, P11_OP_VERIFY, op, TRUE);
+  return rv;
+}
+
+CK_RV
+C_VerifyUpdate (CK_SESSION_HANDLE handle,
+                CK_BYTE_PTR       part,
+                CK_ULONG          part_len)
+{
+  return operation_update (handle, P11_OP_VERIFY, part, part_len);
+}
+
+CK_RV
+C_VerifyFinal (CK_SESSION_HANDLE handle,
+               CK_BYTE_PTR       signature,
+               CK_ULONG          signature_len)
+{
+  P11Operation *op;
+  CK_RV rv = operation_take (handle, P11_OP_VERIFY, &op);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (signature == NULL && signature_len > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_operation_verify (op, signature, signature_len);
+  operation_return (handle, P11_OP_VERIFY, op, TRUE);
+  return rv;
+}
+
+/* What the module does not do: digests on their own, recovery, wrapping,
+ * derivation, the dual-function calls. Each still checks its session. */
+
+static CK_RV
+not_supported (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return CKR_FUNCTION_NOT_SUPPORTED;
+}
+
+CK_RV
+C_DigestInit (CK_SESSION_HANDLE handle,
+              CK_MECHANISM_PTR  mechanism)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_Digest (CK_SESSION_HANDLE handle,
+          CK_BYTE_PTR       data,
+          CK_ULONG          data_len,
+          CK_BYTE_PTR       digest,
+          CK_ULONG_PTR      digest_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DigestUpdate (CK_SESSION_HANDLE handle,
+                CK_BYTE_PTR       part,
+                CK_ULONG          part_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DigestKey (CK_SESSION_HANDLE handle,
+             CK_OBJECT_HANDLE  key)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DigestFinal (CK_SESSION_HANDLE handle,
+               CK_BYTE_PTR       digest,
+               CK_ULONG_PTR      digest_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_SignRecoverInit (CK_SESSION_HANDLE handle,
+                   CK_MECHANISM_PTR  mechanism,
+                   CK_OBJECT_HANDLE  key)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_SignRecover (CK_SESSION_HANDLE handle,
+               CK_BYTE_PTR       data,
+               CK_ULONG          data_len,
+               CK_BYTE_PTR       signature,
+               CK_ULONG_PTR      signature_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_VerifyRecoverInit (CK_SESSION_HANDLE handle,
+                     CK_MECHANISM_PTR  mechanism,
+                     CK_OBJECT_HANDLE  key)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_VerifyRecover (CK_SESSION_HANDLE handle,
+                 CK_BYTE_PTR       signature,
+                 CK_ULONG          signature_len,
+                 CK_BYTE_PTR       data,
+                 CK_ULONG_PTR      data_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DigestEncryptUpdate (CK_SESSION_HANDLE handle,
+                       CK_BYTE_PTR       part,
+                       CK_ULONG          part_len,
+                       CK_BYTE_PTR       encrypted,
+                       CK_ULONG_PTR      encrypted_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DecryptDigestUpdate (CK_SESSION_HANDLE handle,
+                       CK_BYTE_PTR       encrypted,
+                       CK_ULONG          encrypted_len,
+                       CK_BYTE_PTR       part,
+                       CK_ULONG_PTR      part_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_SignEncryptUpdate (CK_SESSION_HANDLE handle,
+                     CK_BYTE_PTR       part,
+                     CK_ULONG          part_len,
+                     CK_BYTE_PTR       encrypted,
+                     CK_ULONG_PTR      encrypted_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DecryptVerifyUpdate (CK_SESSION_HANDLE handle,
+                       CK_BYTE_PTR       encrypted,
+                       CK_ULONG          encrypted_len,
+                       CK_BYTE_PTR       part,
+                       CK_ULONG_PTR      part_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_GenerateKey (CK_SESSION_HANDLE    handle,
+               CK_MECHANISM_PTR     mechanism,
+               CK_ATTRIBUTE_PTR     tmpl,
+               CK_ULONG             count,
+               CK_OBJECT_HANDLE_PTR key)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_WrapKey (CK_SESSION_HANDLE handle,
+           CK_MECHANISM_PTR  mechanism,
+           CK_OBJECT_HANDLE  wrapping_key,
+           CK_OBJECT_HANDLE  key,
+           CK_BYTE_PTR       wrapped_key,
+           CK_ULONG_PTR      wrapped_key_len)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_UnwrapKey (CK_SESSION_HANDLE    handle,
+             CK_MECHANISM_PTR     mechanism,
+             CK_OBJECT_HANDLE     unwrapping_key,
+             CK_BYTE_PTR          wrapped_key,
+             CK_ULONG             wrapped_key_len,
+             CK_ATTRIBUTE_PTR     tmpl,
+             CK_ULONG             count,
+             CK_OBJECT_HANDLE_PTR key)
+{
+  return not_supported (handle);
+}
+
+CK_RV
+C_DeriveKey (CK_SESSION_HANDLE    handle,
+             CK_MECHANISM_PTR     mechanism,
+             CK_OBJECT_HANDLE     base_key,
+             CK_ATTRIBUTE_PTR     tmpl,
+             CK_ULONG             count,
+             CK_OBJECT_HANDLE_PTR key)
+{
+  return not_supported (handle);
+}
+
+/* Key pairs and random numbers */
+
+CK_RV
+C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
+                   CK_MECHANISM_PTR     mechanism,
+                   CK_ATTRIBUTE_PTR     public_tmpl,
+                   CK_ULONG             public_count,
+                   CK_ATTRIBUTE_PTR     private_tmpl,
+                   CK_ULONG             private_count,
+                   CK_OBJECT_HANDLE_PTR public_key,
+                   CK_OBJECT_HANDLE_PTR private_key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autofree char *key_name = NULL;
+  P11Session *session;
+  P11Object *pub, *priv;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL || (public_tmpl == NULL && public_count > 0) ||
+      (private_tmpl == NULL && private_count > 0) || public_key == NULL || private_key == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_template_check (public_tmpl, public_count)) != CKR_OK ||
+           (rv = p11_template_check (private_tmpl, private_count)) != CKR_OK)
+    ;
+  else if (!session_is_rw (session))
+    rv = CKR_SESSION_READ_ONLY;
+  else
+    client = g_object_ref (session->slot->client);
+  UNLOCK ();
+  if (rv != CKR_OK)
+    return rv;
+
+  rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
+                              &key_name, &attributes, &id);
+  if (rv != CKR_OK)
+    return rv;
+
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  if (id != NULL && !p11_slot_set_key_id (session->slot, key_name, id, &error))
+    g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "CKA_ID of “%s” not kept: %s", key_name, error->message);
+  pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key_name, attributes);
+  priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key_name, attributes);
+  *public_key = pub->handle;
+  *private_key = priv->handle;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+CK_RV
+C_SeedRandom (CK_SESSION_HANDLE handle,
+              CK_BYTE_PTR       seed,
+              CK_ULONG          seed_len)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  if (seed == NULL && seed_len > 0)
+    return CKR_ARGUMENTS_BAD;
+  return CKR_RANDOM_SEED_NOT_SUPPORTED;
+}
+
+CK_RV
+C_GenerateRandom (CK_SESSION_HANDLE handle,
+                  CK_BYTE_PTR       random_data,
+                  CK_ULONG          random_len)
+{
+  g_autoptr(ParsecClient) client = NULL;
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  client = g_object_ref (session->slot->client);
+  UNLOCK ();
+  if (random_data == NULL && random_len > 0)
+    return CKR_ARGUMENTS_BAD;
+  return p11_generate_random (client, random_data, random_len);
+}
+
+/* Parallel functions (legacy) */
+
+CK_RV
+C_GetFunctionStatus (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  UNLOCK ();
+  return CKR_FUNCTION_NOT_PARALLEL;
+}
+
+CK_RV
+C_CancelFunction (CK_SESSION_HANDLE handle)
+{
+  return C_GetFunctionStatus (handle);
+}
+
+static CK_RV get_function_list (CK_FUNCTION_LIST_PTR_PTR list);
+
+static CK_FUNCTION_LIST function_list = {
+  { CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR },
+  C_Initialize,
+  C_Finalize,
+  C_GetInfo,
+  /* Not the exported symbol, which another module loaded earlier (p11-kit's
+   * proxy, for one) would stand in for. */
+  get_function_list,
+  C_GetSlotList,
+  C_GetSlotInfo,
+  C_GetTokenInfo,
+  C_GetMechanismList,
+  C_GetMechanismInfo,
+  C_InitToken,
+  C_InitPIN,
+  C_SetPIN,
+  C_OpenSession,
+  C_CloseSession,
+  C_CloseAllSessions,
+  C_GetSessionInfo,
+  C_GetOperationState,
+  C_SetOperationState,
+  C_Login,
+  C_Logout,
+  C_CreateObject,
+  C_CopyObject,
+  C_DestroyObject,
+  C_GetObjectSize,
+  C_GetAttributeValue,
+  C_SetAttributeValue,
+  C_FindObjectsInit,
+  C_FindObjects,
+  C_FindObjectsFinal,
+  C_EncryptInit,
+  C_Encrypt,
+  C_EncryptUpdate,
+  C_EncryptFinal,
+  C_DecryptInit,
+  C_Decrypt,
+  C_DecryptUpdate,
+  C_DecryptFinal,
+  C_DigestInit,
+  C_Digest,
+  C_DigestUpdate,
+  C_DigestKey,
+  C_DigestFinal,
+  C_SignInit,
+  C_Sign,
+  C_SignUpdate,
+  C_SignFinal,
+  C_SignRecoverInit,
+  C_SignRecover,
+  C_VerifyInit,
+  C_Verify,
+  C_VerifyUpdate,
+  C_VerifyFinal,
+  C_VerifyRecoverInit,
+  C_VerifyRecover,
+  C_DigestEncryptUpdate,
+  C_DecryptDigestUpdate,
+  C_SignEncryptUpdate,
+  C_DecryptVerifyUpdate,
+  C_GenerateKey,
+  C_GenerateKeyPair,
+  C_WrapKey,
+  C_UnwrapKey,
+  C_DeriveKey,
+  C_SeedRandom,
+  C_GenerateRandom,
+  C_GetFunctionStatus,
+  C_CancelFunction,
+  C_WaitForSlotEvent,
+};
+
+static CK_RV
+get_function_list (CK_FUNCTION_LIST_PTR_PTR list)
+{
+  if (list == NULL)
+    return CKR_ARGUMENTS_BAD;
+  *list = &function_list;
+  return CKR_OK;
+}
+
+/* The one symbol the module exports. */
+__attribute__ ((visibility ("default"))) CK_RV
+C_GetFunctionList (CK_FUNCTION_LIST_PTR_PTR list)
+{
+  return get_function_list (list);
+}

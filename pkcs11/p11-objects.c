@@ -1,0 +1,1013 @@
+/* p11-objects.c: the objects of a token and their attributes
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Each RSA or elliptic-curve (Weierstrass) key that ListKeys returns is a
+ * private key object and a public key object (only the latter for a
+ * public key), both labelled with the key's name and with a CKA_ID that
+ * is the name's bytes unless a CKA_ID was chosen for the key when it was
+ * generated. Certificates come from the token's store file (p11-store.c).
+ * The public key of a key is asked for on first need only.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "der.h"
+#include "p11-private.h"
+
+#define KEY_PREFIX_PRIVATE "priv:"
+#define KEY_PREFIX_PUBLIC "pub:"
+#define KEY_PREFIX_CERTIFICATE "cert:"
+
+/* Templates */
+
+CK_RV
+p11_template_check (const CK_ATTRIBUTE *tmpl,
+                    CK_ULONG            count)
+{
+  for (CK_ULONG i = 0; i < count; i++)
+    if ((tmpl[i].pValue == NULL && tmpl[i].ulValueLen > 0) || tmpl[i].ulValueLen == CK_UNAVAILABLE_INFORMATION)
+      return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+CK_RV
+p11_template_find (const CK_ATTRIBUTE  *tmpl,
+                   CK_ULONG             count,
+                   CK_ATTRIBUTE_TYPE    type,
+                   const CK_ATTRIBUTE **found)
+{
+  *found = NULL;
+  for (CK_ULONG i = 0; i < count; i++)
+    if (tmpl[i].type == type)
+      {
+        /* The same attribute twice, with two values, is inconsistent. */
+        if (*found != NULL && ((*found)->ulValueLen != tmpl[i].ulValueLen ||
+                               memcmp ((*found)->pValue, tmpl[i].pValue, tmpl[i].ulValueLen) != 0))
+          return CKR_TEMPLATE_INCONSISTENT;
+        *found = &tmpl[i];
+      }
+  return CKR_OK;
+}
+
+/* An attribute of a fixed size: copied into @value if present. */
+static CK_RV
+template_fixed (const CK_ATTRIBUTE *tmpl,
+                CK_ULONG            count,
+                CK_ATTRIBUTE_TYPE   type,
+                gpointer            value,
+                gsize               size,
+                gboolean           *present)
+{
+  const CK_ATTRIBUTE *found;
+  CK_RV rv = p11_template_find (tmpl, count, type, &found);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (present != NULL)
+    *present = found != NULL;
+  if (found == NULL)
+    return CKR_OK;
+  if (found->ulValueLen != size)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  memcpy (value, found->pValue, size);
+  return CKR_OK;
+}
+
+CK_RV
+p11_template_bool (const CK_ATTRIBUTE *tmpl,
+                   CK_ULONG            count,
+                   CK_ATTRIBUTE_TYPE   type,
+                   gboolean           *value,
+                   gboolean           *present)
+{
+  CK_BBOOL b = *value ? CK_TRUE : CK_FALSE;
+  CK_RV rv = template_fixed (tmpl, count, type, &b, sizeof b, present);
+
+  *value = b != CK_FALSE;
+  return rv;
+}
+
+CK_RV
+p11_template_ulong (const CK_ATTRIBUTE *tmpl,
+                    CK_ULONG            count,
+                    CK_ATTRIBUTE_TYPE   type,
+                    CK_ULONG           *value,
+                    gboolean           *present)
+{
+  return template_fixed (tmpl, count, type, value, sizeof *value, present);
+}
+
+/* Keys of the service */
+
+static gboolean
+key_type_is_supported (ParsecKeyAttributes *attributes)
+{
+  switch (parsec_key_attributes_get_key_type (attributes))
+    {
+    case PARSEC_KEY_TYPE_RSA_KEY_PAIR:
+    case PARSEC_KEY_TYPE_RSA_PUBLIC_KEY:
+      return TRUE;
+    case PARSEC_KEY_TYPE_ECC_KEY_PAIR:
+    case PARSEC_KEY_TYPE_ECC_PUBLIC_KEY:
+      /* Montgomery curves are not ECDSA's: PKCS #11 gives them key types
+       * of their own, which the module does not offer. */
+      return parsec_key_attributes_get_ecc_family (attributes) != PARSEC_ECC_FAMILY_MONTGOMERY;
+    default:
+      return FALSE;
+    }
+}
+
+ParsecKeyType
+p11_object_key_type (P11Object *object)
+{
+  return parsec_key_attributes_get_key_type (object->attributes);
+}
+
+static gboolean
+is_rsa (P11Object *object)
+{
+  ParsecKeyType type = p11_object_key_type (object);
+
+  return type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+}
+
+static char *
+object_key (P11Kind     kind,
+            const char *name)
+{
+  const char *prefix = kind == P11_KIND_PRIVATE_KEY ? KEY_PREFIX_PRIVATE
+                       : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC : KEY_PREFIX_CERTIFICATE;
+
+  return g_strconcat (prefix, name, NULL);
+}
+
+static GBytes *
+key_id (P11Slot    *slot,
+        const char *key_name)
+{
+  GBytes *id = slot->key_ids != NULL ? g_hash_table_lookup (slot->key_ids, key_name) : NULL;
+
+  if (id != NULL)
+    return g_bytes_ref (id);
+  return g_bytes_new (key_name, strlen (key_name));
+}
+
+P11Object *
+p11_slot_add_key (P11Slot             *slot,
+                  P11Kind              kind,
+                  const char          *key_name,
+                  ParsecKeyAttributes *attributes)
+{
+  g_autofree char *lookup = object_key (kind, key_name);
+  P11Object *object = g_hash_table_lookup (slot->objects, lookup);
+
+  if (object == NULL)
+    {
+      object = g_new0 (P11Object, 1);
+      g_atomic_ref_count_init (&object->ref_count);
+      object->slot = slot;
+      object->kind = kind;
+      object->key_name = g_strdup (key_name);
+      p11_module_register_object (object);
+      g_hash_table_insert (slot->objects, g_steal_pointer (&lookup), object);
+    }
+  else if (object->attributes != NULL && !parsec_algorithm_equal (
+             parsec_key_attributes_get_algorithm (object->attributes),
+             parsec_key_attributes_get_algorithm (attributes)))
+    /* A key of the same name was made again: its public key changed too. */
+    g_clear_pointer (&object->spki, g_bytes_unref);
+  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
+  object->attributes = parsec_key_attributes_ref (attributes);
+  g_clear_pointer (&object->id, g_bytes_unref);
+  object->id = key_id (slot, key_name);
+  object->seen = TRUE;
+  return object;
+}
+
+void
+p11_slot_forget_object (P11Slot   *slot,
+                        P11Object *object)
+{
+  g_autofree char *lookup = object_key (object->kind,
+                                        object->kind == P11_KIND_CERTIFICATE ? object->store_group
+                                                                             : object->key_name);
+
+  p11_module_unregister_object (object);
+  g_hash_table_remove (slot->objects, lookup);
+}
+
+void
+p11_slot_forget_key (P11Slot    *slot,
+                     const char *key_name)
+{
+  for (P11Kind kind = P11_KIND_PRIVATE_KEY; kind <= P11_KIND_PUBLIC_KEY; kind++)
+    {
+      g_autofree char *lookup = object_key (kind, key_name);
+      P11Object *object = g_hash_table_lookup (slot->objects, lookup);
+
+      if (object != NULL)
+        p11_slot_forget_object (slot, object);
+    }
+}
+
+/* Certificates */
+
+typedef struct {
+  DerCursor serial;
+  DerCursor issuer;
+  DerCursor subject;
+  DerCursor spki;
+} CertificateParts;
+
+/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
+ * TBSCertificate ::= SEQUENCE { [0] version OPTIONAL, serialNumber,
+ *   signature, issuer, validity, subject, subjectPublicKeyInfo, … } */
+static gboolean
+certificate_parse (GBytes           *der,
+                   CertificateParts *parts)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (der, &len);
+  DerCursor top, certificate, tbs, whole;
+  guint8 tag;
+
+  der_cursor_init (&top, data, len);
+  if (!der_expect (&top, DER_SEQUENCE, &certificate, NULL) || !der_cursor_at_end (&top) ||
+      !der_expect (&certificate, DER_SEQUENCE, &tbs, NULL))
+    return FALSE;
+  {
+    DerCursor peek = tbs;
+
+    if (der_next (&peek, &tag, NULL, NULL) && tag == 0xa0)
+      tbs = peek;
+  }
+  return der_expect (&tbs, DER_INTEGER, NULL, &parts->serial) &&
+         der_expect (&tbs, DER_SEQUENCE, NULL, NULL) &&
+         der_expect (&tbs, DER_SEQUENCE, NULL, &parts->issuer) &&
+         der_expect (&tbs, DER_SEQUENCE, NULL, NULL) &&
+         der_expect (&tbs, DER_SEQUENCE, NULL, &parts->subject) &&
+         der_expect (&tbs, DER_SEQUENCE, NULL, &whole) &&
+         (parts->spki = whole, TRUE);
+}
+
+static GBytes *
+cursor_bytes (const DerCursor *cursor)
+{
+  return g_bytes_new (cursor->p, der_cursor_len (cursor));
+}
+
+static P11Object *
+slot_add_certificate (P11Slot    *slot,
+                      const char *group,
+                      GBytes     *value,
+                      GBytes     *id,
+                      const char *label)
+{
+  g_autofree char *lookup = object_key (P11_KIND_CERTIFICATE, group);
+  P11Object *object = g_hash_table_lookup (slot->objects, lookup);
+  CertificateParts parts;
+
+  if (!certificate_parse (value, &parts))
+    return NULL;
+  if (object == NULL)
+    {
+      object = g_new0 (P11Object, 1);
+      g_atomic_ref_count_init (&object->ref_count);
+      object->slot = slot;
+      object->kind = P11_KIND_CERTIFICATE;
+      object->store_group = g_strdup (group);
+      p11_module_register_object (object);
+      g_hash_table_insert (slot->objects, g_steal_pointer (&lookup), object);
+    }
+  /* Referenced before the old values go: they may be the same. */
+  value = g_bytes_ref (value);
+  id = id != NULL ? g_bytes_ref (id) : g_bytes_new (NULL, 0);
+  label = g_strdup (label != NULL ? label : "");
+  g_clear_pointer (&object->value, g_bytes_unref);
+  object->value = (GBytes *) value;
+  g_clear_pointer (&object->spki, g_bytes_unref);
+  object->spki = cursor_bytes (&parts.spki);
+  g_clear_pointer (&object->id, g_bytes_unref);
+  object->id = (GBytes *) id;
+  g_free (object->label);
+  object->label = (char *) label;
+  object->seen = TRUE;
+  return object;
+}
+
+static void
+slot_load_store (P11Slot  *slot,
+                 GKeyFile *store)
+{
+  g_auto(GStrv) groups = g_key_file_get_groups (store, NULL);
+
+  if (slot->key_ids == NULL)
+    slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  g_hash_table_remove_all (slot->key_ids);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autoptr(GBytes) id = p11_store_get_bytes (store, groups[i], "id");
+
+      if (g_str_has_prefix (groups[i], "certificate "))
+        {
+          g_autoptr(GBytes) value = p11_store_get_bytes (store, groups[i], "value");
+          g_autofree char *label = g_key_file_get_string (store, groups[i], "label", NULL);
+
+          /* What the module cannot read is left in the file, unseen. */
+          if (value != NULL)
+            slot_add_certificate (slot, groups[i], value, id, label);
+        }
+      else if (g_str_has_prefix (groups[i], "key ") && id != NULL)
+        {
+          g_autoptr(GBytes) name = p11_store_get_bytes (store, groups[i], "name");
+
+          if (name == NULL)
+            continue;
+          g_hash_table_replace (slot->key_ids,
+                                g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name)),
+                                g_steal_pointer (&id));
+        }
+    }
+}
+
+gboolean
+p11_slot_set_key_id (P11Slot     *slot,
+                     const char  *key_name,
+                     GBytes      *id,
+                     GError     **error)
+{
+  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
+  g_autofree char *group = p11_store_key_group (key_name);
+  g_autoptr(GBytes) name = g_bytes_new (key_name, strlen (key_name));
+
+  if (store == NULL)
+    return FALSE;
+  p11_store_set_bytes (store, group, "name", name);
+  p11_store_set_bytes (store, group, "id", id);
+  if (!p11_store_save (slot->store_path, store, error))
+    return FALSE;
+  slot_load_store (slot, store);
+  return TRUE;
+}
+
+gboolean
+p11_slot_refresh (P11Slot  *slot,
+                  GError  **error)
+{
+  g_autoptr(GPtrArray) keys = parsec_client_list_keys (slot->client, NULL, error);
+  g_autoptr(GKeyFile) store = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  if (keys == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((P11Object *) value)->seen = FALSE;
+
+  store = p11_store_load (slot->store_path, &store_error);
+  if (store != NULL)
+    slot_load_store (slot, store);
+  else
+    {
+      /* Keep what was read before rather than lose the certificates. */
+      g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s", store_error->message);
+      g_hash_table_iter_init (&iter, slot->objects);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE)
+          ((P11Object *) value)->seen = TRUE;
+    }
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      ParsecKeyInfo *info = g_ptr_array_index (keys, i);
+      ParsecKeyAttributes *attributes = parsec_key_info_get_attributes (info);
+      const char *name = parsec_key_info_get_name (info);
+
+      if (attributes == NULL || !key_type_is_supported (attributes) || !g_utf8_validate (name, -1, NULL))
+        continue;
+      if (!parsec_key_attributes_is_public_key (attributes))
+        p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, name, attributes);
+      p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, name, attributes);
+    }
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!((P11Object *) value)->seen)
+      g_ptr_array_add (gone, value);
+  for (guint i = 0; i < gone->len; i++)
+    p11_slot_forget_object (slot, g_ptr_array_index (gone, i));
+  return TRUE;
+}
+
+/* Public keys */
+
+gboolean
+p11_object_load_public (P11Object  *object,
+                        GError    **error)
+{
+  P11Kind other_kind = object->kind == P11_KIND_PRIVATE_KEY ? P11_KIND_PUBLIC_KEY : P11_KIND_PRIVATE_KEY;
+  g_autofree char *other_key = NULL;
+  P11Object *other;
+
+  if (object->spki != NULL)
+    return TRUE;
+  object->spki = parsec_client_export_public_key (object->slot->client, object->key_name,
+                                                  PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, error);
+  if (object->spki == NULL)
+    return FALSE;
+  /* The other half of the pair has the same public key. */
+  other_key = object_key (other_kind, object->key_name);
+  other = g_hash_table_lookup (object->slot->objects, other_key);
+  if (other != NULL && other->spki == NULL)
+    other->spki = g_bytes_ref (object->spki);
+  return TRUE;
+}
+
+/* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+ * subjectPublicKey BIT STRING }: the parameters of the algorithm and the
+ * bits of the key. */
+static gboolean
+spki_parts (GBytes    *spki,
+            DerCursor *parameters,
+            DerCursor *key)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (spki, &len);
+  DerCursor top, seq, algorithm, bits;
+
+  der_cursor_init (&top, data, len);
+  if (!der_expect (&top, DER_SEQUENCE, &seq, NULL) ||
+      !der_expect (&seq, DER_SEQUENCE, &algorithm, NULL) ||
+      !der_expect (&algorithm, DER_OID, NULL, NULL) ||
+      !der_expect (&seq, DER_BIT_STRING, &bits, NULL) ||
+      der_cursor_at_end (&bits) || bits.p[0] != 0)
+    return FALSE;
+  *parameters = algorithm;
+  bits.p++;
+  *key = bits;
+  return TRUE;
+}
+
+gboolean
+p11_spki_ec_params (GBytes  *spki,
+                    GBytes **params,
+                    GBytes **point)
+{
+  DerCursor parameters, key, oid;
+
+  if (!spki_parts (spki, &parameters, &key) || !der_expect (&parameters, DER_OID, NULL, &oid))
+    return FALSE;
+  if (params != NULL)
+    *params = cursor_bytes (&oid);
+  if (point != NULL)
+    *point = der_tlv (DER_OCTET_STRING, cursor_bytes (&key));
+  return TRUE;
+}
+
+static gboolean
+spki_rsa (GBytes    *spki,
+          DerCursor *modulus,
+          DerCursor *exponent)
+{
+  DerCursor parameters, key, seq;
+
+  return spki_parts (spki, &parameters, &key) &&
+         der_expect (&key, DER_SEQUENCE, &seq, NULL) &&
+         der_expect_uint (&seq, modulus) &&
+         der_expect_uint (&seq, exponent);
+}
+
+gsize
+p11_object_key_bytes (P11Object *object)
+{
+  DerCursor a, b;
+
+  if (object->spki == NULL)
+    return 0;
+  if (is_rsa (object))
+    return spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
+  /* 04 ‖ x ‖ y */
+  return spki_parts (object->spki, &a, &b) ? (der_cursor_len (&b) - 1) / 2 : 0;
+}
+
+/* Attributes */
+
+static GBytes *
+bool_value (gboolean value)
+{
+  CK_BBOOL b = value ? CK_TRUE : CK_FALSE;
+
+  return g_bytes_new (&b, sizeof b);
+}
+
+static GBytes *
+ulong_value (CK_ULONG value)
+{
+  return g_bytes_new (&value, sizeof value);
+}
+
+static GBytes *
+empty_value (void)
+{
+  return g_bytes_new (NULL, 0);
+}
+
+static GBytes *
+string_value (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
+
+/* Attributes of every key and certificate object. */
+static CK_RV
+storage_attribute (P11Object          *object,
+                   CK_ATTRIBUTE_TYPE   type,
+                   GBytes            **value)
+{
+  switch (type)
+    {
+    case CKA_CLASS:
+      *value = ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
+                            : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY : CKO_CERTIFICATE);
+      return CKR_OK;
+    case CKA_TOKEN:
+    case CKA_DESTROYABLE:
+      *value = bool_value (TRUE);
+      return CKR_OK;
+    case CKA_PRIVATE:
+    case CKA_COPYABLE:
+      /* No login guards anything: the service has authenticated the
+       * process (see C_Login). */
+      *value = bool_value (FALSE);
+      return CKR_OK;
+    case CKA_MODIFIABLE:
+      /* Keys are the service's; certificates can be relabelled. */
+      *value = bool_value (object->kind == P11_KIND_CERTIFICATE);
+      return CKR_OK;
+    case CKA_LABEL:
+      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label : object->key_name);
+      return CKR_OK;
+    case CKA_ID:
+      *value = g_bytes_ref (object->id);
+      return CKR_OK;
+    case CKA_START_DATE:
+    case CKA_END_DATE:
+      *value = empty_value ();
+      return CKR_OK;
+    default:
+      return CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+}
+
+static CK_RV
+load_public_or_fail (P11Object *object)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!p11_object_load_public (object, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  return CKR_OK;
+}
+
+static CK_RV
+key_material_attribute (P11Object          *object,
+                        CK_ATTRIBUTE_TYPE   type,
+                        GBytes            **value)
+{
+  CK_RV rv;
+
+  if (is_rsa (object))
+    {
+      DerCursor modulus, exponent;
+
+      if (type != CKA_MODULUS && type != CKA_PUBLIC_EXPONENT && type != CKA_MODULUS_BITS &&
+          type != CKA_PUBLIC_KEY_INFO)
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+      if ((rv = load_public_or_fail (object)) != CKR_OK)
+        return rv;
+      if (type == CKA_PUBLIC_KEY_INFO)
+        {
+          *value = g_bytes_ref (object->spki);
+          return CKR_OK;
+        }
+      if (!spki_rsa (object->spki, &modulus, &exponent))
+        return CKR_DEVICE_ERROR;
+      if (type == CKA_MODULUS)
+        *value = cursor_bytes (&modulus);
+      else if (type == CKA_PUBLIC_EXPONENT)
+        *value = cursor_bytes (&exponent);
+      else
+        *value = ulong_value ((der_cursor_len (&modulus) - 1) * 8 + g_bit_storage (modulus.p[0]));
+      return CKR_OK;
+    }
+
+  if (type != CKA_EC_PARAMS && type != CKA_EC_POINT && type != CKA_PUBLIC_KEY_INFO)
+    return CKR_ATTRIBUTE_TYPE_INVALID;
+  if ((rv = load_public_or_fail (object)) != CKR_OK)
+    return rv;
+  if (type == CKA_PUBLIC_KEY_INFO)
+    *value = g_bytes_ref (object->spki);
+  else if (!p11_spki_ec_params (object->spki, type == CKA_EC_PARAMS ? value : NULL,
+                                type == CKA_EC_POINT ? value : NULL))
+    return CKR_DEVICE_ERROR;
+  return CKR_OK;
+}
+
+static GBytes *
+allowed_mechanisms_value (P11Object *object)
+{
+  g_autoptr(GArray) mechanisms = p11_allowed_mechanisms (object);
+
+  return g_bytes_new (mechanisms->data, mechanisms->len * sizeof (CK_MECHANISM_TYPE));
+}
+
+static CK_RV
+key_attribute (P11Object          *object,
+               CK_ATTRIBUTE_TYPE   type,
+               GBytes            **value)
+{
+  ParsecKeyUsage usage = parsec_key_attributes_get_usage (object->attributes);
+  gboolean private_key = object->kind == P11_KIND_PRIVATE_KEY;
+  gboolean exportable = (usage & PARSEC_KEY_USAGE_EXPORT) != 0;
+
+  switch (type)
+    {
+    case CKA_KEY_TYPE:
+      *value = ulong_value (is_rsa (object) ? CKK_RSA : CKK_EC);
+      return CKR_OK;
+    case CKA_DERIVE:
+      *value = bool_value ((usage & PARSEC_KEY_USAGE_DERIVE) != 0);
+      return CKR_OK;
+    case CKA_LOCAL:
+      /* The service does not say whether it made the key or was given it. */
+      *value = bool_value (FALSE);
+      return CKR_OK;
+    case CKA_KEY_GEN_MECHANISM:
+      *value = ulong_value (CK_UNAVAILABLE_INFORMATION);
+      return CKR_OK;
+    case CKA_ALLOWED_MECHANISMS:
+      *value = allowed_mechanisms_value (object);
+      return CKR_OK;
+    case CKA_SUBJECT:
+      *value = empty_value ();
+      return CKR_OK;
+    default:
+      break;
+    }
+
+  if (private_key)
+    switch (type)
+      {
+      case CKA_SENSITIVE:
+        *value = bool_value (TRUE);
+        return CKR_OK;
+      case CKA_EXTRACTABLE:
+        *value = bool_value (exportable);
+        return CKR_OK;
+      case CKA_NEVER_EXTRACTABLE:
+        /* A PSA policy never changes. */
+        *value = bool_value (!exportable);
+        return CKR_OK;
+      case CKA_ALWAYS_SENSITIVE:
+        *value = bool_value (FALSE);
+        return CKR_OK;
+      case CKA_DECRYPT:
+        *value = bool_value ((usage & PARSEC_KEY_USAGE_DECRYPT) != 0);
+        return CKR_OK;
+      case CKA_SIGN:
+        *value = bool_value ((usage & (PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_SIGN_MESSAGE)) != 0);
+        return CKR_OK;
+      case CKA_SIGN_RECOVER:
+      case CKA_UNWRAP:
+      case CKA_WRAP_WITH_TRUSTED:
+      case CKA_ALWAYS_AUTHENTICATE:
+        *value = bool_value (FALSE);
+        return CKR_OK;
+      case CKA_VALUE:
+      case CKA_PRIVATE_EXPONENT:
+      case CKA_PRIME_1:
+      case CKA_PRIME_2:
+      case CKA_EXPONENT_1:
+      case CKA_EXPONENT_2:
+      case CKA_COEFFICIENT:
+        return CKR_ATTRIBUTE_SENSITIVE;
+      default:
+        break;
+      }
+  else
+    switch (type)
+      {
+      case CKA_ENCRYPT:
+        *value = bool_value ((usage & PARSEC_KEY_USAGE_ENCRYPT) != 0);
+        return CKR_OK;
+      case CKA_VERIFY:
+        *value = bool_value ((usage & (PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE)) != 0);
+        return CKR_OK;
+      case CKA_VERIFY_RECOVER:
+      case CKA_WRAP:
+      case CKA_TRUSTED:
+        *value = bool_value (FALSE);
+        return CKR_OK;
+      default:
+        break;
+      }
+
+  return key_material_attribute (object, type, value);
+}
+
+static CK_RV
+certificate_attribute (P11Object          *object,
+                       CK_ATTRIBUTE_TYPE   type,
+                       GBytes            **value)
+{
+  CertificateParts parts;
+
+  switch (type)
+    {
+    case CKA_CERTIFICATE_TYPE:
+      *value = ulong_value (CKC_X_509);
+      return CKR_OK;
+    case CKA_TRUSTED:
+      *value = bool_value (FALSE);
+      return CKR_OK;
+    case CKA_CERTIFICATE_CATEGORY:
+    case CKA_JAVA_MIDP_SECURITY_DOMAIN:
+      *value = ulong_value (0);
+      return CKR_OK;
+    case CKA_VALUE:
+      *value = g_bytes_ref (object->value);
+      return CKR_OK;
+    case CKA_PUBLIC_KEY_INFO:
+      *value = g_bytes_ref (object->spki);
+      return CKR_OK;
+    case CKA_URL:
+    case CKA_HASH_OF_SUBJECT_PUBLIC_KEY:
+    case CKA_HASH_OF_ISSUER_PUBLIC_KEY:
+      *value = empty_value ();
+      return CKR_OK;
+    case CKA_CHECK_VALUE:
+      {
+        /* The first three bytes of the certificate's SHA-1. */
+        guint8 digest[20];
+        gsize len = sizeof digest;
+        g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
+
+        g_checksum_update (checksum, g_bytes_get_data (object->value, NULL), g_bytes_get_size (object->value));
+        g_checksum_get_digest (checksum, digest, &len);
+        *value = g_bytes_new (digest, 3);
+        return CKR_OK;
+      }
+    case CKA_SUBJECT:
+    case CKA_ISSUER:
+    case CKA_SERIAL_NUMBER:
+      /* The store's certificates were checked when they were read. */
+      if (!certificate_parse (object->value, &parts))
+        return CKR_GENERAL_ERROR;
+      *value = cursor_bytes (type == CKA_SUBJECT ? &parts.subject
+                             : type == CKA_ISSUER ? &parts.issuer : &parts.serial);
+      return CKR_OK;
+    default:
+      return CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+}
+
+CK_RV
+p11_object_get_attribute (P11Object          *object,
+                          CK_ATTRIBUTE_TYPE   type,
+                          GBytes            **value)
+{
+  CK_RV rv = storage_attribute (object, type, value);
+
+  if (rv != CKR_ATTRIBUTE_TYPE_INVALID)
+    return rv;
+  if (object->kind == P11_KIND_CERTIFICATE)
+    return certificate_attribute (object, type, value);
+  return key_attribute (object, type, value);
+}
+
+gboolean
+p11_object_matches (P11Object          *object,
+                    const CK_ATTRIBUTE *tmpl,
+                    CK_ULONG            count)
+{
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      g_autoptr(GBytes) value = NULL;
+
+      if (p11_object_get_attribute (object, tmpl[i].type, &value) != CKR_OK ||
+          g_bytes_get_size (value) != tmpl[i].ulValueLen ||
+          (tmpl[i].ulValueLen > 0 && memcmp (g_bytes_get_data (value, NULL), tmpl[i].pValue, tmpl[i].ulValueLen) != 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Creating, changing and destroying */
+
+static CK_RV
+store_update (P11Slot    *slot,
+              const char *group,
+              GBytes     *value,
+              GBytes     *id,
+              const char *label,
+              gboolean    remove)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, &error);
+
+  if (store == NULL)
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  if (remove)
+    g_key_file_remove_group (store, group, NULL);
+  else
+    {
+      p11_store_set_bytes (store, group, "value", value);
+      p11_store_set_bytes (store, group, "id", id);
+      g_key_file_set_string (store, group, "label", label);
+    }
+  if (!p11_store_save (slot->store_path, store, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  return CKR_OK;
+}
+
+/* The CKA_ID of the key whose public key the certificate holds. */
+static GBytes *
+matching_key_id (P11Slot *slot,
+                 GBytes  *spki)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (object->kind == P11_KIND_PUBLIC_KEY && p11_object_load_public (object, NULL) &&
+          g_bytes_equal (object->spki, spki))
+        return g_bytes_ref (object->id);
+    }
+  return NULL;
+}
+
+static const CK_ATTRIBUTE_TYPE certificate_template_types[] = {
+  CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_CERTIFICATE_TYPE,
+  CKA_VALUE, CKA_SUBJECT, CKA_ISSUER, CKA_SERIAL_NUMBER, CKA_TRUSTED, CKA_CERTIFICATE_CATEGORY,
+  CKA_START_DATE, CKA_END_DATE, CKA_CHECK_VALUE, CKA_JAVA_MIDP_SECURITY_DOMAIN, CKA_URL,
+  CKA_HASH_OF_SUBJECT_PUBLIC_KEY, CKA_HASH_OF_ISSUER_PUBLIC_KEY, CKA_DESTROYABLE, CKA_COPYABLE,
+};
+
+CK_RV
+p11_create_certificate (P11Slot             *slot,
+                        const CK_ATTRIBUTE  *tmpl,
+                        CK_ULONG             count,
+                        P11Object          **object)
+{
+  const CK_ATTRIBUTE *value_attribute, *id_attribute, *label_attribute;
+  CK_ULONG klass = 0, certificate_type = CKC_X_509;
+  gboolean have_class, token = TRUE, private_object = FALSE, trusted = FALSE;
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *uuid = NULL;
+  CertificateParts parts;
+  CK_RV rv;
+
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      gboolean known = FALSE;
+
+      for (gsize j = 0; j < G_N_ELEMENTS (certificate_template_types); j++)
+        known = known || tmpl[i].type == certificate_template_types[j];
+      if (!known)
+        return CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+  if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &have_class)) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_CERTIFICATE_TYPE, &certificate_type, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_PRIVATE, &private_object, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_TRUSTED, &trusted, NULL)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_VALUE, &value_attribute)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_ID, &id_attribute)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_LABEL, &label_attribute)) != CKR_OK)
+    return rv;
+  if (!have_class)
+    return CKR_TEMPLATE_INCOMPLETE;
+  /* Keys are made in the service, by C_GenerateKeyPair. */
+  if (klass != CKO_CERTIFICATE || certificate_type != CKC_X_509)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  /* Only token objects, in the store; nothing needs a login; trust is
+   * for a security officer to grant, and there is none. */
+  if (!token || private_object || trusted)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (value_attribute == NULL)
+    return CKR_TEMPLATE_INCOMPLETE;
+  value = g_bytes_new (value_attribute->pValue, value_attribute->ulValueLen);
+  if (!certificate_parse (value, &parts))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (label_attribute != NULL)
+    {
+      label = g_strndup (label_attribute->pValue, label_attribute->ulValueLen);
+      if (strlen (label) != label_attribute->ulValueLen || !g_utf8_validate (label, -1, NULL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+  if (id_attribute != NULL)
+    id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+  else
+    {
+      g_autoptr(GBytes) spki = cursor_bytes (&parts.spki);
+
+      id = matching_key_id (slot, spki);
+    }
+  if (id == NULL)
+    id = g_bytes_new (NULL, 0);
+  if (label == NULL)
+    label = g_strdup ("");
+
+  uuid = g_uuid_string_random ();
+  group = g_strconcat ("certificate ", uuid, NULL);
+  if ((rv = store_update (slot, group, value, id, label, FALSE)) != CKR_OK)
+    return rv;
+  *object = slot_add_certificate (slot, group, value, id, label);
+  return *object != NULL ? CKR_OK : CKR_GENERAL_ERROR;
+}
+
+CK_RV
+p11_object_set_attributes (P11Object          *object,
+                           const CK_ATTRIBUTE *tmpl,
+                           CK_ULONG            count)
+{
+  const CK_ATTRIBUTE *id_attribute, *label_attribute;
+  g_autoptr(GBytes) id = NULL;
+  g_autofree char *label = NULL;
+  CK_RV rv;
+
+  if (object->kind != P11_KIND_CERTIFICATE)
+    return CKR_ACTION_PROHIBITED;
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      g_autoptr(GBytes) current = NULL;
+
+      if (tmpl[i].type == CKA_ID || tmpl[i].type == CKA_LABEL)
+        continue;
+      rv = p11_object_get_attribute (object, tmpl[i].type, &current);
+      if (rv != CKR_OK)
+        return rv;
+      return CKR_ATTRIBUTE_READ_ONLY;
+    }
+  if ((rv = p11_template_find (tmpl, count, CKA_ID, &id_attribute)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_LABEL, &label_attribute)) != CKR_OK)
+    return rv;
+  id = id_attribute != NULL ? g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen) : g_bytes_ref (object->id);
+  if (label_attribute != NULL)
+    {
+      label = g_strndup (label_attribute->pValue, label_attribute->ulValueLen);
+      if (strlen (label) != label_attribute->ulValueLen || !g_utf8_validate (label, -1, NULL))
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+  else
+    label = g_strdup (object->label);
+  if ((rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
+    return rv;
+  slot_add_certificate (object->slot, object->store_group, object->value, id, label);
+  return CKR_OK;
+}
+
+CK_RV
+p11_object_destroy (P11Object *object)
+{
+  g_autoptr(GError) error = NULL;
+  P11Slot *slot = object->slot;
+  CK_RV rv;
+
+  if (object->kind == P11_KIND_CERTIFICATE)
+    {
+      rv = store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
+      if (rv == CKR_OK)
+        p11_slot_forget_object (slot, object);
+      return rv;
+    }
+  if (!parsec_client_destroy_key (slot->client, object->key_name, NULL, &error) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
+    return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
+  {
+    g_autofree char *name = g_strdup (object->key_name);
+    g_autofree char *group = p11_store_key_group (name);
+    g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
+
+    /* One key in the service is both objects. */
+    p11_slot_forget_key (slot, name);
+    if (store != NULL && g_key_file_remove_group (store, group, NULL))
+      {
+        p11_store_save (slot->store_path, store, NULL);
+        slot_load_store (slot, store);
+      }
+  }
+  return CKR_OK;
+}

@@ -1,0 +1,217 @@
+/* p11-private.h: what the parts of the PKCS #11 module share
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#pragma once
+
+#include <p11-kit/pkcs11.h>
+/* p11-kit's header maps the standard's field names onto its own through
+ * lowercase macros; the module uses the standard's names only, and these
+ * would rename ordinary variables. */
+#undef value
+#undef value_len
+#undef count
+#undef parameter
+#undef parameter_len
+#undef params
+#undef reserved
+#undef serial_number
+#undef hash_alg
+#undef source_data
+#undef slot_id
+
+#include <parsec-glib/parsec-glib.h>
+
+G_BEGIN_DECLS
+
+#define P11_LOG_DOMAIN "parsec-pkcs11"
+
+typedef struct _P11Slot P11Slot;
+typedef struct _P11Object P11Object;
+typedef struct _P11Session P11Session;
+typedef struct _P11Operation P11Operation;
+
+typedef enum {
+  P11_KIND_PRIVATE_KEY,
+  P11_KIND_PUBLIC_KEY,
+  P11_KIND_CERTIFICATE,
+} P11Kind;
+
+struct _P11Slot
+{
+  CK_SLOT_ID id;
+  ParsecClient *client;
+  char *application_name;
+  char label[32];             /* space-padded, as CK_TOKEN_INFO has them */
+  char serial[16];
+  char description[64];
+  char *store_path;
+  /* "kind:name" to the object, so that handles survive a refresh. */
+  GHashTable *objects;
+  /* From the store: the CKA_ID chosen for a key, by key name */
+  GHashTable *key_ids;
+  gboolean logged_in;
+};
+
+struct _P11Object
+{
+  gatomicrefcount ref_count;
+  CK_OBJECT_HANDLE handle;
+  P11Slot *slot;
+  P11Kind kind;
+  gboolean seen;              /* in the last refresh */
+  /* Keys */
+  char *key_name;
+  ParsecKeyAttributes *attributes;
+  /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
+  GBytes *spki;
+  GBytes *id;
+  /* Certificates */
+  char *store_group;
+  char *label;
+  GBytes *value;
+};
+
+typedef enum {
+  P11_OP_SIGN,
+  P11_OP_VERIFY,
+  P11_OP_ENCRYPT,
+  P11_OP_DECRYPT,
+  P11_N_OPS,
+} P11OpKind;
+
+struct _P11Session
+{
+  CK_SESSION_HANDLE handle;
+  P11Slot *slot;
+  CK_FLAGS flags;
+  /* C_FindObjects */
+  gboolean finding;
+  GArray *found;
+  guint found_pos;
+  P11Operation *ops[P11_N_OPS];
+};
+
+/* p11-module.c */
+CK_RV            p11_rv_from_error          (const GError       *error,
+                                             CK_RV               invalid_argument);
+P11Object       *p11_object_ref             (P11Object          *object);
+void             p11_object_unref           (P11Object          *object);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (P11Object, p11_object_unref)
+void             p11_module_register_object (P11Object          *object);
+void             p11_module_unregister_object (P11Object        *object);
+void             p11_pad                    (char               *field,
+                                             gsize               size,
+                                             const char         *text);
+
+/* p11-objects.c: objects, their attributes, the refresh from the service */
+gboolean         p11_slot_refresh           (P11Slot            *slot,
+                                             GError            **error);
+P11Object       *p11_slot_add_key           (P11Slot            *slot,
+                                             P11Kind             kind,
+                                             const char         *key_name,
+                                             ParsecKeyAttributes *attributes);
+gboolean         p11_slot_set_key_id        (P11Slot            *slot,
+                                             const char         *key_name,
+                                             GBytes             *id,
+                                             GError            **error);
+void             p11_slot_forget_key        (P11Slot            *slot,
+                                             const char         *key_name);
+void             p11_slot_forget_object     (P11Slot            *slot,
+                                             P11Object          *object);
+CK_RV            p11_object_get_attribute   (P11Object          *object,
+                                             CK_ATTRIBUTE_TYPE   type,
+                                             GBytes            **value);
+gboolean         p11_object_matches         (P11Object          *object,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+gboolean         p11_object_load_public     (P11Object          *object,
+                                             GError            **error);
+gsize            p11_object_key_bytes       (P11Object          *object);
+ParsecKeyType    p11_object_key_type        (P11Object          *object);
+CK_RV            p11_create_certificate     (P11Slot            *slot,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             P11Object         **object);
+CK_RV            p11_object_set_attributes  (P11Object          *object,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+CK_RV            p11_object_destroy         (P11Object          *object);
+gboolean         p11_spki_ec_params         (GBytes             *spki,
+                                             GBytes            **params,
+                                             GBytes            **point);
+
+/* p11-store.c: the per-user file beside a token (certificates, key ids) */
+GKeyFile        *p11_store_load             (const char         *path,
+                                             GError            **error);
+gboolean         p11_store_save             (const char         *path,
+                                             GKeyFile           *store,
+                                             GError            **error);
+GBytes          *p11_store_get_bytes        (GKeyFile           *store,
+                                             const char         *group,
+                                             const char         *key);
+void             p11_store_set_bytes        (GKeyFile           *store,
+                                             const char         *group,
+                                             const char         *key,
+                                             GBytes             *value);
+char            *p11_store_key_group        (const char         *key_name);
+
+/* p11-crypto.c: mechanisms and the operations on keys */
+CK_RV            p11_mechanism_list         (CK_MECHANISM_TYPE  *list,
+                                             CK_ULONG           *count);
+CK_RV            p11_mechanism_info         (CK_MECHANISM_TYPE   type,
+                                             CK_MECHANISM_INFO  *info);
+GArray          *p11_allowed_mechanisms     (P11Object          *object);
+CK_RV            p11_operation_new          (P11OpKind          kind,
+                                             const CK_MECHANISM *mechanism,
+                                             P11Object          *key,
+                                             P11Operation      **op);
+void             p11_operation_free         (P11Operation       *op);
+CK_RV            p11_operation_update       (P11Operation       *op,
+                                             const guint8       *data,
+                                             gsize               len);
+CK_RV            p11_operation_input_once   (P11Operation       *op,
+                                             const guint8       *data,
+                                             gsize               len);
+/* The output of sign, encrypt, decrypt, with the size query convention;
+ * @done tells whether the operation is over. */
+CK_RV            p11_operation_finish       (P11Operation       *op,
+                                             CK_BYTE_PTR         out,
+                                             CK_ULONG_PTR        out_len,
+                                             gboolean           *done);
+CK_RV            p11_operation_verify       (P11Operation       *op,
+                                             const guint8       *signature,
+                                             gsize               len);
+/* Makes the key in the service: its name, attributes and the CKA_ID the
+ * templates asked for (NULL for none). No module state is touched. */
+CK_RV            p11_generate_key_pair      (ParsecClient       *client,
+                                             const CK_MECHANISM *mechanism,
+                                             const CK_ATTRIBUTE *public_tmpl,
+                                             CK_ULONG            public_count,
+                                             const CK_ATTRIBUTE *private_tmpl,
+                                             CK_ULONG            private_count,
+                                             char              **key_name,
+                                             ParsecKeyAttributes **attributes,
+                                             GBytes            **id);
+CK_RV            p11_generate_random        (ParsecClient       *client,
+                                             CK_BYTE_PTR         out,
+                                             CK_ULONG            len);
+/* Attribute values in templates */
+CK_RV            p11_template_find          (const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             CK_ATTRIBUTE_TYPE   type,
+                                             const CK_ATTRIBUTE **found);
+CK_RV            p11_template_bool          (const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             CK_ATTRIBUTE_TYPE   type,
+                                             gboolean           *value,
+                                             gboolean           *present);
+CK_RV            p11_template_ulong         (const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             CK_ATTRIBUTE_TYPE   type,
+                                             CK_ULONG           *value,
+                                             gboolean           *present);
+CK_RV            p11_template_check         (const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+
+G_END_DECLS

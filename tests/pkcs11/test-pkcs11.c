@@ -1,0 +1,1328 @@
+/* test-pkcs11.c: the PKCS #11 module against the test service
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The module is loaded as applications load it, with dlopen() and
+ * C_GetFunctionList(); keys are made through the library, the module is
+ * asked about them, and what it signs is checked by the library (and the
+ * other way round). Each test has a service and a certificate store of
+ * its own.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <parsec-glib/parsec-glib.h>
+#include <p11-kit/pkcs11.h>
+
+#include "service-fixture.h"
+
+#define APP_NAME "pkcs11-test"
+
+static CK_FUNCTION_LIST_PTR p11;
+
+typedef struct {
+  ParsecTestService *service;
+  ParsecClient *client;
+  char *store_dir;
+  CK_SLOT_ID slot;
+  CK_SESSION_HANDLE session;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  CK_SLOT_ID slots[4];
+  CK_ULONG n = G_N_ELEMENTS (slots);
+
+  f->service = parsec_test_service_start (NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->store_dir = g_dir_make_tmp ("parsec-pkcs11-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("PARSEC_SERVICE_ENDPOINT", parsec_test_service_get_endpoint (f->service), TRUE);
+  g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME, TRUE);
+  g_setenv ("PARSEC_PKCS11_STORE_DIR", f->store_dir, TRUE);
+  f->client = parsec_client_new_sync (APP_NAME, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 1);
+  f->slot = slots[0];
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session),
+                    ==, CKR_OK);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  user_data)
+{
+  /* The module may already be finalised by the test. */
+  p11->C_Finalize (NULL);
+  g_clear_object (&f->client);
+  g_clear_pointer (&f->service, parsec_test_service_free);
+  parsec_test_remove_tree (f->store_dir);
+  g_free (f->store_dir);
+}
+
+/* Helpers */
+
+static void
+make_key (Fixture             *f,
+          const char          *name,
+          ParsecKeyAttributes *attributes)
+{
+  g_autoptr(GError) error = NULL;
+
+  parsec_client_generate_key (f->client, name, attributes, NULL, &error);
+  g_assert_no_error (error);
+  parsec_key_attributes_unref (attributes);
+}
+
+/* RSA key attributes, taking @algorithm over. */
+static ParsecKeyAttributes *
+rsa_key (gboolean         signing,
+         ParsecAlgorithm *algorithm)
+{
+  ParsecKeyAttributes *attributes = signing ? parsec_key_attributes_new_rsa_signing (2048, algorithm)
+                                            : parsec_key_attributes_new_rsa_encryption (2048, algorithm);
+
+  parsec_algorithm_unref (algorithm);
+  return attributes;
+}
+
+static CK_OBJECT_HANDLE
+find_one (Fixture         *f,
+          CK_OBJECT_CLASS  klass,
+          const char      *label)
+{
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_LABEL, (void *) label, label != NULL ? strlen (label) : 0 },
+  };
+  CK_OBJECT_HANDLE found[2];
+  CK_ULONG n = 0;
+
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, label != NULL ? 2 : 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  if (n == 0)
+    return CK_INVALID_HANDLE;
+  g_assert_cmpuint (n, ==, 1);
+  return found[0];
+}
+
+static GBytes *
+get_attribute (Fixture           *f,
+               CK_OBJECT_HANDLE   object,
+               CK_ATTRIBUTE_TYPE  type)
+{
+  CK_ATTRIBUTE attribute = { type, NULL, 0 };
+  guint8 *value;
+
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
+  value = g_malloc (attribute.ulValueLen + 1);
+  attribute.pValue = value;
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
+  return g_bytes_new_take (value, attribute.ulValueLen);
+}
+
+static CK_ULONG
+get_ulong (Fixture           *f,
+           CK_OBJECT_HANDLE   object,
+           CK_ATTRIBUTE_TYPE  type)
+{
+  g_autoptr(GBytes) value = get_attribute (f, object, type);
+
+  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_ULONG));
+  return *(const CK_ULONG *) g_bytes_get_data (value, NULL);
+}
+
+static gboolean
+get_bool (Fixture           *f,
+          CK_OBJECT_HANDLE   object,
+          CK_ATTRIBUTE_TYPE  type)
+{
+  g_autoptr(GBytes) value = get_attribute (f, object, type);
+
+  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_BBOOL));
+  return *(const CK_BBOOL *) g_bytes_get_data (value, NULL) != CK_FALSE;
+}
+
+static GBytes *
+sign (Fixture          *f,
+      CK_MECHANISM     *mechanism,
+      CK_OBJECT_HANDLE  key,
+      GBytes           *data)
+{
+  CK_ULONG len = 0;
+  guint8 *out;
+
+  g_assert_cmpuint (p11->C_SignInit (f->session, mechanism, key), ==, CKR_OK);
+  /* The size query keeps the operation going. */
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                 NULL, &len), ==, CKR_OK);
+  out = g_malloc (len);
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                 out, &len), ==, CKR_OK);
+  return g_bytes_new_take (out, len);
+}
+
+static CK_RV
+verify (Fixture          *f,
+        CK_MECHANISM     *mechanism,
+        CK_OBJECT_HANDLE  key,
+        GBytes           *data,
+        GBytes           *signature)
+{
+  CK_RV rv = p11->C_VerifyInit (f->session, mechanism, key);
+
+  if (rv != CKR_OK)
+    return rv;
+  return p11->C_Verify (f->session, (CK_BYTE_PTR) g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                        (CK_BYTE_PTR) g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+}
+
+static GBytes *
+sha256 (GBytes *data)
+{
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  g_checksum_get_digest (checksum, digest, &len);
+  return g_bytes_new (digest, len);
+}
+
+/* Tests */
+
+static void
+test_info (Fixture       *f,
+           gconstpointer  user_data)
+{
+  CK_INFO info;
+  CK_TOKEN_INFO token;
+  CK_SLOT_INFO slot;
+  CK_MECHANISM_TYPE mechanisms[64];
+  CK_ULONG n = G_N_ELEMENTS (mechanisms);
+  CK_MECHANISM_INFO mechanism_info;
+  g_autofree char *label = NULL;
+
+  g_assert_cmpuint (p11->C_GetInfo (&info), ==, CKR_OK);
+  g_assert_cmpuint (info.cryptokiVersion.major, ==, 2);
+  g_assert_cmpuint (info.cryptokiVersion.minor, ==, 40);
+  g_assert_cmpuint (p11->C_GetSlotInfo (f->slot, &slot), ==, CKR_OK);
+  g_assert_true (slot.flags & CKF_TOKEN_PRESENT);
+  g_assert_cmpuint (p11->C_GetTokenInfo (f->slot, &token), ==, CKR_OK);
+  label = g_strstrip (g_strndup ((const char *) token.label, sizeof token.label));
+  g_assert_cmpstr (label, ==, "Parsec " APP_NAME);
+  g_assert_false (token.flags & CKF_LOGIN_REQUIRED);
+  g_assert_true (token.flags & CKF_RNG);
+  g_assert_cmpuint (token.ulSessionCount, ==, 1);
+  g_assert_cmpuint (token.ulRwSessionCount, ==, 1);
+
+  g_assert_cmpuint (p11->C_GetMechanismList (f->slot, mechanisms, &n), ==, CKR_OK);
+  for (CK_ULONG i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, mechanisms[i], &mechanism_info), ==, CKR_OK);
+      g_assert_true (mechanism_info.flags & CKF_HW);
+    }
+  g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_ECDSA, &mechanism_info), ==, CKR_OK);
+  g_assert_cmpuint (mechanism_info.ulMinKeySize, ==, 256);
+  g_assert_cmpuint (mechanism_info.ulMaxKeySize, ==, 521);
+  g_assert_true (mechanism_info.flags & CKF_SIGN);
+  g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_RSA_PKCS_OAEP, &mechanism_info), ==, CKR_OK);
+  g_assert_true (mechanism_info.flags & CKF_DECRYPT);
+  g_assert_false (mechanism_info.flags & CKF_SIGN);
+  g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_MD5, &mechanism_info), ==, CKR_MECHANISM_INVALID);
+}
+
+/* One token per application name, each with its own keys. */
+static void
+test_tokens (Fixture       *f,
+             gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) other = parsec_client_new_sync ("other-app", NULL, &error);
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autofree char *uri = NULL;
+  CK_SLOT_ID slots[4];
+  CK_ULONG n = G_N_ELEMENTS (slots);
+  CK_TOKEN_INFO first, second;
+  CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
+  CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &klass, sizeof klass } };
+  CK_OBJECT_HANDLE found[4];
+
+  g_assert_no_error (error);
+  make_key (f, "mine", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  parsec_client_generate_key (other, "theirs", attributes, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME ", other-app", TRUE);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (p11->C_GetTokenInfo (slots[0], &first), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetTokenInfo (slots[1], &second), ==, CKR_OK);
+  g_assert_true (memcmp (first.serialNumber, second.serialNumber, sizeof first.serialNumber) != 0);
+  g_assert_true (memcmp (second.label, "Parsec other-app ", 17) == 0);
+  /* The serial is the one of the library's URI for that identity. */
+  uri = parsec_client_get_pkcs11_uri (other, NULL);
+  g_assert_nonnull (strstr (uri, "token=Parsec%20other-app;serial="));
+  g_assert_true (memcmp (strstr (uri, "serial=") + 7, second.serialNumber, 16) == 0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) label = NULL;
+
+      g_assert_cmpuint (p11->C_OpenSession (slots[i], CKF_SERIAL_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, 1), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+      g_assert_cmpuint (n, ==, 1);
+      label = get_attribute (f, found[0], CKA_LABEL);
+      g_assert_cmpmem (g_bytes_get_data (label, NULL), g_bytes_get_size (label), i == 0 ? "mine" : "theirs",
+                       i == 0 ? 4 : 6);
+    }
+  parsec_client_destroy_key (other, "theirs", NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_objects (Fixture       *f,
+              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) exported = NULL;
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GBytes) params = NULL;
+  g_autoptr(GBytes) point = NULL;
+  g_autoptr(GBytes) modulus = NULL;
+  g_autoptr(GBytes) exponent = NULL;
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  const guint8 f4[] = { 0x01, 0x00, 0x01 };
+  CK_OBJECT_HANDLE priv, pub;
+  CK_ATTRIBUTE attributes[3];
+  CK_BYTE small[2];
+  CK_ULONG klass;
+
+  make_key (f, "ec-key", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  make_key (f, "rsa-key", rsa_key (FALSE, parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256)));
+  {
+    g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+
+    make_key (f, "exportable", parsec_key_attributes_with_usage (signing, PARSEC_KEY_USAGE_SIGN_HASH |
+                                                                 PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_EXPORT));
+  }
+
+  priv = find_one (f, CKO_PRIVATE_KEY, "ec-key");
+  pub = find_one (f, CKO_PUBLIC_KEY, "ec-key");
+  g_assert_cmpuint (priv, !=, CK_INVALID_HANDLE);
+  g_assert_cmpuint (pub, !=, CK_INVALID_HANDLE);
+  g_assert_cmpuint (priv, !=, pub);
+  g_assert_cmpuint (get_ulong (f, priv, CKA_KEY_TYPE), ==, CKK_EC);
+  g_assert_true (get_bool (f, priv, CKA_SENSITIVE));
+  g_assert_false (get_bool (f, priv, CKA_EXTRACTABLE));
+  g_assert_true (get_bool (f, priv, CKA_SIGN));
+  g_assert_false (get_bool (f, priv, CKA_DECRYPT));
+  g_assert_true (get_bool (f, pub, CKA_VERIFY));
+  g_assert_true (get_bool (f, priv, CKA_TOKEN));
+  g_assert_false (get_bool (f, priv, CKA_PRIVATE));
+  id = get_attribute (f, priv, CKA_ID);
+  g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id), "ec-key", 6);
+  params = get_attribute (f, pub, CKA_EC_PARAMS);
+  g_assert_cmpmem (g_bytes_get_data (params, NULL), g_bytes_get_size (params), p256_oid, sizeof p256_oid);
+
+  /* The point is the library's export, in an OCTET STRING. */
+  exported = parsec_client_export_public_key (f->client, "ec-key", PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
+  g_assert_no_error (error);
+  point = get_attribute (f, pub, CKA_EC_POINT);
+  g_assert_cmpuint (g_bytes_get_size (point), ==, 2 + g_bytes_get_size (exported));
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (point, NULL))[0], ==, 0x04);
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (point, NULL) + 2, g_bytes_get_size (point) - 2,
+                   g_bytes_get_data (exported, NULL), g_bytes_get_size (exported));
+  g_clear_pointer (&exported, g_bytes_unref);
+  exported = parsec_client_export_public_key (f->client, "ec-key", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+  g_assert_no_error (error);
+  spki = get_attribute (f, priv, CKA_PUBLIC_KEY_INFO);
+  g_assert_true (g_bytes_equal (spki, exported));
+
+  /* Private parts are sensitive; unknown attributes are not there. In
+   * both cases the length says so, and the other attributes are filled. */
+  klass = 0;
+  attributes[0] = (CK_ATTRIBUTE) { CKA_VALUE, small, sizeof small };
+  attributes[1] = (CK_ATTRIBUTE) { CKA_CLASS, &klass, sizeof klass };
+  attributes[2] = (CK_ATTRIBUTE) { 0x7fff0000UL, small, sizeof small };
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, attributes, 2), ==, CKR_ATTRIBUTE_SENSITIVE);
+  g_assert_cmpuint (attributes[0].ulValueLen, ==, CK_UNAVAILABLE_INFORMATION);
+  g_assert_cmpuint (klass, ==, CKO_PRIVATE_KEY);
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, &attributes[2], 1), ==, CKR_ATTRIBUTE_TYPE_INVALID);
+  g_assert_cmpuint (attributes[2].ulValueLen, ==, CK_UNAVAILABLE_INFORMATION);
+  /* A short buffer */
+  attributes[0] = (CK_ATTRIBUTE) { CKA_LABEL, small, sizeof small };
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, attributes, 1), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (attributes[0].ulValueLen, ==, CK_UNAVAILABLE_INFORMATION);
+
+  priv = find_one (f, CKO_PRIVATE_KEY, "rsa-key");
+  pub = find_one (f, CKO_PUBLIC_KEY, "rsa-key");
+  g_assert_cmpuint (get_ulong (f, priv, CKA_KEY_TYPE), ==, CKK_RSA);
+  g_assert_true (get_bool (f, priv, CKA_DECRYPT));
+  g_assert_false (get_bool (f, priv, CKA_SIGN));
+  g_assert_true (get_bool (f, pub, CKA_ENCRYPT));
+  g_assert_cmpuint (get_ulong (f, pub, CKA_MODULUS_BITS), ==, 2048);
+  modulus = get_attribute (f, priv, CKA_MODULUS);
+  g_assert_cmpuint (g_bytes_get_size (modulus), ==, 256);
+  exponent = get_attribute (f, pub, CKA_PUBLIC_EXPONENT);
+  g_assert_cmpmem (g_bytes_get_data (exponent, NULL), g_bytes_get_size (exponent), f4, sizeof f4);
+  {
+    g_autoptr(GBytes) allowed = get_attribute (f, priv, CKA_ALLOWED_MECHANISMS);
+
+    g_assert_cmpuint (g_bytes_get_size (allowed), ==, sizeof (CK_MECHANISM_TYPE));
+    g_assert_cmpuint (*(const CK_MECHANISM_TYPE *) g_bytes_get_data (allowed, NULL), ==, CKM_RSA_PKCS_OAEP);
+  }
+
+  priv = find_one (f, CKO_PRIVATE_KEY, "exportable");
+  g_assert_true (get_bool (f, priv, CKA_EXTRACTABLE));
+  g_assert_true (get_bool (f, priv, CKA_SENSITIVE));
+
+  /* A key deleted in the service is gone at the next search. */
+  parsec_client_destroy_key (f->client, "exportable", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "exportable"), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, attributes, 1), ==, CKR_OBJECT_HANDLE_INVALID);
+}
+
+static void
+test_sign_ecdsa (Fixture       *f,
+                 gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = g_bytes_new_static ("a message to sign", 17);
+  g_autoptr(GBytes) digest = sha256 (data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) multi = NULL;
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  CK_MECHANISM raw = { CKM_ECDSA, NULL, 0 }, hashed = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_MECHANISM sha384 = { CKM_ECDSA_SHA384, NULL, 0 }, pss = { CKM_RSA_PKCS_PSS, NULL, 0 };
+  CK_OBJECT_HANDLE priv, pub;
+  guint8 out[64];
+  CK_ULONG len = sizeof out;
+
+  make_key (f, "ec", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  priv = find_one (f, CKO_PRIVATE_KEY, "ec");
+  pub = find_one (f, CKO_PUBLIC_KEY, "ec");
+
+  /* CKM_ECDSA signs the digest; the library verifies what the module made. */
+  signature = sign (f, &raw, priv, digest);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, 64);
+  parsec_client_verify_hash (f->client, "ec", ecdsa, digest, signature, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (verify (f, &hashed, pub, data, signature), ==, CKR_OK);
+  g_clear_pointer (&signature, g_bytes_unref);
+
+  /* Hashing mechanisms, in one part and in several */
+  signature = sign (f, &hashed, priv, data);
+  g_assert_cmpuint (verify (f, &raw, pub, digest, signature), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &hashed, priv), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SignUpdate (f->session, (CK_BYTE_PTR) "a message", 9), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SignUpdate (f->session, (CK_BYTE_PTR) " to sign", 8), ==, CKR_OK);
+  /* Too small: the operation goes on */
+  len = 10;
+  g_assert_cmpuint (p11->C_SignFinal (f->session, out, &len), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (len, ==, 64);
+  g_assert_cmpuint (p11->C_SignFinal (f->session, out, &len), ==, CKR_OK);
+  multi = g_bytes_new (out, len);
+  g_assert_cmpuint (verify (f, &hashed, pub, data, multi), ==, CKR_OK);
+  /* Done: a second C_SignFinal has nothing to finish. */
+  g_assert_cmpuint (p11->C_SignFinal (f->session, out, &len), ==, CKR_OPERATION_NOT_INITIALIZED);
+
+  /* A tampered signature */
+  memcpy (out, g_bytes_get_data (signature, NULL), 64);
+  out[10] ^= 1;
+  {
+    g_autoptr(GBytes) bad = g_bytes_new (out, 64);
+    g_autoptr(GBytes) short_signature = g_bytes_new (out, 63);
+
+    g_assert_cmpuint (verify (f, &hashed, pub, data, bad), ==, CKR_SIGNATURE_INVALID);
+    g_assert_cmpuint (verify (f, &hashed, pub, data, short_signature), ==, CKR_SIGNATURE_LEN_RANGE);
+  }
+
+  /* What the policy does not permit: another hash, another key type, a
+   * digest of the wrong length, signing with the public key. */
+  g_assert_cmpuint (p11->C_SignInit (f->session, &sha384, priv), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &pss, priv), ==, CKR_KEY_TYPE_INCONSISTENT);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &raw, pub), ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &raw, priv), ==, CKR_OK);
+  len = sizeof out;
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "short", 5, out, &len), ==, CKR_DATA_LEN_RANGE);
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "short", 5, out, &len), ==, CKR_OPERATION_NOT_INITIALIZED);
+}
+
+static void
+test_sign_rsa (Fixture       *f,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) data = g_bytes_new_static ("RSA signs this", 14);
+  g_autoptr(GBytes) digest = sha256 (data);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(ParsecAlgorithm) pkcs1 = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256);
+  /* DigestInfo of SHA-256, as TLS and SSH hand it to CKM_RSA_PKCS */
+  const guint8 prefix[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+                            0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+  g_autoptr(GByteArray) info = g_byte_array_new ();
+  g_autoptr(GBytes) info_bytes = NULL;
+  CK_RSA_PKCS_PSS_PARAMS pss_params = { CKM_SHA256, CKG_MGF1_SHA256, 32 };
+  CK_RSA_PKCS_PSS_PARAMS bad_salt = { CKM_SHA256, CKG_MGF1_SHA256, 20 };
+  CK_MECHANISM rsa_pkcs = { CKM_RSA_PKCS, NULL, 0 }, sha256_rsa = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+  CK_MECHANISM pss = { CKM_RSA_PKCS_PSS, &pss_params, sizeof pss_params };
+  CK_MECHANISM sha256_pss = { CKM_SHA256_RSA_PKCS_PSS, &pss_params, sizeof pss_params };
+  CK_MECHANISM pss_bad = { CKM_SHA256_RSA_PKCS_PSS, &bad_salt, sizeof bad_salt };
+  CK_MECHANISM pss_short = { CKM_SHA256_RSA_PKCS_PSS, &pss_params, sizeof pss_params - 1 };
+  CK_OBJECT_HANDLE priv, pub;
+
+  make_key (f, "rsa", rsa_key (TRUE, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY)));
+  make_key (f, "pss", rsa_key (TRUE, parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256)));
+  priv = find_one (f, CKO_PRIVATE_KEY, "rsa");
+  pub = find_one (f, CKO_PUBLIC_KEY, "rsa");
+
+  g_byte_array_append (info, prefix, sizeof prefix);
+  g_byte_array_append (info, g_bytes_get_data (digest, NULL), g_bytes_get_size (digest));
+  info_bytes = g_bytes_new (info->data, info->len);
+  signature = sign (f, &rsa_pkcs, priv, info_bytes);
+  g_assert_cmpuint (g_bytes_get_size (signature), ==, 256);
+  parsec_client_verify_hash (f->client, "rsa", pkcs1, digest, signature, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (verify (f, &sha256_rsa, pub, data, signature), ==, CKR_OK);
+  g_clear_pointer (&signature, g_bytes_unref);
+  /* PKCS #1 v1.5 is deterministic: both ways give the same signature. */
+  signature = sign (f, &sha256_rsa, priv, data);
+  g_assert_cmpuint (verify (f, &rsa_pkcs, pub, info_bytes, signature), ==, CKR_OK);
+  g_clear_pointer (&signature, g_bytes_unref);
+  /* Not a DigestInfo */
+  {
+    guint8 out[256];
+    CK_ULONG len = sizeof out;
+
+    g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "raw", 3, out, &len), ==, CKR_DATA_INVALID);
+  }
+
+  priv = find_one (f, CKO_PRIVATE_KEY, "pss");
+  pub = find_one (f, CKO_PUBLIC_KEY, "pss");
+  signature = sign (f, &sha256_pss, priv, data);
+  g_assert_cmpuint (verify (f, &pss, pub, digest, signature), ==, CKR_OK);
+  g_clear_pointer (&signature, g_bytes_unref);
+  signature = sign (f, &pss, priv, digest);
+  g_assert_cmpuint (verify (f, &sha256_pss, pub, data, signature), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_bad, priv), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_short, priv), ==, CKR_MECHANISM_PARAM_INVALID);
+}
+
+static void
+test_decrypt (Fixture       *f,
+              gconstpointer  user_data)
+{
+  CK_RSA_PKCS_OAEP_PARAMS oaep = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, NULL, 0 };
+  CK_RSA_PKCS_OAEP_PARAMS labelled = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, (void *) "label", 5 };
+  CK_RSA_PKCS_OAEP_PARAMS sha1 = { CKM_SHA_1, CKG_MGF1_SHA1, CKZ_DATA_SPECIFIED, NULL, 0 };
+  CK_MECHANISM mechanism = { CKM_RSA_PKCS_OAEP, &oaep, sizeof oaep };
+  CK_MECHANISM with_label = { CKM_RSA_PKCS_OAEP, &labelled, sizeof labelled };
+  CK_MECHANISM wrong_hash = { CKM_RSA_PKCS_OAEP, &sha1, sizeof sha1 };
+  CK_MECHANISM pkcs1 = { CKM_RSA_PKCS, NULL, 0 };
+  CK_OBJECT_HANDLE priv, pub;
+  guint8 encrypted[256], plain[256];
+  CK_ULONG encrypted_len = sizeof encrypted, plain_len;
+
+  make_key (f, "oaep", rsa_key (FALSE, parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256)));
+  priv = find_one (f, CKO_PRIVATE_KEY, "oaep");
+  pub = find_one (f, CKO_PUBLIC_KEY, "oaep");
+
+  for (guint round = 0; round < 2; round++)
+    {
+      CK_MECHANISM *m = round == 0 ? &mechanism : &with_label;
+
+      encrypted_len = sizeof encrypted;
+      g_assert_cmpuint (p11->C_EncryptInit (f->session, m, pub), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "secret", 6, encrypted, &encrypted_len), ==, CKR_OK);
+      g_assert_cmpuint (encrypted_len, ==, 256);
+
+      g_assert_cmpuint (p11->C_DecryptInit (f->session, m, priv), ==, CKR_OK);
+      /* The size query gives the bound, a short buffer the exact size. */
+      g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, NULL, &plain_len), ==, CKR_OK);
+      g_assert_cmpuint (plain_len, ==, 256);
+      plain_len = 2;
+      g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==, CKR_BUFFER_TOO_SMALL);
+      g_assert_cmpuint (plain_len, ==, 6);
+      g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==, CKR_OK);
+      g_assert_cmpmem (plain, plain_len, "secret", 6);
+    }
+
+  /* The other label, or damaged data, does not decrypt. */
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, priv), ==, CKR_OK);
+  plain_len = sizeof plain;
+  g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==,
+                    CKR_ENCRYPTED_DATA_INVALID);
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, priv), ==, CKR_OK);
+  plain_len = sizeof plain;
+  g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, 100, plain, &plain_len), ==, CKR_ENCRYPTED_DATA_LEN_RANGE);
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &wrong_hash, priv), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &pkcs1, priv), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, pub), ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
+}
+
+static void
+test_generate (Fixture       *f,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  const guint8 unknown_oid[] = { 0x06, 0x03, 0x2a, 0x03, 0x04 };
+  CK_BBOOL yes = CK_TRUE;
+  CK_ULONG bits = 2048;
+  CK_MECHANISM ec_gen = { CKM_EC_KEY_PAIR_GEN, NULL, 0 }, rsa_gen = { CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0 };
+  CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 }, sha256_rsa = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+  CK_ATTRIBUTE ec_public[] = {
+    { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+    { CKA_VERIFY, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE ec_private[] = {
+    { CKA_LABEL, "made-ec", 7 },
+    { CKA_ID, "\x01\x02", 2 },
+    { CKA_SIGN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE rsa_public[] = {
+    { CKA_MODULUS_BITS, &bits, sizeof bits },
+    { CKA_PUBLIC_EXPONENT, "\x01\x00\x01", 3 },
+  };
+  CK_ATTRIBUTE rsa_private[] = {
+    { CKA_LABEL, "made-rsa", 8 },
+  };
+  CK_ATTRIBUTE bad_curve[] = {
+    { CKA_EC_PARAMS, (void *) unknown_oid, sizeof unknown_oid },
+  };
+  CK_OBJECT_HANDLE pub, priv;
+  g_autoptr(GBytes) data = g_bytes_new_static ("made here", 9);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) id = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  CK_SESSION_HANDLE read_only;
+
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &ec_gen, ec_public, G_N_ELEMENTS (ec_public),
+                                            ec_private, G_N_ELEMENTS (ec_private), &pub, &priv), ==, CKR_OK);
+  signature = sign (f, &ecdsa, priv, data);
+  g_assert_cmpuint (verify (f, &ecdsa, pub, data, signature), ==, CKR_OK);
+  id = get_attribute (f, priv, CKA_ID);
+  g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id), "\x01\x02", 2);
+  g_clear_pointer (&signature, g_bytes_unref);
+  /* The key is the service's: the library sees it. */
+  {
+    g_autoptr(ParsecKeyAttributes) made = parsec_client_get_key_attributes (f->client, "made-ec", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (parsec_key_attributes_get_bits (made), ==, 256);
+  }
+
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, rsa_public, G_N_ELEMENTS (rsa_public),
+                                            rsa_private, G_N_ELEMENTS (rsa_private), &pub, &priv), ==, CKR_OK);
+  signature = sign (f, &sha256_rsa, priv, data);
+  g_assert_cmpuint (verify (f, &sha256_rsa, pub, data, signature), ==, CKR_OK);
+
+  /* The same name again, an unknown curve, no size, a read-only session */
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, rsa_public, G_N_ELEMENTS (rsa_public),
+                                            rsa_private, G_N_ELEMENTS (rsa_private), &pub, &priv),
+                    ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &ec_gen, bad_curve, 1, NULL, 0, &pub, &priv),
+                    ==, CKR_CURVE_NOT_SUPPORTED);
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, NULL, 0, NULL, 0, &pub, &priv),
+                    ==, CKR_TEMPLATE_INCOMPLETE);
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION, NULL, NULL, &read_only), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GenerateKeyPair (read_only, &ec_gen, ec_public, 1, NULL, 0, &pub, &priv),
+                    ==, CKR_SESSION_READ_ONLY);
+  g_assert_cmpuint (p11->C_DestroyObject (read_only, priv), ==, CKR_SESSION_READ_ONLY);
+
+  /* Destroying either object destroys the key in the service. */
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_OBJECT_HANDLE_INVALID);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OBJECT_HANDLE_INVALID);
+  keys = parsec_client_list_keys (f->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (parsec_key_info_get_name (g_ptr_array_index (keys, 0)), ==, "made-ec");
+
+  /* The chosen CKA_ID outlives the module's instance. */
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
+  priv = find_one (f, CKO_PRIVATE_KEY, "made-ec");
+  g_clear_pointer (&id, g_bytes_unref);
+  id = get_attribute (f, priv, CKA_ID);
+  g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id), "\x01\x02", 2);
+}
+
+static void
+test_random (Fixture       *f,
+             gconstpointer  user_data)
+{
+  guint8 a[32] = { 0 }, b[32] = { 0 }, zero[32] = { 0 };
+
+  g_assert_cmpuint (p11->C_GenerateRandom (f->session, a, sizeof a), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GenerateRandom (f->session, b, sizeof b), ==, CKR_OK);
+  g_assert_true (memcmp (a, b, sizeof a) != 0);
+  g_assert_true (memcmp (a, zero, sizeof a) != 0);
+  g_assert_cmpuint (p11->C_GenerateRandom (f->session, a, 0), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SeedRandom (f->session, a, 4), ==, CKR_RANDOM_SEED_NOT_SUPPORTED);
+}
+
+/* A self-signed certificate for a key of GnuTLS's own: the store does not
+ * care whose key a certificate is for. */
+static GBytes *
+make_certificate (const char *cn)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t out;
+  GBytes *der;
+  guint8 serial[] = { 0x01, 0x02 };
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, time (NULL) - 60);
+  gnutls_x509_crt_set_expiration_time (crt, time (NULL) + 3600);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
+  gnutls_x509_crt_set_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
+  gnutls_x509_crt_set_key (crt, key);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
+  der = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+  return der;
+}
+
+static void
+test_certificates (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) der = make_certificate ("parsec test");
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) serial = NULL;
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE, key_class = CKO_PRIVATE_KEY;
+  CK_CERTIFICATE_TYPE type = CKC_X_509;
+  CK_BBOOL yes = CK_TRUE;
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_CERTIFICATE_TYPE, &type, sizeof type },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_LABEL, "my cert", 7 },
+    { CKA_ID, "ec", 2 },
+    { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+  };
+  CK_ATTRIBUTE garbage[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_VALUE, "not DER", 7 },
+  };
+  CK_ATTRIBUTE no_value[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+  };
+  CK_ATTRIBUTE a_key[] = {
+    { CKA_CLASS, &key_class, sizeof key_class },
+  };
+  CK_ATTRIBUTE relabel[] = {
+    { CKA_LABEL, "renamed", 7 },
+  };
+  CK_ATTRIBUTE by_id[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_ID, "ec", 2 },
+  };
+  CK_OBJECT_HANDLE cert, found[2];
+  CK_ULONG n;
+  const guint8 serial_der[] = { 0x02, 0x02, 0x01, 0x02 };
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_OK);
+  value = get_attribute (f, cert, CKA_VALUE);
+  g_assert_true (g_bytes_equal (value, der));
+  serial = get_attribute (f, cert, CKA_SERIAL_NUMBER);
+  g_assert_cmpmem (g_bytes_get_data (serial, NULL), g_bytes_get_size (serial), serial_der, sizeof serial_der);
+  g_assert_cmpuint (get_ulong (f, cert, CKA_CERTIFICATE_TYPE), ==, CKC_X_509);
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, garbage, G_N_ELEMENTS (garbage), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, no_value, G_N_ELEMENTS (no_value), &cert), ==, CKR_TEMPLATE_INCOMPLETE);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, a_key, G_N_ELEMENTS (a_key), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+
+  cert = find_one (f, CKO_CERTIFICATE, "my cert");
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, cert, relabel, 1), ==, CKR_OK);
+
+  /* In the store: another instance of the module finds it, by its id. */
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, by_id, G_N_ELEMENTS (by_id)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, found[0]);
+
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, found[0]), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+}
+
+/* Every call with the arguments a careless or hostile caller passes:
+ * NULL pointers, short buffers, handles that are not there. None may
+ * crash; each gets the code the standard names. */
+
+typedef struct {
+  Fixture *f;
+  CK_OBJECT_HANDLE priv;
+  CK_OBJECT_HANDLE pub;
+} Hostile;
+
+typedef CK_RV (*HostileCall) (Hostile *h);
+
+typedef struct {
+  const char *name;
+  HostileCall call;
+  CK_RV expected;
+} HostileCase;
+
+#define BAD_SESSION ((CK_SESSION_HANDLE) 0xdead)
+#define BAD_OBJECT ((CK_OBJECT_HANDLE) 0xbeef)
+#define BAD_SLOT ((CK_SLOT_ID) 4242)
+
+static CK_MECHANISM ecdsa_mechanism = { CKM_ECDSA, NULL, 0 };
+static CK_MECHANISM unknown_mechanism = { 0x7fff1234UL, NULL, 0 };
+static CK_MECHANISM bad_param_mechanism = { CKM_ECDSA, NULL, 16 };
+
+static CK_RV h_get_info_null (Hostile *h) { return p11->C_GetInfo (NULL); }
+static CK_RV h_slot_list_null_count (Hostile *h) { return p11->C_GetSlotList (CK_TRUE, NULL, NULL); }
+static CK_RV h_slot_list_short (Hostile *h)
+{
+  CK_SLOT_ID slots[1];
+  CK_ULONG n = 0;
+  CK_RV rv = p11->C_GetSlotList (CK_FALSE, slots, &n);
+
+  return rv == CKR_BUFFER_TOO_SMALL && n == 1 ? rv : CKR_GENERAL_ERROR;
+}
+static CK_RV h_slot_info_bad (Hostile *h) { CK_SLOT_INFO i; return p11->C_GetSlotInfo (BAD_SLOT, &i); }
+static CK_RV h_slot_info_null (Hostile *h) { return p11->C_GetSlotInfo (h->f->slot, NULL); }
+static CK_RV h_token_info_bad (Hostile *h) { CK_TOKEN_INFO i; return p11->C_GetTokenInfo (BAD_SLOT, &i); }
+static CK_RV h_token_info_null (Hostile *h) { return p11->C_GetTokenInfo (h->f->slot, NULL); }
+static CK_RV h_mechanisms_null (Hostile *h) { return p11->C_GetMechanismList (h->f->slot, NULL, NULL); }
+static CK_RV h_mechanisms_short (Hostile *h)
+{
+  CK_MECHANISM_TYPE list[2];
+  CK_ULONG n = 2;
+  CK_RV rv = p11->C_GetMechanismList (h->f->slot, list, &n);
+
+  return rv == CKR_BUFFER_TOO_SMALL && n > 2 ? rv : CKR_GENERAL_ERROR;
+}
+static CK_RV h_mechanisms_bad_slot (Hostile *h) { CK_ULONG n; return p11->C_GetMechanismList (BAD_SLOT, NULL, &n); }
+static CK_RV h_mechanism_info_null (Hostile *h) { return p11->C_GetMechanismInfo (h->f->slot, CKM_ECDSA, NULL); }
+static CK_RV h_open_null (Hostile *h) { return p11->C_OpenSession (h->f->slot, CKF_SERIAL_SESSION, NULL, NULL, NULL); }
+static CK_RV h_open_parallel (Hostile *h) { CK_SESSION_HANDLE s; return p11->C_OpenSession (h->f->slot, 0, NULL, NULL, &s); }
+static CK_RV h_open_bad_slot (Hostile *h) { CK_SESSION_HANDLE s; return p11->C_OpenSession (BAD_SLOT, CKF_SERIAL_SESSION, NULL, NULL, &s); }
+static CK_RV h_close_bad (Hostile *h) { return p11->C_CloseSession (BAD_SESSION); }
+static CK_RV h_close_all_bad (Hostile *h) { return p11->C_CloseAllSessions (BAD_SLOT); }
+static CK_RV h_session_info_null (Hostile *h) { return p11->C_GetSessionInfo (h->f->session, NULL); }
+static CK_RV h_session_info_bad (Hostile *h) { CK_SESSION_INFO i; return p11->C_GetSessionInfo (BAD_SESSION, &i); }
+static CK_RV h_login_null_pin (Hostile *h) { return p11->C_Login (h->f->session, CKU_USER, NULL, 4); }
+static CK_RV h_login_bad_user (Hostile *h) { return p11->C_Login (h->f->session, 77, (CK_UTF8CHAR_PTR) "1234", 4); }
+static CK_RV h_logout_not_in (Hostile *h) { return p11->C_Logout (h->f->session); }
+static CK_RV h_find_init_null (Hostile *h) { return p11->C_FindObjectsInit (h->f->session, NULL, 3); }
+static CK_RV h_find_init_bad_value (Hostile *h)
+{
+  CK_ATTRIBUTE a = { CKA_LABEL, NULL, 5 };
+
+  return p11->C_FindObjectsInit (h->f->session, &a, 1);
+}
+static CK_RV h_find_not_init (Hostile *h) { CK_OBJECT_HANDLE o; CK_ULONG n; return p11->C_FindObjects (h->f->session, &o, 1, &n); }
+static CK_RV h_find_final_not_init (Hostile *h) { return p11->C_FindObjectsFinal (h->f->session); }
+static CK_RV h_find_null_count (Hostile *h)
+{
+  CK_OBJECT_HANDLE o;
+  CK_RV rv;
+
+  if (p11->C_FindObjectsInit (h->f->session, NULL, 0) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  rv = p11->C_FindObjects (h->f->session, &o, 1, NULL);
+  p11->C_FindObjectsFinal (h->f->session);
+  return rv;
+}
+static CK_RV h_find_twice (Hostile *h)
+{
+  CK_RV rv;
+
+  if (p11->C_FindObjectsInit (h->f->session, NULL, 0) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  rv = p11->C_FindObjectsInit (h->f->session, NULL, 0);
+  p11->C_FindObjectsFinal (h->f->session);
+  return rv;
+}
+static CK_RV h_attr_bad_object (Hostile *h) { CK_ATTRIBUTE a = { CKA_CLASS, NULL, 0 }; return p11->C_GetAttributeValue (h->f->session, BAD_OBJECT, &a, 1); }
+static CK_RV h_attr_bad_session (Hostile *h) { CK_ATTRIBUTE a = { CKA_CLASS, NULL, 0 }; return p11->C_GetAttributeValue (BAD_SESSION, h->priv, &a, 1); }
+static CK_RV h_attr_null_template (Hostile *h) { return p11->C_GetAttributeValue (h->f->session, h->priv, NULL, 1); }
+static CK_RV h_attr_zero (Hostile *h) { return p11->C_GetAttributeValue (h->f->session, h->priv, NULL, 0); }
+static CK_RV h_set_attr_key (Hostile *h) { CK_ATTRIBUTE a = { CKA_LABEL, "x", 1 }; return p11->C_SetAttributeValue (h->f->session, h->priv, &a, 1); }
+static CK_RV h_set_attr_null (Hostile *h) { return p11->C_SetAttributeValue (h->f->session, h->priv, NULL, 2); }
+static CK_RV h_create_null (Hostile *h) { CK_OBJECT_HANDLE o; return p11->C_CreateObject (h->f->session, NULL, 1, &o); }
+static CK_RV h_create_null_handle (Hostile *h) { CK_ATTRIBUTE a = { CKA_LABEL, "x", 1 }; return p11->C_CreateObject (h->f->session, &a, 1, NULL); }
+static CK_RV h_create_empty (Hostile *h) { CK_OBJECT_HANDLE o; return p11->C_CreateObject (h->f->session, NULL, 0, &o); }
+static CK_RV h_copy (Hostile *h) { CK_OBJECT_HANDLE o; return p11->C_CopyObject (h->f->session, h->priv, NULL, 0, &o); }
+static CK_RV h_destroy_bad (Hostile *h) { return p11->C_DestroyObject (h->f->session, BAD_OBJECT); }
+static CK_RV h_object_size_null (Hostile *h) { return p11->C_GetObjectSize (h->f->session, h->priv, NULL); }
+static CK_RV h_sign_init_null (Hostile *h) { return p11->C_SignInit (h->f->session, NULL, h->priv); }
+static CK_RV h_sign_init_bad_key (Hostile *h) { return p11->C_SignInit (h->f->session, &ecdsa_mechanism, BAD_OBJECT); }
+static CK_RV h_sign_init_unknown (Hostile *h) { return p11->C_SignInit (h->f->session, &unknown_mechanism, h->priv); }
+static CK_RV h_sign_init_bad_param (Hostile *h) { return p11->C_SignInit (h->f->session, &bad_param_mechanism, h->priv); }
+static CK_RV h_sign_init_twice (Hostile *h)
+{
+  CK_RV rv;
+  guint8 sig[64];
+  CK_ULONG len = sizeof sig;
+
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  rv = p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv);
+  /* Ends the first with an error: data too short for the hash. */
+  p11->C_Sign (h->f->session, (CK_BYTE_PTR) "x", 1, sig, &len);
+  return rv;
+}
+static CK_RV h_sign_not_init (Hostile *h) { guint8 s[64]; CK_ULONG l = sizeof s; return p11->C_Sign (h->f->session, (CK_BYTE_PTR) "x", 1, s, &l); }
+static CK_RV h_sign_null_len (Hostile *h)
+{
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_Sign (h->f->session, (CK_BYTE_PTR) "x", 1, NULL, NULL);
+}
+static CK_RV h_sign_null_data (Hostile *h)
+{
+  guint8 s[64];
+  CK_ULONG l = sizeof s;
+
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_Sign (h->f->session, NULL, 32, s, &l);
+}
+static CK_RV h_sign_update_null (Hostile *h)
+{
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_SignUpdate (h->f->session, NULL, 8);
+}
+static CK_RV h_sign_update_huge (Hostile *h)
+{
+  static guint8 big[4096];
+
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_SignUpdate (h->f->session, big, sizeof big);
+}
+static CK_RV h_sign_final_null (Hostile *h)
+{
+  if (p11->C_SignInit (h->f->session, &ecdsa_mechanism, h->priv) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_SignFinal (h->f->session, NULL, NULL);
+}
+static CK_RV h_sign_bad_session (Hostile *h) { return p11->C_SignInit (BAD_SESSION, &ecdsa_mechanism, h->priv); }
+static CK_RV h_verify_null_sig (Hostile *h)
+{
+  guint8 digest[32] = { 0 };
+
+  if (p11->C_VerifyInit (h->f->session, &ecdsa_mechanism, h->pub) != CKR_OK)
+    return CKR_GENERAL_ERROR;
+  return p11->C_Verify (h->f->session, digest, sizeof digest, NULL, 64);
+}
+static CK_RV h_verify_final_not_init (Hostile *h) { return p11->C_VerifyFinal (h->f->session, (CK_BYTE_PTR) "x", 1); }
+static CK_RV h_verify_with_private (Hostile *h) { return p11->C_VerifyInit (h->f->session, &ecdsa_mechanism, h->priv); }
+static CK_RV h_encrypt_ec (Hostile *h) { return p11->C_EncryptInit (h->f->session, &ecdsa_mechanism, h->pub); }
+static CK_RV h_encrypt_not_init (Hostile *h) { guint8 o[8]; CK_ULONG l = 8; return p11->C_Encrypt (h->f->session, o, 1, o, &l); }
+static CK_RV h_encrypt_update_null (Hostile *h) { return p11->C_EncryptUpdate (h->f->session, (CK_BYTE_PTR) "x", 1, NULL, NULL); }
+static CK_RV h_decrypt_not_init (Hostile *h) { guint8 o[8]; CK_ULONG l = 8; return p11->C_Decrypt (h->f->session, o, 1, o, &l); }
+static CK_RV h_decrypt_final_null (Hostile *h) { return p11->C_DecryptFinal (h->f->session, NULL, NULL); }
+static CK_RV h_digest (Hostile *h) { return p11->C_DigestInit (h->f->session, &ecdsa_mechanism); }
+static CK_RV h_digest_bad_session (Hostile *h) { return p11->C_DigestInit (BAD_SESSION, &ecdsa_mechanism); }
+static CK_RV h_random_null (Hostile *h) { return p11->C_GenerateRandom (h->f->session, NULL, 16); }
+static CK_RV h_random_bad_session (Hostile *h) { guint8 r[4]; return p11->C_GenerateRandom (BAD_SESSION, r, 4); }
+static CK_RV h_seed_null (Hostile *h) { return p11->C_SeedRandom (h->f->session, NULL, 4); }
+static CK_RV h_keygen_null_mechanism (Hostile *h) { CK_OBJECT_HANDLE a, b; return p11->C_GenerateKeyPair (h->f->session, NULL, NULL, 0, NULL, 0, &a, &b); }
+static CK_RV h_keygen_null_handles (Hostile *h)
+{
+  CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+
+  return p11->C_GenerateKeyPair (h->f->session, &m, NULL, 0, NULL, 0, NULL, NULL);
+}
+static CK_RV h_keygen_null_template (Hostile *h)
+{
+  CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+  CK_OBJECT_HANDLE a, b;
+
+  return p11->C_GenerateKeyPair (h->f->session, &m, NULL, 2, NULL, 0, &a, &b);
+}
+static CK_RV h_keygen_bad_mechanism (Hostile *h)
+{
+  CK_OBJECT_HANDLE a, b;
+
+  return p11->C_GenerateKeyPair (h->f->session, &ecdsa_mechanism, NULL, 0, NULL, 0, &a, &b);
+}
+static CK_RV h_keygen_short_bool (Hostile *h)
+{
+  CK_MECHANISM m = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+  CK_ULONG big = 1;
+  CK_ATTRIBUTE a = { CKA_SIGN, &big, sizeof big };
+  CK_OBJECT_HANDLE x, y;
+
+  return p11->C_GenerateKeyPair (h->f->session, &m, NULL, 0, &a, 1, &x, &y);
+}
+static CK_RV h_wait_null (Hostile *h) { return p11->C_WaitForSlotEvent (CKF_DONT_BLOCK, NULL, NULL); }
+static CK_RV h_wait (Hostile *h) { CK_SLOT_ID s; return p11->C_WaitForSlotEvent (CKF_DONT_BLOCK, &s, NULL); }
+static CK_RV h_init_twice (Hostile *h) { return p11->C_Initialize (NULL); }
+static CK_RV h_init_reserved (Hostile *h)
+{
+  CK_C_INITIALIZE_ARGS args = { NULL, NULL, NULL, NULL, CKF_OS_LOCKING_OK, (void *) "x" };
+
+  return p11->C_Initialize (&args);
+}
+static CK_RV h_init_some_mutexes (Hostile *h)
+{
+  CK_C_INITIALIZE_ARGS args = { (CK_CREATEMUTEX) h_wait, NULL, NULL, NULL, 0, NULL };
+
+  return p11->C_Initialize (&args);
+}
+static CK_RV h_finalize_reserved (Hostile *h) { return p11->C_Finalize ((void *) "x"); }
+static CK_RV h_function_list_null (Hostile *h) { return p11->C_GetFunctionList (NULL); }
+static CK_RV h_operation_state (Hostile *h) { return p11->C_GetOperationState (h->f->session, NULL, NULL); }
+static CK_RV h_wrap (Hostile *h) { CK_ULONG l = 0; return p11->C_WrapKey (h->f->session, &ecdsa_mechanism, h->pub, h->priv, NULL, &l); }
+static CK_RV h_function_status (Hostile *h) { return p11->C_GetFunctionStatus (h->f->session); }
+static CK_RV h_init_pin (Hostile *h) { return p11->C_InitPIN (h->f->session, NULL, 0); }
+static CK_RV h_init_token_bad_slot (Hostile *h) { return p11->C_InitToken (BAD_SLOT, NULL, 0, NULL); }
+
+static const HostileCase hostile_cases[] = {
+  { "GetInfo NULL", h_get_info_null, CKR_ARGUMENTS_BAD },
+  { "GetSlotList NULL count", h_slot_list_null_count, CKR_ARGUMENTS_BAD },
+  { "GetSlotList short", h_slot_list_short, CKR_BUFFER_TOO_SMALL },
+  { "GetSlotInfo bad slot", h_slot_info_bad, CKR_SLOT_ID_INVALID },
+  { "GetSlotInfo NULL", h_slot_info_null, CKR_ARGUMENTS_BAD },
+  { "GetTokenInfo bad slot", h_token_info_bad, CKR_SLOT_ID_INVALID },
+  { "GetTokenInfo NULL", h_token_info_null, CKR_ARGUMENTS_BAD },
+  { "GetMechanismList NULL count", h_mechanisms_null, CKR_ARGUMENTS_BAD },
+  { "GetMechanismList short", h_mechanisms_short, CKR_BUFFER_TOO_SMALL },
+  { "GetMechanismList bad slot", h_mechanisms_bad_slot, CKR_SLOT_ID_INVALID },
+  { "GetMechanismInfo NULL", h_mechanism_info_null, CKR_ARGUMENTS_BAD },
+  { "OpenSession NULL", h_open_null, CKR_ARGUMENTS_BAD },
+  { "OpenSession not serial", h_open_parallel, CKR_SESSION_PARALLEL_NOT_SUPPORTED },
+  { "OpenSession bad slot", h_open_bad_slot, CKR_SLOT_ID_INVALID },
+  { "CloseSession bad", h_close_bad, CKR_SESSION_HANDLE_INVALID },
+  { "CloseAllSessions bad slot", h_close_all_bad, CKR_SLOT_ID_INVALID },
+  { "GetSessionInfo NULL", h_session_info_null, CKR_ARGUMENTS_BAD },
+  { "GetSessionInfo bad", h_session_info_bad, CKR_SESSION_HANDLE_INVALID },
+  { "Login NULL PIN", h_login_null_pin, CKR_ARGUMENTS_BAD },
+  { "Login bad user type", h_login_bad_user, CKR_USER_TYPE_INVALID },
+  { "Logout not logged in", h_logout_not_in, CKR_USER_NOT_LOGGED_IN },
+  { "FindObjectsInit NULL template", h_find_init_null, CKR_ARGUMENTS_BAD },
+  { "FindObjectsInit NULL value", h_find_init_bad_value, CKR_ATTRIBUTE_VALUE_INVALID },
+  { "FindObjects not initialised", h_find_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "FindObjectsFinal not initialised", h_find_final_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "FindObjects NULL count", h_find_null_count, CKR_ARGUMENTS_BAD },
+  { "FindObjectsInit twice", h_find_twice, CKR_OPERATION_ACTIVE },
+  { "GetAttributeValue bad object", h_attr_bad_object, CKR_OBJECT_HANDLE_INVALID },
+  { "GetAttributeValue bad session", h_attr_bad_session, CKR_SESSION_HANDLE_INVALID },
+  { "GetAttributeValue NULL template", h_attr_null_template, CKR_ARGUMENTS_BAD },
+  { "GetAttributeValue no attributes", h_attr_zero, CKR_OK },
+  { "SetAttributeValue on a key", h_set_attr_key, CKR_ACTION_PROHIBITED },
+  { "SetAttributeValue NULL", h_set_attr_null, CKR_ARGUMENTS_BAD },
+  { "CreateObject NULL template", h_create_null, CKR_ARGUMENTS_BAD },
+  { "CreateObject NULL handle", h_create_null_handle, CKR_ARGUMENTS_BAD },
+  { "CreateObject empty", h_create_empty, CKR_TEMPLATE_INCOMPLETE },
+  { "CopyObject", h_copy, CKR_ACTION_PROHIBITED },
+  { "DestroyObject bad", h_destroy_bad, CKR_OBJECT_HANDLE_INVALID },
+  { "GetObjectSize NULL", h_object_size_null, CKR_ARGUMENTS_BAD },
+  { "SignInit NULL mechanism", h_sign_init_null, CKR_ARGUMENTS_BAD },
+  { "SignInit bad key", h_sign_init_bad_key, CKR_KEY_HANDLE_INVALID },
+  { "SignInit unknown mechanism", h_sign_init_unknown, CKR_MECHANISM_INVALID },
+  { "SignInit parameter length without pointer", h_sign_init_bad_param, CKR_MECHANISM_PARAM_INVALID },
+  { "SignInit twice", h_sign_init_twice, CKR_OPERATION_ACTIVE },
+  { "Sign not initialised", h_sign_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "Sign NULL length", h_sign_null_len, CKR_ARGUMENTS_BAD },
+  { "Sign NULL data", h_sign_null_data, CKR_ARGUMENTS_BAD },
+  { "SignUpdate NULL", h_sign_update_null, CKR_ARGUMENTS_BAD },
+  { "SignUpdate too much", h_sign_update_huge, CKR_DATA_LEN_RANGE },
+  { "SignFinal NULL length", h_sign_final_null, CKR_ARGUMENTS_BAD },
+  { "SignInit bad session", h_sign_bad_session, CKR_SESSION_HANDLE_INVALID },
+  { "Verify NULL signature", h_verify_null_sig, CKR_ARGUMENTS_BAD },
+  { "VerifyFinal not initialised", h_verify_final_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "VerifyInit with the private key", h_verify_with_private, CKR_KEY_FUNCTION_NOT_PERMITTED },
+  { "EncryptInit ECDSA", h_encrypt_ec, CKR_MECHANISM_INVALID },
+  { "Encrypt not initialised", h_encrypt_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "EncryptUpdate NULL length", h_encrypt_update_null, CKR_ARGUMENTS_BAD },
+  { "Decrypt not initialised", h_decrypt_not_init, CKR_OPERATION_NOT_INITIALIZED },
+  { "DecryptFinal NULL", h_decrypt_final_null, CKR_OPERATION_NOT_INITIALIZED },
+  { "DigestInit", h_digest, CKR_FUNCTION_NOT_SUPPORTED },
+  { "DigestInit bad session", h_digest_bad_session, CKR_SESSION_HANDLE_INVALID },
+  { "GenerateRandom NULL", h_random_null, CKR_ARGUMENTS_BAD },
+  { "GenerateRandom bad session", h_random_bad_session, CKR_SESSION_HANDLE_INVALID },
+  { "SeedRandom NULL", h_seed_null, CKR_ARGUMENTS_BAD },
+  { "GenerateKeyPair NULL mechanism", h_keygen_null_mechanism, CKR_ARGUMENTS_BAD },
+  { "GenerateKeyPair NULL handles", h_keygen_null_handles, CKR_ARGUMENTS_BAD },
+  { "GenerateKeyPair NULL template", h_keygen_null_template, CKR_ARGUMENTS_BAD },
+  { "GenerateKeyPair signing mechanism", h_keygen_bad_mechanism, CKR_MECHANISM_INVALID },
+  { "GenerateKeyPair bool of the wrong size", h_keygen_short_bool, CKR_ATTRIBUTE_VALUE_INVALID },
+  { "WaitForSlotEvent NULL", h_wait_null, CKR_ARGUMENTS_BAD },
+  { "WaitForSlotEvent", h_wait, CKR_NO_EVENT },
+  { "Initialize twice", h_init_twice, CKR_CRYPTOKI_ALREADY_INITIALIZED },
+  { "Initialize pReserved", h_init_reserved, CKR_ARGUMENTS_BAD },
+  { "Initialize some mutex functions", h_init_some_mutexes, CKR_ARGUMENTS_BAD },
+  { "Finalize pReserved", h_finalize_reserved, CKR_ARGUMENTS_BAD },
+  { "GetFunctionList NULL", h_function_list_null, CKR_ARGUMENTS_BAD },
+  { "GetOperationState NULL", h_operation_state, CKR_ARGUMENTS_BAD },
+  { "WrapKey", h_wrap, CKR_FUNCTION_NOT_SUPPORTED },
+  { "GetFunctionStatus", h_function_status, CKR_FUNCTION_NOT_PARALLEL },
+  { "InitPIN", h_init_pin, CKR_FUNCTION_NOT_SUPPORTED },
+  { "InitToken bad slot", h_init_token_bad_slot, CKR_SLOT_ID_INVALID },
+};
+
+static void
+test_hostile (Fixture       *f,
+              gconstpointer  user_data)
+{
+  Hostile h = { f };
+  guint8 digest[32] = { 1 };
+  guint8 signature[64];
+  CK_ULONG len = sizeof signature;
+
+  make_key (f, "ec", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  h.priv = find_one (f, CKO_PRIVATE_KEY, "ec");
+  h.pub = find_one (f, CKO_PUBLIC_KEY, "ec");
+  for (gsize i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
+    {
+      CK_RV rv = hostile_cases[i].call (&h);
+
+      if (rv != hostile_cases[i].expected)
+        g_error ("%s: 0x%lx, not 0x%lx", hostile_cases[i].name, rv, hostile_cases[i].expected);
+      /* Whatever came before, the session still works. */
+      len = sizeof signature;
+      g_assert_cmpuint (p11->C_SignInit (f->session, &ecdsa_mechanism, h.priv), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_Sign (f->session, digest, sizeof digest, signature, &len), ==, CKR_OK);
+    }
+
+  /* Uninitialised, every call says so. */
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_CRYPTOKI_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, NULL, &len), ==, CKR_CRYPTOKI_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_GetInfo (NULL), ==, CKR_CRYPTOKI_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &ecdsa_mechanism, h.priv), ==, CKR_CRYPTOKI_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_CloseSession (f->session), ==, CKR_CRYPTOKI_NOT_INITIALIZED);
+}
+
+/* Two threads sign with one key, each in its session, at once. */
+
+typedef struct {
+  Fixture *f;
+  CK_OBJECT_HANDLE priv;
+  CK_OBJECT_HANDLE pub;
+  guint failures;
+} ThreadData;
+
+#define SIGNATURES_PER_THREAD 25
+
+static gpointer
+sign_in_thread (gpointer user_data)
+{
+  ThreadData *data = user_data;
+  CK_SESSION_HANDLE session;
+  CK_MECHANISM mechanism = { CKM_ECDSA_SHA256, NULL, 0 };
+
+  if (p11->C_OpenSession (data->f->slot, CKF_SERIAL_SESSION, NULL, NULL, &session) != CKR_OK)
+    {
+      g_atomic_int_inc (&data->failures);
+      return NULL;
+    }
+  for (guint i = 0; i < SIGNATURES_PER_THREAD; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("message %u from %p", i, (void *) g_thread_self ());
+      guint8 signature[64];
+      CK_ULONG len = sizeof signature;
+
+      if (p11->C_SignInit (session, &mechanism, data->priv) != CKR_OK ||
+          p11->C_Sign (session, (CK_BYTE_PTR) message, strlen (message), signature, &len) != CKR_OK ||
+          p11->C_VerifyInit (session, &mechanism, data->pub) != CKR_OK ||
+          p11->C_Verify (session, (CK_BYTE_PTR) message, strlen (message), signature, len) != CKR_OK)
+        g_atomic_int_inc (&data->failures);
+    }
+  p11->C_CloseSession (session);
+  return NULL;
+}
+
+static void
+test_threads (Fixture       *f,
+              gconstpointer  user_data)
+{
+  ThreadData data = { f };
+  GThread *threads[2];
+
+  make_key (f, "shared", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  data.priv = find_one (f, CKO_PRIVATE_KEY, "shared");
+  data.pub = find_one (f, CKO_PUBLIC_KEY, "shared");
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("signer", sign_in_thread, &data);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (data.failures, ==, 0);
+}
+
+static void
+test_fork (Fixture       *f,
+           gconstpointer  user_data)
+{
+  CK_OBJECT_HANDLE priv;
+  int status, fds[2];
+  guint8 result = 0xff;
+  pid_t pid;
+
+  make_key (f, "forked", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  priv = find_one (f, CKO_PRIVATE_KEY, "forked");
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      CK_ULONG n = 0;
+      CK_SLOT_ID slot;
+      CK_SESSION_HANDLE session;
+      CK_MECHANISM mechanism = { CKM_ECDSA_SHA256, NULL, 0 };
+      guint8 signature[64];
+      CK_ULONG len = sizeof signature;
+      guint8 code = 0;
+
+      /* The parent's state is not the child's. */
+      if (p11->C_GetSlotList (CK_TRUE, NULL, &n) != CKR_CRYPTOKI_NOT_INITIALIZED)
+        code = 10;
+      else if (p11->C_SignInit (f->session, &mechanism, priv) != CKR_CRYPTOKI_NOT_INITIALIZED)
+        code = 11;
+      else if (p11->C_Initialize (NULL) != CKR_OK)
+        code = 12;
+      else if (p11->C_GetSlotList (CK_TRUE, &slot, (n = 1, &n)) != CKR_OK)
+        code = 13;
+      else if (p11->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &session) != CKR_OK)
+        code = 14;
+      else
+        {
+          CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
+          CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &klass, sizeof klass }, { CKA_LABEL, "forked", 6 } };
+          CK_OBJECT_HANDLE key;
+
+          if (p11->C_FindObjectsInit (session, tmpl, 2) != CKR_OK ||
+              p11->C_FindObjects (session, &key, 1, &n) != CKR_OK || n != 1 ||
+              p11->C_FindObjectsFinal (session) != CKR_OK)
+            code = 15;
+          else if (p11->C_SignInit (session, &mechanism, key) != CKR_OK ||
+                   p11->C_Sign (session, (CK_BYTE_PTR) "child", 5, signature, &len) != CKR_OK)
+            code = 16;
+          else if (p11->C_Finalize (NULL) != CKR_OK)
+            code = 17;
+        }
+      /* The result goes through the pipe, and the child ends without its
+       * exit's leak checks: valgrind and LeakSanitizer would count what the
+       * parent's threads, absent here, had allocated. */
+      if (write (fds[1], &code, 1) != 1)
+        code = 1;
+      kill (getpid (), SIGKILL);
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &result, 1), ==, 1);
+  close (fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_cmpint (result, ==, 0);
+  /* The parent goes on as before. */
+  {
+    g_autoptr(GBytes) data = g_bytes_new_static ("parent", 6);
+    CK_MECHANISM mechanism = { CKM_ECDSA_SHA256, NULL, 0 };
+    g_autoptr(GBytes) signature = sign (f, &mechanism, priv, data);
+
+    g_assert_cmpuint (g_bytes_get_size (signature), ==, 64);
+  }
+}
+
+static void
+test_service_gone (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  CK_MECHANISM mechanism = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_OBJECT_HANDLE priv, pub;
+  guint8 signature[64], random[8];
+  CK_ULONG len = sizeof signature;
+  CK_ATTRIBUTE label = { CKA_LABEL, NULL, 0 };
+  CK_ATTRIBUTE point = { CKA_EC_POINT, NULL, 0 };
+
+  make_key (f, "lonely", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  priv = find_one (f, CKO_PRIVATE_KEY, "lonely");
+  pub = find_one (f, CKO_PUBLIC_KEY, "lonely");
+  g_assert_cmpuint (p11->C_SignInit (f->session, &mechanism, priv), ==, CKR_OK);
+
+  /* The service stops in the middle of an operation. */
+  g_clear_pointer (&f->service, parsec_test_service_free);
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "x", 1, signature, &len), ==, CKR_DEVICE_ERROR);
+  g_assert_cmpuint (p11->C_GenerateRandom (f->session, random, sizeof random), ==, CKR_DEVICE_ERROR);
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, NULL, 0), ==, CKR_DEVICE_ERROR);
+  /* What the module knows already it still tells; what it would have to
+   * ask for is an error. */
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, &label, 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, pub, &point, 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_DEVICE_ERROR);
+  g_assert_cmpuint (p11->C_CloseSession (f->session), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  void *module;
+  CK_C_GetFunctionList get_function_list;
+
+  g_test_init (&argc, &argv, NULL);
+  gnutls_global_init ();
+
+  module = dlopen (PKCS11_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
+  if (module == NULL)
+    g_error ("%s", dlerror ());
+  get_function_list = (CK_C_GetFunctionList) dlsym (module, "C_GetFunctionList");
+  g_assert_nonnull (get_function_list);
+  g_assert_cmpuint (get_function_list (&p11), ==, CKR_OK);
+  /* Nothing but the entry point is exported. */
+  g_assert_null (dlsym (module, "C_Initialize"));
+
+#define ADD(path, func) g_test_add ("/parsec/pkcs11/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("info", test_info);
+  ADD ("tokens", test_tokens);
+  ADD ("objects", test_objects);
+  ADD ("sign-ecdsa", test_sign_ecdsa);
+  ADD ("sign-rsa", test_sign_rsa);
+  ADD ("decrypt", test_decrypt);
+  ADD ("generate", test_generate);
+  ADD ("random", test_random);
+  ADD ("certificates", test_certificates);
+  ADD ("hostile", test_hostile);
+  ADD ("threads", test_threads);
+  ADD ("fork", test_fork);
+  ADD ("service-gone", test_service_gone);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,304 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""The PKCS #11 module as other programs use it, against the test service.
+
+Run by meson through parsec-test-env, which starts a private service and
+exports PARSEC_SERVICE_ENDPOINT:
+
+    parsec-test-env python3 test_external.py [CLASS]
+
+Keys are made with parsec-glib-tool; p11tool (GnuTLS), pkcs11-tool
+(OpenSC), OpenSSL through libengine-pkcs11-openssl and ssh-keygen then
+reach them through the module, and their results are checked with OpenSSL
+against the public keys the tool exports. The tool's own commands for the
+module's users (pkcs11-uri, create-certificate) are checked here too. Each test has a token of its
+own (an application name) and a certificate store of its own.
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+TOOL = os.environ['PARSEC_GLIB_TOOL']
+MODULE = os.environ['PARSEC_PKCS11_MODULE']
+OPENSSL = shutil.which('openssl')
+P11TOOL = shutil.which('p11tool')
+PKCS11_TOOL = shutil.which('pkcs11-tool')
+SSH_KEYGEN = shutil.which('ssh-keygen')
+ENGINE = next((path for path in ('/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so',
+                                 '/usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so')
+               if os.path.exists(path)), None)
+
+# What the module offers, whatever keys there are.
+MECHANISMS = [
+    'CKM_RSA_PKCS_KEY_PAIR_GEN', 'CKM_RSA_PKCS', 'CKM_SHA256_RSA_PKCS', 'CKM_SHA384_RSA_PKCS',
+    'CKM_SHA512_RSA_PKCS', 'CKM_RSA_PKCS_PSS', 'CKM_SHA256_RSA_PKCS_PSS', 'CKM_SHA384_RSA_PKCS_PSS',
+    'CKM_SHA512_RSA_PKCS_PSS', 'CKM_RSA_PKCS_OAEP', 'CKM_ECDSA_KEY_PAIR_GEN', 'CKM_ECDSA',
+    'CKM_ECDSA_SHA256', 'CKM_ECDSA_SHA384', 'CKM_ECDSA_SHA512',
+]
+
+
+def needs(program, name):
+    return unittest.skipUnless(program, f'{name} is not installed')
+
+
+class ModuleTestCase(unittest.TestCase):
+    """A token of the test's own, keys made with the tool, a directory."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory(prefix='parsec-pkcs11-test.')
+        self.addCleanup(tmp.cleanup)
+        self.dir = tmp.name
+        # Token labels have 32 characters: a short name for each test
+        self.app = 'p11-' + hashlib.sha256(self.id().encode()).hexdigest()[:10]
+        self.env = dict(os.environ,
+                        PARSEC_PKCS11_APPLICATION_NAME=self.app,
+                        PARSEC_PKCS11_STORE_DIR=os.path.join(self.dir, 'store'))
+        self.token = f'pkcs11:token=Parsec%20{self.app}'
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, data):
+        with open(self.path(name), 'wb') as f:
+            f.write(data)
+        return self.path(name)
+
+    def run_program(self, *args, status=0, input=None, env=None):
+        proc = subprocess.run(args, input=input, capture_output=True, env=env or self.env, timeout=300,
+                              cwd=self.dir)
+        if status is not None:
+            self.assertEqual(proc.returncode, status,
+                             msg=f'{args}: exit {proc.returncode}\n{proc.stdout.decode()}\n{proc.stderr.decode()}')
+        return proc
+
+    def tool(self, *args, **kwargs):
+        return self.run_program(TOOL, '--app-name', self.app, *args, **kwargs)
+
+    def create(self, name, kind, *args):
+        self.tool(f'create-{kind}-key', '-k', name, *args)
+        self.addCleanup(self.tool, 'delete-key', '-k', name, status=None)
+        return name
+
+    def public_pem(self, name):
+        path = self.path(f'{name}.pem')
+        self.tool('export-public-key', '-k', name, '-o', path)
+        return path
+
+    def uri(self, name, kind='private'):
+        return f'{self.token};object={name};type={kind}'
+
+
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
+class P11toolTests(ModuleTestCase):
+    def p11tool(self, *args, **kwargs):
+        return self.run_program(P11TOOL, '--provider', MODULE, *args, **kwargs)
+
+    def test_list_all(self):
+        self.create('ec', 'ecc')
+        self.create('rsa', 'rsa', '--for-signing')
+        out = self.p11tool('--list-all', self.token).stdout.decode()
+        objects = re.findall(r'Type: (.*)\n\tLabel: (.*)\n', out)
+        self.assertCountEqual(objects, [
+            ('Private key (EC/ECDSA-SECP256R1)', 'ec'), ('Public key (EC/ECDSA-SECP256R1)', 'ec'),
+            ('Private key (RSA-2048)', 'rsa'), ('Public key (RSA-2048)', 'rsa'),
+        ])
+        # Private keys never leave the service.
+        self.assertEqual(out.count('CKA_SENSITIVE'), 2)
+        self.assertNotIn('CKA_EXTRACTABLE', out)
+
+    def test_token(self):
+        out = self.p11tool('--list-tokens').stdout.decode()
+        self.assertIn(f'Label: Parsec {self.app}', out)
+        self.assertIn('Manufacturer: Parsec (parsec-glib)', out)
+
+    def test_list_mechanisms(self):
+        out = self.p11tool('--list-mechanisms', self.token).stdout.decode()
+        self.assertEqual(re.findall(r'\] (CKM_\S+)', out), MECHANISMS)
+
+    def test_sign(self):
+        self.create('ec', 'ecc')
+        self.create('rsa', 'rsa', '--for-signing')
+        self.create('pss', 'rsa', '--pss', '-H', 'any')
+        for key, options in (('ec', []), ('rsa', []), ('pss', ['--sign-params', 'RSA-PSS'])):
+            proc = self.p11tool('--test-sign', *options, self.uri(key))
+            # p11tool writes some of its progress on stderr
+            self.assertIn('Verifying against public key in the token... ok', (proc.stdout + proc.stderr).decode())
+
+    def test_generate_and_delete(self):
+        self.p11tool('--generate-privkey', 'ecdsa', '--curve', 'secp256r1', '--label', 'made',
+                     '--id', '0a0b', self.token, '--no-mark-private')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'made', status=None)
+        keys = self.tool('list-keys').stdout.decode()
+        self.assertIn('made', keys)
+        out = self.p11tool('--list-all', self.token).stdout.decode()
+        self.assertIn('ID: 0a:0b', out)
+        self.p11tool('--delete', '--batch', f'{self.token};object=made')
+        self.assertNotIn('made', self.tool('list-keys').stdout.decode())
+
+    def test_certificate(self):
+        # A certificate signed with the token's key, then stored beside it.
+        self.create('ec', 'ecc')
+        template = self.write('cert.cfg', b'cn = "parsec pkcs11 test"\nserial = 7\nexpiration_days = 2\n')
+        self.run_program('certtool', '--generate-self-signed', '--provider', MODULE,
+                         '--load-privkey', self.uri('ec'), '--template', template,
+                         '--outfile', self.path('cert.pem'))
+        self.p11tool('--write', '--load-certificate', self.path('cert.pem'), '--label', 'ec-cert',
+                     '--no-mark-private', self.token)
+        out = self.p11tool('--list-all-certs', self.token).stdout.decode()
+        self.assertIn('Label: ec-cert', out)
+        # Linked to its key by CKA_ID, which the module found from the key.
+        self.assertIn('ID: 65:63', out)
+        exported = self.p11tool('--export', f'{self.token};object=ec-cert;type=cert').stdout
+        with open(self.path('cert.pem'), 'rb') as f:
+            self.assertEqual(exported.strip(), f.read().strip())
+
+
+@needs(PKCS11_TOOL, 'pkcs11-tool (opensc)')
+class Pkcs11ToolTests(ModuleTestCase):
+    def pkcs11_tool(self, *args, **kwargs):
+        return self.run_program(PKCS11_TOOL, '--module', MODULE, *args, **kwargs)
+
+    def test_self_test(self):
+        self.create('ec', 'ecc')
+        self.create('sig', 'rsa', '--for-signing', '-H', 'any')
+        self.create('dec', 'rsa', '--oaep')
+        out = self.pkcs11_tool('--test', '--hash-algorithm', 'SHA256').stdout.decode()
+        self.assertIn('all 4 signature functions seem to work', out)
+        self.assertIn('SHA256-RSA-PKCS: OK', out)
+        self.assertIn('RSA-PKCS-OAEP', out)
+        self.assertRegex(out, r'RSA-PKCS-OAEP: mgf not set, defaulting to MGF1-SHA256\nOK')
+        self.assertIn('No errors', out)
+
+    def test_list_mechanisms(self):
+        out = self.pkcs11_tool('--list-mechanisms').stdout.decode()
+        names = re.findall(r'^  (\S+), keySize=\{(\d+),(\d+)\}', out, re.M)
+        self.assertEqual([n for n, _, _ in names],
+                         [m[4:].replace('_', '-') for m in MECHANISMS])
+        for name, low, high in names:
+            # RSA mechanisms by modulus bits, EC ones by curve bits
+            self.assertEqual((low, high), ('1024', '4096') if 'RSA' in name else ('256', '521'), name)
+
+    def test_keypairgen(self):
+        self.pkcs11_tool('--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'otk', '--id', '01',
+                         '--usage-sign')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'otk', status=None)
+        self.write('data', b'data to sign')
+        self.pkcs11_tool('--sign', '--mechanism', 'ECDSA-SHA256', '--label', 'otk', '--input-file', 'data',
+                         '--output-file', 'sig', '--signature-format', 'openssl')
+        pem = self.public_pem('otk')
+        proc = self.run_program(OPENSSL, 'dgst', '-sha256', '-verify', pem, '-signature', 'sig', 'data')
+        self.assertIn(b'Verified OK', proc.stdout)
+
+
+@needs(OPENSSL, 'openssl')
+@unittest.skipUnless(ENGINE, 'libengine-pkcs11-openssl is not installed')
+class OpenSSLEngineTests(ModuleTestCase):
+    def setUp(self):
+        super().setUp()
+        config = (f'openssl_conf = openssl_init\n[openssl_init]\nengines = engine_section\n'
+                  f'[engine_section]\npkcs11 = pkcs11_section\n'
+                  f'[pkcs11_section]\nengine_id = pkcs11\ndynamic_path = {ENGINE}\n'
+                  f'MODULE_PATH = {MODULE}\ninit = 0\n')
+        self.engine_env = dict(self.env, OPENSSL_CONF=self.write('openssl.cnf', config.encode()))
+        self.write('data', b'signed by a key that stays in the service\n')
+
+    def openssl_engine(self, *args):
+        return self.run_program(OPENSSL, *args, env=self.engine_env)
+
+    def check_signature(self, key, *options):
+        self.openssl_engine('dgst', '-engine', 'pkcs11', '-keyform', 'engine', '-sign', self.uri(key),
+                            '-sha256', *options, '-out', 'sig', 'data')
+        proc = self.run_program(OPENSSL, 'dgst', '-sha256', *options, '-verify', self.public_pem(key),
+                                '-signature', 'sig', 'data')
+        self.assertIn(b'Verified OK', proc.stdout)
+
+    def test_sign_ecdsa(self):
+        self.create('ec', 'ecc')
+        self.check_signature('ec')
+
+    def test_sign_rsa(self):
+        self.create('rsa', 'rsa', '--for-signing')
+        self.check_signature('rsa')
+
+    def test_sign_rsa_pss(self):
+        self.create('pss', 'rsa', '--pss')
+        self.check_signature('pss', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest')
+
+    def test_decrypt_oaep(self):
+        self.create('oaep', 'rsa', '--oaep')
+        options = ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256',
+                   '-pkeyopt', 'rsa_mgf1_md:sha256']
+        self.write('secret', b'a secret for the service to open')
+        self.run_program(OPENSSL, 'pkeyutl', '-encrypt', '-pubin', '-inkey', self.public_pem('oaep'),
+                         *options, '-in', 'secret', '-out', 'encrypted')
+        proc = self.openssl_engine('pkeyutl', '-engine', 'pkcs11', '-keyform', 'engine', '-decrypt',
+                                   '-inkey', self.uri('oaep'), *options, '-in', 'encrypted')
+        self.assertEqual(proc.stdout, b'a secret for the service to open')
+
+
+@needs(SSH_KEYGEN, 'ssh-keygen (openssh-client)')
+class SshTests(ModuleTestCase):
+    def test_public_keys(self):
+        self.create('ec', 'ecc')
+        self.create('rsa', 'rsa', '--for-signing')
+        listed = self.run_program(SSH_KEYGEN, '-D', MODULE).stdout.decode().splitlines()
+        listed = {line.split()[2]: ' '.join(line.split()[:2]) for line in listed}
+        for key in ('ec', 'rsa'):
+            converted = self.run_program(SSH_KEYGEN, '-i', '-m', 'PKCS8', '-f', self.public_pem(key))
+            self.assertEqual(listed[key], converted.stdout.decode().strip())
+
+
+@needs(OPENSSL, 'openssl')
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
+class ToolCommandTests(ModuleTestCase):
+    """parsec-glib-tool's commands for the module's users."""
+
+    def test_pkcs11_uri(self):
+        self.create('uri-key', 'ecc')
+        uri = self.tool('pkcs11-uri', '-k', 'uri-key').stdout.decode().strip()
+        self.assertTrue(uri.startswith(self.token + ';serial='), uri)
+        out = self.run_program(P11TOOL, '--provider', MODULE, '--list-all', uri).stdout.decode()
+        self.assertEqual(out.count('Label: uri-key'), 2)
+        token = self.tool('pkcs11-uri').stdout.decode().strip()
+        self.assertNotIn('object=', token)
+        self.assertIn('Parsec', self.run_program(P11TOOL, '--provider', MODULE, '--list-tokens', token).stdout.decode())
+
+    def check_certificate(self, key, *options):
+        self.tool('create-certificate', '-k', key, '-o', self.path('cert.pem'), *options)
+        self.run_program(OPENSSL, 'verify', '-CAfile', self.path('cert.pem'), self.path('cert.pem'))
+        pub = self.run_program(OPENSSL, 'x509', '-in', self.path('cert.pem'), '-noout', '-pubkey').stdout
+        with open(self.public_pem(key), 'rb') as f:
+            self.assertEqual(pub, f.read())
+        return self.run_program(OPENSSL, 'x509', '-in', self.path('cert.pem'), '-noout', '-text').stdout.decode()
+
+    def test_create_certificate(self):
+        self.create('ec', 'ecc')
+        text = self.check_certificate('ec', '--cn', 'client.example', '--san', 'DNS:client.example',
+                                      '--days', '30')
+        self.assertIn('Subject: CN = client.example', text)
+        self.assertIn('DNS:client.example', text)
+        self.assertIn('ecdsa-with-SHA256', text)
+        self.assertIn('CA:FALSE', text)
+
+    def test_create_certificate_rsa(self):
+        self.create('rsa', 'rsa', '--for-signing')
+        text = self.check_certificate('rsa')
+        # Without a subject, the key's name is its common name.
+        self.assertIn('Subject: CN = rsa', text)
+        self.assertIn('sha256WithRSAEncryption', text)
+        self.create('pss', 'rsa', '--pss')
+        self.assertIn('rsassaPss', self.check_certificate('pss'))
+
+    def test_create_certificate_errors(self):
+        self.create('ec', 'ecc')
+        self.assertEqual(self.tool('create-certificate', '-k', 'ec', '--days', '0', status=1).returncode, 1)
+        self.tool('create-certificate', '-k', 'no-such-key', status=1)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

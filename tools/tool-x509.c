@@ -1,0 +1,304 @@
+/* tool-x509.c: what create-csr and create-certificate write alike
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The subject's name and alternative names from the options, the
+ * signature algorithm of the key's policy and the signature itself, in
+ * DER (RFC 5280, RFC 2986).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tool.h"
+
+#define OID_RSASSA_PSS        "1.2.840.113549.1.1.10"
+#define OID_MGF1              "1.2.840.113549.1.1.8"
+#define OID_SUBJECT_ALT_NAME  "2.5.29.17"
+
+/* The subject's attributes, each given as values (usually one) of an
+ * option; the table fixes the order they are written in, which is
+ * parsec-tool's. X.509 wants PrintableString for the country and the
+ * serial number (RFC 5280), written when the value fits one. */
+typedef struct {
+  const char *long_name;
+  const char *description;
+  const char *oid;
+  gboolean printable;
+} NamePart;
+
+static const NamePart name_parts[] = {
+  { "cn", "Common name", "2.5.4.3", FALSE },
+  { "ou", "Organizational unit (repeatable)", "2.5.4.11", FALSE },
+  { "o", "Organization", "2.5.4.10", FALSE },
+  { "l", "Locality", "2.5.4.7", FALSE },
+  { "st", "State or province", "2.5.4.8", FALSE },
+  { "c", "Country (two letters)", "2.5.4.6", TRUE },
+  { "serialNumber", "Serial number of the subject (not of a certificate)", "2.5.4.5", TRUE },
+};
+
+#define N_NAME_PARTS G_N_ELEMENTS (name_parts)
+G_STATIC_ASSERT (N_NAME_PARTS == TOOL_X509_NAME_PARTS);
+
+static gboolean
+is_printable_string (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr (" '()+,-./:=?", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* Name ::= SEQUENCE OF RelativeDistinguishedName, each a SET of one
+ * AttributeTypeAndValue. */
+GBytes *
+tool_x509_name (const ToolX509Subject  *subject,
+                GError                **error)
+{
+  char ** const *values = subject->values;
+  GBytes *rdns = g_bytes_new (NULL, 0);
+
+  for (gsize i = 0; i < N_NAME_PARTS; i++)
+    for (guint j = 0; values[i] != NULL && values[i][j] != NULL; j++)
+      {
+        const char *value = values[i][j];
+        /* parsec-tool takes any value, so the others are UTF8Strings. */
+        gboolean printable = name_parts[i].printable && is_printable_string (value) &&
+                             (!g_str_equal (name_parts[i].long_name, "c") || strlen (value) == 2);
+
+        if (!g_utf8_validate (value, -1, NULL))
+          {
+            g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--%s: the value is not UTF-8",
+                         name_parts[i].long_name);
+            g_bytes_unref (rdns);
+            return NULL;
+          }
+        rdns = der_cat (rdns,
+                        der_tlv (DER_SET,
+                                 der_seq (der_oid (name_parts[i].oid),
+                                          der_string (printable ? DER_PRINTABLE : DER_UTF8_STRING, value),
+                                          NULL)),
+                        NULL);
+      }
+  return der_tlv (DER_SEQUENCE, rdns);
+}
+
+/* GeneralName of "DNS:name", "IP:address", "email:address", "URI:uri";
+ * a bare value is a DNS name. */
+static GBytes *
+build_general_name (const char  *entry,
+                    GError     **error)
+{
+  const char *colon = strchr (entry, ':');
+  g_autofree char *kind = colon != NULL ? g_ascii_strdown (entry, colon - entry) : g_strdup ("dns");
+  const char *value = colon != NULL ? colon + 1 : entry;
+
+  if (g_str_equal (kind, "dns"))
+    return der_tlv (0x82, g_bytes_new (value, strlen (value)));
+  if (g_str_equal (kind, "email"))
+    return der_tlv (0x81, g_bytes_new (value, strlen (value)));
+  if (g_str_equal (kind, "uri"))
+    return der_tlv (0x86, g_bytes_new (value, strlen (value)));
+  if (g_str_equal (kind, "ip"))
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (value);
+
+      if (address == NULL)
+        {
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--san “%s”: not an IP address", entry);
+          return NULL;
+        }
+      return der_tlv (0x87, g_bytes_new (g_inet_address_to_bytes (address),
+                                         g_inet_address_get_native_size (address)));
+    }
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--san “%s”: use DNS:, IP:, email: or URI:", entry);
+  return NULL;
+}
+
+/* The extensions a subject asks for, as Extension elements one after the
+ * other: its alternative names, if any. */
+gboolean
+tool_x509_alt_names (const ToolX509Subject  *subject,
+                     GBytes                **extensions,
+                     GError                **error)
+{
+  GBytes *names = g_bytes_new (NULL, 0);
+
+  *extensions = NULL;
+  if (subject->alt_names == NULL)
+    {
+      g_bytes_unref (names);
+      *extensions = g_bytes_new (NULL, 0);
+      return TRUE;
+    }
+  for (guint i = 0; subject->alt_names[i] != NULL; i++)
+    {
+      GBytes *name = build_general_name (subject->alt_names[i], error);
+
+      if (name == NULL)
+        {
+          g_bytes_unref (names);
+          return FALSE;
+        }
+      names = der_cat (names, name, NULL);
+    }
+  *extensions = der_seq (der_oid (OID_SUBJECT_ALT_NAME),
+                         der_tlv (DER_OCTET_STRING, der_tlv (DER_SEQUENCE, names)),
+                         NULL);
+  return TRUE;
+}
+
+/* The AlgorithmIdentifier of the signature the key's policy makes. */
+GBytes *
+tool_x509_signature_algorithm (const char             *key_name,
+                               const ParsecAlgorithm  *signature,
+                               ParsecHash              hash_id,
+                               GError                **error)
+{
+  const ToolHash *hash = tool_hash_find (hash_id);
+
+  if (hash == NULL || hash->oid == NULL)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                   "the hash of key “%s”'s policy has no signature algorithm for certificate requests", key_name);
+      return NULL;
+    }
+  switch (parsec_algorithm_get_variant (signature))
+    {
+    case PARSEC_SIGNATURE_RSA_PKCS1V15:
+      return der_seq (der_oid (hash->rsa_oid), der_null (), NULL);
+    case PARSEC_SIGNATURE_ECDSA:
+    case PARSEC_SIGNATURE_ECDSA_ANY:
+    case PARSEC_SIGNATURE_DETERMINISTIC_ECDSA:
+      return der_seq (der_oid (hash->ecdsa_oid), NULL);
+    case PARSEC_SIGNATURE_RSA_PSS:
+      /* RFC 4055 parameters: MGF1 with the same hash, and a salt as long
+       * as the hash, which is what PSA signs with. */
+      return der_seq (der_oid (OID_RSASSA_PSS),
+                      der_seq (der_tlv (0xa0, der_seq (der_oid (hash->oid), NULL)),
+                                         der_tlv (0xa1, der_seq (der_oid (OID_MGF1),
+                                                                 der_seq (der_oid (hash->oid), NULL),
+                                                                           NULL)),
+                                         der_tlv (0xa2, der_small_uint (hash->digest_len)),
+                                         NULL),
+                           NULL);
+    case PARSEC_SIGNATURE_RSA_PKCS1V15_RAW:
+    default:
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+                   "the policy of key “%s” has no signature algorithm for certificate requests", key_name);
+      return NULL;
+    }
+}
+
+/* Several names may follow one --san, as in parsec-tool: expand them
+ * with tool_compat_expand_values() before parsing. */
+void
+tool_x509_add_subject_options (Tool            *tool,
+                               GOptionContext  *context,
+                               ToolX509Subject *subject)
+{
+  GOptionEntry entries[N_NAME_PARTS + 3] = {
+    { "san", 0, 0, G_OPTION_ARG_STRING_ARRAY, &subject->alt_names,
+      "Subject alternative names, one or more after each --san: a DNS name (as parsec-tool takes them), or "
+      "DNS:name, IP:address, email:address or URI:uri", "NAME…" },
+  };
+
+  /* The name options come from the table; --serial-number is another
+   * spelling of parsec-tool's --serialNumber. */
+  for (gsize i = 0; i < N_NAME_PARTS; i++)
+    entries[1 + i] = (GOptionEntry) { name_parts[i].long_name, 0, 0, G_OPTION_ARG_STRING_ARRAY, &subject->values[i],
+                                      name_parts[i].description, "VALUE" };
+  entries[1 + N_NAME_PARTS] = (GOptionEntry) { "serial-number", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY,
+                                               &subject->values[N_NAME_PARTS - 1], NULL, "VALUE" };
+  tool_add_entries (tool, context, entries);
+}
+
+void
+tool_x509_subject_set_common_name (ToolX509Subject *subject,
+                                   const char      *name)
+{
+  for (gsize i = 0; i < N_NAME_PARTS; i++)
+    if (g_str_equal (name_parts[i].long_name, "cn"))
+      {
+        g_strfreev (subject->values[i]);
+        subject->values[i] = g_new0 (char *, 2);
+        subject->values[i][0] = g_strdup (name);
+      }
+}
+
+gboolean
+tool_x509_subject_is_empty (const ToolX509Subject *subject)
+{
+  for (gsize i = 0; i < N_NAME_PARTS; i++)
+    if (subject->values[i] != NULL && subject->values[i][0] != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+void
+tool_x509_subject_clear (ToolX509Subject *subject)
+{
+  for (gsize i = 0; i < N_NAME_PARTS; i++)
+    g_clear_pointer (&subject->values[i], g_strfreev);
+  g_clear_pointer (&subject->alt_names, g_strfreev);
+}
+
+gboolean
+tool_x509_prepare (Tool                  *tool,
+                   const char            *key_name,
+                   const ToolX509Subject *subject,
+                   ToolX509Parts         *parts,
+                   GError               **error)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(GBytes) psa_public_key = NULL;
+
+  /* One key lookup: the public key is converted here, and the signature
+   * made on a digest computed here. */
+  return (parts->name = tool_x509_name (subject, error)) != NULL &&
+         tool_x509_alt_names (subject, &parts->extensions, error) &&
+         (parts->client = tool_get_client (tool, error)) != NULL &&
+         (attributes = parsec_client_get_key_attributes (parts->client, key_name, NULL, error)) != NULL &&
+         tool_signature_plan (key_name, attributes, &parts->signature, &parts->hash, error) &&
+         (parts->algorithm = tool_x509_signature_algorithm (key_name, parts->signature, parts->hash, error)) != NULL &&
+         (psa_public_key = parsec_client_export_public_key (parts->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA,
+                                                            NULL, error)) != NULL &&
+         (parts->public_key = parsec_public_key_convert (attributes, psa_public_key, PARSEC_PUBLIC_KEY_FORMAT_DER,
+                                                         error)) != NULL;
+}
+
+void
+tool_x509_parts_clear (ToolX509Parts *parts)
+{
+  g_clear_pointer (&parts->signature, parsec_algorithm_unref);
+  g_clear_pointer (&parts->name, g_bytes_unref);
+  g_clear_pointer (&parts->extensions, g_bytes_unref);
+  g_clear_pointer (&parts->algorithm, g_bytes_unref);
+  g_clear_pointer (&parts->public_key, g_bytes_unref);
+}
+
+/* The signature of @tbs by the key, with the algorithm of its policy, as
+ * X.509 carries it: a BIT STRING, with ECDSA's (r, s) in DER. */
+GBytes *
+tool_x509_sign (const ToolX509Parts  *parts,
+                const char           *key_name,
+                GBytes               *tbs,
+                GError              **error)
+{
+  g_autoptr(GBytes) digest = tool_digest (parts->client, parts->hash, tbs, error);
+  g_autoptr(GBytes) signature = NULL;
+  GBytes *der;
+
+  if (digest == NULL)
+    return NULL;
+  signature = parsec_client_sign_hash (parts->client, key_name, parts->signature, digest, NULL, error);
+  if (signature == NULL)
+    return NULL;
+  if (tool_is_ecdsa (parts->signature))
+    der = parsec_ecdsa_signature_to_der (signature, error);
+  else
+    der = g_bytes_ref (signature);
+  if (der == NULL)
+    return NULL;
+  return der_bit_string (der);
+}
