@@ -1,4 +1,4 @@
-/* der.h: the few DER structures the programs beside the library write and read
+/* der.h: the few DER structures the library and its programs write and read
  *
  * SPDX-License-Identifier: Apache-2.0
  */
