@@ -119,6 +119,22 @@ is_pem (GBytes *data)
   return len >= 10 && g_strstr_len (text, MIN (len, 4096), "-----BEGIN ") != NULL;
 }
 
+/* The backend's certificate from @property (a string or a GByteArray),
+ * with the private key at @key_uri. */
+static GTlsCertificate *
+tls_certificate_new (GTlsBackend   *backend,
+                     const char    *property,
+                     gconstpointer  value,
+                     const char    *key_uri,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
+                         property, value,
+                         "private-key-pkcs11-uri", key_uri,
+                         NULL);
+}
+
 /**
  * parsec_client_create_tls_certificate:
  * @self: an initialised #ParsecClient
@@ -187,27 +203,18 @@ parsec_client_create_tls_certificate (ParsecClient  *self,
     {
       g_autofree char *certificate_uri = g_strconcat (key_uri, ";type=cert", NULL);
 
-      return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
-                             "pkcs11-uri", certificate_uri,
-                             "private-key-pkcs11-uri", key_uri,
-                             NULL);
+      return tls_certificate_new (backend, "pkcs11-uri", certificate_uri, key_uri, cancellable, error);
     }
   if (is_pem (certificate))
     {
       g_autofree char *pem = g_strndup (g_bytes_get_data (certificate, NULL), g_bytes_get_size (certificate));
 
-      return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
-                             "certificate-pem", pem,
-                             "private-key-pkcs11-uri", key_uri,
-                             NULL);
+      return tls_certificate_new (backend, "certificate-pem", pem, key_uri, cancellable, error);
     }
   {
     g_autoptr(GByteArray) der = g_bytes_unref_to_array (g_bytes_ref (certificate));
 
-    return g_initable_new (g_tls_backend_get_certificate_type (backend), cancellable, error,
-                           "certificate", der,
-                           "private-key-pkcs11-uri", key_uri,
-                           NULL);
+    return tls_certificate_new (backend, "certificate", der, key_uri, cancellable, error);
   }
 }
 
