@@ -156,6 +156,96 @@ check_directory (const char         *dir,
 /* Symbolic links followed on the way, as the kernel allows. */
 #define MAX_LINKS 40
 
+/* Puts the names of @path in front of those the walk has left. */
+static void
+push_names (GQueue     *names,
+            const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (guint i = g_strv_length (parts); i > 0; i--)
+    if (parts[i - 1][0] != '\0' && !g_str_equal (parts[i - 1], "."))
+      g_queue_push_head (names, g_strdup (parts[i - 1]));
+}
+
+static gboolean
+walk_path (GQueue             *names,
+           const char         *path,
+           const ParsecTrust  *trust,
+           GError            **error)
+{
+  g_autoptr(GString) done = g_string_new ("/");
+  guint links = 0;
+  char *next;
+  struct stat st;
+
+  if (lstat ("/", &st) != 0)
+    return untrusted (error, "the directory / cannot be checked");
+  if (!check_directory ("/", &st, trust, error))
+    return FALSE;
+
+  while ((next = g_queue_pop_head (names)) != NULL)
+    {
+      g_autofree char *name = next;
+      g_autofree char *current = NULL;
+      gboolean last = g_queue_is_empty (names);
+
+      if (g_str_equal (name, ".."))
+        {
+          g_autofree char *up = g_path_get_dirname (done->str);
+
+          g_string_assign (done, up);
+          continue;
+        }
+      current = g_build_filename (done->str, name, NULL);
+
+      if (lstat (current, &st) != 0)
+        {
+          if (last)
+            return TRUE;  /* connecting reports a missing socket better */
+          return untrusted (error, "%s cannot be checked", current);
+        }
+
+      if (S_ISLNK (st.st_mode))
+        {
+          char target[PATH_MAX];
+          gssize len;
+
+          if (!uid_trusted (trust, st.st_uid))
+            return untrusted (error, "the symbolic link %s belongs to uid %u, which is not a trusted user",
+                              current, (guint) st.st_uid);
+          if (++links > MAX_LINKS)
+            return untrusted (error, "%s leads through too many symbolic links", path);
+          len = readlink (current, target, sizeof target - 1);
+          if (len < 0)
+            return untrusted (error, "the symbolic link %s cannot be read", current);
+          target[len] = '\0';
+
+          /* Go on from the link's target, then the names after it. */
+          if (target[0] == '/')
+            g_string_assign (done, "/");
+          push_names (names, target);
+          continue;
+        }
+
+      if (last)
+        {
+          if (!S_ISSOCK (st.st_mode))
+            return untrusted (error, "%s is not a socket", current);
+          if (!uid_trusted (trust, st.st_uid))
+            return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
+                              current, (guint) st.st_uid);
+          return TRUE;
+        }
+      if (!S_ISDIR (st.st_mode))
+        return untrusted (error, "%s is not a directory", current);
+      if (!check_directory (current, &st, trust, error))
+        return FALSE;
+      g_string_assign (done, current);
+    }
+  return untrusted (error, "%s names no socket", path);
+}
+
 /* An attacker who can write to any directory on the way to the socket
  * can put a socket of their own there, and so can one who owns it or a
  * symbolic link on the way. The path is walked from the root one name at
@@ -168,98 +258,13 @@ _parsec_endpoint_check_path (const char         *path,
                              const ParsecTrust  *trust,
                              GError            **error)
 {
-  g_autoptr(GString) done = g_string_new ("/");
-  g_autofree char *pending = g_strdup (path);
-  guint links = 0;
-  struct stat st;
+  GQueue names = G_QUEUE_INIT;
+  gboolean trusted;
 
-  if (lstat ("/", &st) != 0)
-    return untrusted (error, "the directory / cannot be checked");
-  if (!check_directory ("/", &st, trust, error))
-    return FALSE;
-
-  for (;;)
-    {
-      g_auto(GStrv) names = g_strsplit (pending, "/", -1);
-      gboolean restarted = FALSE;
-
-      for (guint i = 0; names[i] != NULL; i++)
-        {
-          g_autofree char *current = NULL;
-          gboolean last = TRUE;
-
-          if (names[i][0] == '\0' || g_str_equal (names[i], "."))
-            continue;
-          for (guint j = i + 1; names[j] != NULL; j++)
-            if (names[j][0] != '\0' && !g_str_equal (names[j], "."))
-              last = FALSE;
-
-          if (g_str_equal (names[i], ".."))
-            {
-              g_autofree char *up = g_path_get_dirname (done->str);
-
-              g_string_assign (done, up);
-              continue;
-            }
-          current = g_build_filename (done->str, names[i], NULL);
-
-          if (lstat (current, &st) != 0)
-            {
-              if (last)
-                return TRUE;  /* connecting reports a missing socket better */
-              return untrusted (error, "%s cannot be checked", current);
-            }
-
-          if (S_ISLNK (st.st_mode))
-            {
-              char target[PATH_MAX];
-              gssize len;
-              g_autoptr(GString) rest = NULL;
-
-              if (!uid_trusted (trust, st.st_uid))
-                return untrusted (error, "the symbolic link %s belongs to uid %u, which is not a trusted user",
-                                  current, (guint) st.st_uid);
-              if (++links > MAX_LINKS)
-                return untrusted (error, "%s leads through too many symbolic links", path);
-              len = readlink (current, target, sizeof target - 1);
-              if (len < 0)
-                return untrusted (error, "the symbolic link %s cannot be read", current);
-              target[len] = '\0';
-
-              /* Go on from the link's target, then the names after it. */
-              rest = g_string_new (target);
-              for (guint j = i + 1; names[j] != NULL; j++)
-                {
-                  g_string_append_c (rest, '/');
-                  g_string_append (rest, names[j]);
-                }
-              if (target[0] == '/')
-                g_string_assign (done, "/");
-              g_free (pending);
-              pending = g_string_free (g_steal_pointer (&rest), FALSE);
-              restarted = TRUE;
-              break;
-            }
-
-          if (last)
-            {
-              if (!S_ISSOCK (st.st_mode))
-                return untrusted (error, "%s is not a socket", current);
-              if (!uid_trusted (trust, st.st_uid))
-                return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
-                                  current, (guint) st.st_uid);
-              return TRUE;
-            }
-          if (!S_ISDIR (st.st_mode))
-            return untrusted (error, "%s is not a directory", current);
-          if (!check_directory (current, &st, trust, error))
-            return FALSE;
-          g_string_assign (done, current);
-        }
-
-      if (!restarted)
-        return untrusted (error, "%s names no socket", path);
-    }
+  push_names (&names, path);
+  trusted = walk_path (&names, path, trust, error);
+  g_queue_clear_full (&names, g_free);
+  return trusted;
 }
 
 gboolean
