@@ -1,19 +1,24 @@
 /* secure-mem.c: memory that is wiped before it is released
  *
  * SPDX-License-Identifier: Apache-2.0
- *
- * For the programs beside the library (the tool, the PKCS #11 module):
- * the library's own helpers are private to it.
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "secure-mem.h"
 
-/* The length is kept in front of the data, so that a free function with
- * only the data pointer knows how much to wipe. */
-#define SECURE_HEADER 16
+/* Each block carries its length in front; the header keeps max_align_t
+ * alignment for what follows it. */
+typedef union {
+  gsize len;
+  max_align_t align;
+} BlockHeader;
+
+static SecureFreeHook free_hook;
+static gpointer free_hook_data;
 
 void
 secure_wipe (gpointer data,
@@ -33,30 +38,38 @@ secure_wipe (gpointer data,
 #endif
 }
 
-guint8 *
+gpointer
 secure_alloc (gsize len)
 {
-  guint8 *block = g_malloc0 (SECURE_HEADER + len);
+  BlockHeader *block;
 
-  *(gsize *) block = len;
-  return block + SECURE_HEADER;
+  /* Callers bound their lengths well below this; the check keeps the
+   * sum from wrapping whatever they pass. */
+  if (G_UNLIKELY (len > G_MAXSIZE - sizeof (BlockHeader)))
+    g_error ("parsec-glib: a secure block of %" G_GSIZE_FORMAT " bytes cannot exist", len);
+  block = g_malloc0 (sizeof (BlockHeader) + len);
+  block->len = len;
+  return block + 1;
 }
 
 void
 secure_free (gpointer data)
 {
-  guint8 *block;
+  BlockHeader *block;
 
   if (data == NULL)
     return;
-  block = (guint8 *) data - SECURE_HEADER;
-  secure_wipe (block, SECURE_HEADER + *(gsize *) block);
+  block = (BlockHeader *) data - 1;
+  secure_wipe (data, block->len);
+  if (G_UNLIKELY (free_hook != NULL))
+    free_hook (data, block->len, free_hook_data);
+  secure_wipe (block, sizeof *block);
   g_free (block);
 }
 
 GBytes *
-secure_bytes_take (guint8 *data,
-                   gsize   len)
+secure_bytes_take (gpointer data,
+                   gsize    len)
 {
   return g_bytes_new_with_free_func (data, len, secure_free, data);
 }
@@ -65,9 +78,49 @@ GBytes *
 secure_bytes_new (gconstpointer data,
                   gsize         len)
 {
-  guint8 *copy = secure_alloc (len);
+  gpointer copy = secure_alloc (len);
 
   if (len > 0)
     memcpy (copy, data, len);
   return secure_bytes_take (copy, len);
+}
+
+char *
+secure_strdup (const char *text)
+{
+  gsize len;
+  char *copy;
+
+  if (text == NULL)
+    return NULL;
+  len = strlen (text) + 1;
+  copy = secure_alloc (len);
+  memcpy (copy, text, len);
+  return copy;
+}
+
+char *
+secure_strdup_printf (const char *format,
+                      ...)
+{
+  va_list args;
+  int len;
+  char *text;
+
+  va_start (args, format);
+  len = g_vsnprintf (NULL, 0, format, args);
+  va_end (args);
+  text = secure_alloc ((gsize) len + 1);
+  va_start (args, format);
+  g_vsnprintf (text, (gulong) len + 1, format, args);
+  va_end (args);
+  return text;
+}
+
+void
+secure_set_free_hook (SecureFreeHook hook,
+                      gpointer       user_data)
+{
+  free_hook = hook;
+  free_hook_data = user_data;
 }

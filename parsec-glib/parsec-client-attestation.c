@@ -276,7 +276,7 @@ credential_from_result (ProtobufCMessage  *message,
       return NULL;
     }
   /* The recovered credential is the verifier's secret. */
-  return _parsec_secure_bytes_new (result->output->activate_credential->credential.data,
+  return secure_bytes_new (result->output->activate_credential->credential.data,
                                    result->output->activate_credential->credential.len);
 }
 

@@ -2269,8 +2269,8 @@ local_digest (ParsecHash  hash,
   g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
   g_checksum_get_digest (checksum, digest, &len);
   /* The digest stands for the data it signs: wiped like it. */
-  result = _parsec_secure_bytes_new (digest, len);
-  _parsec_secure_wipe (digest, sizeof digest);
+  result = secure_bytes_new (digest, len);
+  secure_wipe (digest, sizeof digest);
   return result;
 }
 

@@ -56,7 +56,7 @@ struct _ParsecClient
 
   /* Configuration, fixed once initialised */
   char *endpoint;
-  char *application_name;
+  char *application_name;        /* secure memory: direct authentication sends it */
   ParsecAuthMethod auth_method;
   int provider;
   guint timeout_ms;
@@ -131,22 +131,6 @@ const ParsecOperation _parsec_op_list_opcodes = {
   NULL, NULL, PARSEC_LIST_MAX_IDS,
 };
 
-/* The application name is what direct authentication sends, and the
- * token a credential: both live in wiping memory. */
-static char *
-secure_strdup (const char *text)
-{
-  gsize len;
-  char *copy;
-
-  if (text == NULL)
-    return NULL;
-  len = strlen (text) + 1;
-  copy = _parsec_secure_alloc (len);
-  memcpy (copy, text, len);
-  return copy;
-}
-
 static void
 parsec_client_finalize (GObject *object)
 {
@@ -154,12 +138,12 @@ parsec_client_finalize (GObject *object)
 
   g_free (self->endpoint);
   /* The application name is what direct authentication sends. */
-  _parsec_secure_free (self->application_name);
+  secure_free (self->application_name);
   g_strfreev (self->trusted_users);
   g_clear_pointer (&self->trusted_uids, g_array_unref);
   g_clear_object (&self->address);
   g_clear_pointer (&self->auth_data, g_bytes_unref);
-  g_clear_pointer (&self->jwt_svid_token, _parsec_secure_free);
+  g_clear_pointer (&self->jwt_svid_token, secure_free);
   g_mutex_clear (&self->token_lock);
   g_mutex_clear (&self->opcodes_lock);
   g_mutex_clear (&self->discovery_lock);
@@ -233,7 +217,7 @@ parsec_client_set_property (GObject      *object,
       self->endpoint = g_value_dup_string (value);
       break;
     case PROP_APPLICATION_NAME:
-      _parsec_secure_free (self->application_name);
+      secure_free (self->application_name);
       self->application_name = secure_strdup (g_value_get_string (value));
       break;
     case PROP_AUTH_METHOD:
@@ -571,7 +555,7 @@ client_auth_data_for_type (ParsecClient    *self,
                                "set ParsecClient:application-name, or give the default GApplication an application id");
           return FALSE;
         }
-      *auth_data = _parsec_secure_bytes_new (self->application_name, strlen (self->application_name));
+      *auth_data = secure_bytes_new (self->application_name, strlen (self->application_name));
       return TRUE;
 
     case PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS:
@@ -581,7 +565,7 @@ client_auth_data_for_type (ParsecClient    *self,
         guint32 uid = (guint32) geteuid ();
         guint8 le[4] = { uid & 0xff, (uid >> 8) & 0xff, (uid >> 16) & 0xff, uid >> 24 };
 
-        *auth_data = _parsec_secure_bytes_new (le, sizeof le);
+        *auth_data = secure_bytes_new (le, sizeof le);
         return TRUE;
       }
 
@@ -732,10 +716,10 @@ client_pack_body (const ParsecOperation   *op,
 
   if (!check_body_size (op, body_len, error))
     return NULL;
-  buffer = _parsec_secure_alloc (body_len);
+  buffer = secure_alloc (body_len);
   if (operation != NULL)
     protobuf_c_message_pack (operation, buffer);
-  return _parsec_secure_bytes_new_take (buffer, body_len);
+  return secure_bytes_take (buffer, body_len);
 }
 
 static gboolean
@@ -786,7 +770,7 @@ client_encode_request (ParsecClient            *self,
           if (self->jwt_svid_token != NULL)
             {
               auth_len = strlen (self->jwt_svid_token);
-              token_copy = _parsec_secure_alloc (auth_len);
+              token_copy = secure_alloc (auth_len);
               memcpy (token_copy, self->jwt_svid_token, auth_len);
             }
           g_mutex_unlock (&self->token_lock);
@@ -807,11 +791,11 @@ client_encode_request (ParsecClient            *self,
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
                    "The authentication data is %" G_GSIZE_FORMAT " bytes; the wire protocol allows at most %u",
                    auth_len, PARSEC_WIRE_AUTH_MAX);
-      _parsec_secure_free (token_copy);
+      secure_free (token_copy);
       return NULL;
     }
 
-  buffer = _parsec_secure_alloc (PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
+  buffer = secure_alloc (PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
   _parsec_wire_header_init_request (&header, provider, op->opcode, auth_type,
                                     (guint32) body_len, (guint16) auth_len);
   _parsec_wire_header_encode (&header, buffer);
@@ -821,9 +805,9 @@ client_encode_request (ParsecClient            *self,
     protobuf_c_message_pack (operation, buffer + PARSEC_WIRE_HEADER_LEN);
   if (auth_len > 0)
     memcpy (buffer + PARSEC_WIRE_HEADER_LEN + body_len, auth, auth_len);
-  _parsec_secure_free (token_copy);
+  secure_free (token_copy);
 
-  return _parsec_secure_bytes_new_take (buffer, PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
+  return secure_bytes_take (buffer, PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
 }
 
 /* Field 1 of a result that carries bytes there. */
@@ -1751,7 +1735,7 @@ _parsec_result_bytes (ProtobufCMessage *result,
   const ProtobufCBinaryData *binary = result_binary (result);
 
   if (secret)
-    return _parsec_secure_bytes_new (binary->data, binary->len);
+    return secure_bytes_new (binary->data, binary->len);
   return g_bytes_new (binary->data, binary->len);
 }
 
@@ -2299,6 +2283,6 @@ parsec_client_set_jwt_svid_token (ParsecClient *self,
   self->jwt_svid_token = copy;
   g_mutex_unlock (&self->token_lock);
 
-  _parsec_secure_free (old);
+  secure_free (old);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_JWT_SVID_TOKEN]);
 }

@@ -33,7 +33,7 @@ G_BEGIN_DECLS
  * @pid once everything is read. @start_time, when not NULL, receives the
  * process's start time (field 22 of /proc/PID/stat).
  *
- * The name is in wiping memory: free it with _parsec_secure_free().
+ * The name is in wiping memory: free it with secure_free().
  *
  * Fails with G_DBUS_ERROR_ACCESS_DENIED for another user than the
  * exporter's (@own_uid) and for a process whose identity cannot be

@@ -173,7 +173,7 @@ static void
 identity_clear (Identity *identity)
 {
   /* The application name is what direct authentication sends. */
-  _parsec_secure_free (identity->application_name);
+  secure_free (identity->application_name);
   g_clear_object (&identity->client);
 }
 
@@ -361,7 +361,7 @@ identity_bind (ParsecDBusExporter *self,
 
   if (identity != NULL)
     {
-      _parsec_secure_free (application_name);
+      secure_free (application_name);
     }
   else
     {
@@ -535,30 +535,6 @@ identity_error (GError    **error,
 
 #define access_denied(error, ...) identity_error ((error), 0, __VA_ARGS__)
 
-/* A formatted string in wiping memory, without the intermediate copies
- * g_strdup_printf() would leave. */
-static char *
-secure_strdup_printf (const char *format,
-                      ...) G_GNUC_PRINTF (1, 2);
-
-static char *
-secure_strdup_printf (const char *format,
-                      ...)
-{
-  va_list args;
-  int len;
-  char *text;
-
-  va_start (args, format);
-  len = g_vsnprintf (NULL, 0, format, args);
-  va_end (args);
-  text = _parsec_secure_alloc ((gsize) len + 1);
-  va_start (args, format);
-  g_vsnprintf (text, (gulong) len + 1, format, args);
-  va_end (args);
-  return text;
-}
-
 /* The [Application] name= of Flatpak's metadata, which Flatpak writes
  * with GKeyFile. Read here without GKeyFile, whose copies could not be
  * wiped, and strictly: whatever GKeyFile might read another way (a key
@@ -626,7 +602,7 @@ keyfile_application_name (const char *contents,
 
   if (found == NULL)
     return NULL;
-  name = _parsec_secure_alloc (found_len + 1);
+  name = secure_alloc (found_len + 1);
   memcpy (name, found, found_len);
   name[found_len] = '\0';
   return name;
@@ -649,7 +625,7 @@ flatpak_app_id (int          fd,
       access_denied (error, "The sandbox metadata of process %u is not a regular file", pid);
       return NULL;
     }
-  contents = _parsec_secure_alloc (MAX_FLATPAK_INFO_SIZE + 1);
+  contents = secure_alloc (MAX_FLATPAK_INFO_SIZE + 1);
   while (len < MAX_FLATPAK_INFO_SIZE + 1)
     {
       gssize n = read (fd, contents + len, MAX_FLATPAK_INFO_SIZE + 1 - len);
@@ -682,11 +658,11 @@ flatpak_app_id (int          fd,
   if (!g_dbus_is_name (app_id) || g_dbus_is_unique_name (app_id))
     {
       access_denied (error, "Process %u runs in a sandbox with an invalid application id", pid);
-      g_clear_pointer (&app_id, _parsec_secure_free);
+      g_clear_pointer (&app_id, secure_free);
     }
 
 out:
-  _parsec_secure_free (contents);
+  secure_free (contents);
   return app_id;
 }
 
@@ -730,7 +706,7 @@ read_start_time (int       pid_fd,
   if (field != NULL && g_ascii_isdigit (*field))
     *start_time = g_ascii_strtoull (field, &end, 10);
   parsed = end != NULL && (*end == ' ' || *end == '\n' || *end == '\0');
-  _parsec_secure_wipe (buf, sizeof buf);
+  secure_wipe (buf, sizeof buf);
   if (!parsed)
     return access_denied (error, "The status of process %u does not say when it started", pid);
   return TRUE;
@@ -843,7 +819,7 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
       if (app_id == NULL)
         goto out;
       name = secure_strdup_printf ("dbus:uid=%u:flatpak=%s", uid, app_id);
-      _parsec_secure_free (app_id);
+      secure_free (app_id);
     }
   else if (saved_errno != ENOENT)
     {
@@ -875,12 +851,12 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
     }
 
   if (pidfd >= 0 && !check_pidfd (pidfd, pid, error))
-    g_clear_pointer (&name, _parsec_secure_free);
+    g_clear_pointer (&name, secure_free);
   else if (start_time != NULL)
     *start_time = started;
 
 out:
-  _parsec_secure_wipe (exe, sizeof exe);
+  secure_wipe (exe, sizeof exe);
   close (pid_fd);
   return name;
 }
@@ -1087,7 +1063,7 @@ caller_verify (ParsecDBusExporter  *self,
     }
 
   same = start_time == caller->start_time && strcmp (name, caller->identity->application_name) == 0;
-  _parsec_secure_free (name);
+  secure_free (name);
   if (!same)
     {
       caller_refuse (caller, g_error_new (G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED,

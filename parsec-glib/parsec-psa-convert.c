@@ -22,7 +22,7 @@
 static ProtobufCMessage *
 message_new (const ProtobufCMessageDescriptor *descriptor)
 {
-  ProtobufCMessage *message = _parsec_secure_alloc (descriptor->sizeof_message);
+  ProtobufCMessage *message = secure_alloc (descriptor->sizeof_message);
 
   descriptor->message_init (message);
   return message;

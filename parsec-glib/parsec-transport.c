@@ -97,7 +97,7 @@ exchange_clear (Exchange *x)
     }
   g_clear_pointer (&x->request, g_bytes_unref);
   g_clear_error (&x->write_error);
-  g_clear_pointer (&x->body, _parsec_secure_free);
+  g_clear_pointer (&x->body, secure_free);
   g_clear_object (&x->params.address);
 }
 
@@ -263,11 +263,11 @@ static void
 exchange_grow_body (Exchange *x)
 {
   gsize capacity = MIN ((gsize) x->header.body_len, MAX (BODY_CHUNK, 2 * x->body_capacity));
-  guint8 *body = _parsec_secure_alloc (capacity);
+  guint8 *body = secure_alloc (capacity);
 
   if (x->body_read > 0)
     memcpy (body, x->body, x->body_read);
-  _parsec_secure_free (x->body);
+  secure_free (x->body);
   x->body = body;
   x->body_capacity = capacity;
 }
@@ -443,9 +443,9 @@ static GBytes *
 exchange_steal_body (Exchange *x)
 {
   if (x->body == NULL)
-    return _parsec_secure_bytes_new (NULL, 0);
+    return secure_bytes_new (NULL, 0);
   /* The whole body arrived, so the buffer is exactly as long. */
-  return _parsec_secure_bytes_new_take (g_steal_pointer (&x->body), x->body_read);
+  return secure_bytes_take (g_steal_pointer (&x->body), x->body_read);
 }
 
 GBytes *

@@ -152,14 +152,14 @@ fixture_setup (Fixture       *f,
                               NULL);
   g_assert_no_error (error);
   releases = g_array_new (FALSE, FALSE, sizeof (Release));
-  _parsec_secure_set_free_hook (record_release, NULL);
+  secure_set_free_hook (record_release, NULL);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  _parsec_secure_set_free_hook (NULL, NULL);
+  secure_set_free_hook (NULL, NULL);
   g_clear_pointer (&releases, g_array_unref);
   g_clear_object (&f->client);
   fake_service_free (f->fake);

@@ -1224,7 +1224,7 @@ test_real_identity (Fixture       *fixture,
   parsec_gen_crypto1_call_get_key_attributes_sync (proxy, "real", G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (service_has_key (fixture, name, "real"));
-  _parsec_secure_free (name);
+  secure_free (name);
 }
 
 typedef struct {
@@ -1355,15 +1355,15 @@ test_identity_resolve (void)
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "dbus:uid=1000:exe=/opt/tool");
   g_assert_cmpuint (start_time, ==, 10);
-  _parsec_secure_free (name);
+  secure_free (name);
   name = _parsec_dbus_identity_resolve (root, 1000, 1000, 12, -1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "dbus:uid=1000:flatpak=org.example.Good");
-  _parsec_secure_free (name);
+  secure_free (name);
   name = _parsec_dbus_identity_resolve (root, 1000, 1000, 15, -1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "dbus:uid=1000:flatpak=org.example.Crlf");
-  _parsec_secure_free (name);
+  secure_free (name);
 
   /* Another user; no process; a process that is gone; no usable
    * identity; no start time. */
@@ -1966,7 +1966,7 @@ test_wiped (Fixture       *fixture,
   connection = g_object_ref (g_dbus_proxy_get_connection (G_DBUS_PROXY (proxy)));
 
   watching = watch_free_start (needle);
-  _parsec_secure_set_free_hook (watch_release, &releases);
+  secure_set_free_hook (watch_release, &releases);
   parsec_gen_crypto1_call_generate_key_sync (proxy, "k", key, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
   g_assert_no_error (error);
   parsec_gen_crypto1_call_list_keys_sync (proxy, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &keys, NULL, &error);
@@ -1977,7 +1977,7 @@ test_wiped (Fixture       *fixture,
   g_dbus_connection_close_sync (connection, NULL, &error);
   g_assert_no_error (error);
   exporter_stop (fixture);
-  _parsec_secure_set_free_hook (NULL, NULL);
+  secure_set_free_hook (NULL, NULL);
   hits = watch_free_stop ();
 
   if (watching)

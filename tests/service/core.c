@@ -29,7 +29,7 @@ static char *
 result_strdup (const char *text)
 {
   gsize len = strlen (text) + 1;
-  char *copy = _parsec_secure_alloc (len);
+  char *copy = secure_alloc (len);
 
   memcpy (copy, text, len);
   return copy;
@@ -38,7 +38,7 @@ result_strdup (const char *text)
 static gpointer
 result_message_new (const ProtobufCMessageDescriptor *descriptor)
 {
-  ProtobufCMessage *message = _parsec_secure_alloc (descriptor->sizeof_message);
+  ProtobufCMessage *message = secure_alloc (descriptor->sizeof_message);
 
   protobuf_c_message_init (descriptor, message);
   return message;
@@ -86,7 +86,7 @@ core_list_providers (const Caller           *caller,
 
   /* Configured providers in order, then the core provider last. */
   out->n_providers = 2;
-  out->providers = _parsec_secure_alloc (2 * sizeof *out->providers);
+  out->providers = secure_alloc (2 * sizeof *out->providers);
   out->providers[0] =
     provider_info_new ("1c1139dc-ad7c-47dc-ad6b-db6fdb466552",
                        "User space software provider, based on Mbed Crypto - the reference implementation of the PSA crypto API",
@@ -117,7 +117,7 @@ core_list_opcodes (const Caller           *caller,
 
   opcodes = service_list_opcodes (caller->service, in->provider_id);
   out->n_opcodes = opcodes->len;
-  out->opcodes = _parsec_secure_alloc (opcodes->len * sizeof (uint32_t));
+  out->opcodes = secure_alloc (opcodes->len * sizeof (uint32_t));
   memcpy (out->opcodes, opcodes->data, opcodes->len * sizeof (uint32_t));
   return STATUS_SUCCESS;
 }
@@ -143,7 +143,7 @@ core_list_authenticators (const Caller           *caller,
   info->id = caller->service->auth_type;
 
   out->n_authenticators = 1;
-  out->authenticators = _parsec_secure_alloc (sizeof *out->authenticators);
+  out->authenticators = secure_alloc (sizeof *out->authenticators);
   out->authenticators[0] = info;
   return STATUS_SUCCESS;
 }
@@ -157,7 +157,7 @@ core_list_keys (const Caller           *caller,
   g_autoptr(GPtrArray) keys = keystore_list_keys (caller->service->keys, caller->app);
 
   out->n_keys = keys->len;
-  out->keys = _parsec_secure_alloc (keys->len * sizeof *out->keys);
+  out->keys = secure_alloc (keys->len * sizeof *out->keys);
   for (guint i = 0; i < keys->len; i++)
     {
       StoredKey *key = g_ptr_array_index (keys, i);
@@ -182,7 +182,7 @@ core_list_clients (const Caller           *caller,
   guint n = g_strv_length (clients);
 
   out->n_clients = n;
-  out->clients = _parsec_secure_alloc (n * sizeof *out->clients);
+  out->clients = secure_alloc (n * sizeof *out->clients);
   for (guint i = 0; i < n; i++)
     out->clients[i] = result_strdup (clients[i]);
   return STATUS_SUCCESS;

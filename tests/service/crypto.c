@@ -214,13 +214,13 @@ crypto_generate_key (const Caller           *caller,
     return service_status_from_psa (psa);
 
   size = PSA_BITS_TO_BYTES (psa_get_key_bits (&attributes)) + PSA_EXPORT_KEY_PAIR_MAX_SIZE;
-  material = _parsec_secure_alloc (size);
+  material = secure_alloc (size);
   psa = psa_export_key (key, material, size, &len);
   if (psa == PSA_SUCCESS)
     status = save_key (caller, in->key_name, in->attributes, material, len);
   else
     status = service_status_from_psa (psa);
-  _parsec_secure_free (material);
+  secure_free (material);
   return status;
 }
 

@@ -133,7 +133,7 @@ void *
 service_result_bytes (ProtobufCBinaryData *field,
                       gsize                size)
 {
-  field->data = _parsec_secure_alloc (size);
+  field->data = secure_alloc (size);
   field->len = size;
   return field->data;
 }
@@ -285,14 +285,14 @@ service_dispatch (Service       *service,
   if (!service_op_available (service, entry))
     return STATUS_PSA_NOT_SUPPORTED;
 
-  result = _parsec_secure_alloc (entry->result_type->sizeof_message);
+  result = secure_alloc (entry->result_type->sizeof_message);
   protobuf_c_message_init (entry->result_type, result);
   status = entry->handler (&caller, operation, result);
   if (status != STATUS_SUCCESS)
     return status;
 
   *response_len = protobuf_c_message_get_packed_size (result);
-  *response_body = _parsec_secure_alloc (*response_len);
+  *response_body = secure_alloc (*response_len);
   protobuf_c_message_pack (result, *response_body);
   return STATUS_SUCCESS;
 }

@@ -93,8 +93,8 @@ connection_free (Connection *conn)
   g_socket_close (conn->socket, NULL);
   g_object_unref (conn->socket);
   g_free (conn->header_rest);
-  _parsec_secure_free (conn->payload);
-  _parsec_secure_free (conn->response);
+  secure_free (conn->payload);
+  secure_free (conn->response);
   g_free (conn);
 }
 
@@ -136,7 +136,7 @@ connection_respond (Connection   *conn,
       header.opcode = conn->request.opcode;
     }
 
-  conn->response = _parsec_secure_alloc (PARSEC_WIRE_HEADER_LEN + body_len);
+  conn->response = secure_alloc (PARSEC_WIRE_HEADER_LEN + body_len);
   _parsec_wire_header_encode (&header, conn->response);
   if (body_len > 0)
     memcpy (conn->response + PARSEC_WIRE_HEADER_LEN, body, body_len);
@@ -190,7 +190,7 @@ connection_handle_request (Connection *conn)
                              conn->peer_uid, request->provider, request->opcode,
                              conn->payload, request->body_len, &body, &body_len);
   connection_respond (conn, TRUE, status, body, body_len);
-  _parsec_secure_free (body);
+  secure_free (body);
 }
 
 /* Moves to the next stage once the current one has all its bytes. */
@@ -238,7 +238,7 @@ connection_advance (Connection *conn)
         {
           gsize len = (gsize) conn->request.body_len + conn->request.auth_len;
 
-          conn->payload = _parsec_secure_alloc (len);
+          conn->payload = secure_alloc (len);
           connection_expect (conn, STAGE_PAYLOAD, conn->payload, len);
         }
       break;

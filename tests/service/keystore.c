@@ -113,7 +113,7 @@ keystore_key_free (StoredKey *key)
   g_free (key->name);
   if (key->attributes != NULL)
     protobuf_c_message_free_unpacked (&key->attributes->base, &_parsec_secure_protobuf_allocator);
-  _parsec_secure_free (key->material);
+  secure_free (key->material);
   g_free (key);
 }
 
@@ -195,7 +195,7 @@ read_key_file (const char *path,
       if (with_material)
         {
           key->material_len = lengths[FIELD_MATERIAL];
-          key->material = _parsec_secure_alloc (key->material_len);
+          key->material = secure_alloc (key->material_len);
           if (key->material_len > 0)
             memcpy (key->material, fields[FIELD_MATERIAL], key->material_len);
         }
@@ -271,7 +271,7 @@ keystore_save (KeyStore                              *store,
       return STATUS_PSA_STORAGE_FAILURE;
     }
 
-  buffer = _parsec_secure_alloc (total);
+  buffer = secure_alloc (total);
   memcpy (buffer, FILE_MAGIC, FILE_MAGIC_LEN);
   p = buffer + FILE_MAGIC_LEN;
   for (guint i = 0; i < FILE_FIELDS; i++)
@@ -301,7 +301,7 @@ keystore_save (KeyStore                              *store,
 
   ok = g_file_set_contents_full (path, (const char *) buffer, total,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  _parsec_secure_free (buffer);
+  secure_free (buffer);
   if (!ok)
     {
       g_warning ("Cannot store key: %s", error->message);

@@ -86,7 +86,7 @@ typedef struct {
 
 /* A handler fills @result, which the dispatcher allocated and packs and
  * frees afterwards; every block a handler hangs on it must come from
- * _parsec_secure_alloc(), since results may hold key material. */
+ * secure_alloc(), since results may hold key material. */
 typedef guint16 (*OpHandler) (const Caller           *caller,
                               const ProtobufCMessage *operation,
                               ProtobufCMessage       *result);
