@@ -328,9 +328,9 @@ gnutls_digest_of (ParsecHash hash)
     }
 }
 
-/* The digest that sign, verify and create-csr sign: computed here, as
- * parsec-tool does, so that signing costs one request; the service
- * computes the hashes GnuTLS lacks. */
+/* The digest that sign, verify and the X.509 commands sign: computed
+ * here, as parsec-tool does, so that signing costs one request; the
+ * service computes the hashes GnuTLS lacks. */
 GBytes *
 tool_digest (ParsecClient  *client,
              ParsecHash     hash,
@@ -346,6 +346,30 @@ tool_digest (ParsecClient  *client,
       gnutls_hash_fast (algorithm, bytes, len, digest) < 0)
     return parsec_client_hash_compute (client, hash, data, NULL, error);
   return g_bytes_new (digest, gnutls_hash_get_len (algorithm));
+}
+
+/* @data signed by the key with the algorithm and hash tool_signature_plan()
+ * chose: the signature in the PSA form, and in *der as X.509 and OpenSSL
+ * carry it (for ECDSA an Ecdsa-Sig-Value, otherwise the same bytes). */
+GBytes *
+tool_sign (ParsecClient     *client,
+           const char       *key_name,
+           ParsecAlgorithm  *algorithm,
+           ParsecHash        hash,
+           GBytes           *data,
+           GBytes          **der,
+           GError          **error)
+{
+  g_autoptr(GBytes) digest = tool_digest (client, hash, data, error);
+  g_autoptr(GBytes) signature = NULL;
+
+  if (digest == NULL ||
+      (signature = parsec_client_sign_hash (client, key_name, algorithm, digest, NULL, error)) == NULL)
+    return NULL;
+  *der = tool_is_ecdsa (algorithm) ? parsec_ecdsa_signature_to_der (signature, error) : g_bytes_ref (signature);
+  if (*der == NULL)
+    return NULL;
+  return g_steal_pointer (&signature);
 }
 
 char *

@@ -48,7 +48,6 @@ tool_cmd_sign (Tool    *tool,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) input = NULL;
-  g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
@@ -71,20 +70,10 @@ tool_cmd_sign (Tool    *tool,
   if (attributes == NULL ||
       !tool_signature_plan (key_name, attributes, &algorithm, &hash, error) ||
       (input = tool_read_input (tool, error)) == NULL ||
-      (digest = tool_digest (tool->client, hash, input, error)) == NULL ||
-      (signature = parsec_client_sign_hash (tool->client, key_name, algorithm, digest, NULL, error)) == NULL)
+      (signature = tool_sign (tool->client, key_name, algorithm, hash, input, &der, error)) == NULL)
     return FALSE;
-
-  if (tool_is_ecdsa (algorithm))
-    {
-      der = parsec_ecdsa_signature_to_der (signature, error);
-      if (der == NULL)
-        return FALSE;
-      data.der = der;
-      data.raw = signature;
-    }
-  else
-    data.der = signature;
+  data.der = der;
+  data.raw = signature;
 
   algorithm_text = parsec_algorithm_to_string (algorithm);
   json_begin_with_key (json, key_name);

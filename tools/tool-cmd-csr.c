@@ -60,7 +60,6 @@ tool_cmd_create_csr (Tool    *tool,
   char **parse_args = expanded;
   g_autoptr(GBytes) text = NULL;
   g_autoptr(GBytes) info = NULL;
-  g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) request = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   ToolData data = { .pem_label = "CERTIFICATE REQUEST", .json_name = "csr" };
@@ -80,11 +79,9 @@ tool_cmd_create_csr (Tool    *tool,
    * subjectPKInfo, attributes } */
   info = der_seq (der_small_uint (0), g_bytes_ref (parts.name), g_bytes_ref (parts.public_key),
                   build_attributes (g_bytes_ref (parts.extensions)), NULL);
-  signature = tool_x509_sign (&parts, key_name, info, error);
-  if (signature == NULL)
+  request = tool_x509_sign (tool, &parts, key_name, info, error);
+  if (request == NULL)
     return FALSE;
-
-  request = der_seq (g_bytes_ref (info), g_bytes_ref (parts.algorithm), g_steal_pointer (&signature), NULL);
   data.der = request;
   text = csr_text (request);
   data.text = text;

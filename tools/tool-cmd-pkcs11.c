@@ -116,7 +116,6 @@ tool_cmd_create_certificate (Tool    *tool,
                                   "create-csr signs; its subject is the key's name (--cn) unless options give "
                                   "one. Check it with “openssl verify -CAfile FILE FILE”.");
   g_autoptr(GBytes) tbs = NULL;
-  g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) certificate = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) not_after = NULL;
@@ -136,8 +135,7 @@ tool_cmd_create_certificate (Tool    *tool,
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--days wants a number of days from 1 to 36600, not %d", days);
       return FALSE;
     }
-  if (tool_x509_subject_is_empty (&subject))
-    tool_x509_subject_set_common_name (&subject, key_name);
+  tool_x509_subject_default_name (&subject, key_name);
   not_after = g_date_time_add_days (now, days);
   if (!tool_x509_prepare (tool, key_name, &subject, &parts, error))
     return FALSE;
@@ -153,10 +151,9 @@ tool_cmd_create_certificate (Tool    *tool,
                  g_bytes_ref (parts.public_key),
                  certificate_extensions (g_bytes_ref (parts.extensions)),
                  NULL);
-  signature = tool_x509_sign (&parts, key_name, tbs, error);
-  if (signature == NULL)
+  certificate = tool_x509_sign (tool, &parts, key_name, tbs, error);
+  if (certificate == NULL)
     return FALSE;
-  certificate = der_seq (g_bytes_ref (tbs), g_bytes_ref (parts.algorithm), g_steal_pointer (&signature), NULL);
   data.der = certificate;
   tool_json_begin_object (json);
   tool_json_key (json, "key_name");

@@ -27,8 +27,10 @@ typedef struct {
   gboolean printable;
 } NamePart;
 
+#define NAME_PART_CN 0
+
 static const NamePart name_parts[] = {
-  { "cn", "Common name", "2.5.4.3", FALSE },
+  [NAME_PART_CN] = { "cn", "Common name", "2.5.4.3", FALSE },
   { "ou", "Organizational unit (repeatable)", "2.5.4.11", FALSE },
   { "o", "Organization", "2.5.4.10", FALSE },
   { "l", "Locality", "2.5.4.7", FALSE },
@@ -51,9 +53,9 @@ is_printable_string (const char *text)
 
 /* Name ::= SEQUENCE OF RelativeDistinguishedName, each a SET of one
  * AttributeTypeAndValue. */
-GBytes *
-tool_x509_name (const ToolX509Subject  *subject,
-                GError                **error)
+static GBytes *
+build_name (const ToolX509Subject  *subject,
+            GError                **error)
 {
   char ** const *values = subject->values;
   GBytes *rdns = g_bytes_new (NULL, 0);
@@ -117,20 +119,15 @@ build_general_name (const char  *entry,
 
 /* The extensions a subject asks for, as Extension elements one after the
  * other: its alternative names, if any. */
-gboolean
-tool_x509_alt_names (const ToolX509Subject  *subject,
-                     GBytes                **extensions,
-                     GError                **error)
+static GBytes *
+build_extensions (const ToolX509Subject  *subject,
+                  GError                **error)
 {
-  GBytes *names = g_bytes_new (NULL, 0);
+  GBytes *names;
 
-  *extensions = NULL;
   if (subject->alt_names == NULL)
-    {
-      g_bytes_unref (names);
-      *extensions = g_bytes_new (NULL, 0);
-      return TRUE;
-    }
+    return g_bytes_new (NULL, 0);
+  names = g_bytes_new (NULL, 0);
   for (guint i = 0; subject->alt_names[i] != NULL; i++)
     {
       GBytes *name = build_general_name (subject->alt_names[i], error);
@@ -138,22 +135,21 @@ tool_x509_alt_names (const ToolX509Subject  *subject,
       if (name == NULL)
         {
           g_bytes_unref (names);
-          return FALSE;
+          return NULL;
         }
       names = der_cat (names, name, NULL);
     }
-  *extensions = der_seq (der_oid (OID_SUBJECT_ALT_NAME),
-                         der_tlv (DER_OCTET_STRING, der_tlv (DER_SEQUENCE, names)),
-                         NULL);
-  return TRUE;
+  return der_seq (der_oid (OID_SUBJECT_ALT_NAME),
+                  der_tlv (DER_OCTET_STRING, der_tlv (DER_SEQUENCE, names)),
+                  NULL);
 }
 
 /* The AlgorithmIdentifier of the signature the key's policy makes. */
-GBytes *
-tool_x509_signature_algorithm (const char             *key_name,
-                               const ParsecAlgorithm  *signature,
-                               ParsecHash              hash_id,
-                               GError                **error)
+static GBytes *
+build_signature_algorithm (const char             *key_name,
+                           const ParsecAlgorithm  *signature,
+                           ParsecHash              hash_id,
+                           GError                **error)
 {
   const ToolHash *hash = tool_hash_find (hash_id);
 
@@ -176,12 +172,12 @@ tool_x509_signature_algorithm (const char             *key_name,
        * as the hash, which is what PSA signs with. */
       return der_seq (der_oid (OID_RSASSA_PSS),
                       der_seq (der_tlv (0xa0, der_seq (der_oid (hash->oid), NULL)),
-                                         der_tlv (0xa1, der_seq (der_oid (OID_MGF1),
-                                                                 der_seq (der_oid (hash->oid), NULL),
-                                                                           NULL)),
-                                         der_tlv (0xa2, der_small_uint (hash->digest_len)),
-                                         NULL),
-                           NULL);
+                               der_tlv (0xa1, der_seq (der_oid (OID_MGF1),
+                                                       der_seq (der_oid (hash->oid), NULL),
+                                                       NULL)),
+                               der_tlv (0xa2, der_small_uint (hash->digest_len)),
+                               NULL),
+                      NULL);
     case PARSEC_SIGNATURE_RSA_PKCS1V15_RAW:
     default:
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
@@ -213,26 +209,18 @@ tool_x509_add_subject_options (Tool            *tool,
   tool_add_entries (tool, context, entries);
 }
 
+/* @common_name as the subject's name, unless the options name it. */
 void
-tool_x509_subject_set_common_name (ToolX509Subject *subject,
-                                   const char      *name)
+tool_x509_subject_default_name (ToolX509Subject *subject,
+                                const char      *common_name)
 {
-  for (gsize i = 0; i < N_NAME_PARTS; i++)
-    if (g_str_equal (name_parts[i].long_name, "cn"))
-      {
-        g_strfreev (subject->values[i]);
-        subject->values[i] = g_new0 (char *, 2);
-        subject->values[i][0] = g_strdup (name);
-      }
-}
+  const char * const values[] = { common_name, NULL };
 
-gboolean
-tool_x509_subject_is_empty (const ToolX509Subject *subject)
-{
   for (gsize i = 0; i < N_NAME_PARTS; i++)
     if (subject->values[i] != NULL && subject->values[i][0] != NULL)
-      return FALSE;
-  return TRUE;
+      return;
+  g_strfreev (subject->values[NAME_PART_CN]);
+  subject->values[NAME_PART_CN] = g_strdupv ((char **) values);
 }
 
 void
@@ -252,16 +240,17 @@ tool_x509_prepare (Tool                  *tool,
 {
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GBytes) psa_public_key = NULL;
+  ParsecClient *client;
 
   /* One key lookup: the public key is converted here, and the signature
    * made on a digest computed here. */
-  return (parts->name = tool_x509_name (subject, error)) != NULL &&
-         tool_x509_alt_names (subject, &parts->extensions, error) &&
-         (parts->client = tool_get_client (tool, error)) != NULL &&
-         (attributes = parsec_client_get_key_attributes (parts->client, key_name, NULL, error)) != NULL &&
+  return (parts->name = build_name (subject, error)) != NULL &&
+         (parts->extensions = build_extensions (subject, error)) != NULL &&
+         (client = tool_get_client (tool, error)) != NULL &&
+         (attributes = parsec_client_get_key_attributes (client, key_name, NULL, error)) != NULL &&
          tool_signature_plan (key_name, attributes, &parts->signature, &parts->hash, error) &&
-         (parts->algorithm = tool_x509_signature_algorithm (key_name, parts->signature, parts->hash, error)) != NULL &&
-         (psa_public_key = parsec_client_export_public_key (parts->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA,
+         (parts->algorithm = build_signature_algorithm (key_name, parts->signature, parts->hash, error)) != NULL &&
+         (psa_public_key = parsec_client_export_public_key (client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA,
                                                             NULL, error)) != NULL &&
          (parts->public_key = parsec_public_key_convert (attributes, psa_public_key, PARSEC_PUBLIC_KEY_FORMAT_DER,
                                                          error)) != NULL;
@@ -277,28 +266,21 @@ tool_x509_parts_clear (ToolX509Parts *parts)
   g_clear_pointer (&parts->public_key, g_bytes_unref);
 }
 
-/* The signature of @tbs by the key, with the algorithm of its policy, as
- * X.509 carries it: a BIT STRING, with ECDSA's (r, s) in DER. */
+/* @tbs signed by the key, with the algorithm of its policy: the
+ * SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING } that a
+ * certificate (RFC 5280) and a certificate request (RFC 2986) both are. */
 GBytes *
-tool_x509_sign (const ToolX509Parts  *parts,
+tool_x509_sign (Tool                 *tool,
+                const ToolX509Parts  *parts,
                 const char           *key_name,
                 GBytes               *tbs,
                 GError              **error)
 {
-  g_autoptr(GBytes) digest = tool_digest (parts->client, parts->hash, tbs, error);
   g_autoptr(GBytes) signature = NULL;
-  GBytes *der;
+  GBytes *der = NULL;
 
-  if (digest == NULL)
-    return NULL;
-  signature = parsec_client_sign_hash (parts->client, key_name, parts->signature, digest, NULL, error);
+  signature = tool_sign (tool->client, key_name, parts->signature, parts->hash, tbs, &der, error);
   if (signature == NULL)
     return NULL;
-  if (tool_is_ecdsa (parts->signature))
-    der = parsec_ecdsa_signature_to_der (signature, error);
-  else
-    der = g_bytes_ref (signature);
-  if (der == NULL)
-    return NULL;
-  return der_bit_string (der);
+  return der_seq (g_bytes_ref (tbs), g_bytes_ref (parts->algorithm), der_bit_string (der), NULL);
 }

@@ -284,6 +284,13 @@ GBytes          *tool_digest             (ParsecClient     *client,
                                           ParsecHash        hash,
                                           GBytes           *data,
                                           GError          **error);
+GBytes          *tool_sign               (ParsecClient     *client,
+                                          const char       *key_name,
+                                          ParsecAlgorithm  *algorithm,
+                                          ParsecHash        hash,
+                                          GBytes           *data,
+                                          GBytes          **der,
+                                          GError          **error);
 
 /* tool-compat.c: what parsec-tool prints, and how it reads its command line */
 char           **tool_compat_normalize_args (char          **args,
@@ -333,23 +340,13 @@ typedef struct {
 void             tool_x509_add_subject_options (Tool                  *tool,
                                                 GOptionContext        *context,
                                                 ToolX509Subject       *subject);
-gboolean         tool_x509_subject_is_empty    (const ToolX509Subject *subject);
-void             tool_x509_subject_set_common_name (ToolX509Subject   *subject,
-                                                const char            *name);
+void             tool_x509_subject_default_name (ToolX509Subject      *subject,
+                                                 const char           *common_name);
 void             tool_x509_subject_clear       (ToolX509Subject       *subject);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Subject, tool_x509_subject_clear)
-GBytes          *tool_x509_name                (const ToolX509Subject *subject,
-                                                GError               **error);
-gboolean         tool_x509_alt_names           (const ToolX509Subject *subject,
-                                                GBytes               **extensions,
-                                                GError               **error);
-GBytes          *tool_x509_signature_algorithm (const char            *key_name,
-                                                const ParsecAlgorithm *signature,
-                                                ParsecHash             hash,
-                                                GError               **error);
+
 /* What a request or certificate for a key is made of, from the service. */
 typedef struct {
-  ParsecClient *client;       /* the tool's */
   ParsecAlgorithm *signature; /* the key's policy's */
   ParsecHash hash;
   GBytes *name;
@@ -365,7 +362,8 @@ gboolean         tool_x509_prepare             (Tool                  *tool,
                                                 GError               **error);
 void             tool_x509_parts_clear         (ToolX509Parts         *parts);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Parts, tool_x509_parts_clear)
-GBytes          *tool_x509_sign                (const ToolX509Parts   *parts,
+GBytes          *tool_x509_sign                (Tool                  *tool,
+                                                const ToolX509Parts   *parts,
                                                 const char            *key_name,
                                                 GBytes                *tbs,
                                                 GError               **error);
