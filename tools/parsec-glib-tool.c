@@ -250,10 +250,13 @@ tool_parse (Tool             *tool,
     { "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     G_OPTION_ENTRY_NULL
   };
+  g_auto(GStrv) expanded = NULL;
   char **rest;
   guint n_rest;
 
   tool_add_entries (tool, context, output_entries);
+  if (tool->multi_value_long != NULL)
+    *args = expanded = tool_compat_expand_values (*args, tool->multi_value_long);
   tool->args = tool_compat_normalize_args (*args, tool->value_shorts->str, tool->value_longs, FALSE);
   *args = tool->args;
   if (!g_option_context_parse_strv (context, args, error) ||

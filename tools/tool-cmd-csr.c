@@ -56,8 +56,6 @@ tool_cmd_create_csr (Tool    *tool,
                                   "hash). The default output, text, is the PEM request as parsec-tool prints it "
                                   "(CRLF line ends, then an empty line); pem has plain line ends. Check it with "
                                   "“openssl req -verify -noout -in FILE”.");
-  g_auto(GStrv) expanded = tool_compat_expand_values (args, "--san");
-  char **parse_args = expanded;
   g_autoptr(GBytes) text = NULL;
   g_autoptr(GBytes) info = NULL;
   g_autoptr(GBytes) request = NULL;
@@ -70,7 +68,7 @@ tool_cmd_create_csr (Tool    *tool,
                            TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMAT_BASE64 | TOOL_FORMAT_HEX | TOOL_FORMAT_TEXT,
                            TOOL_FORMAT_TEXT, TOOL_FORMAT_PEM);
 
-  if (!tool_parse (tool, context, &parse_args, error) ||
+  if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
       !tool_x509_prepare (tool, key_name, &subject, &parts, error))
     return FALSE;

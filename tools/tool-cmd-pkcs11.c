@@ -121,14 +121,12 @@ tool_cmd_create_certificate (Tool    *tool,
   g_autoptr(GDateTime) not_after = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   ToolData data = { .pem_label = "CERTIFICATE", .json_name = "certificate" };
-  g_auto(GStrv) expanded = tool_compat_expand_values (args, "--san");
-  char **parse_args = expanded;
 
   tool_add_entries (tool, context, entries);
   tool_x509_add_subject_options (tool, context, &subject);
   tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMAT_BASE64 | TOOL_FORMAT_HEX,
                            TOOL_FORMAT_PEM, TOOL_FORMAT_PEM);
-  if (!tool_parse (tool, context, &parse_args, error) || !tool_require (key_name, "--key-name", error))
+  if (!tool_parse (tool, context, &args, error) || !tool_require (key_name, "--key-name", error))
     return FALSE;
   if (days <= 0 || days > 100 * 366)
     {

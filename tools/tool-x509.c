@@ -186,8 +186,6 @@ build_signature_algorithm (const char             *key_name,
     }
 }
 
-/* Several names may follow one --san, as in parsec-tool: expand them
- * with tool_compat_expand_values() before parsing. */
 void
 tool_x509_add_subject_options (Tool            *tool,
                                GOptionContext  *context,
@@ -207,6 +205,8 @@ tool_x509_add_subject_options (Tool            *tool,
   entries[1 + N_NAME_PARTS] = (GOptionEntry) { "serial-number", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY,
                                                &subject->values[N_NAME_PARTS - 1], NULL, "VALUE" };
   tool_add_entries (tool, context, entries);
+  /* Several names may follow one --san, as in parsec-tool. */
+  tool->multi_value_long = "--san";
 }
 
 /* @common_name as the subject's name, unless the options name it. */

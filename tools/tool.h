@@ -108,10 +108,12 @@ struct _Tool
   const char *argument_encoding;
   char *argument;
 
-  /* The options that take a value, for tool_compat_normalize_args(), and
-   * the command line it made */
+  /* The options that take a value, for tool_compat_normalize_args(), the
+   * one that takes several, for tool_compat_expand_values(), and the
+   * command line they made */
   GString *value_shorts;
   GPtrArray *value_longs;
+  const char *multi_value_long;
   char **args;
 
   ParsecClient *client;
