@@ -8,15 +8,6 @@
 
 #include "tool.h"
 
-static void
-json_begin_with_key (ToolJson   *json,
-                     const char *key_name)
-{
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
-}
-
 /* Parses, connects and looks the key up: what every key command does first. */
 static ParsecKeyAttributes *
 parse_and_look_up (Tool            *tool,
@@ -76,7 +67,7 @@ tool_cmd_sign (Tool    *tool,
   data.raw = signature;
 
   algorithm_text = parsec_algorithm_to_string (algorithm);
-  json_begin_with_key (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   tool_json_key (json, "algorithm");
   tool_json_string (json, algorithm_text);
   return tool_emit (tool, &data, json, error);
@@ -246,7 +237,7 @@ tool_cmd_verify (Tool    *tool,
 
   if (tool->json)
     {
-      json_begin_with_key (json, key_name);
+      tool_json_begin_key_object (json, key_name);
       tool_json_key (json, "valid");
       tool_json_bool (json, valid);
       tool_json_end_object (json);
@@ -357,7 +348,7 @@ asymmetric_crypt (Tool      *tool,
     }
 
   algorithm_text = parsec_algorithm_to_string (algorithm);
-  json_begin_with_key (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   tool_json_key (json, "algorithm");
   tool_json_string (json, algorithm_text);
   return tool_emit (tool, &data, json, error);

@@ -83,8 +83,6 @@ tool_cmd_create_csr (Tool    *tool,
   data.der = request;
   text = csr_text (request);
   data.text = text;
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   return tool_emit (tool, &data, json, error);
 }

@@ -20,9 +20,7 @@ report_key (Tool                *tool,
 
   if (!tool->json)
     return TRUE;
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   tool_json_key (json, verb);
   tool_json_bool (json, TRUE);
   tool_json_key_attributes (json, attributes);
@@ -230,9 +228,7 @@ tool_cmd_export_public_key (Tool    *tool,
       data.der = der;
     }
 
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   return tool_emit (tool, &data, json, error);
 }
 
@@ -296,9 +292,7 @@ tool_cmd_export_key (Tool    *tool,
   data.der = der;
   data.raw = material;
 
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   tool_json_key_attributes (json, attributes);
   return tool_emit (tool, &data, json, error);
 }
@@ -327,9 +321,7 @@ tool_cmd_delete_key (Tool    *tool,
   /* parsec-tool prints nothing */
   if (!tool->json)
     return TRUE;
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   tool_json_key (json, "deleted");
   tool_json_bool (json, TRUE);
   tool_json_end_object (json);

@@ -153,8 +153,6 @@ tool_cmd_create_certificate (Tool    *tool,
   if (certificate == NULL)
     return FALSE;
   data.der = certificate;
-  tool_json_begin_object (json);
-  tool_json_key (json, "key_name");
-  tool_json_string (json, key_name);
+  tool_json_begin_key_object (json, key_name);
   return tool_emit (tool, &data, json, error);
 }

@@ -625,6 +625,16 @@ tool_json_null (ToolJson *json)
   g_string_append (json->out, "null");
 }
 
+/* The object of a command about a key: its name first. */
+void
+tool_json_begin_key_object (ToolJson   *json,
+                            const char *key_name)
+{
+  tool_json_begin_object (json);
+  tool_json_key (json, "key_name");
+  tool_json_string (json, key_name);
+}
+
 gboolean
 tool_json_write (Tool      *tool,
                  ToolJson  *json,

@@ -205,6 +205,8 @@ void            tool_json_int           (ToolJson         *json,
 void            tool_json_bool          (ToolJson         *json,
                                          gboolean          value);
 void            tool_json_null          (ToolJson         *json);
+void            tool_json_begin_key_object (ToolJson      *json,
+                                            const char    *key_name);
 gboolean        tool_json_write         (Tool             *tool,
                                          ToolJson         *json,
                                          gboolean          secret,
