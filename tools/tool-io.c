@@ -722,17 +722,8 @@ tool_emit (Tool            *tool,
   if (!is_text)
     return tool_write (tool, g_bytes_get_data (binary, NULL), g_bytes_get_size (binary), data->secret, error);
 
+  /* Text ends with a newline; PEM and the text forms already do. */
   if (tool->format != TOOL_FORMAT_PEM && tool->format != TOOL_FORMAT_TEXT)
-    {
-      /* Text ends with a newline; PEM and the text forms already do. */
-      gsize len = g_bytes_get_size (text);
-      guint8 *line = secure_alloc (len + 1);
-      g_autoptr(GBytes) with_newline = NULL;
-
-      memcpy (line, g_bytes_get_data (text, NULL), len);
-      line[len] = '\n';
-      with_newline = secure_bytes_take (line, len + 1);
-      return tool_write (tool, g_bytes_get_data (with_newline, NULL), len + 1, data->secret, error);
-    }
+    text = der_cat (g_steal_pointer (&text), g_bytes_new ("\n", 1), NULL);
   return tool_write (tool, g_bytes_get_data (text, NULL), g_bytes_get_size (text), data->secret, error);
 }
