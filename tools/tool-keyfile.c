@@ -506,8 +506,8 @@ tool_private_key_to_pkcs8 (ParsecKeyAttributes  *attributes,
   if (type == PARSEC_KEY_TYPE_RSA_KEY_PAIR)
     return der_seq (der_small_uint (0),
                     der_seq (der_oid (OID_RSA_ENCRYPTION), der_null (), NULL),
-                         der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
-                         NULL);
+                    der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
+                    NULL);
 
   g_return_val_if_fail (type == PARSEC_KEY_TYPE_ECC_KEY_PAIR, NULL);
   curve = tool_curve_find_sized (parsec_key_attributes_get_ecc_family (attributes),
@@ -524,9 +524,9 @@ tool_private_key_to_pkcs8 (ParsecKeyAttributes  *attributes,
    * and the optional public key. */
   return der_seq (der_small_uint (0),
                   der_seq (der_oid (OID_EC_PUBLIC_KEY), der_oid (curve->oid), NULL),
-                       der_tlv (DER_OCTET_STRING,
-                                der_seq (der_small_uint (1),
-                                                   der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
-                                                   NULL)),
-                       NULL);
+                  der_tlv (DER_OCTET_STRING,
+                           der_seq (der_small_uint (1),
+                                    der_tlv (DER_OCTET_STRING, g_bytes_ref (psa)),
+                                    NULL)),
+                  NULL);
 }
