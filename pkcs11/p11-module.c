@@ -291,26 +291,54 @@ state_new (ModuleState **out)
 
 /* Entry and exit of each call */
 
+/* Takes the lock if the module is initialised in this process. */
+static gboolean
+lock_module (void)
+{
+  if (module_pid != getpid ())
+    return FALSE;
+  g_mutex_lock (&module_lock);
+  if (state == NULL)
+    {
+      g_mutex_unlock (&module_lock);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 #define LOCK_OR_RETURN()                                  \
   G_STMT_START {                                          \
-    if (module_pid != getpid ())                          \
+    if (!lock_module ())                                  \
       return CKR_CRYPTOKI_NOT_INITIALIZED;                \
-    g_mutex_lock (&module_lock);                          \
-    if (state == NULL)                                    \
-      {                                                   \
-        g_mutex_unlock (&module_lock);                    \
-        return CKR_CRYPTOKI_NOT_INITIALIZED;              \
-      }                                                   \
   } G_STMT_END
 
 #define UNLOCK() g_mutex_unlock (&module_lock)
 
-static P11Slot *
-lookup_slot (CK_SLOT_ID id)
+/* Locks, and finds the slot; the lock is held only if CKR_OK is returned. */
+static CK_RV
+lock_slot (CK_SLOT_ID   id,
+           P11Slot    **slot)
 {
+  LOCK_OR_RETURN ();
   if (id == 0 || id > state->slots->len)
-    return NULL;
-  return g_ptr_array_index (state->slots, id - 1);
+    {
+      UNLOCK ();
+      return CKR_SLOT_ID_INVALID;
+    }
+  *slot = g_ptr_array_index (state->slots, id - 1);
+  return CKR_OK;
+}
+
+/* For the calls that need nothing of the slot but that it exists. */
+static CK_RV
+check_slot (CK_SLOT_ID id)
+{
+  P11Slot *slot;
+  CK_RV rv = lock_slot (id, &slot);
+
+  if (rv == CKR_OK)
+    UNLOCK ();
+  return rv;
 }
 
 static P11Session *
@@ -465,14 +493,10 @@ C_GetSlotInfo (CK_SLOT_ID        slot_id,
                CK_SLOT_INFO_PTR  info)
 {
   P11Slot *slot;
+  CK_RV rv = lock_slot (slot_id, &slot);
 
-  LOCK_OR_RETURN ();
-  slot = lookup_slot (slot_id);
-  if (slot == NULL)
-    {
-      UNLOCK ();
-      return CKR_SLOT_ID_INVALID;
-    }
+  if (rv != CKR_OK)
+    return rv;
   if (info == NULL)
     {
       UNLOCK ();
@@ -497,14 +521,10 @@ C_GetTokenInfo (CK_SLOT_ID         slot_id,
   CK_ULONG sessions = 0, rw_sessions = 0;
   GHashTableIter iter;
   gpointer value;
+  CK_RV rv = lock_slot (slot_id, &slot);
 
-  LOCK_OR_RETURN ();
-  slot = lookup_slot (slot_id);
-  if (slot == NULL)
-    {
-      UNLOCK ();
-      return CKR_SLOT_ID_INVALID;
-    }
+  if (rv != CKR_OK)
+    return rv;
   if (info == NULL)
     {
       UNLOCK ();
@@ -566,17 +586,13 @@ C_GetMechanismList (CK_SLOT_ID            slot_id,
                     CK_MECHANISM_TYPE_PTR list,
                     CK_ULONG_PTR          count)
 {
-  CK_RV rv;
+  CK_RV rv = check_slot (slot_id);
 
-  LOCK_OR_RETURN ();
-  if (lookup_slot (slot_id) == NULL)
-    rv = CKR_SLOT_ID_INVALID;
-  else if (count == NULL)
-    rv = CKR_ARGUMENTS_BAD;
-  else
-    rv = p11_mechanism_list (list, count);
-  UNLOCK ();
-  return rv;
+  if (rv != CKR_OK)
+    return rv;
+  if (count == NULL)
+    return CKR_ARGUMENTS_BAD;
+  return p11_mechanism_list (list, count);
 }
 
 CK_RV
@@ -584,17 +600,13 @@ C_GetMechanismInfo (CK_SLOT_ID             slot_id,
                     CK_MECHANISM_TYPE      type,
                     CK_MECHANISM_INFO_PTR  info)
 {
-  CK_RV rv;
+  CK_RV rv = check_slot (slot_id);
 
-  LOCK_OR_RETURN ();
-  if (lookup_slot (slot_id) == NULL)
-    rv = CKR_SLOT_ID_INVALID;
-  else if (info == NULL)
-    rv = CKR_ARGUMENTS_BAD;
-  else
-    rv = p11_mechanism_info (type, info);
-  UNLOCK ();
-  return rv;
+  if (rv != CKR_OK)
+    return rv;
+  if (info == NULL)
+    return CKR_ARGUMENTS_BAD;
+  return p11_mechanism_info (type, info);
 }
 
 CK_RV
@@ -603,13 +615,9 @@ C_InitToken (CK_SLOT_ID      slot_id,
              CK_ULONG        pin_len,
              CK_UTF8CHAR_PTR label)
 {
-  CK_RV rv = CKR_FUNCTION_NOT_SUPPORTED;
+  CK_RV rv = check_slot (slot_id);
 
-  LOCK_OR_RETURN ();
-  if (lookup_slot (slot_id) == NULL)
-    rv = CKR_SLOT_ID_INVALID;
-  UNLOCK ();
-  return rv;
+  return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 /* Sessions */
@@ -628,18 +636,33 @@ lock_session (CK_SESSION_HANDLE   handle,
   return CKR_OK;
 }
 
+/* For the calls that need nothing of the session but that it exists. */
+static CK_RV
+check_session (CK_SESSION_HANDLE handle)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv == CKR_OK)
+    UNLOCK ();
+  return rv;
+}
+
+/* What the module does not do still checks its session. */
+static CK_RV
+not_supported (CK_SESSION_HANDLE handle)
+{
+  CK_RV rv = check_session (handle);
+
+  return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
+}
+
 CK_RV
 C_InitPIN (CK_SESSION_HANDLE handle,
            CK_UTF8CHAR_PTR   pin,
            CK_ULONG          pin_len)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
-
-  if (rv != CKR_OK)
-    return rv;
-  UNLOCK ();
-  return CKR_FUNCTION_NOT_SUPPORTED;
+  return not_supported (handle);
 }
 
 CK_RV
@@ -649,13 +672,7 @@ C_SetPIN (CK_SESSION_HANDLE handle,
           CK_UTF8CHAR_PTR   new_pin,
           CK_ULONG          new_len)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
-
-  if (rv != CKR_OK)
-    return rv;
-  UNLOCK ();
-  return CKR_FUNCTION_NOT_SUPPORTED;
+  return not_supported (handle);
 }
 
 CK_RV
@@ -667,14 +684,10 @@ C_OpenSession (CK_SLOT_ID            slot_id,
 {
   P11Slot *slot;
   P11Session *session;
+  CK_RV rv = lock_slot (slot_id, &slot);
 
-  LOCK_OR_RETURN ();
-  slot = lookup_slot (slot_id);
-  if (slot == NULL)
-    {
-      UNLOCK ();
-      return CKR_SLOT_ID_INVALID;
-    }
+  if (rv != CKR_OK)
+    return rv;
   if (handle == NULL)
     {
       UNLOCK ();
@@ -738,14 +751,10 @@ CK_RV
 C_CloseAllSessions (CK_SLOT_ID slot_id)
 {
   P11Slot *slot;
+  CK_RV rv = lock_slot (slot_id, &slot);
 
-  LOCK_OR_RETURN ();
-  slot = lookup_slot (slot_id);
-  if (slot == NULL)
-    {
-      UNLOCK ();
-      return CKR_SLOT_ID_INVALID;
-    }
+  if (rv != CKR_OK)
+    return rv;
   g_hash_table_foreach_remove (state->sessions, session_in_slot, slot);
   slot->logged_in = FALSE;
   UNLOCK ();
@@ -783,12 +792,10 @@ C_GetOperationState (CK_SESSION_HANDLE handle,
                      CK_BYTE_PTR       operation_state,
                      CK_ULONG_PTR      len)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv = check_session (handle);
 
   if (rv != CKR_OK)
     return rv;
-  UNLOCK ();
   return len == NULL ? CKR_ARGUMENTS_BAD : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
@@ -799,12 +806,10 @@ C_SetOperationState (CK_SESSION_HANDLE handle,
                      CK_OBJECT_HANDLE  encryption_key,
                      CK_OBJECT_HANDLE  authentication_key)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv = check_session (handle);
 
   if (rv != CKR_OK)
     return rv;
-  UNLOCK ();
   return operation_state == NULL ? CKR_ARGUMENTS_BAD : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
@@ -1171,13 +1176,10 @@ operation_return (CK_SESSION_HANDLE  handle,
                   P11Operation      *op,
                   gboolean           done)
 {
-  P11Session *session = NULL;
-
-  if (!done && module_pid == getpid ())
+  if (!done && lock_module ())
     {
-      g_mutex_lock (&module_lock);
-      if (state != NULL)
-        session = lookup_session (handle);
+      P11Session *session = lookup_session (handle);
+
       if (session != NULL && session->ops[kind] == NULL)
         {
           session->ops[kind] = op;
@@ -1205,6 +1207,21 @@ operation_update (CK_SESSION_HANDLE handle,
     rv = p11_operation_update (op, part, len);
   operation_return (handle, kind, op, rv != CKR_OK);
   return rv;
+}
+
+/* C_EncryptUpdate, C_DecryptUpdate: RSA works on one block, so parts are
+ * gathered and nothing comes out. */
+static CK_RV
+operation_gather (CK_SESSION_HANDLE handle,
+                  P11OpKind         kind,
+                  CK_BYTE_PTR       part,
+                  CK_ULONG          len,
+                  CK_ULONG_PTR      out_len)
+{
+  if (out_len == NULL)
+    return CKR_ARGUMENTS_BAD;
+  *out_len = 0;
+  return operation_update (handle, kind, part, len);
 }
 
 /* C_Sign, C_Encrypt, C_Decrypt: the input, then the output. */
@@ -1275,11 +1292,7 @@ C_EncryptUpdate (CK_SESSION_HANDLE handle,
                  CK_BYTE_PTR       encrypted,
                  CK_ULONG_PTR      encrypted_len)
 {
-  /* RSA encrypts in one block: parts are gathered, nothing comes out. */
-  if (encrypted_len == NULL)
-    return CKR_ARGUMENTS_BAD;
-  *encrypted_len = 0;
-  return operation_update (handle, P11_OP_ENCRYPT, part, part_len);
+  return operation_gather (handle, P11_OP_ENCRYPT, part, part_len, encrypted_len);
 }
 
 CK_RV
@@ -1315,10 +1328,7 @@ C_DecryptUpdate (CK_SESSION_HANDLE handle,
                  CK_BYTE_PTR       data,
                  CK_ULONG_PTR      data_len)
 {
-  if (data_len == NULL)
-    return CKR_ARGUMENTS_BAD;
-  *data_len = 0;
-  return operation_update (handle, P11_OP_DECRYPT, part, part_len);
+  return operation_gather (handle, P11_OP_DECRYPT, part, part_len, data_len);
 }
 
 CK_RV
@@ -1418,19 +1428,7 @@ C_VerifyFinal (CK_SESSION_HANDLE handle,
 }
 
 /* What the module does not do: digests on their own, recovery, wrapping,
- * derivation, the dual-function calls. Each still checks its session. */
-
-static CK_RV
-not_supported (CK_SESSION_HANDLE handle)
-{
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
-
-  if (rv != CKR_OK)
-    return rv;
-  UNLOCK ();
-  return CKR_FUNCTION_NOT_SUPPORTED;
-}
+ * derivation, the dual-function calls. */
 
 CK_RV
 C_DigestInit (CK_SESSION_HANDLE handle,
@@ -1653,12 +1651,10 @@ C_SeedRandom (CK_SESSION_HANDLE handle,
               CK_BYTE_PTR       seed,
               CK_ULONG          seed_len)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv = check_session (handle);
 
   if (rv != CKR_OK)
     return rv;
-  UNLOCK ();
   if (seed == NULL && seed_len > 0)
     return CKR_ARGUMENTS_BAD;
   return CKR_RANDOM_SEED_NOT_SUPPORTED;
@@ -1687,13 +1683,9 @@ C_GenerateRandom (CK_SESSION_HANDLE handle,
 CK_RV
 C_GetFunctionStatus (CK_SESSION_HANDLE handle)
 {
-  P11Session *session;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv = check_session (handle);
 
-  if (rv != CKR_OK)
-    return rv;
-  UNLOCK ();
-  return CKR_FUNCTION_NOT_PARALLEL;
+  return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_PARALLEL;
 }
 
 CK_RV
