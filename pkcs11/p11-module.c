@@ -24,7 +24,6 @@
 #include <p11-kit/uri.h>
 
 #include "p11-private.h"
-#include "secure-mem.h"
 
 #define DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
 #define MANUFACTURER "Parsec (parsec-glib)"
@@ -44,33 +43,29 @@ static volatile pid_t module_pid;
 /* What a fork's child left behind: kept reachable, never touched. */
 static GPtrArray *abandoned;
 
-/* Helpers for the other files */
-
-void
-p11_pad (char       *field,
-         gsize       size,
-         const char *text)
+/* A space-padded field of CK_INFO and its friends */
+static void
+pad (char       *field,
+     gsize       size,
+     const char *text)
 {
   gsize len = strlen (text);
 
-  /* Cut at a character boundary, so the field stays valid UTF-8. */
+  /* Cut before the character that would not fit whole, so the field
+   * stays valid UTF-8. */
   if (len > size)
-    {
-      const char *end = text + size;
-
-      len = g_utf8_find_prev_char (text, end + 1) - text;
-      while (len > size)
-        len = g_utf8_find_prev_char (text, text + len) - text;
-    }
+    len = g_utf8_find_prev_char (text, text + size + 1) - text;
   memset (field, ' ', size);
   memcpy (field, text, len);
 }
+
+/* Helpers for the other files */
 
 CK_RV
 p11_rv_from_error (const GError *error,
                    CK_RV         invalid_argument)
 {
-  g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s", error->message);
+  g_debug ("%s", error->message);
   if (error->domain == PARSEC_ERROR)
     {
       switch (error->code)
@@ -108,28 +103,6 @@ p11_rv_from_error (const GError *error,
   return CKR_FUNCTION_FAILED;
 }
 
-P11Object *
-p11_object_ref (P11Object *object)
-{
-  g_atomic_ref_count_inc (&object->ref_count);
-  return object;
-}
-
-void
-p11_object_unref (P11Object *object)
-{
-  if (!g_atomic_ref_count_dec (&object->ref_count))
-    return;
-  g_free (object->key_name);
-  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
-  g_clear_pointer (&object->spki, g_bytes_unref);
-  g_clear_pointer (&object->id, g_bytes_unref);
-  g_free (object->store_group);
-  g_free (object->label);
-  g_clear_pointer (&object->value, g_bytes_unref);
-  g_free (object);
-}
-
 /* Object handles are the module's, so that they are unique across slots. */
 void
 p11_module_register_object (P11Object *object)
@@ -148,6 +121,20 @@ p11_module_unregister_object (P11Object *object)
 
 /* State */
 
+/* Objects have one owner, their slot's table. */
+static void
+object_free (P11Object *object)
+{
+  g_free (object->key_name);
+  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
+  g_clear_pointer (&object->spki, g_bytes_unref);
+  g_clear_pointer (&object->id, g_bytes_unref);
+  g_free (object->store_group);
+  g_free (object->label);
+  g_clear_pointer (&object->value, g_bytes_unref);
+  g_free (object);
+}
+
 static void
 session_free (P11Session *session)
 {
@@ -163,7 +150,6 @@ slot_free (P11Slot *slot)
   g_clear_pointer (&slot->objects, g_hash_table_unref);
   g_clear_pointer (&slot->key_ids, g_hash_table_unref);
   g_clear_object (&slot->client);
-  secure_free (slot->application_name);
   g_free (slot->store_path);
   g_free (slot);
 }
@@ -171,7 +157,6 @@ slot_free (P11Slot *slot)
 static void
 state_free (ModuleState *s)
 {
-  /* Sessions first: their operations hold objects. */
   g_hash_table_unref (s->sessions);
   g_hash_table_unref (s->objects);
   g_ptr_array_unref (s->slots);
@@ -237,9 +222,8 @@ slot_new (CK_SLOT_ID   id,
   slot = g_new0 (P11Slot, 1);
   slot->id = id;
   slot->client = client;
-  slot->application_name = (char *) secure_alloc (strlen (application_name) + 1);
-  memcpy (slot->application_name, application_name, strlen (application_name));
-  slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) p11_object_unref);
+  slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) object_free);
+  slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
 
   /* The library says which token an identity is, so that the URIs it
    * gives name this one. */
@@ -257,7 +241,7 @@ slot_new (CK_SLOT_ID   id,
   memcpy (slot->serial, token->serialNumber, sizeof slot->serial);
   p11_kit_uri_free (uri);
   description = g_strdup_printf ("Parsec service %s", parsec_client_get_endpoint (client));
-  p11_pad (slot->description, sizeof slot->description, description);
+  pad (slot->description, sizeof slot->description, description);
   slot->store_path = store_path_for (slot->serial);
   return slot;
 }
@@ -279,7 +263,7 @@ state_new (ModuleState **out)
 
       if (slot == NULL)
         {
-          g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "slot for “%s”: %s", names[i], error->message);
+          g_debug ("slot for “%s”: %s", names[i], error->message);
           state_free (s);
           return CKR_GENERAL_ERROR;
         }
@@ -450,8 +434,8 @@ C_GetInfo (CK_INFO_PTR info)
   memset (info, 0, sizeof *info);
   info->cryptokiVersion.major = CRYPTOKI_VERSION_MAJOR;
   info->cryptokiVersion.minor = CRYPTOKI_VERSION_MINOR;
-  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
-  p11_pad ((char *) info->libraryDescription, sizeof info->libraryDescription, "parsec-glib PKCS #11 module");
+  pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  pad ((char *) info->libraryDescription, sizeof info->libraryDescription, "parsec-glib PKCS #11 module");
   info->libraryVersion.major = PARSEC_MAJOR_VERSION;
   info->libraryVersion.minor = PARSEC_MINOR_VERSION;
   return CKR_OK;
@@ -504,7 +488,7 @@ C_GetSlotInfo (CK_SLOT_ID        slot_id,
     }
   memset (info, 0, sizeof *info);
   memcpy (info->slotDescription, slot->description, sizeof info->slotDescription);
-  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
   info->flags = CKF_TOKEN_PRESENT;
   info->hardwareVersion.major = 1;
   info->firmwareVersion.major = PARSEC_MAJOR_VERSION;
@@ -543,8 +527,8 @@ C_GetTokenInfo (CK_SLOT_ID         slot_id,
     }
   memset (info, 0, sizeof *info);
   memcpy (info->label, slot->label, sizeof info->label);
-  p11_pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
-  p11_pad ((char *) info->model, sizeof info->model, "parsec-glib");
+  pad ((char *) info->manufacturerID, sizeof info->manufacturerID, MANUFACTURER);
+  pad ((char *) info->model, sizeof info->model, "parsec-glib");
   memcpy (info->serialNumber, slot->serial, sizeof info->serialNumber);
   /* The service authenticates the process, so there is no PIN. */
   info->flags = CKF_RNG | CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED;
@@ -1047,7 +1031,7 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
     return rv;
   if (tmpl == NULL && count > 0)
     rv = CKR_ARGUMENTS_BAD;
-  else if (session->finding)
+  else if (session->found != NULL)
     rv = CKR_OPERATION_ACTIVE;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
@@ -1058,10 +1042,8 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
       UNLOCK ();
       return rv;
     }
-  g_clear_pointer (&session->found, g_array_unref);
   session->found = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
   session->found_pos = 0;
-  session->finding = TRUE;
   g_hash_table_iter_init (&iter, session->slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -1087,7 +1069,7 @@ C_FindObjects (CK_SESSION_HANDLE    handle,
     return rv;
   if ((objects == NULL && max_count > 0) || count == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if (!session->finding)
+  else if (session->found == NULL)
     rv = CKR_OPERATION_NOT_INITIALIZED;
   else
     {
@@ -1115,9 +1097,8 @@ C_FindObjectsFinal (CK_SESSION_HANDLE handle)
 
   if (rv != CKR_OK)
     return rv;
-  if (!session->finding)
+  if (session->found == NULL)
     rv = CKR_OPERATION_NOT_INITIALIZED;
-  session->finding = FALSE;
   g_clear_pointer (&session->found, g_array_unref);
   UNLOCK ();
   return rv;
@@ -1637,7 +1618,7 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   if (rv != CKR_OK)
     return rv;
   if (id != NULL && !p11_slot_set_key_id (session->slot, key_name, id, &error))
-    g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "CKA_ID of “%s” not kept: %s", key_name, error->message);
+    g_debug ("CKA_ID of “%s” not kept: %s", key_name, error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key_name, attributes);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key_name, attributes);
   *public_key = pub->handle;

@@ -147,7 +147,7 @@ static GBytes *
 key_id (P11Slot    *slot,
         const char *key_name)
 {
-  GBytes *id = slot->key_ids != NULL ? g_hash_table_lookup (slot->key_ids, key_name) : NULL;
+  GBytes *id = g_hash_table_lookup (slot->key_ids, key_name);
 
   if (id != NULL)
     return g_bytes_ref (id);
@@ -166,7 +166,6 @@ p11_slot_add_key (P11Slot             *slot,
   if (object == NULL)
     {
       object = g_new0 (P11Object, 1);
-      g_atomic_ref_count_init (&object->ref_count);
       object->slot = slot;
       object->kind = kind;
       object->key_name = g_strdup (key_name);
@@ -274,7 +273,6 @@ slot_add_certificate (P11Slot    *slot,
   if (object == NULL)
     {
       object = g_new0 (P11Object, 1);
-      g_atomic_ref_count_init (&object->ref_count);
       object->slot = slot;
       object->kind = P11_KIND_CERTIFICATE;
       object->store_group = g_strdup (group);
@@ -303,8 +301,6 @@ slot_load_store (P11Slot  *slot,
 {
   g_auto(GStrv) groups = g_key_file_get_groups (store, NULL);
 
-  if (slot->key_ids == NULL)
-    slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
   g_hash_table_remove_all (slot->key_ids);
   for (guint i = 0; groups[i] != NULL; i++)
     {
@@ -375,7 +371,7 @@ p11_slot_refresh (P11Slot  *slot,
   else
     {
       /* Keep what was read before rather than lose the certificates. */
-      g_log (P11_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, "%s", store_error->message);
+      g_debug ("%s", store_error->message);
       g_hash_table_iter_init (&iter, slot->objects);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE)

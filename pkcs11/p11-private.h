@@ -24,8 +24,6 @@
 
 G_BEGIN_DECLS
 
-#define P11_LOG_DOMAIN "parsec-pkcs11"
-
 typedef struct _P11Slot P11Slot;
 typedef struct _P11Object P11Object;
 typedef struct _P11Session P11Session;
@@ -41,7 +39,6 @@ struct _P11Slot
 {
   CK_SLOT_ID id;
   ParsecClient *client;
-  char *application_name;
   char label[32];             /* space-padded, as CK_TOKEN_INFO has them */
   char serial[16];
   char description[64];
@@ -55,7 +52,6 @@ struct _P11Slot
 
 struct _P11Object
 {
-  gatomicrefcount ref_count;
   CK_OBJECT_HANDLE handle;
   P11Slot *slot;
   P11Kind kind;
@@ -85,8 +81,7 @@ struct _P11Session
   CK_SESSION_HANDLE handle;
   P11Slot *slot;
   CK_FLAGS flags;
-  /* C_FindObjects */
-  gboolean finding;
+  /* C_FindObjects: the handles found, while a search is active */
   GArray *found;
   guint found_pos;
   P11Operation *ops[P11_N_OPS];
@@ -95,14 +90,8 @@ struct _P11Session
 /* p11-module.c */
 CK_RV            p11_rv_from_error          (const GError       *error,
                                              CK_RV               invalid_argument);
-P11Object       *p11_object_ref             (P11Object          *object);
-void             p11_object_unref           (P11Object          *object);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (P11Object, p11_object_unref)
 void             p11_module_register_object (P11Object          *object);
 void             p11_module_unregister_object (P11Object        *object);
-void             p11_pad                    (char               *field,
-                                             gsize               size,
-                                             const char         *text);
 
 /* p11-objects.c: objects, their attributes, the refresh from the service */
 gboolean         p11_slot_refresh           (P11Slot            *slot,
