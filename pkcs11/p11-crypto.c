@@ -249,8 +249,7 @@ GArray *
 p11_allowed_mechanisms (P11Object *object)
 {
   GArray *allowed = g_array_new (FALSE, FALSE, sizeof (CK_MECHANISM_TYPE));
-  gboolean rsa = p11_object_key_type (object) == PARSEC_KEY_TYPE_RSA_KEY_PAIR ||
-                 p11_object_key_type (object) == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+  gboolean rsa = p11_object_is_rsa (object);
   Policy policy;
 
   policy_of (object->attributes, &policy);
@@ -355,8 +354,6 @@ p11_operation_new (P11OpKind            kind,
   const Mechanism *known = mechanism_find (mechanism->mechanism);
   ParsecKeyUsage usage = parsec_key_attributes_get_usage (key->attributes);
   ParsecKeyUsage needed;
-  gboolean rsa = p11_object_key_type (key) == PARSEC_KEY_TYPE_RSA_KEY_PAIR ||
-                 p11_object_key_type (key) == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
   const Hash *hash = NULL;
   g_autoptr(GBytes) label = NULL;
   P11Operation *op;
@@ -370,7 +367,7 @@ p11_operation_new (P11OpKind            kind,
          : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
   if (known == NULL || !(known->flags & flag))
     return CKR_MECHANISM_INVALID;
-  if (family_is_rsa (known->family) != rsa)
+  if (family_is_rsa (known->family) != p11_object_is_rsa (key))
     return CKR_KEY_TYPE_INCONSISTENT;
 
   /* Private keys sign and decrypt, public keys verify and encrypt. */

@@ -119,16 +119,10 @@ key_type_is_supported (ParsecKeyAttributes *attributes)
     }
 }
 
-ParsecKeyType
-p11_object_key_type (P11Object *object)
+gboolean
+p11_object_is_rsa (P11Object *object)
 {
-  return parsec_key_attributes_get_key_type (object->attributes);
-}
-
-static gboolean
-is_rsa (P11Object *object)
-{
-  ParsecKeyType type = p11_object_key_type (object);
+  ParsecKeyType type = parsec_key_attributes_get_key_type (object->attributes);
 
   return type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
 }
@@ -141,6 +135,39 @@ object_key (P11Kind     kind,
                        : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC : KEY_PREFIX_CERTIFICATE;
 
   return g_strconcat (prefix, name, NULL);
+}
+
+static P11Object *
+slot_lookup (P11Slot    *slot,
+             P11Kind     kind,
+             const char *name)
+{
+  g_autofree char *key = object_key (kind, name);
+
+  return g_hash_table_lookup (slot->objects, key);
+}
+
+/* The object of @kind named @name (a key's name, a certificate's store
+ * group), made with a handle of its own if there is none. */
+static P11Object *
+slot_object (P11Slot    *slot,
+             P11Kind     kind,
+             const char *name)
+{
+  P11Object *object = slot_lookup (slot, kind, name);
+
+  if (object != NULL)
+    return object;
+  object = g_new0 (P11Object, 1);
+  object->slot = slot;
+  object->kind = kind;
+  if (kind == P11_KIND_CERTIFICATE)
+    object->store_group = g_strdup (name);
+  else
+    object->key_name = g_strdup (name);
+  p11_module_register_object (object);
+  g_hash_table_insert (slot->objects, object_key (kind, name), object);
+  return object;
 }
 
 static GBytes *
@@ -160,21 +187,10 @@ p11_slot_add_key (P11Slot             *slot,
                   const char          *key_name,
                   ParsecKeyAttributes *attributes)
 {
-  g_autofree char *lookup = object_key (kind, key_name);
-  P11Object *object = g_hash_table_lookup (slot->objects, lookup);
+  P11Object *object = slot_object (slot, kind, key_name);
 
-  if (object == NULL)
-    {
-      object = g_new0 (P11Object, 1);
-      object->slot = slot;
-      object->kind = kind;
-      object->key_name = g_strdup (key_name);
-      p11_module_register_object (object);
-      g_hash_table_insert (slot->objects, g_steal_pointer (&lookup), object);
-    }
-  else if (object->attributes != NULL && !parsec_algorithm_equal (
-             parsec_key_attributes_get_algorithm (object->attributes),
-             parsec_key_attributes_get_algorithm (attributes)))
+  if (object->attributes != NULL && !parsec_algorithm_equal (parsec_key_attributes_get_algorithm (object->attributes),
+                                                             parsec_key_attributes_get_algorithm (attributes)))
     /* A key of the same name was made again: its public key changed too. */
     g_clear_pointer (&object->spki, g_bytes_unref);
   g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
@@ -203,8 +219,7 @@ p11_slot_forget_key (P11Slot    *slot,
 {
   for (P11Kind kind = P11_KIND_PRIVATE_KEY; kind <= P11_KIND_PUBLIC_KEY; kind++)
     {
-      g_autofree char *lookup = object_key (kind, key_name);
-      P11Object *object = g_hash_table_lookup (slot->objects, lookup);
+      P11Object *object = slot_lookup (slot, kind, key_name);
 
       if (object != NULL)
         p11_slot_forget_object (slot, object);
@@ -229,26 +244,20 @@ certificate_parse (GBytes           *der,
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (der, &len);
-  DerCursor top, certificate, tbs, whole;
-  guint8 tag;
+  DerCursor top, certificate, tbs;
 
   der_cursor_init (&top, data, len);
   if (!der_expect (&top, DER_SEQUENCE, &certificate, NULL) || !der_cursor_at_end (&top) ||
       !der_expect (&certificate, DER_SEQUENCE, &tbs, NULL))
     return FALSE;
-  {
-    DerCursor peek = tbs;
-
-    if (der_next (&peek, &tag, NULL, NULL) && tag == 0xa0)
-      tbs = peek;
-  }
+  /* The version, optional: the cursor moves past it only if it is there. */
+  der_expect (&tbs, 0xa0, NULL, NULL);
   return der_expect (&tbs, DER_INTEGER, NULL, &parts->serial) &&
          der_expect (&tbs, DER_SEQUENCE, NULL, NULL) &&
          der_expect (&tbs, DER_SEQUENCE, NULL, &parts->issuer) &&
          der_expect (&tbs, DER_SEQUENCE, NULL, NULL) &&
          der_expect (&tbs, DER_SEQUENCE, NULL, &parts->subject) &&
-         der_expect (&tbs, DER_SEQUENCE, NULL, &whole) &&
-         (parts->spki = whole, TRUE);
+         der_expect (&tbs, DER_SEQUENCE, NULL, &parts->spki);
 }
 
 static GBytes *
@@ -264,21 +273,12 @@ slot_add_certificate (P11Slot    *slot,
                       GBytes     *id,
                       const char *label)
 {
-  g_autofree char *lookup = object_key (P11_KIND_CERTIFICATE, group);
-  P11Object *object = g_hash_table_lookup (slot->objects, lookup);
   CertificateParts parts;
+  P11Object *object;
 
   if (!certificate_parse (value, &parts))
     return NULL;
-  if (object == NULL)
-    {
-      object = g_new0 (P11Object, 1);
-      object->slot = slot;
-      object->kind = P11_KIND_CERTIFICATE;
-      object->store_group = g_strdup (group);
-      p11_module_register_object (object);
-      g_hash_table_insert (slot->objects, g_steal_pointer (&lookup), object);
-    }
+  object = slot_object (slot, P11_KIND_CERTIFICATE, group);
   /* Referenced before the old values go: they may be the same. */
   value = g_bytes_ref (value);
   id = id != NULL ? g_bytes_ref (id) : g_bytes_new (NULL, 0);
@@ -407,7 +407,6 @@ p11_object_load_public (P11Object  *object,
                         GError    **error)
 {
   P11Kind other_kind = object->kind == P11_KIND_PRIVATE_KEY ? P11_KIND_PUBLIC_KEY : P11_KIND_PRIVATE_KEY;
-  g_autofree char *other_key = NULL;
   P11Object *other;
 
   if (object->spki != NULL)
@@ -417,8 +416,7 @@ p11_object_load_public (P11Object  *object,
   if (object->spki == NULL)
     return FALSE;
   /* The other half of the pair has the same public key. */
-  other_key = object_key (other_kind, object->key_name);
-  other = g_hash_table_lookup (object->slot->objects, other_key);
+  other = slot_lookup (object->slot, other_kind, object->key_name);
   if (other != NULL && other->spki == NULL)
     other->spki = g_bytes_ref (object->spki);
   return TRUE;
@@ -485,7 +483,7 @@ p11_object_key_bytes (P11Object *object)
 
   if (object->spki == NULL)
     return 0;
-  if (is_rsa (object))
+  if (p11_object_is_rsa (object))
     return spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
   /* 04 ‖ x ‖ y */
   return spki_parts (object->spki, &a, &b) ? (der_cursor_len (&b) - 1) / 2 : 0;
@@ -577,7 +575,7 @@ key_material_attribute (P11Object          *object,
 {
   CK_RV rv;
 
-  if (is_rsa (object))
+  if (p11_object_is_rsa (object))
     {
       DerCursor modulus, exponent;
 
@@ -634,7 +632,7 @@ key_attribute (P11Object          *object,
   switch (type)
     {
     case CKA_KEY_TYPE:
-      *value = ulong_value (is_rsa (object) ? CKK_RSA : CKK_EC);
+      *value = ulong_value (p11_object_is_rsa (object) ? CKK_RSA : CKK_EC);
       return CKR_OK;
     case CKA_DERIVE:
       *value = bool_value ((usage & PARSEC_KEY_USAGE_DERIVE) != 0);

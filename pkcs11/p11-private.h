@@ -117,7 +117,7 @@ gboolean         p11_object_matches         (P11Object          *object,
 gboolean         p11_object_load_public     (P11Object          *object,
                                              GError            **error);
 gsize            p11_object_key_bytes       (P11Object          *object);
-ParsecKeyType    p11_object_key_type        (P11Object          *object);
+gboolean         p11_object_is_rsa          (P11Object          *object);
 CK_RV            p11_create_certificate     (P11Slot            *slot,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count,
