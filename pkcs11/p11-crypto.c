@@ -874,18 +874,12 @@ p11_generate_key_pair (ParsecClient          *client,
   /* The key's name: its label, else its CKA_ID in hex, else a new one. */
   if (label != NULL && label->ulValueLen > 0)
     {
-      name = g_strndup (label->pValue, label->ulValueLen);
-      if (strlen (name) != label->ulValueLen || !g_utf8_validate (name, -1, NULL))
+      name = p11_attribute_text (label);
+      if (name == NULL)
         return CKR_ATTRIBUTE_VALUE_INVALID;
     }
   else if (id_attribute != NULL && id_attribute->ulValueLen > 0)
-    {
-      GString *hex = g_string_new ("");
-
-      for (CK_ULONG i = 0; i < id_attribute->ulValueLen; i++)
-        g_string_append_printf (hex, "%02x", ((const guint8 *) id_attribute->pValue)[i]);
-      name = g_string_free (hex, FALSE);
-    }
+    name = p11_hex_encode (id_attribute->pValue, id_attribute->ulValueLen);
   else
     name = g_strdup_printf ("pkcs11-%08x%08x", g_random_int (), g_random_int ());
 

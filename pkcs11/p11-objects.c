@@ -51,6 +51,17 @@ p11_template_find (const CK_ATTRIBUTE  *tmpl,
   return CKR_OK;
 }
 
+/* A text attribute's value: UTF-8 without NUL, else NULL. */
+char *
+p11_attribute_text (const CK_ATTRIBUTE *attribute)
+{
+  if (attribute->ulValueLen == 0)
+    return g_strdup ("");
+  if (!g_utf8_validate_len (attribute->pValue, attribute->ulValueLen, NULL))
+    return NULL;
+  return g_strndup (attribute->pValue, attribute->ulValueLen);
+}
+
 /* An attribute of a fixed size: copied into @value if present. */
 static CK_RV
 template_fixed (const CK_ATTRIBUTE *tmpl,
@@ -905,12 +916,8 @@ p11_create_certificate (P11Slot             *slot,
   value = g_bytes_new (value_attribute->pValue, value_attribute->ulValueLen);
   if (!certificate_parse (value, &parts))
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if (label_attribute != NULL)
-    {
-      label = g_strndup (label_attribute->pValue, label_attribute->ulValueLen);
-      if (strlen (label) != label_attribute->ulValueLen || !g_utf8_validate (label, -1, NULL))
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-    }
+  if (label_attribute != NULL && (label = p11_attribute_text (label_attribute)) == NULL)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   if (id_attribute != NULL)
     id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
   else
@@ -959,14 +966,10 @@ p11_object_set_attributes (P11Object          *object,
       (rv = p11_template_find (tmpl, count, CKA_LABEL, &label_attribute)) != CKR_OK)
     return rv;
   id = id_attribute != NULL ? g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen) : g_bytes_ref (object->id);
-  if (label_attribute != NULL)
-    {
-      label = g_strndup (label_attribute->pValue, label_attribute->ulValueLen);
-      if (strlen (label) != label_attribute->ulValueLen || !g_utf8_validate (label, -1, NULL))
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-    }
-  else
+  if (label_attribute == NULL)
     label = g_strdup (object->label);
+  else if ((label = p11_attribute_text (label_attribute)) == NULL)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   if ((rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
     return rv;
   slot_add_certificate (object->slot, object->store_group, object->value, id, label);

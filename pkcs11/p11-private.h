@@ -144,6 +144,8 @@ void             p11_store_set_bytes        (GKeyFile           *store,
                                              const char         *key,
                                              GBytes             *value);
 char            *p11_store_key_group        (const char         *key_name);
+char            *p11_hex_encode             (const guint8       *data,
+                                             gsize               len);
 
 /* p11-crypto.c: mechanisms and the operations on keys */
 CK_RV            p11_mechanism_list         (CK_MECHANISM_TYPE  *list,
@@ -202,5 +204,6 @@ CK_RV            p11_template_ulong         (const CK_ATTRIBUTE *tmpl,
                                              gboolean           *present);
 CK_RV            p11_template_check         (const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
+char            *p11_attribute_text         (const CK_ATTRIBUTE *attribute);
 
 G_END_DECLS

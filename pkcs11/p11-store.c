@@ -99,9 +99,9 @@ p11_store_get_bytes (GKeyFile   *store,
   return g_bytes_new_take (data, len / 2);
 }
 
-static char *
-hex_encode (const guint8 *data,
-            gsize         len)
+char *
+p11_hex_encode (const guint8 *data,
+                gsize         len)
 {
   GString *hex = g_string_sized_new (2 * len + 1);
 
@@ -123,14 +123,14 @@ p11_store_set_bytes (GKeyFile   *store,
   if (g_str_equal (key, "value"))
     text = g_base64_encode (data, len);
   else
-    text = hex_encode (data, len);
+    text = p11_hex_encode (data, len);
   g_key_file_set_string (store, group, key, text);
 }
 
 char *
 p11_store_key_group (const char *key_name)
 {
-  g_autofree char *hex = hex_encode ((const guint8 *) key_name, strlen (key_name));
+  g_autofree char *hex = p11_hex_encode ((const guint8 *) key_name, strlen (key_name));
 
   return g_strconcat ("key ", hex, NULL);
 }
