@@ -359,6 +359,7 @@ p11_operation_new (P11OpKind            kind,
   P11Operation *op;
   Policy policy;
   CK_FLAGS flag;
+  gsize key_bytes;
   CK_RV rv;
 
   if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
@@ -393,6 +394,9 @@ p11_operation_new (P11OpKind            kind,
   /* Output sizes come from the public key. */
   if (!p11_object_load_public (key, &error))
     return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  key_bytes = p11_object_key_bytes (key);
+  if (key_bytes == 0)
+    return CKR_DEVICE_ERROR;
 
   op = g_new0 (P11Operation, 1);
   op->kind = kind;
@@ -400,7 +404,7 @@ p11_operation_new (P11OpKind            kind,
   op->client = g_object_ref (key->slot->client);
   op->key_name = g_strdup (key->key_name);
   op->policy = policy;
-  op->key_bytes = p11_object_key_bytes (key);
+  op->key_bytes = key_bytes;
   op->hash = hash != NULL ? hash : hash_find (known->hash);
   op->label = g_steal_pointer (&label);
   /* The mechanisms that hash use hashes GLib has. */
@@ -408,11 +412,6 @@ p11_operation_new (P11OpKind            kind,
     op->checksum = g_checksum_new (op->hash->checksum);
   else
     op->buffer = secure_alloc (MAX_RAW_INPUT);
-  if (op->key_bytes == 0)
-    {
-      p11_operation_free (op);
-      return CKR_DEVICE_ERROR;
-    }
   *out = op;
   return CKR_OK;
 }
@@ -464,6 +463,8 @@ digest_info_parse (const guint8  *data,
                    GBytes       **digest)
 {
   DerCursor top, seq, algorithm, oid, octets;
+  g_autoptr(GBytes) encoded = NULL;
+  const Hash *hash;
 
   der_cursor_init (&top, data, len);
   if (!der_expect (&top, DER_SEQUENCE, &seq, NULL) || !der_cursor_at_end (&top) ||
@@ -474,20 +475,16 @@ digest_info_parse (const guint8  *data,
   if (!der_cursor_at_end (&algorithm) &&
       (!der_expect (&algorithm, DER_NULL, NULL, NULL) || !der_cursor_at_end (&algorithm)))
     return NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
-    {
-      g_autoptr(GBytes) encoded = der_oid (hashes[i].oid);
-
-      if (g_bytes_get_size (encoded) == der_cursor_len (&oid) &&
-          memcmp (g_bytes_get_data (encoded, NULL), oid.p, der_cursor_len (&oid)) == 0)
-        {
-          if (der_cursor_len (&octets) != hashes[i].len)
-            return NULL;
-          *digest = g_bytes_new (octets.p, der_cursor_len (&octets));
-          return &hashes[i];
-        }
-    }
-  return NULL;
+  /* The digest's length tells the hashes apart: only its OID is encoded. */
+  hash = hash_find_len (der_cursor_len (&octets));
+  if (hash == NULL)
+    return NULL;
+  encoded = der_oid (hash->oid);
+  if (g_bytes_get_size (encoded) != der_cursor_len (&oid) ||
+      memcmp (g_bytes_get_data (encoded, NULL), oid.p, der_cursor_len (&oid)) != 0)
+    return NULL;
+  *digest = g_bytes_new (octets.p, der_cursor_len (&octets));
+  return hash;
 }
 
 /* What the service is asked to sign or verify: the algorithm and the hash
