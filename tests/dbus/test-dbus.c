@@ -553,24 +553,6 @@ exporter_stop (Fixture *fixture)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
@@ -589,7 +571,7 @@ fixture_tear_down (Fixture       *fixture,
   g_array_unref (fixture->children);
 
   bus_stop (fixture);
-  remove_tree (fixture->proc_root);
+  parsec_test_remove_tree (fixture->proc_root);
   g_free (fixture->proc_root);
   g_clear_pointer (&fixture->service, parsec_test_service_free);
   g_clear_pointer (&fixture->fake, fake_service_free);
@@ -1388,7 +1370,7 @@ test_identity_resolve (void)
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED);
   g_clear_error (&error);
 
-  remove_tree (root);
+  parsec_test_remove_tree (root);
 }
 
 /* The a{sv} encoding both ways. */
@@ -1836,7 +1818,7 @@ test_identity_change (Fixture       *fixture,
   g_clear_error (&error);
 
   /* The process exited, and its id is free. */
-  remove_tree (dir_c);
+  parsec_test_remove_tree (dir_c);
   parsec_gen_crypto1_call_ping_sync (c, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &major, &minor, NULL, &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
   g_clear_error (&error);

@@ -43,7 +43,8 @@ const char        *parsec_test_service_default_authenticator (void);
 /* Whether the fixtures run parsec-glib-test-service, rather than the
  * service PARSEC_TEST_SERVICE_COMMAND starts. */
 gboolean           parsec_test_service_is_ours         (void);
-/* Removes a directory and everything in it, as the fixture does its own. */
+/* Removes a directory and everything in it, as the fixture does its own;
+ * symbolic links are removed, not followed. */
 void               parsec_test_remove_tree             (const char         *path);
 /* Stops the service and removes its temporary directory. */
 void               parsec_test_service_free            (ParsecTestService  *self);
