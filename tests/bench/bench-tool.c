@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "bench.h"
 #include "bench-tool.h"
 #include "service-fixture.h"
 
@@ -56,23 +57,6 @@ struct _ToolReport {
   char *names[2];
   ToolColumn columns[2];         /* parsec-glib-tool, the reference */
 };
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *values,
-        guint   n)
-{
-  qsort (values, n, sizeof *values, compare_doubles);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 static gint
 count_lines (const char *path)
@@ -256,8 +240,6 @@ void
 tool_bench_json (const ToolReport *r,
                  GString          *out)
 {
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-
   g_string_append_printf (out, "{\"runs\": %u, \"requests_counted\": %s", r->runs,
                           r->counted ? "true" : "false");
   for (guint i = 0; i < 2; i++)
@@ -280,8 +262,9 @@ tool_bench_json (const ToolReport *r,
             g_string_append (out, "null");
           else
             g_string_append_printf (out, "%d", column->requests[c]);
-          g_string_append_printf (out, ", \"ms\": %s}",
-                                  g_ascii_formatd (number, sizeof number, "%.3f", column->ms[c]));
+          g_string_append (out, ", \"ms\": ");
+          json_number (out, column->ms[c]);
+          g_string_append (out, "}");
         }
       g_string_append (out, "}");
     }

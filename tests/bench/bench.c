@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "bench.h"
 #include "bench-server.h"
 #include "bench-tool.h"
 #include "parsec-glib.h"
@@ -549,7 +550,7 @@ compare_doubles (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-static double
+double
 median (const double *values,
         guint         n)
 {
@@ -1169,7 +1170,7 @@ print_table (const Report *r)
     g_print ("\nWarning: the server dropped %" G_GUINT64_FORMAT " connections\n", r->dropped);
 }
 
-static void
+void
 json_number (GString *out,
              double   value)
 {
