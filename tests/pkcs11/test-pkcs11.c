@@ -100,25 +100,37 @@ rsa_key (gboolean         signing,
   return attributes;
 }
 
+/* The object of @klass whose @type is @value (any, for a NULL @value), or
+ * CK_INVALID_HANDLE; there must not be more than one. */
 static CK_OBJECT_HANDLE
-find_one (Fixture         *f,
-          CK_OBJECT_CLASS  klass,
-          const char      *label)
+find_by (Fixture           *f,
+         CK_OBJECT_CLASS    klass,
+         CK_ATTRIBUTE_TYPE  type,
+         const void        *value,
+         CK_ULONG           len)
 {
   CK_ATTRIBUTE tmpl[] = {
     { CKA_CLASS, &klass, sizeof klass },
-    { CKA_LABEL, (void *) label, label != NULL ? strlen (label) : 0 },
+    { type, (void *) value, len },
   };
   CK_OBJECT_HANDLE found[2];
   CK_ULONG n = 0;
 
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, label != NULL ? 2 : 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, value != NULL ? 2 : 1), ==, CKR_OK);
   g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
   g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
   if (n == 0)
     return CK_INVALID_HANDLE;
   g_assert_cmpuint (n, ==, 1);
   return found[0];
+}
+
+static CK_OBJECT_HANDLE
+find_one (Fixture         *f,
+          CK_OBJECT_CLASS  klass,
+          const char      *label)
+{
+  return find_by (f, klass, CKA_LABEL, label, label != NULL ? strlen (label) : 0);
 }
 
 static GBytes *
@@ -259,9 +271,6 @@ test_tokens (Fixture       *f,
   CK_SLOT_ID slots[4];
   CK_ULONG n = G_N_ELEMENTS (slots);
   CK_TOKEN_INFO first, second;
-  CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
-  CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &klass, sizeof klass } };
-  CK_OBJECT_HANDLE found[4];
 
   g_assert_no_error (error);
   make_key (f, "mine", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
@@ -285,13 +294,13 @@ test_tokens (Fixture       *f,
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GBytes) label = NULL;
+      CK_OBJECT_HANDLE key;
 
       g_assert_cmpuint (p11->C_OpenSession (slots[i], CKF_SERIAL_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, 1), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
-      g_assert_cmpuint (n, ==, 1);
-      label = get_attribute (f, found[0], CKA_LABEL);
+      /* The token's one private key */
+      key = find_one (f, CKO_PRIVATE_KEY, NULL);
+      g_assert_cmpuint (key, !=, CK_INVALID_HANDLE);
+      label = get_attribute (f, key, CKA_LABEL);
       g_assert_cmpmem (g_bytes_get_data (label, NULL), g_bytes_get_size (label), i == 0 ? "mine" : "theirs",
                        i == 0 ? 4 : 6);
     }
@@ -748,12 +757,7 @@ test_certificates (Fixture       *f,
   CK_ATTRIBUTE relabel[] = {
     { CKA_LABEL, "renamed", 7 },
   };
-  CK_ATTRIBUTE by_id[] = {
-    { CKA_CLASS, &klass, sizeof klass },
-    { CKA_ID, "ec", 2 },
-  };
-  CK_OBJECT_HANDLE cert, found[2];
-  CK_ULONG n;
+  CK_OBJECT_HANDLE cert;
   const guint8 serial_der[] = { 0x02, 0x02, 0x01, 0x02 };
 
   g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_OK);
@@ -774,13 +778,11 @@ test_certificates (Fixture       *f,
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, by_id, G_N_ELEMENTS (by_id)), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
-  g_assert_cmpuint (n, ==, 1);
-  g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, found[0]);
+  cert = find_by (f, CKO_CERTIFICATE, CKA_ID, "ec", 2);
+  g_assert_cmpuint (cert, !=, CK_INVALID_HANDLE);
+  g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, cert);
 
-  g_assert_cmpuint (p11->C_DestroyObject (f->session, found[0]), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, cert), ==, CKR_OK);
   g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
 }
 

@@ -29,7 +29,8 @@ OPCODES = {
 }
 
 
-def _read_exactly(conn, n):
+def read_exactly(conn, n):
+    """Up to @n bytes from @conn: fewer only if the peer closes first."""
     data = b''
     while len(data) < n:
         chunk = conn.recv(n - len(data))
@@ -100,7 +101,7 @@ class RequestLog:
 
     def _relay(self, conn):
         with conn:
-            header = _read_exactly(conn, HEADER_LEN)
+            header = read_exactly(conn, HEADER_LEN)
             if len(header) == HEADER_LEN and struct.unpack_from('<I', header)[0] == MAGIC:
                 opcode = struct.unpack_from('<I', header, 28)[0]
                 with self._lock:

@@ -16,9 +16,10 @@ import tempfile
 import threading
 import unittest
 
+from requestlog import HEADER_LEN, MAGIC, read_exactly
+
 TOOL = os.environ['PARSEC_GLIB_TOOL']
 
-MAGIC = 0x5EC0A710
 LIST_PROVIDERS, LIST_AUTHENTICATORS, LIST_KEYS = 0x08, 0x0E, 0x1A
 
 
@@ -83,21 +84,11 @@ class Endpoint:
             except OSError:
                 return
             with conn:
-                request = b''
-                while len(request) < 36:
-                    chunk = conn.recv(36 - len(request))
-                    if not chunk:
-                        break
-                    request += chunk
-                if len(request) < 36:
+                request = read_exactly(conn, HEADER_LEN)
+                if len(request) < HEADER_LEN:
                     continue
                 body_len, auth_len, opcode = struct.unpack_from('<IHI', request, 22)
-                remaining = body_len + auth_len
-                while remaining > 0:
-                    chunk = conn.recv(remaining)
-                    if not chunk:
-                        break
-                    remaining -= len(chunk)
+                read_exactly(conn, body_len + auth_len)
                 body = answer(opcode, self.bits)
                 conn.sendall(header(opcode, len(body)) + body)
 
