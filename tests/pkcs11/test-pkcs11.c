@@ -774,6 +774,31 @@ test_certificates (Fixture       *f,
   cert = find_one (f, CKO_CERTIFICATE, "my cert");
   g_assert_cmpuint (p11->C_SetAttributeValue (f->session, cert, relabel, 1), ==, CKR_OK);
 
+  /* Labels as callers pass them: empty with no buffer at all, and text
+   * that is no UTF-8 string. */
+  {
+    CK_ATTRIBUTE unlabelled[G_N_ELEMENTS (tmpl)];
+    CK_ATTRIBUTE empty_label[] = { { CKA_LABEL, NULL, 0 } };
+    CK_ATTRIBUTE nul_label[] = { { CKA_LABEL, "a\0b", 3 } };
+    CK_ATTRIBUTE invalid_label[] = { { CKA_LABEL, "\xff", 1 } };
+    CK_OBJECT_HANDLE other;
+    g_autoptr(GBytes) label = NULL;
+
+    memcpy (unlabelled, tmpl, sizeof tmpl);
+    unlabelled[3] = empty_label[0];
+    unlabelled[4] = (CK_ATTRIBUTE) { CKA_ID, "e2", 2 };
+    g_assert_cmpuint (p11->C_CreateObject (f->session, unlabelled, G_N_ELEMENTS (unlabelled), &other), ==, CKR_OK);
+    label = get_attribute (f, other, CKA_LABEL);
+    g_assert_cmpuint (g_bytes_get_size (label), ==, 0);
+    g_assert_cmpuint (p11->C_SetAttributeValue (f->session, other, empty_label, 1), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_SetAttributeValue (f->session, other, nul_label, 1), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+    g_assert_cmpuint (p11->C_SetAttributeValue (f->session, other, invalid_label, 1), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+    unlabelled[3] = nul_label[0];
+    g_assert_cmpuint (p11->C_CreateObject (f->session, unlabelled, G_N_ELEMENTS (unlabelled), &other), ==,
+                      CKR_ATTRIBUTE_VALUE_INVALID);
+    g_assert_cmpuint (p11->C_DestroyObject (f->session, find_by (f, CKO_CERTIFICATE, CKA_ID, "e2", 2)), ==, CKR_OK);
+  }
+
   /* In the store: another instance of the module finds it, by its id. */
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
