@@ -279,6 +279,14 @@ der_expect_uint (DerCursor *cursor,
   return TRUE;
 }
 
+guint
+der_uint_bits (const DerCursor *magnitude)
+{
+  if (der_cursor_at_end (magnitude))
+    return 0;
+  return (guint) (der_cursor_len (magnitude) - 1) * 8 + g_bit_storage (magnitude->p[0]);
+}
+
 /* The size of the modulus of an RSAPublicKey or RSAPrivateKey (PKCS #1),
  * which is what PSA uses for RSA keys. */
 gboolean
@@ -298,6 +306,6 @@ der_rsa_bits (GBytes   *der,
     return FALSE;
   if (!der_expect_uint (&seq, &modulus) || modulus.p[0] == 0)
     return FALSE;
-  *bits = (guint) (der_cursor_len (&modulus) - 1) * 8 + g_bit_storage (modulus.p[0]);
+  *bits = der_uint_bits (&modulus);
   return TRUE;
 }

@@ -63,6 +63,8 @@ gboolean        der_expect              (DerCursor        *cursor,
 /* A non-negative INTEGER's content without its leading zeros. */
 gboolean        der_expect_uint         (DerCursor        *cursor,
                                          DerCursor        *magnitude);
+/* The size in bits of such a magnitude. */
+guint           der_uint_bits           (const DerCursor  *magnitude);
 gboolean        der_rsa_bits            (GBytes           *der,
                                          gboolean          private_key,
                                          guint            *bits);

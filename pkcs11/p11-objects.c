@@ -607,7 +607,7 @@ key_material_attribute (P11Object          *object,
       else if (type == CKA_PUBLIC_EXPONENT)
         *value = cursor_bytes (&exponent);
       else
-        *value = ulong_value ((der_cursor_len (&modulus) - 1) * 8 + g_bit_storage (modulus.p[0]));
+        *value = ulong_value (der_uint_bits (&modulus));
       return CKR_OK;
     }
 
