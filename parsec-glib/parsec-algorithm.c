@@ -92,7 +92,7 @@ is_hash (ParsecHash hash)
 ParsecAlgorithm *
 parsec_algorithm_new_none (void)
 {
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_NONE, 0, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_NONE, 0, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -109,7 +109,7 @@ ParsecAlgorithm *
 parsec_algorithm_new_hash (ParsecHash hash)
 {
   g_return_val_if_fail (is_hash (hash), NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_HASH, 0, hash, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_HASH, 0, hash, 0, NULL);
 }
 
 /**
@@ -126,7 +126,7 @@ ParsecAlgorithm *
 parsec_algorithm_new_hmac (ParsecHash hash)
 {
   g_return_val_if_fail (is_hash (hash), NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_MAC, PARSEC_MAC_HMAC, hash, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_MAC, PARSEC_MAC_HMAC, hash, 0, NULL);
 }
 
 /**
@@ -141,7 +141,7 @@ parsec_algorithm_new_hmac (ParsecHash hash)
 ParsecAlgorithm *
 parsec_algorithm_new_cbc_mac (void)
 {
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_MAC, PARSEC_MAC_CBC_MAC, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_MAC, PARSEC_MAC_CBC_MAC, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -156,7 +156,7 @@ parsec_algorithm_new_cbc_mac (void)
 ParsecAlgorithm *
 parsec_algorithm_new_cmac (void)
 {
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_MAC, PARSEC_MAC_CMAC, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_MAC, PARSEC_MAC_CMAC, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -174,9 +174,9 @@ ParsecAlgorithm *
 parsec_algorithm_new_truncated_mac (ParsecAlgorithm *mac,
                                     guint            mac_length)
 {
-  g_return_val_if_fail (mac != NULL && mac->kind == PARSEC_ALGORITHM_MAC, NULL);
+  g_return_val_if_fail (mac != NULL && mac->kind == PARSEC_ALGORITHM_KIND_MAC, NULL);
   g_return_val_if_fail (mac_length > 0, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_MAC, mac->variant, mac->hash, mac_length, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_MAC, mac->variant, mac->hash, mac_length, NULL);
 }
 
 /**
@@ -193,7 +193,7 @@ ParsecAlgorithm *
 parsec_algorithm_new_cipher (ParsecCipher cipher)
 {
   g_return_val_if_fail (cipher >= PARSEC_CIPHER_STREAM_CIPHER && cipher <= PARSEC_CIPHER_CBC_PKCS7, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_CIPHER, cipher, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_CIPHER, cipher, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -210,7 +210,7 @@ ParsecAlgorithm *
 parsec_algorithm_new_aead (ParsecAead aead)
 {
   g_return_val_if_fail (aead >= PARSEC_AEAD_CCM && aead <= PARSEC_AEAD_CHACHA20_POLY1305, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_AEAD, aead, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_AEAD, aead, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -230,13 +230,13 @@ parsec_algorithm_new_aead_shortened_tag (ParsecAead aead,
 {
   g_return_val_if_fail (aead >= PARSEC_AEAD_CCM && aead <= PARSEC_AEAD_CHACHA20_POLY1305, NULL);
   g_return_val_if_fail (tag_length > 0, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_AEAD, aead, PARSEC_HASH_NONE, tag_length, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_AEAD, aead, PARSEC_HASH_NONE, tag_length, NULL);
 }
 
 static gboolean
 signature_takes_hash (ParsecSignatureScheme scheme)
 {
-  return scheme != PARSEC_SIGNATURE_RSA_PKCS1V15_RAW && scheme != PARSEC_SIGNATURE_ECDSA_ANY;
+  return scheme != PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW && scheme != PARSEC_SIGNATURE_SCHEME_ECDSA_ANY;
 }
 
 /**
@@ -244,7 +244,7 @@ signature_takes_hash (ParsecSignatureScheme scheme)
  * @scheme: the signature scheme
  * @hash: the hash the scheme signs with, or %PARSEC_HASH_ANY in a key
  *   policy that allows any; %PARSEC_HASH_NONE for the schemes without one
- *   (%PARSEC_SIGNATURE_RSA_PKCS1V15_RAW, %PARSEC_SIGNATURE_ECDSA_ANY)
+ *   (%PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW, %PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
  *
  * An asymmetric signature algorithm.
  *
@@ -256,10 +256,10 @@ ParsecAlgorithm *
 parsec_algorithm_new_signature (ParsecSignatureScheme scheme,
                                 ParsecHash            hash)
 {
-  g_return_val_if_fail (scheme >= PARSEC_SIGNATURE_RSA_PKCS1V15 && scheme <= PARSEC_SIGNATURE_DETERMINISTIC_ECDSA, NULL);
+  g_return_val_if_fail (scheme >= PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 && scheme <= PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA, NULL);
   g_return_val_if_fail (signature_takes_hash (scheme) ? (is_hash (hash) || hash == PARSEC_HASH_ANY)
                                                       : hash == PARSEC_HASH_NONE, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, scheme, hash, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, scheme, hash, 0, NULL);
 }
 
 /**
@@ -275,7 +275,7 @@ parsec_algorithm_new_signature (ParsecSignatureScheme scheme,
 ParsecAlgorithm *
 parsec_algorithm_new_rsa_pkcs1v15_sign (ParsecHash hash)
 {
-  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_RSA_PKCS1V15, hash);
+  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15, hash);
 }
 
 /**
@@ -291,7 +291,7 @@ parsec_algorithm_new_rsa_pkcs1v15_sign (ParsecHash hash)
 ParsecAlgorithm *
 parsec_algorithm_new_rsa_pss (ParsecHash hash)
 {
-  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_RSA_PSS, hash);
+  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_RSA_PSS, hash);
 }
 
 /**
@@ -307,13 +307,13 @@ parsec_algorithm_new_rsa_pss (ParsecHash hash)
 ParsecAlgorithm *
 parsec_algorithm_new_ecdsa (ParsecHash hash)
 {
-  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_ECDSA, hash);
+  return parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_ECDSA, hash);
 }
 
 /**
  * parsec_algorithm_new_encryption:
  * @scheme: the encryption scheme
- * @hash: the hash of %PARSEC_ENCRYPTION_RSA_OAEP; %PARSEC_HASH_NONE otherwise
+ * @hash: the hash of %PARSEC_ENCRYPTION_SCHEME_RSA_OAEP; %PARSEC_HASH_NONE otherwise
  *
  * An asymmetric encryption algorithm.
  *
@@ -325,9 +325,9 @@ ParsecAlgorithm *
 parsec_algorithm_new_encryption (ParsecEncryptionScheme scheme,
                                  ParsecHash             hash)
 {
-  g_return_val_if_fail (scheme == PARSEC_ENCRYPTION_RSA_PKCS1V15 || scheme == PARSEC_ENCRYPTION_RSA_OAEP, NULL);
-  g_return_val_if_fail (scheme == PARSEC_ENCRYPTION_RSA_OAEP ? is_hash (hash) : hash == PARSEC_HASH_NONE, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, scheme, hash, 0, NULL);
+  g_return_val_if_fail (scheme == PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15 || scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP, NULL);
+  g_return_val_if_fail (scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP ? is_hash (hash) : hash == PARSEC_HASH_NONE, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION, scheme, hash, 0, NULL);
 }
 
 /**
@@ -342,7 +342,7 @@ parsec_algorithm_new_encryption (ParsecEncryptionScheme scheme,
 ParsecAlgorithm *
 parsec_algorithm_new_rsa_pkcs1v15_crypt (void)
 {
-  return parsec_algorithm_new_encryption (PARSEC_ENCRYPTION_RSA_PKCS1V15, PARSEC_HASH_NONE);
+  return parsec_algorithm_new_encryption (PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15, PARSEC_HASH_NONE);
 }
 
 /**
@@ -358,7 +358,7 @@ parsec_algorithm_new_rsa_pkcs1v15_crypt (void)
 ParsecAlgorithm *
 parsec_algorithm_new_rsa_oaep (ParsecHash hash)
 {
-  return parsec_algorithm_new_encryption (PARSEC_ENCRYPTION_RSA_OAEP, hash);
+  return parsec_algorithm_new_encryption (PARSEC_ENCRYPTION_SCHEME_RSA_OAEP, hash);
 }
 
 /**
@@ -375,7 +375,7 @@ ParsecAlgorithm *
 parsec_algorithm_new_key_agreement (ParsecKeyAgreement agreement)
 {
   g_return_val_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_KEY_AGREEMENT, agreement, PARSEC_HASH_NONE, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_KEY_AGREEMENT, agreement, PARSEC_HASH_NONE, 0, NULL);
 }
 
 /**
@@ -394,8 +394,8 @@ parsec_algorithm_new_key_agreement_with_derivation (ParsecKeyAgreement  agreemen
                                                     ParsecAlgorithm    *derivation)
 {
   g_return_val_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH, NULL);
-  g_return_val_if_fail (derivation != NULL && derivation->kind == PARSEC_ALGORITHM_KEY_DERIVATION, NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_KEY_AGREEMENT, agreement, PARSEC_HASH_NONE, 0, derivation);
+  g_return_val_if_fail (derivation != NULL && derivation->kind == PARSEC_ALGORITHM_KIND_KEY_DERIVATION, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_KEY_AGREEMENT, agreement, PARSEC_HASH_NONE, 0, derivation);
 }
 
 /**
@@ -415,7 +415,7 @@ parsec_algorithm_new_key_derivation (ParsecKeyDerivation derivation,
 {
   g_return_val_if_fail (derivation >= PARSEC_KEY_DERIVATION_HKDF && derivation <= PARSEC_KEY_DERIVATION_TLS12_PSK_TO_MS, NULL);
   g_return_val_if_fail (is_hash (hash), NULL);
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_KEY_DERIVATION, derivation, hash, 0, NULL);
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_KEY_DERIVATION, derivation, hash, 0, NULL);
 }
 
 /**
@@ -431,7 +431,7 @@ parsec_algorithm_new_key_derivation (ParsecKeyDerivation derivation,
 ParsecAlgorithmKind
 parsec_algorithm_get_kind (const ParsecAlgorithm *self)
 {
-  g_return_val_if_fail (self != NULL, PARSEC_ALGORITHM_NONE);
+  g_return_val_if_fail (self != NULL, PARSEC_ALGORITHM_KIND_NONE);
   return self->kind;
 }
 
@@ -597,11 +597,11 @@ parsec_algorithm_to_string (const ParsecAlgorithm *self)
   hash = _parsec_hash_get_name (self->hash);
   switch (self->kind)
     {
-    case PARSEC_ALGORITHM_NONE:
+    case PARSEC_ALGORITHM_KIND_NONE:
       return g_strdup ("none");
-    case PARSEC_ALGORITHM_HASH:
+    case PARSEC_ALGORITHM_KIND_HASH:
       return g_strdup (hash);
-    case PARSEC_ALGORITHM_MAC:
+    case PARSEC_ALGORITHM_KIND_MAC:
       {
         g_autofree char *full = self->variant == PARSEC_MAC_HMAC
           ? g_strdup_printf ("HMAC(%s)", hash) : g_strdup (NAME_IN (macs, self->variant));
@@ -610,21 +610,21 @@ parsec_algorithm_to_string (const ParsecAlgorithm *self)
           return g_steal_pointer (&full);
         return g_strdup_printf ("%s truncated to %u bytes", full, self->length);
       }
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
       return g_strdup (NAME_IN (ciphers, self->variant));
-    case PARSEC_ALGORITHM_AEAD:
+    case PARSEC_ALGORITHM_KIND_AEAD:
       if (self->length == 0)
         return g_strdup (NAME_IN (aeads, self->variant));
       return g_strdup_printf ("%s with a %u-byte tag", NAME_IN (aeads, self->variant), self->length);
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
       if (!signature_takes_hash (self->variant))
         return g_strdup (NAME_IN (signatures, self->variant));
       return g_strdup_printf ("%s(%s)", NAME_IN (signatures, self->variant), hash);
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
-      if (self->variant != PARSEC_ENCRYPTION_RSA_OAEP)
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
+      if (self->variant != PARSEC_ENCRYPTION_SCHEME_RSA_OAEP)
         return g_strdup (NAME_IN (encryptions, self->variant));
       return g_strdup_printf ("%s(%s)", NAME_IN (encryptions, self->variant), hash);
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
       if (self->inner == NULL)
         return g_strdup (NAME_IN (agreements, self->variant));
       {
@@ -632,7 +632,7 @@ parsec_algorithm_to_string (const ParsecAlgorithm *self)
 
         return g_strdup_printf ("%s then %s", NAME_IN (agreements, self->variant), kdf);
       }
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
       return g_strdup_printf ("%s(%s)", NAME_IN (derivations, self->variant), hash);
     default:
       return g_strdup_printf ("unknown algorithm %u", self->kind);

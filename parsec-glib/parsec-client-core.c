@@ -298,7 +298,7 @@ list_opcodes_done (GTask            *task,
 /**
  * parsec_client_list_opcodes_async:
  * @self: a #ParsecClient
- * @provider: the provider to ask about, a #ParsecProviderId
+ * @provider: the provider to ask about, a #ParsecProvider
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -355,7 +355,7 @@ parsec_client_list_opcodes_finish (ParsecClient  *self,
 /**
  * parsec_client_list_opcodes:
  * @self: a #ParsecClient
- * @provider: the provider to ask about, a #ParsecProviderId
+ * @provider: the provider to ask about, a #ParsecProvider
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *

@@ -68,7 +68,7 @@ sign_hash_build (PsaSignHash__Operation *operation,
 {
   psa_sign_hash__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_HASH, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_HASH, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
@@ -201,7 +201,7 @@ verify_hash_build (PsaVerifyHash__Operation *operation,
 {
   psa_verify_hash__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_HASH, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_HASH, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
@@ -341,7 +341,7 @@ sign_message_build (PsaSignMessage__Operation *operation,
 {
   psa_sign_message__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_MESSAGE, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_SIGN_MESSAGE, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
@@ -474,7 +474,7 @@ verify_message_build (PsaVerifyMessage__Operation *operation,
 {
   psa_verify_message__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_MESSAGE, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, PARSEC_OPCODE_PSA_VERIFY_MESSAGE, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricSignature *) *part;
@@ -622,7 +622,7 @@ asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
 {
   psa_asymmetric_encrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_ENCRYPT, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
@@ -751,7 +751,7 @@ asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
 {
   psa_asymmetric_decrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION, PARSEC_OPCODE_PSA_ASYMMETRIC_DECRYPT, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
@@ -892,7 +892,7 @@ aead_encrypt_build (PsaAeadEncrypt__Operation *operation,
 {
   psa_aead_encrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_AEAD, PARSEC_OPCODE_PSA_AEAD_ENCRYPT, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_AEAD, PARSEC_OPCODE_PSA_AEAD_ENCRYPT, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Aead *) *part;
@@ -1031,7 +1031,7 @@ aead_decrypt_build (PsaAeadDecrypt__Operation *operation,
 {
   psa_aead_decrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_AEAD, PARSEC_OPCODE_PSA_AEAD_DECRYPT, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_AEAD, PARSEC_OPCODE_PSA_AEAD_DECRYPT, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Aead *) *part;
@@ -1169,7 +1169,7 @@ cipher_encrypt_build (PsaCipherEncrypt__Operation *operation,
 {
   psa_cipher_encrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_CIPHER, PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, error))
+  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_KIND_CIPHER, PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, error))
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
   operation->plaintext = _parsec_binary_from_bytes (plaintext);
@@ -1290,7 +1290,7 @@ cipher_decrypt_build (PsaCipherDecrypt__Operation *operation,
 {
   psa_cipher_decrypt__operation__init (operation);
   operation->key_name = (char *) key_name;
-  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_CIPHER, PARSEC_OPCODE_PSA_CIPHER_DECRYPT, error))
+  if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_KIND_CIPHER, PARSEC_OPCODE_PSA_CIPHER_DECRYPT, error))
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
@@ -1412,7 +1412,7 @@ mac_compute_build (PsaMacCompute__Operation *operation,
 {
   psa_mac_compute__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_MAC, PARSEC_OPCODE_PSA_MAC_COMPUTE, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_MAC, PARSEC_OPCODE_PSA_MAC_COMPUTE, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Mac *) *part;
@@ -1536,7 +1536,7 @@ mac_verify_build (PsaMacVerify__Operation *operation,
 {
   psa_mac_verify__operation__init (operation);
   operation->key_name = (char *) key_name;
-  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_MAC, PARSEC_OPCODE_PSA_MAC_VERIFY, error);
+  *part = _parsec_algorithm_part_checked (algorithm, PARSEC_ALGORITHM_KIND_MAC, PARSEC_OPCODE_PSA_MAC_VERIFY, error);
   if (*part == NULL)
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__Mac *) *part;
@@ -2163,7 +2163,7 @@ parsec_client_can_do_crypto_async (ParsecClient *self,
   GError *error = NULL;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (check >= PARSEC_CHECK_USE && check <= PARSEC_CHECK_DERIVE);
+  g_return_if_fail (check >= PARSEC_CHECK_TYPE_USE && check <= PARSEC_CHECK_TYPE_DERIVE);
   g_return_if_fail (attributes != NULL);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &error);
@@ -2224,7 +2224,7 @@ parsec_client_can_do_crypto (ParsecClient *self,
   ProtobufCMessage *result;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (check >= PARSEC_CHECK_USE && check <= PARSEC_CHECK_DERIVE, FALSE);
+  g_return_val_if_fail (check >= PARSEC_CHECK_TYPE_USE && check <= PARSEC_CHECK_TYPE_DERIVE, FALSE);
   g_return_val_if_fail (attributes != NULL, FALSE);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &build_error);
@@ -2285,8 +2285,8 @@ plan_data_signature (const char           *key_name,
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
 
-  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE ||
-      parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE ||
+      parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW)
     {
       g_autofree char *text = parsec_algorithm_to_string (policy);
 
@@ -2296,8 +2296,8 @@ plan_data_signature (const char           *key_name,
       return FALSE;
     }
 
-  if (parsec_algorithm_get_variant (policy) < PARSEC_SIGNATURE_RSA_PKCS1V15 ||
-      parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_DETERMINISTIC_ECDSA)
+  if (parsec_algorithm_get_variant (policy) < PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 ||
+      parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
                    "The policy of key \"%s\" names signature scheme %u, which this version of parsec-glib does not know",
@@ -2310,10 +2310,10 @@ plan_data_signature (const char           *key_name,
     *hash = PARSEC_HASH_SHA_256;
   /* The policy came from the service: a hash this library does not know
    * is passed on for the service to judge, not asserted on. */
-  if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_ECDSA_ANY)
+  if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
     *algorithm = parsec_algorithm_ref (policy);
   else
-    *algorithm = _parsec_algorithm_new (PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE,
+    *algorithm = _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE,
                                         parsec_algorithm_get_variant (policy), *hash, 0, NULL);
   return TRUE;
 }

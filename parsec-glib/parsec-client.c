@@ -321,7 +321,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:provider:
    *
    * The provider of crypto operations that do not name one: a
-   * #ParsecProviderId, or %PARSEC_PROVIDER_AUTO (-1) for the first crypto
+   * #ParsecProvider, or %PARSEC_PROVIDER_AUTO (-1) for the first crypto
    * provider the service lists.
    *
    * Since: 1.0
@@ -2044,7 +2044,7 @@ parsec_client_new_sync (const char    *application_name,
 /**
  * parsec_client_dup_for_provider:
  * @self: an initialised #ParsecClient
- * @provider: a provider of the service, a #ParsecProviderId
+ * @provider: a provider of the service, a #ParsecProvider
  *
  * Makes a client that sends crypto operations to @provider instead of the
  * implicit provider, for an application that uses several providers (a

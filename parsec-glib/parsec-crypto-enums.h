@@ -59,31 +59,31 @@ typedef enum {
 
 /**
  * ParsecAlgorithmKind:
- * @PARSEC_ALGORITHM_NONE: no algorithm: the key cannot be used for cryptography
- * @PARSEC_ALGORITHM_HASH: a hash
- * @PARSEC_ALGORITHM_MAC: a message authentication code
- * @PARSEC_ALGORITHM_CIPHER: an unauthenticated symmetric cipher
- * @PARSEC_ALGORITHM_AEAD: authenticated encryption with associated data
- * @PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE: a signature scheme
- * @PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION: an asymmetric encryption scheme
- * @PARSEC_ALGORITHM_KEY_AGREEMENT: a key agreement, raw or followed by a
+ * @PARSEC_ALGORITHM_KIND_NONE: no algorithm: the key cannot be used for cryptography
+ * @PARSEC_ALGORITHM_KIND_HASH: a hash
+ * @PARSEC_ALGORITHM_KIND_MAC: a message authentication code
+ * @PARSEC_ALGORITHM_KIND_CIPHER: an unauthenticated symmetric cipher
+ * @PARSEC_ALGORITHM_KIND_AEAD: authenticated encryption with associated data
+ * @PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE: a signature scheme
+ * @PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION: an asymmetric encryption scheme
+ * @PARSEC_ALGORITHM_KIND_KEY_AGREEMENT: a key agreement, raw or followed by a
  *   key derivation
- * @PARSEC_ALGORITHM_KEY_DERIVATION: a key derivation function
+ * @PARSEC_ALGORITHM_KIND_KEY_DERIVATION: a key derivation function
  *
  * The families of #ParsecAlgorithm.
  *
  * Since: 1.0
  */
 typedef enum {
-  PARSEC_ALGORITHM_NONE = 1,
-  PARSEC_ALGORITHM_HASH = 2,
-  PARSEC_ALGORITHM_MAC = 3,
-  PARSEC_ALGORITHM_CIPHER = 4,
-  PARSEC_ALGORITHM_AEAD = 5,
-  PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE = 6,
-  PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION = 7,
-  PARSEC_ALGORITHM_KEY_AGREEMENT = 8,
-  PARSEC_ALGORITHM_KEY_DERIVATION = 9,
+  PARSEC_ALGORITHM_KIND_NONE = 1,
+  PARSEC_ALGORITHM_KIND_HASH = 2,
+  PARSEC_ALGORITHM_KIND_MAC = 3,
+  PARSEC_ALGORITHM_KIND_CIPHER = 4,
+  PARSEC_ALGORITHM_KIND_AEAD = 5,
+  PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE = 6,
+  PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION = 7,
+  PARSEC_ALGORITHM_KIND_KEY_AGREEMENT = 8,
+  PARSEC_ALGORITHM_KIND_KEY_DERIVATION = 9,
 } ParsecAlgorithmKind;
 
 /**
@@ -146,39 +146,39 @@ typedef enum {
 
 /**
  * ParsecSignatureScheme:
- * @PARSEC_SIGNATURE_RSA_PKCS1V15: RSA PKCS #1 v1.5 with a hash
- * @PARSEC_SIGNATURE_RSA_PKCS1V15_RAW: RSA PKCS #1 v1.5 over data the caller
+ * @PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15: RSA PKCS #1 v1.5 with a hash
+ * @PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW: RSA PKCS #1 v1.5 over data the caller
  *   encoded itself
- * @PARSEC_SIGNATURE_RSA_PSS: RSA-PSS with a hash
- * @PARSEC_SIGNATURE_ECDSA: randomised ECDSA with a hash
- * @PARSEC_SIGNATURE_ECDSA_ANY: ECDSA without a hash of its own
- * @PARSEC_SIGNATURE_DETERMINISTIC_ECDSA: deterministic ECDSA (RFC 6979)
+ * @PARSEC_SIGNATURE_SCHEME_RSA_PSS: RSA-PSS with a hash
+ * @PARSEC_SIGNATURE_SCHEME_ECDSA: randomised ECDSA with a hash
+ * @PARSEC_SIGNATURE_SCHEME_ECDSA_ANY: ECDSA without a hash of its own
+ * @PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA: deterministic ECDSA (RFC 6979)
  *
  * Asymmetric signature schemes.
  *
  * Since: 1.0
  */
 typedef enum {
-  PARSEC_SIGNATURE_RSA_PKCS1V15 = 1,
-  PARSEC_SIGNATURE_RSA_PKCS1V15_RAW = 2,
-  PARSEC_SIGNATURE_RSA_PSS = 3,
-  PARSEC_SIGNATURE_ECDSA = 4,
-  PARSEC_SIGNATURE_ECDSA_ANY = 5,
-  PARSEC_SIGNATURE_DETERMINISTIC_ECDSA = 6,
+  PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 = 1,
+  PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW = 2,
+  PARSEC_SIGNATURE_SCHEME_RSA_PSS = 3,
+  PARSEC_SIGNATURE_SCHEME_ECDSA = 4,
+  PARSEC_SIGNATURE_SCHEME_ECDSA_ANY = 5,
+  PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA = 6,
 } ParsecSignatureScheme;
 
 /**
  * ParsecEncryptionScheme:
- * @PARSEC_ENCRYPTION_RSA_PKCS1V15: RSA PKCS #1 v1.5 encryption
- * @PARSEC_ENCRYPTION_RSA_OAEP: RSA-OAEP with a hash
+ * @PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15: RSA PKCS #1 v1.5 encryption
+ * @PARSEC_ENCRYPTION_SCHEME_RSA_OAEP: RSA-OAEP with a hash
  *
  * Asymmetric encryption schemes.
  *
  * Since: 1.0
  */
 typedef enum {
-  PARSEC_ENCRYPTION_RSA_PKCS1V15 = 1,
-  PARSEC_ENCRYPTION_RSA_OAEP = 2,
+  PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15 = 1,
+  PARSEC_ENCRYPTION_SCHEME_RSA_OAEP = 2,
 } ParsecEncryptionScheme;
 
 /**
@@ -325,20 +325,20 @@ typedef enum /*< flags >*/ {
 
 /**
  * ParsecCheckType:
- * @PARSEC_CHECK_USE: can a key with these attributes be used
- * @PARSEC_CHECK_GENERATE: can such a key be generated
- * @PARSEC_CHECK_IMPORT: can such a key be imported
- * @PARSEC_CHECK_DERIVE: can such a key be derived
+ * @PARSEC_CHECK_TYPE_USE: can a key with these attributes be used
+ * @PARSEC_CHECK_TYPE_GENERATE: can such a key be generated
+ * @PARSEC_CHECK_TYPE_IMPORT: can such a key be imported
+ * @PARSEC_CHECK_TYPE_DERIVE: can such a key be derived
  *
  * What parsec_client_can_do_crypto() asks the provider.
  *
  * Since: 1.0
  */
 typedef enum {
-  PARSEC_CHECK_USE = 1,
-  PARSEC_CHECK_GENERATE = 2,
-  PARSEC_CHECK_IMPORT = 3,
-  PARSEC_CHECK_DERIVE = 4,
+  PARSEC_CHECK_TYPE_USE = 1,
+  PARSEC_CHECK_TYPE_GENERATE = 2,
+  PARSEC_CHECK_TYPE_IMPORT = 3,
+  PARSEC_CHECK_TYPE_DERIVE = 4,
 } ParsecCheckType;
 
 /**

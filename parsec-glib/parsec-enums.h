@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /**
- * ParsecProviderId:
+ * ParsecProvider:
  * @PARSEC_PROVIDER_CORE: the core provider: discovery and administration
  * @PARSEC_PROVIDER_MBED_CRYPTO: software cryptography (Mbed Crypto)
  * @PARSEC_PROVIDER_PKCS11: a PKCS #11 token
@@ -35,7 +35,7 @@ typedef enum {
   PARSEC_PROVIDER_TPM = 3,
   PARSEC_PROVIDER_TRUSTED_SERVICE = 4,
   PARSEC_PROVIDER_CRYPTOAUTHLIB = 5,
-} ParsecProviderId;
+} ParsecProvider;
 
 /**
  * PARSEC_PROVIDER_AUTO:

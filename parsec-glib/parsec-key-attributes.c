@@ -203,7 +203,7 @@ ParsecKeyAttributes *
 parsec_key_attributes_new_rsa_signing (guint            bits,
                                        ParsecAlgorithm *algorithm)
 {
-  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE, NULL);
+  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, NULL);
   return key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 0, bits, SIGNING_USAGE, algorithm);
 }
 
@@ -222,7 +222,7 @@ ParsecKeyAttributes *
 parsec_key_attributes_new_rsa_encryption (guint            bits,
                                           ParsecAlgorithm *algorithm)
 {
-  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION, NULL);
+  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION, NULL);
   return key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 0, bits,
                              PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT, algorithm);
 }
@@ -267,7 +267,7 @@ parsec_key_attributes_new_aead (ParsecKeyType    key_type,
                                 guint            bits,
                                 ParsecAlgorithm *algorithm)
 {
-  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_AEAD, NULL);
+  g_return_val_if_fail (algorithm != NULL && algorithm->kind == PARSEC_ALGORITHM_KIND_AEAD, NULL);
   return key_attributes_new (key_type, 0, bits,
                              PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT, algorithm);
 }

@@ -92,7 +92,7 @@ parsec_key_info_class_init (ParsecKeyInfoClass *klass)
   /**
    * ParsecKeyInfo:provider:
    *
-   * The provider holding the key, a #ParsecProviderId for known ones.
+   * The provider holding the key, a #ParsecProvider for known ones.
    *
    * Since: 1.0
    */

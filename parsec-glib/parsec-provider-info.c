@@ -12,7 +12,7 @@
  * What the service says about one of its providers, as returned by
  * parsec_client_list_providers().
  *
- * The identifier is a #ParsecProviderId for the providers the library
+ * The identifier is a #ParsecProvider for the providers the library
  * knows; a newer service may report others, kept as plain numbers.
  *
  * Since: 1.0
@@ -133,7 +133,7 @@ parsec_provider_info_class_init (ParsecProviderInfoClass *klass)
   /**
    * ParsecProviderInfo:id:
    *
-   * The provider's wire identifier, a #ParsecProviderId for known ones.
+   * The provider's wire identifier, a #ParsecProvider for known ones.
    *
    * Since: 1.0
    */

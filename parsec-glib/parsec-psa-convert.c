@@ -174,7 +174,7 @@ part_fill (ProtobufCMessage      *part,
 {
   switch (algorithm->kind)
     {
-    case PARSEC_ALGORITHM_MAC:
+    case PARSEC_ALGORITHM_KIND_MAC:
       if (algorithm->length == 0)
         full_mac_fill (child_new (part, MAC_FULL_LENGTH), algorithm);
       else
@@ -186,7 +186,7 @@ part_fill (ProtobufCMessage      *part,
         }
       break;
 
-    case PARSEC_ALGORITHM_AEAD:
+    case PARSEC_ALGORITHM_KIND_AEAD:
       if (algorithm->length == 0)
         value_set (part, AEAD_DEFAULT_TAG, algorithm->variant);
       else
@@ -198,7 +198,7 @@ part_fill (ProtobufCMessage      *part,
         }
       break;
 
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
       {
         ProtobufCMessage *scheme = child_new (part, algorithm->variant);
 
@@ -209,16 +209,16 @@ part_fill (ProtobufCMessage      *part,
       }
       break;
 
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
       {
         ProtobufCMessage *scheme = child_new (part, algorithm->variant);
 
-        if (algorithm->variant == PARSEC_ENCRYPTION_RSA_OAEP)
+        if (algorithm->variant == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP)
           value_set (scheme, HASH_ALG, algorithm->hash);
       }
       break;
 
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
       if (algorithm->inner == NULL)
         value_set (part, KEY_AGREEMENT_RAW, algorithm->variant);
       else
@@ -230,13 +230,13 @@ part_fill (ProtobufCMessage      *part,
         }
       break;
 
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
       key_derivation_fill (part, algorithm);
       break;
 
-    case PARSEC_ALGORITHM_NONE:
-    case PARSEC_ALGORITHM_HASH:
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_NONE:
+    case PARSEC_ALGORITHM_KIND_HASH:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
     default:
       /* Plain values of the top-level oneof; nothing to fill. */
       break;
@@ -265,14 +265,14 @@ _parsec_algorithm_to_message (const ParsecAlgorithm *algorithm)
 
   switch (algorithm->kind)
     {
-    case PARSEC_ALGORITHM_NONE:
-      child_new (message, PARSEC_ALGORITHM_NONE);
+    case PARSEC_ALGORITHM_KIND_NONE:
+      child_new (message, PARSEC_ALGORITHM_KIND_NONE);
       break;
-    case PARSEC_ALGORITHM_HASH:
-      value_set (message, PARSEC_ALGORITHM_HASH, algorithm->hash);
+    case PARSEC_ALGORITHM_KIND_HASH:
+      value_set (message, PARSEC_ALGORITHM_KIND_HASH, algorithm->hash);
       break;
-    case PARSEC_ALGORITHM_CIPHER:
-      value_set (message, PARSEC_ALGORITHM_CIPHER, algorithm->variant);
+    case PARSEC_ALGORITHM_KIND_CIPHER:
+      value_set (message, PARSEC_ALGORITHM_KIND_CIPHER, algorithm->variant);
       break;
     default:
       part_fill (child_new (message, algorithm->kind), algorithm);
@@ -287,7 +287,7 @@ full_mac_from (const ProtobufCMessage *full,
 {
   guint variant = oneof_case (full, PARSEC_MAC_HMAC);
 
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_MAC, variant,
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_MAC, variant,
                                 variant == PARSEC_MAC_HMAC ? value_get (child_get (full, variant), HASH_ALG) : 0,
                                 length, NULL);
 }
@@ -297,7 +297,7 @@ key_derivation_from (const ProtobufCMessage *kdf)
 {
   guint variant = oneof_case (kdf, 1);
 
-  return _parsec_algorithm_new (PARSEC_ALGORITHM_KEY_DERIVATION, variant,
+  return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_KEY_DERIVATION, variant,
                                 value_get (child_get (kdf, variant), HASH_ALG), 0, NULL);
 }
 
@@ -307,7 +307,7 @@ part_from (ParsecAlgorithmKind      kind,
 {
   switch (kind)
     {
-    case PARSEC_ALGORITHM_MAC:
+    case PARSEC_ALGORITHM_KIND_MAC:
       if (oneof_case (part, MAC_FULL_LENGTH) == MAC_TRUNCATED)
         {
           const ProtobufCMessage *truncated = child_get (part, MAC_TRUNCATED);
@@ -317,7 +317,7 @@ part_from (ParsecAlgorithmKind      kind,
         }
       return full_mac_from (child_get (part, MAC_FULL_LENGTH), 0);
 
-    case PARSEC_ALGORITHM_AEAD:
+    case PARSEC_ALGORITHM_KIND_AEAD:
       if (oneof_case (part, AEAD_DEFAULT_TAG) == AEAD_SHORTENED_TAG)
         {
           const ProtobufCMessage *shortened = child_get (part, AEAD_SHORTENED_TAG);
@@ -327,7 +327,7 @@ part_from (ParsecAlgorithmKind      kind,
         }
       return _parsec_algorithm_new (kind, value_get (part, AEAD_DEFAULT_TAG), 0, 0, NULL);
 
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
       {
         guint scheme = oneof_case (part, 1);
         const ProtobufCMessage *sign_hash = child_get (child_get (part, scheme), HASH_ALG);
@@ -337,17 +337,17 @@ part_from (ParsecAlgorithmKind      kind,
         return _parsec_algorithm_new (kind, scheme, hash, 0, NULL);
       }
 
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
       {
         guint scheme = oneof_case (part, 1);
 
         return _parsec_algorithm_new (kind, scheme,
-                                      scheme == PARSEC_ENCRYPTION_RSA_OAEP
+                                      scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP
                                       ? value_get (child_get (part, scheme), HASH_ALG) : 0,
                                       0, NULL);
       }
 
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
       if (oneof_case (part, KEY_AGREEMENT_RAW) == KEY_AGREEMENT_WITH_DERIVATION)
         {
           const ProtobufCMessage *with = child_get (part, KEY_AGREEMENT_WITH_DERIVATION);
@@ -357,12 +357,12 @@ part_from (ParsecAlgorithmKind      kind,
         }
       return _parsec_algorithm_new (kind, value_get (part, KEY_AGREEMENT_RAW), 0, 0, NULL);
 
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
       return key_derivation_from (part);
 
-    case PARSEC_ALGORITHM_NONE:
-    case PARSEC_ALGORITHM_HASH:
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_NONE:
+    case PARSEC_ALGORITHM_KIND_HASH:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
     default:
       return parsec_algorithm_new_none ();
     }
@@ -371,22 +371,22 @@ part_from (ParsecAlgorithmKind      kind,
 ParsecAlgorithm *
 _parsec_algorithm_from_message (const ProtobufCMessage *message)
 {
-  guint kind = oneof_case (message, PARSEC_ALGORITHM_NONE);
+  guint kind = oneof_case (message, PARSEC_ALGORITHM_KIND_NONE);
 
   switch (kind)
     {
-    case PARSEC_ALGORITHM_HASH:
+    case PARSEC_ALGORITHM_KIND_HASH:
       return _parsec_algorithm_new (kind, 0, value_get (message, kind), 0, NULL);
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
       return _parsec_algorithm_new (kind, value_get (message, kind), 0, 0, NULL);
-    case PARSEC_ALGORITHM_MAC:
-    case PARSEC_ALGORITHM_AEAD:
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_MAC:
+    case PARSEC_ALGORITHM_KIND_AEAD:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
       return part_from (kind, child_get (message, kind));
-    case PARSEC_ALGORITHM_NONE:
+    case PARSEC_ALGORITHM_KIND_NONE:
     default:
       return parsec_algorithm_new_none ();
     }
@@ -453,20 +453,20 @@ kind_needed (ParsecAlgorithmKind kind)
 {
   switch (kind)
     {
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
       return "a signature algorithm";
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
       return "an asymmetric encryption algorithm";
-    case PARSEC_ALGORITHM_AEAD:
+    case PARSEC_ALGORITHM_KIND_AEAD:
       return "an AEAD algorithm";
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
       return "a cipher";
-    case PARSEC_ALGORITHM_MAC:
+    case PARSEC_ALGORITHM_KIND_MAC:
       return "a MAC algorithm";
-    case PARSEC_ALGORITHM_NONE:
-    case PARSEC_ALGORITHM_HASH:
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_NONE:
+    case PARSEC_ALGORITHM_KIND_HASH:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
     default:
       return "another algorithm";
     }

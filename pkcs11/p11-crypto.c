@@ -183,7 +183,7 @@ policy_of (ParsecKeyAttributes *attributes,
 {
   ParsecAlgorithm *algorithm = parsec_key_attributes_get_algorithm (attributes);
 
-  policy->kind = algorithm != NULL ? parsec_algorithm_get_kind (algorithm) : PARSEC_ALGORITHM_NONE;
+  policy->kind = algorithm != NULL ? parsec_algorithm_get_kind (algorithm) : PARSEC_ALGORITHM_KIND_NONE;
   policy->scheme = algorithm != NULL ? parsec_algorithm_get_variant (algorithm) : 0;
   policy->hash = algorithm != NULL ? parsec_algorithm_get_hash (algorithm) : PARSEC_HASH_NONE;
 }
@@ -199,14 +199,14 @@ static gboolean
 is_signature (const Policy *policy,
               guint         scheme)
 {
-  return policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE && policy->scheme == scheme;
+  return policy->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE && policy->scheme == scheme;
 }
 
 static gboolean
 is_ecdsa (const Policy *policy)
 {
-  return is_signature (policy, PARSEC_SIGNATURE_ECDSA) || is_signature (policy, PARSEC_SIGNATURE_ECDSA_ANY) ||
-         is_signature (policy, PARSEC_SIGNATURE_DETERMINISTIC_ECDSA);
+  return is_signature (policy, PARSEC_SIGNATURE_SCHEME_ECDSA) || is_signature (policy, PARSEC_SIGNATURE_SCHEME_ECDSA_ANY) ||
+         is_signature (policy, PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA);
 }
 
 /* Whether the policy permits the mechanism, leaving aside what depends on
@@ -222,21 +222,21 @@ mechanism_permitted (const Mechanism *mechanism,
     {
     case FAMILY_RSA_PKCS:
       if (!signing)
-        return mechanism->hash == PARSEC_HASH_NONE && policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION &&
-               policy->scheme == PARSEC_ENCRYPTION_RSA_PKCS1V15;
-      if (is_signature (policy, PARSEC_SIGNATURE_RSA_PKCS1V15_RAW))
+        return mechanism->hash == PARSEC_HASH_NONE && policy->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION &&
+               policy->scheme == PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15;
+      if (is_signature (policy, PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW))
         return TRUE;
-      return is_signature (policy, PARSEC_SIGNATURE_RSA_PKCS1V15) &&
+      return is_signature (policy, PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15) &&
              (mechanism->hash == PARSEC_HASH_NONE || policy_hash_allows (policy, mechanism->hash));
     case FAMILY_RSA_PSS:
-      return signing && is_signature (policy, PARSEC_SIGNATURE_RSA_PSS) &&
+      return signing && is_signature (policy, PARSEC_SIGNATURE_SCHEME_RSA_PSS) &&
              (mechanism->hash == PARSEC_HASH_NONE || policy_hash_allows (policy, mechanism->hash));
     case FAMILY_RSA_OAEP:
-      return !signing && policy->kind == PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION &&
-             policy->scheme == PARSEC_ENCRYPTION_RSA_OAEP;
+      return !signing && policy->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION &&
+             policy->scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP;
     case FAMILY_ECDSA:
       return signing && is_ecdsa (policy) &&
-             (mechanism->hash == PARSEC_HASH_NONE || policy->scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
+             (mechanism->hash == PARSEC_HASH_NONE || policy->scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY ||
               policy_hash_allows (policy, mechanism->hash));
     case FAMILY_RSA_KEYGEN:
     case FAMILY_EC_KEYGEN:
@@ -513,9 +513,9 @@ signature_input (P11Operation     *op,
   switch (op->mechanism->family)
     {
     case FAMILY_RSA_PKCS:
-      if (policy->scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+      if (policy->scheme == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW)
         {
-          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_RSA_PKCS1V15_RAW, PARSEC_HASH_NONE);
+          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW, PARSEC_HASH_NONE);
           *input = hash != NULL ? digest_info (hash, digest) : g_bytes_ref (digest);
           return CKR_OK;
         }
@@ -540,11 +540,11 @@ signature_input (P11Operation     *op,
       *algorithm = parsec_algorithm_new_rsa_pss (hash->hash);
       break;
     case FAMILY_ECDSA:
-      if (policy->scheme == PARSEC_SIGNATURE_ECDSA_ANY)
+      if (policy->scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
         {
           if (g_bytes_get_size (digest) == 0)
             return CKR_DATA_LEN_RANGE;
-          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_ECDSA_ANY, PARSEC_HASH_NONE);
+          *algorithm = parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_ECDSA_ANY, PARSEC_HASH_NONE);
           break;
         }
       if (hash == NULL)
@@ -920,7 +920,7 @@ p11_generate_key_pair (ParsecClient          *client,
         algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
       else
         return CKR_TEMPLATE_INCONSISTENT;
-      usage = parsec_algorithm_get_kind (algorithm) == PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE
+      usage = parsec_algorithm_get_kind (algorithm) == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE
               ? PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
                 PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE
               : PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT;

@@ -294,23 +294,23 @@ typedef struct {
 } SignCase;
 
 static const SignCase sign_cases[] = {
-  { "rsa-pkcs1v15", PARSEC_SIGNATURE_RSA_PKCS1V15, PARSEC_HASH_SHA_256, 1024 },
-  { "rsa-pss", PARSEC_SIGNATURE_RSA_PSS, PARSEC_HASH_SHA_256, 1024 },
-  { "ecdsa-p256", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_256, 256 },
-  { "ecdsa-p384", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_384, 384 },
-  { "deterministic-ecdsa-p256", PARSEC_SIGNATURE_DETERMINISTIC_ECDSA, PARSEC_HASH_SHA_256, 256 },
+  { "rsa-pkcs1v15", PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15, PARSEC_HASH_SHA_256, 1024 },
+  { "rsa-pss", PARSEC_SIGNATURE_SCHEME_RSA_PSS, PARSEC_HASH_SHA_256, 1024 },
+  { "ecdsa-p256", PARSEC_SIGNATURE_SCHEME_ECDSA, PARSEC_HASH_SHA_256, 256 },
+  { "ecdsa-p384", PARSEC_SIGNATURE_SCHEME_ECDSA, PARSEC_HASH_SHA_384, 384 },
+  { "deterministic-ecdsa-p256", PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA, PARSEC_HASH_SHA_256, 256 },
   /* Signs hashes of any length; no messages, having no hash of its own. */
-  { "ecdsa-any-p256", PARSEC_SIGNATURE_ECDSA_ANY, PARSEC_HASH_NONE, 256 },
+  { "ecdsa-any-p256", PARSEC_SIGNATURE_SCHEME_ECDSA_ANY, PARSEC_HASH_NONE, 256 },
   /* A hash GLib cannot compute. */
-  { "ecdsa-p256-sha224", PARSEC_SIGNATURE_ECDSA, PARSEC_HASH_SHA_224, 256 },
-  { "rsa-pkcs1v15-ripemd160", PARSEC_SIGNATURE_RSA_PKCS1V15, PARSEC_HASH_RIPEMD160, 1024 },
+  { "ecdsa-p256-sha224", PARSEC_SIGNATURE_SCHEME_ECDSA, PARSEC_HASH_SHA_224, 256 },
+  { "rsa-pkcs1v15-ripemd160", PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15, PARSEC_HASH_RIPEMD160, 1024 },
 };
 
 static gboolean
 sign_case_is_ecdsa (const SignCase *c)
 {
-  return c->scheme == PARSEC_SIGNATURE_ECDSA || c->scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
-         c->scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+  return c->scheme == PARSEC_SIGNATURE_SCHEME_ECDSA || c->scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY ||
+         c->scheme == PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA;
 }
 
 /* The hash signed: the policy's, or SHA-256 where it names none, as
@@ -326,7 +326,7 @@ sign_case_attributes (const SignCase *c)
 {
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_signature (c->scheme, c->hash);
 
-  if (c->scheme == PARSEC_SIGNATURE_ECDSA)
+  if (c->scheme == PARSEC_SIGNATURE_SCHEME_ECDSA)
     return parsec_key_attributes_new_ecc_signing (c->bits, c->hash);
   if (sign_case_is_ecdsa (c))
     return parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, c->bits,
@@ -347,7 +347,7 @@ sign_case_signature_size (const SignCase *c)
 static gboolean
 sign_case_is_deterministic (const SignCase *c)
 {
-  return c->scheme == PARSEC_SIGNATURE_RSA_PKCS1V15 || c->scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+  return c->scheme == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 || c->scheme == PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA;
 }
 
 /* A signature with its last bit flipped is refused as invalid. Mbed TLS
@@ -358,7 +358,7 @@ static void
 assert_tampered_refused (const SignCase *c,
                          const GError   *error)
 {
-  if (c->scheme == PARSEC_SIGNATURE_RSA_PSS && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
+  if (c->scheme == PARSEC_SIGNATURE_SCHEME_RSA_PSS && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
     return;
   g_assert_error ((GError *) error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
 }
@@ -370,7 +370,7 @@ static gboolean
 is_deterministic_refusal (const SignCase *c,
                           const GError   *error)
 {
-  if (c->scheme != PARSEC_SIGNATURE_DETERMINISTIC_ECDSA ||
+  if (c->scheme != PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA ||
       !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED))
     return FALSE;
   g_assert_nonnull (strstr (error->message, "deterministic ECDSA key"));
@@ -1015,9 +1015,9 @@ typedef struct {
 } EncryptCase;
 
 static const EncryptCase encrypt_cases[] = {
-  { "rsa-pkcs1v15", PARSEC_ENCRYPTION_RSA_PKCS1V15, NULL },
-  { "rsa-oaep", PARSEC_ENCRYPTION_RSA_OAEP, NULL },
-  { "rsa-oaep-label", PARSEC_ENCRYPTION_RSA_OAEP, "a label" },
+  { "rsa-pkcs1v15", PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15, NULL },
+  { "rsa-oaep", PARSEC_ENCRYPTION_SCHEME_RSA_OAEP, NULL },
+  { "rsa-oaep-label", PARSEC_ENCRYPTION_SCHEME_RSA_OAEP, "a label" },
 };
 
 static void
@@ -1026,7 +1026,7 @@ test_asymmetric_encrypt (Fixture       *f,
 {
   const EncryptCase *c = f->data;
   g_autoptr(ParsecAlgorithm) algorithm =
-    parsec_algorithm_new_encryption (c->scheme, c->scheme == PARSEC_ENCRYPTION_RSA_OAEP ? PARSEC_HASH_SHA_256
+    parsec_algorithm_new_encryption (c->scheme, c->scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP ? PARSEC_HASH_SHA_256
                                                                                         : PARSEC_HASH_NONE);
   g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_rsa_encryption (1024, algorithm);
   g_autoptr(GBytes) salt = c->label != NULL ? bytes_from_string (c->label) : NULL;
@@ -1059,7 +1059,7 @@ test_asymmetric_encrypt (Fixture       *f,
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_PADDING);
   g_clear_error (&error);
 
-  if (c->scheme == PARSEC_ENCRYPTION_RSA_OAEP)
+  if (c->scheme == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP)
     {
       /* The label is bound to the ciphertext: any other one, or none
        * (an empty salt is no salt), does not decrypt. */
@@ -1383,15 +1383,15 @@ can_do_attributes (const char *name)
 }
 
 static const CanDoCase can_do_cases[] = {
-  { "ecdsa", PARSEC_CHECK_USE, 0 },
-  { "ecdsa", PARSEC_CHECK_GENERATE, 0 },
-  { "ecdsa", PARSEC_CHECK_IMPORT, 0 },
-  { "rsa-oaep", PARSEC_CHECK_GENERATE, 0 },
-  { "aes-gcm", PARSEC_CHECK_USE, 0 },
-  { "rsa-odd-size", PARSEC_CHECK_GENERATE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
-  { "ecdsa-on-rsa", PARSEC_CHECK_USE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+  { "ecdsa", PARSEC_CHECK_TYPE_USE, 0 },
+  { "ecdsa", PARSEC_CHECK_TYPE_GENERATE, 0 },
+  { "ecdsa", PARSEC_CHECK_TYPE_IMPORT, 0 },
+  { "rsa-oaep", PARSEC_CHECK_TYPE_GENERATE, 0 },
+  { "aes-gcm", PARSEC_CHECK_TYPE_USE, 0 },
+  { "rsa-odd-size", PARSEC_CHECK_TYPE_GENERATE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+  { "ecdsa-on-rsa", PARSEC_CHECK_TYPE_USE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
   /* No provider implements derivation checks. */
-  { "ecdsa", PARSEC_CHECK_DERIVE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
+  { "ecdsa", PARSEC_CHECK_TYPE_DERIVE, PARSEC_ERROR_PSA_NOT_SUPPORTED },
 };
 
 static void
@@ -1769,7 +1769,7 @@ main (int    argc,
 
       add (hash_path, test_sign_hash, &sign_cases[i], SERVICE_PLAIN);
       add (data_path, test_sign_data, &sign_cases[i], SERVICE_PLAIN);
-      if (sign_cases[i].scheme != PARSEC_SIGNATURE_ECDSA_ANY)
+      if (sign_cases[i].scheme != PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
         add (message_path, test_sign_message, &sign_cases[i], SERVICE_SIGN_MESSAGE);
     }
   add ("sign-message/unsupported", test_sign_message_unsupported, NULL, SERVICE_PLAIN);

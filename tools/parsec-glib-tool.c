@@ -315,7 +315,7 @@ parse_provider (const char  *text,
                 int         *provider,
                 GError     **error)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_PROVIDER_ID);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_PROVIDER);
   GEnumValue *value = g_enum_get_value_by_nick (klass, text);
   guint64 number;
 

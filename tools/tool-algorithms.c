@@ -255,13 +255,13 @@ tool_signature_plan (const char           *key_name,
   ParsecSignatureScheme scheme = parsec_algorithm_get_variant (policy);
   g_autofree char *text = parsec_algorithm_to_string (policy);
 
-  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE)
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "key “%s” is not a signing key (its policy: %s)",
                    key_name, text);
       return FALSE;
     }
-  if (scheme == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW)
+  if (scheme == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                    "key “%s” signs only data encoded by the caller (%s), which this tool does not do",
@@ -273,14 +273,14 @@ tool_signature_plan (const char           *key_name,
     *hash = PARSEC_HASH_SHA_256;
   /* The policy came from the service, which may name what this version
    * does not know. */
-  if (scheme < PARSEC_SIGNATURE_RSA_PKCS1V15 || scheme > PARSEC_SIGNATURE_DETERMINISTIC_ECDSA ||
+  if (scheme < PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 || scheme > PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA ||
       *hash < PARSEC_HASH_MD2 || *hash > PARSEC_HASH_SHA3_512)
     {
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "key “%s” has a signature policy this tool does not know (%s)",
                    key_name, text);
       return FALSE;
     }
-  if (scheme == PARSEC_SIGNATURE_ECDSA_ANY)
+  if (scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
     *algorithm = parsec_algorithm_ref (policy);
   else
     *algorithm = parsec_algorithm_new_signature (scheme, *hash);
@@ -292,8 +292,8 @@ tool_is_ecdsa (const ParsecAlgorithm *algorithm)
 {
   ParsecSignatureScheme scheme = parsec_algorithm_get_variant (algorithm);
 
-  return scheme == PARSEC_SIGNATURE_ECDSA || scheme == PARSEC_SIGNATURE_ECDSA_ANY ||
-         scheme == PARSEC_SIGNATURE_DETERMINISTIC_ECDSA;
+  return scheme == PARSEC_SIGNATURE_SCHEME_ECDSA || scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY ||
+         scheme == PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA;
 }
 
 static int

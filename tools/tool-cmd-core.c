@@ -66,7 +66,7 @@ tool_cmd_list_providers (Tool    *tool,
     {
       ParsecProviderInfo *info = g_ptr_array_index (providers, i);
       guint id = parsec_provider_info_get_id (info);
-      g_autofree char *nick = tool_enum_nick (PARSEC_TYPE_PROVIDER_ID, (int) id);
+      g_autofree char *nick = tool_enum_nick (PARSEC_TYPE_PROVIDER, (int) id);
       g_autofree char *version = g_strdup_printf ("%u.%u.%u",
                                                   parsec_provider_info_get_version_major (info),
                                                   parsec_provider_info_get_version_minor (info),

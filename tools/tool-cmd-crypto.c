@@ -263,7 +263,7 @@ encryption_algorithm (const char           *key_name,
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
 
-  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION)
+  if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION)
     {
       g_autofree char *text = parsec_algorithm_to_string (policy);
 

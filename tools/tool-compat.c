@@ -138,12 +138,12 @@ static char *
 algorithm_inner (const ParsecAlgorithm *algorithm)
 {
   static const char * const signatures[] = {
-    [PARSEC_SIGNATURE_RSA_PKCS1V15] = "RsaPkcs1v15Sign", [PARSEC_SIGNATURE_RSA_PKCS1V15_RAW] = "RsaPkcs1v15SignRaw",
-    [PARSEC_SIGNATURE_RSA_PSS] = "RsaPss", [PARSEC_SIGNATURE_ECDSA] = "Ecdsa",
-    [PARSEC_SIGNATURE_ECDSA_ANY] = "EcdsaAny", [PARSEC_SIGNATURE_DETERMINISTIC_ECDSA] = "DeterministicEcdsa",
+    [PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15] = "RsaPkcs1v15Sign", [PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW] = "RsaPkcs1v15SignRaw",
+    [PARSEC_SIGNATURE_SCHEME_RSA_PSS] = "RsaPss", [PARSEC_SIGNATURE_SCHEME_ECDSA] = "Ecdsa",
+    [PARSEC_SIGNATURE_SCHEME_ECDSA_ANY] = "EcdsaAny", [PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA] = "DeterministicEcdsa",
   };
   static const char * const encryptions[] = {
-    [PARSEC_ENCRYPTION_RSA_PKCS1V15] = "RsaPkcs1v15Crypt", [PARSEC_ENCRYPTION_RSA_OAEP] = "RsaOaep",
+    [PARSEC_ENCRYPTION_SCHEME_RSA_PKCS1V15] = "RsaPkcs1v15Crypt", [PARSEC_ENCRYPTION_SCHEME_RSA_OAEP] = "RsaOaep",
   };
   static const char * const ciphers[] = {
     [PARSEC_CIPHER_STREAM_CIPHER] = "StreamCipher", [PARSEC_CIPHER_CTR] = "Ctr", [PARSEC_CIPHER_CFB] = "Cfb",
@@ -162,29 +162,29 @@ algorithm_inner (const ParsecAlgorithm *algorithm)
 
   switch (parsec_algorithm_get_kind (algorithm))
     {
-    case PARSEC_ALGORITHM_HASH:
+    case PARSEC_ALGORITHM_KIND_HASH:
       return hash_name (parsec_algorithm_get_hash (algorithm));
-    case PARSEC_ALGORITHM_MAC:
+    case PARSEC_ALGORITHM_KIND_MAC:
       name = full_length_mac (algorithm);
       if (length == 0)
         return g_strdup_printf ("FullLength(%s)", name);
       return g_strdup_printf ("Truncated { mac_alg: %s, mac_length: %u }", name, length);
-    case PARSEC_ALGORITHM_CIPHER:
+    case PARSEC_ALGORITHM_KIND_CIPHER:
       return TABLE_NAME (ciphers, variant);
-    case PARSEC_ALGORITHM_AEAD:
+    case PARSEC_ALGORITHM_KIND_AEAD:
       name = TABLE_NAME (aeads, variant);
       if (length == 0)
         return g_strdup_printf ("AeadWithDefaultLengthTag(%s)", name);
       return g_strdup_printf ("AeadWithShortenedTag { aead_alg: %s, tag_length: %u }", name, length);
-    case PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
       return with_hash (signatures, G_N_ELEMENTS (signatures), variant, sign_hash_name,
-                        variant == PARSEC_SIGNATURE_RSA_PKCS1V15_RAW || variant == PARSEC_SIGNATURE_ECDSA_ANY
+                        variant == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW || variant == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY
                           ? PARSEC_HASH_NONE : parsec_algorithm_get_hash (algorithm));
-    case PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION:
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
       return with_hash (encryptions, G_N_ELEMENTS (encryptions), variant, hash_name,
-                        variant == PARSEC_ENCRYPTION_RSA_OAEP ? parsec_algorithm_get_hash (algorithm)
+                        variant == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP ? parsec_algorithm_get_hash (algorithm)
                                                               : PARSEC_HASH_NONE);
-    case PARSEC_ALGORITHM_KEY_AGREEMENT:
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
       name = TABLE_NAME (agreements, variant);
       if (parsec_algorithm_get_inner (algorithm) == NULL)
         return g_strdup_printf ("Raw(%s)", name);
@@ -193,9 +193,9 @@ algorithm_inner (const ParsecAlgorithm *algorithm)
 
         return g_strdup_printf ("WithKeyDerivation { ka_alg: %s, kdf_alg: %s }", name, derivation);
       }
-    case PARSEC_ALGORITHM_KEY_DERIVATION:
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
       return key_derivation (algorithm);
-    case PARSEC_ALGORITHM_NONE:
+    case PARSEC_ALGORITHM_KIND_NONE:
     default:
       return NULL;
     }
@@ -205,11 +205,11 @@ char *
 tool_compat_algorithm (const ParsecAlgorithm *algorithm)
 {
   static const char * const kinds[] = {
-    [PARSEC_ALGORITHM_NONE] = "None", [PARSEC_ALGORITHM_HASH] = "Hash", [PARSEC_ALGORITHM_MAC] = "Mac",
-    [PARSEC_ALGORITHM_CIPHER] = "Cipher", [PARSEC_ALGORITHM_AEAD] = "Aead",
-    [PARSEC_ALGORITHM_ASYMMETRIC_SIGNATURE] = "AsymmetricSignature",
-    [PARSEC_ALGORITHM_ASYMMETRIC_ENCRYPTION] = "AsymmetricEncryption",
-    [PARSEC_ALGORITHM_KEY_AGREEMENT] = "KeyAgreement", [PARSEC_ALGORITHM_KEY_DERIVATION] = "KeyDerivation",
+    [PARSEC_ALGORITHM_KIND_NONE] = "None", [PARSEC_ALGORITHM_KIND_HASH] = "Hash", [PARSEC_ALGORITHM_KIND_MAC] = "Mac",
+    [PARSEC_ALGORITHM_KIND_CIPHER] = "Cipher", [PARSEC_ALGORITHM_KIND_AEAD] = "Aead",
+    [PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE] = "AsymmetricSignature",
+    [PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION] = "AsymmetricEncryption",
+    [PARSEC_ALGORITHM_KIND_KEY_AGREEMENT] = "KeyAgreement", [PARSEC_ALGORITHM_KIND_KEY_DERIVATION] = "KeyDerivation",
   };
   g_autofree char *kind = TABLE_NAME (kinds, parsec_algorithm_get_kind (algorithm));
   g_autofree char *inner = algorithm_inner (algorithm);

@@ -161,13 +161,13 @@ build_signature_algorithm (const char             *key_name,
     }
   switch (parsec_algorithm_get_variant (signature))
     {
-    case PARSEC_SIGNATURE_RSA_PKCS1V15:
+    case PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15:
       return der_seq (der_oid (hash->rsa_oid), der_null (), NULL);
-    case PARSEC_SIGNATURE_ECDSA:
-    case PARSEC_SIGNATURE_ECDSA_ANY:
-    case PARSEC_SIGNATURE_DETERMINISTIC_ECDSA:
+    case PARSEC_SIGNATURE_SCHEME_ECDSA:
+    case PARSEC_SIGNATURE_SCHEME_ECDSA_ANY:
+    case PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA:
       return der_seq (der_oid (hash->ecdsa_oid), NULL);
-    case PARSEC_SIGNATURE_RSA_PSS:
+    case PARSEC_SIGNATURE_SCHEME_RSA_PSS:
       /* RFC 4055 parameters: MGF1 with the same hash, and a salt as long
        * as the hash, which is what PSA signs with. */
       return der_seq (der_oid (OID_RSASSA_PSS),
@@ -178,7 +178,7 @@ build_signature_algorithm (const char             *key_name,
                                der_tlv (0xa2, der_small_uint (hash->digest_len)),
                                NULL),
                       NULL);
-    case PARSEC_SIGNATURE_RSA_PKCS1V15_RAW:
+    case PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW:
     default:
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                    "the policy of key “%s” has no signature algorithm for certificate requests", key_name);

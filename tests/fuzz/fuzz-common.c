@@ -417,8 +417,8 @@ SYNC (generate_random) { return take_bytes (parsec_client_generate_random (c, 32
 START (generate_random) { parsec_client_generate_random_async (c, 32, k, cb, d); }
 FINISH (generate_random) { return take_bytes (parsec_client_generate_random_finish (c, r, e)); }
 
-SYNC (can_do_crypto) { return parsec_client_can_do_crypto (c, PARSEC_CHECK_GENERATE, inputs ()->ecc, NULL, e); }
-START (can_do_crypto) { parsec_client_can_do_crypto_async (c, PARSEC_CHECK_GENERATE, inputs ()->ecc, k, cb, d); }
+SYNC (can_do_crypto) { return parsec_client_can_do_crypto (c, PARSEC_CHECK_TYPE_GENERATE, inputs ()->ecc, NULL, e); }
+START (can_do_crypto) { parsec_client_can_do_crypto_async (c, PARSEC_CHECK_TYPE_GENERATE, inputs ()->ecc, k, cb, d); }
 FINISH (can_do_crypto) { return parsec_client_can_do_crypto_finish (c, r, e); }
 
 SYNC (sign_data) { return take_bytes (parsec_client_sign_data (c, KEY, inputs ()->data, NULL, e)); }

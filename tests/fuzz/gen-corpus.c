@@ -193,7 +193,7 @@ gen_results (GRand *rand)
       parsec_algorithm_new_cipher (PARSEC_CIPHER_CTR),
       parsec_algorithm_new_aead_shortened_tag (PARSEC_AEAD_CCM, 8),
       parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY),
-      parsec_algorithm_new_signature (PARSEC_SIGNATURE_ECDSA_ANY, PARSEC_HASH_NONE),
+      parsec_algorithm_new_signature (PARSEC_SIGNATURE_SCHEME_ECDSA_ANY, PARSEC_HASH_NONE),
       parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_512),
       parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_FFDH),
       parsec_algorithm_new_key_agreement_with_derivation (PARSEC_KEY_AGREEMENT_ECDH, hkdf),

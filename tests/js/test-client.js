@@ -36,7 +36,7 @@ client.init(null);
 const [ok, major, minor] = client.ping(null);
 check(ok && major === 1 && minor === 0, 'sync ping answers 1.0');
 client.discover(null);
-check(client.implicit_provider === Parsec.ProviderId.MBED_CRYPTO, 'implicit provider is Mbed Crypto');
+check(client.implicit_provider === Parsec.Provider.MBED_CRYPTO, 'implicit provider is Mbed Crypto');
 
 // Asynchronous
 const loop = GLib.MainLoop.new(null, false);

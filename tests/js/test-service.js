@@ -58,7 +58,7 @@ test('construct synchronously', () => {
     client.discover(null);
     // The authenticator the service runs (direct or Unix peer credentials).
     check(client.auth_type === client.list_authenticators(null)[0].get_id(), 'the service\'s authenticator');
-    check(client.implicit_provider === Parsec.ProviderId.MBED_CRYPTO, 'Mbed Crypto provider');
+    check(client.implicit_provider === Parsec.Provider.MBED_CRYPTO, 'Mbed Crypto provider');
 });
 
 test('construct asynchronously', async () => {

@@ -31,9 +31,9 @@ class FakeServiceTestCase(unittest.TestCase):
     def test_sync(self):
         client = self.new_client()
         # Initialisation sends nothing; discovery finds the provider.
-        self.assertEqual(client.get_implicit_provider(), Parsec.ProviderId.CORE)
+        self.assertEqual(client.get_implicit_provider(), Parsec.Provider.CORE)
         self.assertTrue(client.discover(None))
-        self.assertEqual(client.get_implicit_provider(), Parsec.ProviderId.MBED_CRYPTO)
+        self.assertEqual(client.get_implicit_provider(), Parsec.Provider.MBED_CRYPTO)
         self.assertEqual(client.props.auth_type, Parsec.AuthType.DIRECT)
         ok, major, minor = client.ping(None)
         self.assertTrue(ok)

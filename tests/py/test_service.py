@@ -36,7 +36,7 @@ class SyncTest(unittest.TestCase):
         # The authenticator the service runs (direct or Unix peer credentials).
         offered = self.client.list_authenticators(None)[0].get_id()
         self.assertEqual(int(self.client.props.auth_type), offered)
-        self.assertEqual(self.client.get_implicit_provider(), Parsec.ProviderId.MBED_CRYPTO)
+        self.assertEqual(self.client.get_implicit_provider(), Parsec.Provider.MBED_CRYPTO)
 
     def test_ping(self):
         self.assertEqual(self.client.ping(None), (True, 1, 0))

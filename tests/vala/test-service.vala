@@ -42,7 +42,7 @@ async void test_construct () throws Error {
     // The authenticator the service runs (direct or Unix peer credentials).
     var authenticators = yield client.list_authenticators_async (null);
     report ((uint) client.auth_type == authenticators[0].get_id (), "the service's authenticator");
-    report (client.implicit_provider == Parsec.ProviderId.MBED_CRYPTO, "Mbed Crypto provider");
+    report (client.implicit_provider == Parsec.Provider.MBED_CRYPTO, "Mbed Crypto provider");
 
     uint major, minor;
     var ok = yield client.ping_async (null, out major, out minor);
