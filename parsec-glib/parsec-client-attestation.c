@@ -144,7 +144,7 @@ parsec_client_prepare_key_attestation_async (ParsecClient        *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
 
-  _parsec_client_start (self, &op_prepare_key_attestation, TRUE,
+  _parsec_client_start (self, self, &op_prepare_key_attestation, PARSEC_PROVIDER_IMPLICIT,
                         prepare_request_init (&request, attested_key_name, attesting_key_name),
                         NULL, cancellable, callback, user_data,
                         parsec_client_prepare_key_attestation_async, prepare_done);
@@ -224,7 +224,7 @@ parsec_client_prepare_key_attestation (ParsecClient  *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), FALSE);
 
-  result = _parsec_client_run (self, &op_prepare_key_attestation, TRUE,
+  result = _parsec_client_run (self, &op_prepare_key_attestation, PARSEC_PROVIDER_IMPLICIT,
                                prepare_request_init (&request, attested_key_name, attesting_key_name),
                                NULL, cancellable, error);
   if (result == NULL)
@@ -328,7 +328,7 @@ parsec_client_attest_key_async (ParsecClient        *self,
   g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
   g_return_if_fail (credential_blob != NULL && secret != NULL);
 
-  _parsec_client_start (self, &op_attest_key, TRUE,
+  _parsec_client_start (self, self, &op_attest_key, PARSEC_PROVIDER_IMPLICIT,
                         attest_request_init (&request, attested_key_name, credential_blob, secret,
                                              attesting_key_name),
                         NULL, cancellable, callback, user_data,
@@ -392,7 +392,7 @@ parsec_client_attest_key (ParsecClient  *self,
   g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), NULL);
   g_return_val_if_fail (credential_blob != NULL && secret != NULL, NULL);
 
-  result = _parsec_client_run (self, &op_attest_key, TRUE,
+  result = _parsec_client_run (self, &op_attest_key, PARSEC_PROVIDER_IMPLICIT,
                                attest_request_init (&request, attested_key_name, credential_blob, secret,
                                                     attesting_key_name),
                                NULL, cancellable, error);

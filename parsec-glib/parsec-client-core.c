@@ -86,7 +86,7 @@ parsec_client_ping_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_ping_async, "[parsec-glib] ping");
   _parsec_client_call_async (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, task, ping_done);
 }
@@ -219,7 +219,7 @@ parsec_client_list_providers_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_providers_async, "[parsec-glib] list providers");
   _parsec_client_call_async (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL,
                              task, list_providers_done);
@@ -322,7 +322,7 @@ parsec_client_list_opcodes_async (ParsecClient        *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (provider <= G_MAXUINT8);
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_opcodes_async, "[parsec-glib] list opcodes");
   _parsec_list_opcodes_operation_init (&operation, provider);
   _parsec_client_call_async (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
@@ -440,7 +440,7 @@ parsec_client_list_authenticators_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_authenticators_async,
                                   "[parsec-glib] list authenticators");
   _parsec_client_call_async (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL,
@@ -542,7 +542,7 @@ parsec_client_list_clients_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_clients_async, "[parsec-glib] list clients");
   _parsec_client_call_async (self, &op_list_clients, PARSEC_PROVIDER_CORE, NULL,
                              task, list_clients_done);
@@ -643,7 +643,7 @@ parsec_client_delete_client_async (ParsecClient        *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (client != NULL && g_utf8_validate (client, -1, NULL));
 
-  task = _parsec_client_task_new (self, cancellable, callback, user_data,
+  task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_delete_client_async, "[parsec-glib] delete client");
   delete_client_operation_init (&operation, client);
   _parsec_client_call_async (self, &op_delete_client, PARSEC_PROVIDER_CORE,

@@ -111,7 +111,7 @@ parsec_client_sign_hash_async (ParsecClient *self,
   g_return_if_fail (hash != NULL);
 
   request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &error);
-  _parsec_client_start (self, &op_sign_hash, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_sign_hash, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_sign_hash_async, _parsec_call_done_bytes);
 }
 
@@ -175,7 +175,7 @@ parsec_client_sign_hash (ParsecClient *self,
   g_return_val_if_fail (hash != NULL, NULL);
 
   request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &build_error);
-  result = _parsec_client_run (self, &op_sign_hash, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_sign_hash, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -248,7 +248,7 @@ parsec_client_verify_hash_async (ParsecClient *self,
   g_return_if_fail (signature != NULL);
 
   request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &error);
-  _parsec_client_start (self, &op_verify_hash, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_verify_hash, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_verify_hash_async, _parsec_call_done_boolean);
 }
 
@@ -315,7 +315,7 @@ parsec_client_verify_hash (ParsecClient *self,
   g_return_val_if_fail (signature != NULL, FALSE);
 
   request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &build_error);
-  result = _parsec_client_run (self, &op_verify_hash, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_verify_hash, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -384,7 +384,7 @@ parsec_client_sign_message_async (ParsecClient *self,
   g_return_if_fail (message != NULL);
 
   request = sign_message_build (&operation, &part, key_name, algorithm, message, &error);
-  _parsec_client_start (self, &op_sign_message, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_sign_message, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_sign_message_async, _parsec_call_done_bytes);
 }
 
@@ -448,7 +448,7 @@ parsec_client_sign_message (ParsecClient *self,
   g_return_val_if_fail (message != NULL, NULL);
 
   request = sign_message_build (&operation, &part, key_name, algorithm, message, &build_error);
-  result = _parsec_client_run (self, &op_sign_message, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_sign_message, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -521,7 +521,7 @@ parsec_client_verify_message_async (ParsecClient *self,
   g_return_if_fail (signature != NULL);
 
   request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &error);
-  _parsec_client_start (self, &op_verify_message, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_verify_message, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_verify_message_async, _parsec_call_done_boolean);
 }
 
@@ -588,7 +588,7 @@ parsec_client_verify_message (ParsecClient *self,
   g_return_val_if_fail (signature != NULL, FALSE);
 
   request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &build_error);
-  result = _parsec_client_run (self, &op_verify_message, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_verify_message, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -668,7 +668,7 @@ parsec_client_asymmetric_encrypt_async (ParsecClient *self,
   g_return_if_fail (plaintext != NULL);
 
   request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &error);
-  _parsec_client_start (self, &op_asymmetric_encrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_asymmetric_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_asymmetric_encrypt_async, _parsec_call_done_bytes);
 }
 
@@ -732,7 +732,7 @@ parsec_client_asymmetric_encrypt (ParsecClient *self,
   g_return_val_if_fail (plaintext != NULL, NULL);
 
   request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &build_error);
-  result = _parsec_client_run (self, &op_asymmetric_encrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_asymmetric_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -797,7 +797,7 @@ parsec_client_asymmetric_decrypt_async (ParsecClient *self,
   g_return_if_fail (ciphertext != NULL);
 
   request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &error);
-  _parsec_client_start (self, &op_asymmetric_decrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_asymmetric_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_asymmetric_decrypt_async, _parsec_call_done_secret);
 }
 
@@ -863,7 +863,7 @@ parsec_client_asymmetric_decrypt (ParsecClient *self,
   g_return_val_if_fail (ciphertext != NULL, NULL);
 
   request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &build_error);
-  result = _parsec_client_run (self, &op_asymmetric_decrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_asymmetric_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -942,7 +942,7 @@ parsec_client_aead_encrypt_async (ParsecClient *self,
   g_return_if_fail (plaintext != NULL);
 
   request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &error);
-  _parsec_client_start (self, &op_aead_encrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_aead_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_aead_encrypt_async, _parsec_call_done_bytes);
 }
 
@@ -1011,7 +1011,7 @@ parsec_client_aead_encrypt (ParsecClient *self,
   g_return_val_if_fail (plaintext != NULL, NULL);
 
   request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &build_error);
-  result = _parsec_client_run (self, &op_aead_encrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_aead_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -1081,7 +1081,7 @@ parsec_client_aead_decrypt_async (ParsecClient *self,
   g_return_if_fail (ciphertext != NULL);
 
   request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &error);
-  _parsec_client_start (self, &op_aead_decrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_aead_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_aead_decrypt_async, _parsec_call_done_secret);
 }
 
@@ -1152,7 +1152,7 @@ parsec_client_aead_decrypt (ParsecClient *self,
   g_return_val_if_fail (ciphertext != NULL, NULL);
 
   request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &build_error);
-  result = _parsec_client_run (self, &op_aead_decrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_aead_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -1210,7 +1210,7 @@ parsec_client_cipher_encrypt_async (ParsecClient *self,
   g_return_if_fail (plaintext != NULL);
 
   request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &error);
-  _parsec_client_start (self, &op_cipher_encrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_cipher_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_cipher_encrypt_async, _parsec_call_done_bytes);
 }
 
@@ -1273,7 +1273,7 @@ parsec_client_cipher_encrypt (ParsecClient *self,
   g_return_val_if_fail (plaintext != NULL, NULL);
 
   request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &build_error);
-  result = _parsec_client_run (self, &op_cipher_encrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_cipher_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -1331,7 +1331,7 @@ parsec_client_cipher_decrypt_async (ParsecClient *self,
   g_return_if_fail (ciphertext != NULL);
 
   request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &error);
-  _parsec_client_start (self, &op_cipher_decrypt, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_cipher_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_cipher_decrypt_async, _parsec_call_done_secret);
 }
 
@@ -1394,7 +1394,7 @@ parsec_client_cipher_decrypt (ParsecClient *self,
   g_return_val_if_fail (ciphertext != NULL, NULL);
 
   request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &build_error);
-  result = _parsec_client_run (self, &op_cipher_decrypt, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_cipher_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -1455,7 +1455,7 @@ parsec_client_mac_compute_async (ParsecClient *self,
   g_return_if_fail (input != NULL);
 
   request = mac_compute_build (&operation, &part, key_name, algorithm, input, &error);
-  _parsec_client_start (self, &op_mac_compute, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_mac_compute, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_mac_compute_async, _parsec_call_done_bytes);
 }
 
@@ -1517,7 +1517,7 @@ parsec_client_mac_compute (ParsecClient *self,
   g_return_val_if_fail (input != NULL, NULL);
 
   request = mac_compute_build (&operation, &part, key_name, algorithm, input, &build_error);
-  result = _parsec_client_run (self, &op_mac_compute, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_mac_compute, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -1583,7 +1583,7 @@ parsec_client_mac_verify_async (ParsecClient *self,
   g_return_if_fail (mac != NULL);
 
   request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &error);
-  _parsec_client_start (self, &op_mac_verify, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_mac_verify, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_mac_verify_async, _parsec_call_done_boolean);
 }
 
@@ -1650,7 +1650,7 @@ parsec_client_mac_verify (ParsecClient *self,
   g_return_val_if_fail (mac != NULL, FALSE);
 
   request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &build_error);
-  result = _parsec_client_run (self, &op_mac_verify, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_mac_verify, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -1709,7 +1709,7 @@ parsec_client_hash_compute_async (ParsecClient *self,
   g_return_if_fail (input != NULL);
 
   request = hash_compute_build (&operation, hash_algorithm, input, &error);
-  _parsec_client_start (self, &op_hash_compute, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_hash_compute_async, _parsec_call_done_bytes);
 }
 
@@ -1766,7 +1766,7 @@ parsec_client_hash_compute (ParsecClient *self,
   g_return_val_if_fail (input != NULL, NULL);
 
   request = hash_compute_build (&operation, hash_algorithm, input, &build_error);
-  result = _parsec_client_run (self, &op_hash_compute, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -1822,7 +1822,7 @@ parsec_client_hash_compare_async (ParsecClient *self,
   g_return_if_fail (hash != NULL);
 
   request = hash_compare_build (&operation, hash_algorithm, input, hash, &error);
-  _parsec_client_start (self, &op_hash_compare, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_hash_compare, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_hash_compare_async, _parsec_call_done_boolean);
 }
 
@@ -1885,7 +1885,7 @@ parsec_client_hash_compare (ParsecClient *self,
   g_return_val_if_fail (hash != NULL, FALSE);
 
   request = hash_compare_build (&operation, hash_algorithm, input, hash, &build_error);
-  result = _parsec_client_run (self, &op_hash_compare, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_hash_compare, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -1943,7 +1943,7 @@ parsec_client_raw_key_agreement_async (ParsecClient *self,
   g_return_if_fail (peer_key != NULL);
 
   request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &error);
-  _parsec_client_start (self, &op_raw_key_agreement, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_raw_key_agreement, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_raw_key_agreement_async, _parsec_call_done_secret);
 }
 
@@ -2006,7 +2006,7 @@ parsec_client_raw_key_agreement (ParsecClient *self,
   g_return_val_if_fail (peer_key != NULL, NULL);
 
   request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &build_error);
-  result = _parsec_client_run (self, &op_raw_key_agreement, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_raw_key_agreement, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -2058,7 +2058,7 @@ parsec_client_generate_random_async (ParsecClient *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
   request = generate_random_build (&operation, size, &error);
-  _parsec_client_start (self, &op_generate_random, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_generate_random, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_generate_random_async, _parsec_call_done_secret);
 }
 
@@ -2113,7 +2113,7 @@ parsec_client_generate_random (ParsecClient *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
   request = generate_random_build (&operation, size, &build_error);
-  result = _parsec_client_run (self, &op_generate_random, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_generate_random, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -2167,7 +2167,7 @@ parsec_client_can_do_crypto_async (ParsecClient *self,
   g_return_if_fail (attributes != NULL);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &error);
-  _parsec_client_start (self, &op_can_do_crypto, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_can_do_crypto, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_can_do_crypto_async, _parsec_call_done_boolean);
 }
 
@@ -2228,7 +2228,7 @@ parsec_client_can_do_crypto (ParsecClient *self,
   g_return_val_if_fail (attributes != NULL, FALSE);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &build_error);
-  result = _parsec_client_run (self, &op_can_do_crypto, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_can_do_crypto, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -2472,7 +2472,7 @@ data_digest (ParsecClient  *self,
   /* Built here rather than through parsec_client_hash_compute(): the hash
    * comes from a policy the service sent, which may name a hash the
    * public checks refuse; the service judges it, as in the async path. */
-  return _parsec_result_take_bytes (_parsec_client_run (self, &op_hash_compute, TRUE,
+  return _parsec_result_take_bytes (_parsec_client_run (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT,
                                                         hash_compute_build (&operation, hash, data, NULL),
                                                         NULL, cancellable, error),
                                     TRUE);

@@ -58,7 +58,7 @@ parsec_client_destroy_key_async (ParsecClient *self,
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
   request = destroy_key_build (&operation, key_name, &error);
-  _parsec_client_start (self, &op_destroy_key, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_destroy_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_destroy_key_async, _parsec_call_done_boolean);
 }
 
@@ -112,7 +112,7 @@ parsec_client_destroy_key (ParsecClient *self,
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
 
   request = destroy_key_build (&operation, key_name, &build_error);
-  result = _parsec_client_run (self, &op_destroy_key, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_destroy_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -159,7 +159,7 @@ parsec_client_export_key_async (ParsecClient *self,
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
   request = export_key_build (&operation, key_name, &error);
-  _parsec_client_start (self, &op_export_key, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_export_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_export_key_async, _parsec_call_done_secret);
 }
 
@@ -216,7 +216,7 @@ parsec_client_export_key (ParsecClient *self,
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
 
   request = export_key_build (&operation, key_name, &build_error);
-  result = _parsec_client_run (self, &op_export_key, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_export_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -307,7 +307,7 @@ parsec_client_generate_key_async (ParsecClient *self,
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
   request = generate_key_build (&operation, &part, key_name, attributes, &error);
-  _parsec_client_start (self, &op_generate_key, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_generate_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_generate_key_async, _parsec_call_done_boolean);
 }
 
@@ -365,7 +365,7 @@ parsec_client_generate_key (ParsecClient *self,
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
 
   request = generate_key_build (&operation, &part, key_name, attributes, &build_error);
-  result = _parsec_client_run (self, &op_generate_key, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_generate_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -438,7 +438,7 @@ parsec_client_import_key_async (ParsecClient *self,
   g_return_if_fail (data != NULL);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &error);
-  _parsec_client_start (self, &op_import_key, TRUE, request, error, cancellable,
+  _parsec_client_start (self, self, &op_import_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
                         callback, user_data, parsec_client_import_key_async, _parsec_call_done_boolean);
 }
 
@@ -499,7 +499,7 @@ parsec_client_import_key (ParsecClient *self,
   g_return_val_if_fail (data != NULL, FALSE);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &build_error);
-  result = _parsec_client_run (self, &op_import_key, TRUE, request, build_error, cancellable, error);
+  result = _parsec_client_run (self, &op_import_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -562,7 +562,7 @@ parsec_client_list_keys_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  _parsec_client_start (self, &op_list_keys, FALSE, &operation.base, NULL, cancellable,
+  _parsec_client_start (self, self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, NULL, cancellable,
                         callback, user_data, parsec_client_list_keys_async, list_keys_done);
 }
 
@@ -614,7 +614,7 @@ parsec_client_list_keys (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_run (self, &op_list_keys, FALSE, &operation.base, NULL, cancellable, error);
+  result = _parsec_client_run (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, NULL, cancellable, error);
   if (result == NULL)
     return NULL;
   keys = keys_from_result (result);
@@ -678,7 +678,7 @@ _parsec_key_task_new (ParsecClient        *self,
                       gpointer             user_data,
                       gpointer             source_tag)
 {
-  GTask *task = _parsec_client_task_new (self, cancellable, callback, user_data, source_tag,
+  GTask *task = _parsec_task_new (self, cancellable, callback, user_data, source_tag,
                                          "[parsec-glib] key operation");
   ParsecKeyTaskData *data = g_new0 (ParsecKeyTaskData, 1);
 
@@ -897,7 +897,7 @@ parsec_client_export_public_key_async (ParsecClient          *self,
       PsaExportPublicKey__Operation operation;
 
       export_public_key_operation_init (&operation, key_name);
-      _parsec_client_start (self, &op_export_public_key, TRUE, &operation.base, NULL, cancellable,
+      _parsec_client_start (self, self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base, NULL, cancellable,
                             callback, user_data, parsec_client_export_public_key_async,
                             _parsec_call_done_bytes);
       return;
@@ -969,7 +969,7 @@ parsec_client_export_public_key (ParsecClient           *self,
     }
 
   export_public_key_operation_init (&operation, key_name);
-  psa = _parsec_result_take_bytes (_parsec_client_run (self, &op_export_public_key, TRUE, &operation.base,
+  psa = _parsec_result_take_bytes (_parsec_client_run (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base,
                                                        NULL, cancellable, error),
                                    FALSE);
   if (psa == NULL || attributes == NULL)

@@ -8,6 +8,7 @@
 
 #include "parsec-glib.h"
 #include "list_opcodes.pb-c.h"
+#include "parsec-endpoint-private.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,47 @@ typedef enum {
   PARSEC_NEEDS_AUTH     = 1 << 1,   /* the authentication type and data */
 } ParsecNeeds;
 
+/* The client's state, shared by its configuration, authentication and
+ * call files. */
+struct _ParsecClient
+{
+  GObject parent_instance;
+
+  /* Configuration, fixed once initialised */
+  char *endpoint;
+  char *application_name;        /* secure memory: direct authentication sends it */
+  ParsecAuthMethod auth_method;
+  int provider;
+  guint timeout_ms;
+  guint max_response_size;
+  ParsecTrustPolicy trust_policy;
+  char **trusted_users;
+  guint explicitly_set;          /* bit per PROP_ */
+
+  /* Resolved at initialisation */
+  gboolean initialized;
+  GSocketAddress *address;
+  GArray *trusted_uids;          /* guint32 */
+
+  /* Found by discovery on first need, or set by the configuration, then
+   * fixed: read once the matching bit of known is seen under the lock. */
+  GMutex discovery_lock;
+  ParsecNeeds known;
+  guint implicit_provider;
+  ParsecAuthType auth_type;
+  GBytes *auth_data;             /* wiping; NULL for none and JWT-SVID */
+  GSList *discoveries;           /* Discovery, one per main context */
+
+  GMutex token_lock;
+  char *jwt_svid_token;          /* secure memory */
+
+  /* The operations each provider lists, asked when the provider answers
+   * PsaErrorNotSupported, so that the error says what was missing. */
+  GMutex opcodes_lock;
+  guint64 opcodes_known[256 / 64];   /* bit per provider */
+  guint64 opcodes[256];              /* bit per opcode below 64 */
+};
+
 /* As the provider of a call: the implicit provider, once known. */
 #define PARSEC_PROVIDER_IMPLICIT 0x100u
 
@@ -100,8 +142,9 @@ void              _parsec_client_discover_async (ParsecClient       *self,
  * NULL @operation means building failed with @build_error (transfer
  * full), which the call then reports. */
 void              _parsec_client_start      (ParsecClient           *self,
+                                             gpointer                source_object,
                                              const ParsecOperation  *op,
-                                             gboolean                crypto,
+                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GError                 *build_error,
                                              GCancellable           *cancellable,
@@ -111,7 +154,7 @@ void              _parsec_client_start      (ParsecClient           *self,
                                              ParsecCallDone          done);
 ProtobufCMessage *_parsec_client_run        (ParsecClient           *self,
                                              const ParsecOperation  *op,
-                                             gboolean                crypto,
+                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GError                 *build_error,
                                              GCancellable           *cancellable,
@@ -131,7 +174,7 @@ GBytes           *_parsec_result_take_bytes (ProtobufCMessage       *result,
                                              gboolean                secret);
 ProtobufCBinaryData _parsec_binary_from_bytes (GBytes               *bytes);
 
-GTask            *_parsec_client_task_new   (ParsecClient           *self,
+GTask            *_parsec_task_new          (gpointer                source_object,
                                              GCancellable           *cancellable,
                                              GAsyncReadyCallback     callback,
                                              gpointer                user_data,
@@ -145,6 +188,13 @@ void              _parsec_list_opcodes_operation_init (ListOpcodes__Operation *o
 char             *_parsec_utf8_from_service (const char             *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProtobufCMessage, _parsec_message_free)
+
+/* What discovery or the configuration settles, once. */
+void              _parsec_client_learn_provider (ParsecClient       *self,
+                                                 guint               provider);
+gboolean          _parsec_client_learn_auth (ParsecClient           *self,
+                                             ProtobufCMessage       *result,
+                                             GError                **error);
 
 /* Conversions shared by the discovery in initialisation and the public
  * list operations. */
