@@ -475,6 +475,30 @@ client_add_hint (const ParsecHint *hint,
   error->message = message;
 }
 
+/* For an operation whose algorithm came from the key's policy as the
+ * client last read it: a refusal may mean the key changed since. */
+static void
+add_policy_hint (GError *error)
+{
+  static const guint statuses[] = {
+    PARSEC_ERROR_PSA_NOT_PERMITTED, PARSEC_ERROR_PSA_INVALID_ARGUMENT, PARSEC_ERROR_PSA_NOT_SUPPORTED,
+    PARSEC_ERROR_PSA_DOES_NOT_EXIST,
+  };
+  char *message;
+
+  if (error->domain != PARSEC_ERROR)
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (error->code == (gint) statuses[i])
+      {
+        message = g_strdup_printf ("%s. The algorithm came from the key's policy as it was when the key was "
+                                   "looked up; if the key was replaced since, look it up again", error->message);
+        g_free (error->message);
+        error->message = message;
+        return;
+      }
+}
+
 static const ParsecHint *
 hint_of_call (const ParsecOperation  *op,
               const ProtobufCMessage *operation)
@@ -845,6 +869,7 @@ typedef struct {
   const ParsecHint *hint;
   gsize expected_length;
   GError *refusal;               /* PsaErrorNotSupported, while its explanation is asked */
+  ParsecCallFlags flags;
 } ParsecCall;
 
 static void
@@ -852,9 +877,11 @@ call_init (ParsecCall             *call,
            ParsecClient           *self,
            const ParsecOperation  *op,
            guint                   provider,
-           const ProtobufCMessage *operation)
+           const ProtobufCMessage *operation,
+           ParsecCallFlags         flags)
 {
   memset (call, 0, sizeof *call);
+  call->flags = flags;
   call->self = self;
   call->op = op;
   call->provider = provider;
@@ -933,6 +960,8 @@ call_take_answer (ParsecCall        *call,
       return TRUE;
     }
   client_add_hint (call->hint, error);
+  if (call->flags & PARSEC_CALL_POLICY_HINT)
+    add_policy_hint (error);
   *call_error = error;
   return FALSE;
 }
@@ -943,6 +972,7 @@ _parsec_client_call (ParsecClient            *self,
                      const ParsecOperation   *op,
                      guint                    provider,
                      const ProtobufCMessage  *operation,
+                     ParsecCallFlags          flags,
                      GCancellable            *cancellable,
                      GError                 **error)
 {
@@ -954,7 +984,7 @@ _parsec_client_call (ParsecClient            *self,
   if (!_parsec_client_discover (self, needs_of_call (op, provider), cancellable, error))
     return NULL;
 
-  call_init (&call, self, op, provider, operation);
+  call_init (&call, self, op, provider, operation, flags);
   while (more)
     {
       ParsecTransportParams params;
@@ -1053,6 +1083,7 @@ _parsec_client_call_async (ParsecClient           *self,
                            const ParsecOperation  *op,
                            guint                   provider,
                            const ProtobufCMessage *operation,
+                           ParsecCallFlags         flags,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
@@ -1061,7 +1092,7 @@ _parsec_client_call_async (ParsecClient           *self,
   AsyncCall *data;
 
   data = g_new0 (AsyncCall, 1);
-  call_init (&data->call, self, op, provider, operation);
+  call_init (&data->call, self, op, provider, operation, flags);
   data->task = task;
   data->done = done;
 
@@ -1083,19 +1114,16 @@ _parsec_client_call_async (ParsecClient           *self,
 }
 
 void
-_parsec_client_start (ParsecClient           *self,
-                      gpointer                source_object,
+_parsec_client_start (const ParsecTarget     *target,
                       const ParsecOperation  *op,
-                      guint                   provider,
                       const ProtobufCMessage *operation,
                       GError                 *build_error,
                       GCancellable           *cancellable,
                       GAsyncReadyCallback     callback,
                       gpointer                user_data,
-                      gpointer                source_tag,
                       ParsecCallDone          done)
 {
-  GTask *task = _parsec_task_new (source_object, cancellable, callback, user_data, source_tag,
+  GTask *task = _parsec_task_new (target->source_object, cancellable, callback, user_data, target->source_tag,
                                   _parsec_opcode_get_name (op->opcode));
 
   if (operation == NULL)
@@ -1104,13 +1132,13 @@ _parsec_client_start (ParsecClient           *self,
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (self, op, provider, operation, task, done);
+  _parsec_client_call_async (target->client, op, target->provider, operation,
+                             target->policy_hint ? PARSEC_CALL_POLICY_HINT : 0, task, done);
 }
 
 ProtobufCMessage *
-_parsec_client_run (ParsecClient            *self,
+_parsec_client_run (const ParsecTarget      *target,
                     const ParsecOperation   *op,
-                    guint                    provider,
                     const ProtobufCMessage  *operation,
                     GError                  *build_error,
                     GCancellable            *cancellable,
@@ -1121,7 +1149,8 @@ _parsec_client_run (ParsecClient            *self,
       g_propagate_error (error, build_error);
       return NULL;
     }
-  return _parsec_client_call (self, op, provider, operation, cancellable, error);
+  return _parsec_client_call (target->client, op, target->provider, operation,
+                              target->policy_hint ? PARSEC_CALL_POLICY_HINT : 0, cancellable, error);
 }
 
 ProtobufCBinaryData

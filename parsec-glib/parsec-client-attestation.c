@@ -144,10 +144,8 @@ parsec_client_prepare_key_attestation_async (ParsecClient        *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
 
-  _parsec_client_start (self, self, &op_prepare_key_attestation, PARSEC_PROVIDER_IMPLICIT,
-                        prepare_request_init (&request, attested_key_name, attesting_key_name),
-                        NULL, cancellable, callback, user_data,
-                        parsec_client_prepare_key_attestation_async, prepare_done);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_prepare_key_attestation_async), &op_prepare_key_attestation, prepare_request_init (&request, attested_key_name, attesting_key_name), NULL, cancellable,
+                        callback, user_data, prepare_done);
 }
 
 /**
@@ -224,9 +222,7 @@ parsec_client_prepare_key_attestation (ParsecClient  *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), FALSE);
 
-  result = _parsec_client_run (self, &op_prepare_key_attestation, PARSEC_PROVIDER_IMPLICIT,
-                               prepare_request_init (&request, attested_key_name, attesting_key_name),
-                               NULL, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_prepare_key_attestation, prepare_request_init (&request, attested_key_name, attesting_key_name), NULL, cancellable, error);
   if (result == NULL)
     return FALSE;
   preparation = preparation_from_result (result, error);
@@ -328,11 +324,9 @@ parsec_client_attest_key_async (ParsecClient        *self,
   g_return_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL));
   g_return_if_fail (credential_blob != NULL && secret != NULL);
 
-  _parsec_client_start (self, self, &op_attest_key, PARSEC_PROVIDER_IMPLICIT,
-                        attest_request_init (&request, attested_key_name, credential_blob, secret,
-                                             attesting_key_name),
-                        NULL, cancellable, callback, user_data,
-                        parsec_client_attest_key_async, attest_done);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_attest_key_async), &op_attest_key, attest_request_init (&request, attested_key_name, credential_blob, secret,
+                                             attesting_key_name), NULL, cancellable,
+                        callback, user_data, attest_done);
 }
 
 /**
@@ -392,10 +386,8 @@ parsec_client_attest_key (ParsecClient  *self,
   g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), NULL);
   g_return_val_if_fail (credential_blob != NULL && secret != NULL, NULL);
 
-  result = _parsec_client_run (self, &op_attest_key, PARSEC_PROVIDER_IMPLICIT,
-                               attest_request_init (&request, attested_key_name, credential_blob, secret,
-                                                    attesting_key_name),
-                               NULL, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_attest_key, attest_request_init (&request, attested_key_name, credential_blob, secret,
+                                                    attesting_key_name), NULL, cancellable, error);
   if (result == NULL)
     return NULL;
   return credential_from_result (result, error);

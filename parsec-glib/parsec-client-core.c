@@ -88,7 +88,7 @@ parsec_client_ping_async (ParsecClient        *self,
 
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_ping_async, "[parsec-glib] ping");
-  _parsec_client_call_async (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, task, ping_done);
+  _parsec_client_call_async (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, 0, task, ping_done);
 }
 
 /**
@@ -152,7 +152,7 @@ parsec_client_ping (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
 
-  result = _parsec_client_call (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, cancellable, error);
+  result = _parsec_client_call (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, 0, cancellable, error);
   return result != NULL &&
          ping_versions_from_result (result, wire_protocol_version_major,
                                     wire_protocol_version_minor, error);
@@ -221,7 +221,7 @@ parsec_client_list_providers_async (ParsecClient        *self,
 
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_providers_async, "[parsec-glib] list providers");
-  _parsec_client_call_async (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL,
+  _parsec_client_call_async (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL, 0,
                              task, list_providers_done);
 }
 
@@ -270,7 +270,7 @@ parsec_client_list_providers (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_call (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL,
+  result = _parsec_client_call (self, &_parsec_op_list_providers, PARSEC_PROVIDER_CORE, NULL, 0,
                                 cancellable, error);
   return result != NULL ? _parsec_providers_from_result (result) : NULL;
 }
@@ -326,7 +326,7 @@ parsec_client_list_opcodes_async (ParsecClient        *self,
                                   parsec_client_list_opcodes_async, "[parsec-glib] list opcodes");
   _parsec_list_opcodes_operation_init (&operation, provider);
   _parsec_client_call_async (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
-                             &operation.base, task, list_opcodes_done);
+                             &operation.base, 0, task, list_opcodes_done);
 }
 
 /**
@@ -380,7 +380,7 @@ parsec_client_list_opcodes (ParsecClient  *self,
 
   _parsec_list_opcodes_operation_init (&operation, provider);
   result = _parsec_client_call (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,
-                                &operation.base, cancellable, error);
+                                &operation.base, 0, cancellable, error);
   return result != NULL ? opcodes_from_result (result) : NULL;
 }
 
@@ -443,7 +443,7 @@ parsec_client_list_authenticators_async (ParsecClient        *self,
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_authenticators_async,
                                   "[parsec-glib] list authenticators");
-  _parsec_client_call_async (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL,
+  _parsec_client_call_async (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL, 0,
                              task, list_authenticators_done);
 }
 
@@ -492,7 +492,7 @@ parsec_client_list_authenticators (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_call (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL,
+  result = _parsec_client_call (self, &_parsec_op_list_authenticators, PARSEC_PROVIDER_CORE, NULL, 0,
                                 cancellable, error);
   return result != NULL ? _parsec_authenticators_from_result (result) : NULL;
 }
@@ -544,7 +544,7 @@ parsec_client_list_clients_async (ParsecClient        *self,
 
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_clients_async, "[parsec-glib] list clients");
-  _parsec_client_call_async (self, &op_list_clients, PARSEC_PROVIDER_CORE, NULL,
+  _parsec_client_call_async (self, &op_list_clients, PARSEC_PROVIDER_CORE, NULL, 0,
                              task, list_clients_done);
 }
 
@@ -594,7 +594,7 @@ parsec_client_list_clients (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_call (self, &op_list_clients, PARSEC_PROVIDER_CORE, NULL,
+  result = _parsec_client_call (self, &op_list_clients, PARSEC_PROVIDER_CORE, NULL, 0,
                                 cancellable, error);
   return result != NULL ? clients_from_result (result) : NULL;
 }
@@ -647,7 +647,7 @@ parsec_client_delete_client_async (ParsecClient        *self,
                                   parsec_client_delete_client_async, "[parsec-glib] delete client");
   delete_client_operation_init (&operation, client);
   _parsec_client_call_async (self, &op_delete_client, PARSEC_PROVIDER_CORE,
-                             &operation.base, task, delete_client_done);
+                             &operation.base, 0, task, delete_client_done);
 }
 
 /**
@@ -700,6 +700,6 @@ parsec_client_delete_client (ParsecClient  *self,
 
   delete_client_operation_init (&operation, client);
   result = _parsec_client_call (self, &op_delete_client, PARSEC_PROVIDER_CORE,
-                                &operation.base, cancellable, error);
+                                &operation.base, 0, cancellable, error);
   return result != NULL;
 }

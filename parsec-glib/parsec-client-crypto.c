@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-psa-private.h"
 #include "parsec-secure-private.h"
@@ -76,6 +77,29 @@ sign_hash_build (PsaSignHash__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_sign_hash_start (const ParsecTarget *target,
+                         const char *key_name,
+                         ParsecAlgorithm *algorithm,
+                         GBytes *hash,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  PsaSignHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (hash != NULL);
+
+  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &error);
+  _parsec_client_start (target, &op_sign_hash, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
+}
+
 /**
  * parsec_client_sign_hash_async:
  * @self: a #ParsecClient
@@ -100,19 +124,9 @@ parsec_client_sign_hash_async (ParsecClient *self,
                                GAsyncReadyCallback callback,
                                gpointer user_data)
 {
-  PsaSignHash__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (hash != NULL);
 
-  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &error);
-  _parsec_client_start (self, self, &op_sign_hash, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_sign_hash_async, _parsec_call_done_bytes);
+  _parsec_sign_hash_start (&PARSEC_CLIENT_TARGET (self, parsec_client_sign_hash_async), key_name, algorithm, hash, cancellable, callback, user_data);
 }
 
 /**
@@ -136,6 +150,29 @@ parsec_client_sign_hash_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_sign_hash_run (const ParsecTarget *target,
+                       const char *key_name,
+                       ParsecAlgorithm *algorithm,
+                       GBytes *hash,
+                       GCancellable *cancellable,
+                       GError **error)
+{
+  PsaSignHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (hash != NULL, NULL);
+
+  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &build_error);
+  result = _parsec_client_run (target, &op_sign_hash, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -163,20 +200,9 @@ parsec_client_sign_hash (ParsecClient *self,
                          GCancellable *cancellable,
                          GError **error)
 {
-  PsaSignHash__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (hash != NULL, NULL);
 
-  request = sign_hash_build (&operation, &part, key_name, algorithm, hash, &build_error);
-  result = _parsec_client_run (self, &op_sign_hash, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_sign_hash_run (&PARSEC_CLIENT_TARGET (self, parsec_client_sign_hash), key_name, algorithm, hash, cancellable, error);
 }
 
 static const ParsecHint *
@@ -210,6 +236,31 @@ verify_hash_build (PsaVerifyHash__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_verify_hash_start (const ParsecTarget *target,
+                           const char *key_name,
+                           ParsecAlgorithm *algorithm,
+                           GBytes *hash,
+                           GBytes *signature,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  PsaVerifyHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (hash != NULL);
+  g_return_if_fail (signature != NULL);
+
+  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &error);
+  _parsec_client_start (target, &op_verify_hash, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
+}
+
 /**
  * parsec_client_verify_hash_async:
  * @self: a #ParsecClient
@@ -236,20 +287,9 @@ parsec_client_verify_hash_async (ParsecClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  PsaVerifyHash__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (hash != NULL);
-  g_return_if_fail (signature != NULL);
 
-  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &error);
-  _parsec_client_start (self, self, &op_verify_hash, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_verify_hash_async, _parsec_call_done_boolean);
+  _parsec_verify_hash_start (&PARSEC_CLIENT_TARGET (self, parsec_client_verify_hash_async), key_name, algorithm, hash, signature, cancellable, callback, user_data);
 }
 
 /**
@@ -273,6 +313,32 @@ parsec_client_verify_hash_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+_parsec_verify_hash_run (const ParsecTarget *target,
+                         const char *key_name,
+                         ParsecAlgorithm *algorithm,
+                         GBytes *hash,
+                         GBytes *signature,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  PsaVerifyHash__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &build_error);
+  result = _parsec_client_run (target, &op_verify_hash, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
 }
 
 /**
@@ -302,22 +368,9 @@ parsec_client_verify_hash (ParsecClient *self,
                            GCancellable *cancellable,
                            GError **error)
 {
-  PsaVerifyHash__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
-  g_return_val_if_fail (algorithm != NULL, FALSE);
-  g_return_val_if_fail (hash != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
 
-  request = verify_hash_build (&operation, &part, key_name, algorithm, hash, signature, &build_error);
-  result = _parsec_client_run (self, &op_verify_hash, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  _parsec_message_free (result);
-  return result != NULL;
+  return _parsec_verify_hash_run (&PARSEC_CLIENT_TARGET (self, parsec_client_verify_hash), key_name, algorithm, hash, signature, cancellable, error);
 }
 
 static const ParsecHint *
@@ -349,6 +402,29 @@ sign_message_build (PsaSignMessage__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_sign_message_start (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *message,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PsaSignMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (message != NULL);
+
+  request = sign_message_build (&operation, &part, key_name, algorithm, message, &error);
+  _parsec_client_start (target, &op_sign_message, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
+}
+
 /**
  * parsec_client_sign_message_async:
  * @self: a #ParsecClient
@@ -373,19 +449,9 @@ parsec_client_sign_message_async (ParsecClient *self,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  PsaSignMessage__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (message != NULL);
 
-  request = sign_message_build (&operation, &part, key_name, algorithm, message, &error);
-  _parsec_client_start (self, self, &op_sign_message, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_sign_message_async, _parsec_call_done_bytes);
+  _parsec_sign_message_start (&PARSEC_CLIENT_TARGET (self, parsec_client_sign_message_async), key_name, algorithm, message, cancellable, callback, user_data);
 }
 
 /**
@@ -409,6 +475,29 @@ parsec_client_sign_message_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_sign_message_run (const ParsecTarget *target,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *message,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaSignMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  request = sign_message_build (&operation, &part, key_name, algorithm, message, &build_error);
+  result = _parsec_client_run (target, &op_sign_message, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -436,20 +525,9 @@ parsec_client_sign_message (ParsecClient *self,
                             GCancellable *cancellable,
                             GError **error)
 {
-  PsaSignMessage__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (message != NULL, NULL);
 
-  request = sign_message_build (&operation, &part, key_name, algorithm, message, &build_error);
-  result = _parsec_client_run (self, &op_sign_message, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_sign_message_run (&PARSEC_CLIENT_TARGET (self, parsec_client_sign_message), key_name, algorithm, message, cancellable, error);
 }
 
 static const ParsecHint *
@@ -483,6 +561,31 @@ verify_message_build (PsaVerifyMessage__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_verify_message_start (const ParsecTarget *target,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *message,
+                              GBytes *signature,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  PsaVerifyMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (message != NULL);
+  g_return_if_fail (signature != NULL);
+
+  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &error);
+  _parsec_client_start (target, &op_verify_message, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
+}
+
 /**
  * parsec_client_verify_message_async:
  * @self: a #ParsecClient
@@ -509,20 +612,9 @@ parsec_client_verify_message_async (ParsecClient *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  PsaVerifyMessage__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (message != NULL);
-  g_return_if_fail (signature != NULL);
 
-  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &error);
-  _parsec_client_start (self, self, &op_verify_message, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_verify_message_async, _parsec_call_done_boolean);
+  _parsec_verify_message_start (&PARSEC_CLIENT_TARGET (self, parsec_client_verify_message_async), key_name, algorithm, message, signature, cancellable, callback, user_data);
 }
 
 /**
@@ -546,6 +638,32 @@ parsec_client_verify_message_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+_parsec_verify_message_run (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *message,
+                            GBytes *signature,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaVerifyMessage__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &build_error);
+  result = _parsec_client_run (target, &op_verify_message, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
 }
 
 /**
@@ -575,22 +693,9 @@ parsec_client_verify_message (ParsecClient *self,
                               GCancellable *cancellable,
                               GError **error)
 {
-  PsaVerifyMessage__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
-  g_return_val_if_fail (algorithm != NULL, FALSE);
-  g_return_val_if_fail (message != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
 
-  request = verify_message_build (&operation, &part, key_name, algorithm, message, signature, &build_error);
-  result = _parsec_client_run (self, &op_verify_message, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  _parsec_message_free (result);
-  return result != NULL;
+  return _parsec_verify_message_run (&PARSEC_CLIENT_TARGET (self, parsec_client_verify_message), key_name, algorithm, message, signature, cancellable, error);
 }
 
 /* parsec-interface's validate() refuses empty inputs that PSA itself
@@ -631,6 +736,30 @@ asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_asymmetric_encrypt_start (const ParsecTarget *target,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *plaintext,
+                                  GBytes *salt,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaAsymmetricEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &error);
+  _parsec_client_start (target, &op_asymmetric_encrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
+}
+
 /**
  * parsec_client_asymmetric_encrypt_async:
  * @self: a #ParsecClient
@@ -657,19 +786,9 @@ parsec_client_asymmetric_encrypt_async (ParsecClient *self,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
-  PsaAsymmetricEncrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (plaintext != NULL);
 
-  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &error);
-  _parsec_client_start (self, self, &op_asymmetric_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_asymmetric_encrypt_async, _parsec_call_done_bytes);
+  _parsec_asymmetric_encrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt_async), key_name, algorithm, plaintext, salt, cancellable, callback, user_data);
 }
 
 /**
@@ -692,6 +811,30 @@ parsec_client_asymmetric_encrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_asymmetric_encrypt_run (const ParsecTarget *target,
+                                const char *key_name,
+                                ParsecAlgorithm *algorithm,
+                                GBytes *plaintext,
+                                GBytes *salt,
+                                GCancellable *cancellable,
+                                GError **error)
+{
+  PsaAsymmetricEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &build_error);
+  result = _parsec_client_run (target, &op_asymmetric_encrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -720,20 +863,9 @@ parsec_client_asymmetric_encrypt (ParsecClient *self,
                                   GCancellable *cancellable,
                                   GError **error)
 {
-  PsaAsymmetricEncrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (plaintext != NULL, NULL);
 
-  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &build_error);
-  result = _parsec_client_run (self, &op_asymmetric_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_asymmetric_encrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt), key_name, algorithm, plaintext, salt, cancellable, error);
 }
 
 static const ParsecOperation op_asymmetric_decrypt = {
@@ -758,6 +890,30 @@ asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
   operation->salt = _parsec_binary_from_bytes (salt);
   return &operation->base;
+}
+
+void
+_parsec_asymmetric_decrypt_start (const ParsecTarget *target,
+                                  const char *key_name,
+                                  ParsecAlgorithm *algorithm,
+                                  GBytes *ciphertext,
+                                  GBytes *salt,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  PsaAsymmetricDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &error);
+  _parsec_client_start (target, &op_asymmetric_decrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -786,19 +942,9 @@ parsec_client_asymmetric_decrypt_async (ParsecClient *self,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
-  PsaAsymmetricDecrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (ciphertext != NULL);
 
-  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &error);
-  _parsec_client_start (self, self, &op_asymmetric_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_asymmetric_decrypt_async, _parsec_call_done_secret);
+  _parsec_asymmetric_decrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt_async), key_name, algorithm, ciphertext, salt, cancellable, callback, user_data);
 }
 
 /**
@@ -822,6 +968,30 @@ parsec_client_asymmetric_decrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_asymmetric_decrypt_run (const ParsecTarget *target,
+                                const char *key_name,
+                                ParsecAlgorithm *algorithm,
+                                GBytes *ciphertext,
+                                GBytes *salt,
+                                GCancellable *cancellable,
+                                GError **error)
+{
+  PsaAsymmetricDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &build_error);
+  result = _parsec_client_run (target, &op_asymmetric_decrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
 }
 
 /**
@@ -851,20 +1021,9 @@ parsec_client_asymmetric_decrypt (ParsecClient *self,
                                   GCancellable *cancellable,
                                   GError **error)
 {
-  PsaAsymmetricDecrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (ciphertext != NULL, NULL);
 
-  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &build_error);
-  result = _parsec_client_run (self, &op_asymmetric_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  return _parsec_asymmetric_decrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt), key_name, algorithm, ciphertext, salt, cancellable, error);
 }
 
 static const ParsecHint *
@@ -902,6 +1061,32 @@ aead_encrypt_build (PsaAeadEncrypt__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_aead_encrypt_start (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *nonce,
+                            GBytes *additional_data,
+                            GBytes *plaintext,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PsaAeadEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (nonce != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &error);
+  _parsec_client_start (target, &op_aead_encrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
+}
+
 /**
  * parsec_client_aead_encrypt_async:
  * @self: a #ParsecClient
@@ -930,20 +1115,9 @@ parsec_client_aead_encrypt_async (ParsecClient *self,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  PsaAeadEncrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (nonce != NULL);
-  g_return_if_fail (plaintext != NULL);
 
-  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &error);
-  _parsec_client_start (self, self, &op_aead_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_aead_encrypt_async, _parsec_call_done_bytes);
+  _parsec_aead_encrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_aead_encrypt_async), key_name, algorithm, nonce, additional_data, plaintext, cancellable, callback, user_data);
 }
 
 /**
@@ -967,6 +1141,32 @@ parsec_client_aead_encrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_aead_encrypt_run (const ParsecTarget *target,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *nonce,
+                          GBytes *additional_data,
+                          GBytes *plaintext,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaAeadEncrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (nonce != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &build_error);
+  result = _parsec_client_run (target, &op_aead_encrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -998,21 +1198,9 @@ parsec_client_aead_encrypt (ParsecClient *self,
                             GCancellable *cancellable,
                             GError **error)
 {
-  PsaAeadEncrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (nonce != NULL, NULL);
-  g_return_val_if_fail (plaintext != NULL, NULL);
 
-  request = aead_encrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, plaintext, &build_error);
-  result = _parsec_client_run (self, &op_aead_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_aead_encrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_aead_encrypt), key_name, algorithm, nonce, additional_data, plaintext, cancellable, error);
 }
 
 static const ParsecOperation op_aead_decrypt = {
@@ -1039,6 +1227,32 @@ aead_decrypt_build (PsaAeadDecrypt__Operation *operation,
   operation->additional_data = _parsec_binary_from_bytes (additional_data);
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
   return &operation->base;
+}
+
+void
+_parsec_aead_decrypt_start (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *nonce,
+                            GBytes *additional_data,
+                            GBytes *ciphertext,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+  PsaAeadDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (nonce != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &error);
+  _parsec_client_start (target, &op_aead_decrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -1069,20 +1283,9 @@ parsec_client_aead_decrypt_async (ParsecClient *self,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
 {
-  PsaAeadDecrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (nonce != NULL);
-  g_return_if_fail (ciphertext != NULL);
 
-  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &error);
-  _parsec_client_start (self, self, &op_aead_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_aead_decrypt_async, _parsec_call_done_secret);
+  _parsec_aead_decrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_aead_decrypt_async), key_name, algorithm, nonce, additional_data, ciphertext, cancellable, callback, user_data);
 }
 
 /**
@@ -1107,6 +1310,32 @@ parsec_client_aead_decrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_aead_decrypt_run (const ParsecTarget *target,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *nonce,
+                          GBytes *additional_data,
+                          GBytes *ciphertext,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  PsaAeadDecrypt__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (nonce != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &build_error);
+  result = _parsec_client_run (target, &op_aead_decrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
 }
 
 /**
@@ -1139,21 +1368,9 @@ parsec_client_aead_decrypt (ParsecClient *self,
                             GCancellable *cancellable,
                             GError **error)
 {
-  PsaAeadDecrypt__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (nonce != NULL, NULL);
-  g_return_val_if_fail (ciphertext != NULL, NULL);
 
-  request = aead_decrypt_build (&operation, &part, key_name, algorithm, nonce, additional_data, ciphertext, &build_error);
-  result = _parsec_client_run (self, &op_aead_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  return _parsec_aead_decrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_aead_decrypt), key_name, algorithm, nonce, additional_data, ciphertext, cancellable, error);
 }
 
 static const ParsecOperation op_cipher_encrypt = {
@@ -1174,6 +1391,28 @@ cipher_encrypt_build (PsaCipherEncrypt__Operation *operation,
   operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
   operation->plaintext = _parsec_binary_from_bytes (plaintext);
   return &operation->base;
+}
+
+void
+_parsec_cipher_encrypt_start (const ParsecTarget *target,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *plaintext,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  PsaCipherEncrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (plaintext != NULL);
+
+  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &error);
+  _parsec_client_start (target, &op_cipher_encrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
 }
 
 /**
@@ -1200,18 +1439,9 @@ parsec_client_cipher_encrypt_async (ParsecClient *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  PsaCipherEncrypt__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (plaintext != NULL);
 
-  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &error);
-  _parsec_client_start (self, self, &op_cipher_encrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_cipher_encrypt_async, _parsec_call_done_bytes);
+  _parsec_cipher_encrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_cipher_encrypt_async), key_name, algorithm, plaintext, cancellable, callback, user_data);
 }
 
 /**
@@ -1235,6 +1465,28 @@ parsec_client_cipher_encrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_cipher_encrypt_run (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *plaintext,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaCipherEncrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+
+  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &build_error);
+  result = _parsec_client_run (target, &op_cipher_encrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -1262,19 +1514,9 @@ parsec_client_cipher_encrypt (ParsecClient *self,
                               GCancellable *cancellable,
                               GError **error)
 {
-  PsaCipherEncrypt__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (plaintext != NULL, NULL);
 
-  request = cipher_encrypt_build (&operation, key_name, algorithm, plaintext, &build_error);
-  result = _parsec_client_run (self, &op_cipher_encrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_cipher_encrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_cipher_encrypt), key_name, algorithm, plaintext, cancellable, error);
 }
 
 static const ParsecOperation op_cipher_decrypt = {
@@ -1295,6 +1537,28 @@ cipher_decrypt_build (PsaCipherDecrypt__Operation *operation,
   operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
   return &operation->base;
+}
+
+void
+_parsec_cipher_decrypt_start (const ParsecTarget *target,
+                              const char *key_name,
+                              ParsecAlgorithm *algorithm,
+                              GBytes *ciphertext,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  PsaCipherDecrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (ciphertext != NULL);
+
+  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &error);
+  _parsec_client_start (target, &op_cipher_decrypt, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -1321,18 +1585,9 @@ parsec_client_cipher_decrypt_async (ParsecClient *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  PsaCipherDecrypt__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (ciphertext != NULL);
 
-  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &error);
-  _parsec_client_start (self, self, &op_cipher_decrypt, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_cipher_decrypt_async, _parsec_call_done_secret);
+  _parsec_cipher_decrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_cipher_decrypt_async), key_name, algorithm, ciphertext, cancellable, callback, user_data);
 }
 
 /**
@@ -1356,6 +1611,28 @@ parsec_client_cipher_decrypt_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_cipher_decrypt_run (const ParsecTarget *target,
+                            const char *key_name,
+                            ParsecAlgorithm *algorithm,
+                            GBytes *ciphertext,
+                            GCancellable *cancellable,
+                            GError **error)
+{
+  PsaCipherDecrypt__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (ciphertext != NULL, NULL);
+
+  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &build_error);
+  result = _parsec_client_run (target, &op_cipher_decrypt, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
 }
 
 /**
@@ -1383,19 +1660,9 @@ parsec_client_cipher_decrypt (ParsecClient *self,
                               GCancellable *cancellable,
                               GError **error)
 {
-  PsaCipherDecrypt__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (ciphertext != NULL, NULL);
 
-  request = cipher_decrypt_build (&operation, key_name, algorithm, ciphertext, &build_error);
-  result = _parsec_client_run (self, &op_cipher_decrypt, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  return _parsec_cipher_decrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_cipher_decrypt), key_name, algorithm, ciphertext, cancellable, error);
 }
 
 static const ParsecOperation op_mac_compute = {
@@ -1418,6 +1685,29 @@ mac_compute_build (PsaMacCompute__Operation *operation,
   operation->alg = (PsaAlgorithm__Algorithm__Mac *) *part;
   operation->input = _parsec_binary_from_bytes (input);
   return &operation->base;
+}
+
+void
+_parsec_mac_compute_start (const ParsecTarget *target,
+                           const char *key_name,
+                           ParsecAlgorithm *algorithm,
+                           GBytes *input,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  PsaMacCompute__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (input != NULL);
+
+  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &error);
+  _parsec_client_start (target, &op_mac_compute, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
 }
 
 /**
@@ -1444,19 +1734,9 @@ parsec_client_mac_compute_async (ParsecClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  PsaMacCompute__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (input != NULL);
 
-  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &error);
-  _parsec_client_start (self, self, &op_mac_compute, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_mac_compute_async, _parsec_call_done_bytes);
+  _parsec_mac_compute_start (&PARSEC_CLIENT_TARGET (self, parsec_client_mac_compute_async), key_name, algorithm, input, cancellable, callback, user_data);
 }
 
 /**
@@ -1479,6 +1759,29 @@ parsec_client_mac_compute_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_mac_compute_run (const ParsecTarget *target,
+                         const char *key_name,
+                         ParsecAlgorithm *algorithm,
+                         GBytes *input,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  PsaMacCompute__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (algorithm != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+
+  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &build_error);
+  result = _parsec_client_run (target, &op_mac_compute, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, FALSE);
 }
 
 /**
@@ -1505,20 +1808,9 @@ parsec_client_mac_compute (ParsecClient *self,
                            GCancellable *cancellable,
                            GError **error)
 {
-  PsaMacCompute__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (algorithm != NULL, NULL);
-  g_return_val_if_fail (input != NULL, NULL);
 
-  request = mac_compute_build (&operation, &part, key_name, algorithm, input, &build_error);
-  result = _parsec_client_run (self, &op_mac_compute, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, FALSE);
+  return _parsec_mac_compute_run (&PARSEC_CLIENT_TARGET (self, parsec_client_mac_compute), key_name, algorithm, input, cancellable, error);
 }
 
 static const ParsecOperation op_mac_verify = {
@@ -1543,6 +1835,31 @@ mac_verify_build (PsaMacVerify__Operation *operation,
   operation->input = _parsec_binary_from_bytes (input);
   operation->mac = _parsec_binary_from_bytes (mac);
   return &operation->base;
+}
+
+void
+_parsec_mac_verify_start (const ParsecTarget *target,
+                          const char *key_name,
+                          ParsecAlgorithm *algorithm,
+                          GBytes *input,
+                          GBytes *mac,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  PsaMacVerify__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (algorithm != NULL);
+  g_return_if_fail (input != NULL);
+  g_return_if_fail (mac != NULL);
+
+  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &error);
+  _parsec_client_start (target, &op_mac_verify, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
 }
 
 /**
@@ -1571,20 +1888,9 @@ parsec_client_mac_verify_async (ParsecClient *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  PsaMacVerify__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (algorithm != NULL);
-  g_return_if_fail (input != NULL);
-  g_return_if_fail (mac != NULL);
 
-  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &error);
-  _parsec_client_start (self, self, &op_mac_verify, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_mac_verify_async, _parsec_call_done_boolean);
+  _parsec_mac_verify_start (&PARSEC_CLIENT_TARGET (self, parsec_client_mac_verify_async), key_name, algorithm, input, mac, cancellable, callback, user_data);
 }
 
 /**
@@ -1608,6 +1914,32 @@ parsec_client_mac_verify_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+_parsec_mac_verify_run (const ParsecTarget *target,
+                        const char *key_name,
+                        ParsecAlgorithm *algorithm,
+                        GBytes *input,
+                        GBytes *mac,
+                        GCancellable *cancellable,
+                        GError **error)
+{
+  PsaMacVerify__Operation operation;
+  g_autoptr(ProtobufCMessage) part = NULL;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (algorithm != NULL, FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (mac != NULL, FALSE);
+
+  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &build_error);
+  result = _parsec_client_run (target, &op_mac_verify, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
 }
 
 /**
@@ -1637,22 +1969,9 @@ parsec_client_mac_verify (ParsecClient *self,
                           GCancellable *cancellable,
                           GError **error)
 {
-  PsaMacVerify__Operation operation;
-  g_autoptr(ProtobufCMessage) part = NULL;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
-  g_return_val_if_fail (algorithm != NULL, FALSE);
-  g_return_val_if_fail (input != NULL, FALSE);
-  g_return_val_if_fail (mac != NULL, FALSE);
 
-  request = mac_verify_build (&operation, &part, key_name, algorithm, input, mac, &build_error);
-  result = _parsec_client_run (self, &op_mac_verify, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  _parsec_message_free (result);
-  return result != NULL;
+  return _parsec_mac_verify_run (&PARSEC_CLIENT_TARGET (self, parsec_client_mac_verify), key_name, algorithm, input, mac, cancellable, error);
 }
 
 static gsize
@@ -1709,8 +2028,8 @@ parsec_client_hash_compute_async (ParsecClient *self,
   g_return_if_fail (input != NULL);
 
   request = hash_compute_build (&operation, hash_algorithm, input, &error);
-  _parsec_client_start (self, self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_hash_compute_async, _parsec_call_done_bytes);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_hash_compute_async), &op_hash_compute, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
 }
 
 /**
@@ -1766,7 +2085,7 @@ parsec_client_hash_compute (ParsecClient *self,
   g_return_val_if_fail (input != NULL, NULL);
 
   request = hash_compute_build (&operation, hash_algorithm, input, &build_error);
-  result = _parsec_client_run (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_hash_compute, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
 
@@ -1822,8 +2141,8 @@ parsec_client_hash_compare_async (ParsecClient *self,
   g_return_if_fail (hash != NULL);
 
   request = hash_compare_build (&operation, hash_algorithm, input, hash, &error);
-  _parsec_client_start (self, self, &op_hash_compare, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_hash_compare_async, _parsec_call_done_boolean);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_hash_compare_async), &op_hash_compare, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
 }
 
 /**
@@ -1885,7 +2204,7 @@ parsec_client_hash_compare (ParsecClient *self,
   g_return_val_if_fail (hash != NULL, FALSE);
 
   request = hash_compare_build (&operation, hash_algorithm, input, hash, &build_error);
-  result = _parsec_client_run (self, &op_hash_compare, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_hash_compare, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -1906,6 +2225,28 @@ raw_key_agreement_build (PsaRawKeyAgreement__Operation *operation,
   operation->private_key_name = (char *) private_key_name;
   operation->peer_key = _parsec_binary_from_bytes (peer_key);
   return &operation->base;
+}
+
+void
+_parsec_raw_key_agreement_start (const ParsecTarget *target,
+                                 ParsecKeyAgreement agreement,
+                                 const char *private_key_name,
+                                 GBytes *peer_key,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  PsaRawKeyAgreement__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH);
+  g_return_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL));
+  g_return_if_fail (peer_key != NULL);
+
+  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &error);
+  _parsec_client_start (target, &op_raw_key_agreement, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -1933,18 +2274,9 @@ parsec_client_raw_key_agreement_async (ParsecClient *self,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data)
 {
-  PsaRawKeyAgreement__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH);
-  g_return_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL));
-  g_return_if_fail (peer_key != NULL);
 
-  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &error);
-  _parsec_client_start (self, self, &op_raw_key_agreement, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_raw_key_agreement_async, _parsec_call_done_secret);
+  _parsec_raw_key_agreement_start (&PARSEC_CLIENT_TARGET (self, parsec_client_raw_key_agreement_async), agreement, private_key_name, peer_key, cancellable, callback, user_data);
 }
 
 /**
@@ -1968,6 +2300,28 @@ parsec_client_raw_key_agreement_finish (ParsecClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GBytes *
+_parsec_raw_key_agreement_run (const ParsecTarget *target,
+                               ParsecKeyAgreement agreement,
+                               const char *private_key_name,
+                               GBytes *peer_key,
+                               GCancellable *cancellable,
+                               GError **error)
+{
+  PsaRawKeyAgreement__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH, NULL);
+  g_return_val_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL), NULL);
+  g_return_val_if_fail (peer_key != NULL, NULL);
+
+  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &build_error);
+  result = _parsec_client_run (target, &op_raw_key_agreement, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
 }
 
 /**
@@ -1995,19 +2349,9 @@ parsec_client_raw_key_agreement (ParsecClient *self,
                                  GCancellable *cancellable,
                                  GError **error)
 {
-  PsaRawKeyAgreement__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (agreement == PARSEC_KEY_AGREEMENT_FFDH || agreement == PARSEC_KEY_AGREEMENT_ECDH, NULL);
-  g_return_val_if_fail (private_key_name != NULL && g_utf8_validate (private_key_name, -1, NULL), NULL);
-  g_return_val_if_fail (peer_key != NULL, NULL);
 
-  request = raw_key_agreement_build (&operation, agreement, private_key_name, peer_key, &build_error);
-  result = _parsec_client_run (self, &op_raw_key_agreement, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  return _parsec_raw_key_agreement_run (&PARSEC_CLIENT_TARGET (self, parsec_client_raw_key_agreement), agreement, private_key_name, peer_key, cancellable, error);
 }
 
 static gsize
@@ -2058,8 +2402,8 @@ parsec_client_generate_random_async (ParsecClient *self,
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
   request = generate_random_build (&operation, size, &error);
-  _parsec_client_start (self, self, &op_generate_random, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_generate_random_async, _parsec_call_done_secret);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_generate_random_async), &op_generate_random, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -2113,7 +2457,7 @@ parsec_client_generate_random (ParsecClient *self,
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
   request = generate_random_build (&operation, size, &build_error);
-  result = _parsec_client_run (self, &op_generate_random, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_generate_random, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
 
@@ -2167,8 +2511,8 @@ parsec_client_can_do_crypto_async (ParsecClient *self,
   g_return_if_fail (attributes != NULL);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &error);
-  _parsec_client_start (self, self, &op_can_do_crypto, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_can_do_crypto_async, _parsec_call_done_boolean);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_can_do_crypto_async), &op_can_do_crypto, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
 }
 
 /**
@@ -2228,7 +2572,7 @@ parsec_client_can_do_crypto (ParsecClient *self,
   g_return_val_if_fail (attributes != NULL, FALSE);
 
   request = can_do_crypto_build (&operation, &part, check, attributes, &build_error);
-  result = _parsec_client_run (self, &op_can_do_crypto, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_can_do_crypto, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -2402,7 +2746,7 @@ data_signature_send (GTask           *task,
       return;
     }
   _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, PARSEC_PROVIDER_IMPLICIT,
-                             request, task,
+                             request, 0, task,
                              data->signature == NULL ? data_signature_done : _parsec_call_done_boolean);
 }
 
@@ -2452,7 +2796,7 @@ data_signature_found (GTask               *task,
    * Signing the message instead would need PsaSignMessage, which almost no
    * provider has, Mbed Crypto included. */
   request = hash_compute_build (&operation, hash, data->data, &error);
-  _parsec_client_call_async (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, task, data_digest_done);
+  _parsec_client_call_async (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, 0, task, data_digest_done);
 }
 
 /* The digest of @data: computed here when GLib can, by the provider
@@ -2472,9 +2816,7 @@ data_digest (ParsecClient  *self,
   /* Built here rather than through parsec_client_hash_compute(): the hash
    * comes from a policy the service sent, which may name a hash the
    * public checks refuse; the service judges it, as in the async path. */
-  return _parsec_result_take_bytes (_parsec_client_run (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT,
-                                                        hash_compute_build (&operation, hash, data, NULL),
-                                                        NULL, cancellable, error),
+  return _parsec_result_take_bytes (_parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_hash_compute, hash_compute_build (&operation, hash, data, NULL), NULL, cancellable, error),
                                     TRUE);
 }
 

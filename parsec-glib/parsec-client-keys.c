@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-psa-private.h"
 
@@ -30,6 +31,24 @@ destroy_key_build (PsaDestroyKey__Operation *operation,
   return &operation->base;
 }
 
+void
+_parsec_destroy_key_start (const ParsecTarget *target,
+                           const char *key_name,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  PsaDestroyKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  request = destroy_key_build (&operation, key_name, &error);
+  _parsec_client_start (target, &op_destroy_key, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
+}
+
 /**
  * parsec_client_destroy_key_async:
  * @self: a #ParsecClient
@@ -50,16 +69,9 @@ parsec_client_destroy_key_async (ParsecClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  PsaDestroyKey__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
-  request = destroy_key_build (&operation, key_name, &error);
-  _parsec_client_start (self, self, &op_destroy_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_destroy_key_async, _parsec_call_done_boolean);
+  _parsec_destroy_key_start (&PARSEC_CLIENT_TARGET (self, parsec_client_destroy_key_async), key_name, cancellable, callback, user_data);
 }
 
 /**
@@ -84,6 +96,25 @@ parsec_client_destroy_key_finish (ParsecClient *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+gboolean
+_parsec_destroy_key_run (const ParsecTarget *target,
+                         const char *key_name,
+                         GCancellable *cancellable,
+                         GError **error)
+{
+  PsaDestroyKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+
+  request = destroy_key_build (&operation, key_name, &build_error);
+  result = _parsec_client_run (target, &op_destroy_key, request, build_error, cancellable, error);
+  _parsec_message_free (result);
+  return result != NULL;
+}
+
 /**
  * parsec_client_destroy_key:
  * @self: a #ParsecClient
@@ -103,18 +134,9 @@ parsec_client_destroy_key (ParsecClient *self,
                            GCancellable *cancellable,
                            GError **error)
 {
-  PsaDestroyKey__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
 
-  request = destroy_key_build (&operation, key_name, &build_error);
-  result = _parsec_client_run (self, &op_destroy_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  _parsec_message_free (result);
-  return result != NULL;
+  return _parsec_destroy_key_run (&PARSEC_CLIENT_TARGET (self, parsec_client_destroy_key), key_name, cancellable, error);
 }
 
 static const ParsecOperation op_export_key = {
@@ -129,6 +151,24 @@ export_key_build (PsaExportKey__Operation *operation,
   psa_export_key__operation__init (operation);
   operation->key_name = (char *) key_name;
   return &operation->base;
+}
+
+void
+_parsec_export_key_start (const ParsecTarget *target,
+                          const char *key_name,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  PsaExportKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+
+  request = export_key_build (&operation, key_name, &error);
+  _parsec_client_start (target, &op_export_key, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_secret);
 }
 
 /**
@@ -151,16 +191,9 @@ parsec_client_export_key_async (ParsecClient *self,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  PsaExportKey__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
-  request = export_key_build (&operation, key_name, &error);
-  _parsec_client_start (self, self, &op_export_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_export_key_async, _parsec_call_done_secret);
+  _parsec_export_key_start (&PARSEC_CLIENT_TARGET (self, parsec_client_export_key_async), key_name, cancellable, callback, user_data);
 }
 
 /**
@@ -186,6 +219,24 @@ parsec_client_export_key_finish (ParsecClient *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+GBytes *
+_parsec_export_key_run (const ParsecTarget *target,
+                        const char *key_name,
+                        GCancellable *cancellable,
+                        GError **error)
+{
+  PsaExportKey__Operation operation;
+  const ProtobufCMessage *request;
+  GError *build_error = NULL;
+  ProtobufCMessage *result;
+
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+
+  request = export_key_build (&operation, key_name, &build_error);
+  result = _parsec_client_run (target, &op_export_key, request, build_error, cancellable, error);
+  return _parsec_result_take_bytes (result, TRUE);
+}
+
 /**
  * parsec_client_export_key:
  * @self: a #ParsecClient
@@ -207,17 +258,9 @@ parsec_client_export_key (ParsecClient *self,
                           GCancellable *cancellable,
                           GError **error)
 {
-  PsaExportKey__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
 
-  request = export_key_build (&operation, key_name, &build_error);
-  result = _parsec_client_run (self, &op_export_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  return _parsec_export_key_run (&PARSEC_CLIENT_TARGET (self, parsec_client_export_key), key_name, cancellable, error);
 }
 
 /* Parsec 1.5.0 takes its key sizes from psa-crypto 0.13, whose SECP R1
@@ -307,8 +350,8 @@ parsec_client_generate_key_async (ParsecClient *self,
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
   request = generate_key_build (&operation, &part, key_name, attributes, &error);
-  _parsec_client_start (self, self, &op_generate_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_generate_key_async, _parsec_call_done_boolean);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_generate_key_async), &op_generate_key, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
 }
 
 /**
@@ -365,7 +408,7 @@ parsec_client_generate_key (ParsecClient *self,
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
 
   request = generate_key_build (&operation, &part, key_name, attributes, &build_error);
-  result = _parsec_client_run (self, &op_generate_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_generate_key, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -438,8 +481,8 @@ parsec_client_import_key_async (ParsecClient *self,
   g_return_if_fail (data != NULL);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &error);
-  _parsec_client_start (self, self, &op_import_key, PARSEC_PROVIDER_IMPLICIT, request, error, cancellable,
-                        callback, user_data, parsec_client_import_key_async, _parsec_call_done_boolean);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_import_key_async), &op_import_key, request, error, cancellable,
+                        callback, user_data, _parsec_call_done_boolean);
 }
 
 /**
@@ -499,7 +542,7 @@ parsec_client_import_key (ParsecClient *self,
   g_return_val_if_fail (data != NULL, FALSE);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &build_error);
-  result = _parsec_client_run (self, &op_import_key, PARSEC_PROVIDER_IMPLICIT, request, build_error, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_import_key, request, build_error, cancellable, error);
   _parsec_message_free (result);
   return result != NULL;
 }
@@ -562,8 +605,8 @@ parsec_client_list_keys_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  _parsec_client_start (self, self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, NULL, cancellable,
-                        callback, user_data, parsec_client_list_keys_async, list_keys_done);
+  _parsec_client_start (&PARSEC_CORE_TARGET (self, parsec_client_list_keys_async), &op_list_keys, &operation.base, NULL, cancellable,
+                        callback, user_data, list_keys_done);
 }
 
 /**
@@ -614,7 +657,7 @@ parsec_client_list_keys (ParsecClient  *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_run (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, NULL, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CORE_TARGET (self, NULL), &op_list_keys, &operation.base, NULL, cancellable, error);
   if (result == NULL)
     return NULL;
   keys = keys_from_result (result);
@@ -703,7 +746,7 @@ lookup_discovered (gpointer  user_data,
       return;
     }
   _parsec_client_call_async (g_task_get_source_object (task), &op_list_keys, PARSEC_PROVIDER_CORE,
-                             &operation.base, task, lookup_done);
+                             &operation.base, 0, task, lookup_done);
 }
 
 void
@@ -810,7 +853,7 @@ parsec_client_get_key_attributes (ParsecClient  *self,
 
   if (!_parsec_client_discover (self, PARSEC_NEEDS_PROVIDER, cancellable, error))
     return NULL;
-  result = _parsec_client_call (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base,
+  result = _parsec_client_call (self, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, 0,
                                 cancellable, error);
   if (result == NULL)
     return NULL;
@@ -857,7 +900,7 @@ export_public_key_found (GTask               *task,
   PsaExportPublicKey__Operation operation;
 
   export_public_key_operation_init (&operation, data->key_name);
-  _parsec_client_call_async (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base,
+  _parsec_client_call_async (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base, 0,
                              task, export_public_key_done);
 }
 
@@ -897,9 +940,8 @@ parsec_client_export_public_key_async (ParsecClient          *self,
       PsaExportPublicKey__Operation operation;
 
       export_public_key_operation_init (&operation, key_name);
-      _parsec_client_start (self, self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base, NULL, cancellable,
-                            callback, user_data, parsec_client_export_public_key_async,
-                            _parsec_call_done_bytes);
+      _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_export_public_key_async), &op_export_public_key, &operation.base, NULL, cancellable,
+                        callback, user_data, _parsec_call_done_bytes);
       return;
     }
 
@@ -969,8 +1011,7 @@ parsec_client_export_public_key (ParsecClient           *self,
     }
 
   export_public_key_operation_init (&operation, key_name);
-  psa = _parsec_result_take_bytes (_parsec_client_run (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base,
-                                                       NULL, cancellable, error),
+  psa = _parsec_result_take_bytes (_parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_export_public_key, &operation.base, NULL, cancellable, error),
                                    FALSE);
   if (psa == NULL || attributes == NULL)
     return g_steal_pointer (&psa);

@@ -47,6 +47,26 @@ typedef struct {
 #define PARSEC_LIST_MAX_IDS     256
 #define PARSEC_LIST_MAX_ENTRIES 16384
 
+/* Where an operation on a key goes and whose task reports it: the
+ * client's implicit provider for the name-based calls, the key's own
+ * provider for the methods of #ParsecKey. */
+typedef struct {
+  ParsecClient *client;
+  gpointer source_object;        /* the task's: the client or the key */
+  guint provider;                /* a provider id, or PARSEC_PROVIDER_IMPLICIT */
+  gpointer source_tag;
+  gboolean policy_hint;          /* the algorithm came from the key's cached policy */
+} ParsecTarget;
+
+#define PARSEC_CLIENT_TARGET(self, tag) \
+  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_IMPLICIT, (gpointer) (tag), FALSE })
+#define PARSEC_CORE_TARGET(self, tag) \
+  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_CORE, (gpointer) (tag), FALSE })
+
+typedef enum {
+  PARSEC_CALL_POLICY_HINT = 1 << 0,   /* explain refusals by a policy that may have changed */
+} ParsecCallFlags;
+
 /* Receives the task (transfer full) and the decoded result (owned by the
  * caller, valid during the call); must return a value on the task. */
 typedef void (*ParsecCallDone) (GTask            *task,
@@ -111,6 +131,7 @@ ProtobufCMessage *_parsec_client_call       (ParsecClient           *self,
                                              const ParsecOperation  *op,
                                              guint                   provider,
                                              const ProtobufCMessage *operation,
+                                             ParsecCallFlags         flags,
                                              GCancellable           *cancellable,
                                              GError                **error);
 
@@ -118,6 +139,7 @@ void              _parsec_client_call_async (ParsecClient           *self,
                                              const ParsecOperation  *op,
                                              guint                   provider,
                                              const ProtobufCMessage *operation,
+                                             ParsecCallFlags         flags,
                                              GTask                  *task,
                                              ParsecCallDone          done);
 
@@ -141,20 +163,16 @@ void              _parsec_client_discover_async (ParsecClient       *self,
 /* Runs an operation whose request @operation was built by the caller; a
  * NULL @operation means building failed with @build_error (transfer
  * full), which the call then reports. */
-void              _parsec_client_start      (ParsecClient           *self,
-                                             gpointer                source_object,
+void              _parsec_client_start      (const ParsecTarget     *target,
                                              const ParsecOperation  *op,
-                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GError                 *build_error,
                                              GCancellable           *cancellable,
                                              GAsyncReadyCallback     callback,
                                              gpointer                user_data,
-                                             gpointer                source_tag,
                                              ParsecCallDone          done);
-ProtobufCMessage *_parsec_client_run        (ParsecClient           *self,
+ProtobufCMessage *_parsec_client_run        (const ParsecTarget     *target,
                                              const ParsecOperation  *op,
-                                             guint                   provider,
                                              const ProtobufCMessage *operation,
                                              GError                 *build_error,
                                              GCancellable           *cancellable,

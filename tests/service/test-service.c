@@ -283,7 +283,7 @@ call (ParsecClient                     *client,
 {
   ParsecOperation op = { opcode, PARSEC_CALL_AUTH_REQUIRED, result_type };
 
-  return _parsec_client_call (client, &op, provider, operation, NULL, error);
+  return _parsec_client_call (client, &op, provider, operation, 0, NULL, error);
 }
 
 #define CRYPTO_CALL(client, opcode, file, operation, error) \
