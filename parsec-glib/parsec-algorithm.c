@@ -435,24 +435,144 @@ parsec_algorithm_get_kind (const ParsecAlgorithm *self)
   return self->kind;
 }
 
+/* The algorithm within its family; what it means depends on the kind. */
+guint
+_parsec_algorithm_get_variant (const ParsecAlgorithm *self)
+{
+  return self->variant;
+}
+
 /**
- * parsec_algorithm_get_variant:
+ * parsec_algorithm_get_mac:
  * @self: a #ParsecAlgorithm
  *
- * Gets the algorithm within its family: a #ParsecMac, #ParsecCipher,
- * #ParsecAead, #ParsecSignatureScheme, #ParsecEncryptionScheme,
- * #ParsecKeyAgreement or #ParsecKeyDerivation value depending on
- * parsec_algorithm_get_kind(), and 0 for hashes and none.
+ * Gets which a MAC algorithm @self is.
  *
- * Returns: the variant
+ * Returns: the #ParsecMac, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_MAC
  *
  * Since: 1.0
  */
-guint
-parsec_algorithm_get_variant (const ParsecAlgorithm *self)
+ParsecMac
+parsec_algorithm_get_mac (const ParsecAlgorithm *self)
 {
   g_return_val_if_fail (self != NULL, 0);
-  return self->variant;
+
+  return self->kind == PARSEC_ALGORITHM_KIND_MAC ? (ParsecMac) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_cipher:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which an unauthenticated cipher algorithm @self is.
+ *
+ * Returns: the #ParsecCipher, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_CIPHER
+ *
+ * Since: 1.0
+ */
+ParsecCipher
+parsec_algorithm_get_cipher (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_CIPHER ? (ParsecCipher) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_aead:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which an AEAD algorithm @self is.
+ *
+ * Returns: the #ParsecAead, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_AEAD
+ *
+ * Since: 1.0
+ */
+ParsecAead
+parsec_algorithm_get_aead (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_AEAD ? (ParsecAead) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_signature_scheme:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which a signature algorithm @self is.
+ *
+ * Returns: the #ParsecSignatureScheme, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE
+ *
+ * Since: 1.0
+ */
+ParsecSignatureScheme
+parsec_algorithm_get_signature_scheme (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE ? (ParsecSignatureScheme) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_encryption_scheme:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which an asymmetric encryption algorithm @self is.
+ *
+ * Returns: the #ParsecEncryptionScheme, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION
+ *
+ * Since: 1.0
+ */
+ParsecEncryptionScheme
+parsec_algorithm_get_encryption_scheme (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION ? (ParsecEncryptionScheme) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_key_agreement:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which a key agreement algorithm @self is.
+ *
+ * Returns: the #ParsecKeyAgreement, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_KEY_AGREEMENT
+ *
+ * Since: 1.0
+ */
+ParsecKeyAgreement
+parsec_algorithm_get_key_agreement (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_KEY_AGREEMENT ? (ParsecKeyAgreement) self->variant : 0;
+}
+
+/**
+ * parsec_algorithm_get_key_derivation:
+ * @self: a #ParsecAlgorithm
+ *
+ * Gets which a key derivation algorithm @self is.
+ *
+ * Returns: the #ParsecKeyDerivation, or 0 when @self is not of
+ *   %PARSEC_ALGORITHM_KIND_KEY_DERIVATION
+ *
+ * Since: 1.0
+ */
+ParsecKeyDerivation
+parsec_algorithm_get_key_derivation (const ParsecAlgorithm *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->kind == PARSEC_ALGORITHM_KIND_KEY_DERIVATION ? (ParsecKeyDerivation) self->variant : 0;
 }
 
 /**

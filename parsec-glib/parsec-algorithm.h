@@ -75,7 +75,19 @@ ParsecAlgorithm  *parsec_algorithm_new_key_derivation  (ParsecKeyDerivation    d
 PARSEC_AVAILABLE_IN_1_0
 ParsecAlgorithmKind parsec_algorithm_get_kind          (const ParsecAlgorithm *self);
 PARSEC_AVAILABLE_IN_1_0
-guint             parsec_algorithm_get_variant         (const ParsecAlgorithm *self);
+ParsecMac              parsec_algorithm_get_mac (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecCipher           parsec_algorithm_get_cipher (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecAead             parsec_algorithm_get_aead (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecSignatureScheme  parsec_algorithm_get_signature_scheme (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecEncryptionScheme parsec_algorithm_get_encryption_scheme (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecKeyAgreement     parsec_algorithm_get_key_agreement (const ParsecAlgorithm *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecKeyDerivation    parsec_algorithm_get_key_derivation (const ParsecAlgorithm *self);
 PARSEC_AVAILABLE_IN_1_0
 ParsecHash        parsec_algorithm_get_hash            (const ParsecAlgorithm *self);
 PARSEC_AVAILABLE_IN_1_0

@@ -18,22 +18,120 @@ static const ParsecOperation op_attest_key = {
   PARSEC_OPCODE_ATTEST_KEY, PARSEC_CALL_AUTH_REQUIRED, &attest_key__result__descriptor,
 };
 
-typedef struct {
+/**
+ * ParsecKeyAttestationPreparation:
+ *
+ * What a verifier needs to build the challenge of a TPM ActivateCredential
+ * attestation, from parsec_client_prepare_key_attestation().
+ *
+ * Since: 1.0
+ */
+struct _ParsecKeyAttestationPreparation {
+  gatomicrefcount ref_count;
   GBytes *name;
   GBytes *public_area;
   GBytes *attesting_key_public;
-} Preparation;
+};
 
-static void
-preparation_free (Preparation *preparation)
+G_DEFINE_BOXED_TYPE (ParsecKeyAttestationPreparation, parsec_key_attestation_preparation,
+                     parsec_key_attestation_preparation_ref, parsec_key_attestation_preparation_unref)
+
+/**
+ * parsec_key_attestation_preparation_ref:
+ * @self: a #ParsecKeyAttestationPreparation
+ *
+ * Takes a reference.
+ *
+ * Returns: (transfer full): @self
+ *
+ * Since: 1.0
+ */
+ParsecKeyAttestationPreparation *
+parsec_key_attestation_preparation_ref (ParsecKeyAttestationPreparation *self)
 {
-  g_clear_pointer (&preparation->name, g_bytes_unref);
-  g_clear_pointer (&preparation->public_area, g_bytes_unref);
-  g_clear_pointer (&preparation->attesting_key_public, g_bytes_unref);
-  g_free (preparation);
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Preparation, preparation_free)
+/**
+ * parsec_key_attestation_preparation_unref:
+ * @self: a #ParsecKeyAttestationPreparation
+ *
+ * Drops a reference.
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_attestation_preparation_unref (ParsecKeyAttestationPreparation *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_clear_pointer (&self->name, g_bytes_unref);
+  g_clear_pointer (&self->public_area, g_bytes_unref);
+  g_clear_pointer (&self->attesting_key_public, g_bytes_unref);
+  g_free (self);
+}
+
+/**
+ * parsec_key_attestation_preparation_get_name:
+ * @self: a #ParsecKeyAttestationPreparation
+ *
+ * Gets the TPM name of the attested key.
+ *
+ * Returns: (transfer none): the name
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_attestation_preparation_get_name (ParsecKeyAttestationPreparation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->name;
+}
+
+/**
+ * parsec_key_attestation_preparation_get_public_area:
+ * @self: a #ParsecKeyAttestationPreparation
+ *
+ * Gets the TPM public area of the attested key.
+ *
+ * Returns: (transfer none): the public area
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_attestation_preparation_get_public_area (ParsecKeyAttestationPreparation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->public_area;
+}
+
+/**
+ * parsec_key_attestation_preparation_get_attesting_key_public:
+ * @self: a #ParsecKeyAttestationPreparation
+ *
+ * Gets the public key of the attesting key, with which the verifier
+ * makes its credential.
+ *
+ * Returns: (transfer none): the public key
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_attestation_preparation_get_attesting_key_public (ParsecKeyAttestationPreparation *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->attesting_key_public;
+}
+
+typedef ParsecKeyAttestationPreparation Preparation;
 
 static GBytes *
 bytes_from_binary (const ProtobufCBinaryData *binary)
@@ -58,24 +156,11 @@ preparation_from_result (ProtobufCMessage  *message,
     }
   credential = result->output->activate_credential;
   preparation = g_new0 (Preparation, 1);
+  g_atomic_ref_count_init (&preparation->ref_count);
   preparation->name = bytes_from_binary (&credential->name);
   preparation->public_area = bytes_from_binary (&credential->public_);
   preparation->attesting_key_public = bytes_from_binary (&credential->attesting_key_pub);
   return preparation;
-}
-
-static void
-preparation_steal (Preparation  *preparation,
-                   GBytes      **name,
-                   GBytes      **public_area,
-                   GBytes      **attesting_key_public)
-{
-  if (name != NULL)
-    *name = g_steal_pointer (&preparation->name);
-  if (public_area != NULL)
-    *public_area = g_steal_pointer (&preparation->public_area);
-  if (attesting_key_public != NULL)
-    *attesting_key_public = g_steal_pointer (&preparation->attesting_key_public);
 }
 
 typedef struct {
@@ -109,7 +194,7 @@ prepare_done (GTask            *task,
   Preparation *preparation = preparation_from_result (result, &error);
 
   if (preparation != NULL)
-    g_task_return_pointer (task, preparation, (GDestroyNotify) preparation_free);
+    g_task_return_pointer (task, preparation, (GDestroyNotify) parsec_key_attestation_preparation_unref);
   else
     g_task_return_error (task, error);
   g_object_unref (task);
@@ -152,36 +237,22 @@ parsec_client_prepare_key_attestation_async (ParsecClient        *self,
  * parsec_client_prepare_key_attestation_finish:
  * @self: a #ParsecClient
  * @result: the #GAsyncResult given to the callback
- * @name: (out) (optional) (transfer full): the TPM name of the attested key
- * @public_area: (out) (optional) (transfer full): the TPM public area of
- *   the attested key
- * @attesting_key_public: (out) (optional) (transfer full): the public key
- *   of the attesting key
  * @error: return location for a #GError
  *
  * Finishes parsec_client_prepare_key_attestation_async().
  *
- * Returns: %TRUE on success
+ * Returns: (transfer full): what the verifier needs, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecKeyAttestationPreparation *
 parsec_client_prepare_key_attestation_finish (ParsecClient  *self,
                                               GAsyncResult  *result,
-                                              GBytes       **name,
-                                              GBytes       **public_area,
-                                              GBytes       **attesting_key_public,
                                               GError       **error)
 {
-  g_autoptr(Preparation) preparation = NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  preparation = g_task_propagate_pointer (G_TASK (result), error);
-  if (preparation == NULL)
-    return FALSE;
-  preparation_steal (preparation, name, public_area, attesting_key_public);
-  return TRUE;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -190,46 +261,35 @@ parsec_client_prepare_key_attestation_finish (ParsecClient  *self,
  * @attested_key_name: the key to attest
  * @attesting_key_name: (nullable): the key that attests, or %NULL for the
  *   provider's default attestation key
- * @name: (out) (optional) (transfer full): the TPM name of the attested key
- * @public_area: (out) (optional) (transfer full): the TPM public area of
- *   the attested key
- * @attesting_key_public: (out) (optional) (transfer full): the public key
- *   of the attesting key
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * Gets what a verifier needs to build the challenge of a TPM
  * ActivateCredential attestation, blocking the calling thread.
  *
- * Returns: %TRUE on success
+ * Returns: (transfer full): what the verifier needs, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecKeyAttestationPreparation *
 parsec_client_prepare_key_attestation (ParsecClient  *self,
                                        const char    *attested_key_name,
                                        const char    *attesting_key_name,
-                                       GBytes       **name,
-                                       GBytes       **public_area,
-                                       GBytes       **attesting_key_public,
                                        GCancellable  *cancellable,
                                        GError       **error)
 {
   PrepareRequest request;
   g_autoptr(ProtobufCMessage) result = NULL;
-  g_autoptr(Preparation) preparation = NULL;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (attested_key_name != NULL && g_utf8_validate (attested_key_name, -1, NULL), NULL);
 
-  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_prepare_key_attestation, prepare_request_init (&request, attested_key_name, attesting_key_name), NULL, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_prepare_key_attestation,
+                               prepare_request_init (&request, attested_key_name, attesting_key_name),
+                               NULL, cancellable, error);
   if (result == NULL)
-    return FALSE;
-  preparation = preparation_from_result (result, error);
-  if (preparation == NULL)
-    return FALSE;
-  preparation_steal (preparation, name, public_area, attesting_key_public);
-  return TRUE;
+    return NULL;
+  return preparation_from_result (result, error);
 }
 
 typedef struct {

@@ -26,28 +26,72 @@ static const ParsecOperation op_delete_client = {
 
 /* Ping */
 
+/**
+ * ParsecProtocolVersion:
+ * @major: the major version
+ * @minor: the minor version
+ *
+ * A version of the Parsec wire protocol, as parsec_client_ping() reports
+ * the highest one the service speaks.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * parsec_protocol_version_copy:
+ * @self: a #ParsecProtocolVersion
+ *
+ * Copies a version.
+ *
+ * Returns: (transfer full): a copy of @self
+ *
+ * Since: 1.0
+ */
+ParsecProtocolVersion *
+parsec_protocol_version_copy (const ParsecProtocolVersion *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_memdup2 (self, sizeof *self);
+}
+
+/**
+ * parsec_protocol_version_free:
+ * @self: a #ParsecProtocolVersion
+ *
+ * Frees a version.
+ *
+ * Since: 1.0
+ */
+void
+parsec_protocol_version_free (ParsecProtocolVersion *self)
+{
+  g_free (self);
+}
+
+G_DEFINE_BOXED_TYPE (ParsecProtocolVersion, parsec_protocol_version,
+                     parsec_protocol_version_copy, parsec_protocol_version_free)
+
 /* The versions are single bytes on the wire; a larger value is nonsense
  * from the peer, not something to pass on. */
-static gboolean
-ping_versions_from_result (ProtobufCMessage  *message,
-                           guint             *major,
-                           guint             *minor,
-                           GError           **error)
+static ParsecProtocolVersion *
+ping_version_from_result (ProtobufCMessage  *message,
+                          GError           **error)
 {
   Ping__Result *result = (Ping__Result *) message;
+  ParsecProtocolVersion *version;
 
   if (result->wire_protocol_version_maj > G_MAXUINT8 || result->wire_protocol_version_min > G_MAXUINT8)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
                    "The Parsec service reported wire protocol version %u.%u, which cannot exist",
                    result->wire_protocol_version_maj, result->wire_protocol_version_min);
-      return FALSE;
+      return NULL;
     }
-  if (major != NULL)
-    *major = result->wire_protocol_version_maj;
-  if (minor != NULL)
-    *minor = result->wire_protocol_version_min;
-  return TRUE;
+  version = g_new (ParsecProtocolVersion, 1);
+  version->major = result->wire_protocol_version_maj;
+  version->minor = result->wire_protocol_version_min;
+  return version;
 }
 
 static void
@@ -55,10 +99,10 @@ ping_done (GTask            *task,
            ProtobufCMessage *result)
 {
   GError *error = NULL;
-  guint major, minor;
+  ParsecProtocolVersion *version = ping_version_from_result (result, &error);
 
-  if (ping_versions_from_result (result, &major, &minor, &error))
-    g_task_return_int (task, (major << 8) | minor);
+  if (version != NULL)
+    g_task_return_pointer (task, version, (GDestroyNotify) parsec_protocol_version_free);
   else
     g_task_return_error (task, error);
   g_object_unref (task);
@@ -86,8 +130,7 @@ parsec_client_ping_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  task = _parsec_task_new (self, cancellable, callback, user_data,
-                                  parsec_client_ping_async, "[parsec-glib] ping");
+  task = _parsec_task_new (self, cancellable, callback, user_data, parsec_client_ping_async, "[parsec-glib] ping");
   _parsec_client_call_async (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, 0, task, ping_done);
 }
 
@@ -95,67 +138,52 @@ parsec_client_ping_async (ParsecClient        *self,
  * parsec_client_ping_finish:
  * @self: a #ParsecClient
  * @result: the #GAsyncResult given to the callback
- * @wire_protocol_version_major: (out) (optional): the major version
- * @wire_protocol_version_minor: (out) (optional): the minor version
  * @error: return location for a #GError
  *
  * Finishes parsec_client_ping_async().
  *
- * Returns: %TRUE if the service answered
+ * Returns: (transfer full): the service's wire protocol version, or %NULL
+ *   on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecProtocolVersion *
 parsec_client_ping_finish (ParsecClient  *self,
                            GAsyncResult  *result,
-                           guint         *wire_protocol_version_major,
-                           guint         *wire_protocol_version_minor,
                            GError       **error)
 {
-  gssize versions;
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  versions = g_task_propagate_int (G_TASK (result), error);
-  if (versions < 0)
-    return FALSE;
-  if (wire_protocol_version_major != NULL)
-    *wire_protocol_version_major = (guint) versions >> 8;
-  if (wire_protocol_version_minor != NULL)
-    *wire_protocol_version_minor = (guint) versions & 0xff;
-  return TRUE;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
  * parsec_client_ping:
  * @self: a #ParsecClient
- * @wire_protocol_version_major: (out) (optional): the major version
- * @wire_protocol_version_minor: (out) (optional): the minor version
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * Asks the service for the highest wire protocol version it speaks,
  * blocking the calling thread.
  *
- * Returns: %TRUE if the service answered
+ * Returns: (transfer full): the service's wire protocol version, or %NULL
+ *   on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecProtocolVersion *
 parsec_client_ping (ParsecClient  *self,
-                    guint         *wire_protocol_version_major,
-                    guint         *wire_protocol_version_minor,
                     GCancellable  *cancellable,
                     GError       **error)
 {
   g_autoptr(ProtobufCMessage) result = NULL;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
   result = _parsec_client_call (self, &op_ping, PARSEC_PROVIDER_CORE, NULL, 0, cancellable, error);
-  return result != NULL &&
-         ping_versions_from_result (result, wire_protocol_version_major,
-                                    wire_protocol_version_minor, error);
+  if (result == NULL)
+    return NULL;
+  return ping_version_from_result (result, error);
 }
 
 /* ListProviders */

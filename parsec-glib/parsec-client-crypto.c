@@ -722,7 +722,7 @@ asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
                           const char *key_name,
                           ParsecAlgorithm *algorithm,
                           GBytes *plaintext,
-                          GBytes *salt,
+                          GBytes *label,
                           GError **error)
 {
   psa_asymmetric_encrypt__operation__init (operation);
@@ -732,7 +732,7 @@ asymmetric_encrypt_build (PsaAsymmetricEncrypt__Operation *operation,
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
   operation->plaintext = _parsec_binary_from_bytes (plaintext);
-  operation->salt = _parsec_binary_from_bytes (salt);
+  operation->salt = _parsec_binary_from_bytes (label);
   return &operation->base;
 }
 
@@ -741,7 +741,7 @@ _parsec_asymmetric_encrypt_start (const ParsecTarget *target,
                                   const char *key_name,
                                   ParsecAlgorithm *algorithm,
                                   GBytes *plaintext,
-                                  GBytes *salt,
+                                  GBytes *label,
                                   GCancellable *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
@@ -755,7 +755,7 @@ _parsec_asymmetric_encrypt_start (const ParsecTarget *target,
   g_return_if_fail (algorithm != NULL);
   g_return_if_fail (plaintext != NULL);
 
-  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &error);
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, label, &error);
   _parsec_client_start (target, &op_asymmetric_encrypt, request, error, cancellable,
                         callback, user_data, _parsec_call_done_bytes);
 }
@@ -766,7 +766,7 @@ _parsec_asymmetric_encrypt_start (const ParsecTarget *target,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @plaintext: the message
- * @salt: (nullable): the OAEP label, or %NULL for none
+ * @label: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -781,14 +781,14 @@ parsec_client_asymmetric_encrypt_async (ParsecClient *self,
                                         const char *key_name,
                                         ParsecAlgorithm *algorithm,
                                         GBytes *plaintext,
-                                        GBytes *salt,
+                                        GBytes *label,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  _parsec_asymmetric_encrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt_async), key_name, algorithm, plaintext, salt, cancellable, callback, user_data);
+  _parsec_asymmetric_encrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt_async), key_name, algorithm, plaintext, label, cancellable, callback, user_data);
 }
 
 /**
@@ -818,7 +818,7 @@ _parsec_asymmetric_encrypt_run (const ParsecTarget *target,
                                 const char *key_name,
                                 ParsecAlgorithm *algorithm,
                                 GBytes *plaintext,
-                                GBytes *salt,
+                                GBytes *label,
                                 GCancellable *cancellable,
                                 GError **error)
 {
@@ -832,7 +832,7 @@ _parsec_asymmetric_encrypt_run (const ParsecTarget *target,
   g_return_val_if_fail (algorithm != NULL, NULL);
   g_return_val_if_fail (plaintext != NULL, NULL);
 
-  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, salt, &build_error);
+  request = asymmetric_encrypt_build (&operation, &part, key_name, algorithm, plaintext, label, &build_error);
   result = _parsec_client_run (target, &op_asymmetric_encrypt, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, FALSE);
 }
@@ -843,7 +843,7 @@ _parsec_asymmetric_encrypt_run (const ParsecTarget *target,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @plaintext: the message
- * @salt: (nullable): the OAEP label, or %NULL for none
+ * @label: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -859,13 +859,13 @@ parsec_client_asymmetric_encrypt (ParsecClient *self,
                                   const char *key_name,
                                   ParsecAlgorithm *algorithm,
                                   GBytes *plaintext,
-                                  GBytes *salt,
+                                  GBytes *label,
                                   GCancellable *cancellable,
                                   GError **error)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  return _parsec_asymmetric_encrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt), key_name, algorithm, plaintext, salt, cancellable, error);
+  return _parsec_asymmetric_encrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_encrypt), key_name, algorithm, plaintext, label, cancellable, error);
 }
 
 static const ParsecOperation op_asymmetric_decrypt = {
@@ -878,7 +878,7 @@ asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
                           const char *key_name,
                           ParsecAlgorithm *algorithm,
                           GBytes *ciphertext,
-                          GBytes *salt,
+                          GBytes *label,
                           GError **error)
 {
   psa_asymmetric_decrypt__operation__init (operation);
@@ -888,7 +888,7 @@ asymmetric_decrypt_build (PsaAsymmetricDecrypt__Operation *operation,
     return NULL;
   operation->alg = (PsaAlgorithm__Algorithm__AsymmetricEncryption *) *part;
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
-  operation->salt = _parsec_binary_from_bytes (salt);
+  operation->salt = _parsec_binary_from_bytes (label);
   return &operation->base;
 }
 
@@ -897,7 +897,7 @@ _parsec_asymmetric_decrypt_start (const ParsecTarget *target,
                                   const char *key_name,
                                   ParsecAlgorithm *algorithm,
                                   GBytes *ciphertext,
-                                  GBytes *salt,
+                                  GBytes *label,
                                   GCancellable *cancellable,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data)
@@ -911,7 +911,7 @@ _parsec_asymmetric_decrypt_start (const ParsecTarget *target,
   g_return_if_fail (algorithm != NULL);
   g_return_if_fail (ciphertext != NULL);
 
-  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &error);
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, label, &error);
   _parsec_client_start (target, &op_asymmetric_decrypt, request, error, cancellable,
                         callback, user_data, _parsec_call_done_secret);
 }
@@ -922,7 +922,7 @@ _parsec_asymmetric_decrypt_start (const ParsecTarget *target,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @ciphertext: the ciphertext
- * @salt: (nullable): the OAEP label, or %NULL for none
+ * @label: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -937,14 +937,14 @@ parsec_client_asymmetric_decrypt_async (ParsecClient *self,
                                         const char *key_name,
                                         ParsecAlgorithm *algorithm,
                                         GBytes *ciphertext,
-                                        GBytes *salt,
+                                        GBytes *label,
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  _parsec_asymmetric_decrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt_async), key_name, algorithm, ciphertext, salt, cancellable, callback, user_data);
+  _parsec_asymmetric_decrypt_start (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt_async), key_name, algorithm, ciphertext, label, cancellable, callback, user_data);
 }
 
 /**
@@ -975,7 +975,7 @@ _parsec_asymmetric_decrypt_run (const ParsecTarget *target,
                                 const char *key_name,
                                 ParsecAlgorithm *algorithm,
                                 GBytes *ciphertext,
-                                GBytes *salt,
+                                GBytes *label,
                                 GCancellable *cancellable,
                                 GError **error)
 {
@@ -989,7 +989,7 @@ _parsec_asymmetric_decrypt_run (const ParsecTarget *target,
   g_return_val_if_fail (algorithm != NULL, NULL);
   g_return_val_if_fail (ciphertext != NULL, NULL);
 
-  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, salt, &build_error);
+  request = asymmetric_decrypt_build (&operation, &part, key_name, algorithm, ciphertext, label, &build_error);
   result = _parsec_client_run (target, &op_asymmetric_decrypt, request, build_error, cancellable, error);
   return _parsec_result_take_bytes (result, TRUE);
 }
@@ -1000,7 +1000,7 @@ _parsec_asymmetric_decrypt_run (const ParsecTarget *target,
  * @key_name: the name of the key
  * @algorithm: an encryption algorithm the key permits
  * @ciphertext: the ciphertext
- * @salt: (nullable): the OAEP label, or %NULL for none
+ * @label: (nullable): the OAEP label, or %NULL for none
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
@@ -1017,13 +1017,13 @@ parsec_client_asymmetric_decrypt (ParsecClient *self,
                                   const char *key_name,
                                   ParsecAlgorithm *algorithm,
                                   GBytes *ciphertext,
-                                  GBytes *salt,
+                                  GBytes *label,
                                   GCancellable *cancellable,
                                   GError **error)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  return _parsec_asymmetric_decrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt), key_name, algorithm, ciphertext, salt, cancellable, error);
+  return _parsec_asymmetric_decrypt_run (&PARSEC_CLIENT_TARGET (self, parsec_client_asymmetric_decrypt), key_name, algorithm, ciphertext, label, cancellable, error);
 }
 
 static const ParsecHint *
@@ -1388,7 +1388,7 @@ cipher_encrypt_build (PsaCipherEncrypt__Operation *operation,
   operation->key_name = (char *) key_name;
   if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_KIND_CIPHER, PARSEC_OPCODE_PSA_CIPHER_ENCRYPT, error))
     return NULL;
-  operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
+  operation->alg = (PsaAlgorithm__Algorithm__Cipher) _parsec_algorithm_get_variant (algorithm);
   operation->plaintext = _parsec_binary_from_bytes (plaintext);
   return &operation->base;
 }
@@ -1534,7 +1534,7 @@ cipher_decrypt_build (PsaCipherDecrypt__Operation *operation,
   operation->key_name = (char *) key_name;
   if (!_parsec_algorithm_check_kind (algorithm, PARSEC_ALGORITHM_KIND_CIPHER, PARSEC_OPCODE_PSA_CIPHER_DECRYPT, error))
     return NULL;
-  operation->alg = (PsaAlgorithm__Algorithm__Cipher) parsec_algorithm_get_variant (algorithm);
+  operation->alg = (PsaAlgorithm__Algorithm__Cipher) _parsec_algorithm_get_variant (algorithm);
   operation->ciphertext = _parsec_binary_from_bytes (ciphertext);
   return &operation->base;
 }
@@ -2630,7 +2630,7 @@ plan_data_signature (const char           *key_name,
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
 
   if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE ||
-      parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW)
+      _parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW)
     {
       g_autofree char *text = parsec_algorithm_to_string (policy);
 
@@ -2640,12 +2640,12 @@ plan_data_signature (const char           *key_name,
       return FALSE;
     }
 
-  if (parsec_algorithm_get_variant (policy) < PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 ||
-      parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA)
+  if (_parsec_algorithm_get_variant (policy) < PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15 ||
+      _parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
                    "The policy of key \"%s\" names signature scheme %u, which this version of parsec-glib does not know",
-                   key_name, parsec_algorithm_get_variant (policy));
+                   key_name, _parsec_algorithm_get_variant (policy));
       return FALSE;
     }
 
@@ -2654,11 +2654,11 @@ plan_data_signature (const char           *key_name,
     *hash = PARSEC_HASH_SHA_256;
   /* The policy came from the service: a hash this library does not know
    * is passed on for the service to judge, not asserted on. */
-  if (parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
+  if (_parsec_algorithm_get_variant (policy) == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY)
     *algorithm = parsec_algorithm_ref (policy);
   else
     *algorithm = _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE,
-                                        parsec_algorithm_get_variant (policy), *hash, 0, NULL);
+                                        _parsec_algorithm_get_variant (policy), *hash, 0, NULL);
   return TRUE;
 }
 
@@ -2724,7 +2724,6 @@ data_signature_send (GTask           *task,
                      ParsecAlgorithm *algorithm,
                      GBytes          *digest)
 {
-  ParsecClient *self = g_task_get_source_object (task);
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   g_autoptr(ProtobufCMessage) part = NULL;
   const ProtobufCMessage *request;
@@ -2745,8 +2744,8 @@ data_signature_send (GTask           *task,
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (self, data->signature == NULL ? &op_sign_hash : &op_verify_hash, PARSEC_PROVIDER_IMPLICIT,
-                             request, 0, task,
+  _parsec_client_call_async (data->client, data->signature == NULL ? &op_sign_hash : &op_verify_hash,
+                             data->provider, request, PARSEC_CALL_POLICY_HINT, task,
                              data->signature == NULL ? data_signature_done : _parsec_call_done_boolean);
 }
 
@@ -2769,7 +2768,6 @@ static void
 data_signature_found (GTask               *task,
                       ParsecKeyAttributes *attributes)
 {
-  ParsecClient *self = g_task_get_source_object (task);
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
@@ -2796,13 +2794,13 @@ data_signature_found (GTask               *task,
    * Signing the message instead would need PsaSignMessage, which almost no
    * provider has, Mbed Crypto included. */
   request = hash_compute_build (&operation, hash, data->data, &error);
-  _parsec_client_call_async (self, &op_hash_compute, PARSEC_PROVIDER_IMPLICIT, request, 0, task, data_digest_done);
+  _parsec_client_call_async (data->client, &op_hash_compute, data->provider, request, 0, task, data_digest_done);
 }
 
 /* The digest of @data: computed here when GLib can, by the provider
  * otherwise. */
 static GBytes *
-data_digest (ParsecClient  *self,
+data_digest (const ParsecTarget *target,
              ParsecHash     hash,
              GBytes        *data,
              GCancellable  *cancellable,
@@ -2816,221 +2814,58 @@ data_digest (ParsecClient  *self,
   /* Built here rather than through parsec_client_hash_compute(): the hash
    * comes from a policy the service sent, which may name a hash the
    * public checks refuse; the service judges it, as in the async path. */
-  return _parsec_result_take_bytes (_parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_hash_compute, hash_compute_build (&operation, hash, data, NULL), NULL, cancellable, error),
+  return _parsec_result_take_bytes (_parsec_client_run (target, &op_hash_compute, hash_compute_build (&operation, hash, data, NULL), NULL, cancellable, error),
                                     TRUE);
 }
 
-/**
- * parsec_client_sign_data_async:
- * @self: a #ParsecClient
- * @key_name: the name of a signing key
- * @data: the data to sign
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the service has answered
- * @user_data: data for @callback
- *
- * Signs data with the algorithm the key's policy permits, SHA-256 where
- * it permits any hash. The hash is computed here when GLib can, so only
- * the digest travels to the service; for other hashes (SHA-224, SHA-3,
- * …) the provider computes it first. Finish with
- * parsec_client_sign_data_finish().
- *
- * Since: 1.0
- */
+/* Signing or verifying (when @signature is set) data with a key's own
+ * policy, for #ParsecKey. */
 void
-parsec_client_sign_data_async (ParsecClient        *self,
-                               const char          *key_name,
-                               GBytes              *data,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+_parsec_data_signature_start (const ParsecTarget  *target,
+                              const char          *key_name,
+                              ParsecKeyAttributes *attributes,
+                              GBytes              *data,
+                              GBytes              *signature,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
-  GTask *task;
+  GTask *task = _parsec_key_task_new (target, key_name, cancellable, callback, user_data);
+  ParsecKeyTaskData *task_data = g_task_get_task_data (task);
 
-  g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (data != NULL);
-
-  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
-                               parsec_client_sign_data_async);
-  ((ParsecKeyTaskData *) g_task_get_task_data (task))->data = g_bytes_ref (data);
-  _parsec_key_lookup_async (self, task, data_signature_found);
-}
-
-/**
- * parsec_client_sign_data_finish:
- * @self: a #ParsecClient
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * Finishes parsec_client_sign_data_async().
- *
- * Returns: (transfer full): the signature in the PSA format, or %NULL on
- *   error
- *
- * Since: 1.0
- */
-GBytes *
-parsec_client_sign_data_finish (ParsecClient  *self,
-                                GAsyncResult  *result,
-                                GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * parsec_client_sign_data:
- * @self: a #ParsecClient
- * @key_name: the name of a signing key
- * @data: the data to sign
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Signs data with the algorithm the key's policy permits, blocking the
- * calling thread. See parsec_client_sign_data_async().
- *
- * Returns: (transfer full): the signature in the PSA format, or %NULL on
- *   error
- *
- * Since: 1.0
- */
-GBytes *
-parsec_client_sign_data (ParsecClient  *self,
-                         const char    *key_name,
-                         GBytes        *data,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
-  g_autoptr(ParsecAlgorithm) algorithm = NULL;
-  g_autoptr(GBytes) digest = NULL;
-  g_autoptr(GBytes) signature = NULL;
-  ParsecHash hash;
-
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (data != NULL, NULL);
-
-  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
-  if (attributes == NULL ||
-      !plan_data_signature (key_name, attributes, &algorithm, &hash, error))
-    return NULL;
-  digest = data_digest (self, hash, data, cancellable, error);
-  if (digest == NULL)
-    return NULL;
-  signature = parsec_client_sign_hash (self, key_name, algorithm, digest, cancellable, error);
-  if (!check_signature_length (attributes, signature, error))
-    return NULL;
-  return g_steal_pointer (&signature);
-}
-
-/**
- * parsec_client_verify_data_async:
- * @self: a #ParsecClient
- * @key_name: the name of the key
- * @data: the signed data
- * @signature: the signature, in the PSA format
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the service has answered
- * @user_data: data for @callback
- *
- * Verifies a signature made by parsec_client_sign_data(), with the
- * algorithm of the key's policy. Finish with
- * parsec_client_verify_data_finish().
- *
- * Since: 1.0
- */
-void
-parsec_client_verify_data_async (ParsecClient        *self,
-                                 const char          *key_name,
-                                 GBytes              *data,
-                                 GBytes              *signature,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  ParsecKeyTaskData *task_data;
-  GTask *task;
-
-  g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (data != NULL);
-  g_return_if_fail (signature != NULL);
-
-  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
-                               parsec_client_verify_data_async);
-  task_data = g_task_get_task_data (task);
   task_data->data = g_bytes_ref (data);
-  task_data->signature = g_bytes_ref (signature);
-  _parsec_key_lookup_async (self, task, data_signature_found);
+  task_data->signature = signature != NULL ? g_bytes_ref (signature) : NULL;
+  task_data->attributes = parsec_key_attributes_ref (attributes);
+  data_signature_found (task, attributes);
 }
 
-/**
- * parsec_client_verify_data_finish:
- * @self: a #ParsecClient
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * Finishes parsec_client_verify_data_async().
- *
- * Returns: %TRUE if the signature is valid; otherwise %FALSE with
- *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
- *
- * Since: 1.0
- */
-gboolean
-parsec_client_verify_data_finish (ParsecClient  *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
+GBytes *
+_parsec_data_signature_run (const ParsecTarget   *target,
+                            const char           *key_name,
+                            ParsecKeyAttributes  *attributes,
+                            GBytes               *data,
+                            GBytes               *signature,
+                            GCancellable         *cancellable,
+                            GError              **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * parsec_client_verify_data:
- * @self: a #ParsecClient
- * @key_name: the name of the key
- * @data: the signed data
- * @signature: the signature, in the PSA format
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Verifies a signature made by parsec_client_sign_data(), blocking the
- * calling thread.
- *
- * Returns: %TRUE if the signature is valid; otherwise %FALSE with
- *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
- *
- * Since: 1.0
- */
-gboolean
-parsec_client_verify_data (ParsecClient  *self,
-                           const char    *key_name,
-                           GBytes        *data,
-                           GBytes        *signature,
-                           GCancellable  *cancellable,
-                           GError       **error)
-{
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
+  g_autoptr(GBytes) made = NULL;
   ParsecHash hash;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
-  g_return_val_if_fail (data != NULL, FALSE);
-  g_return_val_if_fail (signature != NULL, FALSE);
-
-  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
-  if (attributes == NULL ||
-      !plan_data_signature (key_name, attributes, &algorithm, &hash, error))
-    return FALSE;
-  digest = data_digest (self, hash, data, cancellable, error);
+  if (!plan_data_signature (key_name, attributes, &algorithm, &hash, error))
+    return NULL;
+  digest = data_digest (target, hash, data, cancellable, error);
   if (digest == NULL)
-    return FALSE;
-  return parsec_client_verify_hash (self, key_name, algorithm, digest, signature, cancellable, error);
+    return NULL;
+  if (signature != NULL)
+    {
+      if (!_parsec_verify_hash_run (target, key_name, algorithm, digest, signature, cancellable, error))
+        return NULL;
+      return g_bytes_ref (signature);
+    }
+  made = _parsec_sign_hash_run (target, key_name, algorithm, digest, cancellable, error);
+  if (!check_signature_length (attributes, made, error))
+    return NULL;
+  return g_steal_pointer (&made);
 }

@@ -306,24 +306,65 @@ generate_key_build (PsaGenerateKey__Operation *operation,
 {
   psa_generate_key__operation__init (operation);
   operation->key_name = (char *) key_name;
-  if (attributes == NULL)
-    {
-      g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
-
-      *part = _parsec_key_attributes_to_message (signing);
-    }
-  else
-    *part = _parsec_key_attributes_to_message (attributes);
+  *part = _parsec_key_attributes_to_message (attributes);
   operation->attributes = (PsaKeyAttributes__KeyAttributes *) *part;
   return &operation->base;
+}
+
+/* The key a generation or an import made, on the implicit provider that
+ * the call used. */
+static ParsecKey *
+made_key (ParsecClient        *self,
+          const char          *key_name,
+          ParsecKeyAttributes *attributes)
+{
+  return _parsec_key_new (self, key_name, parsec_client_get_implicit_provider (self), attributes);
+}
+
+static void
+key_made_done (GTask            *task,
+               ProtobufCMessage *result)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+
+  g_task_return_pointer (task, made_key (data->client, data->key_name, data->attributes), g_object_unref);
+  g_object_unref (task);
+}
+
+/* Starts a generation or an import whose request is @request (or NULL
+ * with @build_error). */
+static void
+make_key_start (ParsecClient           *self,
+                const ParsecOperation  *op,
+                const char             *key_name,
+                ParsecKeyAttributes    *attributes,
+                const ProtobufCMessage *request,
+                GError                 *build_error,
+                GCancellable           *cancellable,
+                GAsyncReadyCallback     callback,
+                gpointer                user_data,
+                gpointer                source_tag)
+{
+  GTask *task = _parsec_key_task_new (&PARSEC_CLIENT_TARGET (self, source_tag), key_name, cancellable,
+                                      callback, user_data);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+
+  if (request == NULL)
+    {
+      g_task_return_error (task, build_error);
+      g_object_unref (task);
+      return;
+    }
+  data->attributes = parsec_key_attributes_ref (attributes);
+  _parsec_client_call_async (self, op, PARSEC_PROVIDER_IMPLICIT, request, 0, task, key_made_done);
 }
 
 /**
  * parsec_client_generate_key_async:
  * @self: a #ParsecClient
  * @key_name: the name of the new key
- * @attributes: (nullable): what to generate, or %NULL for an ECDSA P-256
- *   signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @attributes: what to generate: type, size, usage and policy, such as
+ *   parsec_key_attributes_new_ecc_signing() makes
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
@@ -348,10 +389,11 @@ parsec_client_generate_key_async (ParsecClient *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
+  g_return_if_fail (attributes != NULL);
 
   request = generate_key_build (&operation, &part, key_name, attributes, &error);
-  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_generate_key_async), &op_generate_key, request, error, cancellable,
-                        callback, user_data, _parsec_call_done_boolean);
+  make_key_start (self, &op_generate_key, key_name, attributes, request, error, cancellable,
+                  callback, user_data, parsec_client_generate_key_async);
 }
 
 /**
@@ -362,36 +404,36 @@ parsec_client_generate_key_async (ParsecClient *self,
  *
  * Finishes parsec_client_generate_key_async().
  *
- * Returns: %TRUE if the key was generated
+ * Returns: (transfer full): the new key, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
-parsec_client_generate_key_finish (ParsecClient *self,
-                                   GAsyncResult *result,
-                                   GError **error)
+ParsecKey *
+parsec_client_generate_key_finish (ParsecClient  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
  * parsec_client_generate_key:
  * @self: a #ParsecClient
  * @key_name: the name of the new key
- * @attributes: (nullable): what to generate, or %NULL for an ECDSA P-256
- *   signing key with SHA-256 (parsec_key_attributes_new_ecc_signing())
+ * @attributes: what to generate: type, size, usage and policy, such as
+ *   parsec_key_attributes_new_ecc_signing() makes
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * Generates a key in the service, blocking the calling thread.
  *
- * Returns: %TRUE if the key was generated
+ * Returns: (transfer full): the new key, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecKey *
 parsec_client_generate_key (ParsecClient *self,
                             const char *key_name,
                             ParsecKeyAttributes *attributes,
@@ -404,13 +446,16 @@ parsec_client_generate_key (ParsecClient *self,
   GError *build_error = NULL;
   ProtobufCMessage *result;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (attributes != NULL, NULL);
 
   request = generate_key_build (&operation, &part, key_name, attributes, &build_error);
   result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_generate_key, request, build_error, cancellable, error);
+  if (result == NULL)
+    return NULL;
   _parsec_message_free (result);
-  return result != NULL;
+  return made_key (self, key_name, attributes);
 }
 
 static const ParsecHint *
@@ -481,8 +526,8 @@ parsec_client_import_key_async (ParsecClient *self,
   g_return_if_fail (data != NULL);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &error);
-  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_import_key_async), &op_import_key, request, error, cancellable,
-                        callback, user_data, _parsec_call_done_boolean);
+  make_key_start (self, &op_import_key, key_name, attributes, request, error, cancellable,
+                  callback, user_data, parsec_client_import_key_async);
 }
 
 /**
@@ -493,18 +538,18 @@ parsec_client_import_key_async (ParsecClient *self,
  *
  * Finishes parsec_client_import_key_async().
  *
- * Returns: %TRUE if the key was imported
+ * Returns: (transfer full): the imported key, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
-parsec_client_import_key_finish (ParsecClient *self,
-                                 GAsyncResult *result,
-                                 GError **error)
+ParsecKey *
+parsec_client_import_key_finish (ParsecClient  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -518,11 +563,11 @@ parsec_client_import_key_finish (ParsecClient *self,
  *
  * Imports a key into the service, blocking the calling thread.
  *
- * Returns: %TRUE if the key was imported
+ * Returns: (transfer full): the imported key, or %NULL on error
  *
  * Since: 1.0
  */
-gboolean
+ParsecKey *
 parsec_client_import_key (ParsecClient *self,
                           const char *key_name,
                           ParsecKeyAttributes *attributes,
@@ -536,15 +581,17 @@ parsec_client_import_key (ParsecClient *self,
   GError *build_error = NULL;
   ProtobufCMessage *result;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), FALSE);
-  g_return_val_if_fail (attributes != NULL, FALSE);
-  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
+  g_return_val_if_fail (attributes != NULL, NULL);
+  g_return_val_if_fail (data != NULL, NULL);
 
   request = import_key_build (&operation, &part, key_name, attributes, data, &build_error);
   result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_import_key, request, build_error, cancellable, error);
+  if (result == NULL)
+    return NULL;
   _parsec_message_free (result);
-  return result != NULL;
+  return made_key (self, key_name, attributes);
 }
 
 /* ListKeys */
@@ -555,7 +602,8 @@ static const ParsecOperation op_list_keys = {
 };
 
 static GPtrArray *
-keys_from_result (ProtobufCMessage *message)
+keys_from_result (ParsecClient     *self,
+                  ProtobufCMessage *message)
 {
   ListKeys__Result *result = (ListKeys__Result *) message;
   GPtrArray *keys = g_ptr_array_new_full (result->n_keys, g_object_unref);
@@ -568,7 +616,7 @@ keys_from_result (ProtobufCMessage *message)
       g_autoptr(ParsecKeyAttributes) attributes =
         _parsec_key_attributes_from_message ((const ProtobufCMessage *) k->attributes);
 
-      g_ptr_array_add (keys, _parsec_key_info_new (name, k->provider_id, attributes));
+      g_ptr_array_add (keys, _parsec_key_new (self, name, (ParsecProvider) k->provider_id, attributes));
     }
   return keys;
 }
@@ -577,7 +625,8 @@ static void
 list_keys_done (GTask            *task,
                 ProtobufCMessage *result)
 {
-  g_task_return_pointer (task, keys_from_result (result), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, keys_from_result (g_task_get_source_object (task), result),
+                         (GDestroyNotify) g_ptr_array_unref);
   g_object_unref (task);
 }
 
@@ -589,9 +638,7 @@ list_keys_done (GTask            *task,
  * @user_data: data for @callback
  *
  * Lists the keys the service holds for this application, in every
- * provider. An answer of more than 16384 keys fails with
- * %PARSEC_ERROR_PROTOCOL_VIOLATION, counted before anything is decoded.
- * Finish with parsec_client_list_keys_finish().
+ * provider. Finish with parsec_client_list_keys_finish().
  *
  * Since: 1.0
  */
@@ -605,8 +652,8 @@ parsec_client_list_keys_async (ParsecClient        *self,
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  _parsec_client_start (&PARSEC_CORE_TARGET (self, parsec_client_list_keys_async), &op_list_keys, &operation.base, NULL, cancellable,
-                        callback, user_data, list_keys_done);
+  _parsec_client_start (&PARSEC_CORE_TARGET (self, parsec_client_list_keys_async), &op_list_keys,
+                        &operation.base, NULL, cancellable, callback, user_data, list_keys_done);
 }
 
 /**
@@ -617,8 +664,8 @@ parsec_client_list_keys_async (ParsecClient        *self,
  *
  * Finishes parsec_client_list_keys_async().
  *
- * Returns: (transfer container) (element-type ParsecKeyInfo): the keys, or
- *   %NULL on error
+ * Returns: (transfer container) (element-type ParsecKey): the keys, at
+ *   most 16384, or %NULL on error
  *
  * Since: 1.0
  */
@@ -638,11 +685,11 @@ parsec_client_list_keys_finish (ParsecClient  *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Lists the keys the service holds for this application, in every
- * provider, blocking the calling thread.
+ * Lists the keys the service holds for this application, blocking the
+ * calling thread.
  *
- * Returns: (transfer container) (element-type ParsecKeyInfo): the keys, or
- *   %NULL on error
+ * Returns: (transfer container) (element-type ParsecKey): the keys, at
+ *   most 16384, or %NULL on error
  *
  * Since: 1.0
  */
@@ -652,17 +699,15 @@ parsec_client_list_keys (ParsecClient  *self,
                          GError       **error)
 {
   ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
-  ProtobufCMessage *result;
-  GPtrArray *keys;
+  g_autoptr(ProtobufCMessage) result = NULL;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  result = _parsec_client_run (&PARSEC_CORE_TARGET (self, NULL), &op_list_keys, &operation.base, NULL, cancellable, error);
+  result = _parsec_client_run (&PARSEC_CORE_TARGET (self, NULL), &op_list_keys, &operation.base, NULL,
+                               cancellable, error);
   if (result == NULL)
     return NULL;
-  keys = keys_from_result (result);
-  _parsec_message_free (result);
-  return keys;
+  return keys_from_result (self, result);
 }
 
 /* Looking up one key */
@@ -670,6 +715,7 @@ parsec_client_list_keys (ParsecClient  *self,
 void
 _parsec_key_task_data_free (ParsecKeyTaskData *data)
 {
+  g_clear_object (&data->client);
   g_free (data->key_name);
   g_clear_pointer (&data->data, g_bytes_unref);
   g_clear_pointer (&data->signature, g_bytes_unref);
@@ -677,18 +723,43 @@ _parsec_key_task_data_free (ParsecKeyTaskData *data)
   g_free (data);
 }
 
-static ParsecKeyAttributes *
+GTask *
+_parsec_key_task_new (const ParsecTarget  *target,
+                      const char          *key_name,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = _parsec_task_new (target->source_object, cancellable, callback, user_data, target->source_tag,
+                                  "[parsec-glib] key operation");
+  ParsecKeyTaskData *data = g_new0 (ParsecKeyTaskData, 1);
+
+  data->client = g_object_ref (target->client);
+  data->provider = target->provider;
+  data->key_name = g_strdup (key_name);
+  g_task_set_task_data (task, data, (GDestroyNotify) _parsec_key_task_data_free);
+  return task;
+}
+
+/* The key named @key_name in the implicit provider, from a ListKeys
+ * result. */
+static ParsecKey *
 find_key (ParsecClient      *self,
           ProtobufCMessage  *message,
           const char        *key_name,
           GError           **error)
 {
   ListKeys__Result *result = (ListKeys__Result *) message;
-  guint provider = parsec_client_get_implicit_provider (self);
+  guint provider = (guint) parsec_client_get_implicit_provider (self);
 
   for (gsize i = 0; i < result->n_keys; i++)
     if (result->keys[i]->provider_id == provider && g_strcmp0 (result->keys[i]->name, key_name) == 0)
-      return _parsec_key_attributes_from_message ((const ProtobufCMessage *) result->keys[i]->attributes);
+      {
+        g_autoptr(ParsecKeyAttributes) attributes =
+          _parsec_key_attributes_from_message ((const ProtobufCMessage *) result->keys[i]->attributes);
+
+        return _parsec_key_new (self, key_name, (ParsecProvider) provider, attributes);
+      }
 
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST,
                "The Parsec service holds no key named \"%s\" for this application in provider %u",
@@ -702,41 +773,23 @@ lookup_done (GTask            *task,
 {
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   GError *error = NULL;
+  ParsecKey *key = find_key (data->client, result, data->key_name, &error);
 
-  data->attributes = find_key (g_task_get_source_object (task), result, data->key_name, &error);
-  if (data->attributes == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  data->next (task, data->attributes);
-}
-
-GTask *
-_parsec_key_task_new (ParsecClient        *self,
-                      const char          *key_name,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data,
-                      gpointer             source_tag)
-{
-  GTask *task = _parsec_task_new (self, cancellable, callback, user_data, source_tag,
-                                         "[parsec-glib] key operation");
-  ParsecKeyTaskData *data = g_new0 (ParsecKeyTaskData, 1);
-
-  data->key_name = g_strdup (key_name);
-  g_task_set_task_data (task, data, (GDestroyNotify) _parsec_key_task_data_free);
-  return task;
+  if (key != NULL)
+    g_task_return_pointer (task, key, g_object_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 /* The keys are those of the implicit provider, which must be known to
- * pick them out of the list. */
+ * pick the key out of the list. */
 static void
 lookup_discovered (gpointer  user_data,
                    GError   *error)
 {
   GTask *task = user_data;
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
   ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
 
   if (error != NULL)
@@ -745,78 +798,59 @@ lookup_discovered (gpointer  user_data,
       g_object_unref (task);
       return;
     }
-  _parsec_client_call_async (g_task_get_source_object (task), &op_list_keys, PARSEC_PROVIDER_CORE,
-                             &operation.base, 0, task, lookup_done);
-}
-
-void
-_parsec_key_lookup_async (ParsecClient   *self,
-                          GTask          *task,
-                          ParsecKeyFound  next)
-{
-  ParsecKeyTaskData *data = g_task_get_task_data (task);
-
-  data->next = next;
-  _parsec_client_discover_async (self, PARSEC_NEEDS_PROVIDER, task, lookup_discovered, task);
-}
-
-static void
-return_attributes (GTask               *task,
-                   ParsecKeyAttributes *attributes)
-{
-  g_task_return_pointer (task, parsec_key_attributes_ref (attributes),
-                         (GDestroyNotify) parsec_key_attributes_unref);
-  g_object_unref (task);
+  _parsec_client_call_async (data->client, &op_list_keys, PARSEC_PROVIDER_CORE, &operation.base, 0, task,
+                             lookup_done);
 }
 
 /**
- * parsec_client_get_key_attributes_async:
+ * parsec_client_lookup_key_async:
  * @self: a #ParsecClient
  * @key_name: the name of the key
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Looks up the attributes of a key of the client's implicit provider.
- * Finish with parsec_client_get_key_attributes_finish().
+ * Finds a key of the implicit provider by its name, with its attributes,
+ * in one request (ListKeys: Parsec has no request for one key). Finish
+ * with parsec_client_lookup_key_finish().
  *
  * Since: 1.0
  */
 void
-parsec_client_get_key_attributes_async (ParsecClient        *self,
-                                        const char          *key_name,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
+parsec_client_lookup_key_async (ParsecClient        *self,
+                                const char          *key_name,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
   GTask *task;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
 
-  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
-                               parsec_client_get_key_attributes_async);
-  _parsec_key_lookup_async (self, task, return_attributes);
+  task = _parsec_key_task_new (&PARSEC_CLIENT_TARGET (self, parsec_client_lookup_key_async), key_name,
+                               cancellable, callback, user_data);
+  _parsec_client_discover_async (self, PARSEC_NEEDS_PROVIDER, task, lookup_discovered, task);
 }
 
 /**
- * parsec_client_get_key_attributes_finish:
+ * parsec_client_lookup_key_finish:
  * @self: a #ParsecClient
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_get_key_attributes_async().
+ * Finishes parsec_client_lookup_key_async().
  *
- * Returns: (transfer full): the attributes, or %NULL with
- *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is no such key, or
+ * Returns: (transfer full): the key, or %NULL with
+ *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is none by that name, or
  *   another error
  *
  * Since: 1.0
  */
-ParsecKeyAttributes *
-parsec_client_get_key_attributes_finish (ParsecClient  *self,
-                                         GAsyncResult  *result,
-                                         GError       **error)
+ParsecKey *
+parsec_client_lookup_key_finish (ParsecClient  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
@@ -824,26 +858,26 @@ parsec_client_get_key_attributes_finish (ParsecClient  *self,
 }
 
 /**
- * parsec_client_get_key_attributes:
+ * parsec_client_lookup_key:
  * @self: a #ParsecClient
  * @key_name: the name of the key
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Looks up the attributes of a key of the client's implicit provider,
- * blocking the calling thread.
+ * Finds a key of the implicit provider by its name, blocking the calling
+ * thread. See parsec_client_lookup_key_async().
  *
- * Returns: (transfer full): the attributes, or %NULL with
- *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is no such key, or
+ * Returns: (transfer full): the key, or %NULL with
+ *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is none by that name, or
  *   another error
  *
  * Since: 1.0
  */
-ParsecKeyAttributes *
-parsec_client_get_key_attributes (ParsecClient  *self,
-                                  const char    *key_name,
-                                  GCancellable  *cancellable,
-                                  GError       **error)
+ParsecKey *
+parsec_client_lookup_key (ParsecClient  *self,
+                          const char    *key_name,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
   ListKeys__Operation operation = LIST_KEYS__OPERATION__INIT;
   g_autoptr(ProtobufCMessage) result = NULL;
@@ -860,7 +894,7 @@ parsec_client_get_key_attributes (ParsecClient  *self,
   return find_key (self, result, key_name, error);
 }
 
-/* PsaExportPublicKey, in the format the caller wants */
+/* PsaExportPublicKey */
 
 static const ParsecOperation op_export_public_key = {
   PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY, PARSEC_CALL_AUTH_REQUIRED, &psa_export_public_key__result__descriptor,
@@ -874,6 +908,7 @@ export_public_key_operation_init (PsaExportPublicKey__Operation *operation,
   operation->key_name = (char *) key_name;
 }
 
+/* The public key in the format the task asks, from the PSA format. */
 static void
 export_public_key_done (GTask            *task,
                         ProtobufCMessage *result)
@@ -891,64 +926,90 @@ export_public_key_done (GTask            *task,
   g_object_unref (task);
 }
 
-static void
-export_public_key_found (GTask               *task,
-                         ParsecKeyAttributes *attributes)
+void
+_parsec_public_key_export_start (const ParsecTarget    *target,
+                                 const char            *key_name,
+                                 ParsecKeyAttributes   *attributes,
+                                 ParsecPublicKeyFormat  format,
+                                 GCancellable          *cancellable,
+                                 GAsyncReadyCallback    callback,
+                                 gpointer               user_data)
 {
-  ParsecClient *self = g_task_get_source_object (task);
-  ParsecKeyTaskData *data = g_task_get_task_data (task);
   PsaExportPublicKey__Operation operation;
+  GTask *task = _parsec_key_task_new (target, key_name, cancellable, callback, user_data);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
 
-  export_public_key_operation_init (&operation, data->key_name);
-  _parsec_client_call_async (self, &op_export_public_key, PARSEC_PROVIDER_IMPLICIT, &operation.base, 0,
-                             task, export_public_key_done);
+  data->format = format;
+  data->attributes = attributes != NULL ? parsec_key_attributes_ref (attributes) : NULL;
+  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
+    {
+      g_task_return_new_error (task, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                               "The type of key \"%s\" is not known, so its public key can only be exported "
+                               "in the PSA format; look the key up first", key_name);
+      g_object_unref (task);
+      return;
+    }
+  export_public_key_operation_init (&operation, key_name);
+  _parsec_client_call_async (target->client, &op_export_public_key, target->provider, &operation.base, 0,
+                             task, format == PARSEC_PUBLIC_KEY_FORMAT_PSA ? _parsec_call_done_bytes
+                                                                          : export_public_key_done);
+}
+
+GBytes *
+_parsec_public_key_export_run (const ParsecTarget     *target,
+                               const char             *key_name,
+                               ParsecKeyAttributes    *attributes,
+                               ParsecPublicKeyFormat   format,
+                               GCancellable           *cancellable,
+                               GError                **error)
+{
+  PsaExportPublicKey__Operation operation;
+  g_autoptr(GBytes) psa = NULL;
+
+  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
+    {
+      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                   "The type of key \"%s\" is not known, so its public key can only be exported "
+                   "in the PSA format; look the key up first", key_name);
+      return NULL;
+    }
+  export_public_key_operation_init (&operation, key_name);
+  psa = _parsec_result_take_bytes (_parsec_client_run (target, &op_export_public_key, &operation.base, NULL,
+                                                       cancellable, error),
+                                   FALSE);
+  if (psa == NULL || format == PARSEC_PUBLIC_KEY_FORMAT_PSA)
+    return g_steal_pointer (&psa);
+  return parsec_public_key_convert (attributes, psa, format, error);
 }
 
 /**
  * parsec_client_export_public_key_async:
  * @self: a #ParsecClient
  * @key_name: the name of the key
- * @format: the encoding wanted
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Exports the public part of a key. %PARSEC_PUBLIC_KEY_FORMAT_PSA gives
- * it as the service does; the DER and PEM formats give the
- * SubjectPublicKeyInfo that other libraries read, at the cost of a second
- * request to learn the key's type. Finish with
+ * Exports the public part of a key of the implicit provider in the PSA
+ * format: DER RSAPublicKey for RSA, an uncompressed point for elliptic
+ * curves. parsec_key_export_public_key() also writes DER and PEM
+ * SubjectPublicKeyInfo. Finish with
  * parsec_client_export_public_key_finish().
  *
  * Since: 1.0
  */
 void
-parsec_client_export_public_key_async (ParsecClient          *self,
-                                       const char            *key_name,
-                                       ParsecPublicKeyFormat  format,
-                                       GCancellable          *cancellable,
-                                       GAsyncReadyCallback    callback,
-                                       gpointer               user_data)
+parsec_client_export_public_key_async (ParsecClient        *self,
+                                       const char          *key_name,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (PARSEC_IS_CLIENT (self));
   g_return_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL));
-  g_return_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM);
 
-  if (format == PARSEC_PUBLIC_KEY_FORMAT_PSA)
-    {
-      PsaExportPublicKey__Operation operation;
-
-      export_public_key_operation_init (&operation, key_name);
-      _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_export_public_key_async), &op_export_public_key, &operation.base, NULL, cancellable,
-                        callback, user_data, _parsec_call_done_bytes);
-      return;
-    }
-
-  task = _parsec_key_task_new (self, key_name, cancellable, callback, user_data,
-                               parsec_client_export_public_key_async);
-  ((ParsecKeyTaskData *) g_task_get_task_data (task))->format = format;
-  _parsec_key_lookup_async (self, task, export_public_key_found);
+  _parsec_public_key_export_start (&PARSEC_CLIENT_TARGET (self, parsec_client_export_public_key_async), key_name,
+                                   NULL, PARSEC_PUBLIC_KEY_FORMAT_PSA, cancellable, callback, user_data);
 }
 
 /**
@@ -959,7 +1020,8 @@ parsec_client_export_public_key_async (ParsecClient          *self,
  *
  * Finishes parsec_client_export_public_key_async().
  *
- * Returns: (transfer full): the public key, or %NULL on error
+ * Returns: (transfer full): the public key in the PSA format, or %NULL on
+ *   error
  *
  * Since: 1.0
  */
@@ -977,43 +1039,26 @@ parsec_client_export_public_key_finish (ParsecClient  *self,
  * parsec_client_export_public_key:
  * @self: a #ParsecClient
  * @key_name: the name of the key
- * @format: the encoding wanted
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Exports the public part of a key, blocking the calling thread. See
- * parsec_client_export_public_key_async() for the formats.
+ * Exports the public part of a key in the PSA format, blocking the
+ * calling thread. See parsec_client_export_public_key_async().
  *
- * Returns: (transfer full): the public key, or %NULL on error
+ * Returns: (transfer full): the public key in the PSA format, or %NULL on
+ *   error
  *
  * Since: 1.0
  */
 GBytes *
-parsec_client_export_public_key (ParsecClient           *self,
-                                 const char             *key_name,
-                                 ParsecPublicKeyFormat   format,
-                                 GCancellable           *cancellable,
-                                 GError                **error)
+parsec_client_export_public_key (ParsecClient  *self,
+                                 const char    *key_name,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
 {
-  PsaExportPublicKey__Operation operation;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
-  g_autoptr(GBytes) psa = NULL;
-
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (key_name != NULL && g_utf8_validate (key_name, -1, NULL), NULL);
-  g_return_val_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL);
 
-  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA)
-    {
-      attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
-      if (attributes == NULL)
-        return NULL;
-    }
-
-  export_public_key_operation_init (&operation, key_name);
-  psa = _parsec_result_take_bytes (_parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_export_public_key, &operation.base, NULL, cancellable, error),
-                                   FALSE);
-  if (psa == NULL || attributes == NULL)
-    return g_steal_pointer (&psa);
-  return parsec_public_key_convert (attributes, psa, format, error);
+  return _parsec_public_key_export_run (&PARSEC_CLIENT_TARGET (self, NULL), key_name, NULL,
+                                        PARSEC_PUBLIC_KEY_FORMAT_PSA, cancellable, error);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parsec-client-private.h"
+#include "parsec-keys-private.h"
 
 /* What the module calls a token when nothing names the application. */
 #define PKCS11_DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
@@ -74,6 +75,7 @@ append_escaped (GString    *uri,
  *
  * Returns: (transfer full): the URI
  *
+ * Stability: Unstable
  * Since: 1.0
  */
 char *
@@ -136,19 +138,18 @@ tls_certificate_new (GTlsBackend   *backend,
 }
 
 /**
- * parsec_client_create_tls_certificate:
- * @self: an initialised #ParsecClient
- * @key_name: the name of the certificate's key
+ * parsec_key_create_tls_certificate:
+ * @self: the certificate's key
  * @certificate: (nullable): the certificate, in PEM (with its chain, if
  *   any) or DER; %NULL for the one stored on the key's token
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * A #GTlsCertificate for @certificate whose private key is @key_name in
- * the service, for #GTlsConnection:certificate, a #GSocketClient's
+ * A #GTlsCertificate for @certificate whose private key is @self in the
+ * service, for #GTlsConnection:certificate, a #GSocketClient's
  * connections or a libsoup client certificate. The key never leaves the
  * service: GnuTLS signs through the parsec-glib PKCS #11 module, at the
- * URI parsec_client_get_pkcs11_uri() gives, so the module must be
+ * URI parsec_key_get_pkcs11_uri() gives, so the module must be
  * registered with p11-kit (as installed, or in the user's
  * `~/.config/pkcs11/modules/`) and serve this client's application name.
  *
@@ -156,29 +157,29 @@ tls_certificate_new (GTlsBackend   *backend,
  * for the key (a certificate put on the token with the key's CKA_ID, for
  * example with `p11tool --write`).
  *
- * The key must exist; the call asks the service for it, blocking the
- * calling thread. See parsec_client_create_tls_certificate_async().
+ * Nothing is sent to the service; the backend may read files, which
+ * blocks the calling thread. See parsec_key_create_tls_certificate_async().
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set:
  *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, %G_TLS_ERROR_BAD_CERTIFICATE
  *   for a certificate the backend cannot read, the service's error for
  *   the key
  *
+ * Stability: Unstable
  * Since: 1.0
  */
 GTlsCertificate *
-parsec_client_create_tls_certificate (ParsecClient  *self,
-                                      const char    *key_name,
-                                      GBytes        *certificate,
-                                      GCancellable  *cancellable,
-                                      GError       **error)
+parsec_key_create_tls_certificate (ParsecKey     *self,
+                                   GBytes        *certificate,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
 {
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  ParsecKeyAttributes *attributes;
+  const char *key_name;
   g_autofree char *key_uri = NULL;
   GTlsBackend *backend;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (key_name != NULL, NULL);
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   backend = g_tls_backend_get_default ();
@@ -188,17 +189,16 @@ parsec_client_create_tls_certificate (ParsecClient  *self,
                            "GIO has no TLS backend: install glib-networking");
       return NULL;
     }
-  attributes = parsec_client_get_key_attributes (self, key_name, cancellable, error);
-  if (attributes == NULL)
-    return NULL;
-  if (parsec_key_attributes_is_public_key (attributes))
+  key_name = parsec_key_get_name (self);
+  attributes = parsec_key_get_attributes (self);
+  if (attributes != NULL && parsec_key_attributes_is_public_key (attributes))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "key “%s” is a public key: a TLS certificate needs its private key", key_name);
       return NULL;
     }
 
-  key_uri = parsec_client_get_pkcs11_uri (self, key_name);
+  key_uri = parsec_key_get_pkcs11_uri (self);
   if (certificate == NULL)
     {
       g_autofree char *certificate_uri = g_strconcat (key_uri, ";type=cert", NULL);
@@ -218,18 +218,6 @@ parsec_client_create_tls_certificate (ParsecClient  *self,
   }
 }
 
-typedef struct {
-  char *key_name;
-  GBytes *certificate;
-} CreateData;
-
-static void
-create_data_free (CreateData *data)
-{
-  g_free (data->key_name);
-  g_clear_pointer (&data->certificate, g_bytes_unref);
-  g_free (data);
-}
 
 static void
 create_in_thread (GTask        *task,
@@ -237,12 +225,11 @@ create_in_thread (GTask        *task,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  CreateData *data = task_data;
+  GBytes *given = task_data;
   GError *error = NULL;
   GTlsCertificate *certificate;
 
-  certificate = parsec_client_create_tls_certificate (source_object, data->key_name, data->certificate,
-                                                      cancellable, &error);
+  certificate = parsec_key_create_tls_certificate (source_object, given, cancellable, &error);
   if (certificate == NULL)
     g_task_return_error (task, error);
   else
@@ -250,9 +237,8 @@ create_in_thread (GTask        *task,
 }
 
 /**
- * parsec_client_create_tls_certificate_async:
- * @self: an initialised #ParsecClient
- * @key_name: the name of the certificate's key
+ * parsec_key_create_tls_certificate_async:
+ * @self: the certificate's key
  * @certificate: (nullable): the certificate, in PEM or DER; %NULL for the
  *   one stored on the key's token
  * @cancellable: (nullable): a #GCancellable
@@ -260,54 +246,72 @@ create_in_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * Makes a #GTlsCertificate whose private key stays in the service; see
- * parsec_client_create_tls_certificate(). The TLS backend reads PKCS #11
+ * parsec_key_create_tls_certificate(). The TLS backend reads PKCS #11
  * objects with blocking calls, so the work runs in a worker thread of
- * GIO's. Finish with parsec_client_create_tls_certificate_finish().
+ * GIO's. Finish with parsec_key_create_tls_certificate_finish().
  *
+ * Stability: Unstable
  * Since: 1.0
  */
 void
-parsec_client_create_tls_certificate_async (ParsecClient        *self,
-                                            const char          *key_name,
-                                            GBytes              *certificate,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
+parsec_key_create_tls_certificate_async (ParsecKey           *self,
+                                         GBytes              *certificate,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  CreateData *data;
 
-  g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (key_name != NULL);
+  g_return_if_fail (PARSEC_IS_KEY (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, parsec_client_create_tls_certificate_async);
+  g_task_set_source_tag (task, parsec_key_create_tls_certificate_async);
   g_task_set_name (task, "[parsec-glib] TLS certificate");
-  data = g_new0 (CreateData, 1);
-  data->key_name = g_strdup (key_name);
-  data->certificate = certificate != NULL ? g_bytes_ref (certificate) : NULL;
-  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
+  if (certificate != NULL)
+    g_task_set_task_data (task, g_bytes_ref (certificate), (GDestroyNotify) g_bytes_unref);
   g_task_run_in_thread (task, create_in_thread);
 }
 
 /**
- * parsec_client_create_tls_certificate_finish:
+ * parsec_key_create_tls_certificate_finish:
  * @self: a #ParsecClient
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_create_tls_certificate_async().
+ * Finishes parsec_key_create_tls_certificate_async().
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set
  *
+ * Stability: Unstable
  * Since: 1.0
  */
 GTlsCertificate *
-parsec_client_create_tls_certificate_finish (ParsecClient  *self,
-                                             GAsyncResult  *result,
-                                             GError       **error)
+parsec_key_create_tls_certificate_finish (ParsecKey     *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * parsec_key_get_pkcs11_uri:
+ * @self: a #ParsecKey
+ *
+ * The PKCS #11 URI (RFC 7512) of the key as the parsec-glib PKCS #11
+ * module shows it; see parsec_client_get_pkcs11_uri(). Nothing is sent to
+ * the service.
+ *
+ * Returns: (transfer full): the URI
+ *
+ * Stability: Unstable
+ * Since: 1.0
+ */
+char *
+parsec_key_get_pkcs11_uri (ParsecKey *self)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+
+  return parsec_client_get_pkcs11_uri (parsec_key_get_client (self), parsec_key_get_name (self));
 }

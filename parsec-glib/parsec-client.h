@@ -22,6 +22,43 @@ G_BEGIN_DECLS
 PARSEC_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (ParsecClient, parsec_client, PARSEC, CLIENT, GObject)
 
+typedef struct _ParsecKey ParsecKey;
+
+typedef struct {
+  guint major;
+  guint minor;
+} ParsecProtocolVersion;
+
+#define PARSEC_TYPE_PROTOCOL_VERSION (parsec_protocol_version_get_type ())
+
+PARSEC_AVAILABLE_IN_1_0
+GType                  parsec_protocol_version_get_type (void) G_GNUC_CONST;
+PARSEC_AVAILABLE_IN_1_0
+ParsecProtocolVersion *parsec_protocol_version_copy     (const ParsecProtocolVersion *self);
+PARSEC_AVAILABLE_IN_1_0
+void                   parsec_protocol_version_free     (ParsecProtocolVersion       *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecProtocolVersion, parsec_protocol_version_free)
+
+typedef struct _ParsecKeyAttestationPreparation ParsecKeyAttestationPreparation;
+
+#define PARSEC_TYPE_KEY_ATTESTATION_PREPARATION (parsec_key_attestation_preparation_get_type ())
+
+PARSEC_AVAILABLE_IN_1_0
+GType   parsec_key_attestation_preparation_get_type (void) G_GNUC_CONST;
+PARSEC_AVAILABLE_IN_1_0
+ParsecKeyAttestationPreparation *parsec_key_attestation_preparation_ref (ParsecKeyAttestationPreparation *self);
+PARSEC_AVAILABLE_IN_1_0
+void    parsec_key_attestation_preparation_unref (ParsecKeyAttestationPreparation *self);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *parsec_key_attestation_preparation_get_name (ParsecKeyAttestationPreparation *self);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *parsec_key_attestation_preparation_get_public_area (ParsecKeyAttestationPreparation *self);
+PARSEC_AVAILABLE_IN_1_0
+GBytes *parsec_key_attestation_preparation_get_attesting_key_public (ParsecKeyAttestationPreparation *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecKeyAttestationPreparation, parsec_key_attestation_preparation_unref)
+
 PARSEC_AVAILABLE_IN_1_0
 void              parsec_client_new                  (const char           *application_name,
                                                       GCancellable         *cancellable,
@@ -74,22 +111,18 @@ void              parsec_client_set_jwt_svid_token   (ParsecClient         *self
                                                       const char           *token);
 
 PARSEC_AVAILABLE_IN_1_0
-void              parsec_client_ping_async           (ParsecClient         *self,
-                                                      GCancellable         *cancellable,
-                                                      GAsyncReadyCallback   callback,
-                                                      gpointer              user_data);
+void                   parsec_client_ping_async  (ParsecClient        *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
 PARSEC_AVAILABLE_IN_1_0
-gboolean          parsec_client_ping_finish          (ParsecClient         *self,
-                                                      GAsyncResult         *result,
-                                                      guint                *wire_protocol_version_major,
-                                                      guint                *wire_protocol_version_minor,
-                                                      GError              **error);
+ParsecProtocolVersion *parsec_client_ping_finish (ParsecClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 PARSEC_AVAILABLE_IN_1_0
-gboolean          parsec_client_ping                 (ParsecClient         *self,
-                                                      guint                *wire_protocol_version_major,
-                                                      guint                *wire_protocol_version_minor,
-                                                      GCancellable         *cancellable,
-                                                      GError              **error);
+ParsecProtocolVersion *parsec_client_ping        (ParsecClient        *self,
+                                                  GCancellable        *cancellable,
+                                                  GError             **error);
 
 PARSEC_AVAILABLE_IN_1_0
 void              parsec_client_list_providers_async (ParsecClient         *self,
@@ -207,11 +240,11 @@ void      parsec_client_generate_key_async (ParsecClient *self,
                                             GAsyncReadyCallback callback,
                                             gpointer user_data);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_generate_key_finish (ParsecClient *self,
+ParsecKey *  parsec_client_generate_key_finish (ParsecClient *self,
                                              GAsyncResult *result,
                                              GError **error);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_generate_key (ParsecClient *self,
+ParsecKey *  parsec_client_generate_key (ParsecClient *self,
                                       const char *key_name,
                                       ParsecKeyAttributes *attributes,
                                       GCancellable *cancellable,
@@ -226,11 +259,11 @@ void      parsec_client_import_key_async (ParsecClient *self,
                                           GAsyncReadyCallback callback,
                                           gpointer user_data);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_import_key_finish (ParsecClient *self,
+ParsecKey *  parsec_client_import_key_finish (ParsecClient *self,
                                            GAsyncResult *result,
                                            GError **error);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_import_key (ParsecClient *self,
+ParsecKey *  parsec_client_import_key (ParsecClient *self,
                                     const char *key_name,
                                     ParsecKeyAttributes *attributes,
                                     GBytes *data,
@@ -251,26 +284,26 @@ GPtrArray *parsec_client_list_keys (ParsecClient *self,
                                    GCancellable *cancellable,
                                    GError **error);
 
+
 PARSEC_AVAILABLE_IN_1_0
-void      parsec_client_get_key_attributes_async (ParsecClient *self,
-                                                  const char *key_name,
-                                                  GCancellable *cancellable,
-                                                  GAsyncReadyCallback callback,
-                                                  gpointer user_data);
+void        parsec_client_lookup_key_async (ParsecClient        *self,
+                                            const char          *key_name,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 PARSEC_AVAILABLE_IN_1_0
-ParsecKeyAttributes *parsec_client_get_key_attributes_finish (ParsecClient *self,
-                                                   GAsyncResult *result,
-                                                   GError **error);
+ParsecKey  *parsec_client_lookup_key_finish (ParsecClient       *self,
+                                             GAsyncResult       *result,
+                                             GError            **error);
 PARSEC_AVAILABLE_IN_1_0
-ParsecKeyAttributes *parsec_client_get_key_attributes (ParsecClient *self,
-                                            const char *key_name,
-                                            GCancellable *cancellable,
-                                            GError **error);
+ParsecKey  *parsec_client_lookup_key       (ParsecClient        *self,
+                                            const char          *key_name,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 PARSEC_AVAILABLE_IN_1_0
 void      parsec_client_export_public_key_async (ParsecClient *self,
                                                  const char *key_name,
-                                                 ParsecPublicKeyFormat format,
                                                  GCancellable *cancellable,
                                                  GAsyncReadyCallback callback,
                                                  gpointer user_data);
@@ -281,7 +314,6 @@ GBytes *  parsec_client_export_public_key_finish (ParsecClient *self,
 PARSEC_AVAILABLE_IN_1_0
 GBytes *  parsec_client_export_public_key (ParsecClient *self,
                                            const char *key_name,
-                                           ParsecPublicKeyFormat format,
                                            GCancellable *cancellable,
                                            GError **error);
 
@@ -376,7 +408,7 @@ void      parsec_client_asymmetric_encrypt_async (ParsecClient *self,
                                                   const char *key_name,
                                                   ParsecAlgorithm *algorithm,
                                                   GBytes *plaintext,
-                                                  GBytes *salt,
+                                                  GBytes *label,
                                                   GCancellable *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer user_data);
@@ -389,7 +421,7 @@ GBytes *  parsec_client_asymmetric_encrypt (ParsecClient *self,
                                             const char *key_name,
                                             ParsecAlgorithm *algorithm,
                                             GBytes *plaintext,
-                                            GBytes *salt,
+                                            GBytes *label,
                                             GCancellable *cancellable,
                                             GError **error);
 
@@ -398,7 +430,7 @@ void      parsec_client_asymmetric_decrypt_async (ParsecClient *self,
                                                   const char *key_name,
                                                   ParsecAlgorithm *algorithm,
                                                   GBytes *ciphertext,
-                                                  GBytes *salt,
+                                                  GBytes *label,
                                                   GCancellable *cancellable,
                                                   GAsyncReadyCallback callback,
                                                   gpointer user_data);
@@ -411,7 +443,7 @@ GBytes *  parsec_client_asymmetric_decrypt (ParsecClient *self,
                                             const char *key_name,
                                             ParsecAlgorithm *algorithm,
                                             GBytes *ciphertext,
-                                            GBytes *salt,
+                                            GBytes *label,
                                             GCancellable *cancellable,
                                             GError **error);
 
@@ -637,43 +669,7 @@ gboolean  parsec_client_can_do_crypto (ParsecClient *self,
                                        GCancellable *cancellable,
                                        GError **error);
 
-PARSEC_AVAILABLE_IN_1_0
-void      parsec_client_sign_data_async (ParsecClient *self,
-                                         const char *key_name,
-                                         GBytes *data,
-                                         GCancellable *cancellable,
-                                         GAsyncReadyCallback callback,
-                                         gpointer user_data);
-PARSEC_AVAILABLE_IN_1_0
-GBytes *  parsec_client_sign_data_finish (ParsecClient *self,
-                                          GAsyncResult *result,
-                                          GError **error);
-PARSEC_AVAILABLE_IN_1_0
-GBytes *  parsec_client_sign_data (ParsecClient *self,
-                                   const char *key_name,
-                                   GBytes *data,
-                                   GCancellable *cancellable,
-                                   GError **error);
 
-PARSEC_AVAILABLE_IN_1_0
-void      parsec_client_verify_data_async (ParsecClient *self,
-                                           const char *key_name,
-                                           GBytes *data,
-                                           GBytes *signature,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback,
-                                           gpointer user_data);
-PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_verify_data_finish (ParsecClient *self,
-                                            GAsyncResult *result,
-                                            GError **error);
-PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_verify_data (ParsecClient *self,
-                                     const char *key_name,
-                                     GBytes *data,
-                                     GBytes *signature,
-                                     GCancellable *cancellable,
-                                     GError **error);
 
 PARSEC_AVAILABLE_IN_1_0
 void      parsec_client_prepare_key_attestation_async  (ParsecClient         *self,
@@ -683,19 +679,13 @@ void      parsec_client_prepare_key_attestation_async  (ParsecClient         *se
                                                         GAsyncReadyCallback   callback,
                                                         gpointer              user_data);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_prepare_key_attestation_finish (ParsecClient         *self,
+ParsecKeyAttestationPreparation *parsec_client_prepare_key_attestation_finish (ParsecClient         *self,
                                                         GAsyncResult         *result,
-                                                        GBytes              **name,
-                                                        GBytes              **public_area,
-                                                        GBytes              **attesting_key_public,
                                                         GError              **error);
 PARSEC_AVAILABLE_IN_1_0
-gboolean  parsec_client_prepare_key_attestation        (ParsecClient         *self,
+ParsecKeyAttestationPreparation *parsec_client_prepare_key_attestation (ParsecClient         *self,
                                                         const char           *attested_key_name,
                                                         const char           *attesting_key_name,
-                                                        GBytes              **name,
-                                                        GBytes              **public_area,
-                                                        GBytes              **attesting_key_public,
                                                         GCancellable         *cancellable,
                                                         GError              **error);
 
@@ -720,29 +710,5 @@ GBytes   *parsec_client_attest_key                     (ParsecClient         *se
                                                         const char           *attesting_key_name,
                                                         GCancellable         *cancellable,
                                                         GError              **error);
-
-/* PKCS #11 and TLS (the parsec-glib PKCS #11 module) */
-
-PARSEC_AVAILABLE_IN_1_0
-char             *parsec_client_get_pkcs11_uri       (ParsecClient         *self,
-                                                      const char           *key_name);
-
-PARSEC_AVAILABLE_IN_1_0
-void              parsec_client_create_tls_certificate_async  (ParsecClient        *self,
-                                                               const char          *key_name,
-                                                               GBytes              *certificate,
-                                                               GCancellable        *cancellable,
-                                                               GAsyncReadyCallback  callback,
-                                                               gpointer             user_data);
-PARSEC_AVAILABLE_IN_1_0
-GTlsCertificate  *parsec_client_create_tls_certificate_finish (ParsecClient        *self,
-                                                               GAsyncResult        *result,
-                                                               GError             **error);
-PARSEC_AVAILABLE_IN_1_0
-GTlsCertificate  *parsec_client_create_tls_certificate        (ParsecClient        *self,
-                                                               const char          *key_name,
-                                                               GBytes              *certificate,
-                                                               GCancellable        *cancellable,
-                                                               GError             **error);
 
 G_END_DECLS

@@ -142,6 +142,7 @@ typedef struct {
   ParsecClient *client;            /* the caller's, once known */
   gsize size;                      /* of the arguments */
   gboolean admitted;               /* holds a slot */
+  ParsecPublicKeyFormat format;    /* ExportPublicKey's, while the key is looked up */
 } Call;
 
 static void call_start      (Call *call);
@@ -1273,9 +1274,10 @@ reply_list_end (ReplyList *list)
 
 /* Methods */
 
-typedef gboolean  (*FinishBoolFunc)   (ParsecClient *client, GAsyncResult *result, GError **error);
-typedef GBytes   *(*FinishBytesFunc)  (ParsecClient *client, GAsyncResult *result, GError **error);
-typedef GVariant *(*FinishCustomFunc) (ParsecClient *client, GAsyncResult *result, GError **error);
+/* The source is the client, or the key of a key method. */
+typedef gboolean  (*FinishBoolFunc)   (gpointer source, GAsyncResult *result, GError **error);
+typedef GBytes   *(*FinishBytesFunc)  (gpointer source, GAsyncResult *result, GError **error);
+typedef GVariant *(*FinishCustomFunc) (gpointer source, GAsyncResult *result, GError **error);
 
 /* The shapes of the operations' arguments that several share. */
 typedef void (*AlgOneFunc)   (ParsecClient *, const char *, ParsecAlgorithm *, GBytes *,
@@ -1309,7 +1311,7 @@ call_done (GObject      *source,
            gpointer      user_data)
 {
   Call *call = user_data;
-  ParsecClient *client = PARSEC_CLIENT (source);
+  gpointer client = source;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   GVariant *reply = NULL;
@@ -1501,6 +1503,34 @@ start_import_key (Call      *call,
   return TRUE;
 }
 
+static void
+export_public_key_found (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Call *call = user_data;
+  GError *error = NULL;
+  g_autoptr(ParsecKey) key = parsec_client_lookup_key_finish (PARSEC_CLIENT (source), result, &error);
+
+  if (key == NULL)
+    {
+      call_return_error (call, error);
+      g_error_free (error);
+      return;
+    }
+  parsec_key_export_public_key_async (key, call->format, NULL, call_done, call);
+}
+
+static GBytes *
+finish_export_public_key (gpointer       source,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  if (PARSEC_IS_KEY (source))
+    return parsec_key_export_public_key_finish (source, result, error);
+  return parsec_client_export_public_key_finish (source, result, error);
+}
+
 static gboolean
 start_export_public_key (Call      *call,
                          GVariant  *parameters,
@@ -1517,8 +1547,15 @@ start_export_public_key (Call      *call,
                    "Unknown public key format “%s”: use \"psa\", \"der\" or \"pem\"", format);
       return FALSE;
     }
-  parsec_client_export_public_key_async (call->client, child_string (parameters, 0), value->value,
-                                         NULL, call_done, call);
+  if (value->value == PARSEC_PUBLIC_KEY_FORMAT_PSA)
+    parsec_client_export_public_key_async (call->client, child_string (parameters, 0), NULL, call_done, call);
+  else
+    {
+      /* DER and PEM need the key's type: look the key up first. */
+      call->format = value->value;
+      parsec_client_lookup_key_async (call->client, child_string (parameters, 0), NULL,
+                                      export_public_key_found, call);
+    }
   return TRUE;
 }
 
@@ -1574,11 +1611,32 @@ finish_ping (ParsecClient  *client,
              GAsyncResult  *result,
              GError       **error)
 {
-  guint major = 0, minor = 0;
+  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (client, result, error);
 
-  if (!parsec_client_ping_finish (client, result, &major, &minor, error))
+  if (version == NULL)
     return NULL;
-  return g_variant_new ("(uu)", major, minor);
+  return g_variant_new ("(uu)", version->major, version->minor);
+}
+
+/* A made key is not part of the reply: the caller names keys itself. */
+static gboolean
+finish_generate_key (ParsecClient  *client,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_autoptr(ParsecKey) key = parsec_client_generate_key_finish (client, result, error);
+
+  return key != NULL;
+}
+
+static gboolean
+finish_import_key (ParsecClient  *client,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  g_autoptr(ParsecKey) key = parsec_client_import_key_finish (client, result, error);
+
+  return key != NULL;
 }
 
 static GVariant *
@@ -1628,14 +1686,14 @@ finish_list_keys (ParsecClient  *client,
   reply_list_init (&list);
   for (guint i = 0; i < keys->len; i++)
     {
-      ParsecKeyInfo *info = g_ptr_array_index (keys, i);
+      ParsecKey *key = g_ptr_array_index (keys, i);
       GVariantBuilder entry;
 
       g_variant_builder_init (&entry, G_VARIANT_TYPE_VARDICT);
-      g_variant_builder_add (&entry, "{sv}", "name", g_variant_new_string (parsec_key_info_get_name (info)));
-      g_variant_builder_add (&entry, "{sv}", "provider", g_variant_new_uint32 (parsec_key_info_get_provider (info)));
+      g_variant_builder_add (&entry, "{sv}", "name", g_variant_new_string (parsec_key_get_name (key)));
+      g_variant_builder_add (&entry, "{sv}", "provider", g_variant_new_uint32 ((guint32) parsec_key_get_provider (key)));
       g_variant_builder_add (&entry, "{sv}", "attributes",
-                             _parsec_dbus_key_attributes_to_variant (parsec_key_info_get_attributes (info)));
+                             _parsec_dbus_key_attributes_to_variant (parsec_key_get_attributes (key)));
       if (!reply_list_add (&list, &entry, error))
         return NULL;
     }
@@ -1647,11 +1705,11 @@ finish_key_attributes (ParsecClient  *client,
                        GAsyncResult  *result,
                        GError       **error)
 {
-  g_autoptr(ParsecKeyAttributes) attributes = parsec_client_get_key_attributes_finish (client, result, error);
+  g_autoptr(ParsecKey) key = parsec_client_lookup_key_finish (client, result, error);
 
-  if (attributes == NULL)
+  if (key == NULL)
     return NULL;
-  return g_variant_new ("(@a{sv})", _parsec_dbus_key_attributes_to_variant (attributes));
+  return g_variant_new ("(@a{sv})", _parsec_dbus_key_attributes_to_variant (parsec_key_get_attributes (key)));
 }
 
 #define ASYNC(f) ((GCallback) (f))
@@ -1663,10 +1721,10 @@ static const Method methods[] = {
   { "Ping", start_none, ASYNC (parsec_client_ping_async), REPLY_CUSTOM, FINISH (finish_ping) },
   { "ListProviders", start_none, ASYNC (parsec_client_list_providers_async), REPLY_CUSTOM, FINISH (finish_list_providers) },
   { "ListKeys", start_none, ASYNC (parsec_client_list_keys_async), REPLY_CUSTOM, FINISH (finish_list_keys) },
-  { "GetKeyAttributes", start_key, ASYNC (parsec_client_get_key_attributes_async), REPLY_CUSTOM, FINISH (finish_key_attributes) },
-  { "GenerateKey", start_generate_key, NULL, REPLY_NONE, FINISH (parsec_client_generate_key_finish) },
-  { "ImportKey", start_import_key, NULL, REPLY_NONE, FINISH (parsec_client_import_key_finish) },
-  { "ExportPublicKey", start_export_public_key, NULL, REPLY_BYTES, FINISH (parsec_client_export_public_key_finish) },
+  { "GetKeyAttributes", start_key, ASYNC (parsec_client_lookup_key_async), REPLY_CUSTOM, FINISH (finish_key_attributes) },
+  { "GenerateKey", start_generate_key, NULL, REPLY_NONE, FINISH (finish_generate_key) },
+  { "ImportKey", start_import_key, NULL, REPLY_NONE, FINISH (finish_import_key) },
+  { "ExportPublicKey", start_export_public_key, NULL, REPLY_BYTES, FINISH (finish_export_public_key) },
   { "ExportKey", start_key, ASYNC (parsec_client_export_key_async), REPLY_SECRET, FINISH (parsec_client_export_key_finish) },
   { "DestroyKey", start_key, ASYNC (parsec_client_destroy_key_async), REPLY_NONE, FINISH (parsec_client_destroy_key_finish) },
   { "SignHash", start_alg_one, ASYNC (parsec_client_sign_hash_async), REPLY_BYTES, FINISH (parsec_client_sign_hash_finish) },

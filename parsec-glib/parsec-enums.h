@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @PARSEC_PROVIDER_TPM: a TPM 2.0 chip
  * @PARSEC_PROVIDER_TRUSTED_SERVICE: the Trusted Services crypto service (TrustZone)
  * @PARSEC_PROVIDER_CRYPTOAUTHLIB: a Microchip CryptoAuthentication device
+ * @PARSEC_PROVIDER_AUTO: no wire id: the service's first crypto provider,
+ *   as the client's #ParsecClient:provider or a key's #ParsecKey:provider
  *
  * The providers a Parsec service can host, by their wire identifier.
  *
@@ -35,17 +37,8 @@ typedef enum {
   PARSEC_PROVIDER_TPM = 3,
   PARSEC_PROVIDER_TRUSTED_SERVICE = 4,
   PARSEC_PROVIDER_CRYPTOAUTHLIB = 5,
+  PARSEC_PROVIDER_AUTO = -1,
 } ParsecProvider;
-
-/**
- * PARSEC_PROVIDER_AUTO:
- *
- * The value of #ParsecClient:provider that lets the client pick the
- * service's first crypto provider.
- *
- * Since: 1.0
- */
-#define PARSEC_PROVIDER_AUTO (-1)
 
 /**
  * ParsecAuthType:

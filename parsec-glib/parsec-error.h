@@ -10,6 +10,7 @@
 
 #include <glib.h>
 
+#include "parsec-enums.h"
 #include "parsec-version.h"
 
 G_BEGIN_DECLS
@@ -169,5 +170,7 @@ GQuark       parsec_error_quark           (void);
 
 PARSEC_AVAILABLE_IN_1_0
 const char  *parsec_status_get_name       (guint status);
+PARSEC_AVAILABLE_IN_1_0
+const char  *parsec_opcode_get_name       (ParsecOpcode opcode);
 
 G_END_DECLS

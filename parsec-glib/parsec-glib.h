@@ -15,11 +15,16 @@
 #include "parsec-error.h"
 #include "parsec-algorithm.h"
 #include "parsec-key-attributes.h"
-#include "parsec-key-info.h"
 #include "parsec-formats.h"
 #include "parsec-provider-info.h"
 #include "parsec-authenticator-info.h"
 #include "parsec-client.h"
+#include "parsec-key.h"
+
+/* The PKCS #11 and TLS helpers may still change before they are frozen. */
+#if defined(PARSEC_API_SUBJECT_TO_CHANGE) || defined(PARSEC_GLIB_COMPILATION)
+#include "parsec-unstable.h"
+#endif
 #include "parsec-dbus-exporter.h"
 
 #undef __PARSEC_GLIB_INSIDE__

@@ -1,10 +1,11 @@
-/* parsec-keys-private.h: operations that first look up a key's attributes
+/* parsec-keys-private.h: operations that need a key's attributes, and the
+ * key objects the client makes
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #pragma once
 
-#include "parsec-glib.h"
+#include "parsec-client-private.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,8 @@ typedef void (*ParsecKeyFound) (GTask               *task,
                                 ParsecKeyAttributes *attributes);
 
 typedef struct {
+  ParsecClient *client;
+  guint provider;                  /* a provider id, or PARSEC_PROVIDER_IMPLICIT */
   char *key_name;
   ParsecPublicKeyFormat format;
   GBytes *data;                    /* what to sign or verify */
@@ -22,15 +25,48 @@ typedef struct {
   ParsecKeyFound next;
 } ParsecKeyTaskData;
 
-void   _parsec_key_task_data_free (ParsecKeyTaskData   *data);
-GTask *_parsec_key_task_new       (ParsecClient        *self,
-                                   const char          *key_name,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data,
-                                   gpointer             source_tag);
-void   _parsec_key_lookup_async   (ParsecClient        *self,
-                                   GTask               *task,
-                                   ParsecKeyFound       next);
+void        _parsec_key_task_data_free (ParsecKeyTaskData   *data);
+GTask      *_parsec_key_task_new       (const ParsecTarget  *target,
+                                        const char          *key_name,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+
+/* A key object for a key the service holds; @provider is a provider id or
+ * PARSEC_PROVIDER_AUTO. */
+ParsecKey  *_parsec_key_new            (ParsecClient        *client,
+                                        const char          *name,
+                                        ParsecProvider       provider,
+                                        ParsecKeyAttributes *attributes);
+
+void        _parsec_data_signature_start (const ParsecTarget  *target,
+                                          const char          *key_name,
+                                          ParsecKeyAttributes *attributes,
+                                          GBytes              *data,
+                                          GBytes              *signature,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+GBytes     *_parsec_data_signature_run   (const ParsecTarget  *target,
+                                          const char          *key_name,
+                                          ParsecKeyAttributes *attributes,
+                                          GBytes              *data,
+                                          GBytes              *signature,
+                                          GCancellable        *cancellable,
+                                          GError             **error);
+
+void        _parsec_public_key_export_start (const ParsecTarget    *target,
+                                             const char            *key_name,
+                                             ParsecKeyAttributes   *attributes,
+                                             ParsecPublicKeyFormat  format,
+                                             GCancellable          *cancellable,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data);
+GBytes     *_parsec_public_key_export_run   (const ParsecTarget    *target,
+                                             const char            *key_name,
+                                             ParsecKeyAttributes   *attributes,
+                                             ParsecPublicKeyFormat  format,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
 
 G_END_DECLS

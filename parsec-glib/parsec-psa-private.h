@@ -61,8 +61,6 @@ ProtobufCMessage    *_parsec_algorithm_part_checked    (const ParsecAlgorithm   
                                                         guint32                    opcode,
                                                         GError                   **error);
 
-ParsecKeyInfo       *_parsec_key_info_new              (const char                *name,
-                                                        guint                      provider,
-                                                        ParsecKeyAttributes       *attributes);
+guint                _parsec_algorithm_get_variant     (const ParsecAlgorithm     *self);
 
 G_END_DECLS

@@ -200,41 +200,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
 const char *
 _parsec_opcode_get_name (guint32 opcode)
 {
-  static const char * const names[] = {
-    [0x01] = "Ping",
-    [0x02] = "PsaGenerateKey",
-    [0x03] = "PsaDestroyKey",
-    [0x04] = "PsaSignHash",
-    [0x05] = "PsaVerifyHash",
-    [0x06] = "PsaImportKey",
-    [0x07] = "PsaExportPublicKey",
-    [0x08] = "ListProviders",
-    [0x09] = "ListOpcodes",
-    [0x0A] = "PsaAsymmetricEncrypt",
-    [0x0B] = "PsaAsymmetricDecrypt",
-    [0x0C] = "PsaExportKey",
-    [0x0D] = "PsaGenerateRandom",
-    [0x0E] = "ListAuthenticators",
-    [0x0F] = "PsaHashCompute",
-    [0x10] = "PsaHashCompare",
-    [0x11] = "PsaAeadEncrypt",
-    [0x12] = "PsaAeadDecrypt",
-    [0x13] = "PsaRawKeyAgreement",
-    [0x14] = "PsaCipherEncrypt",
-    [0x15] = "PsaCipherDecrypt",
-    [0x16] = "PsaMacCompute",
-    [0x17] = "PsaMacVerify",
-    [0x18] = "PsaSignMessage",
-    [0x19] = "PsaVerifyMessage",
-    [0x1A] = "ListKeys",
-    [0x1B] = "ListClients",
-    [0x1C] = "DeleteClient",
-    [0x1E] = "AttestKey",
-    [0x1F] = "PrepareKeyAttestation",
-    [0x20] = "CanDoCrypto",
-  };
+  const char *name = parsec_opcode_get_name (opcode);
 
-  if (opcode < G_N_ELEMENTS (names) && names[opcode] != NULL)
-    return names[opcode];
-  return "an unknown operation";
+  return name != NULL ? name : "an unknown operation";
 }

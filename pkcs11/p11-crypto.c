@@ -173,7 +173,7 @@ p11_mechanism_info (CK_MECHANISM_TYPE  type,
 
 typedef struct {
   ParsecAlgorithmKind kind;
-  guint scheme;
+  guint scheme;               /* a ParsecSignatureScheme or ParsecEncryptionScheme */
   ParsecHash hash;
 } Policy;
 
@@ -184,7 +184,12 @@ policy_of (ParsecKeyAttributes *attributes,
   ParsecAlgorithm *algorithm = parsec_key_attributes_get_algorithm (attributes);
 
   policy->kind = algorithm != NULL ? parsec_algorithm_get_kind (algorithm) : PARSEC_ALGORITHM_KIND_NONE;
-  policy->scheme = algorithm != NULL ? parsec_algorithm_get_variant (algorithm) : 0;
+  if (policy->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE)
+    policy->scheme = parsec_algorithm_get_signature_scheme (algorithm);
+  else if (policy->kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION)
+    policy->scheme = parsec_algorithm_get_encryption_scheme (algorithm);
+  else
+    policy->scheme = 0;
   policy->hash = algorithm != NULL ? parsec_algorithm_get_hash (algorithm) : PARSEC_HASH_NONE;
 }
 
@@ -252,7 +257,7 @@ p11_allowed_mechanisms (P11Object *object)
   gboolean rsa = p11_object_is_rsa (object);
   Policy policy;
 
-  policy_of (object->attributes, &policy);
+  policy_of (p11_object_attributes (object), &policy);
   for (gsize i = 0; i < G_N_ELEMENTS (mechanisms); i++)
     {
       gboolean permitted = FALSE;
@@ -273,8 +278,7 @@ struct _P11Operation
 {
   P11OpKind kind;
   const Mechanism *mechanism;
-  ParsecClient *client;
-  char *key_name;
+  ParsecKey *key;
   Policy policy;
   gsize key_bytes;
   /* From the parameters of PSS and OAEP */
@@ -292,8 +296,7 @@ struct _P11Operation
 void
 p11_operation_free (P11Operation *op)
 {
-  g_clear_object (&op->client);
-  g_free (op->key_name);
+  g_clear_object (&op->key);
   g_clear_pointer (&op->label, g_bytes_unref);
   g_clear_pointer (&op->checksum, g_checksum_free);
   g_clear_pointer (&op->buffer, secure_free);
@@ -352,7 +355,8 @@ p11_operation_new (P11OpKind            kind,
 {
   g_autoptr(GError) error = NULL;
   const Mechanism *known = mechanism_find (mechanism->mechanism);
-  ParsecKeyUsage usage = parsec_key_attributes_get_usage (key->attributes);
+  ParsecKeyAttributes *attributes = p11_object_attributes (key);
+  ParsecKeyUsage usage = parsec_key_attributes_get_usage (attributes);
   ParsecKeyUsage needed;
   const Hash *hash = NULL;
   g_autoptr(GBytes) label = NULL;
@@ -379,7 +383,7 @@ p11_operation_new (P11OpKind            kind,
   if (!(usage & needed))
     return CKR_KEY_FUNCTION_NOT_PERMITTED;
 
-  policy_of (key->attributes, &policy);
+  policy_of (attributes, &policy);
   if (!mechanism_permitted (known, &policy, kind))
     return CKR_MECHANISM_INVALID;
   if (known->family == FAMILY_RSA_PSS)
@@ -401,8 +405,7 @@ p11_operation_new (P11OpKind            kind,
   op = g_new0 (P11Operation, 1);
   op->kind = kind;
   op->mechanism = known;
-  op->client = g_object_ref (key->slot->client);
-  op->key_name = g_strdup (key->key_name);
+  op->key = g_object_ref (key->key);
   op->policy = policy;
   op->key_bytes = key_bytes;
   op->hash = hash != NULL ? hash : hash_find (known->hash);
@@ -597,21 +600,19 @@ compute (P11Operation  *op,
       rv = signature_input (op, &algorithm, &input);
       if (rv != CKR_OK)
         return rv;
-      *result = parsec_client_sign_hash (op->client, op->key_name, algorithm, input, NULL, &error);
+      *result = parsec_key_sign_hash (op->key, algorithm, input, NULL, &error);
       return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DATA_INVALID);
     case P11_OP_ENCRYPT:
       algorithm = encryption_algorithm (op);
       input = secure_bytes_new (op->buffer, op->buffer_len);
-      *result = parsec_client_asymmetric_encrypt (op->client, op->key_name, algorithm, input, op->label,
-                                                  NULL, &error);
+      *result = parsec_key_asymmetric_encrypt (op->key, algorithm, input, op->label, NULL, &error);
       return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DATA_LEN_RANGE);
     case P11_OP_DECRYPT:
       if (op->buffer_len != op->key_bytes)
         return CKR_ENCRYPTED_DATA_LEN_RANGE;
       algorithm = encryption_algorithm (op);
       input = g_bytes_new (op->buffer, op->buffer_len);
-      *result = parsec_client_asymmetric_decrypt (op->client, op->key_name, algorithm, input, op->label,
-                                                  NULL, &error);
+      *result = parsec_key_asymmetric_decrypt (op->key, algorithm, input, op->label, NULL, &error);
       return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_ENCRYPTED_DATA_INVALID);
     case P11_OP_VERIFY:
     case P11_N_OPS:
@@ -685,7 +686,7 @@ p11_operation_verify (P11Operation *op,
   if (rv != CKR_OK)
     return rv;
   signature_bytes = g_bytes_new (signature, len);
-  if (!parsec_client_verify_hash (op->client, op->key_name, algorithm, input, signature_bytes, NULL, &error))
+  if (!parsec_key_verify_hash (op->key, algorithm, input, signature_bytes, NULL, &error))
     return p11_rv_from_error (error, CKR_SIGNATURE_INVALID);
   return CKR_OK;
 }
@@ -833,8 +834,7 @@ p11_generate_key_pair (ParsecClient          *client,
                        CK_ULONG               public_count,
                        const CK_ATTRIBUTE    *private_tmpl,
                        CK_ULONG               private_count,
-                       char                 **key_name,
-                       ParsecKeyAttributes  **attributes,
+                       ParsecKey            **key,
                        GBytes               **id)
 {
   g_autoptr(GError) error = NULL;
@@ -959,14 +959,13 @@ p11_generate_key_pair (ParsecClient          *client,
                                             algorithm);
     }
 
-  if (!parsec_client_generate_key (client, name, made, NULL, &error))
+  *key = parsec_client_generate_key (client, name, made, NULL, &error);
+  if (*key == NULL)
     return p11_rv_from_error (error, CKR_TEMPLATE_INCONSISTENT);
 
   *id = NULL;
   if (id_attribute != NULL && (id_attribute->ulValueLen != strlen (name) ||
                                memcmp (id_attribute->pValue, name, strlen (name)) != 0))
     *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
-  *key_name = g_steal_pointer (&name);
-  *attributes = g_steal_pointer (&made);
   return CKR_OK;
 }

@@ -126,7 +126,7 @@ static void
 object_free (P11Object *object)
 {
   g_free (object->key_name);
-  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
+  g_clear_object (&object->key);
   g_clear_pointer (&object->spki, g_bytes_unref);
   g_clear_pointer (&object->id, g_bytes_unref);
   g_free (object->store_group);
@@ -1586,9 +1586,8 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) id = NULL;
-  g_autofree char *key_name = NULL;
   P11Session *session;
   P11Object *pub, *priv;
   CK_RV rv = lock_session (handle, &session);
@@ -1610,17 +1609,17 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
     return rv;
 
   rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
-                              &key_name, &attributes, &id);
+                              &key, &id);
   if (rv != CKR_OK)
     return rv;
 
   rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
-  if (id != NULL && !p11_slot_set_key_id (session->slot, key_name, id, &error))
-    g_debug ("CKA_ID of “%s” not kept: %s", key_name, error->message);
-  pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key_name, attributes);
-  priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key_name, attributes);
+  if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+    g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
+  pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
+  priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);
   *public_key = pub->handle;
   *private_key = priv->handle;
   UNLOCK ();

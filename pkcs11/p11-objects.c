@@ -130,10 +130,16 @@ key_type_is_supported (ParsecKeyAttributes *attributes)
     }
 }
 
+ParsecKeyAttributes *
+p11_object_attributes (P11Object *object)
+{
+  return parsec_key_get_attributes (object->key);
+}
+
 gboolean
 p11_object_is_rsa (P11Object *object)
 {
-  ParsecKeyType type = parsec_key_attributes_get_key_type (object->attributes);
+  ParsecKeyType type = parsec_key_attributes_get_key_type (p11_object_attributes (object));
 
   return type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
 }
@@ -193,19 +199,19 @@ key_id (P11Slot    *slot,
 }
 
 P11Object *
-p11_slot_add_key (P11Slot             *slot,
-                  P11Kind              kind,
-                  const char          *key_name,
-                  ParsecKeyAttributes *attributes)
+p11_slot_add_key (P11Slot   *slot,
+                  P11Kind    kind,
+                  ParsecKey *key)
 {
+  const char *key_name = parsec_key_get_name (key);
   P11Object *object = slot_object (slot, kind, key_name);
 
-  if (object->attributes != NULL && !parsec_algorithm_equal (parsec_key_attributes_get_algorithm (object->attributes),
-                                                             parsec_key_attributes_get_algorithm (attributes)))
+  if (object->key != NULL &&
+      !parsec_algorithm_equal (parsec_key_attributes_get_algorithm (p11_object_attributes (object)),
+                               parsec_key_attributes_get_algorithm (parsec_key_get_attributes (key))))
     /* A key of the same name was made again: its public key changed too. */
     g_clear_pointer (&object->spki, g_bytes_unref);
-  g_clear_pointer (&object->attributes, parsec_key_attributes_unref);
-  object->attributes = parsec_key_attributes_ref (attributes);
+  g_set_object (&object->key, key);
   g_clear_pointer (&object->id, g_bytes_unref);
   object->id = key_id (slot, key_name);
   object->seen = TRUE;
@@ -391,15 +397,15 @@ p11_slot_refresh (P11Slot  *slot,
 
   for (guint i = 0; i < keys->len; i++)
     {
-      ParsecKeyInfo *info = g_ptr_array_index (keys, i);
-      ParsecKeyAttributes *attributes = parsec_key_info_get_attributes (info);
-      const char *name = parsec_key_info_get_name (info);
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
 
-      if (attributes == NULL || !key_type_is_supported (attributes) || !g_utf8_validate (name, -1, NULL))
+      if (attributes == NULL || !key_type_is_supported (attributes) ||
+          !g_utf8_validate (parsec_key_get_name (key), -1, NULL))
         continue;
       if (!parsec_key_attributes_is_public_key (attributes))
-        p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, name, attributes);
-      p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, name, attributes);
+        p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, key);
+      p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
     }
 
   g_hash_table_iter_init (&iter, slot->objects);
@@ -422,8 +428,8 @@ p11_object_load_public (P11Object  *object,
 
   if (object->spki != NULL)
     return TRUE;
-  object->spki = parsec_client_export_public_key (object->slot->client, object->key_name,
-                                                  PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, error);
+  /* One request: the key's attributes convert what the service gives. */
+  object->spki = parsec_key_export_public_key (object->key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, error);
   if (object->spki == NULL)
     return FALSE;
   /* The other half of the pair has the same public key. */
@@ -636,7 +642,7 @@ key_attribute (P11Object          *object,
                CK_ATTRIBUTE_TYPE   type,
                GBytes            **value)
 {
-  ParsecKeyUsage usage = parsec_key_attributes_get_usage (object->attributes);
+  ParsecKeyUsage usage = parsec_key_attributes_get_usage (p11_object_attributes (object));
   gboolean private_key = object->kind == P11_KIND_PRIVATE_KEY;
   gboolean exportable = (usage & PARSEC_KEY_USAGE_EXPORT) != 0;
 
@@ -990,7 +996,7 @@ p11_object_destroy (P11Object *object)
         p11_slot_forget_object (slot, object);
       return rv;
     }
-  if (!parsec_client_destroy_key (slot->client, object->key_name, NULL, &error) &&
+  if (!parsec_key_destroy (object->key, NULL, &error) &&
       !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
     return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
   {

@@ -56,9 +56,9 @@ struct _P11Object
   P11Slot *slot;
   P11Kind kind;
   gboolean seen;              /* in the last refresh */
-  /* Keys */
+  /* Keys: as the service listed or made it, with its attributes */
   char *key_name;
-  ParsecKeyAttributes *attributes;
+  ParsecKey *key;
   /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
   GBytes *spki;
   GBytes *id;
@@ -98,8 +98,7 @@ gboolean         p11_slot_refresh           (P11Slot            *slot,
                                              GError            **error);
 P11Object       *p11_slot_add_key           (P11Slot            *slot,
                                              P11Kind             kind,
-                                             const char         *key_name,
-                                             ParsecKeyAttributes *attributes);
+                                             ParsecKey          *key);
 gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              const char         *key_name,
                                              GBytes             *id,
@@ -117,6 +116,7 @@ gboolean         p11_object_matches         (P11Object          *object,
 gboolean         p11_object_load_public     (P11Object          *object,
                                              GError            **error);
 gsize            p11_object_key_bytes       (P11Object          *object);
+ParsecKeyAttributes *p11_object_attributes  (P11Object          *object);
 gboolean         p11_object_is_rsa          (P11Object          *object);
 CK_RV            p11_create_certificate     (P11Slot            *slot,
                                              const CK_ATTRIBUTE *tmpl,
@@ -173,16 +173,15 @@ CK_RV            p11_operation_finish       (P11Operation       *op,
 CK_RV            p11_operation_verify       (P11Operation       *op,
                                              const guint8       *signature,
                                              gsize               len);
-/* Makes the key in the service: its name, attributes and the CKA_ID the
- * templates asked for (NULL for none). No module state is touched. */
+/* Makes the key in the service: the key and the CKA_ID the templates
+ * asked for (NULL for none). No module state is touched. */
 CK_RV            p11_generate_key_pair      (ParsecClient       *client,
                                              const CK_MECHANISM *mechanism,
                                              const CK_ATTRIBUTE *public_tmpl,
                                              CK_ULONG            public_count,
                                              const CK_ATTRIBUTE *private_tmpl,
                                              CK_ULONG            private_count,
-                                             char              **key_name,
-                                             ParsecKeyAttributes **attributes,
+                                             ParsecKey         **key,
                                              GBytes            **id);
 CK_RV            p11_generate_random        (ParsecClient       *client,
                                              CK_BYTE_PTR         out,

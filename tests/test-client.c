@@ -111,8 +111,12 @@ test_discovery_sync (Fixture       *f,
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_CORE);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_NONE);
 
-  g_assert_true (parsec_client_ping (client, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
+  {
+    g_autoptr(ParsecProtocolVersion) version = parsec_client_ping (client, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (version);
+  }
   providers = parsec_client_list_providers (client, NULL, &error);
   g_assert_no_error (error);
   opcodes = parsec_client_list_opcodes (client, PARSEC_PROVIDER_MBED_CRYPTO, NULL, &error);
@@ -619,7 +623,7 @@ test_configuration (Fixture       *f,
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, "unix:/run/parsec/parsec.sock");
-  g_assert_false (parsec_client_ping (client, NULL, NULL, NULL, &error));
+  g_assert_null (parsec_client_ping (client, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "/run/parsec/parsec.sock"));
   g_clear_error (&error);
@@ -640,23 +644,32 @@ test_ping (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = quick_client (f, 5000, &error);
-  guint major = 0, minor = 99;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
+  g_autoptr(ParsecProtocolVersion) copy = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 0);
 
-  g_assert_true (parsec_client_ping (client, &major, &minor, NULL, &error));
+  version = parsec_client_ping (client, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (major, ==, 1);
-  g_assert_cmpuint (minor, ==, 0);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
+  g_assert_cmpuint (version->minor, ==, 0);
 
-  major = 0;
-  minor = 99;
+  /* The boxed type copies by value. */
+  copy = parsec_protocol_version_copy (version);
+  g_assert_true (copy != version);
+  g_assert_cmpuint (copy->major, ==, 1);
+  g_assert_cmpuint (copy->minor, ==, 0);
+  g_assert_true (G_TYPE_IS_BOXED (PARSEC_TYPE_PROTOCOL_VERSION));
+  g_clear_pointer (&version, parsec_protocol_version_free);
+
   parsec_client_ping_async (client, NULL, store_result, f);
-  g_assert_true (parsec_client_ping_finish (client, wait_result (f), &major, &minor, &error));
+  version = parsec_client_ping_finish (client, wait_result (f), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (major, ==, 1);
-  g_assert_cmpuint (minor, ==, 0);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
+  g_assert_cmpuint (version->minor, ==, 0);
 
   {
     /* Ping never carries authentication. */

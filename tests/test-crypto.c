@@ -19,6 +19,8 @@ typedef enum {
   /* The real Mbed Crypto provider does not serve PsaSignMessage and
    * PsaVerifyMessage; the test service does on request. */
   SERVICE_SIGN_MESSAGE = 1 << 0,
+  /* The test service writes a line per request to a file (--request-log). */
+  SERVICE_REQUEST_LOG = 1 << 1,
 } ServiceFlags;
 
 typedef struct {
@@ -34,6 +36,10 @@ typedef struct {
   GAsyncResult *result;
   gboolean async;
   gconstpointer data;
+  GHashTable *keys;             /* name → the ParsecKey generate() made */
+  char *log_dir;                /* with SERVICE_REQUEST_LOG */
+  char *log_path;
+  gsize log_read;               /* bytes of the log already counted */
 } Fixture;
 
 static void
@@ -41,14 +47,23 @@ fixture_setup (Fixture       *f,
                gconstpointer  user_data)
 {
   const TestData *test = user_data;
-  const char * const sign_message[] = { "--sign-message", NULL };
+  const char *args[4] = { NULL };
+  guint n_args = 0;
   g_autoptr(GError) error = NULL;
 
   f->async = test->async;
   f->data = test->data;
-  f->service = parsec_test_service_start_with_args (NULL, NULL,
-                                                    (test->flags & SERVICE_SIGN_MESSAGE) ? sign_message : NULL,
-                                                    &error);
+  if (test->flags & SERVICE_SIGN_MESSAGE)
+    args[n_args++] = "--sign-message";
+  if (test->flags & SERVICE_REQUEST_LOG)
+    {
+      f->log_dir = g_dir_make_tmp ("parsec-glib-request-log-XXXXXX", &error);
+      g_assert_no_error (error);
+      f->log_path = g_build_filename (f->log_dir, "requests.log", NULL);
+      args[n_args++] = "--request-log";
+      args[n_args++] = f->log_path;
+    }
+  f->service = parsec_test_service_start_with_args (NULL, NULL, args, &error);
   g_assert_no_error (error);
   f->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                               "endpoint", parsec_test_service_get_endpoint (f->service),
@@ -56,6 +71,7 @@ fixture_setup (Fixture       *f,
                               NULL);
   g_assert_no_error (error);
   f->loop = g_main_loop_new (NULL, FALSE);
+  f->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 static void
@@ -65,12 +81,18 @@ fixture_teardown (Fixture       *f,
   gpointer weak = f->client;
 
   g_clear_object (&f->result);
+  /* Key objects hold their client. */
+  g_hash_table_unref (f->keys);
   g_object_add_weak_pointer (G_OBJECT (f->client), &weak);
   g_clear_object (&f->client);
   /* No call may keep the client alive behind our back. */
   g_assert_null (weak);
   g_main_loop_unref (f->loop);
   parsec_test_service_free (f->service);
+  if (f->log_dir != NULL)
+    parsec_test_remove_tree (f->log_dir);
+  g_free (f->log_dir);
+  g_free (f->log_path);
 }
 
 static void
@@ -104,6 +126,13 @@ wait_result (Fixture *f)
    ? (parsec_client_##op##_async ((f)->client, ##__VA_ARGS__, NULL, store_result, (f)), \
       parsec_client_##op##_finish ((f)->client, wait_result (f), (error))) \
    : parsec_client_##op ((f)->client, ##__VA_ARGS__, NULL, (error)))
+
+/* The same for a ParsecKey's operations, with @key as the source object. */
+#define KEY_CALL(f, key, op, error, ...) \
+  ((f)->async \
+   ? (parsec_key_##op##_async ((key), ##__VA_ARGS__, NULL, store_result, (f)), \
+      parsec_key_##op##_finish ((key), wait_result (f), (error))) \
+   : parsec_key_##op ((key), ##__VA_ARGS__, NULL, (error)))
 
 /* Data helpers */
 
@@ -241,26 +270,42 @@ import_p384 (Fixture                   *f,
   g_autoptr(GBytes) material = NULL;
   g_autoptr(GError) error = NULL;
 
+  ParsecKey *key;
+
   data[0] &= 0x7f;
   material = g_bytes_new (data, 48);
-  g_assert_true (CALL (f, import_key, &error, key_name, sizeless, material));
+  key = CALL (f, import_key, &error, key_name, sizeless, material);
   g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_hash_table_replace (f->keys, g_strdup (key_name), key);
 }
 
-/* Generates the key; returns TRUE when the service could not and the key
- * was imported with 0 bits instead. Parsec 1.5.0 cannot generate P-384
- * keys (its psa-crypto size table lacks 384 bits), and the test service
- * follows it: the refusal must say so, and an imported key, whose size
- * comes from its data, stands in. */
+/* Generates the key, which key_of() then gives (NULL @attributes: an
+ * ECDSA P-256 signing key with SHA-256); returns TRUE when the service
+ * could not and the key was imported with 0 bits instead. Parsec 1.5.0
+ * cannot generate P-384 keys (its psa-crypto size table lacks 384 bits),
+ * and the test service follows it: the refusal must say so, and an
+ * imported key, whose size comes from its data, stands in. */
 static gboolean
 generate (Fixture             *f,
           const char          *key_name,
           ParsecKeyAttributes *attributes)
 {
+  g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   g_autoptr(GError) error = NULL;
+  ParsecKey *key;
 
-  if (CALL (f, generate_key, &error, key_name, attributes))
-    return FALSE;
+  if (attributes == NULL)
+    attributes = signing;
+  key = CALL (f, generate_key, &error, key_name, attributes);
+  if (key != NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (parsec_key_get_name (key), ==, key_name);
+      g_assert_true (parsec_key_get_attributes (key) != NULL);
+      g_hash_table_replace (f->keys, g_strdup (key_name), key);
+      return FALSE;
+    }
   if (is_p384 (attributes) && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
     {
       g_assert_nonnull (strstr (error->message, "cannot generate P-384 keys"));
@@ -271,17 +316,56 @@ generate (Fixture             *f,
   return FALSE;
 }
 
+/* The key object generate() made for @key_name; for a name it did not
+ * make, one the application makes with the attributes of an ECDSA P-256
+ * signing key, which the service may not hold. */
+static ParsecKey *
+key_of (Fixture    *f,
+        const char *key_name)
+{
+  ParsecKey *key = g_hash_table_lookup (f->keys, key_name);
+
+  if (key == NULL)
+    {
+      g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+
+      key = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", key_name, "attributes", signing, NULL);
+      g_hash_table_insert (f->keys, g_strdup (key_name), key);
+    }
+  return key;
+}
+
+/* The PSA format by name, from the client; DER and PEM from the key
+ * object, which knows the key's type. */
 static GBytes *
 export_public (Fixture               *f,
                const char            *key_name,
                ParsecPublicKeyFormat  format)
 {
   g_autoptr(GError) error = NULL;
-  GBytes *exported = CALL (f, export_public_key, &error, key_name, format);
+  GBytes *exported = format == PARSEC_PUBLIC_KEY_FORMAT_PSA
+    ? CALL (f, export_public_key, &error, key_name)
+    : KEY_CALL (f, key_of (f, key_name), export_public_key, &error, format);
 
   g_assert_no_error (error);
   g_assert_nonnull (exported);
   return exported;
+}
+
+/* The key the service holds under @key_name, looked up. */
+static ParsecKey *
+lookup (Fixture    *f,
+        const char *key_name)
+{
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key = CALL (f, lookup_key, &error, key_name);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  g_assert_cmpstr (parsec_key_get_name (key), ==, key_name);
+  g_assert_cmpint (parsec_key_get_provider (key), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  g_assert_nonnull (parsec_key_get_attributes (key));
+  return key;
 }
 
 /* Signatures */
@@ -423,7 +507,7 @@ test_sign_hash (Fixture       *f,
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
 }
 
-/* sign_data picks the key's own algorithm and hashes locally, so its
+/* A key's sign_data picks its own algorithm and hashes locally, so its
  * signatures are ordinary hash signatures. */
 static void
 test_sign_data (Fixture       *f,
@@ -436,31 +520,45 @@ test_sign_data (Fixture       *f,
   g_autoptr(GBytes) other = bytes_from_string ("other data");
   g_autoptr(GBytes) hash = case_digest (f, sign_case_hash (c), data);
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(ParsecKey) looked_up = NULL;
+  g_autoptr(ParsecKey) nobody = NULL;
   g_autoptr(GError) error = NULL;
+  ParsecKey *signer;
 
   generate (f, "signer", attributes);
+  signer = key_of (f, "signer");
 
-  signature = CALL (f, sign_data, &error, "signer", data);
+  signature = KEY_CALL (f, signer, sign_data, &error, data);
   if (signature == NULL && is_deterministic_refusal (c, error))
     {
       g_clear_error (&error);
-      g_assert_false (CALL (f, verify_data, &error, "signer", data, hash));
+      g_assert_false (KEY_CALL (f, signer, verify_data, &error, data, hash));
       g_assert_true (is_deterministic_refusal (c, error));
       return;
     }
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (signature), ==, sign_case_signature_size (c));
 
-  g_assert_true (CALL (f, verify_data, &error, "signer", data, signature));
+  g_assert_true (KEY_CALL (f, signer, verify_data, &error, data, signature));
   g_assert_no_error (error);
   g_assert_true (CALL (f, verify_hash, &error, "signer", algorithm, hash, signature));
   g_assert_no_error (error);
+  /* The key as looked up verifies it alike. */
+  looked_up = lookup (f, "signer");
+  g_assert_true (KEY_CALL (f, looked_up, verify_data, &error, data, signature));
+  g_assert_no_error (error);
 
-  g_assert_false (CALL (f, verify_data, &error, "signer", other, signature));
+  g_assert_false (KEY_CALL (f, signer, verify_data, &error, other, signature));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
   g_clear_error (&error);
 
-  g_assert_null (CALL (f, sign_data, &error, "nobody", data));
+  /* A key the service does not hold: not found by lookup, and refused by
+   * the service for an object made with its attributes. */
+  g_assert_null (CALL (f, lookup_key, &error, "nobody"));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
+  nobody = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", "nobody", "attributes", attributes, NULL);
+  g_assert_null (KEY_CALL (f, nobody, sign_data, &error, data));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
 }
 
@@ -567,11 +665,14 @@ test_sign_message_unsupported (Fixture       *f,
 
 /* Keys */
 
+/* parsec_key_attributes_new_ecc_signing (256, SHA-256): an ECDSA P-256
+ * key that signs and verifies hashes and messages with SHA-256. */
 static void
 test_generate_default (Fixture       *f,
                        gconstpointer  user_data)
 {
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
+  ParsecKeyAttributes *attributes;
   g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) data = bytes_from_string ("signed by the default key");
   g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
@@ -581,8 +682,9 @@ test_generate_default (Fixture       *f,
 
   generate (f, "default", NULL);
 
-  attributes = CALL (f, get_key_attributes, &error, "default");
-  g_assert_no_error (error);
+  key = lookup (f, "default");
+  attributes = parsec_key_get_attributes (key);
+  assert_attributes_equal (attributes, parsec_key_get_attributes (key_of (f, "default")));
   g_assert_cmpint (parsec_key_attributes_get_key_type (attributes), ==, PARSEC_KEY_TYPE_ECC_KEY_PAIR);
   g_assert_cmpint (parsec_key_attributes_get_ecc_family (attributes), ==, PARSEC_ECC_FAMILY_SECP_R1);
   g_assert_cmpuint (parsec_key_attributes_get_bits (attributes), ==, 256);
@@ -602,8 +704,8 @@ test_generate_default (Fixture       *f,
   g_assert_no_error (error);
 }
 
-/* What the service stores is what get_key_attributes and list_keys give
- * back, for keys of every family the provider handles. */
+/* What the service stores is what lookup_key and list_keys give back,
+ * for keys of every family the provider handles. */
 static ParsecKeyAttributes *
 attributes_case (guint i)
 {
@@ -672,7 +774,7 @@ test_key_attributes (Fixture       *f,
   for (n = 0;; n++)
     {
       g_autoptr(ParsecKeyAttributes) attributes = attributes_case (n);
-      g_autoptr(ParsecKeyAttributes) stored = NULL;
+      g_autoptr(ParsecKey) stored = NULL;
       g_autofree char *name = NULL;
 
       if (attributes == NULL)
@@ -684,9 +786,8 @@ test_key_attributes (Fixture       *f,
         g_ptr_array_add (expected, with_implied_usage (without_bits (attributes)));
       else
         g_ptr_array_add (expected, with_implied_usage (parsec_key_attributes_ref (attributes)));
-      stored = CALL (f, get_key_attributes, &error, name);
-      g_assert_no_error (error);
-      assert_attributes_equal (stored, expected->pdata[n]);
+      stored = lookup (f, name);
+      assert_attributes_equal (parsec_key_get_attributes (stored), expected->pdata[n]);
     }
 
   keys = CALL (f, list_keys, &error);
@@ -695,14 +796,15 @@ test_key_attributes (Fixture       *f,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strdup_printf ("key-%u", i);
-      ParsecKeyInfo *info = NULL;
+      ParsecKey *key = NULL;
 
-      for (guint j = 0; j < keys->len && info == NULL; j++)
-        if (g_str_equal (parsec_key_info_get_name (keys->pdata[j]), name))
-          info = keys->pdata[j];
-      g_assert_nonnull (info);
-      g_assert_cmpuint (parsec_key_info_get_provider (info), ==, PARSEC_PROVIDER_MBED_CRYPTO);
-      assert_attributes_equal (parsec_key_info_get_attributes (info), expected->pdata[i]);
+      for (guint j = 0; j < keys->len && key == NULL; j++)
+        if (g_str_equal (parsec_key_get_name (keys->pdata[j]), name))
+          key = keys->pdata[j];
+      g_assert_nonnull (key);
+      g_assert_true (parsec_key_get_client (key) == f->client);
+      g_assert_cmpint (parsec_key_get_provider (key), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+      assert_attributes_equal (parsec_key_get_attributes (key), expected->pdata[i]);
     }
 }
 
@@ -713,7 +815,8 @@ test_destroy_key (Fixture       *f,
   g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) data = bytes_from_string ("data");
   g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) doomed = NULL;
+  g_autoptr(ParsecKey) missing = NULL;
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GBytes) first = NULL;
   g_autoptr(GBytes) second = NULL;
@@ -721,31 +824,45 @@ test_destroy_key (Fixture       *f,
 
   generate (f, "doomed", NULL);
   generate (f, "kept", NULL);
+  doomed = g_object_ref (key_of (f, "doomed"));
   first = export_public (f, "doomed", PARSEC_PUBLIC_KEY_FORMAT_PSA);
 
   g_assert_true (CALL (f, destroy_key, &error, "doomed"));
   g_assert_no_error (error);
 
-  attributes = CALL (f, get_key_attributes, &error, "doomed");
-  g_assert_null (attributes);
+  missing = CALL (f, lookup_key, &error, "doomed");
+  g_assert_null (missing);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
   g_clear_error (&error);
   g_assert_null (CALL (f, sign_hash, &error, "doomed", ecdsa, hash));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
   g_clear_error (&error);
+  /* The object stays, and its operations find no key. */
+  g_assert_null (KEY_CALL (f, doomed, sign_hash, &error, ecdsa, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
   g_assert_false (CALL (f, destroy_key, &error, "doomed"));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_clear_error (&error);
+  g_assert_false (KEY_CALL (f, doomed, destroy, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
   g_clear_error (&error);
 
   keys = CALL (f, list_keys, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
-  g_assert_cmpstr (parsec_key_info_get_name (keys->pdata[0]), ==, "kept");
+  g_assert_cmpstr (parsec_key_get_name (keys->pdata[0]), ==, "kept");
 
-  /* The name is free again, for a new key. */
+  /* The name is free again, for a new key, which its object destroys. */
   generate (f, "doomed", NULL);
   second = export_public (f, "doomed", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   g_assert_false (g_bytes_equal (first, second));
+  g_assert_true (KEY_CALL (f, key_of (f, "doomed"), destroy, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  keys = CALL (f, list_keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
 }
 
 /* Key names are arbitrary UTF-8 in the client's namespace: they travel
@@ -773,16 +890,15 @@ test_key_names (Fixture       *f,
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr(GBytes) signature = NULL;
-      g_autoptr(ParsecKeyAttributes) attributes = NULL;
+      g_autoptr(ParsecKey) key = NULL;
       gboolean listed = FALSE;
 
       for (guint j = 0; j < keys->len; j++)
-        listed |= g_str_equal (parsec_key_info_get_name (keys->pdata[j]), names[i]);
+        listed |= g_str_equal (parsec_key_get_name (keys->pdata[j]), names[i]);
       g_assert_true (listed);
 
-      attributes = CALL (f, get_key_attributes, &error, names[i]);
-      g_assert_no_error (error);
-      signature = CALL (f, sign_hash, &error, names[i], ecdsa, hash);
+      key = lookup (f, names[i]);
+      signature = KEY_CALL (f, key, sign_hash, &error, ecdsa, hash);
       g_assert_no_error (error);
       /* Verified by that key only: the names do not collide. */
       g_assert_true (CALL (f, verify_hash, &error, names[i], ecdsa, hash, signature));
@@ -791,6 +907,271 @@ test_key_names (Fixture       *f,
       g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
       g_clear_error (&error);
     }
+}
+
+/* lookup_key gives the key as generated, and PsaErrorDoesNotExist for a
+ * name the service does not hold. */
+static void
+test_lookup_key (Fixture       *f,
+                 gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) pss = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) rsa = parsec_key_attributes_new_rsa_signing (1024, pss);
+  const char *names[] = { "ecdsa", "rsa" };
+  g_autoptr(ParsecKey) absent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "ecdsa", NULL);
+  /* The service lists a key that signs hashes as one that signs messages
+   * too (see with_implied_usage()): generated with both, it reads back as
+   * it was made. */
+  generate (f, "rsa", rsa);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(ParsecKey) found = lookup (f, names[i]);
+      ParsecKey *generated = key_of (f, names[i]);
+
+      g_assert_true (parsec_key_get_client (found) == f->client);
+      g_assert_cmpint (parsec_key_get_provider (generated), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+      assert_attributes_equal (parsec_key_get_attributes (found), parsec_key_get_attributes (generated));
+    }
+
+  absent = CALL (f, lookup_key, &error, "absent");
+  g_assert_null (absent);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_nonnull (strstr (error->message, "absent"));
+}
+
+/* A NULL algorithm is the one the key's policy permits: what the key
+ * signs that way verifies with the explicit algorithm, by name, and the
+ * other way round; sign_data's signatures are hash signatures of it. */
+static void
+test_key_policy_algorithm (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("signed with the policy's algorithm");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GBytes) by_policy = NULL;
+  g_autoptr(GBytes) by_name = NULL;
+  g_autoptr(GBytes) by_data = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key;
+
+  generate (f, "signer", NULL);
+  key = key_of (f, "signer");
+
+  by_policy = KEY_CALL (f, key, sign_hash, &error, NULL, hash);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (by_policy), ==, 64);
+  g_assert_true (CALL (f, verify_hash, &error, "signer", ecdsa, hash, by_policy));
+  g_assert_no_error (error);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, NULL, hash, by_policy));
+  g_assert_no_error (error);
+
+  by_name = CALL (f, sign_hash, &error, "signer", ecdsa, hash);
+  g_assert_no_error (error);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, NULL, hash, by_name));
+  g_assert_no_error (error);
+
+  by_data = KEY_CALL (f, key, sign_data, &error, data);
+  g_assert_no_error (error);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, NULL, hash, by_data));
+  g_assert_no_error (error);
+
+  tampered = bytes_tamper (by_policy, -1);
+  g_assert_false (KEY_CALL (f, key, verify_hash, &error, NULL, hash, tampered));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+}
+
+/* A key object made with g_object_new() and no attributes knows no
+ * policy: sign_data and a NULL algorithm are refused, an explicit
+ * algorithm works. */
+static void
+test_key_without_attributes (Fixture       *f,
+                             gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("signed by a bare key object");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(ParsecKey) bare = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "signer", NULL);
+  bare = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", "signer", NULL);
+  g_assert_null (parsec_key_get_attributes (bare));
+  g_assert_cmpint (parsec_key_get_provider (bare), ==, PARSEC_PROVIDER_AUTO);
+
+  g_assert_null (KEY_CALL (f, bare, sign_data, &error, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "lookup_key"));
+  g_clear_error (&error);
+  g_assert_null (KEY_CALL (f, bare, sign_hash, &error, NULL, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  signature = KEY_CALL (f, bare, sign_hash, &error, ecdsa, hash);
+  g_assert_no_error (error);
+  g_assert_true (KEY_CALL (f, bare, verify_hash, &error, ecdsa, hash, signature));
+  g_assert_no_error (error);
+  /* The key the service holds made it. */
+  g_assert_true (KEY_CALL (f, key_of (f, "signer"), verify_data, &error, data, signature));
+  g_assert_no_error (error);
+}
+
+/* A key destroyed and made again under its name with another policy: the
+ * old object still signs with the old policy's algorithm, the service
+ * refuses it, and the error says the policy may have changed; a new
+ * lookup gets the new policy. An explicit algorithm gets no such hint. */
+static void
+test_key_replaced (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  g_autoptr(ParsecKeyAttributes) sha384 = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_384);
+  g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) data = bytes_from_string ("signed after the key changed");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(ParsecKey) old = NULL;
+  g_autoptr(ParsecKey) again = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+
+  generate (f, "changing", NULL);
+  old = g_object_ref (key_of (f, "changing"));
+  g_assert_true (CALL (f, destroy_key, &error, "changing"));
+  g_assert_no_error (error);
+  generate (f, "changing", sha384);
+
+  g_assert_null (KEY_CALL (f, old, sign_data, &error, data));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "key's policy"));
+  g_assert_nonnull (strstr (error->message, "look it up again"));
+  g_clear_error (&error);
+  g_assert_null (KEY_CALL (f, old, sign_hash, &error, NULL, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
+  g_assert_nonnull (strstr (error->message, "look it up again"));
+  g_clear_error (&error);
+
+  /* The algorithm was the caller's: the refusal is the service's alone. */
+  g_assert_null (KEY_CALL (f, old, sign_hash, &error, ecdsa, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
+  g_assert_null (strstr (error->message, "look it up again"));
+  g_clear_error (&error);
+
+  again = lookup (f, "changing");
+  g_assert_true (parsec_algorithm_equal (parsec_key_attributes_get_algorithm (parsec_key_get_attributes (again)),
+                                         parsec_key_attributes_get_algorithm (sha384)));
+  signature = KEY_CALL (f, again, sign_data, &error, data);
+  g_assert_no_error (error);
+  g_assert_true (KEY_CALL (f, again, verify_data, &error, data, signature));
+  g_assert_no_error (error);
+}
+
+/* The operations the service logged since the last call, joined with
+ * spaces ("" for none): the test service writes each line before it
+ * answers. */
+static char *
+logged_requests (Fixture *f)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+  gsize len = 0;
+
+  g_assert_nonnull (f->log_path);
+  if (!g_file_get_contents (f->log_path, &contents, &len, &error))
+    {
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+      return g_strdup ("");
+    }
+  g_assert_cmpuint (len, >=, f->log_read);
+  lines = g_strsplit (contents + f->log_read, "\n", -1);
+  f->log_read = len;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = NULL;
+
+      if (*lines[i] == '\0')
+        continue;
+      words = g_strsplit (lines[i], " ", 2);
+      /* Every key operation goes to the Mbed Crypto provider. */
+      if (g_str_equal (words[0], "ListKeys") || g_str_equal (words[0], "ListOpcodes"))
+        g_assert_true (g_str_has_prefix (words[1], "provider=0 "));
+      else if (!g_str_equal (words[0], "Ping") && !g_str_equal (words[0], "ListProviders") &&
+               !g_str_equal (words[0], "ListAuthenticators"))
+        g_assert_true (g_str_has_prefix (words[1], "provider=1 "));
+      g_strv_builder_add (names, words[0]);
+    }
+  list = g_strv_builder_end (names);
+  return g_strjoinv (" ", list);
+}
+
+#define assert_logged(f, expected) \
+  G_STMT_START { \
+    g_autofree char *logged_ = logged_requests (f); \
+    g_assert_cmpstr (logged_, ==, (expected)); \
+  } G_STMT_END
+
+/* What each way of signing data costs, counted by the service: a key's
+ * sign_data and verify_data one request each, PsaSignHash and
+ * PsaVerifyHash, however often they run; the provider's PsaHashCompute
+ * first for a hash GLib lacks; by name, a lookup (ListKeys) first. */
+static void
+test_request_count (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  g_autoptr(ParsecAlgorithm) sha224 = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_224);
+  g_autoptr(ParsecKeyAttributes) sha224_signing =
+    parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                   PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH, sha224);
+  g_autoptr(GBytes) data = bytes_from_string ("counted");
+  g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key;
+
+  if (!parsec_test_service_is_ours ())
+    {
+      g_test_skip ("Only parsec-glib-test-service keeps a request log");
+      return;
+    }
+
+  generate (f, "signer", NULL);
+  generate (f, "sha224", sha224_signing);
+  g_free (logged_requests (f));
+  key = key_of (f, "signer");
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GBytes) signature = KEY_CALL (f, key, sign_data, &error, data);
+
+      g_assert_no_error (error);
+      assert_logged (f, "PsaSignHash");
+      g_assert_true (KEY_CALL (f, key, verify_data, &error, data, signature));
+      g_assert_no_error (error);
+      assert_logged (f, "PsaVerifyHash");
+    }
+
+  {
+    g_autoptr(GBytes) signature = KEY_CALL (f, key_of (f, "sha224"), sign_data, &error, data);
+
+    g_assert_no_error (error);
+    assert_logged (f, "PsaHashCompute PsaSignHash");
+  }
+
+  /* The name-based equivalent: look the key up, then sign the hash. */
+  {
+    g_autoptr(ParsecKey) looked_up = lookup (f, "signer");
+    g_autoptr(GBytes) signature = NULL;
+
+    signature = KEY_CALL (f, looked_up, sign_hash, &error, NULL, hash);
+    g_assert_no_error (error);
+    assert_logged (f, "ListKeys PsaSignHash");
+  }
 }
 
 typedef struct {
@@ -822,8 +1203,10 @@ test_export_public_key (Fixture       *f,
     ? parsec_key_attributes_new_rsa_signing (c->bits, pss)
     : parsec_key_attributes_new_ecc_signing (c->bits, PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) psa = NULL;
+  g_autoptr(GBytes) psa_by_key = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(GBytes) pem = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *pem_text = NULL;
   g_autofree char *body = NULL;
   g_autofree char *base64 = NULL;
@@ -836,6 +1219,10 @@ test_export_public_key (Fixture       *f,
   psa = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   der = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_DER);
   pem = export_public (f, "key", PARSEC_PUBLIC_KEY_FORMAT_PEM);
+  /* The key object exports the PSA format as the client does by name. */
+  psa_by_key = KEY_CALL (f, key_of (f, "key"), export_public_key, &error, PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  g_assert_no_error (error);
+  assert_bytes_equal (psa_by_key, psa);
 
   psa_data = g_bytes_get_data (psa, &psa_len);
   der_data = g_bytes_get_data (der, &der_len);
@@ -886,7 +1273,8 @@ test_export_import (Fixture       *f,
     ? parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 0, parsec_key_attributes_get_usage (base), algorithm)
     : parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 0,
                                      parsec_key_attributes_get_usage (base), algorithm);
-  g_autoptr(ParsecKeyAttributes) imported = NULL;
+  g_autoptr(ParsecKey) imported = NULL;
+  g_autoptr(ParsecKey) copy = NULL;
   g_autoptr(GBytes) material = NULL;
   g_autoptr(GBytes) original_public = NULL;
   g_autoptr(GBytes) copy_public = NULL;
@@ -909,11 +1297,15 @@ test_export_import (Fixture       *f,
     /* The private scalar, as long as the curve. */
     g_assert_cmpuint (g_bytes_get_size (material), ==, 32);
 
-  g_assert_true (CALL (f, import_key, &error, "copy", import_attributes, material));
+  imported = CALL (f, import_key, &error, "copy", import_attributes, material);
   g_assert_no_error (error);
-  imported = CALL (f, get_key_attributes, &error, "copy");
-  g_assert_no_error (error);
-  g_assert_cmpint (parsec_key_attributes_get_key_type (imported), ==, parsec_key_attributes_get_key_type (base));
+  g_assert_nonnull (imported);
+  g_assert_cmpstr (parsec_key_get_name (imported), ==, "copy");
+  assert_attributes_equal (parsec_key_get_attributes (imported), import_attributes);
+  copy = lookup (f, "copy");
+  g_assert_cmpint (parsec_key_attributes_get_key_type (parsec_key_get_attributes (copy)), ==,
+                   parsec_key_attributes_get_key_type (base));
+  g_hash_table_replace (f->keys, g_strdup ("copy"), g_object_ref (copy));
 
   original_public = export_public (f, "original", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   copy_public = export_public (f, "copy", PARSEC_PUBLIC_KEY_FORMAT_PSA);
@@ -947,7 +1339,8 @@ test_import_public_key (Fixture       *f,
   g_autoptr(ParsecKeyAttributes) public_attributes =
     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_PUBLIC_KEY, PARSEC_ECC_FAMILY_SECP_R1, 256,
                                    PARSEC_KEY_USAGE_VERIFY_HASH, ecdsa);
-  g_autoptr(ParsecKeyAttributes) stored = NULL;
+  g_autoptr(ParsecKey) imported = NULL;
+  g_autoptr(ParsecKey) stored = NULL;
   g_autoptr(GBytes) public_key = NULL;
   g_autoptr(GBytes) reexported = NULL;
   g_autoptr(GBytes) data = bytes_from_string ("verified by the public key");
@@ -957,12 +1350,12 @@ test_import_public_key (Fixture       *f,
 
   generate (f, "private", NULL);
   public_key = export_public (f, "private", PARSEC_PUBLIC_KEY_FORMAT_PSA);
-  g_assert_true (CALL (f, import_key, &error, "public", public_attributes, public_key));
+  imported = CALL (f, import_key, &error, "public", public_attributes, public_key);
   g_assert_no_error (error);
+  g_assert_nonnull (imported);
 
-  stored = CALL (f, get_key_attributes, &error, "public");
-  g_assert_no_error (error);
-  g_assert_true (parsec_key_attributes_is_public_key (stored));
+  stored = lookup (f, "public");
+  g_assert_true (parsec_key_attributes_is_public_key (parsec_key_get_attributes (stored)));
   reexported = export_public (f, "public", PARSEC_PUBLIC_KEY_FORMAT_PSA);
   assert_bytes_equal (reexported, public_key);
 
@@ -970,8 +1363,14 @@ test_import_public_key (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (CALL (f, verify_hash, &error, "public", ecdsa, hash, signature));
   g_assert_no_error (error);
+  /* The imported key's object verifies with its policy's algorithm. */
+  g_assert_true (KEY_CALL (f, imported, verify_hash, &error, NULL, hash, signature));
+  g_assert_no_error (error);
 
   g_assert_null (CALL (f, sign_hash, &error, "public", ecdsa, hash));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
+  g_clear_error (&error);
+  g_assert_null (KEY_CALL (f, imported, sign_hash, &error, NULL, hash));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_PERMITTED);
 }
 
@@ -989,7 +1388,7 @@ test_duplicate_name (Fixture       *f,
   generate (f, "taken", NULL);
   before = export_public (f, "taken", PARSEC_PUBLIC_KEY_FORMAT_PSA);
 
-  g_assert_false (CALL (f, generate_key, &error, "taken", NULL));
+  g_assert_null (CALL (f, generate_key, &error, "taken", signing));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS);
   g_clear_error (&error);
 
@@ -998,7 +1397,7 @@ test_duplicate_name (Fixture       *f,
   generate (f, "other", exportable);
   material = CALL (f, export_key, &error, "other");
   g_assert_no_error (error);
-  g_assert_false (CALL (f, import_key, &error, "taken", signing, material));
+  g_assert_null (CALL (f, import_key, &error, "taken", signing, material));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS);
 
   /* The first key is untouched. */
@@ -1116,6 +1515,7 @@ test_aead (Fixture       *f,
   g_autoptr(GBytes) decrypted = NULL;
   g_autoptr(GBytes) tampered = NULL;
   g_autoptr(GBytes) tampered_aad = NULL;
+  g_autoptr(ParsecKey) aead_key = NULL;
   g_autoptr(GError) error = NULL;
 
   for (gsize i = 0; i < c->nonce_length; i++)
@@ -1123,7 +1523,8 @@ test_aead (Fixture       *f,
   nonce = g_bytes_new (nonce_data, c->nonce_length);
   other_nonce = bytes_tamper (nonce, 0);
 
-  if (!CALL (f, generate_key, &error, "aead", attributes))
+  aead_key = CALL (f, generate_key, &error, "aead", attributes);
+  if (aead_key == NULL)
     {
       /* Mbed TLS may be built without ChaCha20-Poly1305. */
       g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED);
@@ -1137,6 +1538,11 @@ test_aead (Fixture       *f,
   g_assert_cmpuint (g_bytes_get_size (ciphertext), ==, g_bytes_get_size (plaintext) + c->expected_tag);
 
   decrypted = CALL (f, aead_decrypt, &error, "aead", algorithm, nonce, aad, ciphertext);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+  /* The key object decrypts it with its policy's algorithm. */
+  decrypted = KEY_CALL (f, aead_key, aead_decrypt, &error, NULL, nonce, aad, ciphertext);
   g_assert_no_error (error);
   assert_bytes_equal (decrypted, plaintext);
   g_clear_pointer (&decrypted, g_bytes_unref);
@@ -1190,18 +1596,27 @@ test_aead_known_answer (Fixture       *f,
   g_autoptr(GBytes) plaintext = bytes_from_hex ("00000000000000000000000000000000");
   g_autoptr(GBytes) expected = bytes_from_hex ("0388dace60b6a392f328c2b971b2fe78"
                                                "ab6e47d42cec13bdf53a67b21257bddf");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
   g_autoptr(GBytes) ciphertext = NULL;
   g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(ParsecKey) aes = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (CALL (f, import_key, &error, "aes", attributes, key));
+  aes = CALL (f, import_key, &error, "aes", attributes, key);
   g_assert_no_error (error);
+  g_assert_nonnull (aes);
   ciphertext = CALL (f, aead_encrypt, &error, "aes", gcm, nonce, NULL, plaintext);
   g_assert_no_error (error);
   assert_bytes_equal (ciphertext, expected);
   decrypted = CALL (f, aead_decrypt, &error, "aes", gcm, nonce, NULL, expected);
   g_assert_no_error (error);
   assert_bytes_equal (decrypted, plaintext);
+  g_clear_pointer (&ciphertext, g_bytes_unref);
+  /* The same by the key object, with its policy's algorithm; it takes
+   * empty additional data rather than NULL. */
+  ciphertext = KEY_CALL (f, aes, aead_encrypt, &error, NULL, nonce, empty, plaintext);
+  g_assert_no_error (error);
+  assert_bytes_equal (ciphertext, expected);
 }
 
 /* Hashes */
@@ -1290,7 +1705,8 @@ test_raw_key_agreement (Fixture       *f,
 
   alice_secret = CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "alice", bob_public);
   g_assert_no_error (error);
-  bob_secret = CALL (f, raw_key_agreement, &error, PARSEC_KEY_AGREEMENT_ECDH, "bob", alice_public);
+  /* The key object takes the agreement from its policy. */
+  bob_secret = KEY_CALL (f, key_of (f, "bob"), raw_key_agreement, &error, alice_public);
   g_assert_no_error (error);
   /* The x coordinate of the shared point (u for Montgomery curves). */
   g_assert_cmpuint (g_bytes_get_size (alice_secret), ==, (c->bits + 7) / 8);
@@ -1429,11 +1845,8 @@ test_unsupported (Fixture       *f,
   g_autoptr(ParsecAlgorithm) cbc = parsec_algorithm_new_cipher (PARSEC_CIPHER_CBC_PKCS7);
   g_autoptr(ParsecAlgorithm) hmac = parsec_algorithm_new_hmac (PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) data = bytes_from_string ("0123456789abcdef");
-  g_autoptr(GBytes) name = NULL;
-  g_autoptr(GBytes) public_area = NULL;
-  g_autoptr(GBytes) attesting_key_public = NULL;
+  g_autoptr(ParsecKeyAttestationPreparation) prepared = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean prepared;
 
   g_assert_null (CALL (f, cipher_encrypt, &error, "key", cbc, data));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
@@ -1451,21 +1864,9 @@ test_unsupported (Fixture       *f,
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
   g_clear_error (&error);
 
-  /* Its results are out parameters, which CALL does not cover. */
-  if (f->async)
-    {
-      parsec_client_prepare_key_attestation_async (f->client, "key", NULL, NULL, store_result, f);
-      prepared = parsec_client_prepare_key_attestation_finish (f->client, wait_result (f), &name,
-                                                               &public_area, &attesting_key_public, &error);
-    }
-  else
-    prepared = parsec_client_prepare_key_attestation (f->client, "key", NULL, &name, &public_area,
-                                                      &attesting_key_public, NULL, &error);
-  g_assert_false (prepared);
+  prepared = CALL (f, prepare_key_attestation, &error, "key", NULL);
+  g_assert_null (prepared);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER);
-  g_assert_null (name);
-  g_assert_null (public_area);
-  g_assert_null (attesting_key_public);
 }
 
 /* Failures, operation by operation */
@@ -1475,7 +1876,7 @@ typedef enum {
   OP_EXPORT_KEY,
   OP_EXPORT_PUBLIC_KEY,
   OP_EXPORT_PUBLIC_KEY_DER,
-  OP_GET_KEY_ATTRIBUTES,
+  OP_LOOKUP_KEY,
   OP_SIGN_HASH,
   OP_VERIFY_HASH,
   OP_SIGN_DATA,
@@ -1529,7 +1930,8 @@ alg_new (Alg   alg,
     }
 }
 
-/* Runs one operation on @key_name with inputs of plausible sizes. */
+/* Runs one operation on @key_name with inputs of plausible sizes: by
+ * name, or through key_of() for the operations only key objects have. */
 static gboolean
 run_key_op (Fixture          *f,
             KeyOp             op,
@@ -1544,7 +1946,7 @@ run_key_op (Fixture          *f,
   g_autoptr(GBytes) nonce = g_bytes_new_static (zeros, 12);
   g_autoptr(GBytes) point = NULL;
   g_autoptr(GBytes) out = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) looked_up = NULL;
   guint8 point_data[65] = { 0x04 };
 
   point = g_bytes_new (point_data, sizeof point_data);
@@ -1556,24 +1958,24 @@ run_key_op (Fixture          *f,
       out = CALL (f, export_key, error, key_name);
       break;
     case OP_EXPORT_PUBLIC_KEY:
-      out = CALL (f, export_public_key, error, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA);
+      out = CALL (f, export_public_key, error, key_name);
       break;
     case OP_EXPORT_PUBLIC_KEY_DER:
-      out = CALL (f, export_public_key, error, key_name, PARSEC_PUBLIC_KEY_FORMAT_DER);
+      out = KEY_CALL (f, key_of (f, key_name), export_public_key, error, PARSEC_PUBLIC_KEY_FORMAT_DER);
       break;
-    case OP_GET_KEY_ATTRIBUTES:
-      attributes = CALL (f, get_key_attributes, error, key_name);
-      return attributes != NULL;
+    case OP_LOOKUP_KEY:
+      looked_up = CALL (f, lookup_key, error, key_name);
+      return looked_up != NULL;
     case OP_SIGN_HASH:
       out = CALL (f, sign_hash, error, key_name, algorithm, hash);
       break;
     case OP_VERIFY_HASH:
       return CALL (f, verify_hash, error, key_name, algorithm, hash, signature);
     case OP_SIGN_DATA:
-      out = CALL (f, sign_data, error, key_name, block);
+      out = KEY_CALL (f, key_of (f, key_name), sign_data, error, block);
       break;
     case OP_VERIFY_DATA:
-      return CALL (f, verify_data, error, key_name, block, signature);
+      return KEY_CALL (f, key_of (f, key_name), verify_data, error, block, signature);
     case OP_ASYMMETRIC_ENCRYPT:
       out = CALL (f, asymmetric_encrypt, error, key_name, algorithm, hash, NULL);
       break;
@@ -1654,8 +2056,8 @@ typedef struct {
 } MisuseCase;
 
 /* The service enforces each key's policy: its usage flags and its one
- * algorithm. Only sign_data, which reads the policy first, refuses a
- * non-signing key itself. */
+ * algorithm. Only a key's sign_data, which takes the policy the key object
+ * knows, refuses a non-signing key itself. */
 static const MisuseCase not_permitted_cases[] = {
   { KEY_RSA_OAEP, OP_SIGN_HASH, ALG_RSA_PKCS1V15_SIGN, PARSEC_ERROR_PSA_NOT_PERMITTED },
   { KEY_RSA_PKCS1V15_SIGN, OP_SIGN_HASH, ALG_RSA_PSS, PARSEC_ERROR_PSA_NOT_PERMITTED },
@@ -1720,7 +2122,7 @@ test_misuse (Fixture       *f,
     }
 
   /* The refusals left the keys as they were. */
-  signature = CALL (f, sign_data, &error, "key-0", data);
+  signature = KEY_CALL (f, key_of (f, "key-0"), sign_data, &error, data);
   g_assert_no_error (error);
   g_assert_true (CALL (f, verify_hash, &error, "key-0", ecdsa, hash, signature));
   g_assert_no_error (error);
@@ -1776,6 +2178,11 @@ main (int    argc,
 
   add ("keys/generate-default", test_generate_default, NULL, SERVICE_PLAIN);
   add ("keys/attributes", test_key_attributes, NULL, SERVICE_PLAIN);
+  add ("keys/lookup", test_lookup_key, NULL, SERVICE_PLAIN);
+  add ("keys/policy-algorithm", test_key_policy_algorithm, NULL, SERVICE_PLAIN);
+  add ("keys/without-attributes", test_key_without_attributes, NULL, SERVICE_PLAIN);
+  add ("keys/replaced", test_key_replaced, NULL, SERVICE_PLAIN);
+  add ("keys/request-count", test_request_count, NULL, SERVICE_REQUEST_LOG);
   add ("keys/destroy", test_destroy_key, NULL, SERVICE_PLAIN);
   add ("keys/names", test_key_names, NULL, SERVICE_PLAIN);
   add ("keys/import-public", test_import_public_key, NULL, SERVICE_PLAIN);

@@ -291,11 +291,11 @@ case_prepare (Case  *c,
   /* Sometimes the requests around the operation get it too. */
   c->script.all = g_rand_int_range (rand, 0, 8) == 0;
   c->script.response = hostile_response (c->op, c->mutation, rand, &c->script.action);
-  fuzz_fake_set_script (&c->script);
   if (verbose)
     g_test_message ("case %u: %s, %s%s, %" G_GSIZE_FORMAT " bytes", i, c->op->name,
                     mutation_names[c->mutation], c->script.all ? ", to every request" : "",
                     g_bytes_get_size (c->script.response));
+  fuzz_fake_set_script (&c->script);
 }
 
 static void
@@ -480,9 +480,10 @@ serve_body (guint32       opcode,
   fuzz_fake_set_script (&script);
 }
 
-/* A ListKeys answer with the key "key" of the Mbed Crypto provider. */
+/* A ListKeys answer with the key "key" of @provider. */
 static void
-serve_key (PsaKeyAttributes__KeyAttributes *attributes)
+serve_key_of (guint32                          provider,
+              PsaKeyAttributes__KeyAttributes *attributes)
 {
   ListKeys__Result result = LIST_KEYS__RESULT__INIT;
   ListKeys__KeyInfo info = LIST_KEYS__KEY_INFO__INIT;
@@ -490,7 +491,7 @@ serve_key (PsaKeyAttributes__KeyAttributes *attributes)
   gsize len;
   g_autofree guint8 *body = NULL;
 
-  info.provider_id = PARSEC_PROVIDER_MBED_CRYPTO;
+  info.provider_id = provider;
   info.name = (char *) "key";
   info.attributes = attributes;
   result.n_keys = 1;
@@ -499,6 +500,13 @@ serve_key (PsaKeyAttributes__KeyAttributes *attributes)
   body = g_malloc (len + 1);
   protobuf_c_message_pack (&result.base, body);
   serve_body (PARSEC_OPCODE_LIST_KEYS, body, len);
+}
+
+/* The same for the Mbed Crypto provider. */
+static void
+serve_key (PsaKeyAttributes__KeyAttributes *attributes)
+{
+  serve_key_of (PARSEC_PROVIDER_MBED_CRYPTO, attributes);
 }
 
 /* KeyInfo.attributes is an optional message: a service may leave it
@@ -510,16 +518,34 @@ test_key_without_attributes (void)
 {
   g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
   g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GError) error = NULL;
 
   serve_key (NULL);
   keys = parsec_client_list_keys (client, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
-  attributes = parsec_client_get_key_attributes (client, "key", NULL, &error);
+  g_assert_cmpuint (parsec_key_attributes_get_key_type (parsec_key_get_attributes (keys->pdata[0])), ==, 0);
+  key = parsec_client_lookup_key (client, "key", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (parsec_key_attributes_get_key_type (attributes), ==, 0);
+  g_assert_cmpuint (parsec_key_attributes_get_key_type (parsec_key_get_attributes (key)), ==, 0);
+}
+
+/* A key of a provider this version of the library does not name keeps
+ * its wire id, without a warning. */
+static void
+test_unknown_provider (void)
+{
+  g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  serve_key_of (13, NULL);
+  keys = parsec_client_list_keys (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (parsec_key_get_name (keys->pdata[0]), ==, "key");
+  g_assert_cmpint (parsec_key_get_provider (keys->pdata[0]), ==, 13);
 }
 
 /* The attributes of a key whose type the service left out convert to key
@@ -530,30 +556,34 @@ static void
 test_attributes_sent_back (void)
 {
   g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(ParsecKey) copy = NULL;
+  ParsecKeyAttributes *attributes;
   g_autoptr(GError) error = NULL;
   PsaKeyAttributes__KeyAttributes message = PSA_KEY_ATTRIBUTES__KEY_ATTRIBUTES__INIT;
-  gboolean ok;
 
   message.key_bits = 256;
   serve_key (&message);
-  attributes = parsec_client_get_key_attributes (client, "key", NULL, &error);
+  key = parsec_client_lookup_key (client, "key", NULL, &error);
   g_assert_no_error (error);
+  attributes = parsec_key_get_attributes (key);
   g_assert_cmpuint (parsec_key_attributes_get_key_type (attributes), ==, 0);
 
-  ok = parsec_client_generate_key (client, "copy", attributes, NULL, &error);
-  fuzz_check_outcome (find_op ("generate_key"), ok, error, FALSE);
+  copy = parsec_client_generate_key (client, "copy", attributes, NULL, &error);
+  fuzz_check_outcome (find_op ("generate_key"), copy != NULL, error, FALSE);
 }
 
 /* sign-data takes its algorithm from the key's policy. A signature
  * policy without a scheme made parsec_algorithm_new_signature() fail with
- * a critical, and the NULL algorithm was used next; it is an error. */
+ * a critical, and the NULL algorithm was used next; it is an error, for
+ * signing as for verifying. */
 static void
 test_sign_data_policy (void)
 {
   g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
   g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GError) error = NULL;
   PsaKeyAttributes__KeyAttributes message = PSA_KEY_ATTRIBUTES__KEY_ATTRIBUTES__INIT;
   PsaKeyAttributes__KeyPolicy policy = PSA_KEY_ATTRIBUTES__KEY_POLICY__INIT;
@@ -567,8 +597,13 @@ test_sign_data_policy (void)
   message.key_policy = &policy;
   serve_key (&message);
 
-  signature = parsec_client_sign_data (client, "key", data, NULL, &error);
+  key = parsec_client_lookup_key (client, "key", NULL, &error);
+  g_assert_no_error (error);
+  signature = parsec_key_sign_data (key, data, NULL, &error);
   g_assert_null (signature);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (parsec_key_verify_data (key, data, data, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
 }
 
@@ -636,24 +671,34 @@ test_result_lengths (void)
 }
 
 /* A signature of data by a key of known size has that size: r ‖ s for
- * the canned P-256 key. */
+ * the canned P-256 key, looked up or made with its attributes. */
 static void
 test_signature_length (void)
 {
   g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
+  g_autoptr(ParsecKeyAttributes) p256 = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   const gsize lengths[] = { 0, 63, 65, 200 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (lengths); i++)
-    {
-      g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
-      g_autoptr(GBytes) signature = NULL;
-      g_autoptr(GError) error = NULL;
+    for (guint looked_up = 0; looked_up < 2; looked_up++)
+      {
+        g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+        g_autoptr(ParsecKey) key = NULL;
+        g_autoptr(GBytes) signature = NULL;
+        g_autoptr(GError) error = NULL;
 
-      serve_bytes (PARSEC_OPCODE_PSA_SIGN_HASH, 0x5a, lengths[i]);
-      signature = parsec_client_sign_data (client, "key", data, NULL, &error);
-      g_assert_null (signature);
-      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
-    }
+        serve_bytes (PARSEC_OPCODE_PSA_SIGN_HASH, 0x5a, lengths[i]);
+        if (looked_up)
+          {
+            key = parsec_client_lookup_key (client, "key", NULL, &error);
+            g_assert_no_error (error);
+          }
+        else
+          key = g_object_new (PARSEC_TYPE_KEY, "client", client, "name", "key", "attributes", p256, NULL);
+        signature = parsec_key_sign_data (key, data, NULL, &error);
+        g_assert_null (signature);
+        g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+      }
 }
 
 /* A response to @opcode whose field 1 repeats @record @n times. */
@@ -780,6 +825,7 @@ main (int    argc,
   g_test_add_func ("/parsec/hostile/async", test_async);
   g_test_add_func ("/parsec/hostile/stall", test_stall);
   g_test_add_func ("/parsec/hostile/key-without-attributes", test_key_without_attributes);
+  g_test_add_func ("/parsec/hostile/unknown-provider", test_unknown_provider);
   g_test_add_func ("/parsec/hostile/attributes-sent-back", test_attributes_sent_back);
   g_test_add_func ("/parsec/hostile/sign-data-policy", test_sign_data_policy);
   g_test_add_func ("/parsec/hostile/empty-der", test_empty_der);

@@ -194,12 +194,41 @@ psa_public_key_from_spki (GBytes *spki)
   return g_bytes_new (bits + 1, bits_len - 1);
 }
 
+/* The key the service holds under @key_name, with its attributes. */
+static ParsecKey *
+lookup (Fixture    *f,
+        const char *key_name)
+{
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key = parsec_client_lookup_key (f->client, key_name, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  return key;
+}
+
+/* What the key the service holds under @key_name exports as a DER
+ * SubjectPublicKeyInfo. */
+static GBytes *
+export_der (Fixture    *f,
+            const char *key_name)
+{
+  g_autoptr(ParsecKey) key = lookup (f, key_name);
+  g_autoptr(GError) error = NULL;
+  GBytes *der = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (der);
+  return der;
+}
+
 /* A GnuTLS public key from what Parsec exports as DER, after checking
  * that the PEM export is the same key. */
 static gnutls_pubkey_t
 gnutls_public_key_of (Fixture    *f,
                       const char *key_name)
 {
+  g_autoptr(ParsecKey) key = lookup (f, key_name);
   g_autoptr(GBytes) der = NULL;
   g_autoptr(GBytes) pem = NULL;
   g_autoptr(GBytes) reexported = NULL;
@@ -207,9 +236,9 @@ gnutls_public_key_of (Fixture    *f,
   gnutls_pubkey_t from_der, from_pem;
   gnutls_datum_t datum, out;
 
-  der = parsec_client_export_public_key (f->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+  der = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
   g_assert_no_error (error);
-  pem = parsec_client_export_public_key (f->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL, &error);
+  pem = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL, &error);
   g_assert_no_error (error);
 
   assert_gnutls (gnutls_pubkey_init (&from_der));
@@ -337,13 +366,16 @@ assert_parsec_verifies (Fixture        *f,
   g_autoptr(GBytes) signature = signature_from_gnutls (c, gnutls_signature);
   g_autoptr(GBytes) hash = digest (c->hash, data);
   g_autoptr(GBytes) other = bytes_tamper (data);
+  g_autoptr(ParsecKey) key = lookup (f, key_name);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (parsec_client_verify_hash (f->client, key_name, algorithm, hash, signature, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (parsec_client_verify_data (f->client, key_name, data, signature, NULL, &error));
+  g_assert_true (parsec_key_verify_data (key, data, signature, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (parsec_client_verify_data (f->client, key_name, other, signature, NULL, &error));
+  g_assert_true (parsec_key_verify_hash (key, NULL, hash, signature, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (parsec_key_verify_data (key, other, signature, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
 }
 
@@ -465,7 +497,7 @@ without_bits (const ParsecKeyAttributes *attributes)
  * lacks 384 bits), and the test service follows it: the refusal must say
  * so, and the key is then imported with 0 bits, from @material or from
  * GnuTLS's key for the case. */
-static void
+static ParsecKey *
 create_key (Fixture             *f,
             const SignCase      *c,
             const char          *key_name,
@@ -475,13 +507,16 @@ create_key (Fixture             *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecKeyAttributes) sizeless = NULL;
   g_autoptr(GBytes) stand_in = NULL;
-  gboolean made;
+  ParsecKey *made;
 
   made = material != NULL
     ? parsec_client_import_key (f->client, key_name, attributes, material, NULL, &error)
     : parsec_client_generate_key (f->client, key_name, attributes, NULL, &error);
-  if (made)
-    return;
+  if (made != NULL)
+    {
+      g_assert_no_error (error);
+      return made;
+    }
 
   g_assert_true (is_ecdsa (c) && c->bits == 384);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT);
@@ -497,8 +532,10 @@ create_key (Fixture             *f,
       material = stand_in;
     }
   sizeless = without_bits (attributes);
-  g_assert_true (parsec_client_import_key (f->client, key_name, sizeless, material, NULL, &error));
+  made = parsec_client_import_key (f->client, key_name, sizeless, material, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (made);
+  return made;
 }
 
 /* Parsec signs, GnuTLS verifies with the exported public key. */
@@ -514,11 +551,13 @@ test_parsec_signs (Fixture       *f,
   g_autoptr(GBytes) hash = digest (c->hash, data);
   g_autoptr(GBytes) hash_signature = NULL;
   g_autoptr(GBytes) data_signature = NULL;
+  g_autoptr(GBytes) policy_signature = NULL;
+  g_autoptr(ParsecKey) signer = NULL;
   g_autoptr(GError) error = NULL;
   gnutls_pubkey_t public_key;
   unsigned int bits = 0;
 
-  create_key (f, c, "signer", attributes, NULL);
+  signer = create_key (f, c, "signer", attributes, NULL);
   public_key = gnutls_public_key_of (f, "signer");
   g_assert_cmpint (gnutls_pubkey_get_pk_algorithm (public_key, &bits), ==, c->pk);
   if (is_ecdsa (c))
@@ -536,9 +575,14 @@ test_parsec_signs (Fixture       *f,
   g_assert_no_error (error);
   assert_gnutls_verifies (c, public_key, data, hash_signature);
 
-  data_signature = parsec_client_sign_data (f->client, "signer", data, NULL, &error);
+  data_signature = parsec_key_sign_data (signer, data, NULL, &error);
   g_assert_no_error (error);
   assert_gnutls_verifies (c, public_key, data, data_signature);
+
+  /* The key's own algorithm signs the hash alike. */
+  policy_signature = parsec_key_sign_hash (signer, NULL, hash, NULL, &error);
+  g_assert_no_error (error);
+  assert_gnutls_verifies (c, public_key, data, policy_signature);
 
   gnutls_pubkey_deinit (public_key);
 }
@@ -557,24 +601,29 @@ test_gnutls_signs (Fixture       *f,
   g_autoptr(GBytes) psa = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) exported = NULL;
+  g_autoptr(ParsecKey) public_key = NULL;
+  g_autoptr(ParsecKey) unsized_key = NULL;
   g_autoptr(GError) error = NULL;
   gnutls_privkey_t key = gnutls_private_key (c);
 
   spki = gnutls_public_key_der (key);
   psa = psa_public_key_from_spki (spki);
-  create_key (f, c, "gnutls-public", attributes, psa);
-  /* Parsec gives back the SubjectPublicKeyInfo GnuTLS wrote. */
-  exported = parsec_client_export_public_key (f->client, "gnutls-public", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+  public_key = create_key (f, c, "gnutls-public", attributes, psa);
+  /* Parsec gives back the SubjectPublicKeyInfo GnuTLS wrote, from the key
+   * as looked up and as imported. */
+  exported = export_der (f, "gnutls-public");
+  assert_bytes_equal (exported, spki);
+  g_clear_pointer (&exported, g_bytes_unref);
+  exported = parsec_key_export_public_key (public_key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
   g_assert_no_error (error);
   assert_bytes_equal (exported, spki);
   /* Also when imported with 0 bits, the size taken from the data. */
   unsized = without_bits (attributes);
-  g_assert_true (parsec_client_import_key (f->client, "gnutls-public-unsized", unsized, psa, NULL, &error));
+  unsized_key = parsec_client_import_key (f->client, "gnutls-public-unsized", unsized, psa, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (unsized_key);
   g_clear_pointer (&exported, g_bytes_unref);
-  exported = parsec_client_export_public_key (f->client, "gnutls-public-unsized", PARSEC_PUBLIC_KEY_FORMAT_DER,
-                                              NULL, &error);
-  g_assert_no_error (error);
+  exported = export_der (f, "gnutls-public-unsized");
   assert_bytes_equal (exported, spki);
 
   signature = gnutls_sign (c, key, data);
@@ -596,19 +645,19 @@ test_gnutls_key_in_parsec (Fixture       *f,
   g_autoptr(GBytes) spki = NULL;
   g_autoptr(GBytes) exported = NULL;
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(ParsecKey) imported = NULL;
   g_autoptr(GError) error = NULL;
   gnutls_privkey_t key = gnutls_private_key (c);
   gnutls_pubkey_t public_key;
 
   material = psa_private_key (c, key);
-  create_key (f, c, "from-gnutls", attributes, material);
+  imported = create_key (f, c, "from-gnutls", attributes, material);
 
   spki = gnutls_public_key_der (key);
-  exported = parsec_client_export_public_key (f->client, "from-gnutls", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
-  g_assert_no_error (error);
+  exported = export_der (f, "from-gnutls");
   assert_bytes_equal (exported, spki);
 
-  signature = parsec_client_sign_data (f->client, "from-gnutls", data, NULL, &error);
+  signature = parsec_key_sign_data (imported, data, NULL, &error);
   g_assert_no_error (error);
   assert_gnutls (gnutls_pubkey_init (&public_key));
   assert_gnutls (gnutls_pubkey_import_privkey (public_key, key, 0, 0));
@@ -633,12 +682,13 @@ test_parsec_key_in_gnutls (Fixture       *f,
   g_autoptr(GBytes) spki = NULL;
   g_autoptr(GBytes) exported = NULL;
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(ParsecKey) exportable = NULL;
   g_autoptr(GError) error = NULL;
   gnutls_privkey_t key;
   gnutls_datum_t datum;
 
-  create_key (f, c, "exportable", attributes, NULL);
-  material = parsec_client_export_key (f->client, "exportable", NULL, &error);
+  exportable = create_key (f, c, "exportable", attributes, NULL);
+  material = parsec_key_export (exportable, NULL, &error);
   g_assert_no_error (error);
 
   assert_gnutls (gnutls_privkey_init (&key));
@@ -652,7 +702,7 @@ test_parsec_key_in_gnutls (Fixture       *f,
       /* The raw scalar, with the public point from the PSA export:
        * 0x04 ‖ x ‖ y. */
       g_assert_cmpuint (g_bytes_get_size (material), ==, size);
-      point = parsec_client_export_public_key (f->client, "exportable", PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
+      point = parsec_client_export_public_key (f->client, "exportable", NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (g_bytes_get_size (point), ==, 1 + 2 * size);
       xy = (const guint8 *) g_bytes_get_data (point, NULL) + 1;
@@ -669,8 +719,7 @@ test_parsec_key_in_gnutls (Fixture       *f,
   assert_gnutls (gnutls_privkey_verify_params (key));
 
   spki = gnutls_public_key_der (key);
-  exported = parsec_client_export_public_key (f->client, "exportable", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
-  g_assert_no_error (error);
+  exported = export_der (f, "exportable");
   assert_bytes_equal (exported, spki);
 
   signature = gnutls_sign (c, key, data);
@@ -754,20 +803,27 @@ test_encryption (Fixture       *f,
   g_autoptr(GBytes) decrypted = NULL;
   g_autoptr(GBytes) gnutls_decrypted = NULL;
   g_autoptr(GBytes) material = NULL;
+  g_autoptr(ParsecKey) rsa = NULL;
   g_autoptr(GError) error = NULL;
   gnutls_pubkey_t public_key;
   gnutls_privkey_t private_key;
   gnutls_datum_t plaintext = datum_of (secret);
   gnutls_datum_t datum, out;
 
-  g_assert_true (parsec_client_generate_key (f->client, "rsa", attributes, NULL, &error));
+  rsa = parsec_client_generate_key (f->client, "rsa", attributes, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (rsa);
 
   public_key = gnutls_public_key_of (f, "rsa");
   assert_gnutls (gnutls_pubkey_encrypt_data (public_key, 0, &plaintext, &out));
   gnutls_ciphertext = bytes_take_datum (&out);
   g_assert_cmpuint (g_bytes_get_size (gnutls_ciphertext), ==, 256);
   decrypted = parsec_client_asymmetric_decrypt (f->client, "rsa", pkcs1, gnutls_ciphertext, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_bytes_equal (decrypted, secret);
+  g_clear_pointer (&decrypted, g_bytes_unref);
+  /* The key object decrypts with its policy's algorithm. */
+  decrypted = parsec_key_asymmetric_decrypt (rsa, NULL, gnutls_ciphertext, NULL, NULL, &error);
   g_assert_no_error (error);
   assert_bytes_equal (decrypted, secret);
   gnutls_pubkey_deinit (public_key);

@@ -413,6 +413,13 @@ wait_result (Fixture *f)
       parsec_client_##op##_finish ((f)->client, wait_result (f), (error))) \
    : parsec_client_##op ((f)->client, ##__VA_ARGS__, NULL, (error)))
 
+/* The same for a ParsecKey's operations, with @key as the source object. */
+#define KEY_CALL(f, key, op, error, ...) \
+  ((f)->async \
+   ? (parsec_key_##op##_async ((key), ##__VA_ARGS__, NULL, store_result, (f)), \
+      parsec_key_##op##_finish ((key), wait_result (f), (error))) \
+   : parsec_key_##op ((key), ##__VA_ARGS__, NULL, (error)))
+
 /* Requests */
 
 static void
@@ -1116,6 +1123,36 @@ check_attr_case (const PsaKeyAttributes__KeyAttributes *attributes,
 /* Keys */
 
 static void
+assert_same_attributes (const ParsecKeyAttributes *a,
+                        const ParsecKeyAttributes *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpint (parsec_key_attributes_get_key_type (a), ==, parsec_key_attributes_get_key_type (b));
+  g_assert_cmpint (parsec_key_attributes_get_ecc_family (a), ==, parsec_key_attributes_get_ecc_family (b));
+  g_assert_cmpint (parsec_key_attributes_get_dh_family (a), ==, parsec_key_attributes_get_dh_family (b));
+  g_assert_cmpuint (parsec_key_attributes_get_bits (a), ==, parsec_key_attributes_get_bits (b));
+  g_assert_cmphex (parsec_key_attributes_get_usage (a), ==, parsec_key_attributes_get_usage (b));
+  g_assert_true (parsec_algorithm_equal (parsec_key_attributes_get_algorithm (a),
+                                         parsec_key_attributes_get_algorithm (b)));
+}
+
+/* A key made by generate_key or import_key: its client, name, the client's
+ * provider, and the attributes it was made with. */
+static void
+assert_made_key (Fixture             *f,
+                 ParsecKey           *key,
+                 const char          *name,
+                 ParsecKeyAttributes *attributes)
+{
+  g_assert_true (PARSEC_IS_KEY (key));
+  g_assert_true (parsec_key_get_client (key) == f->client);
+  g_assert_cmpstr (parsec_key_get_name (key), ==, name);
+  g_assert_cmpint (parsec_key_get_provider (key), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  assert_same_attributes (parsec_key_get_attributes (key), attributes);
+}
+
+static void
 test_generate_key (Fixture       *f,
                    gconstpointer  user_data)
 {
@@ -1127,22 +1164,43 @@ test_generate_key (Fixture       *f,
       const AttrCase *c = &attr_cases[i];
       g_autoptr(ParsecKeyAttributes) attributes = attr_case_new (c);
 
+      g_autoptr(ParsecKey) key = NULL;
+
       g_test_message ("%s", c->name);
       forget_requests (f);
-      g_assert_true (CALL (f, generate_key, &error, c->name, attributes));
+      key = CALL (f, generate_key, &error, c->name, attributes);
       g_assert_no_error (error);
+      assert_made_key (f, key, c->name, attributes);
       operation = ONLY_REQUEST (f, OP_GENERATE_KEY, &psa_generate_key__operation__descriptor, FIELDS (1, 2));
       g_assert_cmpstr (operation->key_name, ==, c->name);
       check_attr_case (operation->attributes, c);
     }
 
-  /* No attributes: an ECDSA P-256 signing key with SHA-256. */
-  forget_requests (f);
-  g_assert_true (CALL (f, generate_key, &error, "default", NULL));
-  g_assert_no_error (error);
-  operation = ONLY_REQUEST (f, OP_GENERATE_KEY, &psa_generate_key__operation__descriptor, FIELDS (1, 2));
-  g_assert_cmpstr (operation->key_name, ==, "default");
-  check_attributes (operation->attributes, KT (ECC_KEY_PAIR), ECC (SECP_R1), 256, SIGNING, find_alg ("ecdsa-sha256"));
+  /* The attributes parsec_key_attributes_new_ecc_signing() makes: an ECDSA
+   * P-256 signing key with SHA-256. */
+  {
+    g_autoptr(ParsecKeyAttributes) signing = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+    g_autoptr(ParsecKey) key = NULL;
+
+    forget_requests (f);
+    key = CALL (f, generate_key, &error, "default", signing);
+    g_assert_no_error (error);
+    assert_made_key (f, key, "default", signing);
+    operation = ONLY_REQUEST (f, OP_GENERATE_KEY, &psa_generate_key__operation__descriptor, FIELDS (1, 2));
+    g_assert_cmpstr (operation->key_name, ==, "default");
+    check_attributes (operation->attributes, KT (ECC_KEY_PAIR), ECC (SECP_R1), 256, SIGNING, find_alg ("ecdsa-sha256"));
+  }
+
+  /* Attributes are required now: without, nothing is sent. */
+  if (!f->async)
+    {
+      forget_requests (f);
+      g_test_expect_message ("Parsec", G_LOG_LEVEL_CRITICAL, "*attributes != NULL*");
+      g_assert_null (parsec_client_generate_key (f->client, "default", NULL, NULL, &error));
+      g_test_assert_expected_messages ();
+      g_assert_no_error (error);
+      g_assert_cmpuint (f->requests->len, ==, 0);
+    }
 }
 
 /* Each usage flag alone sets its own field and no other. */
@@ -1157,9 +1215,12 @@ test_usage_flags (Fixture       *f,
       g_autoptr(GError) error = NULL;
       PsaGenerateKey__Operation *operation;
 
+      g_autoptr(ParsecKey) key = NULL;
+
       forget_requests (f);
-      g_assert_true (CALL (f, generate_key, &error, usage_fields[i].field, attributes));
+      key = CALL (f, generate_key, &error, usage_fields[i].field, attributes);
       g_assert_no_error (error);
+      g_assert_nonnull (key);
       operation = ONLY_REQUEST (f, OP_GENERATE_KEY, &psa_generate_key__operation__descriptor, FIELDS (1, 2));
       check_attributes (operation->attributes, KT (RAW_DATA), 0, 8, usage_fields[i].flag, find_alg ("none"));
     }
@@ -1177,11 +1238,13 @@ test_import_key (Fixture       *f,
       g_autoptr(GBytes) data = bytes_from_string (material);
       g_autoptr(GError) error = NULL;
       PsaImportKey__Operation *operation;
+      g_autoptr(ParsecKey) key = NULL;
 
       g_test_message ("%s", c->name);
       forget_requests (f);
-      g_assert_true (CALL (f, import_key, &error, c->name, attributes, data));
+      key = CALL (f, import_key, &error, c->name, attributes, data);
       g_assert_no_error (error);
+      assert_made_key (f, key, c->name, attributes);
       operation = ONLY_REQUEST (f, OP_IMPORT_KEY, &psa_import_key__operation__descriptor, FIELDS (1, 2, 3));
       g_assert_cmpstr (operation->key_name, ==, c->name);
       check_attr_case (operation->attributes, c);
@@ -1244,33 +1307,64 @@ test_key_name_only (Fixture       *f,
   g_clear_pointer (&exported, g_bytes_unref);
 
   forget_requests (f);
-  exported = CALL (f, export_public_key, &error, "public", PARSEC_PUBLIC_KEY_FORMAT_PSA);
+  exported = CALL (f, export_public_key, &error, "public");
   g_assert_no_error (error);
   export_public = ONLY_REQUEST (f, OP_EXPORT_PUBLIC_KEY, &psa_export_public_key__operation__descriptor, FIELDS (1));
   g_assert_cmpstr (export_public->key_name, ==, "public");
 }
 
-/* DER and PEM need the key's type first: ListKeys to the core provider,
- * then the export to the crypto provider. */
+/* DER and PEM need the key's type: the key looked up once (ListKeys to
+ * the core provider) knows it, and each export is then one request to the
+ * crypto provider. A key object without attributes exports only in the
+ * PSA format, and refuses the others before sending anything. */
 static void
 test_export_public_key_lookup (Fixture       *f,
                                gconstpointer  user_data)
 {
-  const ParsecPublicKeyFormat formats[] = { PARSEC_PUBLIC_KEY_FORMAT_DER, PARSEC_PUBLIC_KEY_FORMAT_PEM };
+  const ParsecPublicKeyFormat formats[] = {
+    PARSEC_PUBLIC_KEY_FORMAT_DER, PARSEC_PUBLIC_KEY_FORMAT_PEM, PARSEC_PUBLIC_KEY_FORMAT_PSA,
+  };
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(ParsecKey) unknown = NULL;
+  g_autoptr(GError) error = NULL;
+
+  key = CALL (f, lookup_key, &error, "key");
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
 
   for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autoptr(GBytes) exported = NULL;
-      g_autoptr(GError) error = NULL;
       PsaExportPublicKey__Operation *operation;
 
       forget_requests (f);
-      exported = CALL (f, export_public_key, &error, "key", formats[i]);
+      exported = KEY_CALL (f, key, export_public_key, &error, formats[i]);
       g_assert_no_error (error);
       g_assert_nonnull (exported);
-      request (f, 0, 2, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
-      operation = request (f, 1, 2, OP_EXPORT_PUBLIC_KEY, &psa_export_public_key__operation__descriptor, FIELDS (1));
+      operation = ONLY_REQUEST (f, OP_EXPORT_PUBLIC_KEY, &psa_export_public_key__operation__descriptor, FIELDS (1));
       g_assert_cmpstr (operation->key_name, ==, "key");
+    }
+
+  unknown = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", "key", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GBytes) exported = NULL;
+
+      forget_requests (f);
+      exported = KEY_CALL (f, unknown, export_public_key, &error, formats[i]);
+      if (formats[i] == PARSEC_PUBLIC_KEY_FORMAT_PSA)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (exported);
+          ONLY_REQUEST (f, OP_EXPORT_PUBLIC_KEY, &psa_export_public_key__operation__descriptor, FIELDS (1));
+          continue;
+        }
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "look the key up first"));
+      g_assert_null (exported);
+      g_assert_cmpuint (f->requests->len, ==, 0);
+      g_clear_error (&error);
     }
 }
 
@@ -1279,21 +1373,81 @@ test_list_keys (Fixture       *f,
                 gconstpointer  user_data)
 {
   g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(GError) error = NULL;
 
   keys = CALL (f, list_keys, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
   ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
+  /* Key objects, each with its client, name, provider and attributes. */
+  g_assert_true (PARSEC_IS_KEY (keys->pdata[0]));
+  g_assert_true (parsec_key_get_client (keys->pdata[0]) == f->client);
+  g_assert_cmpstr (parsec_key_get_name (keys->pdata[0]), ==, "key");
+  g_assert_cmpint (parsec_key_get_provider (keys->pdata[0]), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  assert_same_attributes (parsec_key_get_attributes (keys->pdata[0]), f->listed);
+}
+
+/* lookup_key: one ListKeys; the key listed under the name, or
+ * PsaErrorDoesNotExist. */
+static void
+test_lookup_key (Fixture       *f,
+                 gconstpointer  user_data)
+{
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(GError) error = NULL;
+
+  key = CALL (f, lookup_key, &error, "key");
+  g_assert_no_error (error);
+  ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
+  g_assert_true (PARSEC_IS_KEY (key));
+  g_assert_true (parsec_key_get_client (key) == f->client);
+  g_assert_cmpstr (parsec_key_get_name (key), ==, "key");
+  g_assert_cmpint (parsec_key_get_provider (key), ==, PARSEC_PROVIDER_MBED_CRYPTO);
+  assert_same_attributes (parsec_key_get_attributes (key), f->listed);
+  g_clear_object (&key);
 
   forget_requests (f);
-  attributes = CALL (f, get_key_attributes, &error, "key");
-  g_assert_no_error (error);
+  key = CALL (f, lookup_key, &error, "absent");
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_nonnull (strstr (error->message, "absent"));
+  g_assert_null (key);
   ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
 }
 
 /* Signatures, with every scheme the contract has. */
+
+/* The only request of the last call: one PsaSignHash (PsaVerifyHash) of
+ * @hash by @key_name with the algorithm the AlgCase @sent names. */
+static void
+assert_sign_hash_request (Fixture    *f,
+                          const char *key_name,
+                          const char *sent,
+                          GBytes     *hash)
+{
+  PsaSignHash__Operation *operation =
+    ONLY_REQUEST (f, OP_SIGN_HASH, &psa_sign_hash__operation__descriptor, FIELDS (1, 2, 3));
+
+  g_assert_cmpstr (operation->key_name, ==, key_name);
+  check_signature (operation->alg, &find_alg (sent)->wire);
+  assert_binary (operation->hash, hash);
+}
+
+static void
+assert_verify_hash_request (Fixture    *f,
+                            const char *key_name,
+                            const char *sent,
+                            GBytes     *hash,
+                            GBytes     *signature)
+{
+  PsaVerifyHash__Operation *operation =
+    ONLY_REQUEST (f, OP_VERIFY_HASH, &psa_verify_hash__operation__descriptor, FIELDS (1, 2, 3, 4));
+
+  g_assert_cmpstr (operation->key_name, ==, key_name);
+  check_signature (operation->alg, &find_alg (sent)->wire);
+  assert_binary (operation->hash, hash);
+  assert_binary (operation->signature, signature);
+}
+
 
 static void
 test_sign_hash (Fixture       *f,
@@ -1306,16 +1460,12 @@ test_sign_hash (Fixture       *f,
       g_autoptr(ParsecAlgorithm) algorithm = alg_case_new (&signature_algs[i]);
       g_autoptr(GBytes) signature = NULL;
       g_autoptr(GError) error = NULL;
-      PsaSignHash__Operation *operation;
 
       g_test_message ("%s", signature_algs[i].name);
       forget_requests (f);
       signature = CALL (f, sign_hash, &error, "signer", algorithm, hash);
       g_assert_no_error (error);
-      operation = ONLY_REQUEST (f, OP_SIGN_HASH, &psa_sign_hash__operation__descriptor, FIELDS (1, 2, 3));
-      g_assert_cmpstr (operation->key_name, ==, "signer");
-      check_signature (operation->alg, &signature_algs[i].wire);
-      assert_binary (operation->hash, hash);
+      assert_sign_hash_request (f, "signer", signature_algs[i].name, hash);
     }
 }
 
@@ -1330,17 +1480,12 @@ test_verify_hash (Fixture       *f,
     {
       g_autoptr(ParsecAlgorithm) algorithm = alg_case_new (&signature_algs[i]);
       g_autoptr(GError) error = NULL;
-      PsaVerifyHash__Operation *operation;
 
       g_test_message ("%s", signature_algs[i].name);
       forget_requests (f);
       g_assert_true (CALL (f, verify_hash, &error, "verifier", algorithm, hash, signature));
       g_assert_no_error (error);
-      operation = ONLY_REQUEST (f, OP_VERIFY_HASH, &psa_verify_hash__operation__descriptor, FIELDS (1, 2, 3, 4));
-      g_assert_cmpstr (operation->key_name, ==, "verifier");
-      check_signature (operation->alg, &signature_algs[i].wire);
-      assert_binary (operation->hash, hash);
-      assert_binary (operation->signature, signature);
+      assert_verify_hash_request (f, "verifier", signature_algs[i].name, hash, signature);
     }
 }
 
@@ -1393,9 +1538,10 @@ test_verify_message (Fixture       *f,
     }
 }
 
-/* sign_data and verify_data look the key up, then sign or verify the
- * digest with its policy's algorithm: a digest computed here when GLib
- * knows the hash, by the provider (PsaHashCompute) otherwise. */
+/* A key's sign_data and verify_data sign or verify the digest with its
+ * policy's algorithm, which the key knows since it was looked up: one
+ * request, PsaSignHash or PsaVerifyHash, with a digest computed here when
+ * GLib knows the hash; the provider's PsaHashCompute before it otherwise. */
 typedef struct {
   const char *policy;           /* an AlgCase */
   const char *sent;             /* the AlgCase sent */
@@ -1426,6 +1572,8 @@ test_sign_data (Fixture       *f,
       g_autoptr(ParsecKeyAttributes) attributes =
         parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 2048, SIGNING, policy);
       g_autoptr(GBytes) expected_digest = NULL;
+      g_autoptr(ParsecKey) key = NULL;
+      g_autoptr(GError) error = NULL;
       const Wire *wire = &find_alg (c->sent)->wire;
       gboolean local = (int) c->digest != -1;
 
@@ -1444,28 +1592,33 @@ test_sign_data (Fixture       *f,
       else
         expected_digest = provider_digest (c->wire_hash);
 
-      for (guint verify = 0; verify < 2; verify++)
+      forget_requests (f);
+      key = CALL (f, lookup_key, &error, "key");
+      g_assert_no_error (error);
+      ONLY_REQUEST (f, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
+
+      /* Twice each: the key is not looked up again. */
+      for (guint round = 0; round < 4; round++)
         {
           g_autoptr(GBytes) made = NULL;
-          g_autoptr(GError) error = NULL;
-          guint n = local ? 2 : 3;
+          gboolean verify = round % 2;
+          guint n = local ? 1 : 2;
           PsaVerifyHash__Operation *verify_hash;
           PsaSignHash__Operation *sign_hash;
 
           forget_requests (f);
           if (verify)
-            g_assert_true (CALL (f, verify_data, &error, "key", data, signature));
+            g_assert_true (KEY_CALL (f, key, verify_data, &error, data, signature));
           else
             {
-              made = CALL (f, sign_data, &error, "key", data);
+              made = KEY_CALL (f, key, sign_data, &error, data);
               g_assert_nonnull (made);
             }
           g_assert_no_error (error);
-          request (f, 0, n, OP_LIST_KEYS, &list_keys__operation__descriptor, NO_FIELDS);
           if (!local)
             {
               PsaHashCompute__Operation *hash_compute =
-                request (f, 1, n, OP_HASH_COMPUTE, &psa_hash_compute__operation__descriptor, FIELDS (1, 2));
+                request (f, 0, n, OP_HASH_COMPUTE, &psa_hash_compute__operation__descriptor, FIELDS (1, 2));
 
               g_assert_cmpint (hash_compute->alg, ==, c->wire_hash);
               assert_binary (hash_compute->input, data);
@@ -1488,6 +1641,120 @@ test_sign_data (Fixture       *f,
             }
         }
     }
+}
+
+/* With a NULL algorithm, a key's operations use its policy's: one request
+ * each. A policy that permits any hash takes it from the digest's length;
+ * a length that names no hash, or an operation the policy does not
+ * permit, is refused before anything is sent. */
+static void
+test_key_policy_algorithm (Fixture       *f,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GBytes) hash = bytes_from_string ("0123456789abcdef0123456789abcdef");
+  g_autoptr(GBytes) hash384 = bytes_from_string ("0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_autoptr(GBytes) odd_hash = bytes_from_string ("seventeen bytes!!");
+  g_autoptr(GBytes) signature = bytes_from_string ("a signature");
+  g_autoptr(ParsecAlgorithm) pss_any = alg_case_new (find_alg ("rsa-pss-any-hash"));
+  g_autoptr(ParsecKeyAttributes) pss_attributes =
+    parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, 2048, SIGNING, pss_any);
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(GBytes) made = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* "key" is an ECDSA P-256 key with SHA-256. */
+  key = CALL (f, lookup_key, &error, "key");
+  g_assert_no_error (error);
+
+  forget_requests (f);
+  made = KEY_CALL (f, key, sign_hash, &error, NULL, hash);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  assert_sign_hash_request (f, "key", "ecdsa-sha256", hash);
+  g_clear_pointer (&made, g_bytes_unref);
+
+  forget_requests (f);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, NULL, hash, signature));
+  g_assert_no_error (error);
+  assert_verify_hash_request (f, "key", "ecdsa-sha256", hash, signature);
+
+  /* A signature policy does not encrypt. */
+  forget_requests (f);
+  made = KEY_CALL (f, key, asymmetric_encrypt, &error, NULL, hash, NULL);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "does not permit"));
+  g_assert_null (made);
+  g_assert_cmpuint (f->requests->len, ==, 0);
+  g_clear_error (&error);
+  g_clear_object (&key);
+
+  /* RSA-PSS with any hash: the digest's length says which. */
+  set_listed_key (f, pss_attributes);
+  key = CALL (f, lookup_key, &error, "key");
+  g_assert_no_error (error);
+
+  forget_requests (f);
+  made = KEY_CALL (f, key, sign_hash, &error, NULL, hash384);
+  g_assert_no_error (error);
+  assert_sign_hash_request (f, "key", "rsa-pss-sha384", hash384);
+  g_clear_pointer (&made, g_bytes_unref);
+
+  forget_requests (f);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, NULL, hash, signature));
+  g_assert_no_error (error);
+  assert_verify_hash_request (f, "key", "rsa-pss-sha256", hash, signature);
+
+  forget_requests (f);
+  made = KEY_CALL (f, key, sign_hash, &error, NULL, odd_hash);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_assert_null (made);
+  g_assert_cmpuint (f->requests->len, ==, 0);
+}
+
+/* A key object made by the application with a name alone knows no policy:
+ * the operations that need it fail before sending anything, and the ones
+ * given an algorithm work, one request each, to the client's provider. */
+static void
+test_key_without_attributes (Fixture       *f,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GBytes) data = bytes_from_string ("data");
+  g_autoptr(GBytes) hash = bytes_from_string ("0123456789abcdef0123456789abcdef");
+  g_autoptr(GBytes) signature = bytes_from_string ("a signature");
+  g_autoptr(ParsecAlgorithm) ecdsa = alg_case_new (find_alg ("ecdsa-sha256"));
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(GBytes) made = NULL;
+  g_autoptr(GError) error = NULL;
+
+  key = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", "mine", NULL);
+  g_assert_true (parsec_key_get_client (key) == f->client);
+  g_assert_cmpstr (parsec_key_get_name (key), ==, "mine");
+  g_assert_cmpint (parsec_key_get_provider (key), ==, PARSEC_PROVIDER_AUTO);
+  g_assert_null (parsec_key_get_attributes (key));
+
+  made = KEY_CALL (f, key, sign_data, &error, data);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "mine"));
+  g_assert_null (made);
+  g_clear_error (&error);
+  g_assert_false (KEY_CALL (f, key, verify_data, &error, data, signature));
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  made = KEY_CALL (f, key, sign_hash, &error, NULL, hash);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+  g_assert_null (made);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->requests->len, ==, 0);
+
+  made = KEY_CALL (f, key, sign_hash, &error, ecdsa, hash);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  assert_sign_hash_request (f, "mine", "ecdsa-sha256", hash);
+
+  forget_requests (f);
+  g_assert_true (KEY_CALL (f, key, verify_hash, &error, ecdsa, hash, signature));
+  g_assert_no_error (error);
+  assert_verify_hash_request (f, "mine", "ecdsa-sha256", hash, signature);
 }
 
 /* Asymmetric encryption: an empty salt is no salt, and is not sent. */
@@ -1761,29 +2028,26 @@ test_prepare_key_attestation (Fixture       *f,
 
   for (gsize i = 0; i < G_N_ELEMENTS (attesting); i++)
     {
-      g_autoptr(GBytes) name = NULL;
-      g_autoptr(GBytes) public_area = NULL;
-      g_autoptr(GBytes) attesting_key_public = NULL;
+      g_autoptr(ParsecKeyAttestationPreparation) prepared = NULL;
       g_autoptr(GError) error = NULL;
       PrepareKeyAttestation__Operation *operation;
       PrepareKeyAttestation__PrepareKeyAttestationParams__ActivateCredential *credential;
-      gboolean prepared;
+      GBytes *name, *public_area, *attesting_key_public;
 
       forget_requests (f);
-      /* Its results are out parameters, which CALL does not cover. */
-      if (f->async)
-        {
-          parsec_client_prepare_key_attestation_async (f->client, "attested key", attesting[i], NULL,
-                                                       store_result, f);
-          prepared = parsec_client_prepare_key_attestation_finish (f->client, wait_result (f), &name,
-                                                                   &public_area, &attesting_key_public, &error);
-        }
-      else
-        prepared = parsec_client_prepare_key_attestation (f->client, "attested key", attesting[i], &name,
-                                                          &public_area, &attesting_key_public, NULL, &error);
+      prepared = CALL (f, prepare_key_attestation, &error, "attested key", attesting[i]);
       g_assert_no_error (error);
-      g_assert_true (prepared);
+      g_assert_nonnull (prepared);
+      name = parsec_key_attestation_preparation_get_name (prepared);
+      public_area = parsec_key_attestation_preparation_get_public_area (prepared);
+      attesting_key_public = parsec_key_attestation_preparation_get_attesting_key_public (prepared);
       g_assert_cmpmem (g_bytes_get_data (name, NULL), g_bytes_get_size (name), "name", 4);
+      g_assert_cmpmem (g_bytes_get_data (public_area, NULL), g_bytes_get_size (public_area), "public", 6);
+      g_assert_cmpmem (g_bytes_get_data (attesting_key_public, NULL), g_bytes_get_size (attesting_key_public),
+                       "attesting", 9);
+      /* A reference keeps it. */
+      parsec_key_attestation_preparation_unref (parsec_key_attestation_preparation_ref (prepared));
+      g_assert_true (parsec_key_attestation_preparation_get_name (prepared) == name);
 
       operation = ONLY_REQUEST (f, OP_PREPARE_KEY_ATTESTATION, &prepare_key_attestation__operation__descriptor,
                                 FIELDS (1));
@@ -1846,19 +2110,13 @@ test_core (Fixture       *f,
   g_autoptr(GError) error = NULL;
   ListOpcodes__Operation *list_opcodes;
   DeleteClient__Operation *delete_client;
-  guint major = 0, minor = 0;
-  gboolean pinged;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
 
-  if (f->async)
-    {
-      parsec_client_ping_async (f->client, NULL, store_result, f);
-      pinged = parsec_client_ping_finish (f->client, wait_result (f), &major, &minor, &error);
-    }
-  else
-    pinged = parsec_client_ping (f->client, &major, &minor, NULL, &error);
+  version = CALL (f, ping, &error);
   g_assert_no_error (error);
-  g_assert_true (pinged);
-  g_assert_cmpuint (major, ==, 1);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
+  g_assert_cmpuint (version->minor, ==, 0);
   ONLY_REQUEST (f, OP_PING, &ping__operation__descriptor, NO_FIELDS);
 
   forget_requests (f);
@@ -1942,7 +2200,11 @@ test_support_check (Fixture       *f,
 }
 
 /* An algorithm of the wrong family is refused before anything is sent,
- * not even the support check. */
+ * not even the support check: by name, and by a key object, whose
+ * explicit algorithm counts rather than its policy. */
+#define BY_NAME_OR_KEY(f, key, op, error, ...) \
+  ((key) != NULL ? KEY_CALL ((f), (key), op, (error), __VA_ARGS__) : CALL ((f), op, (error), "key", __VA_ARGS__))
+
 static void
 test_wrong_family (Fixture       *f,
                    gconstpointer  user_data)
@@ -1950,61 +2212,76 @@ test_wrong_family (Fixture       *f,
   g_autoptr(ParsecAlgorithm) gcm = parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
   g_autoptr(ParsecAlgorithm) ecdsa = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) data = bytes_from_string ("data");
+  /* parsec_key_aead_encrypt() and _decrypt() take no NULL additional
+   * data, unlike the client's calls. */
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(ParsecKey) listed = NULL;
+  g_autoptr(ParsecKey) bare = g_object_new (PARSEC_TYPE_KEY, "client", f->client, "name", "key", NULL);
+  g_autoptr(GError) lookup_error = NULL;
   guint sent;
 
-  for (guint op = 0; op < 12; op++)
-    {
-      g_autoptr(GBytes) out = NULL;
-      g_autoptr(GError) error = NULL;
-      gboolean ok = FALSE;
+  listed = CALL (f, lookup_key, &lookup_error, "key");
+  g_assert_no_error (lookup_error);
+  forget_requests (f);
 
-      switch (op)
-        {
-        case 0:
-          out = CALL (f, sign_hash, &error, "key", gcm, data);
-          break;
-        case 1:
-          ok = CALL (f, verify_hash, &error, "key", gcm, data, data);
-          break;
-        case 2:
-          out = CALL (f, sign_message, &error, "key", gcm, data);
-          break;
-        case 3:
-          ok = CALL (f, verify_message, &error, "key", gcm, data, data);
-          break;
-        case 4:
-          out = CALL (f, asymmetric_encrypt, &error, "key", ecdsa, data, NULL);
-          break;
-        case 5:
-          out = CALL (f, asymmetric_decrypt, &error, "key", gcm, data, NULL);
-          break;
-        case 6:
-          out = CALL (f, aead_encrypt, &error, "key", ecdsa, data, NULL, data);
-          break;
-        case 7:
-          out = CALL (f, aead_decrypt, &error, "key", ecdsa, data, NULL, data);
-          break;
-        case 8:
-          out = CALL (f, cipher_encrypt, &error, "key", gcm, data);
-          break;
-        case 9:
-          out = CALL (f, cipher_decrypt, &error, "key", ecdsa, data);
-          break;
-        case 10:
-          out = CALL (f, mac_compute, &error, "key", gcm, data);
-          break;
-        case 11:
-        default:
-          ok = CALL (f, mac_verify, &error, "key", ecdsa, data, data);
-          break;
-        }
-      g_test_message ("operation %u: %s", op, error != NULL ? error->message : "no error");
-      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
-      g_assert_null (out);
-      g_assert_false (ok);
-    }
+  for (guint by = 0; by < 3; by++)
+    for (guint op = 0; op < 12; op++)
+      {
+        ParsecKey *key = by == 0 ? NULL : by == 1 ? listed : bare;
+        g_autoptr(GBytes) out = NULL;
+        g_autoptr(GError) error = NULL;
+        gboolean ok = FALSE;
 
-  sent = fake_service_get_request_count (f->fake);
+        switch (op)
+          {
+          case 0:
+            out = BY_NAME_OR_KEY (f, key, sign_hash, &error, gcm, data);
+            break;
+          case 1:
+            ok = BY_NAME_OR_KEY (f, key, verify_hash, &error, gcm, data, data);
+            break;
+          case 2:
+            out = BY_NAME_OR_KEY (f, key, sign_message, &error, gcm, data);
+            break;
+          case 3:
+            ok = BY_NAME_OR_KEY (f, key, verify_message, &error, gcm, data, data);
+            break;
+          case 4:
+            out = BY_NAME_OR_KEY (f, key, asymmetric_encrypt, &error, ecdsa, data, NULL);
+            break;
+          case 5:
+            out = BY_NAME_OR_KEY (f, key, asymmetric_decrypt, &error, gcm, data, NULL);
+            break;
+          case 6:
+            out = BY_NAME_OR_KEY (f, key, aead_encrypt, &error, ecdsa, data, key != NULL ? empty : NULL, data);
+            break;
+          case 7:
+            out = BY_NAME_OR_KEY (f, key, aead_decrypt, &error, ecdsa, data, key != NULL ? empty : NULL, data);
+            break;
+          case 8:
+            out = BY_NAME_OR_KEY (f, key, cipher_encrypt, &error, gcm, data);
+            break;
+          case 9:
+            out = BY_NAME_OR_KEY (f, key, cipher_decrypt, &error, ecdsa, data);
+            break;
+          case 10:
+            out = BY_NAME_OR_KEY (f, key, mac_compute, &error, gcm, data);
+            break;
+          case 11:
+          default:
+            ok = BY_NAME_OR_KEY (f, key, mac_verify, &error, ecdsa, data, data);
+            break;
+          }
+        g_test_message ("%s, operation %u: %s", by == 0 ? "by name" : by == 1 ? "listed key" : "bare key", op,
+                        error != NULL ? error->message : "no error");
+        g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+        g_assert_null (out);
+        g_assert_false (ok);
+      }
+
+  g_mutex_lock (&f->lock);
+  sent = f->requests->len;
+  g_mutex_unlock (&f->lock);
   g_assert_cmpuint (sent, ==, 0);
 }
 
@@ -2046,11 +2323,14 @@ main (int    argc,
   add ("key-name-only", test_key_name_only);
   add ("export-public-key-lookup", test_export_public_key_lookup);
   add ("list-keys", test_list_keys);
+  add ("lookup-key", test_lookup_key);
   add ("sign-hash", test_sign_hash);
   add ("verify-hash", test_verify_hash);
   add ("sign-message", test_sign_message);
   add ("verify-message", test_verify_message);
   add ("sign-data", test_sign_data);
+  add ("key-policy-algorithm", test_key_policy_algorithm);
+  add ("key-without-attributes", test_key_without_attributes);
   add ("asymmetric-encryption", test_asymmetric_encryption);
   add ("aead", test_aead);
   add ("cipher", test_cipher);

@@ -65,14 +65,19 @@ ping (ParsecClient  *client,
       GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
 
   if (!async)
-    return parsec_client_ping (client, NULL, NULL, NULL, error);
+    {
+      version = parsec_client_ping (client, NULL, error);
+      return version != NULL;
+    }
 
   parsec_client_ping_async (client, NULL, store_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return parsec_client_ping_finish (client, result, NULL, NULL, error);
+  version = parsec_client_ping_finish (client, result, error);
+  return version != NULL;
 }
 
 static ParsecClient *
@@ -260,7 +265,7 @@ test_not_a_socket (void)
 
   client = new_client (endpoint, PARSEC_TRUST_POLICY_ENFORCE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_false (parsec_client_ping (client, NULL, NULL, NULL, &error));
+  g_assert_false (ping (client, FALSE, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_UNTRUSTED_ENDPOINT);
   g_assert_nonnull (strstr (error->message, "is not a socket"));
 
@@ -333,7 +338,7 @@ test_untrusted_peer (void)
   const char *trust_nobody_else[] = { "root", NULL };
   g_autofree char *unprivileged = g_strdup_printf ("%u", UNPRIVILEGED_UID);
   const char *trust_both[] = { "root", unprivileged, NULL };
-  guint major = 0;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
   pid_t pid;
   int status;
 
@@ -366,15 +371,16 @@ test_untrusted_peer (void)
   warning = new_client (endpoint, PARSEC_TRUST_POLICY_WARN, trust_nobody_else, &error);
   g_assert_no_error (error);
   g_test_expect_message ("Parsec", G_LOG_LEVEL_WARNING, "*runs as uid 65534, which is not a trusted user*");
-  g_assert_true (parsec_client_ping (warning, &major, NULL, NULL, &error));
+  version = parsec_client_ping (warning, NULL, &error);
   g_test_assert_expected_messages ();
   g_assert_no_error (error);
-  g_assert_cmpuint (major, ==, 1);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
 
   /* And a listed user is trusted. */
   trusting = new_client (endpoint, PARSEC_TRUST_POLICY_ENFORCE, trust_both, &error);
   g_assert_no_error (error);
-  g_assert_true (parsec_client_ping (trusting, NULL, NULL, NULL, &error));
+  g_assert_true (ping (trusting, FALSE, &error));
   g_assert_no_error (error);
 
   kill (pid, SIGTERM);

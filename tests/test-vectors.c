@@ -270,16 +270,17 @@ test_ping (Fixture       *f,
 {
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  guint major = 0, minor = 99;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
 
   if (!have_vectors ())
     return;
 
   client = discovered_client (f, "admin_priv");
-  g_assert_true (parsec_client_ping (client, &major, &minor, NULL, &error));
+  version = parsec_client_ping (client, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (major, ==, 1);
-  g_assert_cmpuint (minor, ==, 0);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
+  g_assert_cmpuint (version->minor, ==, 0);
   g_assert_cmpuint (f->replay.unmatched, ==, 0);
 }
 

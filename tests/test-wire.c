@@ -189,6 +189,24 @@ test_status_names (void)
   g_assert_null (parsec_status_get_name (65535));
 }
 
+static void
+test_opcode_names (void)
+{
+  g_assert_cmpstr (parsec_opcode_get_name (PARSEC_OPCODE_PSA_SIGN_HASH), ==, "PsaSignHash");
+  g_assert_cmpstr (parsec_opcode_get_name (PARSEC_OPCODE_PING), ==, "Ping");
+  g_assert_cmpstr (parsec_opcode_get_name (PARSEC_OPCODE_LIST_KEYS), ==, "ListKeys");
+  g_assert_cmpstr (parsec_opcode_get_name (PARSEC_OPCODE_CAN_DO_CRYPTO), ==, "CanDoCrypto");
+  /* Numbers the protocol does not use, in the table's gap and past it. */
+  g_assert_null (parsec_opcode_get_name ((ParsecOpcode) 0));
+  g_assert_null (parsec_opcode_get_name ((ParsecOpcode) 0x1D));
+  g_assert_null (parsec_opcode_get_name ((ParsecOpcode) 0x21));
+  g_assert_null (parsec_opcode_get_name ((ParsecOpcode) 0xFFFF));
+  g_assert_null (parsec_opcode_get_name ((ParsecOpcode) G_MAXUINT32));
+  /* The library's own messages name unknown operations in words. */
+  g_assert_cmpstr (_parsec_opcode_get_name (0x21), ==, "an unknown operation");
+  g_assert_cmpstr (_parsec_opcode_get_name (PARSEC_OPCODE_PSA_SIGN_HASH), ==, "PsaSignHash");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -199,6 +217,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parsec/wire/good-response", test_good_response);
   g_test_add_func ("/parsec/wire/prefix", test_prefix);
   g_test_add_func ("/parsec/wire/status-names", test_status_names);
+  g_test_add_func ("/parsec/wire/opcode-names", test_opcode_names);
   for (gsize i = 0; i < G_N_ELEMENTS (malformed_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/parsec/wire/malformed/%s", malformed_cases[i].name);

@@ -243,7 +243,7 @@ tool_policy_attributes (const ToolPolicy  *policy,
 
 /* The signature sign, verify and create-csr make with a key: the
  * algorithm of its policy, with SHA-256 where the policy allows any hash,
- * as parsec_client_sign_data() does. */
+ * as parsec_key_sign_data() does. */
 gboolean
 tool_signature_plan (const char           *key_name,
                      ParsecKeyAttributes  *attributes,
@@ -252,7 +252,7 @@ tool_signature_plan (const char           *key_name,
                      GError              **error)
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
-  ParsecSignatureScheme scheme = parsec_algorithm_get_variant (policy);
+  ParsecSignatureScheme scheme = parsec_algorithm_get_signature_scheme (policy);
   g_autofree char *text = parsec_algorithm_to_string (policy);
 
   if (parsec_algorithm_get_kind (policy) != PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE)
@@ -290,7 +290,7 @@ tool_signature_plan (const char           *key_name,
 gboolean
 tool_is_ecdsa (const ParsecAlgorithm *algorithm)
 {
-  ParsecSignatureScheme scheme = parsec_algorithm_get_variant (algorithm);
+  ParsecSignatureScheme scheme = parsec_algorithm_get_signature_scheme (algorithm);
 
   return scheme == PARSEC_SIGNATURE_SCHEME_ECDSA || scheme == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY ||
          scheme == PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA;
@@ -348,23 +348,22 @@ tool_digest (ParsecClient  *client,
   return g_bytes_new (digest, gnutls_hash_get_len (algorithm));
 }
 
-/* @data signed by the key with the algorithm and hash tool_signature_plan()
+/* @data signed by @key with the algorithm and hash tool_signature_plan()
  * chose: the signature in the PSA form, and in *der as X.509 and OpenSSL
  * carry it (for ECDSA an Ecdsa-Sig-Value, otherwise the same bytes). */
 GBytes *
-tool_sign (ParsecClient     *client,
-           const char       *key_name,
+tool_sign (ParsecKey        *key,
            ParsecAlgorithm  *algorithm,
            ParsecHash        hash,
            GBytes           *data,
            GBytes          **der,
            GError          **error)
 {
-  g_autoptr(GBytes) digest = tool_digest (client, hash, data, error);
+  g_autoptr(GBytes) digest = tool_digest (parsec_key_get_client (key), hash, data, error);
   g_autoptr(GBytes) signature = NULL;
 
   if (digest == NULL ||
-      (signature = parsec_client_sign_hash (client, key_name, algorithm, digest, NULL, error)) == NULL)
+      (signature = parsec_key_sign_hash (key, algorithm, digest, NULL, error)) == NULL)
     return NULL;
   *der = tool_is_ecdsa (algorithm) ? parsec_ecdsa_signature_to_der (signature, error) : g_bytes_ref (signature);
   if (*der == NULL)

@@ -25,22 +25,22 @@ tool_cmd_ping (Tool    *tool,
 {
   g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, NULL);
   g_autoptr(ToolJson) json = tool_json_new ();
+  g_autoptr(ParsecProtocolVersion) version = NULL;
   ParsecClient *client;
-  guint major, minor;
 
   client = parse_and_connect (tool, context, &args, error);
-  if (client == NULL || !parsec_client_ping (client, &major, &minor, NULL, error))
+  if (client == NULL || (version = parsec_client_ping (client, NULL, error)) == NULL)
     return FALSE;
 
   if (!tool->json)
-    return tool_print (tool, error, "%u.%u\n", major, minor);
+    return tool_print (tool, error, "%u.%u\n", version->major, version->minor);
   tool_json_begin_object (json);
   tool_json_key (json, "wire_protocol_version");
   tool_json_begin_object (json);
   tool_json_key (json, "major");
-  tool_json_int (json, major);
+  tool_json_int (json, version->major);
   tool_json_key (json, "minor");
-  tool_json_int (json, minor);
+  tool_json_int (json, version->minor);
   tool_json_end_object (json);
   tool_json_end_object (json);
   return tool_json_write (tool, json, FALSE, error);

@@ -8,8 +8,9 @@
 
 #include "tool.h"
 
-/* Parses, connects and looks the key up: what every key command does first. */
-static ParsecKeyAttributes *
+/* Parses, connects and looks the key up (one request): what every key
+ * command does first. */
+static ParsecKey *
 parse_and_look_up (Tool            *tool,
                    GOptionContext  *context,
                    char          ***args,
@@ -22,7 +23,7 @@ parse_and_look_up (Tool            *tool,
       !tool_require (*key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL)
     return NULL;
-  return parsec_client_get_key_attributes (client, *key_name, NULL, error);
+  return parsec_client_lookup_key (client, *key_name, NULL, error);
 }
 
 gboolean
@@ -36,7 +37,7 @@ tool_cmd_sign (Tool    *tool,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) signature = NULL;
@@ -57,11 +58,11 @@ tool_cmd_sign (Tool    *tool,
   tool_add_input_options (tool, context, NULL);
   tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64,
                            TOOL_FORMAT_BASE64);
-  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
-  if (attributes == NULL ||
-      !tool_signature_plan (key_name, attributes, &algorithm, &hash, error) ||
+  key = parse_and_look_up (tool, context, &args, &key_name, error);
+  if (key == NULL ||
+      !tool_signature_plan (key_name, parsec_key_get_attributes (key), &algorithm, &hash, error) ||
       (input = tool_read_input (tool, error)) == NULL ||
-      (signature = tool_sign (tool->client, key_name, algorithm, hash, input, &der, error)) == NULL)
+      (signature = tool_sign (key, algorithm, hash, input, &der, error)) == NULL)
     return FALSE;
   data.der = der;
   data.raw = signature;
@@ -151,19 +152,18 @@ read_signature (const char             *path,
 /* The size of an elliptic-curve key, which the service lists as 0 for a
  * key imported with "size from the data": then its public point tells. */
 static gboolean
-ecc_bits (Tool                 *tool,
-          const char           *key_name,
-          ParsecKeyAttributes  *attributes,
-          guint                *bits,
-          GError              **error)
+ecc_bits (ParsecKey  *key,
+          guint      *bits,
+          GError    **error)
 {
+  ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
   g_autoptr(GBytes) point = NULL;
   const ToolCurve *curve;
 
   *bits = parsec_key_attributes_get_bits (attributes);
   if (*bits != 0)
     return TRUE;
-  point = parsec_client_export_public_key (tool->client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, error);
+  point = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, error);
   if (point == NULL)
     return FALSE;
   /* 04 ‖ x ‖ y */
@@ -171,7 +171,8 @@ ecc_bits (Tool                 *tool,
                                  (g_bytes_get_size (point) - 1) / 2);
   if (curve == NULL)
     {
-      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the curve of key “%s” is not one this tool knows", key_name);
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "the curve of key “%s” is not one this tool knows",
+                   parsec_key_get_name (key));
       return FALSE;
     }
   *bits = curve->bits;
@@ -197,7 +198,7 @@ tool_cmd_verify (Tool    *tool,
   g_autoptr(GOptionContext) context =
     tool_context_new (tool, NULL, "Verifies a signature made by sign, or by OpenSSL with the same algorithm. "
                                   "Exits with 1 if the signature does not match.");
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
@@ -210,10 +211,10 @@ tool_cmd_verify (Tool    *tool,
 
   tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
-  attributes = parse_and_look_up (tool, context, &args, &key_name, error);
-  if (attributes == NULL ||
+  key = parse_and_look_up (tool, context, &args, &key_name, error);
+  if (key == NULL ||
       !tool_require (signature_path, "--signature", error) ||
-      !tool_signature_plan (key_name, attributes, &algorithm, &hash, error))
+      !tool_signature_plan (key_name, parsec_key_get_attributes (key), &algorithm, &hash, error))
     return FALSE;
   if (g_str_equal (signature_path, "-") && tool->data == NULL && (tool->input == NULL || g_str_equal (tool->input, "-")))
     {
@@ -221,14 +222,14 @@ tool_cmd_verify (Tool    *tool,
                            "the signature and the data cannot both come from standard input");
       return FALSE;
     }
-  if (tool_is_ecdsa (algorithm) && !ecc_bits (tool, key_name, attributes, &bits, error))
+  if (tool_is_ecdsa (algorithm) && !ecc_bits (key, &bits, error))
     return FALSE;
   signature = read_signature (signature_path, signature_format, algorithm, bits, error);
   if (signature == NULL || (input = tool_read_input (tool, error)) == NULL ||
       (digest = tool_digest (tool->client, hash, input, error)) == NULL)
     return FALSE;
 
-  valid = parsec_client_verify_hash (tool->client, key_name, algorithm, digest, signature, NULL, &local_error);
+  valid = parsec_key_verify_hash (key, algorithm, digest, signature, NULL, &local_error);
   if (!valid && !g_error_matches (local_error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -288,7 +289,7 @@ asymmetric_crypt (Tool      *tool,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) output = NULL;
   g_autoptr(GBytes) text = NULL;
@@ -330,14 +331,14 @@ asymmetric_crypt (Tool      *tool,
       !tool_require (key_name, "--key-name", error) ||
       (input = tool_read_input (tool, error)) == NULL ||
       tool_get_client (tool, error) == NULL ||
-      (attributes = parsec_client_get_key_attributes (tool->client, key_name, NULL, error)) == NULL ||
-      (algorithm = encryption_algorithm (key_name, attributes, error)) == NULL)
+      (key = parsec_client_lookup_key (tool->client, key_name, NULL, error)) == NULL ||
+      (algorithm = encryption_algorithm (key_name, parsec_key_get_attributes (key), error)) == NULL)
     return FALSE;
 
   if (encrypt)
-    output = parsec_client_asymmetric_encrypt (tool->client, key_name, algorithm, input, NULL, NULL, error);
+    output = parsec_key_asymmetric_encrypt (key, algorithm, input, NULL, NULL, error);
   else
-    output = parsec_client_asymmetric_decrypt (tool->client, key_name, algorithm, input, NULL, NULL, error);
+    output = parsec_key_asymmetric_decrypt (key, algorithm, input, NULL, NULL, error);
   if (output == NULL)
     return FALSE;
   data.raw = output;

@@ -77,7 +77,7 @@ tool_cmd_create_csr (Tool    *tool,
    * subjectPKInfo, attributes } */
   info = der_seq (der_small_uint (0), g_bytes_ref (parts.name), g_bytes_ref (parts.public_key),
                   build_attributes (g_bytes_ref (parts.extensions)), NULL);
-  request = tool_x509_sign (tool, &parts, key_name, info, error);
+  request = tool_x509_sign (&parts, info, error);
   if (request == NULL)
     return FALSE;
   data.der = request;

@@ -35,8 +35,9 @@ generate (Tool                *tool,
           GError             **error)
 {
   ParsecClient *client = tool_get_client (tool, error);
+  g_autoptr(ParsecKey) key = NULL;
 
-  if (client == NULL || !parsec_client_generate_key (client, key_name, attributes, NULL, error))
+  if (client == NULL || (key = parsec_client_generate_key (client, key_name, attributes, NULL, error)) == NULL)
     return FALSE;
   return report_key (tool, "created", key_name, attributes, error);
 }
@@ -137,6 +138,7 @@ tool_cmd_import_key (Tool    *tool,
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
   g_autoptr(ParsecKeyAttributes) request = NULL;
   g_autoptr(GBytes) file = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   ParsecClient *client;
   gboolean ok;
 
@@ -159,8 +161,8 @@ tool_cmd_import_key (Tool    *tool,
                                              parsec_key_attributes_get_algorithm (attributes));
   ok = ok &&
        (client = tool_get_client (tool, error)) != NULL &&
-       parsec_client_import_key (client, key_name, request != NULL ? request : attributes, material.data, NULL,
-                                 error) &&
+       (key = parsec_client_import_key (client, key_name, request != NULL ? request : attributes, material.data,
+                                        NULL, error)) != NULL &&
        report_key (tool, "imported", key_name, attributes, error);
   tool_policy_clear (&policy);
   return ok;
@@ -184,9 +186,10 @@ tool_cmd_export_public_key (Tool    *tool,
                                   "--pkcs1 an RSAPublicKey; raw is the PSA format (PKCS #1 RSAPublicKey, or the "
                                   "uncompressed curve point).");
   g_autoptr(ToolJson) json = tool_json_new ();
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
-  g_autoptr(GBytes) key = NULL;
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(GBytes) psa = NULL;
   g_autoptr(GBytes) der = NULL;
+  ParsecKeyAttributes *attributes;
   ParsecClient *client;
   ParsecKeyType type;
   ToolData data = { .pem_label = "PUBLIC KEY", .json_name = "public_key" };
@@ -194,15 +197,17 @@ tool_cmd_export_public_key (Tool    *tool,
   tool_add_entries (tool, context, entries);
   tool_add_output_options (tool, context, TOOL_FORMAT_PEM | TOOL_FORMAT_DER | TOOL_FORMATS_BINARY,
                            TOOL_FORMAT_PEM, TOOL_FORMAT_PEM);
-  /* The key first, then its attributes, as parsec-tool asks: a missing
-   * key costs the same requests. */
+  /* The public key first, then the key's attributes, which convert it
+   * here: parsec-tool's requests in its order, so that a missing key
+   * costs the same one. */
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL ||
-      (key = parsec_client_export_public_key (client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, error)) == NULL ||
-      (attributes = parsec_client_get_key_attributes (client, key_name, NULL, error)) == NULL)
+      (psa = parsec_client_export_public_key (client, key_name, NULL, error)) == NULL ||
+      (key = parsec_client_lookup_key (client, key_name, NULL, error)) == NULL)
     return FALSE;
 
+  attributes = parsec_key_get_attributes (key);
   type = parsec_key_attributes_get_key_type (attributes);
   if (pkcs1 && type != PARSEC_KEY_TYPE_RSA_KEY_PAIR && type != PARSEC_KEY_TYPE_RSA_PUBLIC_KEY)
     {
@@ -216,13 +221,13 @@ tool_cmd_export_public_key (Tool    *tool,
     {
       /* The PSA form of an RSA public key is its RSAPublicKey. */
       data.pem_label = "RSA PUBLIC KEY";
-      data.der = key;
+      data.der = psa;
     }
   else if (tool->format == TOOL_FORMAT_RAW)
-    data.raw = key;
+    data.raw = psa;
   else
     {
-      der = parsec_public_key_convert (attributes, key, PARSEC_PUBLIC_KEY_FORMAT_DER, error);
+      der = parsec_public_key_convert (attributes, psa, PARSEC_PUBLIC_KEY_FORMAT_DER, error);
       if (der == NULL)
         return FALSE;
       data.der = der;
@@ -247,10 +252,11 @@ tool_cmd_export_key (Tool    *tool,
                                   "as PKCS #8 (PEM \"PRIVATE KEY\" or DER), public keys as a SubjectPublicKeyInfo; "
                                   "raw is the PSA format. Private keys are secret: they are not written to a terminal "
                                   "unless --output - asks for it.");
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) material = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
+  ParsecKeyAttributes *attributes;
   ParsecClient *client;
   ParsecKeyType type;
   ToolData data = { .json_name = "key" };
@@ -261,10 +267,11 @@ tool_cmd_export_key (Tool    *tool,
   if (!tool_parse (tool, context, &args, error) ||
       !tool_require (key_name, "--key-name", error) ||
       (client = tool_get_client (tool, error)) == NULL ||
-      (attributes = parsec_client_get_key_attributes (client, key_name, NULL, error)) == NULL ||
-      (material = parsec_client_export_key (client, key_name, NULL, error)) == NULL)
+      (key = parsec_client_lookup_key (client, key_name, NULL, error)) == NULL ||
+      (material = parsec_key_export (key, NULL, error)) == NULL)
     return FALSE;
 
+  attributes = parsec_key_get_attributes (key);
   type = parsec_key_attributes_get_key_type (attributes);
   data.secret = !parsec_key_attributes_is_public_key (attributes);
   if (type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || type == PARSEC_KEY_TYPE_ECC_KEY_PAIR)
@@ -348,20 +355,20 @@ tool_cmd_list_keys (Tool    *tool,
   tool_json_begin_array (json);
   for (guint i = 0; i < keys->len; i++)
     {
-      ParsecKeyInfo *info = g_ptr_array_index (keys, i);
-      ParsecKeyAttributes *attributes = parsec_key_info_get_attributes (info);
-      g_autofree char *provider = tool_compat_provider_name (parsec_key_info_get_provider (info));
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
+      g_autofree char *provider = tool_compat_provider_name (parsec_key_get_provider (key));
       g_autofree char *type = tool_compat_key_type (attributes);
       g_autofree char *algorithm = tool_compat_algorithm (parsec_key_attributes_get_algorithm (attributes));
 
       g_string_append_printf (text, "* %s (%s, %s, %u bits, permitted algorithm: %s)\n",
-                              parsec_key_info_get_name (info), provider, type,
+                              parsec_key_get_name (key), provider, type,
                               parsec_key_attributes_get_bits (attributes), algorithm);
       tool_json_begin_object (json);
       tool_json_key (json, "name");
-      tool_json_string (json, parsec_key_info_get_name (info));
+      tool_json_string (json, parsec_key_get_name (key));
       tool_json_key (json, "provider");
-      tool_json_int (json, parsec_key_info_get_provider (info));
+      tool_json_int (json, parsec_key_get_provider (key));
       tool_json_key_attributes (json, attributes);
       tool_json_end_object (json);
     }

@@ -149,7 +149,7 @@ tool_cmd_create_certificate (Tool    *tool,
                  g_bytes_ref (parts.public_key),
                  certificate_extensions (g_bytes_ref (parts.extensions)),
                  NULL);
-  certificate = tool_x509_sign (tool, &parts, key_name, tbs, error);
+  certificate = tool_x509_sign (&parts, tbs, error);
   if (certificate == NULL)
     return FALSE;
   data.der = certificate;

@@ -51,19 +51,9 @@ tool_compat_authenticator_name (guint authenticator)
 char *
 tool_compat_opcode_name (guint32 opcode)
 {
-  static const char * const names[] = {
-    [0x01] = "Ping", [0x02] = "PsaGenerateKey", [0x03] = "PsaDestroyKey", [0x04] = "PsaSignHash",
-    [0x05] = "PsaVerifyHash", [0x06] = "PsaImportKey", [0x07] = "PsaExportPublicKey",
-    [0x08] = "ListProviders", [0x09] = "ListOpcodes", [0x0a] = "PsaAsymmetricEncrypt",
-    [0x0b] = "PsaAsymmetricDecrypt", [0x0c] = "PsaExportKey", [0x0d] = "PsaGenerateRandom",
-    [0x0e] = "ListAuthenticators", [0x0f] = "PsaHashCompute", [0x10] = "PsaHashCompare",
-    [0x11] = "PsaAeadEncrypt", [0x12] = "PsaAeadDecrypt", [0x13] = "PsaRawKeyAgreement",
-    [0x14] = "PsaCipherEncrypt", [0x15] = "PsaCipherDecrypt", [0x18] = "PsaSignMessage",
-    [0x19] = "PsaVerifyMessage", [0x1a] = "ListKeys", [0x1b] = "ListClients", [0x1c] = "DeleteClient",
-    [0x1e] = "AttestKey", [0x1f] = "PrepareKeyAttestation", [0x20] = "CanDoCrypto",
-  };
+  const char *name = parsec_opcode_get_name (opcode);
 
-  return TABLE_NAME (names, opcode);
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("%u", opcode);
 }
 
 static char *
@@ -117,7 +107,7 @@ full_length_mac (const ParsecAlgorithm *mac)
     [PARSEC_MAC_HMAC] = "Hmac", [PARSEC_MAC_CBC_MAC] = "CbcMac", [PARSEC_MAC_CMAC] = "Cmac",
   };
 
-  return with_hash (names, G_N_ELEMENTS (names), parsec_algorithm_get_variant (mac), hash_name,
+  return with_hash (names, G_N_ELEMENTS (names), parsec_algorithm_get_mac (mac), hash_name,
                     parsec_algorithm_get_hash (mac));
 }
 
@@ -129,7 +119,7 @@ key_derivation (const ParsecAlgorithm *derivation)
     [PARSEC_KEY_DERIVATION_TLS12_PSK_TO_MS] = "Tls12PskToMs",
   };
 
-  return with_hash (names, G_N_ELEMENTS (names), parsec_algorithm_get_variant (derivation), hash_name,
+  return with_hash (names, G_N_ELEMENTS (names), parsec_algorithm_get_key_derivation (derivation), hash_name,
                     parsec_algorithm_get_hash (derivation));
 }
 
@@ -156,7 +146,8 @@ algorithm_inner (const ParsecAlgorithm *algorithm)
   static const char * const agreements[] = {
     [PARSEC_KEY_AGREEMENT_FFDH] = "Ffdh", [PARSEC_KEY_AGREEMENT_ECDH] = "Ecdh",
   };
-  guint variant = parsec_algorithm_get_variant (algorithm);
+  ParsecSignatureScheme signature = parsec_algorithm_get_signature_scheme (algorithm);
+  ParsecEncryptionScheme encryption = parsec_algorithm_get_encryption_scheme (algorithm);
   guint length = parsec_algorithm_get_length (algorithm);
   g_autofree char *name = NULL;
 
@@ -170,22 +161,23 @@ algorithm_inner (const ParsecAlgorithm *algorithm)
         return g_strdup_printf ("FullLength(%s)", name);
       return g_strdup_printf ("Truncated { mac_alg: %s, mac_length: %u }", name, length);
     case PARSEC_ALGORITHM_KIND_CIPHER:
-      return TABLE_NAME (ciphers, variant);
+      return TABLE_NAME (ciphers, parsec_algorithm_get_cipher (algorithm));
     case PARSEC_ALGORITHM_KIND_AEAD:
-      name = TABLE_NAME (aeads, variant);
+      name = TABLE_NAME (aeads, parsec_algorithm_get_aead (algorithm));
       if (length == 0)
         return g_strdup_printf ("AeadWithDefaultLengthTag(%s)", name);
       return g_strdup_printf ("AeadWithShortenedTag { aead_alg: %s, tag_length: %u }", name, length);
     case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
-      return with_hash (signatures, G_N_ELEMENTS (signatures), variant, sign_hash_name,
-                        variant == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW || variant == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY
+      return with_hash (signatures, G_N_ELEMENTS (signatures), signature, sign_hash_name,
+                        signature == PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15_RAW ||
+                        signature == PARSEC_SIGNATURE_SCHEME_ECDSA_ANY
                           ? PARSEC_HASH_NONE : parsec_algorithm_get_hash (algorithm));
     case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
-      return with_hash (encryptions, G_N_ELEMENTS (encryptions), variant, hash_name,
-                        variant == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP ? parsec_algorithm_get_hash (algorithm)
-                                                              : PARSEC_HASH_NONE);
+      return with_hash (encryptions, G_N_ELEMENTS (encryptions), encryption, hash_name,
+                        encryption == PARSEC_ENCRYPTION_SCHEME_RSA_OAEP ? parsec_algorithm_get_hash (algorithm)
+                                                                        : PARSEC_HASH_NONE);
     case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
-      name = TABLE_NAME (agreements, variant);
+      name = TABLE_NAME (agreements, parsec_algorithm_get_key_agreement (algorithm));
       if (parsec_algorithm_get_inner (algorithm) == NULL)
         return g_strdup_printf ("Raw(%s)", name);
       {

@@ -159,7 +159,7 @@ build_signature_algorithm (const char             *key_name,
                    "the hash of key “%s”'s policy has no signature algorithm for certificate requests", key_name);
       return NULL;
     }
-  switch (parsec_algorithm_get_variant (signature))
+  switch (parsec_algorithm_get_signature_scheme (signature))
     {
     case PARSEC_SIGNATURE_SCHEME_RSA_PKCS1V15:
       return der_seq (der_oid (hash->rsa_oid), der_null (), NULL);
@@ -238,27 +238,28 @@ tool_x509_prepare (Tool                  *tool,
                    ToolX509Parts         *parts,
                    GError               **error)
 {
-  g_autoptr(ParsecKeyAttributes) attributes = NULL;
-  g_autoptr(GBytes) psa_public_key = NULL;
+  ParsecKeyAttributes *attributes;
   ParsecClient *client;
 
-  /* One key lookup: the public key is converted here, and the signature
-   * made on a digest computed here. */
-  return (parts->name = build_name (subject, error)) != NULL &&
-         (parts->extensions = build_extensions (subject, error)) != NULL &&
-         (client = tool_get_client (tool, error)) != NULL &&
-         (attributes = parsec_client_get_key_attributes (client, key_name, NULL, error)) != NULL &&
-         tool_signature_plan (key_name, attributes, &parts->signature, &parts->hash, error) &&
+  /* One key lookup: its attributes give the signature algorithm and the
+   * public key's encoding, and the signature is made on a digest
+   * computed here. */
+  if ((parts->name = build_name (subject, error)) == NULL ||
+      (parts->extensions = build_extensions (subject, error)) == NULL ||
+      (client = tool_get_client (tool, error)) == NULL ||
+      (parts->key = parsec_client_lookup_key (client, key_name, NULL, error)) == NULL)
+    return FALSE;
+  attributes = parsec_key_get_attributes (parts->key);
+  return tool_signature_plan (key_name, attributes, &parts->signature, &parts->hash, error) &&
          (parts->algorithm = build_signature_algorithm (key_name, parts->signature, parts->hash, error)) != NULL &&
-         (psa_public_key = parsec_client_export_public_key (client, key_name, PARSEC_PUBLIC_KEY_FORMAT_PSA,
-                                                            NULL, error)) != NULL &&
-         (parts->public_key = parsec_public_key_convert (attributes, psa_public_key, PARSEC_PUBLIC_KEY_FORMAT_DER,
-                                                         error)) != NULL;
+         (parts->public_key = parsec_key_export_public_key (parts->key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL,
+                                                            error)) != NULL;
 }
 
 void
 tool_x509_parts_clear (ToolX509Parts *parts)
 {
+  g_clear_object (&parts->key);
   g_clear_pointer (&parts->signature, parsec_algorithm_unref);
   g_clear_pointer (&parts->name, g_bytes_unref);
   g_clear_pointer (&parts->extensions, g_bytes_unref);
@@ -270,16 +271,14 @@ tool_x509_parts_clear (ToolX509Parts *parts)
  * SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING } that a
  * certificate (RFC 5280) and a certificate request (RFC 2986) both are. */
 GBytes *
-tool_x509_sign (Tool                 *tool,
-                const ToolX509Parts  *parts,
-                const char           *key_name,
+tool_x509_sign (const ToolX509Parts  *parts,
                 GBytes               *tbs,
                 GError              **error)
 {
   g_autoptr(GBytes) signature = NULL;
   GBytes *der = NULL;
 
-  signature = tool_sign (tool->client, key_name, parts->signature, parts->hash, tbs, &der, error);
+  signature = tool_sign (parts->key, parts->signature, parts->hash, tbs, &der, error);
   if (signature == NULL)
     return NULL;
   return der_seq (g_bytes_ref (tbs), g_bytes_ref (parts->algorithm), der_bit_string (der), NULL);

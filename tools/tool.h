@@ -288,8 +288,7 @@ GBytes          *tool_digest             (ParsecClient     *client,
                                           ParsecHash        hash,
                                           GBytes           *data,
                                           GError          **error);
-GBytes          *tool_sign               (ParsecClient     *client,
-                                          const char       *key_name,
+GBytes          *tool_sign               (ParsecKey        *key,
                                           ParsecAlgorithm  *algorithm,
                                           ParsecHash        hash,
                                           GBytes           *data,
@@ -351,6 +350,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Subject, tool_x509_subject_clear)
 
 /* What a request or certificate for a key is made of, from the service. */
 typedef struct {
+  ParsecKey *key;             /* which signs */
   ParsecAlgorithm *signature; /* the key's policy's */
   ParsecHash hash;
   GBytes *name;
@@ -366,9 +366,7 @@ gboolean         tool_x509_prepare             (Tool                  *tool,
                                                 GError               **error);
 void             tool_x509_parts_clear         (ToolX509Parts         *parts);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Parts, tool_x509_parts_clear)
-GBytes          *tool_x509_sign                (Tool                  *tool,
-                                                const ToolX509Parts   *parts,
-                                                const char            *key_name,
+GBytes          *tool_x509_sign                (const ToolX509Parts   *parts,
                                                 GBytes                *tbs,
                                                 GError               **error);
 

@@ -14,8 +14,9 @@ import System from 'system';
 Gio._promisify(Gio.AsyncInitable.prototype, 'init_async', 'init_finish');
 Gio._promisify(Gio.File.prototype, 'load_bytes_async', 'load_bytes_finish');
 Gio._promisify(Parsec.Client.prototype, 'generate_key_async', 'generate_key_finish');
-Gio._promisify(Parsec.Client.prototype, 'sign_data_async', 'sign_data_finish');
-Gio._promisify(Parsec.Client.prototype, 'verify_data_async', 'verify_data_finish');
+Gio._promisify(Parsec.Client.prototype, 'lookup_key_async', 'lookup_key_finish');
+Gio._promisify(Parsec.Key.prototype, 'sign_data_async', 'sign_data_finish');
+Gio._promisify(Parsec.Key.prototype, 'verify_data_async', 'verify_data_finish');
 
 const [keyName, path] = System.programArgs;
 if (!path) {
@@ -29,21 +30,24 @@ try {
     await client.init_async(GLib.PRIORITY_DEFAULT, null);
 
     // An ECDSA P-256 key for SHA-256; the key of an earlier run is reused.
+    let key;
     try {
-        await client.generate_key_async(keyName,
+        key = await client.generate_key_async(keyName,
             Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
     } catch (e) {
         if (!e.matches(Parsec.Error, Parsec.Error.PSA_ALREADY_EXISTS))
             throw e;
+        key = await client.lookup_key_async(keyName, null);
     }
 
-    // Only the SHA-256 digest of the file travels to the service.
+    // The key's policy gives the algorithm; only the SHA-256 digest of the
+    // file travels to the service, in one request.
     const [data] = await Gio.File.new_for_commandline_arg(path).load_bytes_async(null);
-    const signature = await client.sign_data_async(keyName, data, null);
+    const signature = await key.sign_data_async(data, null);
     print(GLib.base64_encode(signature.toArray()));
 
     // A signature that does not match rejects with PSA_INVALID_SIGNATURE.
-    await client.verify_data_async(keyName, data, signature, null);
+    await key.verify_data_async(data, signature, null);
     print('verified');
 } catch (e) {
     printerr(`sign-file: ${e.message}`);

@@ -20,19 +20,22 @@ async int main (string[] args) {
         yield client.init_async (Priority.DEFAULT, null);
 
         // An ECDSA P-256 key for SHA-256; the key of an earlier run is reused.
+        Parsec.Key key;
         try {
-            yield client.generate_key_async (key_name, new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
+            key = yield client.generate_key_async (key_name, new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
         } catch (Parsec.Error.PSA_ALREADY_EXISTS e) {
             // Made by an earlier run.
+            key = yield client.lookup_key_async (key_name);
         }
 
-        // Only the SHA-256 digest of the file travels to the service.
+        // The key's policy gives the algorithm; only the SHA-256 digest of the
+        // file travels to the service, in one request.
         var data = yield File.new_for_commandline_arg (args[2]).load_bytes_async (null, null);
-        var signature = yield client.sign_data_async (key_name, data);
+        var signature = yield key.sign_data_async (data);
         print ("%s\n", Base64.encode (signature.get_data ()));
 
         // A signature that does not match throws Parsec.Error.PSA_INVALID_SIGNATURE.
-        yield client.verify_data_async (key_name, data, signature);
+        yield key.verify_data_async (data, signature);
         print ("verified\n");
     } catch (Error e) {
         printerr ("sign-file: %s\n", e.message);

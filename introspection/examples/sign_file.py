@@ -20,19 +20,21 @@ def main(key_name, path):
 
     # An ECDSA P-256 key for SHA-256; the key of an earlier run is reused.
     try:
-        client.generate_key(key_name, Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), None)
+        key = client.generate_key(key_name, Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), None)
     except GLib.Error as e:
         if not e.matches(Parsec.error_quark(), Parsec.Error.PSA_ALREADY_EXISTS):
             raise
+        key = client.lookup_key(key_name, None)
 
-    # Only the SHA-256 digest of the file travels to the service.
+    # The key's policy gives the algorithm; only the SHA-256 digest of the
+    # file travels to the service, in one request.
     with open(path, 'rb') as f:
         data = GLib.Bytes.new(f.read())
-    signature = client.sign_data(key_name, data, None)
+    signature = key.sign_data(data, None)
     print(base64.b64encode(signature.get_data()).decode())
 
     # A signature that does not match raises PSA_INVALID_SIGNATURE.
-    client.verify_data(key_name, data, signature, None)
+    key.verify_data(data, signature, None)
     print('verified')
 
 

@@ -54,7 +54,7 @@ static const GOptionEntry option_entries[] = {
   { "calls", 'c', 0, G_OPTION_ARG_INT64, &opt_calls,
     "Library calls between the RSS readings, half sync, half async (default 1000000)", "N" },
   { "sign-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_sign_iterations,
-    "Measured sign-hash round trips per row and repetition through the test service, 0 to skip (default 500)", "N" },
+    "Measured sign-hash and sign-data calls per row and repetition through the test service, 0 to skip (default 500)", "N" },
   { "alloc-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_alloc_iterations,
     "Extra calls in the second valgrind run that counts allocations (default 2000)", "N" },
   { "no-allocs", 0, 0, G_OPTION_ARG_NONE, &opt_no_allocs,
@@ -358,7 +358,9 @@ run_lib_sync (Bench   *b,
 {
   for (guint64 i = 0; i < n; i++)
     {
-      if (!parsec_client_ping (b->client, NULL, NULL, NULL, error))
+      g_autoptr(ParsecProtocolVersion) version = parsec_client_ping (b->client, NULL, error);
+
+      if (version == NULL)
         return FALSE;
       sampler_tick (b->sampler);
     }
@@ -395,9 +397,11 @@ async_ping_done (GObject      *source,
 {
   AsyncRun *run = user_data;
   GError *error = NULL;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
 
   run->in_flight--;
-  if (!parsec_client_ping_finish (PARSEC_CLIENT (source), result, NULL, NULL, &error))
+  version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, &error);
+  if (version == NULL)
     {
       if (run->error == NULL)
         run->error = error;
@@ -568,7 +572,13 @@ median (const double *values,
  * through parsec_client_sign_hash() and as a raw replay of the very bytes
  * the library sent (header, body and auth), so that the ratio shows the
  * library's cost on an operation that does real work. The service is a
- * separate process, so neither row competes with the ping server. */
+ * separate process, so neither row competes with the ping server.
+ *
+ * Beside them, signing data: with the ParsecKey the generation returned
+ * (parsec_key_sign_data(), which knows the key's policy), and the way it
+ * goes by name (parsec_client_lookup_key() for the policy, the digest
+ * computed here, parsec_client_sign_hash()). The service's request log
+ * counts what each sends per call. */
 
 #define SIGN_KEY_NAME "parsec-glib-bench-sign"
 #define SIGN_WARMUP   50
@@ -580,6 +590,12 @@ typedef struct {
   double raw_rate[64];
   double library_cpu_us[64];   /* this process's CPU per call */
   double raw_cpu_us[64];
+  double key_data_rate[64];    /* parsec_key_sign_data() */
+  double key_data_cpu_us[64];
+  double by_name_rate[64];     /* lookup, then sign the hash by name */
+  double by_name_cpu_us[64];
+  double key_data_requests;    /* requests per call, as the service logged them */
+  double by_name_requests;
   guint n;
 } SignHashResult;
 
@@ -766,6 +782,70 @@ sign_hash_run_library (ParsecClient     *client,
 }
 
 static gboolean
+sign_data_run_key (ParsecKey  *key,
+                   GBytes     *data,
+                   gint64      n,
+                   GError    **error)
+{
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) signature = parsec_key_sign_data (key, data, NULL, error);
+
+      if (signature == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* What signing data by name takes: the key's policy from a lookup, the
+ * digest of its hash, then the signature of that digest. */
+static gboolean
+sign_data_run_by_name (ParsecClient  *client,
+                       GBytes        *data,
+                       gint64         n,
+                       GError       **error)
+{
+  for (gint64 i = 0; i < n; i++)
+    {
+      g_autoptr(ParsecKey) key = parsec_client_lookup_key (client, SIGN_KEY_NAME, NULL, error);
+      g_autoptr(GChecksum) checksum = NULL;
+      g_autoptr(GBytes) digest = NULL;
+      g_autoptr(GBytes) signature = NULL;
+      ParsecAlgorithm *algorithm;
+      guint8 buffer[32];
+      gsize len = sizeof buffer;
+
+      if (key == NULL)
+        return FALSE;
+      algorithm = parsec_key_attributes_get_algorithm (parsec_key_get_attributes (key));
+      g_assert (parsec_algorithm_get_hash (algorithm) == PARSEC_HASH_SHA_256);
+      checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      g_checksum_get_digest (checksum, buffer, &len);
+      digest = g_bytes_new (buffer, len);
+      signature = parsec_client_sign_hash (client, SIGN_KEY_NAME, algorithm, digest, NULL, error);
+      if (signature == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The lines of the service's request log: the requests it has received. */
+static gint64
+logged_requests (const char *log_path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  gint64 lines = 0;
+
+  if (!g_file_get_contents (log_path, &contents, &len, NULL))
+    return 0;
+  for (gsize i = 0; i < len; i++)
+    lines += contents[i] == '\n';
+  return lines;
+}
+
+static gboolean
 sign_hash_run_raw (const struct sockaddr_un  *addr,
                    GBytes                    *request,
                    gint64                     n,
@@ -781,24 +861,24 @@ sign_hash_run_raw (const struct sockaddr_un  *addr,
 }
 
 static gboolean
-sign_hash_measure_all (SignHashResult  *r,
-                       GError         **error)
+sign_measure_with_service (SignHashResult     *r,
+                           ParsecTestService  *service,
+                           const char         *log_path,
+                           GError            **error)
 {
   static const guint8 digest[32] = {
     0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
     0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad,
   };
-  g_autoptr(ParsecTestService) service = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
   g_autoptr(GBytes) hash = g_bytes_new_static (digest, sizeof digest);
+  g_autoptr(GBytes) data = g_bytes_new_static ("data the benchmark signs", 24);
   g_autoptr(GBytes) request = NULL;
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
 
-  service = parsec_test_service_start ("direct", NULL, error);
-  if (service == NULL)
-    return FALSE;
   g_strlcpy (addr.sun_path, parsec_test_service_get_socket_path (service), sizeof addr.sun_path);
 
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
@@ -811,20 +891,24 @@ sign_hash_measure_all (SignHashResult  *r,
   if (client == NULL)
     return FALSE;
   attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
-  if (!parsec_client_generate_key (client, SIGN_KEY_NAME, attributes, NULL, error))
+  key = parsec_client_generate_key (client, SIGN_KEY_NAME, attributes, NULL, error);
+  if (key == NULL)
     return FALSE;
   request = sign_hash_capture (parsec_test_service_get_socket_path (service), algorithm, hash, error);
   if (request == NULL)
     return FALSE;
 
   if (!sign_hash_run_library (client, algorithm, hash, SIGN_WARMUP, error) ||
-      !sign_hash_run_raw (&addr, request, SIGN_WARMUP, error))
+      !sign_hash_run_raw (&addr, request, SIGN_WARMUP, error) ||
+      !sign_data_run_key (key, data, SIGN_WARMUP, error) ||
+      !sign_data_run_by_name (client, data, SIGN_WARMUP, error))
     return FALSE;
 
   for (gint rep = 0; rep < opt_repeat; rep++)
     {
       double calls = (double) opt_sign_iterations;
-      gint64 t0, t1, t2, cpu0, cpu1, cpu2;
+      gint64 t0, t1, t2, cpu0, cpu1, cpu2, logged0, logged1, logged2;
+      gint64 key_t0, key_t1, key_cpu0, key_cpu1, name_t0, name_t1, name_cpu0, name_cpu1;
 
       cpu0 = process_cpu_us ();
       t0 = g_get_monotonic_time ();
@@ -836,13 +920,58 @@ sign_hash_measure_all (SignHashResult  *r,
         return FALSE;
       t2 = g_get_monotonic_time ();
       cpu2 = process_cpu_us ();
+      /* The log is read between the timed spans. */
+      logged0 = logged_requests (log_path);
+      key_cpu0 = process_cpu_us ();
+      key_t0 = g_get_monotonic_time ();
+      if (!sign_data_run_key (key, data, opt_sign_iterations, error))
+        return FALSE;
+      key_t1 = g_get_monotonic_time ();
+      key_cpu1 = process_cpu_us ();
+      logged1 = logged_requests (log_path);
+      name_cpu0 = process_cpu_us ();
+      name_t0 = g_get_monotonic_time ();
+      if (!sign_data_run_by_name (client, data, opt_sign_iterations, error))
+        return FALSE;
+      name_t1 = g_get_monotonic_time ();
+      name_cpu1 = process_cpu_us ();
+      logged2 = logged_requests (log_path);
       r->raw_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (t1 - t0, 1);
       r->library_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (t2 - t1, 1);
+      r->key_data_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (key_t1 - key_t0, 1);
+      r->by_name_rate[r->n] = calls * G_USEC_PER_SEC / (double) MAX (name_t1 - name_t0, 1);
       r->raw_cpu_us[r->n] = (double) (cpu1 - cpu0) / calls;
       r->library_cpu_us[r->n] = (double) (cpu2 - cpu1) / calls;
+      r->key_data_cpu_us[r->n] = (double) (key_cpu1 - key_cpu0) / calls;
+      r->by_name_cpu_us[r->n] = (double) (name_cpu1 - name_cpu0) / calls;
+      r->key_data_requests = (double) (logged1 - logged0) / calls;
+      r->by_name_requests = (double) (logged2 - logged1) / calls;
       r->n++;
     }
   return TRUE;
+}
+
+/* On a test service of its own, which logs the requests it receives. */
+static gboolean
+sign_hash_measure_all (SignHashResult  *r,
+                       GError         **error)
+{
+  g_autofree char *log_dir = NULL;
+  g_autofree char *log_path = NULL;
+  const char *service_args[3] = { "--request-log", NULL, NULL };
+  ParsecTestService *service;
+  gboolean ok;
+
+  log_dir = g_dir_make_tmp ("parsec-glib-bench-log-XXXXXX", error);
+  if (log_dir == NULL)
+    return FALSE;
+  log_path = g_build_filename (log_dir, "requests.log", NULL);
+  service_args[1] = log_path;
+  service = parsec_test_service_start_with_args ("direct", NULL, service_args, error);
+  ok = service != NULL && sign_measure_with_service (r, service, log_path, error);
+  g_clear_pointer (&service, parsec_test_service_free);
+  parsec_test_remove_tree (log_dir);
+  return ok;
 }
 
 static void
@@ -1126,15 +1255,27 @@ print_table (const Report *r)
 
       g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f\n", "sign-hash, raw replay of the same bytes",
                raw, 1e6 / raw, median (r->sign_hash.raw_cpu_us, r->sign_hash.n), "-", 1.0);
+      double key_data = median (r->sign_hash.key_data_rate, r->sign_hash.n);
+      double by_name = median (r->sign_hash.by_name_rate, r->sign_hash.n);
+
       g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f\n", "sign-hash, library", lib, 1e6 / lib,
                median (r->sign_hash.library_cpu_us, r->sign_hash.n), "-", lib / raw);
-      g_print ("(sign-hash: ECDSA P-256/SHA-256 through the test service, %" G_GINT64_FORMAT
-               " calls per row; x floor is against the raw replay)\n", opt_sign_iterations);
+      g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f  %.2f requests/call\n", "ParsecKey sign_data", key_data,
+               1e6 / key_data, median (r->sign_hash.key_data_cpu_us, r->sign_hash.n), "-", key_data / raw,
+               r->sign_hash.key_data_requests);
+      g_print ("%-40s %10.0f %9.2f %11.2f %11s %8.2f  %.2f requests/call\n", "sign data by name, lookup + sign_hash",
+               by_name, 1e6 / by_name, median (r->sign_hash.by_name_cpu_us, r->sign_hash.n), "-", by_name / raw,
+               r->sign_hash.by_name_requests);
+      g_print ("(sign-hash and sign data: ECDSA P-256/SHA-256 through the test service, %" G_GINT64_FORMAT
+               " calls per row; x floor is against the raw replay; requests/call as the service logged them)\n",
+               opt_sign_iterations);
     }
   else
     {
       g_print ("%-40s n/a (%s)\n", "sign-hash, raw replay of the same bytes", r->sign_hash.why);
       g_print ("%-40s n/a (%s)\n", "sign-hash, library", r->sign_hash.why);
+      g_print ("%-40s n/a (%s)\n", "ParsecKey sign_data", r->sign_hash.why);
+      g_print ("%-40s n/a (%s)\n", "sign data by name, lookup + sign_hash", r->sign_hash.why);
     }
 
   g_print ("\nDuring the 256-in-flight rows:\n");
@@ -1177,6 +1318,28 @@ json_number (GString *out,
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.3f", value));
+}
+
+/* A sign-data row: {"requests_per_second", "us_per_call",
+ * "client_cpu_us_per_call", "requests_per_call"}. */
+static void
+json_sign_data (GString      *out,
+                const double *rate,
+                const double *cpu_us,
+                guint         n,
+                double        requests)
+{
+  double median_rate = median (rate, n);
+
+  g_string_append (out, "{\"requests_per_second\": ");
+  json_number (out, median_rate);
+  g_string_append (out, ", \"us_per_call\": ");
+  json_number (out, 1e6 / median_rate);
+  g_string_append (out, ", \"client_cpu_us_per_call\": ");
+  json_number (out, median (cpu_us, n));
+  g_string_append (out, ", \"requests_per_call\": ");
+  json_number (out, requests);
+  g_string_append (out, "}");
 }
 
 static void
@@ -1237,6 +1400,12 @@ print_json (const Report *r)
       json_number (out, median (r->sign_hash.library_cpu_us, r->sign_hash.n));
       g_string_append (out, ", \"raw_client_cpu_us_per_call\": ");
       json_number (out, median (r->sign_hash.raw_cpu_us, r->sign_hash.n));
+      g_string_append (out, ", \"key_sign_data\": ");
+      json_sign_data (out, r->sign_hash.key_data_rate, r->sign_hash.key_data_cpu_us, r->sign_hash.n,
+                      r->sign_hash.key_data_requests);
+      g_string_append (out, ", \"sign_data_by_name\": ");
+      json_sign_data (out, r->sign_hash.by_name_rate, r->sign_hash.by_name_cpu_us, r->sign_hash.n,
+                      r->sign_hash.by_name_requests);
       g_string_append (out, "},\n");
     }
   else

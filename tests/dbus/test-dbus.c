@@ -637,7 +637,7 @@ service_has_key (Fixture    *fixture,
   keys = parsec_client_list_keys (client, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < keys->len; i++)
-    if (g_str_equal (parsec_key_info_get_name (g_ptr_array_index (keys, i)), key_name))
+    if (g_str_equal (parsec_key_get_name (g_ptr_array_index (keys, i)), key_name))
       return TRUE;
   return FALSE;
 }

@@ -33,8 +33,9 @@ print('1..6');
 // Synchronous
 const client = new Parsec.Client({endpoint, application_name: 'gjs-test'});
 client.init(null);
-const [ok, major, minor] = client.ping(null);
-check(ok && major === 1 && minor === 0, 'sync ping answers 1.0');
+const version = client.ping(null);
+check(version instanceof Parsec.ProtocolVersion && version.major === 1 && version.minor === 0,
+    'sync ping answers a Parsec.ProtocolVersion 1.0');
 client.discover(null);
 check(client.implicit_provider === Parsec.Provider.MBED_CRYPTO, 'implicit provider is Mbed Crypto');
 
@@ -44,9 +45,8 @@ const loop = GLib.MainLoop.new(null, false);
     try {
         const asyncClient = new Parsec.Client({endpoint, application_name: 'gjs-test'});
         await asyncClient.init_async(GLib.PRIORITY_DEFAULT, null);
-        // Gio._promisify drops the leading TRUE of a boolean-returning finish.
-        const [amajor, aminor] = await asyncClient.ping_async(null);
-        check(amajor === 1 && aminor === 0, 'async ping answers 1.0');
+        const aversion = await asyncClient.ping_async(null);
+        check(aversion.major === 1 && aversion.minor === 0, 'async ping answers 1.0');
         await asyncClient.discover_async(null);
         check(asyncClient.auth_type === Parsec.AuthType.DIRECT, 'direct authentication chosen');
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// ParsecClient from GJS through the typelib, against the real test service
-// (run through parsec-test-env, which sets PARSEC_SERVICE_ENDPOINT).
-// Prints TAP.
+// ParsecClient and ParsecKey from GJS through the typelib, against the
+// real test service (run through parsec-test-env, which sets
+// PARSEC_SERVICE_ENDPOINT). Prints TAP.
 
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
@@ -10,10 +10,12 @@ import Parsec from 'gi://Parsec?version=1';
 import System from 'system';
 
 Gio._promisify(Gio.AsyncInitable.prototype, 'init_async', 'init_finish');
-for (const op of ['ping', 'generate_key', 'destroy_key', 'list_keys', 'sign_data', 'verify_data',
-    'sign_hash', 'verify_hash', 'hash_compute', 'asymmetric_encrypt', 'asymmetric_decrypt',
-    'aead_encrypt', 'aead_decrypt', 'generate_random'])
+for (const op of ['ping', 'generate_key', 'lookup_key', 'list_keys', 'destroy_key', 'hash_compute',
+    'asymmetric_decrypt', 'generate_random'])
     Gio._promisify(Parsec.Client.prototype, `${op}_async`, `${op}_finish`);
+for (const op of ['sign_data', 'verify_data', 'sign_hash', 'verify_hash', 'asymmetric_encrypt',
+    'asymmetric_decrypt', 'aead_encrypt', 'aead_decrypt', 'destroy'])
+    Gio._promisify(Parsec.Key.prototype, `${op}_async`, `${op}_finish`);
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -68,74 +70,112 @@ test('construct asynchronously', async () => {
 
 test('ping', async () => {
     const client = await newClient();
-    const [ok, major, minor] = client.ping(null);
-    check(ok && major === 1 && minor === 0, 'sync ping answers 1.0');
-    // Gio._promisify drops the leading TRUE of a boolean-returning finish.
-    const [amajor, aminor] = await client.ping_async(null);
-    check(amajor === 1 && aminor === 0, 'async ping answers 1.0');
+    // One return value: the version, no out-parameters.
+    const version = client.ping(null);
+    check(version instanceof Parsec.ProtocolVersion, 'a Parsec.ProtocolVersion');
+    check(version.major === 1 && version.minor === 0, 'sync ping answers 1.0');
+    const aversion = await client.ping_async(null);
+    check(aversion.major === 1 && aversion.minor === 0, 'async ping answers 1.0');
 });
 
-test('generate a key, list and destroy it', async () => {
+// @key is a Parsec.Key of @client named @name, for an ECDSA P-256 policy.
+function checkKey(key, name, client, what) {
+    check(key instanceof Parsec.Key, `${what}: a Parsec.Key`);
+    check(key.name === name && key.get_name() === name, `${what}: named ${name}`);
+    check(key.client === client && key.get_client() === client, `${what}: of its client`);
+    check(key.provider === Parsec.Provider.MBED_CRYPTO, `${what}: held by Mbed Crypto`);
+    const attributes = key.get_attributes();
+    check(attributes.get_key_type() === Parsec.KeyType.ECC_KEY_PAIR, `${what}: an ECC key pair`);
+    check(attributes.get_bits() === 256, `${what}: of 256 bits`);
+    check(attributes.get_algorithm().get_hash() === Parsec.Hash.SHA_256, `${what}: for SHA-256`);
+}
+
+const eccSigning = () => Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256);
+
+test('keys from generate_key, lookup_key and list_keys', async () => {
     const client = await newClient();
-    await client.generate_key_async('gjs-ecc', Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
+    const key = await client.generate_key_async('gjs-ecc', eccSigning(), null);
+    checkKey(key, 'gjs-ecc', client, 'generate_key');
+    checkKey(client.generate_key('gjs-ecc-sync', eccSigning(), null), 'gjs-ecc-sync', client, 'sync generate_key');
+    checkKey(await client.lookup_key_async('gjs-ecc', null), 'gjs-ecc', client, 'lookup_key');
+    checkKey(client.lookup_key('gjs-ecc', null), 'gjs-ecc', client, 'sync lookup_key');
     const keys = await client.list_keys_async(null);
-    const key = keys.find(k => k.name === 'gjs-ecc');
-    check(key !== undefined, 'the key is listed');
-    check(key.attributes.get_key_type() === Parsec.KeyType.ECC_KEY_PAIR, 'an ECC key pair');
-    check(key.attributes.get_bits() === 256, 'of 256 bits');
-    await rejects(client.generate_key_async('gjs-ecc', null, null), Parsec.Error, Parsec.Error.PSA_ALREADY_EXISTS);
-    await client.destroy_key_async('gjs-ecc', null);
-    check(!(await client.list_keys_async(null)).some(k => k.name === 'gjs-ecc'), 'the key is gone');
+    checkKey(keys.find(k => k.name === 'gjs-ecc'), 'gjs-ecc', client, 'list_keys');
+    checkKey(client.list_keys(null).find(k => k.name === 'gjs-ecc-sync'), 'gjs-ecc-sync', client, 'sync list_keys');
+
+    await rejects(client.generate_key_async('gjs-ecc', eccSigning(), null), Parsec.Error, Parsec.Error.PSA_ALREADY_EXISTS);
+    check(await key.destroy_async(null) === true, 'the key is destroyed');
+    await client.destroy_key_async('gjs-ecc-sync', null);
+    check(!(await client.list_keys_async(null)).some(k => k.name.startsWith('gjs-ecc')), 'the keys are gone');
+    await rejects(client.lookup_key_async('gjs-ecc', null), Parsec.Error, Parsec.Error.PSA_DOES_NOT_EXIST);
 });
 
 test('sign and verify', async () => {
     const client = await newClient();
-    client.generate_key('gjs-sign', null, null);  // NULL: ECDSA P-256 with SHA-256
+    const key = client.generate_key('gjs-sign', eccSigning(), null);
     const data = bytes('the quick brown fox');
 
-    const signature = await client.sign_data_async('gjs-sign', data, null);
+    const signature = await key.sign_data_async(data, null);
     check(signature.get_size() === 64, 'a raw P-256 signature');
-    check(await client.verify_data_async('gjs-sign', data, signature, null) === true, 'data signature verifies');
-    await rejects(client.verify_data_async('gjs-sign', bytes('the quick brown cat'), signature, null),
+    check(await key.verify_data_async(data, signature, null) === true, 'data signature verifies');
+    check(key.verify_data(data, key.sign_data(data, null), null), 'sync sign_data and verify_data');
+    const found = await client.lookup_key_async('gjs-sign', null);
+    check(await found.verify_data_async(data, signature, null) === true, 'the looked-up key verifies it');
+    await rejects(key.verify_data_async(bytes('the quick brown cat'), signature, null),
         Parsec.Error, Parsec.Error.PSA_INVALID_SIGNATURE);
 
-    const ecdsa = Parsec.Algorithm.new_ecdsa(Parsec.Hash.SHA_256);
+    // null: the algorithm of the key's policy.
     const hash = await client.hash_compute_async(Parsec.Hash.SHA_256, data, null);
-    const hashSignature = client.sign_hash('gjs-sign', ecdsa, hash, null);
-    check(await client.verify_hash_async('gjs-sign', ecdsa, hash, hashSignature, null) === true, 'hash signature verifies');
-    check(client.verify_data('gjs-sign', data, hashSignature, null), 'sign_hash and verify_data agree');
+    const hashSignature = await key.sign_hash_async(null, hash, null);
+    const ecdsa = Parsec.Algorithm.new_ecdsa(Parsec.Hash.SHA_256);
+    check(await key.verify_hash_async(ecdsa, hash, hashSignature, null) === true, 'hash signature verifies');
+    check(key.verify_data(data, hashSignature, null), 'sign_hash and verify_data agree');
+});
+
+test('a key made with GObject properties and no attributes', async () => {
+    const client = await newClient();
+    const made = client.generate_key('gjs-bare', eccSigning(), null);
+    const key = new Parsec.Key({client, name: 'gjs-bare'});
+    check(key.provider === Parsec.Provider.AUTO && key.get_attributes() === null, 'no provider, no attributes');
+    const data = bytes('data');
+    const e = await rejects(key.sign_data_async(data, null), Parsec.Error, Parsec.Error.INVALID_INPUT);
+    check(e.message.includes('gjs-bare'), 'the message names the key');
+    const ecdsa = Parsec.Algorithm.new_ecdsa(Parsec.Hash.SHA_256);
+    const hash = client.hash_compute(Parsec.Hash.SHA_256, data, null);
+    const signature = await key.sign_hash_async(ecdsa, hash, null);
+    check(made.verify_data(data, signature, null), 'an explicit algorithm works');
 });
 
 test('encrypt and decrypt with RSA-OAEP', async () => {
     const client = await newClient();
     const oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256);
-    await client.generate_key_async('gjs-rsa', Parsec.KeyAttributes.new_rsa_encryption(2048, oaep), null);
+    const key = await client.generate_key_async('gjs-rsa', Parsec.KeyAttributes.new_rsa_encryption(2048, oaep), null);
 
-    const ciphertext = await client.asymmetric_encrypt_async('gjs-rsa', oaep, bytes('attack at dawn'), null, null);
+    const ciphertext = await key.asymmetric_encrypt_async(null, bytes('attack at dawn'), null, null);
     check(ciphertext.get_size() === 256, 'one RSA-2048 block');
     const plaintext = await client.asymmetric_decrypt_async('gjs-rsa', oaep, ciphertext, null, null);
     check(text(plaintext) === 'attack at dawn', 'round trip');
 
-    // The label (salt) is bound to the ciphertext.
-    const labelled = client.asymmetric_encrypt('gjs-rsa', oaep, bytes('x'), bytes('label'), null);
-    await rejects(client.asymmetric_decrypt_async('gjs-rsa', oaep, labelled, null, null),
+    // The label is bound to the ciphertext.
+    const labelled = key.asymmetric_encrypt(oaep, bytes('x'), bytes('label'), null);
+    await rejects(key.asymmetric_decrypt_async(null, labelled, null, null),
         Parsec.Error, Parsec.Error.PSA_INVALID_PADDING);
-    check(text(client.asymmetric_decrypt('gjs-rsa', oaep, labelled, bytes('label'), null)) === 'x', 'label round trip');
+    check(text(key.asymmetric_decrypt(null, labelled, bytes('label'), null)) === 'x', 'label round trip');
 });
 
 test('encrypt and decrypt with AES-GCM', async () => {
     const client = await newClient();
     const gcm = Parsec.Algorithm.new_aead(Parsec.Aead.GCM);
-    await client.generate_key_async('gjs-aes', Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 256, gcm), null);
+    const key = await client.generate_key_async('gjs-aes', Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 256, gcm), null);
 
     const nonce = await client.generate_random_async(12, null);
     const ad = bytes('header');
-    const ciphertext = await client.aead_encrypt_async('gjs-aes', gcm, nonce, ad, bytes('secret'), null);
+    const ciphertext = await key.aead_encrypt_async(null, nonce, ad, bytes('secret'), null);
     check(ciphertext.get_size() === 6 + 16, 'ciphertext and a 16-byte tag');
-    check(text(await client.aead_decrypt_async('gjs-aes', gcm, nonce, ad, ciphertext, null)) === 'secret', 'round trip');
+    check(text(await key.aead_decrypt_async(gcm, nonce, ad, ciphertext, null)) === 'secret', 'round trip');
 
     // Tampered authenticated data fails the tag check.
-    await rejects(client.aead_decrypt_async('gjs-aes', gcm, nonce, bytes('Header'), ciphertext, null),
+    await rejects(key.aead_decrypt_async(null, nonce, bytes('Header'), ciphertext, null),
         Parsec.Error, Parsec.Error.PSA_INVALID_SIGNATURE);
     check(text(client.aead_decrypt('gjs-aes', gcm, nonce, null, client.aead_encrypt('gjs-aes', gcm, nonce, null, bytes('no ad'), null), null)) === 'no ad',
         'without additional data');
@@ -143,7 +183,7 @@ test('encrypt and decrypt with AES-GCM', async () => {
 
 test('a service error is a typed Parsec.Error', async () => {
     const client = await newClient();
-    const e = await rejects(client.sign_data_async('gjs-missing', bytes('x'), null),
+    const e = await rejects(client.lookup_key_async('gjs-missing', null),
         Parsec.Error, Parsec.Error.PSA_DOES_NOT_EXIST);
     check(e.domain === Parsec.Error.quark(), 'domain is Parsec.Error');
     check(e.message.includes('gjs-missing'), 'the message names the key');

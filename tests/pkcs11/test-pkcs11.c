@@ -82,9 +82,10 @@ make_key (Fixture             *f,
           ParsecKeyAttributes *attributes)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecKey) key = parsec_client_generate_key (f->client, name, attributes, NULL, &error);
 
-  parsec_client_generate_key (f->client, name, attributes, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (key);
   parsec_key_attributes_unref (attributes);
 }
 
@@ -267,6 +268,7 @@ test_tokens (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) other = parsec_client_new_sync ("other-app", NULL, &error);
   g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKey) theirs = NULL;
   g_autofree char *uri = NULL;
   CK_SLOT_ID slots[4];
   CK_ULONG n = G_N_ELEMENTS (slots);
@@ -274,7 +276,7 @@ test_tokens (Fixture       *f,
 
   g_assert_no_error (error);
   make_key (f, "mine", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
-  parsec_client_generate_key (other, "theirs", attributes, NULL, &error);
+  theirs = parsec_client_generate_key (other, "theirs", attributes, NULL, &error);
   g_assert_no_error (error);
 
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
@@ -318,6 +320,7 @@ test_objects (Fixture       *f,
   g_autoptr(GBytes) id = NULL;
   g_autoptr(GBytes) params = NULL;
   g_autoptr(GBytes) point = NULL;
+  g_autoptr(ParsecKey) ec_key = NULL;
   g_autoptr(GBytes) modulus = NULL;
   g_autoptr(GBytes) exponent = NULL;
   const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
@@ -355,7 +358,7 @@ test_objects (Fixture       *f,
   g_assert_cmpmem (g_bytes_get_data (params, NULL), g_bytes_get_size (params), p256_oid, sizeof p256_oid);
 
   /* The point is the library's export, in an OCTET STRING. */
-  exported = parsec_client_export_public_key (f->client, "ec-key", PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
+  exported = parsec_client_export_public_key (f->client, "ec-key", NULL, &error);
   g_assert_no_error (error);
   point = get_attribute (f, pub, CKA_EC_POINT);
   g_assert_cmpuint (g_bytes_get_size (point), ==, 2 + g_bytes_get_size (exported));
@@ -363,7 +366,9 @@ test_objects (Fixture       *f,
   g_assert_cmpmem ((const guint8 *) g_bytes_get_data (point, NULL) + 2, g_bytes_get_size (point) - 2,
                    g_bytes_get_data (exported, NULL), g_bytes_get_size (exported));
   g_clear_pointer (&exported, g_bytes_unref);
-  exported = parsec_client_export_public_key (f->client, "ec-key", PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
+  ec_key = parsec_client_lookup_key (f->client, "ec-key", NULL, &error);
+  g_assert_no_error (error);
+  exported = parsec_key_export_public_key (ec_key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, &error);
   g_assert_no_error (error);
   spki = get_attribute (f, priv, CKA_PUBLIC_KEY_INFO);
   g_assert_true (g_bytes_equal (spki, exported));
@@ -639,10 +644,10 @@ test_generate (Fixture       *f,
   g_clear_pointer (&signature, g_bytes_unref);
   /* The key is the service's: the library sees it. */
   {
-    g_autoptr(ParsecKeyAttributes) made = parsec_client_get_key_attributes (f->client, "made-ec", NULL, &error);
+    g_autoptr(ParsecKey) made = parsec_client_lookup_key (f->client, "made-ec", NULL, &error);
 
     g_assert_no_error (error);
-    g_assert_cmpuint (parsec_key_attributes_get_bits (made), ==, 256);
+    g_assert_cmpuint (parsec_key_attributes_get_bits (parsec_key_get_attributes (made)), ==, 256);
   }
 
   g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, rsa_public, G_N_ELEMENTS (rsa_public),
@@ -670,7 +675,7 @@ test_generate (Fixture       *f,
   keys = parsec_client_list_keys (f->client, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
-  g_assert_cmpstr (parsec_key_info_get_name (g_ptr_array_index (keys, 0)), ==, "made-ec");
+  g_assert_cmpstr (parsec_key_get_name (g_ptr_array_index (keys, 0)), ==, "made-ec");
 
   /* The chosen CKA_ID outlives the module's instance. */
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);

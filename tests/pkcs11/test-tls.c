@@ -28,6 +28,7 @@
 
 static ParsecTestService *service;
 static ParsecClient *client;
+static ParsecKey *client_key;
 static GTlsCertificate *server_certificate;
 static GBytes *client_pem;
 static char *home;
@@ -300,8 +301,7 @@ static GTlsCertificate *
 create_certificate (GBytes *certificate)
 {
   g_autoptr(GError) error = NULL;
-  GTlsCertificate *tls_certificate = parsec_client_create_tls_certificate (client, KEY_NAME, certificate,
-                                                                           NULL, &error);
+  GTlsCertificate *tls_certificate = parsec_key_create_tls_certificate (client_key, certificate, NULL, &error);
 
   g_assert_no_error (error);
   return tls_certificate;
@@ -330,7 +330,7 @@ create_done (GObject      *source,
   GTlsCertificate **certificate = user_data;
   g_autoptr(GError) error = NULL;
 
-  *certificate = parsec_client_create_tls_certificate_finish (PARSEC_CLIENT (source), result, &error);
+  *certificate = parsec_key_create_tls_certificate_finish (PARSEC_KEY (source), result, &error);
   g_assert_no_error (error);
 }
 
@@ -350,7 +350,7 @@ test_stored_certificate (void)
   g_assert_cmpint (gnutls_pkcs11_copy_x509_crt2 (uri, crt, KEY_NAME, NULL, GNUTLS_PKCS11_OBJ_FLAG_MARK_NOT_PRIVATE), ==, 0);
   gnutls_x509_crt_deinit (crt);
 
-  parsec_client_create_tls_certificate_async (client, KEY_NAME, NULL, NULL, create_done, &certificate);
+  parsec_key_create_tls_certificate_async (client_key, NULL, NULL, create_done, &certificate);
   while (certificate == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_tls_certificate_is_same (certificate, from_pem));
@@ -365,13 +365,14 @@ test_errors (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(ParsecKey) missing = NULL;
   g_autoptr(GBytes) garbage = g_bytes_new_static ("not a certificate", 17);
 
-  certificate = parsec_client_create_tls_certificate (client, "no-such-key", client_pem, NULL, &error);
+  missing = parsec_client_lookup_key (client, "no-such-key", NULL, &error);
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
-  g_assert_null (certificate);
+  g_assert_null (missing);
   g_clear_error (&error);
-  certificate = parsec_client_create_tls_certificate (client, KEY_NAME, garbage, NULL, &error);
+  certificate = parsec_key_create_tls_certificate (client_key, garbage, NULL, &error);
   g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
   g_assert_null (certificate);
 }
@@ -566,7 +567,7 @@ main (int    argc,
   client = parsec_client_new_sync (APP_NAME, NULL, &error);
   g_assert_no_error (error);
   attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
-  parsec_client_generate_key (client, KEY_NAME, attributes, NULL, &error);
+  client_key = parsec_client_generate_key (client, KEY_NAME, attributes, NULL, &error);
   g_assert_no_error (error);
   make_server_certificate ();
   make_client_certificate ();
@@ -580,6 +581,7 @@ main (int    argc,
 
   g_clear_object (&server_certificate);
   g_clear_pointer (&client_pem, g_bytes_unref);
+  g_clear_object (&client_key);
   g_clear_object (&client);
   g_clear_pointer (&service, parsec_test_service_free);
   parsec_test_remove_tree (home);

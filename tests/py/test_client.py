@@ -35,9 +35,9 @@ class FakeServiceTestCase(unittest.TestCase):
         self.assertTrue(client.discover(None))
         self.assertEqual(client.get_implicit_provider(), Parsec.Provider.MBED_CRYPTO)
         self.assertEqual(client.props.auth_type, Parsec.AuthType.DIRECT)
-        ok, major, minor = client.ping(None)
-        self.assertTrue(ok)
-        self.assertEqual((major, minor), (1, 0))
+        version = client.ping(None)
+        self.assertIsInstance(version, Parsec.ProtocolVersion)
+        self.assertEqual((version.major, version.minor), (1, 0))
         providers = client.list_providers(None)
         self.assertEqual([p.props.id for p in providers], [1, 0])
         self.assertEqual(providers[0].get_uuid(), '1c1139dc-ad7c-47dc-ad6b-db6fdb466552')
@@ -62,7 +62,7 @@ class FakeServiceTestCase(unittest.TestCase):
         Parsec.Client.new(None, None, on_client)
         GLib.timeout_add_seconds(10, loop.quit)
         loop.run()
-        self.assertEqual(results['ping'], (True, 1, 0))
+        self.assertEqual((results['ping'].major, results['ping'].minor), (1, 0))
         self.assertEqual(results['client'].props.application_name, 'org.example.PyTest')
 
     def test_typed_error(self):

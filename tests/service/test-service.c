@@ -630,14 +630,15 @@ test_discovery (Fixture       *fixture,
   g_autoptr(GPtrArray) authenticators = NULL;
   g_autoptr(GArray) core_ops = NULL;
   g_autoptr(GArray) mbed_ops = NULL;
-  guint major = 0, minor = 99;
+  g_autoptr(ParsecProtocolVersion) version = NULL;
   const guint32 expected_mbed[] = { 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0C, 0x0D,
                                     0x0F, 0x10, 0x11, 0x12, 0x13, 0x20 };
 
-  g_assert_true (parsec_client_ping (fixture->client, &major, &minor, NULL, &error));
+  version = parsec_client_ping (fixture->client, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (major, ==, 1);
-  g_assert_cmpuint (minor, ==, 0);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
+  g_assert_cmpuint (version->minor, ==, 0);
 
   providers = parsec_client_list_providers (fixture->client, NULL, &error);
   g_assert_no_error (error);
@@ -1724,9 +1725,11 @@ ping_done (GObject      *source,
 {
   guint *pending = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, &error);
 
-  g_assert_true (parsec_client_ping_finish (PARSEC_CLIENT (source), result, NULL, NULL, &error));
   g_assert_no_error (error);
+  g_assert_nonnull (version);
+  g_assert_cmpuint (version->major, ==, 1);
   (*pending)--;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// ParsecClient from Vala through the generated VAPI, against the real test
-// service (run through parsec-test-env, which sets PARSEC_SERVICE_ENDPOINT).
+// ParsecClient and ParsecKey from Vala through the generated VAPI, against
+// the real test service (run through parsec-test-env, which sets PARSEC_SERVICE_ENDPOINT).
 // Every call is an async method used with yield; service errors are caught
 // as Parsec.Error. Prints TAP.
 
@@ -44,46 +44,82 @@ async void test_construct () throws Error {
     report ((uint) client.auth_type == authenticators[0].get_id (), "the service's authenticator");
     report (client.implicit_provider == Parsec.Provider.MBED_CRYPTO, "Mbed Crypto provider");
 
-    uint major, minor;
-    var ok = yield client.ping_async (null, out major, out minor);
-    report (ok && major == 1 && minor == 0, "async ping answers 1.0");
+    Parsec.ProtocolVersion version = yield client.ping_async ();
+    report (version.major == 1 && version.minor == 0, "async ping answers 1.0");
+    version = client.ping ();
+    report (version.major == 1 && version.minor == 0, "sync ping answers 1.0");
+}
+
+// The key is a Parsec.Key of @client named @name, for an ECDSA P-256 policy.
+bool is_ecc_key (Parsec.Key key, string name, Parsec.Client client) {
+    unowned Parsec.KeyAttributes? attributes = key.get_attributes ();
+    return key.name == name && key.get_client () == client
+        && key.provider == Parsec.Provider.MBED_CRYPTO
+        && attributes != null && attributes.get_key_type () == Parsec.KeyType.ECC_KEY_PAIR
+        && attributes.get_bits () == 256;
 }
 
 async void test_sign_verify () throws Error {
     var client = yield new_client ();
-    yield client.generate_key_async ("vala-sign", new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
+    Parsec.Key key = yield client.generate_key_async ("vala-sign", new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
+    report (is_ecc_key (key, "vala-sign", client), "generate_key gives the key");
     var data = bytes ("the quick brown fox");
-    var signature = yield client.sign_data_async ("vala-sign", data);
+    var signature = yield key.sign_data_async (data);
     report (signature.get_size () == 64, "a raw P-256 signature");
-    report (yield client.verify_data_async ("vala-sign", data, signature), "the signature verifies");
+    report (yield key.verify_data_async (data, signature), "the signature verifies");
+    report (key.verify_data (data, key.sign_data (data)), "sync sign_data and verify_data");
 
     try {
-        yield client.verify_data_async ("vala-sign", bytes ("the quick brown cat"), signature);
+        yield key.verify_data_async (bytes ("the quick brown cat"), signature);
         report (false, "a wrong signature is refused");
     } catch (Parsec.Error.PSA_INVALID_SIGNATURE e) {
         report (true, "a wrong signature is refused");
     }
 
+    var found = yield client.lookup_key_async ("vala-sign");
+    report (is_ecc_key (found, "vala-sign", client), "lookup_key finds the key");
+    report (yield found.verify_data_async (data, signature), "the looked-up key verifies");
+
     bool listed = false;
-    foreach (var key in yield client.list_keys_async ())
-        listed |= key.name == "vala-sign";
+    foreach (var listed_key in yield client.list_keys_async ())
+        listed |= listed_key.name == "vala-sign" && is_ecc_key (listed_key, "vala-sign", client);
     report (listed, "the key is listed");
-    report (yield client.destroy_key_async ("vala-sign"), "the key is destroyed");
+
+    // A key object made from its name alone needs an explicit algorithm.
+    var bare = (Parsec.Key) Object.@new (typeof (Parsec.Key), "client", client, "name", "vala-sign");
+    report (bare.get_attributes () == null && bare.provider == Parsec.Provider.AUTO, "a bare key knows no attributes");
+    try {
+        yield bare.sign_data_async (data);
+        report (false, "a bare key cannot sign data");
+    } catch (Parsec.Error.INVALID_INPUT e) {
+        report (true, "a bare key cannot sign data");
+    }
+    var ecdsa = new Parsec.Algorithm.ecdsa (Parsec.Hash.SHA_256);
+    var hash = yield client.hash_compute_async (Parsec.Hash.SHA_256, data);
+    report (yield key.verify_data_async (data, yield bare.sign_hash_async (ecdsa, hash)), "a bare key signs with an algorithm");
+
+    report (yield key.destroy_async (), "the key is destroyed");
+    try {
+        yield client.lookup_key_async ("vala-sign");
+        report (false, "a destroyed key is not found");
+    } catch (Parsec.Error.PSA_DOES_NOT_EXIST e) {
+        report (true, "a destroyed key is not found");
+    }
 }
 
 async void test_encrypt_decrypt () throws Error {
     var client = yield new_client ();
 
     var oaep = new Parsec.Algorithm.rsa_oaep (Parsec.Hash.SHA_256);
-    yield client.generate_key_async ("vala-rsa", new Parsec.KeyAttributes.rsa_encryption (2048, oaep));
-    var ciphertext = yield client.asymmetric_encrypt_async ("vala-rsa", oaep, bytes ("attack at dawn"), null);
+    var rsa = yield client.generate_key_async ("vala-rsa", new Parsec.KeyAttributes.rsa_encryption (2048, oaep));
+    var ciphertext = yield rsa.asymmetric_encrypt_async (null, bytes ("attack at dawn"), null);
     var plaintext = yield client.asymmetric_decrypt_async ("vala-rsa", oaep, ciphertext, null);
     report (text (plaintext) == "attack at dawn", "RSA-OAEP round trip");
 
     var gcm = new Parsec.Algorithm.aead (Parsec.Aead.GCM);
-    yield client.generate_key_async ("vala-aes", new Parsec.KeyAttributes.aead (Parsec.KeyType.AES, 128, gcm));
+    var aes = yield client.generate_key_async ("vala-aes", new Parsec.KeyAttributes.aead (Parsec.KeyType.AES, 128, gcm));
     var nonce = yield client.generate_random_async (12);
-    var sealed = yield client.aead_encrypt_async ("vala-aes", gcm, nonce, bytes ("header"), bytes ("secret"));
+    var sealed = yield aes.aead_encrypt_async (null, nonce, bytes ("header"), bytes ("secret"));
     var opened = yield client.aead_decrypt_async ("vala-aes", gcm, nonce, bytes ("header"), sealed);
     report (text (opened) == "secret", "AES-GCM round trip");
 }
@@ -91,7 +127,7 @@ async void test_encrypt_decrypt () throws Error {
 async void test_errors () throws Error {
     var client = yield new_client ();
     try {
-        yield client.sign_data_async ("vala-missing", bytes ("x"));
+        yield client.lookup_key_async ("vala-missing");
         report (false, "a missing key is a Parsec.Error");
     } catch (Parsec.Error.PSA_DOES_NOT_EXIST e) {
         report (e.domain == Parsec.Error.quark () && e.message.contains ("vala-missing"), "a missing key is a Parsec.Error");
