@@ -24,8 +24,12 @@
  * A client of the Parsec service.
  *
  * Create one with parsec_client_new() (or parsec_client_new_sync()), or
- * with g_async_initable_new_async() to set properties. Initialisation
- * reads the configuration and sends nothing.
+ * with g_async_initable_new_async() to set properties. The configuration
+ * properties are construct-only: they are given at construction and
+ * fixed from then on. Each has an "unset" value, its default, that leaves
+ * the choice to the environment, GSettings or a built-in default; once
+ * the client is initialised, each reads as the value in force.
+ * Initialisation reads the configuration and sends nothing.
  *
  * The client finds the service like the official Parsec clients do, but
  * only when a call first needs it and once per client: it asks for the
@@ -39,14 +43,17 @@
  * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
  * the `community.parsec.glib` GSettings schema when it is installed, and
- * finally `unix:/run/parsec/parsec.sock`.
+ * finally `unix:/run/parsec/parsec.sock`. The timeout, the response
+ * limit, the trust policy and the trusted users come from their property,
+ * else the GSettings key of the same name, else the built-in default.
  *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
- * another, make them on a client from parsec_client_dup_for_provider(). Asynchronous operations run on the thread-default main
- * context of the caller without helper threads. An initialised client
- * may be used from several threads at once.
+ * another, make them on a client from parsec_client_dup_for_provider().
+ * Asynchronous operations run on the thread-default main context of the
+ * caller without helper threads. An initialised client may be used from
+ * several threads at once.
  *
  * Since: 1.0
  */
@@ -54,16 +61,17 @@ struct _ParsecClient
 {
   GObject parent_instance;
 
-  /* Configuration, fixed once initialised */
+  /* Configuration, fixed at construction. Initialisation replaces the
+   * "unset" values (NULL, -1, 0, PARSEC_TRUST_POLICY_DEFAULT) with the
+   * values in force; the AUTO ones stay, for discovery to decide. */
   char *endpoint;
   char *application_name;        /* secure memory: direct authentication sends it */
   ParsecAuthMethod auth_method;
-  int provider;
-  guint timeout_ms;
+  ParsecProvider provider;
+  int timeout_ms;
   guint max_response_size;
   ParsecTrustPolicy trust_policy;
   char **trusted_users;
-  guint explicitly_set;          /* bit per PROP_ */
 
   /* Resolved at initialisation */
   gboolean initialized;
@@ -174,13 +182,13 @@ parsec_client_get_property (GObject    *object,
       g_value_set_enum (value, parsec_client_get_auth_type (self));
       break;
     case PROP_PROVIDER:
-      g_value_set_int (value, self->provider);
+      g_value_set_enum (value, self->provider);
       break;
     case PROP_IMPLICIT_PROVIDER:
-      g_value_set_uint (value, parsec_client_get_implicit_provider (self));
+      g_value_set_enum (value, parsec_client_get_implicit_provider (self));
       break;
     case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout_ms);
+      g_value_set_int (value, self->timeout_ms);
       break;
     case PROP_MAX_RESPONSE_SIZE:
       g_value_set_uint (value, self->max_response_size);
@@ -204,12 +212,6 @@ parsec_client_set_property (GObject      *object,
 {
   ParsecClient *self = PARSEC_CLIENT (object);
 
-  if (self->initialized && prop_id != PROP_JWT_SVID_TOKEN)
-    {
-      g_critical ("ParsecClient:%s cannot change once the client is initialised", pspec->name);
-      return;
-    }
-
   switch (prop_id)
     {
     case PROP_ENDPOINT:
@@ -224,10 +226,10 @@ parsec_client_set_property (GObject      *object,
       self->auth_method = g_value_get_enum (value);
       break;
     case PROP_PROVIDER:
-      self->provider = g_value_get_int (value);
+      self->provider = g_value_get_enum (value);
       break;
     case PROP_TIMEOUT:
-      self->timeout_ms = g_value_get_uint (value);
+      self->timeout_ms = g_value_get_int (value);
       break;
     case PROP_MAX_RESPONSE_SIZE:
       self->max_response_size = g_value_get_uint (value);
@@ -241,23 +243,19 @@ parsec_client_set_property (GObject      *object,
       break;
     case PROP_JWT_SVID_TOKEN:
       parsec_client_set_jwt_svid_token (self, g_value_get_string (value));
-      return;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  /* These properties are not construct properties, so GObject never sets
-   * them to their defaults: a set is the application's explicit choice,
-   * which outranks the environment and GSettings. */
-  self->explicitly_set |= 1u << prop_id;
 }
 
 static void
 parsec_client_class_init (ParsecClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  /* Configuration is read at initialisation and fixed from then on. */
-  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  /* Configuration is given at construction and fixed from then on. */
+  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                   G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
   const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = parsec_client_finalize;
@@ -268,10 +266,10 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:endpoint:
    *
    * The URI of the service's socket, `unix:/path` or `unix:///path`
-   * (percent-encoding is decoded). %NULL at construction means: take
+   * (percent-encoding is decoded). %NULL, the default, means unset: take
    * `PARSEC_SERVICE_ENDPOINT`, else the GSettings `endpoint` key, else
-   * `unix:/run/parsec/parsec.sock`. After initialisation it holds the
-   * endpoint in use.
+   * `unix:/run/parsec/parsec.sock`. Read before initialisation it is what
+   * was given; after, the endpoint in use.
    *
    * Since: 1.0
    */
@@ -282,8 +280,9 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:application-name:
    *
    * The name sent by direct authentication; the service keeps each name's
-   * keys apart. When not set, the application id of the default
-   * #GApplication is used, if there is one.
+   * keys apart. %NULL, the default, means unset: initialisation takes the
+   * application id of the default #GApplication, if there is one, and the
+   * property then reads as that id.
    *
    * Since: 1.0
    */
@@ -293,9 +292,10 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:auth-method:
    *
-   * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO the
-   * client uses the first authenticator the service offers that it can
-   * serve.
+   * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO, the
+   * default, the client uses the first authenticator the service offers
+   * that it can serve; the property keeps reading
+   * %PARSEC_AUTH_METHOD_AUTO, and #ParsecClient:auth-type tells the choice.
    *
    * Since: 1.0
    */
@@ -320,15 +320,17 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:provider:
    *
-   * The provider of crypto operations that do not name one: a
-   * #ParsecProvider, or %PARSEC_PROVIDER_AUTO (-1) for the first crypto
-   * provider the service lists.
+   * The provider of crypto operations that do not name one.
+   * %PARSEC_PROVIDER_AUTO, the default, means the service's first crypto
+   * provider; the property keeps reading %PARSEC_PROVIDER_AUTO, and
+   * #ParsecClient:implicit-provider tells the choice. For a provider this
+   * enumeration does not name, use parsec_client_dup_for_provider().
    *
    * Since: 1.0
    */
   properties[PROP_PROVIDER] =
-    g_param_spec_int ("provider", NULL, NULL, PARSEC_PROVIDER_AUTO, G_MAXUINT8,
-                      PARSEC_PROVIDER_AUTO, config_flags);
+    g_param_spec_enum ("provider", NULL, NULL, PARSEC_TYPE_PROVIDER,
+                       PARSEC_PROVIDER_AUTO, config_flags);
 
   /**
    * ParsecClient:implicit-provider:
@@ -337,49 +339,56 @@ parsec_client_class_init (ParsecClientClass *klass)
    * #ParsecClient:provider names, or the one discovery chose, known after
    * the first crypto call or parsec_client_discover(). Until then, and
    * when the service hosts no crypto provider, it is
-   * %PARSEC_PROVIDER_CORE.
+   * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
+   * not name.
    *
    * Since: 1.0
    */
   properties[PROP_IMPLICIT_PROVIDER] =
-    g_param_spec_uint ("implicit-provider", NULL, NULL, 0, G_MAXUINT8, 0, found_flags);
+    g_param_spec_enum ("implicit-provider", NULL, NULL, PARSEC_TYPE_PROVIDER,
+                       PARSEC_PROVIDER_CORE, found_flags);
 
   /**
    * ParsecClient:timeout:
    *
    * The deadline of each call in milliseconds, covering connecting,
    * sending and receiving. 0 means no deadline, which leaves the
-   * application at the mercy of a service that never answers. When not
-   * set, the GSettings `timeout` key or 60000 is used.
+   * application at the mercy of a service that never answers. -1, the
+   * default, means unset: the GSettings `timeout` key, else 60000. Read
+   * before initialisation it is what was given; after, the deadline in
+   * force.
    *
    * Since: 1.0
    */
   properties[PROP_TIMEOUT] =
-    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_TIMEOUT_MS, config_flags);
+    g_param_spec_int ("timeout", NULL, NULL, -1, G_MAXINT, -1, config_flags);
 
   /**
    * ParsecClient:max-response-size:
    *
    * The largest response body the client accepts, in bytes, at most 256
    * MiB; a larger one is refused before any memory is allocated for it,
-   * and memory for an accepted one grows as its bytes arrive. When not
-   * set, the GSettings `max-response-size` key or 1 MiB is used.
+   * and memory for an accepted one grows as its bytes arrive. 0, the
+   * default, means unset: the GSettings `max-response-size` key, else 1
+   * MiB. Read before initialisation it is what was given; after, the
+   * limit in force.
    *
    * Since: 1.0
    */
   properties[PROP_MAX_RESPONSE_SIZE] =
     g_param_spec_uint ("max-response-size", NULL, NULL, 0, PARSEC_WIRE_RESPONSE_SIZE_LIMIT,
-                       DEFAULT_MAX_RESPONSE_SIZE, config_flags);
+                       0, config_flags);
 
   /**
    * ParsecClient:jwt-svid-token:
    *
-   * The JWT-SVID token sent with JWT-SVID authentication. It may be
-   * replaced at any time, for example before it expires; it cannot be
-   * read back. The client keeps it in memory it wipes. Setting it as a
-   * property can leave copies in GObject's own memory (a #GValue may hold
-   * one, or point at the caller's string), which the client cannot wipe:
-   * parsec_client_set_jwt_svid_token() makes none.
+   * The JWT-SVID token sent with JWT-SVID authentication. Unlike the
+   * configuration, it may be replaced at any time, for example before it
+   * expires; it cannot be read back. The client keeps it in memory it
+   * wipes. Setting it as a property can leave copies in GObject's own
+   * memory (a #GValue may hold one, or point at the caller's string),
+   * which the client cannot wipe: parsec_client_set_jwt_svid_token()
+   * makes none.
    *
    * Since: 1.0
    */
@@ -391,8 +400,10 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:trust-policy:
    *
    * Whether to check, before each request, that the endpoint is the
-   * genuine service (see #ParsecTrustPolicy). When not set, the GSettings
-   * `trust-policy` key or %PARSEC_TRUST_POLICY_OFF is used.
+   * genuine service (see #ParsecTrustPolicy). %PARSEC_TRUST_POLICY_DEFAULT,
+   * the default, means unset: the GSettings `trust-policy` key, else
+   * %PARSEC_TRUST_POLICY_OFF. Read before initialisation it is what was
+   * given; after, the policy in force, never %PARSEC_TRUST_POLICY_DEFAULT.
    *
    * Socket activation and containers move the socket and the service's
    * user: list the users that may own the socket, its directories and
@@ -402,15 +413,17 @@ parsec_client_class_init (ParsecClientClass *klass)
    */
   properties[PROP_TRUST_POLICY] =
     g_param_spec_enum ("trust-policy", NULL, NULL, PARSEC_TYPE_TRUST_POLICY,
-                       PARSEC_TRUST_POLICY_OFF, config_flags);
+                       PARSEC_TRUST_POLICY_DEFAULT, config_flags);
 
   /**
    * ParsecClient:trusted-users:
    *
    * The users, by name or decimal id, trusted to own the socket and the
-   * directories on its path and to run the service. %NULL means root and
-   * the `parsec` user when it exists, or the GSettings `trusted-users` key
-   * when it is set.
+   * directories on its path and to run the service. %NULL, the default,
+   * means unset: the GSettings `trusted-users` key when it names any,
+   * else root and the `parsec` user when it exists. Read before
+   * initialisation it is what was given; after, the list in force, which
+   * is %NULL for root and `parsec`.
    *
    * Since: 1.0
    */
@@ -425,8 +438,8 @@ parsec_client_init (ParsecClient *self)
 {
   self->auth_method = PARSEC_AUTH_METHOD_AUTO;
   self->provider = PARSEC_PROVIDER_AUTO;
-  self->timeout_ms = DEFAULT_TIMEOUT_MS;
-  self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
+  self->timeout_ms = -1;
+  self->trust_policy = PARSEC_TRUST_POLICY_DEFAULT;
   g_mutex_init (&self->token_lock);
   g_mutex_init (&self->opcodes_lock);
   g_mutex_init (&self->discovery_lock);
@@ -449,20 +462,13 @@ lookup_settings (void)
 }
 
 static gboolean
-is_set (ParsecClient *self,
-        guint         prop_id)
-{
-  return (self->explicitly_set & (1u << prop_id)) != 0;
-}
-
-static gboolean
 client_configure (ParsecClient  *self,
                   GError       **error)
 {
   g_autoptr(GSettings) settings = lookup_settings ();
   g_autofree char *path = NULL;
 
-  if (!is_set (self, PROP_ENDPOINT) || self->endpoint == NULL)
+  if (self->endpoint == NULL)
     {
       const char *env = g_getenv (PARSEC_ENDPOINT_ENV);
       g_autofree char *configured = NULL;
@@ -470,7 +476,6 @@ client_configure (ParsecClient  *self,
       if (settings != NULL)
         configured = g_settings_get_string (settings, "endpoint");
 
-      g_free (self->endpoint);
       if (env != NULL && *env != '\0')
         self->endpoint = g_strdup (env);
       else if (configured != NULL && *configured != '\0')
@@ -479,33 +484,34 @@ client_configure (ParsecClient  *self,
         self->endpoint = g_strdup (PARSEC_DEFAULT_ENDPOINT);
     }
 
-  if (settings != NULL)
+  if (self->timeout_ms < 0)
     {
-      if (!is_set (self, PROP_TIMEOUT))
-        self->timeout_ms = g_settings_get_uint (settings, "timeout");
-      if (!is_set (self, PROP_MAX_RESPONSE_SIZE))
-        self->max_response_size = g_settings_get_uint (settings, "max-response-size");
-      if (!is_set (self, PROP_TRUST_POLICY))
-        {
-          g_autofree char *policy = g_settings_get_string (settings, "trust-policy");
+      /* The key is unsigned; G_MAXINT ms, 24 days, is as good as more. */
+      self->timeout_ms = settings != NULL ? (int) MIN (g_settings_get_uint (settings, "timeout"), (guint) G_MAXINT)
+                                          : DEFAULT_TIMEOUT_MS;
+    }
+  if (self->max_response_size == 0)
+    {
+      self->max_response_size = settings != NULL ? g_settings_get_uint (settings, "max-response-size")
+                                                 : DEFAULT_MAX_RESPONSE_SIZE;
+    }
+  if (self->trust_policy == PARSEC_TRUST_POLICY_DEFAULT)
+    {
+      g_autofree char *policy = settings != NULL ? g_settings_get_string (settings, "trust-policy") : NULL;
 
-          if (g_str_equal (policy, "enforce"))
-            self->trust_policy = PARSEC_TRUST_POLICY_ENFORCE;
-          else if (g_str_equal (policy, "warn"))
-            self->trust_policy = PARSEC_TRUST_POLICY_WARN;
-          else
-            self->trust_policy = PARSEC_TRUST_POLICY_OFF;
-        }
-      if (!is_set (self, PROP_TRUSTED_USERS))
-        {
-          g_auto(GStrv) users = g_settings_get_strv (settings, "trusted-users");
+      if (g_strcmp0 (policy, "enforce") == 0)
+        self->trust_policy = PARSEC_TRUST_POLICY_ENFORCE;
+      else if (g_strcmp0 (policy, "warn") == 0)
+        self->trust_policy = PARSEC_TRUST_POLICY_WARN;
+      else
+        self->trust_policy = PARSEC_TRUST_POLICY_OFF;
+    }
+  if (self->trusted_users == NULL && settings != NULL)
+    {
+      g_auto(GStrv) users = g_settings_get_strv (settings, "trusted-users");
 
-          if (users[0] != NULL)
-            {
-              g_strfreev (self->trusted_users);
-              self->trusted_users = g_steal_pointer (&users);
-            }
-        }
+      if (users[0] != NULL)
+        self->trusted_users = g_steal_pointer (&users);
     }
 
   g_clear_pointer (&self->trusted_uids, g_array_unref);
@@ -2068,7 +2074,6 @@ parsec_client_dup_for_provider (ParsecClient *self,
   copy = g_object_new (PARSEC_TYPE_CLIENT,
                        "endpoint", self->endpoint,
                        "auth-method", self->auth_method,
-                       "provider", (int) provider,
                        "timeout", self->timeout_ms,
                        "max-response-size", self->max_response_size,
                        "trust-policy", self->trust_policy,
@@ -2077,6 +2082,9 @@ parsec_client_dup_for_provider (ParsecClient *self,
   /* Copied here rather than through the property, which would leave a
    * copy in GObject's memory. */
   copy->application_name = secure_strdup (self->application_name);
+  /* Set here: the property takes only the providers the enumeration
+   * names, and the service may host others. */
+  copy->provider = provider;
   copy->address = g_object_ref (self->address);
   copy->trusted_uids = g_array_ref (self->trusted_uids);
   copy->implicit_provider = provider;
@@ -2114,8 +2122,8 @@ parsec_client_dup_for_provider (ParsecClient *self,
  *
  * Gets #ParsecClient:endpoint.
  *
- * Returns: (nullable): the endpoint URI, resolved once the client is
- *   initialised
+ * Returns: (nullable): the endpoint URI in use once the client is
+ *   initialised; before, the one given at construction, or %NULL
  *
  * Since: 1.0
  */
@@ -2132,7 +2140,8 @@ parsec_client_get_endpoint (ParsecClient *self)
  *
  * Gets #ParsecClient:application-name.
  *
- * Returns: (nullable): the application name
+ * Returns: (nullable): the application name, after initialisation the
+ *   default #GApplication's id when none was given
  *
  * Since: 1.0
  */
@@ -2149,7 +2158,9 @@ parsec_client_get_application_name (ParsecClient *self)
  *
  * Gets #ParsecClient:auth-method.
  *
- * Returns: the configured authentication method
+ * Returns: the configured authentication method, %PARSEC_AUTH_METHOD_AUTO
+ *   when none was given; see parsec_client_get_auth_type() for the one
+ *   in use
  *
  * Since: 1.0
  */
@@ -2189,11 +2200,12 @@ parsec_client_get_auth_type (ParsecClient *self)
  *
  * Gets #ParsecClient:provider.
  *
- * Returns: the configured provider, or %PARSEC_PROVIDER_AUTO
+ * Returns: the configured provider, %PARSEC_PROVIDER_AUTO when none was
+ *   given; see parsec_client_get_implicit_provider() for the one in use
  *
  * Since: 1.0
  */
-int
+ParsecProvider
 parsec_client_get_provider (ParsecClient *self)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_PROVIDER_AUTO);
@@ -2206,16 +2218,17 @@ parsec_client_get_provider (ParsecClient *self)
  *
  * Gets #ParsecClient:implicit-provider.
  *
- * Returns: the provider of crypto operations that do not name one
+ * Returns: the provider of crypto operations that do not name one,
+ *   possibly one the enumeration does not name
  *
  * Since: 1.0
  */
-guint
+ParsecProvider
 parsec_client_get_implicit_provider (ParsecClient *self)
 {
-  guint provider;
+  ParsecProvider provider;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_PROVIDER_CORE);
 
   g_mutex_lock (&self->discovery_lock);
   provider = self->implicit_provider;
@@ -2229,14 +2242,16 @@ parsec_client_get_implicit_provider (ParsecClient *self)
  *
  * Gets #ParsecClient:timeout.
  *
- * Returns: the deadline of each call in milliseconds, 0 for none
+ * Returns: the deadline of each call in milliseconds, 0 for none, in
+ *   force once the client is initialised; before, the one given at
+ *   construction, or -1
  *
  * Since: 1.0
  */
-guint
+int
 parsec_client_get_timeout (ParsecClient *self)
 {
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), -1);
   return self->timeout_ms;
 }
 
@@ -2246,7 +2261,8 @@ parsec_client_get_timeout (ParsecClient *self)
  *
  * Gets #ParsecClient:max-response-size.
  *
- * Returns: the largest response body accepted, in bytes
+ * Returns: the largest response body accepted, in bytes, in force once
+ *   the client is initialised; before, the one given at construction, or 0
  *
  * Since: 1.0
  */
@@ -2255,6 +2271,44 @@ parsec_client_get_max_response_size (ParsecClient *self)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
   return self->max_response_size;
+}
+
+/**
+ * parsec_client_get_trust_policy:
+ * @self: a #ParsecClient
+ *
+ * Gets #ParsecClient:trust-policy.
+ *
+ * Returns: the policy in force once the client is initialised; before,
+ *   the one given at construction, or %PARSEC_TRUST_POLICY_DEFAULT
+ *
+ * Since: 1.0
+ */
+ParsecTrustPolicy
+parsec_client_get_trust_policy (ParsecClient *self)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_TRUST_POLICY_DEFAULT);
+  return self->trust_policy;
+}
+
+/**
+ * parsec_client_get_trusted_users:
+ * @self: a #ParsecClient
+ *
+ * Gets #ParsecClient:trusted-users.
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the users
+ *   trusted to run the service, by name or decimal id. Once the client is
+ *   initialised, the list in force, %NULL for root and the `parsec` user;
+ *   before, the list given at construction, or %NULL
+ *
+ * Since: 1.0
+ */
+const char * const *
+parsec_client_get_trusted_users (ParsecClient *self)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  return (const char * const *) self->trusted_users;
 }
 
 /**
