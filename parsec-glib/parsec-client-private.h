@@ -59,6 +59,12 @@ typedef enum {
   PARSEC_NEEDS_AUTH     = 1 << 1,   /* the authentication type and data */
 } ParsecNeeds;
 
+/* Tells the client that discovery recorded what @learned names; the first
+ * report of each notifies its property on the client's context. Called
+ * outside the discovery lock. */
+void              _parsec_client_learned    (ParsecClient           *self,
+                                             ParsecNeeds             learned);
+
 /* As the provider of a call: the implicit provider, once known. */
 #define PARSEC_PROVIDER_IMPLICIT 0x100u
 

@@ -47,6 +47,11 @@
  * limit, the trust policy and the trusted users come from their property,
  * else the GSettings key of the same name, else the built-in default.
  *
+ * What discovery learns, #ParsecClient:implicit-provider and
+ * #ParsecClient:auth-type, is notified once, on the thread-default main
+ * context of the thread that constructed the client, whichever thread
+ * the discovery ran on.
+ *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
@@ -72,6 +77,12 @@ struct _ParsecClient
   guint max_response_size;
   ParsecTrustPolicy trust_policy;
   char **trusted_users;
+
+  /* Where notifications of what discovery learns are emitted: the
+   * thread-default context of the thread that constructed the client. */
+  GMainContext *context;
+  GThread *thread;
+  guint notified;                /* ParsecNeeds, atomic */
 
   /* Resolved at initialisation */
   gboolean initialized;
@@ -155,6 +166,8 @@ parsec_client_finalize (GObject *object)
   g_mutex_clear (&self->token_lock);
   g_mutex_clear (&self->opcodes_lock);
   g_mutex_clear (&self->discovery_lock);
+  g_main_context_unref (self->context);
+  g_thread_unref (self->thread);
 
   G_OBJECT_CLASS (parsec_client_parent_class)->finalize (object);
 }
@@ -256,7 +269,7 @@ parsec_client_class_init (ParsecClientClass *klass)
   /* Configuration is given at construction and fixed from then on. */
   const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                    G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
-  const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->finalize = parsec_client_finalize;
   object_class->get_property = parsec_client_get_property;
@@ -309,7 +322,8 @@ parsec_client_class_init (ParsecClientClass *klass)
    * The authentication type in use: the one #ParsecClient:auth-method
    * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
    * after the first authenticated call or parsec_client_discover()
-   * (%PARSEC_AUTH_TYPE_NONE until then).
+   * (%PARSEC_AUTH_TYPE_NONE until then). Discovery notifies it on the
+   * client's context (see #ParsecClient).
    *
    * Since: 1.0
    */
@@ -340,7 +354,8 @@ parsec_client_class_init (ParsecClientClass *klass)
    * the first crypto call or parsec_client_discover(). Until then, and
    * when the service hosts no crypto provider, it is
    * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
-   * not name.
+   * not name. Discovery notifies it on the client's context (see
+   * #ParsecClient).
    *
    * Since: 1.0
    */
@@ -440,6 +455,8 @@ parsec_client_init (ParsecClient *self)
   self->provider = PARSEC_PROVIDER_AUTO;
   self->timeout_ms = -1;
   self->trust_policy = PARSEC_TRUST_POLICY_DEFAULT;
+  self->context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_ref (g_thread_self ());
   g_mutex_init (&self->token_lock);
   g_mutex_init (&self->opcodes_lock);
   g_mutex_init (&self->discovery_lock);
@@ -1171,6 +1188,7 @@ client_learn_provider (ParsecClient *self,
       self->known |= PARSEC_NEEDS_PROVIDER;
     }
   g_mutex_unlock (&self->discovery_lock);
+  _parsec_client_learned (self, PARSEC_NEEDS_PROVIDER);
 }
 
 static void
@@ -1205,6 +1223,7 @@ client_learn_auth (ParsecClient      *self,
       self->known |= PARSEC_NEEDS_AUTH;
     }
   g_mutex_unlock (&self->discovery_lock);
+  _parsec_client_learned (self, PARSEC_NEEDS_AUTH);
   return TRUE;
 }
 
@@ -2112,6 +2131,68 @@ parsec_client_dup_for_provider (ParsecClient *self,
 
   copy->initialized = TRUE;
   return copy;
+}
+
+/* What discovery learned, notified on the client's context */
+
+typedef struct {
+  ParsecClient *self;
+  ParsecNeeds learned;
+} Learned;
+
+static gboolean
+learned_notify (gpointer user_data)
+{
+  Learned *learned = user_data;
+
+  if (learned->learned & PARSEC_NEEDS_PROVIDER)
+    g_object_notify_by_pspec (G_OBJECT (learned->self), properties[PROP_IMPLICIT_PROVIDER]);
+  if (learned->learned & PARSEC_NEEDS_AUTH)
+    g_object_notify_by_pspec (G_OBJECT (learned->self), properties[PROP_AUTH_TYPE]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+learned_free (gpointer user_data)
+{
+  Learned *learned = user_data;
+
+  g_object_unref (learned->self);
+  g_free (learned);
+}
+
+void
+_parsec_client_learned (ParsecClient *self,
+                        ParsecNeeds   learned)
+{
+  Learned *data;
+
+  /* Racing discoveries may both report a value that only one recorded:
+   * the first report notifies. What initialisation learns from the
+   * configuration is no change anyone could watch. */
+  learned &= ~g_atomic_int_or (&self->notified, learned);
+  if (learned == 0 || !self->initialized)
+    return;
+
+  data = g_new0 (Learned, 1);
+  data->self = g_object_ref (self);
+  data->learned = learned;
+  /* g_main_context_invoke_full() runs at once on a thread that can
+   * acquire the context as its thread-default; a thread that merely
+   * shares the global default context with the client's must not, so it
+   * queues instead. */
+  if (self->thread == g_thread_self () || g_main_context_is_owner (self->context))
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, learned_notify, data, learned_free);
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, learned_notify, data, learned_free);
+      g_source_set_static_name (source, "[parsec-glib] discovery notification");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
 }
 
 /* Accessors */

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """ParsecClient's configuration through GObject Introspection: fixed at
 construction, read back through the getters, GSettings behind the unset
-values."""
+values, and what discovery learns notified on the client's context."""
 
+import threading
 import unittest
 import warnings
 
 import gi
 gi.require_version('Parsec', '1')
-from gi.repository import GObject, Gio, Parsec  # noqa: E402
+from gi.repository import GLib, GObject, Gio, Parsec  # noqa: E402
 
 from test_client import FakeServiceTestCase  # noqa: E402
 
@@ -32,6 +33,12 @@ def pspec(name):
 
 def py_name(name):
     return name.replace('-', '_')
+
+
+def iterate_default_context():
+    context = GLib.MainContext.default()
+    while context.iteration(False):
+        pass
 
 
 class ConstructOnlyTest(unittest.TestCase):
@@ -136,6 +143,56 @@ class GettersTest(FakeServiceTestCase):
         self.assertEqual(client.get_max_response_size(), 3000)
         self.assertEqual(client.get_trust_policy(), Parsec.TrustPolicy.OFF)
         self.assertEqual(client.get_trusted_users(), ['0'])
+
+
+class NotifyTest(FakeServiceTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client = Parsec.Client(endpoint=self.endpoint, application_name='py-config')
+        self.client.init(None)
+        self.notified = []
+        for name in ('auth-type', 'implicit-provider'):
+            self.client.connect('notify::' + name, self.on_notify)
+
+    def on_notify(self, client, param):
+        self.notified.append((param.name, threading.get_ident()))
+
+    def assert_notified_once_here(self):
+        here = threading.get_ident()
+        self.assertEqual(sorted(self.notified), [('auth-type', here), ('implicit-provider', here)])
+        self.assertEqual(self.client.props.implicit_provider, Parsec.Provider.MBED_CRYPTO)
+        self.assertEqual(self.client.props.auth_type, Parsec.AuthType.DIRECT)
+
+    def test_discover(self):
+        self.assertTrue(self.client.discover(None))
+        iterate_default_context()
+        self.assert_notified_once_here()
+        # Known values are not learned again.
+        self.assertTrue(self.client.discover(None))
+        iterate_default_context()
+        self.assert_notified_once_here()
+
+    def test_discover_async(self):
+        loop = GLib.MainLoop()
+
+        def done(client, result):
+            self.assertTrue(client.discover_finish(result))
+            loop.quit()
+
+        self.client.discover_async(None, done)
+        GLib.timeout_add_seconds(10, loop.quit)
+        loop.run()
+        iterate_default_context()
+        self.assert_notified_once_here()
+
+    def test_discover_in_another_thread(self):
+        # The notifications wait for the client's context.
+        thread = threading.Thread(target=self.client.discover, args=(None,))
+        thread.start()
+        thread.join()
+        self.assertEqual(self.notified, [])
+        iterate_default_context()
+        self.assert_notified_once_here()
 
 
 if __name__ == '__main__':
