@@ -29,7 +29,8 @@
  * fixed from then on. Each has an "unset" value, its default, that leaves
  * the choice to the environment, GSettings or a built-in default; once
  * the client is initialised, each reads as the value in force.
- * Initialisation reads the configuration and sends nothing.
+ * Initialisation reads the configuration and sends nothing; the
+ * asynchronous one reads it (GSettings, user names) in a worker thread.
  *
  * The client finds the service like the official Parsec clients do, but
  * only when a call first needs it and once per client: it asks for the
@@ -56,9 +57,9 @@
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
  * another, make them on a client from parsec_client_dup_for_provider().
- * Asynchronous operations run on the thread-default main context of the
- * caller without helper threads. An initialised client may be used from
- * several threads at once.
+ * Asynchronous operations, initialisation aside, run on the thread-default
+ * main context of the caller without helper threads. An initialised
+ * client may be used from several threads at once.
  *
  * Since: 1.0
  */
@@ -535,14 +536,6 @@ client_configure (ParsecClient  *self,
   self->trusted_uids = _parsec_endpoint_resolve_users ((const char * const *) self->trusted_users, error);
   if (self->trusted_uids == NULL)
     return FALSE;
-
-  if (self->application_name == NULL)
-    {
-      GApplication *app = g_application_get_default ();
-
-      if (app != NULL && g_application_get_application_id (app) != NULL)
-        self->application_name = secure_strdup (g_application_get_application_id (app));
-    }
 
   path = _parsec_endpoint_parse (self->endpoint, error);
   if (path == NULL)
@@ -1820,6 +1813,21 @@ _parsec_client_task_new (ParsecClient        *self,
 /* Initialisation: the configuration alone. What discovery finds is asked
  * on first need; what the application set explicitly is known at once. */
 
+/* On the caller's thread: GLib keeps the default GApplication, and the
+ * application its id, without a lock. */
+static void
+client_default_application_name (ParsecClient *self)
+{
+  GApplication *app;
+
+  if (self->application_name != NULL)
+    return;
+  app = g_application_get_default ();
+  if (app != NULL && g_application_get_application_id (app) != NULL)
+    self->application_name = secure_strdup (g_application_get_application_id (app));
+}
+
+/* The blocking part (GSettings, user lookups), on any thread. */
 static gboolean
 client_initialize (ParsecClient  *self,
                    GError       **error)
@@ -1843,6 +1851,7 @@ parsec_client_initable_init (GInitable     *initable,
 
   if (self->initialized)
     return TRUE;
+  client_default_application_name (self);
   return client_initialize (self, error);
 }
 
@@ -1850,6 +1859,20 @@ static void
 parsec_client_initable_iface_init (GInitableIface *iface)
 {
   iface->init = parsec_client_initable_init;
+}
+
+static void
+client_initialize_in_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (client_initialize (source_object, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 static void
@@ -1861,16 +1884,18 @@ parsec_client_init_async (GAsyncInitable      *initable,
 {
   ParsecClient *self = PARSEC_CLIENT (initable);
   GTask *task;
-  GError *error = NULL;
 
   task = _parsec_client_task_new (self, cancellable, callback, user_data,
                                   parsec_client_init_async, "[parsec-glib] client initialisation");
   g_task_set_priority (task, io_priority);
 
-  if (self->initialized || client_initialize (self, &error))
+  if (self->initialized)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    {
+      client_default_application_name (self);
+      g_task_run_in_thread (task, client_initialize_in_thread);
+    }
   g_object_unref (task);
 }
 
