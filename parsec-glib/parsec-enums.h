@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 /**
  * ParsecProvider:
+ * @PARSEC_PROVIDER_AUTO: not a wire identifier: as #ParsecClient:provider,
+ *   the service's first crypto provider
  * @PARSEC_PROVIDER_CORE: the core provider: discovery and administration
  * @PARSEC_PROVIDER_MBED_CRYPTO: software cryptography (Mbed Crypto)
  * @PARSEC_PROVIDER_PKCS11: a PKCS #11 token
@@ -29,6 +31,7 @@ G_BEGIN_DECLS
  * Since: 1.0
  */
 typedef enum {
+  PARSEC_PROVIDER_AUTO = -1,
   PARSEC_PROVIDER_CORE = 0,
   PARSEC_PROVIDER_MBED_CRYPTO = 1,
   PARSEC_PROVIDER_PKCS11 = 2,
@@ -36,16 +39,6 @@ typedef enum {
   PARSEC_PROVIDER_TRUSTED_SERVICE = 4,
   PARSEC_PROVIDER_CRYPTOAUTHLIB = 5,
 } ParsecProvider;
-
-/**
- * PARSEC_PROVIDER_AUTO:
- *
- * The value of #ParsecClient:provider that lets the client pick the
- * service's first crypto provider.
- *
- * Since: 1.0
- */
-#define PARSEC_PROVIDER_AUTO (-1)
 
 /**
  * ParsecAuthType:
@@ -93,6 +86,8 @@ typedef enum {
 
 /**
  * ParsecTrustPolicy:
+ * @PARSEC_TRUST_POLICY_DEFAULT: the system's choice: the GSettings
+ *   `trust-policy` key, else %PARSEC_TRUST_POLICY_OFF; never in force
  * @PARSEC_TRUST_POLICY_OFF: no checks: whatever listens on the endpoint
  *   is taken for the service
  * @PARSEC_TRUST_POLICY_WARN: check, and log a warning when a check fails,
@@ -108,6 +103,7 @@ typedef enum {
  * Since: 1.0
  */
 typedef enum {
+  PARSEC_TRUST_POLICY_DEFAULT = -1,
   PARSEC_TRUST_POLICY_OFF,
   PARSEC_TRUST_POLICY_WARN,
   PARSEC_TRUST_POLICY_ENFORCE,
