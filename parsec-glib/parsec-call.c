@@ -541,6 +541,7 @@ _parsec_client_learn_provider (ParsecClient *self,
       self->known |= PARSEC_NEEDS_PROVIDER;
     }
   g_mutex_unlock (&self->discovery_lock);
+  _parsec_client_learned (self, PARSEC_NEEDS_PROVIDER);
 }
 
 static void

@@ -166,5 +166,6 @@ _parsec_client_learn_auth (ParsecClient      *self,
       self->known |= PARSEC_NEEDS_AUTH;
     }
   g_mutex_unlock (&self->discovery_lock);
+  _parsec_client_learned (self, PARSEC_NEEDS_AUTH);
   return TRUE;
 }

@@ -86,16 +86,23 @@ struct _ParsecClient
 {
   GObject parent_instance;
 
-  /* Configuration, fixed once initialised */
+  /* Configuration, fixed at construction. Initialisation replaces the
+   * "unset" values (NULL, -1, 0, PARSEC_TRUST_POLICY_DEFAULT) with the
+   * values in force; the AUTO ones stay, for discovery to decide. */
   char *endpoint;
   char *application_name;        /* secure memory: direct authentication sends it */
   ParsecAuthMethod auth_method;
-  int provider;
-  guint timeout_ms;
+  ParsecProvider provider;
+  int timeout_ms;
   guint max_response_size;
   ParsecTrustPolicy trust_policy;
   char **trusted_users;
-  guint explicitly_set;          /* bit per PROP_ */
+
+  /* Where notifications of what discovery learns are emitted: the
+   * thread-default context of the thread that constructed the client. */
+  GMainContext *context;
+  GThread *thread;
+  guint notified;                /* ParsecNeeds, atomic */
 
   /* Resolved at initialisation */
   gboolean initialized;
@@ -120,6 +127,12 @@ struct _ParsecClient
   guint64 opcodes_known[256 / 64];   /* bit per provider */
   guint64 opcodes[256];              /* bit per opcode below 64 */
 };
+
+/* Tells the client that discovery recorded what @learned names; the first
+ * report of each notifies its property on the client's context. Called
+ * outside the discovery lock. */
+void              _parsec_client_learned    (ParsecClient           *self,
+                                             ParsecNeeds             learned);
 
 /* As the provider of a call: the implicit provider, once known. */
 #define PARSEC_PROVIDER_IMPLICIT 0x100u

@@ -24,8 +24,13 @@
  * A client of the Parsec service.
  *
  * Create one with parsec_client_new() (or parsec_client_new_sync()), or
- * with g_async_initable_new_async() to set properties. Initialisation
- * reads the configuration and sends nothing.
+ * with g_async_initable_new_async() to set properties. The configuration
+ * properties are construct-only: they are given at construction and
+ * fixed from then on. Each has an "unset" value, its default, that leaves
+ * the choice to the environment, GSettings or a built-in default; once
+ * the client is initialised, each reads as the value in force.
+ * Initialisation reads the configuration and sends nothing; the
+ * asynchronous one reads it (GSettings, user names) in a worker thread.
  *
  * The client finds the service like the official Parsec clients do, but
  * only when a call first needs it and once per client: it asks for the
@@ -39,14 +44,22 @@
  * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
  * the `community.parsec.glib` GSettings schema when it is installed, and
- * finally `unix:/run/parsec/parsec.sock`.
+ * finally `unix:/run/parsec/parsec.sock`. The timeout, the response
+ * limit, the trust policy and the trusted users come from their property,
+ * else the GSettings key of the same name, else the built-in default.
+ *
+ * What discovery learns, #ParsecClient:implicit-provider and
+ * #ParsecClient:auth-type, is notified once, on the thread-default main
+ * context of the thread that constructed the client, whichever thread
+ * the discovery ran on.
  *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
- * another, make them on a client from parsec_client_dup_for_provider(). Asynchronous operations run on the thread-default main
- * context of the caller without helper threads. An initialised client
- * may be used from several threads at once.
+ * another, make them on a client from parsec_client_dup_for_provider().
+ * Asynchronous operations, initialisation aside, run on the thread-default
+ * main context of the caller without helper threads. An initialised
+ * client may be used from several threads at once.
  *
  * Since: 1.0
  */
@@ -109,6 +122,8 @@ parsec_client_finalize (GObject *object)
   g_mutex_clear (&self->token_lock);
   g_mutex_clear (&self->opcodes_lock);
   g_mutex_clear (&self->discovery_lock);
+  g_main_context_unref (self->context);
+  g_thread_unref (self->thread);
 
   G_OBJECT_CLASS (parsec_client_parent_class)->finalize (object);
 }
@@ -136,13 +151,13 @@ parsec_client_get_property (GObject    *object,
       g_value_set_enum (value, parsec_client_get_auth_type (self));
       break;
     case PROP_PROVIDER:
-      g_value_set_int (value, self->provider);
+      g_value_set_enum (value, self->provider);
       break;
     case PROP_IMPLICIT_PROVIDER:
-      g_value_set_uint (value, parsec_client_get_implicit_provider (self));
+      g_value_set_enum (value, parsec_client_get_implicit_provider (self));
       break;
     case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout_ms);
+      g_value_set_int (value, self->timeout_ms);
       break;
     case PROP_MAX_RESPONSE_SIZE:
       g_value_set_uint (value, self->max_response_size);
@@ -166,12 +181,6 @@ parsec_client_set_property (GObject      *object,
 {
   ParsecClient *self = PARSEC_CLIENT (object);
 
-  if (self->initialized && prop_id != PROP_JWT_SVID_TOKEN)
-    {
-      g_critical ("ParsecClient:%s cannot change once the client is initialised", pspec->name);
-      return;
-    }
-
   switch (prop_id)
     {
     case PROP_ENDPOINT:
@@ -186,10 +195,10 @@ parsec_client_set_property (GObject      *object,
       self->auth_method = g_value_get_enum (value);
       break;
     case PROP_PROVIDER:
-      self->provider = g_value_get_int (value);
+      self->provider = g_value_get_enum (value);
       break;
     case PROP_TIMEOUT:
-      self->timeout_ms = g_value_get_uint (value);
+      self->timeout_ms = g_value_get_int (value);
       break;
     case PROP_MAX_RESPONSE_SIZE:
       self->max_response_size = g_value_get_uint (value);
@@ -203,24 +212,20 @@ parsec_client_set_property (GObject      *object,
       break;
     case PROP_JWT_SVID_TOKEN:
       parsec_client_set_jwt_svid_token (self, g_value_get_string (value));
-      return;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  /* These properties are not construct properties, so GObject never sets
-   * them to their defaults: a set is the application's explicit choice,
-   * which outranks the environment and GSettings. */
-  self->explicitly_set |= 1u << prop_id;
 }
 
 static void
 parsec_client_class_init (ParsecClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  /* Configuration is read at initialisation and fixed from then on. */
-  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
-  const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  /* Configuration is given at construction and fixed from then on. */
+  const GParamFlags config_flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                   G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags found_flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->finalize = parsec_client_finalize;
   object_class->get_property = parsec_client_get_property;
@@ -230,10 +235,10 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:endpoint:
    *
    * The URI of the service's socket, `unix:/path` or `unix:///path`
-   * (percent-encoding is decoded). %NULL at construction means: take
+   * (percent-encoding is decoded). %NULL, the default, means unset: take
    * `PARSEC_SERVICE_ENDPOINT`, else the GSettings `endpoint` key, else
-   * `unix:/run/parsec/parsec.sock`. After initialisation it holds the
-   * endpoint in use.
+   * `unix:/run/parsec/parsec.sock`. Read before initialisation it is what
+   * was given; after, the endpoint in use.
    *
    * Since: 1.0
    */
@@ -244,8 +249,9 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:application-name:
    *
    * The name sent by direct authentication; the service keeps each name's
-   * keys apart. When not set, the application id of the default
-   * #GApplication is used, if there is one.
+   * keys apart. %NULL, the default, means unset: initialisation takes the
+   * application id of the default #GApplication, if there is one, and the
+   * property then reads as that id.
    *
    * Since: 1.0
    */
@@ -255,9 +261,10 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:auth-method:
    *
-   * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO the
-   * client uses the first authenticator the service offers that it can
-   * serve.
+   * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO, the
+   * default, the client uses the first authenticator the service offers
+   * that it can serve; the property keeps reading
+   * %PARSEC_AUTH_METHOD_AUTO, and #ParsecClient:auth-type tells the choice.
    *
    * Since: 1.0
    */
@@ -271,7 +278,8 @@ parsec_client_class_init (ParsecClientClass *klass)
    * The authentication type in use: the one #ParsecClient:auth-method
    * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
    * after the first authenticated call or parsec_client_discover()
-   * (%PARSEC_AUTH_TYPE_NONE until then).
+   * (%PARSEC_AUTH_TYPE_NONE until then). Discovery notifies it on the
+   * client's context (see #ParsecClient).
    *
    * Since: 1.0
    */
@@ -282,15 +290,17 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:provider:
    *
-   * The provider of crypto operations that do not name one: a
-   * #ParsecProvider, or %PARSEC_PROVIDER_AUTO (-1) for the first crypto
-   * provider the service lists.
+   * The provider of crypto operations that do not name one.
+   * %PARSEC_PROVIDER_AUTO, the default, means the service's first crypto
+   * provider; the property keeps reading %PARSEC_PROVIDER_AUTO, and
+   * #ParsecClient:implicit-provider tells the choice. For a provider this
+   * enumeration does not name, use parsec_client_dup_for_provider().
    *
    * Since: 1.0
    */
   properties[PROP_PROVIDER] =
-    g_param_spec_int ("provider", NULL, NULL, PARSEC_PROVIDER_AUTO, G_MAXUINT8,
-                      PARSEC_PROVIDER_AUTO, config_flags);
+    g_param_spec_enum ("provider", NULL, NULL, PARSEC_TYPE_PROVIDER,
+                       PARSEC_PROVIDER_AUTO, config_flags);
 
   /**
    * ParsecClient:implicit-provider:
@@ -299,49 +309,57 @@ parsec_client_class_init (ParsecClientClass *klass)
    * #ParsecClient:provider names, or the one discovery chose, known after
    * the first crypto call or parsec_client_discover(). Until then, and
    * when the service hosts no crypto provider, it is
-   * %PARSEC_PROVIDER_CORE.
+   * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
+   * not name. Discovery notifies it on the client's context (see
+   * #ParsecClient).
    *
    * Since: 1.0
    */
   properties[PROP_IMPLICIT_PROVIDER] =
-    g_param_spec_uint ("implicit-provider", NULL, NULL, 0, G_MAXUINT8, 0, found_flags);
+    g_param_spec_enum ("implicit-provider", NULL, NULL, PARSEC_TYPE_PROVIDER,
+                       PARSEC_PROVIDER_CORE, found_flags);
 
   /**
    * ParsecClient:timeout:
    *
    * The deadline of each call in milliseconds, covering connecting,
    * sending and receiving. 0 means no deadline, which leaves the
-   * application at the mercy of a service that never answers. When not
-   * set, the GSettings `timeout` key or 60000 is used.
+   * application at the mercy of a service that never answers. -1, the
+   * default, means unset: the GSettings `timeout` key, else 60000. Read
+   * before initialisation it is what was given; after, the deadline in
+   * force.
    *
    * Since: 1.0
    */
   properties[PROP_TIMEOUT] =
-    g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_TIMEOUT_MS, config_flags);
+    g_param_spec_int ("timeout", NULL, NULL, -1, G_MAXINT, -1, config_flags);
 
   /**
    * ParsecClient:max-response-size:
    *
    * The largest response body the client accepts, in bytes, at most 256
    * MiB; a larger one is refused before any memory is allocated for it,
-   * and memory for an accepted one grows as its bytes arrive. When not
-   * set, the GSettings `max-response-size` key or 1 MiB is used.
+   * and memory for an accepted one grows as its bytes arrive. 0, the
+   * default, means unset: the GSettings `max-response-size` key, else 1
+   * MiB. Read before initialisation it is what was given; after, the
+   * limit in force.
    *
    * Since: 1.0
    */
   properties[PROP_MAX_RESPONSE_SIZE] =
     g_param_spec_uint ("max-response-size", NULL, NULL, 0, PARSEC_WIRE_RESPONSE_SIZE_LIMIT,
-                       DEFAULT_MAX_RESPONSE_SIZE, config_flags);
+                       0, config_flags);
 
   /**
    * ParsecClient:jwt-svid-token:
    *
-   * The JWT-SVID token sent with JWT-SVID authentication. It may be
-   * replaced at any time, for example before it expires; it cannot be
-   * read back. The client keeps it in memory it wipes. Setting it as a
-   * property can leave copies in GObject's own memory (a #GValue may hold
-   * one, or point at the caller's string), which the client cannot wipe:
-   * parsec_client_set_jwt_svid_token() makes none.
+   * The JWT-SVID token sent with JWT-SVID authentication. Unlike the
+   * configuration, it may be replaced at any time, for example before it
+   * expires; it cannot be read back. The client keeps it in memory it
+   * wipes. Setting it as a property can leave copies in GObject's own
+   * memory (a #GValue may hold one, or point at the caller's string),
+   * which the client cannot wipe: parsec_client_set_jwt_svid_token()
+   * makes none.
    *
    * Since: 1.0
    */
@@ -353,8 +371,10 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:trust-policy:
    *
    * Whether to check, before each request, that the endpoint is the
-   * genuine service (see #ParsecTrustPolicy). When not set, the GSettings
-   * `trust-policy` key or %PARSEC_TRUST_POLICY_OFF is used.
+   * genuine service (see #ParsecTrustPolicy). %PARSEC_TRUST_POLICY_DEFAULT,
+   * the default, means unset: the GSettings `trust-policy` key, else
+   * %PARSEC_TRUST_POLICY_OFF. Read before initialisation it is what was
+   * given; after, the policy in force, never %PARSEC_TRUST_POLICY_DEFAULT.
    *
    * Socket activation and containers move the socket and the service's
    * user: list the users that may own the socket, its directories and
@@ -364,15 +384,17 @@ parsec_client_class_init (ParsecClientClass *klass)
    */
   properties[PROP_TRUST_POLICY] =
     g_param_spec_enum ("trust-policy", NULL, NULL, PARSEC_TYPE_TRUST_POLICY,
-                       PARSEC_TRUST_POLICY_OFF, config_flags);
+                       PARSEC_TRUST_POLICY_DEFAULT, config_flags);
 
   /**
    * ParsecClient:trusted-users:
    *
    * The users, by name or decimal id, trusted to own the socket and the
-   * directories on its path and to run the service. %NULL means root and
-   * the `parsec` user when it exists, or the GSettings `trusted-users` key
-   * when it is set.
+   * directories on its path and to run the service. %NULL, the default,
+   * means unset: the GSettings `trusted-users` key when it names any,
+   * else root and the `parsec` user when it exists. Read before
+   * initialisation it is what was given; after, the list in force, which
+   * is %NULL for root and `parsec`.
    *
    * Since: 1.0
    */
@@ -387,8 +409,10 @@ parsec_client_init (ParsecClient *self)
 {
   self->auth_method = PARSEC_AUTH_METHOD_AUTO;
   self->provider = PARSEC_PROVIDER_AUTO;
-  self->timeout_ms = DEFAULT_TIMEOUT_MS;
-  self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
+  self->timeout_ms = -1;
+  self->trust_policy = PARSEC_TRUST_POLICY_DEFAULT;
+  self->context = g_main_context_ref_thread_default ();
+  self->thread = g_thread_ref (g_thread_self ());
   g_mutex_init (&self->token_lock);
   g_mutex_init (&self->opcodes_lock);
   g_mutex_init (&self->discovery_lock);
@@ -411,20 +435,13 @@ lookup_settings (void)
 }
 
 static gboolean
-is_set (ParsecClient *self,
-        guint         prop_id)
-{
-  return (self->explicitly_set & (1u << prop_id)) != 0;
-}
-
-static gboolean
 client_configure (ParsecClient  *self,
                   GError       **error)
 {
   g_autoptr(GSettings) settings = lookup_settings ();
   g_autofree char *path = NULL;
 
-  if (!is_set (self, PROP_ENDPOINT) || self->endpoint == NULL)
+  if (self->endpoint == NULL)
     {
       const char *env = g_getenv (PARSEC_ENDPOINT_ENV);
       g_autofree char *configured = NULL;
@@ -432,7 +449,6 @@ client_configure (ParsecClient  *self,
       if (settings != NULL)
         configured = g_settings_get_string (settings, "endpoint");
 
-      g_free (self->endpoint);
       if (env != NULL && *env != '\0')
         self->endpoint = g_strdup (env);
       else if (configured != NULL && *configured != '\0')
@@ -441,47 +457,40 @@ client_configure (ParsecClient  *self,
         self->endpoint = g_strdup (PARSEC_DEFAULT_ENDPOINT);
     }
 
-  if (settings != NULL)
+  if (self->timeout_ms < 0)
     {
-      if (!is_set (self, PROP_TIMEOUT))
-        self->timeout_ms = g_settings_get_uint (settings, "timeout");
-      if (!is_set (self, PROP_MAX_RESPONSE_SIZE))
-        self->max_response_size = g_settings_get_uint (settings, "max-response-size");
-      if (!is_set (self, PROP_TRUST_POLICY))
-        {
-          g_autofree char *policy = g_settings_get_string (settings, "trust-policy");
+      /* The key is unsigned; G_MAXINT ms, 24 days, is as good as more. */
+      self->timeout_ms = settings != NULL ? (int) MIN (g_settings_get_uint (settings, "timeout"), (guint) G_MAXINT)
+                                          : DEFAULT_TIMEOUT_MS;
+    }
+  if (self->max_response_size == 0)
+    {
+      self->max_response_size = settings != NULL ? g_settings_get_uint (settings, "max-response-size")
+                                                 : DEFAULT_MAX_RESPONSE_SIZE;
+    }
+  if (self->trust_policy == PARSEC_TRUST_POLICY_DEFAULT)
+    {
+      g_autofree char *policy = settings != NULL ? g_settings_get_string (settings, "trust-policy") : NULL;
 
-          if (g_str_equal (policy, "enforce"))
-            self->trust_policy = PARSEC_TRUST_POLICY_ENFORCE;
-          else if (g_str_equal (policy, "warn"))
-            self->trust_policy = PARSEC_TRUST_POLICY_WARN;
-          else
-            self->trust_policy = PARSEC_TRUST_POLICY_OFF;
-        }
-      if (!is_set (self, PROP_TRUSTED_USERS))
-        {
-          g_auto(GStrv) users = g_settings_get_strv (settings, "trusted-users");
+      if (g_strcmp0 (policy, "enforce") == 0)
+        self->trust_policy = PARSEC_TRUST_POLICY_ENFORCE;
+      else if (g_strcmp0 (policy, "warn") == 0)
+        self->trust_policy = PARSEC_TRUST_POLICY_WARN;
+      else
+        self->trust_policy = PARSEC_TRUST_POLICY_OFF;
+    }
+  if (self->trusted_users == NULL && settings != NULL)
+    {
+      g_auto(GStrv) users = g_settings_get_strv (settings, "trusted-users");
 
-          if (users[0] != NULL)
-            {
-              g_strfreev (self->trusted_users);
-              self->trusted_users = g_steal_pointer (&users);
-            }
-        }
+      if (users[0] != NULL)
+        self->trusted_users = g_steal_pointer (&users);
     }
 
   g_clear_pointer (&self->trusted_uids, g_array_unref);
   self->trusted_uids = _parsec_endpoint_resolve_users ((const char * const *) self->trusted_users, error);
   if (self->trusted_uids == NULL)
     return FALSE;
-
-  if (self->application_name == NULL)
-    {
-      GApplication *app = g_application_get_default ();
-
-      if (app != NULL && g_application_get_application_id (app) != NULL)
-        self->application_name = secure_strdup (g_application_get_application_id (app));
-    }
 
   path = _parsec_endpoint_parse (self->endpoint, error);
   if (path == NULL)
@@ -494,6 +503,21 @@ client_configure (ParsecClient  *self,
 /* Initialisation: the configuration alone. What discovery finds is asked
  * on first need; what the application set explicitly is known at once. */
 
+/* On the caller's thread: GLib keeps the default GApplication, and the
+ * application its id, without a lock. */
+static void
+client_default_application_name (ParsecClient *self)
+{
+  GApplication *app;
+
+  if (self->application_name != NULL)
+    return;
+  app = g_application_get_default ();
+  if (app != NULL && g_application_get_application_id (app) != NULL)
+    self->application_name = secure_strdup (g_application_get_application_id (app));
+}
+
+/* The blocking part (GSettings, user lookups), on any thread. */
 static gboolean
 client_initialize (ParsecClient  *self,
                    GError       **error)
@@ -517,6 +541,7 @@ parsec_client_initable_init (GInitable     *initable,
 
   if (self->initialized)
     return TRUE;
+  client_default_application_name (self);
   return client_initialize (self, error);
 }
 
@@ -524,6 +549,20 @@ static void
 parsec_client_initable_iface_init (GInitableIface *iface)
 {
   iface->init = parsec_client_initable_init;
+}
+
+static void
+client_initialize_in_thread (GTask        *task,
+                             gpointer      source_object,
+                             gpointer      task_data,
+                             GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (client_initialize (source_object, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 static void
@@ -535,16 +574,18 @@ parsec_client_init_async (GAsyncInitable      *initable,
 {
   ParsecClient *self = PARSEC_CLIENT (initable);
   GTask *task;
-  GError *error = NULL;
 
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_init_async, "[parsec-glib] client initialisation");
   g_task_set_priority (task, io_priority);
 
-  if (self->initialized || client_initialize (self, &error))
+  if (self->initialized)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    {
+      client_default_application_name (self);
+      g_task_run_in_thread (task, client_initialize_in_thread);
+    }
   g_object_unref (task);
 }
 
@@ -767,7 +808,6 @@ parsec_client_dup_for_provider (ParsecClient *self,
   copy = g_object_new (PARSEC_TYPE_CLIENT,
                        "endpoint", self->endpoint,
                        "auth-method", self->auth_method,
-                       "provider", (int) provider,
                        "timeout", self->timeout_ms,
                        "max-response-size", self->max_response_size,
                        "trust-policy", self->trust_policy,
@@ -776,6 +816,9 @@ parsec_client_dup_for_provider (ParsecClient *self,
   /* Copied here rather than through the property, which would leave a
    * copy in GObject's memory. */
   copy->application_name = secure_strdup (self->application_name);
+  /* Set here: the property takes only the providers the enumeration
+   * names, and the service may host others. */
+  copy->provider = provider;
   copy->address = g_object_ref (self->address);
   copy->trusted_uids = g_array_ref (self->trusted_uids);
   copy->implicit_provider = provider;
@@ -805,6 +848,68 @@ parsec_client_dup_for_provider (ParsecClient *self,
   return copy;
 }
 
+/* What discovery learned, notified on the client's context */
+
+typedef struct {
+  ParsecClient *self;
+  ParsecNeeds learned;
+} Learned;
+
+static gboolean
+learned_notify (gpointer user_data)
+{
+  Learned *learned = user_data;
+
+  if (learned->learned & PARSEC_NEEDS_PROVIDER)
+    g_object_notify_by_pspec (G_OBJECT (learned->self), properties[PROP_IMPLICIT_PROVIDER]);
+  if (learned->learned & PARSEC_NEEDS_AUTH)
+    g_object_notify_by_pspec (G_OBJECT (learned->self), properties[PROP_AUTH_TYPE]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+learned_free (gpointer user_data)
+{
+  Learned *learned = user_data;
+
+  g_object_unref (learned->self);
+  g_free (learned);
+}
+
+void
+_parsec_client_learned (ParsecClient *self,
+                        ParsecNeeds   learned)
+{
+  Learned *data;
+
+  /* Racing discoveries may both report a value that only one recorded:
+   * the first report notifies. What initialisation learns from the
+   * configuration is no change anyone could watch. */
+  learned &= ~g_atomic_int_or (&self->notified, learned);
+  if (learned == 0 || !self->initialized)
+    return;
+
+  data = g_new0 (Learned, 1);
+  data->self = g_object_ref (self);
+  data->learned = learned;
+  /* g_main_context_invoke_full() runs at once on a thread that can
+   * acquire the context as its thread-default; a thread that merely
+   * shares the global default context with the client's must not, so it
+   * queues instead. */
+  if (self->thread == g_thread_self () || g_main_context_is_owner (self->context))
+    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, learned_notify, data, learned_free);
+  else
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, learned_notify, data, learned_free);
+      g_source_set_static_name (source, "[parsec-glib] discovery notification");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
+
 /* Accessors */
 
 /**
@@ -813,8 +918,8 @@ parsec_client_dup_for_provider (ParsecClient *self,
  *
  * Gets #ParsecClient:endpoint.
  *
- * Returns: (nullable): the endpoint URI, resolved once the client is
- *   initialised
+ * Returns: (nullable): the endpoint URI in use once the client is
+ *   initialised; before, the one given at construction, or %NULL
  *
  * Since: 1.0
  */
@@ -831,7 +936,8 @@ parsec_client_get_endpoint (ParsecClient *self)
  *
  * Gets #ParsecClient:application-name.
  *
- * Returns: (nullable): the application name
+ * Returns: (nullable): the application name, after initialisation the
+ *   default #GApplication's id when none was given
  *
  * Since: 1.0
  */
@@ -848,7 +954,9 @@ parsec_client_get_application_name (ParsecClient *self)
  *
  * Gets #ParsecClient:auth-method.
  *
- * Returns: the configured authentication method
+ * Returns: the configured authentication method, %PARSEC_AUTH_METHOD_AUTO
+ *   when none was given; see parsec_client_get_auth_type() for the one
+ *   in use
  *
  * Since: 1.0
  */
@@ -888,11 +996,12 @@ parsec_client_get_auth_type (ParsecClient *self)
  *
  * Gets #ParsecClient:provider.
  *
- * Returns: the configured provider, or %PARSEC_PROVIDER_AUTO
+ * Returns: the configured provider, %PARSEC_PROVIDER_AUTO when none was
+ *   given; see parsec_client_get_implicit_provider() for the one in use
  *
  * Since: 1.0
  */
-int
+ParsecProvider
 parsec_client_get_provider (ParsecClient *self)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_PROVIDER_AUTO);
@@ -905,16 +1014,17 @@ parsec_client_get_provider (ParsecClient *self)
  *
  * Gets #ParsecClient:implicit-provider.
  *
- * Returns: the provider of crypto operations that do not name one
+ * Returns: the provider of crypto operations that do not name one,
+ *   possibly one the enumeration does not name
  *
  * Since: 1.0
  */
-guint
+ParsecProvider
 parsec_client_get_implicit_provider (ParsecClient *self)
 {
-  guint provider;
+  ParsecProvider provider;
 
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_PROVIDER_CORE);
 
   g_mutex_lock (&self->discovery_lock);
   provider = self->implicit_provider;
@@ -928,14 +1038,16 @@ parsec_client_get_implicit_provider (ParsecClient *self)
  *
  * Gets #ParsecClient:timeout.
  *
- * Returns: the deadline of each call in milliseconds, 0 for none
+ * Returns: the deadline of each call in milliseconds, 0 for none, in
+ *   force once the client is initialised; before, the one given at
+ *   construction, or -1
  *
  * Since: 1.0
  */
-guint
+int
 parsec_client_get_timeout (ParsecClient *self)
 {
-  g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), -1);
   return self->timeout_ms;
 }
 
@@ -945,7 +1057,8 @@ parsec_client_get_timeout (ParsecClient *self)
  *
  * Gets #ParsecClient:max-response-size.
  *
- * Returns: the largest response body accepted, in bytes
+ * Returns: the largest response body accepted, in bytes, in force once
+ *   the client is initialised; before, the one given at construction, or 0
  *
  * Since: 1.0
  */
@@ -954,6 +1067,44 @@ parsec_client_get_max_response_size (ParsecClient *self)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
   return self->max_response_size;
+}
+
+/**
+ * parsec_client_get_trust_policy:
+ * @self: a #ParsecClient
+ *
+ * Gets #ParsecClient:trust-policy.
+ *
+ * Returns: the policy in force once the client is initialised; before,
+ *   the one given at construction, or %PARSEC_TRUST_POLICY_DEFAULT
+ *
+ * Since: 1.0
+ */
+ParsecTrustPolicy
+parsec_client_get_trust_policy (ParsecClient *self)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), PARSEC_TRUST_POLICY_DEFAULT);
+  return self->trust_policy;
+}
+
+/**
+ * parsec_client_get_trusted_users:
+ * @self: a #ParsecClient
+ *
+ * Gets #ParsecClient:trusted-users.
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the users
+ *   trusted to run the service, by name or decimal id. Once the client is
+ *   initialised, the list in force, %NULL for root and the `parsec` user;
+ *   before, the list given at construction, or %NULL
+ *
+ * Since: 1.0
+ */
+const char * const *
+parsec_client_get_trusted_users (ParsecClient *self)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
+  return (const char * const *) self->trusted_users;
 }
 
 /**

@@ -99,13 +99,17 @@ ParsecAuthMethod  parsec_client_get_auth_method      (ParsecClient         *self
 PARSEC_AVAILABLE_IN_1_0
 ParsecAuthType    parsec_client_get_auth_type        (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
-int               parsec_client_get_provider         (ParsecClient         *self);
+ParsecProvider    parsec_client_get_provider         (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
-guint             parsec_client_get_implicit_provider (ParsecClient        *self);
+ParsecProvider    parsec_client_get_implicit_provider (ParsecClient        *self);
 PARSEC_AVAILABLE_IN_1_0
-guint             parsec_client_get_timeout          (ParsecClient         *self);
+int               parsec_client_get_timeout          (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
 guint             parsec_client_get_max_response_size (ParsecClient        *self);
+PARSEC_AVAILABLE_IN_1_0
+ParsecTrustPolicy parsec_client_get_trust_policy     (ParsecClient         *self);
+PARSEC_AVAILABLE_IN_1_0
+const char * const *parsec_client_get_trusted_users  (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
 void              parsec_client_set_jwt_svid_token   (ParsecClient         *self,
                                                       const char           *token);

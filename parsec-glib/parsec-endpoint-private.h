@@ -31,7 +31,7 @@ gboolean _parsec_endpoint_check_peer (GSocket            *socket,
                                       const char         *path,
                                       const ParsecTrust  *trust,
                                       GError            **error);
-/* Resolves user names or decimal ids; NULL means root and the `parsec`
+/* Resolves user names or decimal ids, on any thread; NULL means root and the `parsec`
  * user when there is one. */
 GArray  *_parsec_endpoint_resolve_users (const char * const  *users,
                                          GError             **error);

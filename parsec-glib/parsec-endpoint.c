@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -289,6 +290,31 @@ _parsec_endpoint_check_peer (GSocket            *socket,
   return TRUE;
 }
 
+/* getpwnam_r(), as initialisation may run in a worker thread. */
+static gboolean
+lookup_user (const char *name,
+             guint32    *uid)
+{
+  gsize size = 1024;
+
+  for (;;)
+    {
+      g_autofree char *buffer = g_malloc (size);
+      struct passwd pwd, *found = NULL;
+      int err = getpwnam_r (name, &pwd, buffer, size, &found);
+
+      if (err == ERANGE && size < 1024 * 1024)
+        {
+          size *= 2;
+          continue;
+        }
+      if (found == NULL)
+        return FALSE;
+      *uid = found->pw_uid;
+      return TRUE;
+    }
+}
+
 GArray *
 _parsec_endpoint_resolve_users (const char * const  *users,
                                 GError             **error)
@@ -299,30 +325,24 @@ _parsec_endpoint_resolve_users (const char * const  *users,
 
   for (const char * const *user = users ? users : defaults; *user != NULL; user++)
     {
-      struct passwd *pw;
       guint64 number;
       guint32 uid;
 
       if (g_ascii_string_to_unsigned (*user, 10, 0, G_MAXUINT32 - 1, &number, NULL))
         uid = (guint32) number;
-      else if ((pw = getpwnam (*user)) != NULL)
-        uid = pw->pw_uid;
-      else if (optional || g_str_equal (*user, "root"))
+      else if (!lookup_user (*user, &uid))
         {
-          /* The `parsec` user exists only where the service is installed. */
           if (g_str_equal (*user, "root"))
+            uid = 0;
+          else if (optional)
+            continue;           /* `parsec` exists only where the service is installed */
+          else
             {
-              uid = 0;
-              g_array_append_val (uids, uid);
+              g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                           "The trusted user \"%s\" does not exist", *user);
+              g_array_unref (uids);
+              return NULL;
             }
-          continue;
-        }
-      else
-        {
-          g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                       "The trusted user \"%s\" does not exist", *user);
-          g_array_unref (uids);
-          return NULL;
         }
       g_array_append_val (uids, uid);
     }

@@ -31,13 +31,13 @@ G_BEGIN_DECLS
  * Since: 1.0
  */
 typedef enum {
+  PARSEC_PROVIDER_AUTO = -1,
   PARSEC_PROVIDER_CORE = 0,
   PARSEC_PROVIDER_MBED_CRYPTO = 1,
   PARSEC_PROVIDER_PKCS11 = 2,
   PARSEC_PROVIDER_TPM = 3,
   PARSEC_PROVIDER_TRUSTED_SERVICE = 4,
   PARSEC_PROVIDER_CRYPTOAUTHLIB = 5,
-  PARSEC_PROVIDER_AUTO = -1,
 } ParsecProvider;
 
 /**
@@ -86,6 +86,8 @@ typedef enum {
 
 /**
  * ParsecTrustPolicy:
+ * @PARSEC_TRUST_POLICY_DEFAULT: the system's choice: the GSettings
+ *   `trust-policy` key, else %PARSEC_TRUST_POLICY_OFF; never in force
  * @PARSEC_TRUST_POLICY_OFF: no checks: whatever listens on the endpoint
  *   is taken for the service
  * @PARSEC_TRUST_POLICY_WARN: check, and log a warning when a check fails,
@@ -101,6 +103,7 @@ typedef enum {
  * Since: 1.0
  */
 typedef enum {
+  PARSEC_TRUST_POLICY_DEFAULT = -1,
   PARSEC_TRUST_POLICY_OFF,
   PARSEC_TRUST_POLICY_WARN,
   PARSEC_TRUST_POLICY_ENFORCE,

@@ -581,16 +581,26 @@ test_configuration (Fixture       *f,
   const char *good = fake_service_get_endpoint (f->fake);
   const char *bad = "unix:/nonexistent/parsec.sock";
 
-  /* GSettings beats the default */
+  /* GSettings beats the default; unset values read as such until then */
   g_unsetenv ("PARSEC_SERVICE_ENDPOINT");
   g_settings_set_string (settings, "endpoint", good);
   g_settings_set_uint (settings, "timeout", 1234);
   g_settings_set_uint (settings, "max-response-size", 4321);
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
+  g_settings_set_string (settings, "trust-policy", "warn");
+  g_settings_set_strv (settings, "trusted-users", (const char * const []) { "root", "4242", NULL });
+  client = g_object_new (PARSEC_TYPE_CLIENT, "application-name", "app", NULL);
+  g_assert_null (parsec_client_get_endpoint (client));
+  g_assert_cmpint (parsec_client_get_timeout (client), ==, -1);
+  g_assert_cmpuint (parsec_client_get_max_response_size (client), ==, 0);
+  g_assert_cmpint (parsec_client_get_trust_policy (client), ==, PARSEC_TRUST_POLICY_DEFAULT);
+  g_assert_null (parsec_client_get_trusted_users (client));
+  g_assert_true (g_initable_init (G_INITABLE (client), NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, good);
-  g_assert_cmpuint (parsec_client_get_timeout (client), ==, 1234);
+  g_assert_cmpint (parsec_client_get_timeout (client), ==, 1234);
   g_assert_cmpuint (parsec_client_get_max_response_size (client), ==, 4321);
+  g_assert_cmpint (parsec_client_get_trust_policy (client), ==, PARSEC_TRUST_POLICY_WARN);
+  g_assert_cmpstrv (parsec_client_get_trusted_users (client), ((const char * const []) { "root", "4242", NULL }));
   g_clear_object (&client);
 
   /* the environment beats GSettings */
@@ -608,11 +618,21 @@ test_configuration (Fixture       *f,
                            "endpoint", good,
                            "timeout", 99,
                            "max-response-size", 1000,
+                           "trust-policy", PARSEC_TRUST_POLICY_OFF,
+                           "trusted-users", (const char * const []) { "0", NULL },
                            NULL);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, good);
-  g_assert_cmpuint (parsec_client_get_timeout (client), ==, 99);
+  g_assert_cmpint (parsec_client_get_timeout (client), ==, 99);
   g_assert_cmpuint (parsec_client_get_max_response_size (client), ==, 1000);
+  g_assert_cmpint (parsec_client_get_trust_policy (client), ==, PARSEC_TRUST_POLICY_OFF);
+  g_assert_cmpstrv (parsec_client_get_trusted_users (client), ((const char * const []) { "0", NULL }));
+  g_clear_object (&client);
+
+  /* no deadline is a value like any other */
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", "timeout", 0, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (parsec_client_get_timeout (client), ==, 0);
   g_clear_object (&client);
 
   /* and the default applies when nothing is configured */
@@ -620,9 +640,15 @@ test_configuration (Fixture       *f,
   g_settings_reset (settings, "endpoint");
   g_settings_reset (settings, "timeout");
   g_settings_reset (settings, "max-response-size");
+  g_settings_reset (settings, "trust-policy");
+  g_settings_reset (settings, "trusted-users");
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, "unix:/run/parsec/parsec.sock");
+  g_assert_cmpint (parsec_client_get_timeout (client), ==, 60000);
+  g_assert_cmpuint (parsec_client_get_max_response_size (client), ==, 1u << 20);
+  g_assert_cmpint (parsec_client_get_trust_policy (client), ==, PARSEC_TRUST_POLICY_OFF);
+  g_assert_null (parsec_client_get_trusted_users (client));
   g_assert_null (parsec_client_ping (client, NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE);
   g_assert_nonnull (strstr (error->message, "/run/parsec/parsec.sock"));

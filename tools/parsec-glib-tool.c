@@ -311,9 +311,9 @@ tool_require (const char  *value,
 /* The client */
 
 static gboolean
-parse_provider (const char  *text,
-                int         *provider,
-                GError     **error)
+parse_provider (const char      *text,
+                ParsecProvider  *provider,
+                GError         **error)
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_PROVIDER);
   GEnumValue *value = g_enum_get_value_by_nick (klass, text);
@@ -328,7 +328,7 @@ parse_provider (const char  *text,
   if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT8, &number, NULL) &&
       g_enum_get_value (klass, (int) number) != NULL)
     {
-      *provider = (int) number;
+      *provider = (ParsecProvider) number;
       return TRUE;
     }
   g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
@@ -360,46 +360,41 @@ tool_get_client (Tool    *tool,
                  GError **error)
 {
   g_autoptr(ParsecClient) client = NULL;
+  ParsecAuthMethod method = PARSEC_AUTH_METHOD_AUTO;
+  ParsecProvider provider = PARSEC_PROVIDER_AUTO;
+  int timeout_ms = -1;
 
   if (tool->client != NULL)
     return tool->client;
 
-  client = g_object_new (PARSEC_TYPE_CLIENT, NULL);
-  /* Only what was given is set: an unset property leaves the choice to
-   * the library (PARSEC_SERVICE_ENDPOINT, GSettings, defaults). */
-  if (tool->endpoint != NULL)
-    g_object_set (client, "endpoint", tool->endpoint, NULL);
-  /* The library has no other source of a name than a GApplication; use
-   * parsec-tool's so that both tools see the same keys. */
-  g_object_set (client, "application-name", tool->app_name != NULL ? tool->app_name : "parsec-tool", NULL);
-  if (tool->auth != NULL)
-    {
-      ParsecAuthMethod method;
-
-      if (!parse_auth (tool->auth, &method, error))
-        return NULL;
-      g_object_set (client, "auth-method", method, NULL);
-    }
-  if (tool->provider != NULL)
-    {
-      int provider;
-
-      if (!parse_provider (tool->provider, &provider, error))
-        return NULL;
-      g_object_set (client, "provider", provider, NULL);
-    }
+  /* What was not given stays unset (NULL, AUTO, -1), which leaves the
+   * choice to the library (PARSEC_SERVICE_ENDPOINT, GSettings, defaults). */
+  if (tool->auth != NULL && !parse_auth (tool->auth, &method, error))
+    return NULL;
+  if (tool->provider != NULL && !parse_provider (tool->provider, &provider, error))
+    return NULL;
   if (tool->timeout != NULL)
     {
       guint64 seconds;
 
-      if (!g_ascii_string_to_unsigned (tool->timeout, 10, 0, G_MAXUINT / 1000, &seconds, NULL))
+      if (!g_ascii_string_to_unsigned (tool->timeout, 10, 0, G_MAXINT / 1000, &seconds, NULL))
         {
           g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
                        "--timeout wants a whole number of seconds, not “%s”", tool->timeout);
           return NULL;
         }
-      g_object_set (client, "timeout", (guint) seconds * 1000, NULL);
+      timeout_ms = (int) seconds * 1000;
     }
+
+  /* The library has no other source of a name than a GApplication; use
+   * parsec-tool's so that both tools see the same keys. */
+  client = g_object_new (PARSEC_TYPE_CLIENT,
+                         "endpoint", tool->endpoint,
+                         "application-name", tool->app_name != NULL ? tool->app_name : "parsec-tool",
+                         "auth-method", method,
+                         "provider", provider,
+                         "timeout", timeout_ms,
+                         NULL);
   if (tool->jwt_svid_file != NULL)
     {
       g_autoptr(GBytes) token = tool_read_file (tool->jwt_svid_file, "the JWT-SVID token", error);

@@ -12,6 +12,8 @@ from gi.repository import GLib, Gio, Parsec  # noqa: E402
 
 
 class FakeServiceTestCase(unittest.TestCase):
+    """A fake service per test, at self.endpoint."""
+
     def setUp(self):
         self.fake = subprocess.Popen([os.environ['FAKE_PARSEC_SERVICE']],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -23,6 +25,9 @@ class FakeServiceTestCase(unittest.TestCase):
         self.fake.stdin.close()
         self.fake.wait(timeout=10)
 
+
+
+class ClientTest(FakeServiceTestCase):
     def new_client(self, **props):
         client = Parsec.Client(endpoint=self.endpoint, application_name='py-test', **props)
         client.init(None)
