@@ -17,7 +17,7 @@
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
 #include "parsec-dbus-generated.h"
-#include "parsec-secure-private.h"
+#include "secure-mem.h"
 
 /**
  * ParsecDBusExporter:
