@@ -522,11 +522,10 @@ camel_case (const char *nick)
  * the Parsec book names it), else the enum nick in CamelCase. Walking the
  * enum keeps the mapping complete as codes are added. A code that is not
  * in the enum still travels, as GDBus's generic encoding of an unmapped
- * error, and comes back as the same domain and code. Called once, by
- * parsec_error_quark(), so that every user of the domain has the mapping:
- * a plain GDBusProxy caller gets PARSEC_ERROR back from the error names. */
-void
-_parsec_dbus_error_register (GQuark domain)
+ * error, and comes back as the same domain and code. The mapping is the
+ * service's: the client library's error domain knows nothing of D-Bus. */
+static gpointer
+error_register (gpointer data)
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_ERROR);
 
@@ -538,6 +537,15 @@ _parsec_dbus_error_register (GQuark domain)
       g_autofree char *dbus_name = g_strconcat ("community.parsec.Error.",
                                                 status_name != NULL ? status_name : camel, NULL);
 
-      g_dbus_error_register_error (domain, value->value, dbus_name);
+      g_dbus_error_register_error (PARSEC_ERROR, value->value, dbus_name);
     }
+  return NULL;
+}
+
+void
+_parsec_dbus_error_register (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, error_register, NULL);
 }

@@ -1855,8 +1855,8 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* Registers the error domain's D-Bus names, for the replies. */
-  parsec_error_quark ();
+  /* The error domain's D-Bus names, for the replies. */
+  _parsec_dbus_error_register ();
 }
 
 static void
