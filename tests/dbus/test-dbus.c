@@ -32,8 +32,8 @@
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
-#include "parsec-dbus-generated.h"
-#include "parsec-secure-private.h"
+#include "parsec-dbus-proxy.h"
+#include "secure-mem.h"
 #include "fake-service.h"
 #include "list_keys.pb-c.h"
 #include "list_providers.pb-c.h"

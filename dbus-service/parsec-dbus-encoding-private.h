@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "parsec-glib.h"
+#include <parsec-glib/parsec-glib.h>
 
 G_BEGIN_DECLS
 

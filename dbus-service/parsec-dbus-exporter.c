@@ -16,7 +16,7 @@
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
-#include "parsec-dbus-generated.h"
+#include "parsec-dbus-interface.h"
 #include "secure-mem.h"
 
 /**
@@ -52,8 +52,6 @@
  *
  * `parsec-glib-dbus-service` is a small program that exports a client
  * this way on the session bus under %PARSEC_DBUS_SERVICE_NAME.
- *
- * Since: 1.0
  */
 struct _ParsecDBusExporter
 {
@@ -1845,8 +1843,6 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
    * caller gets a client of its own with all of that configuration and
    * direct authentication under the caller's identity; this one sends
    * nothing itself.
-   *
-   * Since: 1.0
    */
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, PARSEC_TYPE_CLIENT,
@@ -1882,8 +1878,6 @@ parsec_dbus_exporter_init (ParsecDBusExporter *self)
  * with %PARSEC_ERROR_NO_USABLE_AUTHENTICATOR otherwise.
  *
  * Returns: (transfer full): a new #ParsecDBusExporter
- *
- * Since: 1.0
  */
 ParsecDBusExporter *
 parsec_dbus_exporter_new (ParsecClient *client)
@@ -1900,8 +1894,6 @@ parsec_dbus_exporter_new (ParsecClient *client)
  * Gets #ParsecDBusExporter:client.
  *
  * Returns: (transfer none): the client whose configuration is served
- *
- * Since: 1.0
  */
 ParsecClient *
 parsec_dbus_exporter_get_client (ParsecDBusExporter *self)
@@ -1925,8 +1917,6 @@ parsec_dbus_exporter_get_client (ParsecDBusExporter *self)
  *
  * Returns: %TRUE on success, %FALSE if the object path is taken or the
  *   exporter is already exported
- *
- * Since: 1.0
  */
 gboolean
 parsec_dbus_exporter_export (ParsecDBusExporter  *self,
@@ -1949,7 +1939,7 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
     }
 
   id = g_dbus_connection_register_object (connection, object_path,
-                                          parsec_gen_crypto1_interface_info (),
+                                          (GDBusInterfaceInfo *) &parsec_dbus_crypto1_interface,
                                           &interface_vtable, self, NULL, error);
   if (id == 0)
     return FALSE;
@@ -1971,8 +1961,6 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
  * Withdraws the interface exported by parsec_dbus_exporter_export(), if
  * it is exported, and forgets the callers. Calls in progress still get
  * their replies.
- *
- * Since: 1.0
  */
 void
 parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
@@ -2022,8 +2010,6 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
  *
  * Returns: (transfer none) (nullable): the connection, or %NULL when not
  *   exported
- *
- * Since: 1.0
  */
 GDBusConnection *
 parsec_dbus_exporter_get_connection (ParsecDBusExporter *self)
@@ -2040,8 +2026,6 @@ parsec_dbus_exporter_get_connection (ParsecDBusExporter *self)
  * Gets the object path the exporter is exported at.
  *
  * Returns: (nullable): the object path, or %NULL when not exported
- *
- * Since: 1.0
  */
 const char *
 parsec_dbus_exporter_get_object_path (ParsecDBusExporter *self)

@@ -19,7 +19,7 @@
 #include <sys/resource.h>
 #include <glib-unix.h>
 
-#include <parsec-glib/parsec-glib.h>
+#include "parsec-dbus-exporter.h"
 
 typedef struct {
   GMainLoop *loop;

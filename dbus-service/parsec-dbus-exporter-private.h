@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "parsec-glib.h"
+#include "parsec-dbus-exporter.h"
 
 G_BEGIN_DECLS
 
