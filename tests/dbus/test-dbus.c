@@ -32,6 +32,7 @@
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
+#include "parsec-dbus-identity.h"
 #include "parsec-dbus-proxy.h"
 #include "secure-mem.h"
 #include "fake-service.h"
