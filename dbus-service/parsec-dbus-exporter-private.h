@@ -39,5 +39,10 @@ void  _parsec_dbus_exporter_set_credentials_func (ParsecDBusExporter        *sel
                                                   gpointer                   user_data);
 void  _parsec_dbus_exporter_set_proc_root        (ParsecDBusExporter        *self,
                                                   const char                *proc_root);
+/* The callers the exporter knows and the calls that hold a slot, from
+ * the exporter's context. */
+void  _parsec_dbus_exporter_get_load             (ParsecDBusExporter        *self,
+                                                  guint                     *n_callers,
+                                                  guint                     *n_in_flight);
 
 G_END_DECLS

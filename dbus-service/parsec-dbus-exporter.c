@@ -60,7 +60,6 @@ struct _ParsecDBusExporter
   GDBusConnection *connection;
   char *object_path;
   guint registration_id;
-  guint name_owner_changed_id;
 
   GHashTable *callers;             /* unique bus name → Caller */
   GHashTable *identities;          /* application name → Identity */
@@ -112,7 +111,10 @@ typedef enum {
  * call and held to from then on: the unique name is never reused, while
  * the process id can be, and the process can start another program. */
 typedef struct {
+  ParsecDBusExporter *self;        /* which forgets its callers before it goes */
   char *sender;
+  guint name_watch_id;             /* of its NameOwnerChanged */
+  GCancellable *cancellable;       /* of its calls, cancelled when it leaves */
   CallerState state;
   guint32 pid;
   guint64 start_time;              /* of the process, when known */
@@ -133,6 +135,7 @@ typedef struct {
   Caller *caller;
   GDBusMethodInvocation *invocation;
   const Method *method;
+  GCancellable *cancellable;       /* the caller's */
   ParsecClient *client;            /* the caller's, once known */
   gsize size;                      /* of the arguments */
   gboolean admitted;               /* holds a slot */
@@ -154,6 +157,7 @@ static void
 caller_clear (Caller *caller)
 {
   g_free (caller->sender);
+  g_clear_object (&caller->cancellable);
   g_clear_error (&caller->refusal);
 }
 
@@ -496,6 +500,86 @@ identity_submit (ParsecDBusExporter *self,
 
 /* Callers */
 
+static void caller_leave (ParsecDBusExporter *self,
+                          Caller             *caller);
+
+static void
+caller_name_owner_changed (GDBusConnection *connection,
+                           const char      *sender_name,
+                           const char      *object_path,
+                           const char      *interface_name,
+                           const char      *signal_name,
+                           GVariant        *parameters,
+                           gpointer         user_data)
+{
+  Caller *caller = user_data;
+  const char *name, *old_owner, *new_owner;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
+    return;
+  g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
+  /* A unique name that leaves the bus never comes back. */
+  if (new_owner[0] == '\0')
+    caller_leave (caller->self, caller);
+}
+
+typedef struct {
+  ParsecDBusExporter *self;
+  Caller *caller;
+} CallerResolve;
+
+static CallerResolve *
+caller_resolve_new (ParsecDBusExporter *self,
+                    Caller             *caller)
+{
+  CallerResolve *resolve = g_new0 (CallerResolve, 1);
+
+  resolve->self = g_object_ref (self);
+  resolve->caller = caller_ref (caller);
+  return resolve;
+}
+
+static void
+caller_resolve_free (CallerResolve *resolve)
+{
+  caller_unref (resolve->caller);
+  g_object_unref (resolve->self);
+  g_free (resolve);
+}
+
+static void
+caller_owner_ready (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CallerResolve *check = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) && !check->caller->removed)
+    caller_leave (check->self, check->caller);
+  caller_resolve_free (check);
+}
+
+/* Watches @caller's unique name alone, not every name on the bus: the
+ * service hears of its own callers only. The name may have left before
+ * the match was in place (a caller that sends and disconnects); the bus
+ * answers GetNameOwner after it has added the match, so one of the two
+ * tells. */
+static void
+caller_watch (ParsecDBusExporter *self,
+              Caller             *caller)
+{
+  caller->name_watch_id =
+    g_dbus_connection_signal_subscribe (self->connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
+                                        "NameOwnerChanged", "/org/freedesktop/DBus", caller->sender,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, caller_name_owner_changed, caller, NULL);
+  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", caller->sender),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          caller_owner_ready, caller_resolve_new (self, caller));
+}
+
 static Caller *
 caller_lookup (ParsecDBusExporter *self,
                const char         *sender)
@@ -505,10 +589,13 @@ caller_lookup (ParsecDBusExporter *self,
   if (caller == NULL)
     {
       caller = g_rc_box_new0 (Caller);
+      caller->self = self;
       caller->sender = g_strdup (sender);
+      caller->cancellable = g_cancellable_new ();
       g_queue_init (&caller->resolving);
       g_queue_init (&caller->queued);
       g_hash_table_insert (self->callers, caller->sender, caller);
+      caller_watch (self, caller);
     }
   return caller;
 }
@@ -526,7 +613,32 @@ caller_refuse (Caller *caller,
   caller_fail_queued (caller, caller->refusal);
 }
 
-/* Takes the table's reference to @caller, which left. */
+/* Fails the calls of @caller that wait for @identity's client. */
+static void
+identity_drop_caller (Identity     *identity,
+                      Caller       *caller,
+                      const GError *error)
+{
+  GQueue dropped = G_QUEUE_INIT;
+  GList *link = identity->waiting.head;
+
+  while (link != NULL)
+    {
+      GList *next = link->next;
+
+      if (((Call *) link->data)->caller == caller)
+        {
+          g_queue_unlink (&identity->waiting, link);
+          g_queue_push_tail_link (&dropped, link);
+        }
+      link = next;
+    }
+  fail_queue (&dropped, error);
+}
+
+/* Takes the table's reference to @caller, which left or is withdrawn
+ * from: its calls in flight are cancelled, those waiting failed, and its
+ * identity let go. */
 static void
 caller_forget (ParsecDBusExporter *self,
                Caller             *caller)
@@ -535,11 +647,27 @@ caller_forget (ParsecDBusExporter *self,
                                                  "The caller left the bus, or the interface was withdrawn");
 
   caller->removed = TRUE;
+  g_dbus_connection_signal_unsubscribe (self->connection, caller->name_watch_id);
+  caller->name_watch_id = 0;
+  g_cancellable_cancel (caller->cancellable);
   fail_queue (&caller->resolving, error);
   caller_fail_queued (caller, error);
   if (caller->identity != NULL)
-    identity_unbind (self, g_steal_pointer (&caller->identity));
+    {
+      identity_drop_caller (caller->identity, caller, error);
+      identity_unbind (self, g_steal_pointer (&caller->identity));
+    }
   caller_unref (caller);
+}
+
+static void
+caller_leave (ParsecDBusExporter *self,
+              Caller             *caller)
+{
+  g_debug ("%s left: %u calls in flight cancelled, %u waiting dropped", caller->sender, caller->in_flight,
+           caller->queued.length + caller->resolving.length);
+  g_hash_table_steal (self->callers, caller->sender);
+  caller_forget (self, caller);
 }
 
 static void
@@ -583,11 +711,6 @@ caller_resolved (ParsecDBusExporter *self,
   while ((call = g_queue_pop_head (&caller->resolving)) != NULL)
     identity_submit (self, caller->identity, call);
 }
-
-typedef struct {
-  ParsecDBusExporter *self;
-  Caller *caller;
-} CallerResolve;
 
 static void
 credentials_ready (GObject      *source,
@@ -635,9 +758,7 @@ credentials_ready (GObject      *source,
   else if (pidfd >= 0)
     close (pidfd);
 
-  caller_unref (resolve->caller);
-  g_object_unref (resolve->self);
-  g_free (resolve);
+  caller_resolve_free (resolve);
 }
 
 static void
@@ -656,9 +777,7 @@ caller_resolve (ParsecDBusExporter *self,
       return;
     }
 
-  resolve = g_new0 (CallerResolve, 1);
-  resolve->self = g_object_ref (self);
-  resolve->caller = caller_ref (caller);
+  resolve = caller_resolve_new (self, caller);
   g_dbus_connection_call_with_unix_fd_list (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                             "org.freedesktop.DBus", "GetConnectionCredentials",
                                             g_variant_new ("(s)", caller->sender), G_VARIANT_TYPE ("(a{sv})"),
@@ -738,34 +857,6 @@ caller_dispatch (ParsecDBusExporter *self,
     default:
       g_assert_not_reached ();
     }
-}
-
-/* A unique name that leaves the bus never comes back: forget it, and the
- * namespace's client when it was the last caller in it. */
-static void
-name_owner_changed (GDBusConnection *connection,
-                    const char      *sender_name,
-                    const char      *object_path,
-                    const char      *interface_name,
-                    const char      *signal_name,
-                    GVariant        *parameters,
-                    gpointer         user_data)
-{
-  ParsecDBusExporter *self = user_data;
-  const char *name, *old_owner, *new_owner;
-  Caller *caller;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
-    return;
-  g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  if (name[0] != ':' || new_owner[0] != '\0')
-    return;
-
-  caller = g_hash_table_lookup (self->callers, name);
-  if (caller == NULL)
-    return;
-  g_hash_table_steal (self->callers, name);
-  caller_forget (self, caller);
 }
 
 /* Replies */
@@ -1033,7 +1124,7 @@ start_alg_one (Call      *call,
   if (algorithm == NULL)
     return FALSE;
   data = child_bytes (parameters, 2);
-  ((AlgOneFunc) async) (call->client, child_string (parameters, 0), algorithm, data, NULL, call_done, call);
+  ((AlgOneFunc) async) (call->client, child_string (parameters, 0), algorithm, data, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1052,7 +1143,7 @@ start_alg_two (Call      *call,
   first = child_bytes (parameters, 2);
   second = child_bytes (parameters, 3);
   ((AlgTwoFunc) async) (call->client, child_string (parameters, 0), algorithm, first, second,
-                        NULL, call_done, call);
+                        call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1072,7 +1163,7 @@ start_alg_three (Call      *call,
   second = child_bytes (parameters, 3);
   third = child_bytes (parameters, 4);
   ((AlgThreeFunc) async) (call->client, child_string (parameters, 0), algorithm, first, second, third,
-                          NULL, call_done, call);
+                          call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1085,7 +1176,7 @@ start_key (Call      *call,
 {
   typedef void (*KeyFunc) (ParsecClient *, const char *, GCancellable *, GAsyncReadyCallback, gpointer);
 
-  ((KeyFunc) async) (call->client, child_string (parameters, 0), NULL, call_done, call);
+  ((KeyFunc) async) (call->client, child_string (parameters, 0), call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1098,7 +1189,7 @@ start_none (Call      *call,
 {
   typedef void (*NoArgFunc) (ParsecClient *, GCancellable *, GAsyncReadyCallback, gpointer);
 
-  ((NoArgFunc) async) (call->client, NULL, call_done, call);
+  ((NoArgFunc) async) (call->client, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1113,7 +1204,7 @@ start_generate_key (Call      *call,
   if (attributes == NULL)
     return FALSE;
   parsec_client_generate_key_async (call->client, child_string (parameters, 0), attributes,
-                                    NULL, call_done, call);
+                                    call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1130,7 +1221,7 @@ start_import_key (Call      *call,
     return FALSE;
   data = child_bytes (parameters, 2);
   parsec_client_import_key_async (call->client, child_string (parameters, 0), attributes, data,
-                                  NULL, call_done, call);
+                                  call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1151,7 +1242,7 @@ start_export_public_key (Call      *call,
       return FALSE;
     }
   parsec_client_export_public_key_async (call->client, child_string (parameters, 0), value->value,
-                                         NULL, call_done, call);
+                                         call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1173,13 +1264,13 @@ start_hash (Call      *call,
     }
   if (g_variant_n_children (parameters) == 2)
     {
-      parsec_client_hash_compute_async (call->client, hash, input, NULL, call_done, call);
+      parsec_client_hash_compute_async (call->client, hash, input, call->cancellable, call_done, call);
     }
   else
     {
       g_autoptr(GBytes) digest = child_bytes (parameters, 2);
 
-      parsec_client_hash_compare_async (call->client, hash, input, digest, NULL, call_done, call);
+      parsec_client_hash_compare_async (call->client, hash, input, digest, call->cancellable, call_done, call);
     }
   return TRUE;
 }
@@ -1198,7 +1289,7 @@ start_generate_random (Call      *call,
       g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "Cannot make %" G_GUINT64_FORMAT " random bytes", size);
       return FALSE;
     }
-  parsec_client_generate_random_async (call->client, (gsize) size, NULL, call_done, call);
+  parsec_client_generate_random_async (call->client, (gsize) size, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1322,7 +1413,8 @@ call_start (Call *call)
   GVariant *parameters = g_dbus_method_invocation_get_parameters (call->invocation);
   g_autoptr(GError) error = NULL;
 
-  if (!call->method->start (call, parameters, call->method->async, &error))
+  if (g_cancellable_set_error_if_cancelled (call->cancellable, &error) ||
+      !call->method->start (call, parameters, call->method->async, &error))
     call_return_error (call, error);
 }
 
@@ -1372,6 +1464,7 @@ method_call (GDBusConnection       *connection,
   call->caller = caller_ref (caller_lookup (self, sender));
   call->invocation = g_object_ref (invocation);
   call->method = method;
+  call->cancellable = call->caller->cancellable;
   call->size = g_variant_get_size (parameters);
   caller_submit (self, call->caller, call);
 }
@@ -1582,10 +1675,6 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
   self->connection = g_object_ref (connection);
   self->object_path = g_strdup (object_path);
   self->registration_id = id;
-  self->name_owner_changed_id =
-    g_dbus_connection_signal_subscribe (connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
-                                        "NameOwnerChanged", "/org/freedesktop/DBus", NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, name_owner_changed, self, NULL);
   return TRUE;
 }
 
@@ -1610,9 +1699,7 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
     return;
 
   g_dbus_connection_unregister_object (self->connection, self->registration_id);
-  g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
   self->registration_id = 0;
-  self->name_owner_changed_id = 0;
 
   /* Out of the table before their waiting calls fail, so that nothing
    * set off by that finds them. */
@@ -1687,4 +1774,13 @@ _parsec_dbus_exporter_set_proc_root (ParsecDBusExporter *self,
 {
   g_free (self->proc_root);
   self->proc_root = g_strdup (proc_root != NULL ? proc_root : DEFAULT_PROC_ROOT);
+}
+
+void
+_parsec_dbus_exporter_get_load (ParsecDBusExporter *self,
+                                guint              *n_callers,
+                                guint              *n_in_flight)
+{
+  *n_callers = g_hash_table_size (self->callers);
+  *n_in_flight = self->in_flight;
 }
