@@ -66,6 +66,7 @@ struct _ParsecDBusExporter
   guint identity_serial;           /* of the last Identity made */
 
   guint in_flight;                 /* calls holding a slot, of all callers */
+  gboolean idle;                   /* no caller, no call */
   GQueue turns;                    /* of Caller: those waiting for a slot, in turn */
   gboolean pumping;
 
@@ -79,6 +80,7 @@ G_DEFINE_FINAL_TYPE (ParsecDBusExporter, parsec_dbus_exporter, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_CLIENT,
+  PROP_IDLE,
   N_PROPS
 };
 
@@ -142,6 +144,7 @@ typedef struct {
 } Call;
 
 static void call_start      (Call *call);
+static void update_idle     (ParsecDBusExporter *self);
 static void caller_dispatch (ParsecDBusExporter *self,
                              Caller             *caller,
                              Call               *call);
@@ -214,6 +217,7 @@ call_complete (Call *call)
   g_free (call);
   pump (self);
   caller_unref (caller);
+  update_idle (self);
   g_object_unref (self);
 }
 
@@ -596,6 +600,7 @@ caller_lookup (ParsecDBusExporter *self,
       g_queue_init (&caller->queued);
       g_hash_table_insert (self->callers, caller->sender, caller);
       caller_watch (self, caller);
+      update_idle (self);
     }
   return caller;
 }
@@ -668,6 +673,7 @@ caller_leave (ParsecDBusExporter *self,
            caller->queued.length + caller->resolving.length);
   g_hash_table_steal (self->callers, caller->sender);
   caller_forget (self, caller);
+  update_idle (self);
 }
 
 static void
@@ -1491,6 +1497,19 @@ static const GDBusInterfaceVTable interface_vtable = {
   { 0 }
 };
 
+/* Idleness */
+
+static void
+update_idle (ParsecDBusExporter *self)
+{
+  gboolean idle = g_hash_table_size (self->callers) == 0 && self->in_flight == 0;
+
+  if (idle == self->idle)
+    return;
+  self->idle = idle;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE]);
+}
+
 /* GObject */
 
 static void
@@ -1529,6 +1548,9 @@ parsec_dbus_exporter_get_property (GObject    *object,
     {
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
+      break;
+    case PROP_IDLE:
+      g_value_set_boolean (value, self->idle);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1577,6 +1599,18 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * ParsecDBusExporter:idle:
+   *
+   * Whether the exporter has no caller (no unique name that has called
+   * and is still on the bus) and no call in flight: what a bus-activated
+   * service waits for before it exits. Notified on the exporter's
+   * context.
+   */
+  properties[PROP_IDLE] =
+    g_param_spec_boolean ("idle", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* The error domain's D-Bus names, for the replies. */
@@ -1590,6 +1624,7 @@ parsec_dbus_exporter_init (ParsecDBusExporter *self)
   self->identities = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->turns);
   self->proc_root = g_strdup (DEFAULT_PROC_ROOT);
+  self->idle = TRUE;
 }
 
 /* API */
@@ -1722,6 +1757,7 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
     }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->object_path, g_free);
+  update_idle (self);
 }
 
 /**
@@ -1755,6 +1791,22 @@ parsec_dbus_exporter_get_object_path (ParsecDBusExporter *self)
   g_return_val_if_fail (PARSEC_IS_DBUS_EXPORTER (self), NULL);
 
   return self->object_path;
+}
+
+/**
+ * parsec_dbus_exporter_get_idle:
+ * @self: a #ParsecDBusExporter
+ *
+ * Gets #ParsecDBusExporter:idle.
+ *
+ * Returns: whether the exporter has no caller and no call in flight
+ */
+gboolean
+parsec_dbus_exporter_get_idle (ParsecDBusExporter *self)
+{
+  g_return_val_if_fail (PARSEC_IS_DBUS_EXPORTER (self), FALSE);
+
+  return self->idle;
 }
 
 /* Test hooks */

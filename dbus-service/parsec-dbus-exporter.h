@@ -56,5 +56,6 @@ gboolean            parsec_dbus_exporter_export          (ParsecDBusExporter  *s
 void                parsec_dbus_exporter_unexport        (ParsecDBusExporter  *self);
 GDBusConnection    *parsec_dbus_exporter_get_connection  (ParsecDBusExporter  *self);
 const char         *parsec_dbus_exporter_get_object_path (ParsecDBusExporter  *self);
+gboolean            parsec_dbus_exporter_get_idle        (ParsecDBusExporter  *self);
 
 G_END_DECLS
