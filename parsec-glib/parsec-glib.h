@@ -20,6 +20,5 @@
 #include "parsec-provider-info.h"
 #include "parsec-authenticator-info.h"
 #include "parsec-client.h"
-#include "parsec-dbus-exporter.h"
 
 #undef __PARSEC_GLIB_INSIDE__
