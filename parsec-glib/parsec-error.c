@@ -4,34 +4,19 @@
  */
 #include "config.h"
 
-#include "parsec-dbus-encoding-private.h"
 #include "parsec-error-private.h"
 #include "parsec-wire-private.h"
 
 /**
  * parsec_error_quark:
  *
- * The quark of the #PARSEC_ERROR domain. Its errors travel over D-Bus as
- * `community.parsec.Error.<Name>` and come back as the same codes.
+ * The quark of the #PARSEC_ERROR domain.
  *
  * Returns: the error quark
  *
  * Since: 1.0
  */
-GQuark
-parsec_error_quark (void)
-{
-  static GQuark quark;
-  static gsize initialized;
-
-  if (g_once_init_enter (&initialized))
-    {
-      quark = g_quark_from_static_string ("parsec-error-quark");
-      _parsec_dbus_error_register (quark);
-      g_once_init_leave (&initialized, 1);
-    }
-  return quark;
-}
+G_DEFINE_QUARK (parsec-error-quark, parsec_error)
 
 typedef struct {
   guint16 status;

@@ -25,6 +25,5 @@
 #if defined(PARSEC_API_SUBJECT_TO_CHANGE) || defined(PARSEC_GLIB_COMPILATION)
 #include "parsec-unstable.h"
 #endif
-#include "parsec-dbus-exporter.h"
 
 #undef __PARSEC_GLIB_INSIDE__

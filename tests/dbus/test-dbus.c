@@ -32,8 +32,9 @@
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
-#include "parsec-dbus-generated.h"
-#include "parsec-secure-private.h"
+#include "parsec-dbus-identity.h"
+#include "parsec-dbus-proxy.h"
+#include "secure-mem.h"
 #include "fake-service.h"
 #include "list_keys.pb-c.h"
 #include "list_providers.pb-c.h"
@@ -206,6 +207,7 @@ typedef struct {
   GCond cond;
   gboolean ready;
   char *server_name;            /* the exporter connection's unique name */
+  ParsecDBusExporter *exporter; /* for its thread only */
 
   GHashTable *credentials;      /* unique name → "uid pid pidfd" */
   FakeScript script;            /* under the lock */
@@ -385,6 +387,7 @@ exporter_thread (gpointer user_data)
 
   g_mutex_lock (&fixture->lock);
   fixture->server_name = g_strdup (g_dbus_connection_get_unique_name (connection));
+  fixture->exporter = exporter;
   fixture->ready = TRUE;
   g_cond_signal (&fixture->cond);
   g_mutex_unlock (&fixture->lock);
@@ -1591,6 +1594,94 @@ test_limits (Fixture       *fixture,
     g_object_unref (busy[i]);
 }
 
+typedef struct {
+  Fixture *fixture;
+  guint n_callers;
+  guint n_in_flight;
+  gboolean done;
+} LoadQuery;
+
+static gboolean
+load_query (gpointer user_data)
+{
+  LoadQuery *query = user_data;
+  Fixture *fixture = query->fixture;
+
+  g_mutex_lock (&fixture->lock);
+  _parsec_dbus_exporter_get_load (fixture->exporter, &query->n_callers, &query->n_in_flight);
+  query->done = TRUE;
+  g_cond_signal (&fixture->cond);
+  g_mutex_unlock (&fixture->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether the exporter knows @n_callers callers and has @n_in_flight
+ * calls holding a slot, asked on its thread. */
+static gboolean
+exporter_load_is (Fixture *fixture,
+                  guint    n_callers,
+                  guint    n_in_flight)
+{
+  LoadQuery query = { .fixture = fixture };
+
+  g_main_context_invoke (fixture->context, load_query, &query);
+  g_mutex_lock (&fixture->lock);
+  while (!query.done)
+    g_cond_wait (&fixture->cond, &fixture->lock);
+  g_mutex_unlock (&fixture->lock);
+  return query.n_callers == n_callers && query.n_in_flight == n_in_flight;
+}
+
+/* A caller leaves the bus with calls in flight and waiting, against a
+ * fake service that answers none of them: the exporter cancels those in
+ * flight, drops the others and forgets the caller at once, while another
+ * caller's calls go on. */
+static void
+test_caller_leaves (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  enum { PER_CALLER = PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT, WAITING = 5, OTHERS = 2 };
+  guint32 uid = (guint32) geteuid ();
+  g_autoptr(ParsecGenCrypto1) leaver = NULL, bystander = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL, *expected = NULL;
+  Tally left = { 0 }, stays = { 0 };
+  guint major, minor;
+
+  fake_script (fixture, &(FakeScript) { .park = TRUE });
+  fake_process (fixture, 13001, "/usr/bin/app-leaving", NULL);
+  fake_process (fixture, 13002, "/usr/bin/app-staying", NULL);
+  leaver = caller_new (fixture, uid, 13001);
+  bystander = caller_new (fixture, uid, 13002);
+  for (guint i = 0; i < PER_CALLER + WAITING; i++)
+    call_async (leaver, "SignHash", sign_hash_parameters ("k"), &left);
+  for (guint i = 0; i < OTHERS; i++)
+    call_async (bystander, "SignHash", sign_hash_parameters ("k"), &stays);
+  WAIT_UNTIL (fake_service_get_parked_count (fixture->fake) == PER_CALLER + OTHERS);
+  g_assert_true (exporter_load_is (fixture, 2, PER_CALLER + OTHERS));
+
+  log_capture_start ();
+  g_dbus_connection_close_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (leaver)), NULL, &error);
+  g_assert_no_error (error);
+  WAIT_UNTIL (left.pending == 0 && exporter_load_is (fixture, 1, OTHERS));
+  log = log_capture_stop ();
+  expected = g_strdup_printf ("left: %u calls in flight cancelled, %u waiting dropped", PER_CALLER, WAITING);
+  g_assert_nonnull (strstr (log, expected));
+  /* Let go by the exporter, not answered by the service. */
+  g_assert_cmpuint (fake_service_get_parked_count (fixture->fake), ==, PER_CALLER + OTHERS);
+
+  /* The other caller is served, and its calls in flight still wait. */
+  parsec_gen_crypto1_call_ping_sync (bystander, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &major, &minor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stays.pending, ==, OTHERS);
+
+  fake_script (fixture, &(FakeScript) { .park = FALSE });
+  fake_service_close_parked (fixture->fake);
+  WAIT_UNTIL (stays.pending == 0);
+  g_assert_cmpuint (stays.limited, ==, 0);
+  g_assert_true (exporter_load_is (fixture, 1, 0));
+}
+
 static guint
 count_fds (void)
 {
@@ -2034,6 +2125,8 @@ main (int    argc,
   g_test_add ("/parsec/dbus/limits", Fixture, &fake_options, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/parsec/dbus/flood", Fixture, NULL, fixture_set_up, test_flood, fixture_tear_down);
   g_test_add ("/parsec/dbus/transient-refusal", Fixture, NULL, fixture_set_up, test_transient_refusal,
+              fixture_tear_down);
+  g_test_add ("/parsec/dbus/caller-leaves", Fixture, &fake_options, fixture_set_up, test_caller_leaves,
               fixture_tear_down);
   g_test_add ("/parsec/dbus/reply-size", Fixture, &fake_options, fixture_set_up, test_reply_size, fixture_tear_down);
   g_test_add ("/parsec/dbus/trust-policy", Fixture, &enforce_options, fixture_set_up, test_trust_policy,

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "parsec-glib.h"
+#include <parsec-glib/parsec-glib.h>
 
 G_BEGIN_DECLS
 
@@ -28,7 +28,9 @@ gboolean             _parsec_dbus_hash_from_string           (const char        
                                                               ParsecHash                *hash);
 char                *_parsec_dbus_hash_to_string             (ParsecHash                 hash);
 
-/* Registers the community.parsec.Error.* names for PARSEC_ERROR, once. */
-void                 _parsec_dbus_error_register             (GQuark domain);
+/* Registers the community.parsec.Error.* names for PARSEC_ERROR, once:
+ * before the first reply, and in a process that calls the interface and
+ * wants PARSEC_ERROR back from them. */
+void                 _parsec_dbus_error_register             (void);
 
 G_END_DECLS

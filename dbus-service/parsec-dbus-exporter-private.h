@@ -1,10 +1,10 @@
-/* parsec-dbus-exporter-private.h: how the exporter tells callers apart
+/* parsec-dbus-exporter-private.h: the exporter's limits and test hooks
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #pragma once
 
-#include "parsec-glib.h"
+#include "parsec-dbus-exporter.h"
 
 G_BEGIN_DECLS
 
@@ -21,35 +21,8 @@ G_BEGIN_DECLS
  * instead of being built. */
 #define PARSEC_DBUS_MAX_REPLY_SIZE              (4 * 1024 * 1024)
 
-/* The application name under which the service keeps the keys of the
- * process @pid of user @uid, looked up under @proc_root (normally
- * "/proc"):
- *
- *   dbus:uid=<uid>:flatpak=<app id>   a process with /.flatpak-info
- *   dbus:uid=<uid>:exe=<path>         any other process
- *
- * @pidfd, when not -1, is a pidfd of the process the bus saw connect
- * (the ProcessFD credential): the process must still be the one with
- * @pid once everything is read. @start_time, when not NULL, receives the
- * process's start time (field 22 of /proc/PID/stat).
- *
- * The name is in wiping memory: free it with secure_free().
- *
- * Fails with G_DBUS_ERROR_ACCESS_DENIED for another user than the
- * exporter's (@own_uid) and for a process whose identity cannot be
- * established (gone, unreadable, or a sandbox without an app id), and
- * with G_DBUS_ERROR_LIMITS_EXCEEDED when the exporter lacked the
- * resources to look (out of file descriptors or memory), which may pass. */
-char *_parsec_dbus_identity_resolve (const char  *proc_root,
-                                     guint32      own_uid,
-                                     guint32      uid,
-                                     guint32      pid,
-                                     int          pidfd,
-                                     guint64     *start_time,
-                                     GError     **error);
-
-/* Test hooks, never used in production and not exported from the shared
- * library: they let one test process play several callers.
+/* Test hooks, never used by the program: they let one test process play
+ * several callers.
  *
  * A credentials function replaces org.freedesktop.DBus.GetConnectionCredentials
  * for the unique names it knows (returning TRUE); it may give a pidfd as
@@ -66,5 +39,10 @@ void  _parsec_dbus_exporter_set_credentials_func (ParsecDBusExporter        *sel
                                                   gpointer                   user_data);
 void  _parsec_dbus_exporter_set_proc_root        (ParsecDBusExporter        *self,
                                                   const char                *proc_root);
+/* The callers the exporter knows and the calls that hold a slot, from
+ * the exporter's context. */
+void  _parsec_dbus_exporter_get_load             (ParsecDBusExporter        *self,
+                                                  guint                     *n_callers,
+                                                  guint                     *n_in_flight);
 
 G_END_DECLS

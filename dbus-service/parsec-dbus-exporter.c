@@ -6,18 +6,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <gio/gunixfdlist.h>
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
-#include "parsec-dbus-generated.h"
-#include "parsec-secure-private.h"
+#include "parsec-dbus-identity.h"
+#include "parsec-dbus-interface.h"
+#include "secure-mem.h"
 
 /**
  * ParsecDBusExporter:
@@ -52,8 +50,6 @@
  *
  * `parsec-glib-dbus-service` is a small program that exports a client
  * this way on the session bus under %PARSEC_DBUS_SERVICE_NAME.
- *
- * Since: 1.0
  */
 struct _ParsecDBusExporter
 {
@@ -64,13 +60,13 @@ struct _ParsecDBusExporter
   GDBusConnection *connection;
   char *object_path;
   guint registration_id;
-  guint name_owner_changed_id;
 
   GHashTable *callers;             /* unique bus name → Caller */
   GHashTable *identities;          /* application name → Identity */
   guint identity_serial;           /* of the last Identity made */
 
   guint in_flight;                 /* calls holding a slot, of all callers */
+  gboolean idle;                   /* no caller, no call */
   GQueue turns;                    /* of Caller: those waiting for a slot, in turn */
   gboolean pumping;
 
@@ -84,14 +80,13 @@ G_DEFINE_FINAL_TYPE (ParsecDBusExporter, parsec_dbus_exporter, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_CLIENT,
+  PROP_IDLE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_PROC_ROOT "/proc"
-/* .flatpak-info is a few hundred bytes; anything this large is not one. */
-#define MAX_FLATPAK_INFO_SIZE (64 * 1024)
 
 typedef struct _Method Method;
 
@@ -118,7 +113,10 @@ typedef enum {
  * call and held to from then on: the unique name is never reused, while
  * the process id can be, and the process can start another program. */
 typedef struct {
+  ParsecDBusExporter *self;        /* which forgets its callers before it goes */
   char *sender;
+  guint name_watch_id;             /* of its NameOwnerChanged */
+  GCancellable *cancellable;       /* of its calls, cancelled when it leaves */
   CallerState state;
   guint32 pid;
   guint64 start_time;              /* of the process, when known */
@@ -139,6 +137,7 @@ typedef struct {
   Caller *caller;
   GDBusMethodInvocation *invocation;
   const Method *method;
+  GCancellable *cancellable;       /* the caller's */
   ParsecClient *client;            /* the caller's, once known */
   gsize size;                      /* of the arguments */
   gboolean admitted;               /* holds a slot */
@@ -146,6 +145,7 @@ typedef struct {
 } Call;
 
 static void call_start      (Call *call);
+static void update_idle     (ParsecDBusExporter *self);
 static void caller_dispatch (ParsecDBusExporter *self,
                              Caller             *caller,
                              Call               *call);
@@ -161,6 +161,7 @@ static void
 caller_clear (Caller *caller)
 {
   g_free (caller->sender);
+  g_clear_object (&caller->cancellable);
   g_clear_error (&caller->refusal);
 }
 
@@ -217,6 +218,7 @@ call_complete (Call *call)
   g_free (call);
   pump (self);
   caller_unref (caller);
+  update_idle (self);
   g_object_unref (self);
 }
 
@@ -501,368 +503,87 @@ identity_submit (ParsecDBusExporter *self,
     identity_start (self, identity);
 }
 
-/* Identity of a process */
-
-static gboolean
-identity_error (GError    **error,
-                int         errsv,
-                const char *format,
-                ...) G_GNUC_PRINTF (3, 4);
-
-/* Refuses the caller for good (AccessDenied), unless @errsv says that the
- * exporter ran short of descriptors or memory: that passes, and the
- * caller may try again (LimitsExceeded). */
-static gboolean
-identity_error (GError    **error,
-                int         errsv,
-                const char *format,
-                ...)
-{
-  gboolean transient = errsv == EMFILE || errsv == ENFILE || errsv == ENOMEM ||
-                       errsv == ENOBUFS || errsv == EAGAIN || errsv == EINTR;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  if (transient)
-    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                 "%s; the Parsec D-Bus service is short of resources, try again", message);
-  else
-    g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED, message);
-  return FALSE;
-}
-
-#define access_denied(error, ...) identity_error ((error), 0, __VA_ARGS__)
-
-/* The [Application] name= of Flatpak's metadata, which Flatpak writes
- * with GKeyFile. Read here without GKeyFile, whose copies could not be
- * wiped, and strictly: whatever GKeyFile might read another way (a key
- * outside a group, a line that is neither, a malformed group, a repeated
- * name, spaces around the '=') gives no name. Escapes and other oddities
- * are left to the caller's D-Bus name check. In wiping memory. */
-static char *
-keyfile_application_name (const char *contents,
-                          gsize       len)
-{
-  const char *line = contents, *end = contents + len;
-  const char *found = NULL;
-  gsize found_len = 0;
-  gboolean in_group = FALSE, in_application = FALSE;
-  char *name;
-
-  if (memchr (contents, '\0', len) != NULL || !g_utf8_validate (contents, (gssize) len, NULL))
-    return NULL;
-
-  while (line < end)
-    {
-      const char *eol = memchr (line, '\n', (gsize) (end - line));
-      const char *next = eol != NULL ? eol + 1 : end;
-      const char *stop = eol != NULL ? eol : end;
-
-      if (stop > line && stop[-1] == '\r')
-        stop--;
-      while (line < stop && g_ascii_isspace (*line))
-        line++;
-
-      if (line == stop || *line == '#')
-        ;
-      else if (*line == '[')
-        {
-          if (stop - line < 3 || stop[-1] != ']')
-            return NULL;
-          for (const char *c = line + 1; c < stop - 1; c++)
-            if (*c == '[' || *c == ']' || g_ascii_iscntrl (*c))
-              return NULL;
-          in_group = TRUE;
-          in_application = stop - line - 2 == (gssize) strlen ("Application") &&
-                           memcmp (line + 1, "Application", strlen ("Application")) == 0;
-        }
-      else
-        {
-          const char *eq = memchr (line, '=', (gsize) (stop - line));
-          const char *key_end = eq;
-
-          if (eq == NULL || !in_group)
-            return NULL;
-          while (key_end > line && g_ascii_isspace (key_end[-1]))
-            key_end--;
-          if (key_end == line)
-            return NULL;
-          if (in_application && key_end - line == 4 && memcmp (line, "name", 4) == 0)
-            {
-              if (found != NULL || key_end != eq || (eq + 1 < stop && g_ascii_isspace (eq[1])))
-                return NULL;
-              found = eq + 1;
-              found_len = (gsize) (stop - found);
-            }
-        }
-      line = next;
-    }
-
-  if (found == NULL)
-    return NULL;
-  name = secure_alloc (found_len + 1);
-  memcpy (name, found, found_len);
-  name[found_len] = '\0';
-  return name;
-}
-
-/* The [Application] name of a Flatpak sandbox's metadata, which the
- * sandboxed app cannot write (bubblewrap mounts it read-only). In wiping
- * memory. */
-static char *
-flatpak_app_id (int          fd,
-                guint32      pid,
-                GError     **error)
-{
-  char *contents = NULL, *app_id = NULL;
-  gsize len = 0;
-  struct stat st;
-
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      access_denied (error, "The sandbox metadata of process %u is not a regular file", pid);
-      return NULL;
-    }
-  contents = secure_alloc (MAX_FLATPAK_INFO_SIZE + 1);
-  while (len < MAX_FLATPAK_INFO_SIZE + 1)
-    {
-      gssize n = read (fd, contents + len, MAX_FLATPAK_INFO_SIZE + 1 - len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          identity_error (error, errno, "Cannot read the sandbox metadata of process %u: %s", pid, g_strerror (errno));
-          goto out;
-        }
-      if (n == 0)
-        break;
-      len += (gsize) n;
-    }
-  if (len > MAX_FLATPAK_INFO_SIZE)
-    {
-      access_denied (error, "The sandbox metadata of process %u is too large", pid);
-      goto out;
-    }
-
-  app_id = keyfile_application_name (contents, len);
-  if (app_id == NULL)
-    {
-      access_denied (error, "Process %u runs in a sandbox without an application id", pid);
-      goto out;
-    }
-  /* Flatpak app ids are D-Bus well-known names; anything else did not
-   * come from Flatpak, and could smuggle separators into the name. */
-  if (!g_dbus_is_name (app_id) || g_dbus_is_unique_name (app_id))
-    {
-      access_denied (error, "Process %u runs in a sandbox with an invalid application id", pid);
-      g_clear_pointer (&app_id, secure_free);
-    }
-
-out:
-  secure_free (contents);
-  return app_id;
-}
-
-/* Field 22 of /proc/PID/stat, when the process started (in clock ticks
- * since boot): it tells a process from a later one with the same id. */
-static gboolean
-read_start_time (int       pid_fd,
-                 guint32   pid,
-                 guint64  *start_time,
-                 GError  **error)
-{
-  char buf[1024];
-  const char *field;
-  char *end = NULL;
-  gboolean parsed;
-  gssize n;
-  int fd, saved_errno;
-
-  fd = openat (pid_fd, "stat", O_RDONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0)
-    return identity_error (error, errno, "Cannot read the status of process %u: %s", pid, g_strerror (errno));
-  do
-    n = read (fd, buf, sizeof buf - 1);
-  while (n < 0 && errno == EINTR);
-  saved_errno = errno;
-  close (fd);
-  if (n <= 0)
-    return identity_error (error, n < 0 ? saved_errno : 0, "Cannot read the status of process %u: %s", pid,
-                           n < 0 ? g_strerror (saved_errno) : "empty");
-  buf[n] = '\0';
-
-  /* The command name in parentheses may hold spaces and parentheses
-   * itself; field 3 follows the last ')'. */
-  field = strrchr (buf, ')');
-  for (guint i = 3; field != NULL && i <= 22; i++)
-    {
-      field = strchr (field, ' ');
-      if (field != NULL)
-        field++;
-    }
-  if (field != NULL && g_ascii_isdigit (*field))
-    *start_time = g_ascii_strtoull (field, &end, 10);
-  parsed = end != NULL && (*end == ' ' || *end == '\n' || *end == '\0');
-  secure_wipe (buf, sizeof buf);
-  if (!parsed)
-    return access_denied (error, "The status of process %u does not say when it started", pid);
-  return TRUE;
-}
-
-/* Whether @pidfd, the bus's pidfd of the caller, still stands for a live
- * process with the id @pid: then what was read through /proc/PID before
- * was about that process, not one that got the id after it. */
-static gboolean
-check_pidfd (int       pidfd,
-             guint32   pid,
-             GError  **error)
-{
-  struct pollfd poll_fd = { .fd = pidfd, .events = POLLIN };
-  char path[64], buf[1024];
-  const char *line;
-  gssize n = -1;
-  int fd, ready;
-
-  g_snprintf (path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
-  fd = open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0)
-    return identity_error (error, errno, "Cannot look at the process descriptor of process %u: %s",
-                           pid, g_strerror (errno));
-  do
-    n = read (fd, buf, sizeof buf - 1);
-  while (n < 0 && errno == EINTR);
-  close (fd);
-  buf[MAX (n, 0)] = '\0';
-  /* Linux lists the process's id there since 5.2 (-1 once it has exited,
-   * in recent versions); without the line, poll() below still tells. */
-  line = strstr (buf, "\nPid:");
-  if (line != NULL)
-    {
-      gint64 fd_pid = g_ascii_strtoll (line + strlen ("\nPid:"), NULL, 10);
-
-      if (fd_pid <= 0)
-        return access_denied (error, "Process %u has exited", pid);
-      if (fd_pid != pid)
-        return access_denied (error, "The message bus gives process %u and a descriptor of process %" G_GINT64_FORMAT,
-                              pid, fd_pid);
-    }
-
-  /* A pidfd turns readable when its process exits. */
-  do
-    ready = poll (&poll_fd, 1, 0);
-  while (ready < 0 && errno == EINTR);
-  if (ready < 0)
-    return identity_error (error, errno, "Cannot tell whether process %u still runs: %s", pid, g_strerror (errno));
-  if (ready > 0)
-    return access_denied (error, "Process %u has exited", pid);
-  return TRUE;
-}
-
-char *
-_parsec_dbus_identity_resolve (const char  *proc_root,
-                               guint32      own_uid,
-                               guint32      uid,
-                               guint32      pid,
-                               int          pidfd,
-                               guint64     *start_time,
-                               GError     **error)
-{
-  g_autofree char *pid_path = NULL;
-  char exe[4096];
-  char *name = NULL, *app_id = NULL;
-  int pid_fd = -1, root_fd, info_fd;
-  guint64 started = 0;
-  gssize exe_len;
-  int saved_errno;
-
-  if (uid != own_uid)
-    {
-      access_denied (error, "The Parsec D-Bus service serves only its own user (%u), not user %u", own_uid, uid);
-      return NULL;
-    }
-  if (pid == 0)
-    {
-      access_denied (error, "The message bus does not know the caller's process");
-      return NULL;
-    }
-
-  /* Everything is looked up through one directory descriptor, so that
-   * all of it describes the same process even if the id is reused
-   * meanwhile (the lookups then fail instead). */
-  pid_path = g_strdup_printf ("%s/%u", proc_root, pid);
-  pid_fd = open (pid_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (pid_fd < 0)
-    {
-      identity_error (error, errno, "Cannot look at process %u: %s", pid, g_strerror (errno));
-      return NULL;
-    }
-  if (!read_start_time (pid_fd, pid, &started, error))
-    goto out;
-
-  root_fd = openat (pid_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0)
-    {
-      identity_error (error, errno, "Cannot see the root directory of process %u: %s", pid, g_strerror (errno));
-      goto out;
-    }
-  info_fd = openat (root_fd, ".flatpak-info", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-  saved_errno = errno;
-  close (root_fd);
-
-  if (info_fd >= 0)
-    {
-      app_id = flatpak_app_id (info_fd, pid, error);
-      close (info_fd);
-      if (app_id == NULL)
-        goto out;
-      name = secure_strdup_printf ("dbus:uid=%u:flatpak=%s", uid, app_id);
-      secure_free (app_id);
-    }
-  else if (saved_errno != ENOENT)
-    {
-      /* Unknown is not unsandboxed: refuse rather than guess. */
-      identity_error (error, saved_errno, "Cannot tell whether process %u is sandboxed: %s", pid,
-                      g_strerror (saved_errno));
-      goto out;
-    }
-  else
-    {
-      exe_len = readlinkat (pid_fd, "exe", exe, sizeof exe - 1);
-      saved_errno = errno;
-      if (exe_len <= 0)
-        {
-          identity_error (error, exe_len < 0 ? saved_errno : 0, "Cannot find the executable of process %u: %s", pid,
-                          exe_len < 0 ? g_strerror (saved_errno) : "empty");
-          goto out;
-        }
-      exe[exe_len] = '\0';
-      /* A program that was updated while it runs keeps its keys. */
-      if (g_str_has_suffix (exe, " (deleted)"))
-        exe[exe_len - strlen (" (deleted)")] = '\0';
-      if (exe[0] != '/')
-        {
-          access_denied (error, "The executable of process %u has no path", pid);
-          goto out;
-        }
-      name = secure_strdup_printf ("dbus:uid=%u:exe=%s", uid, exe);
-    }
-
-  if (pidfd >= 0 && !check_pidfd (pidfd, pid, error))
-    g_clear_pointer (&name, secure_free);
-  else if (start_time != NULL)
-    *start_time = started;
-
-out:
-  secure_wipe (exe, sizeof exe);
-  close (pid_fd);
-  return name;
-}
-
 /* Callers */
+
+static void caller_leave (ParsecDBusExporter *self,
+                          Caller             *caller);
+
+static void
+caller_name_owner_changed (GDBusConnection *connection,
+                           const char      *sender_name,
+                           const char      *object_path,
+                           const char      *interface_name,
+                           const char      *signal_name,
+                           GVariant        *parameters,
+                           gpointer         user_data)
+{
+  Caller *caller = user_data;
+  const char *name, *old_owner, *new_owner;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
+    return;
+  g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
+  /* A unique name that leaves the bus never comes back. */
+  if (new_owner[0] == '\0')
+    caller_leave (caller->self, caller);
+}
+
+typedef struct {
+  ParsecDBusExporter *self;
+  Caller *caller;
+} CallerResolve;
+
+static CallerResolve *
+caller_resolve_new (ParsecDBusExporter *self,
+                    Caller             *caller)
+{
+  CallerResolve *resolve = g_new0 (CallerResolve, 1);
+
+  resolve->self = g_object_ref (self);
+  resolve->caller = caller_ref (caller);
+  return resolve;
+}
+
+static void
+caller_resolve_free (CallerResolve *resolve)
+{
+  caller_unref (resolve->caller);
+  g_object_unref (resolve->self);
+  g_free (resolve);
+}
+
+static void
+caller_owner_ready (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CallerResolve *check = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) && !check->caller->removed)
+    caller_leave (check->self, check->caller);
+  caller_resolve_free (check);
+}
+
+/* Watches @caller's unique name alone, not every name on the bus: the
+ * service hears of its own callers only. The name may have left before
+ * the match was in place (a caller that sends and disconnects); the bus
+ * answers GetNameOwner after it has added the match, so one of the two
+ * tells. */
+static void
+caller_watch (ParsecDBusExporter *self,
+              Caller             *caller)
+{
+  caller->name_watch_id =
+    g_dbus_connection_signal_subscribe (self->connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
+                                        "NameOwnerChanged", "/org/freedesktop/DBus", caller->sender,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, caller_name_owner_changed, caller, NULL);
+  g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", caller->sender),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          caller_owner_ready, caller_resolve_new (self, caller));
+}
 
 static Caller *
 caller_lookup (ParsecDBusExporter *self,
@@ -873,10 +594,14 @@ caller_lookup (ParsecDBusExporter *self,
   if (caller == NULL)
     {
       caller = g_rc_box_new0 (Caller);
+      caller->self = self;
       caller->sender = g_strdup (sender);
+      caller->cancellable = g_cancellable_new ();
       g_queue_init (&caller->resolving);
       g_queue_init (&caller->queued);
       g_hash_table_insert (self->callers, caller->sender, caller);
+      caller_watch (self, caller);
+      update_idle (self);
     }
   return caller;
 }
@@ -894,7 +619,32 @@ caller_refuse (Caller *caller,
   caller_fail_queued (caller, caller->refusal);
 }
 
-/* Takes the table's reference to @caller, which left. */
+/* Fails the calls of @caller that wait for @identity's client. */
+static void
+identity_drop_caller (Identity     *identity,
+                      Caller       *caller,
+                      const GError *error)
+{
+  GQueue dropped = G_QUEUE_INIT;
+  GList *link = identity->waiting.head;
+
+  while (link != NULL)
+    {
+      GList *next = link->next;
+
+      if (((Call *) link->data)->caller == caller)
+        {
+          g_queue_unlink (&identity->waiting, link);
+          g_queue_push_tail_link (&dropped, link);
+        }
+      link = next;
+    }
+  fail_queue (&dropped, error);
+}
+
+/* Takes the table's reference to @caller, which left or is withdrawn
+ * from: its calls in flight are cancelled, those waiting failed, and its
+ * identity let go. */
 static void
 caller_forget (ParsecDBusExporter *self,
                Caller             *caller)
@@ -903,11 +653,28 @@ caller_forget (ParsecDBusExporter *self,
                                                  "The caller left the bus, or the interface was withdrawn");
 
   caller->removed = TRUE;
+  g_dbus_connection_signal_unsubscribe (self->connection, caller->name_watch_id);
+  caller->name_watch_id = 0;
+  g_cancellable_cancel (caller->cancellable);
   fail_queue (&caller->resolving, error);
   caller_fail_queued (caller, error);
   if (caller->identity != NULL)
-    identity_unbind (self, g_steal_pointer (&caller->identity));
+    {
+      identity_drop_caller (caller->identity, caller, error);
+      identity_unbind (self, g_steal_pointer (&caller->identity));
+    }
   caller_unref (caller);
+}
+
+static void
+caller_leave (ParsecDBusExporter *self,
+              Caller             *caller)
+{
+  g_debug ("%s left: %u calls in flight cancelled, %u waiting dropped", caller->sender, caller->in_flight,
+           caller->queued.length + caller->resolving.length);
+  g_hash_table_steal (self->callers, caller->sender);
+  caller_forget (self, caller);
+  update_idle (self);
 }
 
 static void
@@ -951,11 +718,6 @@ caller_resolved (ParsecDBusExporter *self,
   while ((call = g_queue_pop_head (&caller->resolving)) != NULL)
     identity_submit (self, caller->identity, call);
 }
-
-typedef struct {
-  ParsecDBusExporter *self;
-  Caller *caller;
-} CallerResolve;
 
 static void
 credentials_ready (GObject      *source,
@@ -1003,9 +765,7 @@ credentials_ready (GObject      *source,
   else if (pidfd >= 0)
     close (pidfd);
 
-  caller_unref (resolve->caller);
-  g_object_unref (resolve->self);
-  g_free (resolve);
+  caller_resolve_free (resolve);
 }
 
 static void
@@ -1024,9 +784,7 @@ caller_resolve (ParsecDBusExporter *self,
       return;
     }
 
-  resolve = g_new0 (CallerResolve, 1);
-  resolve->self = g_object_ref (self);
-  resolve->caller = caller_ref (caller);
+  resolve = caller_resolve_new (self, caller);
   g_dbus_connection_call_with_unix_fd_list (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                             "org.freedesktop.DBus", "GetConnectionCredentials",
                                             g_variant_new ("(s)", caller->sender), G_VARIANT_TYPE ("(a{sv})"),
@@ -1106,34 +864,6 @@ caller_dispatch (ParsecDBusExporter *self,
     default:
       g_assert_not_reached ();
     }
-}
-
-/* A unique name that leaves the bus never comes back: forget it, and the
- * namespace's client when it was the last caller in it. */
-static void
-name_owner_changed (GDBusConnection *connection,
-                    const char      *sender_name,
-                    const char      *object_path,
-                    const char      *interface_name,
-                    const char      *signal_name,
-                    GVariant        *parameters,
-                    gpointer         user_data)
-{
-  ParsecDBusExporter *self = user_data;
-  const char *name, *old_owner, *new_owner;
-  Caller *caller;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
-    return;
-  g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  if (name[0] != ':' || new_owner[0] != '\0')
-    return;
-
-  caller = g_hash_table_lookup (self->callers, name);
-  if (caller == NULL)
-    return;
-  g_hash_table_steal (self->callers, name);
-  caller_forget (self, caller);
 }
 
 /* Replies */
@@ -1402,7 +1132,7 @@ start_alg_one (Call      *call,
   if (algorithm == NULL)
     return FALSE;
   data = child_bytes (parameters, 2);
-  ((AlgOneFunc) async) (call->client, child_string (parameters, 0), algorithm, data, NULL, call_done, call);
+  ((AlgOneFunc) async) (call->client, child_string (parameters, 0), algorithm, data, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1421,7 +1151,7 @@ start_alg_two (Call      *call,
   first = child_bytes (parameters, 2);
   second = child_bytes (parameters, 3);
   ((AlgTwoFunc) async) (call->client, child_string (parameters, 0), algorithm, first, second,
-                        NULL, call_done, call);
+                        call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1441,7 +1171,7 @@ start_alg_three (Call      *call,
   second = child_bytes (parameters, 3);
   third = child_bytes (parameters, 4);
   ((AlgThreeFunc) async) (call->client, child_string (parameters, 0), algorithm, first, second, third,
-                          NULL, call_done, call);
+                          call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1454,7 +1184,7 @@ start_key (Call      *call,
 {
   typedef void (*KeyFunc) (ParsecClient *, const char *, GCancellable *, GAsyncReadyCallback, gpointer);
 
-  ((KeyFunc) async) (call->client, child_string (parameters, 0), NULL, call_done, call);
+  ((KeyFunc) async) (call->client, child_string (parameters, 0), call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1467,7 +1197,7 @@ start_none (Call      *call,
 {
   typedef void (*NoArgFunc) (ParsecClient *, GCancellable *, GAsyncReadyCallback, gpointer);
 
-  ((NoArgFunc) async) (call->client, NULL, call_done, call);
+  ((NoArgFunc) async) (call->client, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1482,7 +1212,7 @@ start_generate_key (Call      *call,
   if (attributes == NULL)
     return FALSE;
   parsec_client_generate_key_async (call->client, child_string (parameters, 0), attributes,
-                                    NULL, call_done, call);
+                                    call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1499,7 +1229,7 @@ start_import_key (Call      *call,
     return FALSE;
   data = child_bytes (parameters, 2);
   parsec_client_import_key_async (call->client, child_string (parameters, 0), attributes, data,
-                                  NULL, call_done, call);
+                                  call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1518,7 +1248,7 @@ export_public_key_found (GObject      *source,
       g_error_free (error);
       return;
     }
-  parsec_key_export_public_key_async (key, call->format, NULL, call_done, call);
+  parsec_key_export_public_key_async (key, call->format, call->cancellable, call_done, call);
 }
 
 static GBytes *
@@ -1548,12 +1278,13 @@ start_export_public_key (Call      *call,
       return FALSE;
     }
   if (value->value == PARSEC_PUBLIC_KEY_FORMAT_PSA)
-    parsec_client_export_public_key_async (call->client, child_string (parameters, 0), NULL, call_done, call);
+    parsec_client_export_public_key_async (call->client, child_string (parameters, 0), call->cancellable,
+                                           call_done, call);
   else
     {
       /* DER and PEM need the key's type: look the key up first. */
       call->format = value->value;
-      parsec_client_lookup_key_async (call->client, child_string (parameters, 0), NULL,
+      parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
                                       export_public_key_found, call);
     }
   return TRUE;
@@ -1577,13 +1308,13 @@ start_hash (Call      *call,
     }
   if (g_variant_n_children (parameters) == 2)
     {
-      parsec_client_hash_compute_async (call->client, hash, input, NULL, call_done, call);
+      parsec_client_hash_compute_async (call->client, hash, input, call->cancellable, call_done, call);
     }
   else
     {
       g_autoptr(GBytes) digest = child_bytes (parameters, 2);
 
-      parsec_client_hash_compare_async (call->client, hash, input, digest, NULL, call_done, call);
+      parsec_client_hash_compare_async (call->client, hash, input, digest, call->cancellable, call_done, call);
     }
   return TRUE;
 }
@@ -1602,7 +1333,7 @@ start_generate_random (Call      *call,
       g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, "Cannot make %" G_GUINT64_FORMAT " random bytes", size);
       return FALSE;
     }
-  parsec_client_generate_random_async (call->client, (gsize) size, NULL, call_done, call);
+  parsec_client_generate_random_async (call->client, (gsize) size, call->cancellable, call_done, call);
   return TRUE;
 }
 
@@ -1747,7 +1478,8 @@ call_start (Call *call)
   GVariant *parameters = g_dbus_method_invocation_get_parameters (call->invocation);
   g_autoptr(GError) error = NULL;
 
-  if (!call->method->start (call, parameters, call->method->async, &error))
+  if (g_cancellable_set_error_if_cancelled (call->cancellable, &error) ||
+      !call->method->start (call, parameters, call->method->async, &error))
     call_return_error (call, error);
 }
 
@@ -1797,6 +1529,7 @@ method_call (GDBusConnection       *connection,
   call->caller = caller_ref (caller_lookup (self, sender));
   call->invocation = g_object_ref (invocation);
   call->method = method;
+  call->cancellable = call->caller->cancellable;
   call->size = g_variant_get_size (parameters);
   caller_submit (self, call->caller, call);
 }
@@ -1822,6 +1555,19 @@ static const GDBusInterfaceVTable interface_vtable = {
   NULL,
   { 0 }
 };
+
+/* Idleness */
+
+static void
+update_idle (ParsecDBusExporter *self)
+{
+  gboolean idle = g_hash_table_size (self->callers) == 0 && self->in_flight == 0;
+
+  if (idle == self->idle)
+    return;
+  self->idle = idle;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE]);
+}
 
 /* GObject */
 
@@ -1861,6 +1607,9 @@ parsec_dbus_exporter_get_property (GObject    *object,
     {
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
+      break;
+    case PROP_IDLE:
+      g_value_set_boolean (value, self->idle);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1903,18 +1652,28 @@ parsec_dbus_exporter_class_init (ParsecDBusExporterClass *klass)
    * caller gets a client of its own with all of that configuration and
    * direct authentication under the caller's identity; this one sends
    * nothing itself.
-   *
-   * Since: 1.0
    */
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, PARSEC_TYPE_CLIENT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS |
                          G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * ParsecDBusExporter:idle:
+   *
+   * Whether the exporter has no caller (no unique name that has called
+   * and is still on the bus) and no call in flight: what a bus-activated
+   * service waits for before it exits. Notified on the exporter's
+   * context.
+   */
+  properties[PROP_IDLE] =
+    g_param_spec_boolean ("idle", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* Registers the error domain's D-Bus names, for the replies. */
-  parsec_error_quark ();
+  /* The error domain's D-Bus names, for the replies. */
+  _parsec_dbus_error_register ();
 }
 
 static void
@@ -1924,6 +1683,7 @@ parsec_dbus_exporter_init (ParsecDBusExporter *self)
   self->identities = g_hash_table_new (g_str_hash, g_str_equal);
   g_queue_init (&self->turns);
   self->proc_root = g_strdup (DEFAULT_PROC_ROOT);
+  self->idle = TRUE;
 }
 
 /* API */
@@ -1940,8 +1700,6 @@ parsec_dbus_exporter_init (ParsecDBusExporter *self)
  * with %PARSEC_ERROR_NO_USABLE_AUTHENTICATOR otherwise.
  *
  * Returns: (transfer full): a new #ParsecDBusExporter
- *
- * Since: 1.0
  */
 ParsecDBusExporter *
 parsec_dbus_exporter_new (ParsecClient *client)
@@ -1958,8 +1716,6 @@ parsec_dbus_exporter_new (ParsecClient *client)
  * Gets #ParsecDBusExporter:client.
  *
  * Returns: (transfer none): the client whose configuration is served
- *
- * Since: 1.0
  */
 ParsecClient *
 parsec_dbus_exporter_get_client (ParsecDBusExporter *self)
@@ -1983,8 +1739,6 @@ parsec_dbus_exporter_get_client (ParsecDBusExporter *self)
  *
  * Returns: %TRUE on success, %FALSE if the object path is taken or the
  *   exporter is already exported
- *
- * Since: 1.0
  */
 gboolean
 parsec_dbus_exporter_export (ParsecDBusExporter  *self,
@@ -2007,7 +1761,7 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
     }
 
   id = g_dbus_connection_register_object (connection, object_path,
-                                          parsec_gen_crypto1_interface_info (),
+                                          (GDBusInterfaceInfo *) &parsec_dbus_crypto1_interface,
                                           &interface_vtable, self, NULL, error);
   if (id == 0)
     return FALSE;
@@ -2015,10 +1769,6 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
   self->connection = g_object_ref (connection);
   self->object_path = g_strdup (object_path);
   self->registration_id = id;
-  self->name_owner_changed_id =
-    g_dbus_connection_signal_subscribe (connection, "org.freedesktop.DBus", "org.freedesktop.DBus",
-                                        "NameOwnerChanged", "/org/freedesktop/DBus", NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE, name_owner_changed, self, NULL);
   return TRUE;
 }
 
@@ -2029,8 +1779,6 @@ parsec_dbus_exporter_export (ParsecDBusExporter  *self,
  * Withdraws the interface exported by parsec_dbus_exporter_export(), if
  * it is exported, and forgets the callers. Calls in progress still get
  * their replies.
- *
- * Since: 1.0
  */
 void
 parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
@@ -2045,9 +1793,7 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
     return;
 
   g_dbus_connection_unregister_object (self->connection, self->registration_id);
-  g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
   self->registration_id = 0;
-  self->name_owner_changed_id = 0;
 
   /* Out of the table before their waiting calls fail, so that nothing
    * set off by that finds them. */
@@ -2070,6 +1816,7 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
     }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->object_path, g_free);
+  update_idle (self);
 }
 
 /**
@@ -2080,8 +1827,6 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
  *
  * Returns: (transfer none) (nullable): the connection, or %NULL when not
  *   exported
- *
- * Since: 1.0
  */
 GDBusConnection *
 parsec_dbus_exporter_get_connection (ParsecDBusExporter *self)
@@ -2098,8 +1843,6 @@ parsec_dbus_exporter_get_connection (ParsecDBusExporter *self)
  * Gets the object path the exporter is exported at.
  *
  * Returns: (nullable): the object path, or %NULL when not exported
- *
- * Since: 1.0
  */
 const char *
 parsec_dbus_exporter_get_object_path (ParsecDBusExporter *self)
@@ -2107,6 +1850,22 @@ parsec_dbus_exporter_get_object_path (ParsecDBusExporter *self)
   g_return_val_if_fail (PARSEC_IS_DBUS_EXPORTER (self), NULL);
 
   return self->object_path;
+}
+
+/**
+ * parsec_dbus_exporter_get_idle:
+ * @self: a #ParsecDBusExporter
+ *
+ * Gets #ParsecDBusExporter:idle.
+ *
+ * Returns: whether the exporter has no caller and no call in flight
+ */
+gboolean
+parsec_dbus_exporter_get_idle (ParsecDBusExporter *self)
+{
+  g_return_val_if_fail (PARSEC_IS_DBUS_EXPORTER (self), FALSE);
+
+  return self->idle;
 }
 
 /* Test hooks */
@@ -2126,4 +1885,13 @@ _parsec_dbus_exporter_set_proc_root (ParsecDBusExporter *self,
 {
   g_free (self->proc_root);
   self->proc_root = g_strdup (proc_root != NULL ? proc_root : DEFAULT_PROC_ROOT);
+}
+
+void
+_parsec_dbus_exporter_get_load (ParsecDBusExporter *self,
+                                guint              *n_callers,
+                                guint              *n_in_flight)
+{
+  *n_callers = g_hash_table_size (self->callers);
+  *n_in_flight = self->in_flight;
 }

@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include "parsec-dbus-encoding-private.h"
-#include "parsec-psa-private.h"
 
 /* Hashes */
 
@@ -140,31 +139,103 @@ algorithm_name_lookup (ParsecAlgorithmKind kind,
   return NULL;
 }
 
+/* The algorithm within its family, which names it on the bus with its
+ * kind. */
+static guint
+algorithm_variant (const ParsecAlgorithm *algorithm)
+{
+  switch (parsec_algorithm_get_kind (algorithm))
+    {
+    case PARSEC_ALGORITHM_KIND_MAC:
+      return parsec_algorithm_get_mac (algorithm);
+    case PARSEC_ALGORITHM_KIND_CIPHER:
+      return parsec_algorithm_get_cipher (algorithm);
+    case PARSEC_ALGORITHM_KIND_AEAD:
+      return parsec_algorithm_get_aead (algorithm);
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
+      return parsec_algorithm_get_signature_scheme (algorithm);
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
+      return parsec_algorithm_get_encryption_scheme (algorithm);
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
+      return parsec_algorithm_get_key_agreement (algorithm);
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
+      return parsec_algorithm_get_key_derivation (algorithm);
+    default:
+      return 0;
+    }
+}
+
 GVariant *
 _parsec_dbus_algorithm_to_variant (const ParsecAlgorithm *algorithm)
 {
-  const AlgorithmName *name = algorithm_name_lookup (algorithm->kind, algorithm->variant);
+  ParsecAlgorithmKind kind = parsec_algorithm_get_kind (algorithm);
+  guint variant = algorithm_variant (algorithm);
+  guint length = parsec_algorithm_get_length (algorithm);
+  ParsecAlgorithm *inner = parsec_algorithm_get_inner (algorithm);
+  const AlgorithmName *name = algorithm_name_lookup (kind, variant);
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   if (name == NULL)
     {
       g_variant_builder_add (&builder, "{sv}", "kind",
-                             g_variant_new_take_string (g_strdup_printf ("unknown-%u-%u",
-                                                                         (guint) algorithm->kind,
-                                                                         algorithm->variant)));
+                             g_variant_new_take_string (g_strdup_printf ("unknown-%u-%u", (guint) kind, variant)));
       return g_variant_builder_end (&builder);
     }
 
   g_variant_builder_add (&builder, "{sv}", "kind", g_variant_new_string (name->name));
   if (name->hash != HASH_NO)
     g_variant_builder_add (&builder, "{sv}", "hash",
-                           g_variant_new_take_string (_parsec_dbus_hash_to_string (algorithm->hash)));
-  if (name->length_field != NULL && algorithm->length != 0)
-    g_variant_builder_add (&builder, "{sv}", name->length_field, g_variant_new_uint32 (algorithm->length));
-  if (name->derivation && algorithm->inner != NULL)
-    g_variant_builder_add (&builder, "{sv}", "derivation", _parsec_dbus_algorithm_to_variant (algorithm->inner));
+                           g_variant_new_take_string (_parsec_dbus_hash_to_string (parsec_algorithm_get_hash (algorithm))));
+  if (name->length_field != NULL && length != 0)
+    g_variant_builder_add (&builder, "{sv}", name->length_field, g_variant_new_uint32 (length));
+  if (name->derivation && inner != NULL)
+    g_variant_builder_add (&builder, "{sv}", "derivation", _parsec_dbus_algorithm_to_variant (inner));
   return g_variant_builder_end (&builder);
+}
+
+/* @name's algorithm, through the library's constructors: the decoding
+ * has checked what they check, so none of them fails here. */
+static ParsecAlgorithm *
+algorithm_new (const AlgorithmName *name,
+               ParsecHash           hash,
+               guint                length,
+               ParsecAlgorithm     *derivation)
+{
+  g_autoptr(ParsecAlgorithm) mac = NULL;
+
+  switch (name->kind)
+    {
+    case PARSEC_ALGORITHM_KIND_NONE:
+      return parsec_algorithm_new_none ();
+    case PARSEC_ALGORITHM_KIND_HASH:
+      return parsec_algorithm_new_hash (hash);
+    case PARSEC_ALGORITHM_KIND_MAC:
+      if (name->variant == PARSEC_MAC_HMAC)
+        mac = parsec_algorithm_new_hmac (hash);
+      else if (name->variant == PARSEC_MAC_CBC_MAC)
+        mac = parsec_algorithm_new_cbc_mac ();
+      else
+        mac = parsec_algorithm_new_cmac ();
+      return length != 0 ? parsec_algorithm_new_truncated_mac (mac, length) : g_steal_pointer (&mac);
+    case PARSEC_ALGORITHM_KIND_CIPHER:
+      return parsec_algorithm_new_cipher ((ParsecCipher) name->variant);
+    case PARSEC_ALGORITHM_KIND_AEAD:
+      return length != 0 ? parsec_algorithm_new_aead_shortened_tag ((ParsecAead) name->variant, length)
+                         : parsec_algorithm_new_aead ((ParsecAead) name->variant);
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
+      return parsec_algorithm_new_signature ((ParsecSignatureScheme) name->variant, hash);
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
+      return parsec_algorithm_new_encryption ((ParsecEncryptionScheme) name->variant, hash);
+    case PARSEC_ALGORITHM_KIND_KEY_AGREEMENT:
+      return derivation != NULL
+        ? parsec_algorithm_new_key_agreement_with_derivation ((ParsecKeyAgreement) name->variant, derivation)
+        : parsec_algorithm_new_key_agreement ((ParsecKeyAgreement) name->variant);
+    case PARSEC_ALGORITHM_KIND_KEY_DERIVATION:
+      return parsec_algorithm_new_key_derivation ((ParsecKeyDerivation) name->variant, hash);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static gboolean
@@ -285,14 +356,14 @@ _parsec_dbus_algorithm_from_variant (GVariant  *variant,
       derivation = _parsec_dbus_algorithm_from_variant (derivation_v, error);
       if (derivation == NULL)
         return NULL;
-      if (derivation->kind != PARSEC_ALGORITHM_KIND_KEY_DERIVATION)
+      if (parsec_algorithm_get_kind (derivation) != PARSEC_ALGORITHM_KIND_KEY_DERIVATION)
         {
           invalid_args (error, "Algorithm “%s”: the derivation must be a key derivation such as \"hkdf\"", kind);
           return NULL;
         }
     }
 
-  return _parsec_algorithm_new (name->kind, name->variant, hash, length, derivation);
+  return algorithm_new (name, hash, length, derivation);
 }
 
 /* Key attributes */
@@ -313,29 +384,34 @@ GVariant *
 _parsec_dbus_key_attributes_to_variant (const ParsecKeyAttributes *attributes)
 {
   g_autoptr(GFlagsClass) usage_class = g_type_class_ref (PARSEC_TYPE_KEY_USAGE);
+  ParsecKeyType type = parsec_key_attributes_get_key_type (attributes);
+  ParsecKeyUsage usage_flags = parsec_key_attributes_get_usage (attributes);
   GVariantBuilder builder, usage;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "type",
-                         g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_KEY_TYPE, attributes->key_type)));
-  if (key_type_is_ecc (attributes->key_type))
+                         g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_KEY_TYPE, type)));
+  if (key_type_is_ecc (type))
     g_variant_builder_add (&builder, "{sv}", "curve",
-                           g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_ECC_FAMILY, attributes->family)));
-  if (key_type_is_dh (attributes->key_type))
+                           g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_ECC_FAMILY,
+                                                                    parsec_key_attributes_get_ecc_family (attributes))));
+  if (key_type_is_dh (type))
     g_variant_builder_add (&builder, "{sv}", "group",
-                           g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_DH_FAMILY, attributes->family)));
-  g_variant_builder_add (&builder, "{sv}", "bits", g_variant_new_uint32 (attributes->bits));
+                           g_variant_new_take_string (enum_to_nick (PARSEC_TYPE_DH_FAMILY,
+                                                                    parsec_key_attributes_get_dh_family (attributes))));
+  g_variant_builder_add (&builder, "{sv}", "bits", g_variant_new_uint32 (parsec_key_attributes_get_bits (attributes)));
 
   g_variant_builder_init (&usage, G_VARIANT_TYPE_STRING_ARRAY);
   for (guint i = 0; i < usage_class->n_values; i++)
     {
       GFlagsValue *flag = &usage_class->values[i];
 
-      if (flag->value != 0 && (attributes->usage & flag->value) == flag->value)
+      if (flag->value != 0 && (usage_flags & flag->value) == flag->value)
         g_variant_builder_add (&usage, "s", flag->value_nick);
     }
   g_variant_builder_add (&builder, "{sv}", "usage", g_variant_builder_end (&usage));
-  g_variant_builder_add (&builder, "{sv}", "algorithm", _parsec_dbus_algorithm_to_variant (attributes->algorithm));
+  g_variant_builder_add (&builder, "{sv}", "algorithm",
+                         _parsec_dbus_algorithm_to_variant (parsec_key_attributes_get_algorithm (attributes)));
   return g_variant_builder_end (&builder);
 }
 
@@ -472,11 +548,10 @@ camel_case (const char *nick)
  * the Parsec book names it), else the enum nick in CamelCase. Walking the
  * enum keeps the mapping complete as codes are added. A code that is not
  * in the enum still travels, as GDBus's generic encoding of an unmapped
- * error, and comes back as the same domain and code. Called once, by
- * parsec_error_quark(), so that every user of the domain has the mapping:
- * a plain GDBusProxy caller gets PARSEC_ERROR back from the error names. */
-void
-_parsec_dbus_error_register (GQuark domain)
+ * error, and comes back as the same domain and code. The mapping is the
+ * service's: the client library's error domain knows nothing of D-Bus. */
+static gpointer
+error_register (gpointer data)
 {
   g_autoptr(GEnumClass) klass = g_type_class_ref (PARSEC_TYPE_ERROR);
 
@@ -488,6 +563,15 @@ _parsec_dbus_error_register (GQuark domain)
       g_autofree char *dbus_name = g_strconcat ("community.parsec.Error.",
                                                 status_name != NULL ? status_name : camel, NULL);
 
-      g_dbus_error_register_error (domain, value->value, dbus_name);
+      g_dbus_error_register_error (PARSEC_ERROR, value->value, dbus_name);
     }
+  return NULL;
+}
+
+void
+_parsec_dbus_error_register (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, error_register, NULL);
 }

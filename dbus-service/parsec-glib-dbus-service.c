@@ -10,6 +10,8 @@
  * Started by D-Bus activation (data/community.parsec.Crypto.service) or
  * its systemd user unit; it finds the Parsec service like any parsec-glib
  * client (PARSEC_SERVICE_ENDPOINT, GSettings, /run/parsec/parsec.sock).
+ * With --idle-timeout, as activation starts it, it exits once it has had
+ * no caller for that long; by hand, without it, it never does.
  */
 #include "config.h"
 
@@ -19,12 +21,15 @@
 #include <sys/resource.h>
 #include <glib-unix.h>
 
-#include <parsec-glib/parsec-glib.h>
+#include "parsec-dbus-exporter.h"
 
 typedef struct {
   GMainLoop *loop;
   int status;
   gboolean replace;
+  guint idle_timeout;              /* seconds, 0 for never */
+  guint idle_source;
+  gboolean releasing;              /* the name is released: exit when idle */
   GDBusConnection *connection;
   ParsecDBusExporter *exporter;
   guint owner_id;
@@ -69,6 +74,57 @@ name_lost (GDBusConnection *connection,
   service_quit (service, EXIT_FAILURE);
 }
 
+/* Runs after the calls the bus sent before the name was released: they
+ * were dispatched first, at a higher priority. */
+static gboolean
+quit_if_idle (gpointer user_data)
+{
+  Service *service = user_data;
+
+  if (parsec_dbus_exporter_get_idle (service->exporter))
+    service_quit (service, EXIT_SUCCESS);
+  return G_SOURCE_REMOVE;
+}
+
+/* The name is released before the exit, synchronously, so that the bus
+ * activates a new instance for the next call instead of sending it to
+ * one that is going away. A call that came before still gets its reply:
+ * the exit then waits until the exporter is idle again. */
+static gboolean
+idle_expired (gpointer user_data)
+{
+  Service *service = user_data;
+
+  service->idle_source = 0;
+  g_debug ("No caller for %u s: releasing %s", service->idle_timeout, PARSEC_DBUS_SERVICE_NAME);
+  g_bus_unown_name (service->owner_id);
+  service->owner_id = 0;
+  service->releasing = TRUE;
+  g_idle_add_full (G_PRIORITY_LOW, quit_if_idle, service, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_changed (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  Service *service = user_data;
+  gboolean idle = parsec_dbus_exporter_get_idle (service->exporter);
+
+  if (service->releasing)
+    {
+      if (idle)
+        service_quit (service, EXIT_SUCCESS);
+      return;
+    }
+  g_clear_handle_id (&service->idle_source, g_source_remove);
+  if (idle)
+    /* Not g_timeout_add_seconds(), whose first run may come up to a
+     * second early. */
+    service->idle_source = g_timeout_add (service->idle_timeout * 1000, idle_expired, service);
+}
+
 static void
 bus_ready (GObject      *source,
            GAsyncResult *result,
@@ -92,6 +148,11 @@ bus_ready (GObject      *source,
                                                     G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT |
                                                     (service->replace ? G_BUS_NAME_OWNER_FLAGS_REPLACE : 0),
                                                     name_acquired, name_lost, service, NULL);
+  if (service->idle_timeout > 0)
+    {
+      g_signal_connect (service->exporter, "notify::idle", G_CALLBACK (idle_changed), service);
+      idle_changed (G_OBJECT (service->exporter), NULL, service);
+    }
 }
 
 static void
@@ -136,8 +197,11 @@ main (int    argc,
       char **argv)
 {
   gboolean replace = FALSE, version = FALSE;
+  int idle_timeout = 0;
   const GOptionEntry entries[] = {
     { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace, "Replace the instance that serves the name now", NULL },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      "Exit after SECONDS without a caller or a call (0, the default: never)", "SECONDS" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     G_OPTION_ENTRY_NULL
   };
@@ -155,6 +219,12 @@ main (int    argc,
       g_printerr ("%s\n", error->message);
       return EXIT_FAILURE;
     }
+  if (idle_timeout < 0 || (guint) idle_timeout > G_MAXUINT / 1000)
+    {
+      g_printerr ("parsec-glib-dbus-service: --idle-timeout takes a number of seconds from 0 to %u\n",
+                  G_MAXUINT / 1000);
+      return EXIT_FAILURE;
+    }
   if (version)
     {
       g_print ("parsec-glib-dbus-service %s\n", PACKAGE_VERSION);
@@ -164,6 +234,7 @@ main (int    argc,
   raise_descriptor_limit ();
   service.loop = g_main_loop_new (NULL, FALSE);
   service.replace = replace;
+  service.idle_timeout = (guint) idle_timeout;
   g_unix_signal_add (SIGTERM, on_signal, &service);
   g_unix_signal_add (SIGINT, on_signal, &service);
 
@@ -175,10 +246,14 @@ main (int    argc,
                               NULL);
   g_main_loop_run (service.loop);
 
+  g_clear_handle_id (&service.idle_source, g_source_remove);
   if (service.owner_id != 0)
     g_bus_unown_name (service.owner_id);
   if (service.exporter != NULL)
-    parsec_dbus_exporter_unexport (service.exporter);
+    {
+      g_signal_handlers_disconnect_by_data (service.exporter, &service);
+      parsec_dbus_exporter_unexport (service.exporter);
+    }
   g_clear_object (&service.exporter);
   if (service.connection != NULL)
     g_dbus_connection_flush_sync (service.connection, NULL, NULL);
