@@ -339,7 +339,7 @@ list_opcodes_done (GTask            *task,
  */
 void
 parsec_client_list_opcodes_async (ParsecClient        *self,
-                                  guint                provider,
+                                  ParsecProvider       provider,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -348,7 +348,7 @@ parsec_client_list_opcodes_async (ParsecClient        *self,
   GTask *task;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
-  g_return_if_fail (provider <= G_MAXUINT8);
+  g_return_if_fail ((guint) provider <= G_MAXUINT8);
 
   task = _parsec_task_new (self, cancellable, callback, user_data,
                                   parsec_client_list_opcodes_async, "[parsec-glib] list opcodes");
@@ -395,8 +395,8 @@ parsec_client_list_opcodes_finish (ParsecClient  *self,
  * Since: 1.0
  */
 GArray *
-parsec_client_list_opcodes (ParsecClient  *self,
-                            guint          provider,
+parsec_client_list_opcodes (ParsecClient   *self,
+                            ParsecProvider  provider,
                             GCancellable  *cancellable,
                             GError       **error)
 {
@@ -404,7 +404,7 @@ parsec_client_list_opcodes (ParsecClient  *self,
   ListOpcodes__Operation operation;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
-  g_return_val_if_fail (provider <= G_MAXUINT8, NULL);
+  g_return_val_if_fail ((guint) provider <= G_MAXUINT8, NULL);
 
   _parsec_list_opcodes_operation_init (&operation, provider);
   result = _parsec_client_call (self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE,

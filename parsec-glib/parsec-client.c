@@ -796,14 +796,14 @@ parsec_client_new_sync (const char    *application_name,
  * Since: 1.0
  */
 ParsecClient *
-parsec_client_dup_for_provider (ParsecClient *self,
-                                guint         provider)
+parsec_client_dup_for_provider (ParsecClient   *self,
+                                ParsecProvider  provider)
 {
   ParsecClient *copy;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
   g_return_val_if_fail (self->initialized, NULL);
-  g_return_val_if_fail (provider <= G_MAXUINT8, NULL);
+  g_return_val_if_fail ((guint) provider <= G_MAXUINT8, NULL);
 
   copy = g_object_new (PARSEC_TYPE_CLIENT,
                        "endpoint", self->endpoint,

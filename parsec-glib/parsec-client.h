@@ -88,7 +88,7 @@ gboolean          parsec_client_discover             (ParsecClient         *self
 
 PARSEC_AVAILABLE_IN_1_0
 ParsecClient     *parsec_client_dup_for_provider     (ParsecClient         *self,
-                                                      guint                 provider);
+                                                      ParsecProvider        provider);
 
 PARSEC_AVAILABLE_IN_1_0
 const char       *parsec_client_get_endpoint         (ParsecClient         *self);
@@ -144,7 +144,7 @@ GPtrArray        *parsec_client_list_providers       (ParsecClient         *self
 
 PARSEC_AVAILABLE_IN_1_0
 void              parsec_client_list_opcodes_async   (ParsecClient         *self,
-                                                      guint                 provider,
+                                                      ParsecProvider        provider,
                                                       GCancellable         *cancellable,
                                                       GAsyncReadyCallback   callback,
                                                       gpointer              user_data);
@@ -154,7 +154,7 @@ GArray           *parsec_client_list_opcodes_finish  (ParsecClient         *self
                                                       GError              **error);
 PARSEC_AVAILABLE_IN_1_0
 GArray           *parsec_client_list_opcodes         (ParsecClient         *self,
-                                                      guint                 provider,
+                                                      ParsecProvider        provider,
                                                       GCancellable         *cancellable,
                                                       GError              **error);
 

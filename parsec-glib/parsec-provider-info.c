@@ -211,7 +211,7 @@ parsec_provider_info_init (ParsecProviderInfo *self)
  *
  * Since: 1.0
  */
-guint
+ParsecProvider
 parsec_provider_info_get_id (ParsecProviderInfo *self)
 {
   g_return_val_if_fail (PARSEC_IS_PROVIDER_INFO (self), 0);

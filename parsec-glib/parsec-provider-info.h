@@ -10,6 +10,7 @@
 
 #include <glib-object.h>
 
+#include "parsec-enums.h"
 #include "parsec-version.h"
 
 G_BEGIN_DECLS
@@ -20,7 +21,7 @@ PARSEC_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (ParsecProviderInfo, parsec_provider_info, PARSEC, PROVIDER_INFO, GObject)
 
 PARSEC_AVAILABLE_IN_1_0
-guint        parsec_provider_info_get_id             (ParsecProviderInfo *self);
+ParsecProvider parsec_provider_info_get_id           (ParsecProviderInfo *self);
 PARSEC_AVAILABLE_IN_1_0
 const char  *parsec_provider_info_get_uuid           (ParsecProviderInfo *self);
 PARSEC_AVAILABLE_IN_1_0
