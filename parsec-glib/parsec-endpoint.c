@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -289,6 +290,37 @@ _parsec_endpoint_check_peer (GSocket            *socket,
   return TRUE;
 }
 
+/* Bounds the buffer of getpwnam_r(): a passwd entry larger than this is
+ * not a user the service runs as. */
+#define PASSWD_BUFFER_MAX (1024 * 1024)
+
+/* The uid of a user name. getpwnam_r() rather than getpwnam(): clients on
+ * other threads may resolve their users at the same time. */
+static gboolean
+lookup_user (const char *name,
+             guint32    *uid)
+{
+  long suggested = sysconf (_SC_GETPW_R_SIZE_MAX);
+  gsize size = suggested > 0 && suggested < PASSWD_BUFFER_MAX ? (gsize) suggested : 1024;
+
+  for (;;)
+    {
+      g_autofree char *buffer = g_malloc (size);
+      struct passwd pw, *found = NULL;
+      int status = getpwnam_r (name, &pw, buffer, size, &found);
+
+      if (status == ERANGE && size < PASSWD_BUFFER_MAX)
+        {
+          size *= 2;
+          continue;
+        }
+      if (status != 0 || found == NULL)
+        return FALSE;
+      *uid = pw.pw_uid;
+      return TRUE;
+    }
+}
+
 GArray *
 _parsec_endpoint_resolve_users (const char * const  *users,
                                 GError             **error)
@@ -299,30 +331,25 @@ _parsec_endpoint_resolve_users (const char * const  *users,
 
   for (const char * const *user = users ? users : defaults; *user != NULL; user++)
     {
-      struct passwd *pw;
       guint64 number;
       guint32 uid;
 
       if (g_ascii_string_to_unsigned (*user, 10, 0, G_MAXUINT32 - 1, &number, NULL))
         uid = (guint32) number;
-      else if ((pw = getpwnam (*user)) != NULL)
-        uid = pw->pw_uid;
-      else if (optional || g_str_equal (*user, "root"))
+      else if (!lookup_user (*user, &uid))
         {
           /* The `parsec` user exists only where the service is installed. */
           if (g_str_equal (*user, "root"))
+            uid = 0;
+          else if (optional)
+            continue;
+          else
             {
-              uid = 0;
-              g_array_append_val (uids, uid);
+              g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+                           "The trusted user \"%s\" does not exist", *user);
+              g_array_unref (uids);
+              return NULL;
             }
-          continue;
-        }
-      else
-        {
-          g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                       "The trusted user \"%s\" does not exist", *user);
-          g_array_unref (uids);
-          return NULL;
         }
       g_array_append_val (uids, uid);
     }
