@@ -576,6 +576,7 @@ test_configuration (Fixture       *f,
   g_autoptr(ParsecClient) client = NULL;
   const char *good = fake_service_get_endpoint (f->fake);
   const char *bad = "unix:/nonexistent/parsec.sock";
+  ParsecTrustPolicy policy;
 
   /* GSettings beats the default */
   g_unsetenv ("PARSEC_SERVICE_ENDPOINT");
@@ -588,6 +589,15 @@ test_configuration (Fixture       *f,
   g_assert_cmpuint (parsec_client_get_timeout (client), ==, 1234);
   g_assert_cmpuint (parsec_client_get_max_response_size (client), ==, 4321);
   g_clear_object (&client);
+
+  /* trust-policy is an enum key, made from ParsecTrustPolicy */
+  g_assert_true (g_settings_set_enum (settings, "trust-policy", PARSEC_TRUST_POLICY_WARN));
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
+  g_assert_no_error (error);
+  g_object_get (client, "trust-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, PARSEC_TRUST_POLICY_WARN);
+  g_clear_object (&client);
+  g_settings_reset (settings, "trust-policy");
 
   /* the environment beats GSettings */
   g_settings_set_string (settings, "endpoint", bad);
