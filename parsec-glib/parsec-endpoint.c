@@ -14,6 +14,7 @@
 
 #include "parsec-endpoint-private.h"
 #include "parsec-glib.h"
+#include "parsec-i18n-private.h"
 
 /* Returns the absolute socket path of a `unix:/path` or `unix:///path`
  * endpoint, percent-decoded. Anything the service could not be listening
@@ -31,14 +32,14 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (endpoint == NULL || *endpoint == '\0')
     {
       g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                           "The Parsec endpoint is empty; use a URI such as unix:/run/parsec/parsec.sock");
+                           _("The Parsec endpoint is empty; use a URI such as unix:/run/parsec/parsec.sock"));
       return NULL;
     }
 
   if (endpoint[0] == '/')
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" is a bare path; write it as a URI: unix:%s",
+                   _("The Parsec endpoint \"%s\" is a bare path; write it as a URI: unix:%s"),
                    endpoint, endpoint);
       return NULL;
     }
@@ -47,7 +48,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (uri == NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" is not a valid URI: %s",
+                   _("The Parsec endpoint \"%s\" is not a valid URI: %s"),
                    endpoint, local_error->message);
       return NULL;
     }
@@ -55,7 +56,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "unix") != 0)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" uses the scheme \"%s\"; the service only listens on Unix sockets (unix:/path/to/socket)",
+                   _("The Parsec endpoint \"%s\" uses the scheme \"%s\"; the service only listens on Unix sockets (unix:/path/to/socket)"),
                    endpoint, g_uri_get_scheme (uri));
       return NULL;
     }
@@ -65,7 +66,7 @@ _parsec_endpoint_parse (const char  *endpoint,
       g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" names a host; a Unix socket is local: write unix:/path or unix:///path",
+                   _("The Parsec endpoint \"%s\" names a host; a Unix socket is local: write unix:/path or unix:///path"),
                    endpoint);
       return NULL;
     }
@@ -73,7 +74,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" has a query or fragment, which a socket path cannot have",
+                   _("The Parsec endpoint \"%s\" has a query or fragment, which a socket path cannot have"),
                    endpoint);
       return NULL;
     }
@@ -82,7 +83,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (path == NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" has an invalid percent-encoding in its path",
+                   _("The Parsec endpoint \"%s\" has an invalid percent-encoding in its path"),
                    endpoint);
       return NULL;
     }
@@ -90,7 +91,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (path[0] != '/')
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint \"%s\" has a relative path; the socket path must be absolute (unix:/path)",
+                   _("The Parsec endpoint \"%s\" has a relative path; the socket path must be absolute (unix:/path)"),
                    endpoint);
       return NULL;
     }
@@ -98,7 +99,7 @@ _parsec_endpoint_parse (const char  *endpoint,
   if (strlen (path) >= sizeof (((struct sockaddr_un *) NULL)->sun_path))
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_ENDPOINT,
-                   "The Parsec endpoint's socket path is %zu bytes long; Unix sockets allow at most %zu",
+                   _("The Parsec endpoint's socket path is %zu bytes long; Unix sockets allow at most %zu"),
                    strlen (path), sizeof (((struct sockaddr_un *) NULL)->sun_path) - 1);
       return NULL;
     }
@@ -133,7 +134,7 @@ untrusted (GError     **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_UNTRUSTED_ENDPOINT,
-               "The Parsec endpoint is not trusted: %s", message);
+               _("The Parsec endpoint is not trusted: %s"), message);
   return FALSE;
 }
 
@@ -146,11 +147,11 @@ check_directory (const char         *dir,
                  GError            **error)
 {
   if (!uid_trusted (trust, st->st_uid))
-    return untrusted (error, "the directory %s belongs to uid %u, which is not a trusted user",
+    return untrusted (error, _("the directory %s belongs to uid %u, which is not a trusted user"),
                       dir, (guint) st->st_uid);
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
-    return untrusted (error, "the directory %s is writable by %s", dir,
-                      (st->st_mode & S_IWOTH) ? "everyone" : "its group");
+    return untrusted (error, _("the directory %s is writable by %s"), dir,
+                      (st->st_mode & S_IWOTH) ? _("everyone") : _("its group"));
   return TRUE;
 }
 
@@ -181,7 +182,7 @@ walk_path (GQueue             *names,
   struct stat st;
 
   if (lstat ("/", &st) != 0)
-    return untrusted (error, "the directory / cannot be checked");
+    return untrusted (error, _("the directory / cannot be checked"));
   if (!check_directory ("/", &st, trust, error))
     return FALSE;
 
@@ -204,7 +205,7 @@ walk_path (GQueue             *names,
         {
           if (last)
             return TRUE;  /* connecting reports a missing socket better */
-          return untrusted (error, "%s cannot be checked", current);
+          return untrusted (error, _("%s cannot be checked"), current);
         }
 
       if (S_ISLNK (st.st_mode))
@@ -213,13 +214,13 @@ walk_path (GQueue             *names,
           gssize len;
 
           if (!uid_trusted (trust, st.st_uid))
-            return untrusted (error, "the symbolic link %s belongs to uid %u, which is not a trusted user",
+            return untrusted (error, _("the symbolic link %s belongs to uid %u, which is not a trusted user"),
                               current, (guint) st.st_uid);
           if (++links > MAX_LINKS)
-            return untrusted (error, "%s leads through too many symbolic links", path);
+            return untrusted (error, _("%s leads through too many symbolic links"), path);
           len = readlink (current, target, sizeof target - 1);
           if (len < 0)
-            return untrusted (error, "the symbolic link %s cannot be read", current);
+            return untrusted (error, _("the symbolic link %s cannot be read"), current);
           target[len] = '\0';
 
           /* Go on from the link's target, then the names after it. */
@@ -232,19 +233,19 @@ walk_path (GQueue             *names,
       if (last)
         {
           if (!S_ISSOCK (st.st_mode))
-            return untrusted (error, "%s is not a socket", current);
+            return untrusted (error, _("%s is not a socket"), current);
           if (!uid_trusted (trust, st.st_uid))
-            return untrusted (error, "the socket %s belongs to uid %u, which is not a trusted user",
+            return untrusted (error, _("the socket %s belongs to uid %u, which is not a trusted user"),
                               current, (guint) st.st_uid);
           return TRUE;
         }
       if (!S_ISDIR (st.st_mode))
-        return untrusted (error, "%s is not a directory", current);
+        return untrusted (error, _("%s is not a directory"), current);
       if (!check_directory (current, &st, trust, error))
         return FALSE;
       g_string_assign (done, current);
     }
-  return untrusted (error, "%s names no socket", path);
+  return untrusted (error, _("%s names no socket"), path);
 }
 
 /* An attacker who can write to any directory on the way to the socket
@@ -280,37 +281,43 @@ _parsec_endpoint_check_peer (GSocket            *socket,
 
   credentials = g_socket_get_credentials (socket, &local_error);
   if (credentials == NULL)
-    return untrusted (error, "the user of the process at %s is unknown: %s", path, local_error->message);
+    return untrusted (error, _("the user of the process at %s is unknown: %s"), path, local_error->message);
   uid = g_credentials_get_unix_user (credentials, &local_error);
   if (uid == (uid_t) -1)
-    return untrusted (error, "the user of the process at %s is unknown: %s", path, local_error->message);
+    return untrusted (error, _("the user of the process at %s is unknown: %s"), path, local_error->message);
   if (!uid_trusted (trust, uid))
-    return untrusted (error, "the process at %s runs as uid %u, which is not a trusted user (ParsecClient:trusted-users)",
+    return untrusted (error, _("the process at %s runs as uid %u, which is not a trusted user (ParsecClient:trusted-users)"),
                       path, (guint) uid);
   return TRUE;
 }
 
-/* getpwnam_r(), as initialisation may run in a worker thread. */
+/* Bounds the buffer of getpwnam_r(): a passwd entry larger than this is
+ * not a user the service runs as. */
+#define PASSWD_BUFFER_MAX (1024 * 1024)
+
+/* The uid of a user name. getpwnam_r() rather than getpwnam(): clients on
+ * other threads may resolve their users at the same time. */
 static gboolean
 lookup_user (const char *name,
              guint32    *uid)
 {
-  gsize size = 1024;
+  long suggested = sysconf (_SC_GETPW_R_SIZE_MAX);
+  gsize size = suggested > 0 && suggested < PASSWD_BUFFER_MAX ? (gsize) suggested : 1024;
 
   for (;;)
     {
       g_autofree char *buffer = g_malloc (size);
-      struct passwd pwd, *found = NULL;
-      int err = getpwnam_r (name, &pwd, buffer, size, &found);
+      struct passwd pw, *found = NULL;
+      int status = getpwnam_r (name, &pw, buffer, size, &found);
 
-      if (err == ERANGE && size < 1024 * 1024)
+      if (status == ERANGE && size < PASSWD_BUFFER_MAX)
         {
           size *= 2;
           continue;
         }
-      if (found == NULL)
+      if (status != 0 || found == NULL)
         return FALSE;
-      *uid = found->pw_uid;
+      *uid = pw.pw_uid;
       return TRUE;
     }
 }
@@ -335,11 +342,11 @@ _parsec_endpoint_resolve_users (const char * const  *users,
           if (g_str_equal (*user, "root"))
             uid = 0;
           else if (optional)
-            continue;           /* `parsec` exists only where the service is installed */
+            continue;
           else
             {
               g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                           "The trusted user \"%s\" does not exist", *user);
+                           _("The trusted user \"%s\" does not exist"), *user);
               g_array_unref (uids);
               return NULL;
             }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "parsec-error-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-wire-private.h"
 
 /**
@@ -26,49 +27,49 @@ typedef struct {
 
 /* Sorted by status; the texts say what happened in terms a person can act on. */
 static const StatusInfo status_table[] = {
-  { 1, "WrongProviderId", "the request was sent to the wrong provider" },
-  { 2, "ContentTypeNotSupported", "the service cannot read the request body's format" },
-  { 3, "AcceptTypeNotSupported", "the service cannot answer in the requested format" },
-  { 4, "WireProtocolVersionNotSupported", "the service does not speak this wire protocol version" },
-  { 5, "ProviderNotRegistered", "the service does not run the requested provider" },
-  { 6, "ProviderDoesNotExist", "the service does not know the requested provider" },
-  { 7, "DeserializingBodyFailed", "the service could not decode the request body" },
-  { 8, "SerializingBodyFailed", "the service could not encode its answer" },
-  { 9, "OpcodeDoesNotExist", "the service does not implement this operation" },
-  { 10, "ResponseTooLarge", "the answer would exceed the service's buffer limit" },
-  { 11, "AuthenticationError", "the service rejected the client's authentication" },
-  { 12, "AuthenticatorDoesNotExist", "the service does not know this authentication type" },
-  { 13, "AuthenticatorNotRegistered", "the service does not run this authenticator" },
-  { 14, "KeyInfoManagerError", "the service's key store failed" },
-  { 15, "ConnectionError", "the service had a connection problem" },
-  { 16, "InvalidEncoding", "a value in the request is not valid" },
-  { 17, "InvalidHeader", "the service found the request header malformed" },
-  { 18, "WrongProviderUuid", "the provider's UUID does not match" },
-  { 19, "NotAuthenticated", "this operation needs authentication" },
-  { 20, "BodySizeExceedsLimit", "the request body is larger than the service accepts" },
-  { 21, "AdminOperation", "only an administrator of the service may do this" },
-  { 22, "DeprecatedPrimitive", "the key template uses a deprecated algorithm or key type" },
-  { 1132, "PsaErrorGenericError", "the provider failed" },
-  { 1133, "PsaErrorNotPermitted", "the key's policy does not permit this" },
-  { 1134, "PsaErrorNotSupported", "the provider does not support this" },
-  { 1135, "PsaErrorInvalidArgument", "an argument is not valid for this key or algorithm" },
-  { 1136, "PsaErrorInvalidHandle", "the key handle is not valid" },
-  { 1137, "PsaErrorBadState", "the provider is in the wrong state for this" },
-  { 1138, "PsaErrorBufferTooSmall", "an output buffer is too small" },
-  { 1139, "PsaErrorAlreadyExists", "a key with this name already exists" },
-  { 1140, "PsaErrorDoesNotExist", "no key with this name exists" },
-  { 1141, "PsaErrorInsufficientMemory", "the provider is out of memory" },
-  { 1142, "PsaErrorInsufficientStorage", "the provider is out of key storage" },
-  { 1143, "PsaErrorInsufficientData", "not enough data" },
-  { 1145, "PsaErrorCommunicationFailure", "the provider could not reach its backend" },
-  { 1146, "PsaErrorStorageFailure", "the provider's storage failed" },
-  { 1147, "PsaErrorHardwareFailure", "the provider's hardware failed" },
-  { 1148, "PsaErrorInsufficientEntropy", "the provider lacks entropy" },
-  { 1149, "PsaErrorInvalidSignature", "the signature or MAC does not match" },
-  { 1150, "PsaErrorInvalidPadding", "the decrypted data has invalid padding" },
-  { 1151, "PsaErrorCorruptionDetected", "the provider detected internal corruption" },
-  { 1152, "PsaErrorDataCorrupt", "stored data is corrupt" },
-  { 1153, "PsaErrorDataInvalid", "stored data is not valid" },
+  { 1, "WrongProviderId", N_("the request was sent to the wrong provider") },
+  { 2, "ContentTypeNotSupported", N_("the service cannot read the request body's format") },
+  { 3, "AcceptTypeNotSupported", N_("the service cannot answer in the requested format") },
+  { 4, "WireProtocolVersionNotSupported", N_("the service does not speak this wire protocol version") },
+  { 5, "ProviderNotRegistered", N_("the service does not run the requested provider") },
+  { 6, "ProviderDoesNotExist", N_("the service does not know the requested provider") },
+  { 7, "DeserializingBodyFailed", N_("the service could not decode the request body") },
+  { 8, "SerializingBodyFailed", N_("the service could not encode its answer") },
+  { 9, "OpcodeDoesNotExist", N_("the service does not implement this operation") },
+  { 10, "ResponseTooLarge", N_("the answer would exceed the service's buffer limit") },
+  { 11, "AuthenticationError", N_("the service rejected the client's authentication") },
+  { 12, "AuthenticatorDoesNotExist", N_("the service does not know this authentication type") },
+  { 13, "AuthenticatorNotRegistered", N_("the service does not run this authenticator") },
+  { 14, "KeyInfoManagerError", N_("the service's key store failed") },
+  { 15, "ConnectionError", N_("the service had a connection problem") },
+  { 16, "InvalidEncoding", N_("a value in the request is not valid") },
+  { 17, "InvalidHeader", N_("the service found the request header malformed") },
+  { 18, "WrongProviderUuid", N_("the provider's UUID does not match") },
+  { 19, "NotAuthenticated", N_("this operation needs authentication") },
+  { 20, "BodySizeExceedsLimit", N_("the request body is larger than the service accepts") },
+  { 21, "AdminOperation", N_("only an administrator of the service may do this") },
+  { 22, "DeprecatedPrimitive", N_("the key template uses a deprecated algorithm or key type") },
+  { 1132, "PsaErrorGenericError", N_("the provider failed") },
+  { 1133, "PsaErrorNotPermitted", N_("the key's policy does not permit this") },
+  { 1134, "PsaErrorNotSupported", N_("the provider does not support this") },
+  { 1135, "PsaErrorInvalidArgument", N_("an argument is not valid for this key or algorithm") },
+  { 1136, "PsaErrorInvalidHandle", N_("the key handle is not valid") },
+  { 1137, "PsaErrorBadState", N_("the provider is in the wrong state for this") },
+  { 1138, "PsaErrorBufferTooSmall", N_("an output buffer is too small") },
+  { 1139, "PsaErrorAlreadyExists", N_("a key with this name already exists") },
+  { 1140, "PsaErrorDoesNotExist", N_("no key with this name exists") },
+  { 1141, "PsaErrorInsufficientMemory", N_("the provider is out of memory") },
+  { 1142, "PsaErrorInsufficientStorage", N_("the provider is out of key storage") },
+  { 1143, "PsaErrorInsufficientData", N_("not enough data") },
+  { 1145, "PsaErrorCommunicationFailure", N_("the provider could not reach its backend") },
+  { 1146, "PsaErrorStorageFailure", N_("the provider's storage failed") },
+  { 1147, "PsaErrorHardwareFailure", N_("the provider's hardware failed") },
+  { 1148, "PsaErrorInsufficientEntropy", N_("the provider lacks entropy") },
+  { 1149, "PsaErrorInvalidSignature", N_("the signature or MAC does not match") },
+  { 1150, "PsaErrorInvalidPadding", N_("the decrypted data has invalid padding") },
+  { 1151, "PsaErrorCorruptionDetected", N_("the provider detected internal corruption") },
+  { 1152, "PsaErrorDataCorrupt", N_("stored data is corrupt") },
+  { 1153, "PsaErrorDataInvalid", N_("stored data is not valid") },
 };
 
 static const StatusInfo *
@@ -121,18 +122,18 @@ _parsec_error_new_from_status (guint       status,
   /* Operations on a key say which: the message may reach a person who
    * did not write the call. */
   if (key_name != NULL)
-    what = g_strdup_printf ("%s of key \u201c%s\u201d", _parsec_opcode_get_name (opcode), key_name);
+    what = g_strdup_printf (_("%s of key \u201c%s\u201d"), _parsec_opcode_get_name (opcode), key_name);
   else
     what = g_strdup (_parsec_opcode_get_name (opcode));
 
   if (info == NULL)
     return g_error_new (PARSEC_ERROR, (gint) status,
-                        "The Parsec service refused %s with status %u, which this version of parsec-glib does not know",
+                        _("The Parsec service refused %s with status %u, which this version of parsec-glib does not know"),
                         what, status);
 
   return g_error_new (PARSEC_ERROR, (gint) status,
-                      "The Parsec service refused %s: %s (%s, status %u)",
-                      what, info->meaning, info->name, status);
+                      _("The Parsec service refused %s: %s (%s, status %u)"),
+                      what, _(info->meaning), info->name, status);
 }
 
 /**

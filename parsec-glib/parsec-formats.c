@@ -13,6 +13,7 @@
 
 #include "der.h"
 #include "parsec-glib.h"
+#include "parsec-i18n-private.h"
 
 /* Object identifiers of the algorithms and curves */
 #define OID_RSA_ENCRYPTION "1.2.840.113549.1.1.1"
@@ -76,7 +77,7 @@ spki_algorithm (const ParsecKeyAttributes  *attributes,
   if (type != PARSEC_KEY_TYPE_ECC_KEY_PAIR && type != PARSEC_KEY_TYPE_ECC_PUBLIC_KEY)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "Keys of type %u have no SubjectPublicKeyInfo encoding", type);
+                   _("Keys of type %u have no SubjectPublicKeyInfo encoding"), type);
       return NULL;
     }
   family = parsec_key_attributes_get_ecc_family (attributes);
@@ -84,7 +85,7 @@ spki_algorithm (const ParsecKeyAttributes  *attributes,
   if (curve == NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "No SubjectPublicKeyInfo encoding is known for a %u-bit curve of family %u",
+                   _("No SubjectPublicKeyInfo encoding is known for a %u-bit curve of family %u"),
                    parsec_key_attributes_get_bits (attributes), family);
       return NULL;
     }
@@ -195,7 +196,7 @@ parsec_ecdsa_signature_to_der (GBytes  *signature,
   if (len == 0 || len % 2 != 0 || len > 2 * 66)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "A %" G_GSIZE_FORMAT "-byte value is not an ECDSA signature (r ‖ s)", len);
+                   _("A %zu-byte value is not an ECDSA signature (r ‖ s)"), len);
       return NULL;
     }
 
@@ -233,7 +234,7 @@ parsec_ecdsa_signature_from_der (GBytes  *der,
   if (bits == 0 || bits > 1024)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "No elliptic curve has %u bits: the signature cannot be decoded for it", bits);
+                   _("No elliptic curve has %u bits: the signature cannot be decoded for it"), bits);
       return NULL;
     }
 
@@ -262,6 +263,6 @@ parsec_ecdsa_signature_from_der (GBytes  *der,
 
 invalid:
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-               "The data is not a DER ECDSA signature for a %u-bit curve", bits);
+               _("The data is not a DER ECDSA signature for a %u-bit curve"), bits);
   return NULL;
 }

@@ -17,6 +17,7 @@
 
 #include "parsec-glib.h"
 #include "parsec-error-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-secure-private.h"
 #include "parsec-transport-private.h"
 #include "parsec-wire-private.h"
@@ -109,14 +110,14 @@ connect_error (Exchange *x,
   GError *error;
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    advice = ". Is the service running? Set PARSEC_SERVICE_ENDPOINT or ParsecClient:endpoint if it listens elsewhere";
+    advice = _(". Is the service running? Set PARSEC_SERVICE_ENDPOINT or ParsecClient:endpoint if it listens elsewhere");
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    advice = ". The socket exists but no service accepts connections on it";
+    advice = _(". The socket exists but no service accepts connections on it");
   else if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    advice = ". The user may need to be in the service's clients group (often parsec-clients)";
+    advice = _(". The user may need to be in the service's clients group (often parsec-clients)");
 
   error = g_error_new (PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE,
-                       "Cannot connect to the Parsec service at %s: %s%s",
+                       _("Cannot connect to the Parsec service at %s: %s%s"),
                        exchange_path (x), cause->message, advice);
   g_error_free (cause);
   return error;
@@ -126,7 +127,7 @@ static GError *
 timeout_error (Exchange *x)
 {
   return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                      "The Parsec service at %s did not complete %s within %u ms",
+                      _("The Parsec service at %s did not complete %s within %u ms"),
                       exchange_path (x), _parsec_opcode_get_name (x->params.opcode),
                       x->params.timeout_ms);
 }
@@ -140,35 +141,36 @@ eof_error (Exchange *x)
     {
       if (x->write_error != NULL)
         return g_error_new (PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE,
-                            "Sending %s to the Parsec service failed: %s",
+                            _("Sending %s to the Parsec service failed: %s"),
                             operation, x->write_error->message);
       return g_error_new (PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                          "The Parsec service closed the connection without answering %s",
+                          _("The Parsec service closed the connection without answering %s"),
                           operation);
     }
   if (x->state == STATE_READ_HEADER)
     return g_error_new (PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                        "The Parsec service's response to %s ended after %" G_GSIZE_FORMAT " of %d header bytes",
+                        _("The Parsec service's response to %s ended after %zu of %d header bytes"),
                         operation, x->header_read, PARSEC_WIRE_HEADER_LEN);
   return g_error_new (PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                      "The Parsec service's response to %s ended after %" G_GSIZE_FORMAT " of %u body bytes",
+                      _("The Parsec service's response to %s ended after %zu of %u body bytes"),
                       operation, x->body_read, x->header.body_len);
 }
 
 static GError *
-io_error (Exchange   *x,
-          const char *what,
-          GError     *cause)
+receive_error (Exchange *x,
+               GError   *cause)
 {
   GError *error = g_error_new (PARSEC_ERROR, PARSEC_ERROR_SERVICE_UNAVAILABLE,
-                               "%s %s failed on the connection to the Parsec service: %s",
-                               what, _parsec_opcode_get_name (x->params.opcode), cause->message);
+                               _("Receiving the response to %s failed on the connection to the Parsec service: %s"),
+                               _parsec_opcode_get_name (x->params.opcode), cause->message);
   g_error_free (cause);
   return error;
 }
 
 /* Applies the trust policy to the result of one check: under "warn" a
- * failure is logged and the exchange goes on. */
+ * failure is logged and the exchange goes on. A message, not a warning:
+ * the failure is the system's setup, not a bug in the program, and must
+ * not abort one run with G_DEBUG=fatal-warnings. */
 static gboolean
 exchange_trust (Exchange  *x,
                 gboolean   trusted,
@@ -179,7 +181,7 @@ exchange_trust (Exchange  *x,
     return TRUE;
   if (x->params.trust.policy == PARSEC_TRUST_POLICY_WARN)
     {
-      g_warning ("%s", check_error->message);
+      g_message ("%s", check_error->message);
       g_error_free (check_error);
       return TRUE;
     }
@@ -242,7 +244,7 @@ exchange_receive (Exchange  *x,
           *would_block = TRUE;
           return TRUE;
         }
-      *error = io_error (x, "Receiving the response to", local_error);
+      *error = receive_error (x, local_error);
       return FALSE;
     }
   if (n == 0)

@@ -6,6 +6,7 @@
 
 #include "parsec-wire-private.h"
 #include "parsec-error-private.h"
+#include "parsec-i18n-private.h"
 
 static inline void
 put_u16 (guint8 *p, guint16 v)
@@ -124,14 +125,14 @@ _parsec_wire_check_prefix (const guint8  *in,
   if (len >= 4 && get_u32 (in) != PARSEC_WIRE_MAGIC)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The peer is not a Parsec service: its response starts with 0x%08x instead of the magic number 0x%08x",
+                   _("The peer is not a Parsec service: its response starts with 0x%08x instead of the magic number 0x%08x"),
                    get_u32 (in), PARSEC_WIRE_MAGIC);
       return FALSE;
     }
   if (len >= PARSEC_WIRE_PREFIX_LEN && get_u16 (in + 4) != PARSEC_WIRE_HEADER_SIZE_FIELD)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service sent a response header of size %u; wire protocol 1.0 has %u",
+                   _("The Parsec service sent a response header of size %u; wire protocol 1.0 has %u"),
                    get_u16 (in + 4), PARSEC_WIRE_HEADER_SIZE_FIELD);
       return FALSE;
     }
@@ -159,7 +160,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
       header->version_minor != PARSEC_WIRE_VERSION_MINOR)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service answered in wire protocol version %u.%u; only 1.0 is supported",
+                   _("The Parsec service answered in wire protocol version %u.%u; only 1.0 is supported"),
                    header->version_major, header->version_minor);
       return FALSE;
     }
@@ -167,7 +168,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
   if (header->reserved1 != 0 || header->reserved2 != 0)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service's response header has non-zero reserved bytes (0x%02x 0x%02x)",
+                   _("The Parsec service's response header has non-zero reserved bytes (0x%02x 0x%02x)"),
                    header->reserved1, header->reserved2);
       return FALSE;
     }
@@ -175,7 +176,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
   if (header->body_len > max_body_len)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_RESPONSE_EXCEEDS_LIMIT,
-                   "The Parsec service announced a %u-byte response to %s, more than the client's limit of %u bytes (ParsecClient:max-response-size)",
+                   _("The Parsec service announced a %u-byte response to %s, more than the client's limit of %u bytes (ParsecClient:max-response-size)"),
                    header->body_len, _parsec_opcode_get_name (expected_opcode), max_body_len);
       return FALSE;
     }
@@ -189,7 +190,7 @@ _parsec_wire_check_response_header (const ParsecWireHeader  *header,
   if (header->opcode != expected_opcode)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service answered %s with a response to %s",
+                   _("The Parsec service answered %s with a response to %s"),
                    _parsec_opcode_get_name (expected_opcode), _parsec_opcode_get_name (header->opcode));
       return FALSE;
     }

@@ -1304,12 +1304,12 @@ C_Decrypt (CK_SESSION_HANDLE handle,
 
 CK_RV
 C_DecryptUpdate (CK_SESSION_HANDLE handle,
+                 CK_BYTE_PTR       encrypted_part,
+                 CK_ULONG          encrypted_part_len,
                  CK_BYTE_PTR       part,
-                 CK_ULONG          part_len,
-                 CK_BYTE_PTR       data,
-                 CK_ULONG_PTR      data_len)
+                 CK_ULONG_PTR      part_len)
 {
-  return operation_gather (handle, P11_OP_DECRYPT, part, part_len, data_len);
+  return operation_gather (handle, P11_OP_DECRYPT, encrypted_part, encrypted_part_len, part_len);
 }
 
 CK_RV

@@ -580,6 +580,7 @@ test_configuration (Fixture       *f,
   g_autoptr(ParsecClient) client = NULL;
   const char *good = fake_service_get_endpoint (f->fake);
   const char *bad = "unix:/nonexistent/parsec.sock";
+  ParsecTrustPolicy policy;
 
   /* GSettings beats the default; unset values read as such until then */
   g_unsetenv ("PARSEC_SERVICE_ENDPOINT");
@@ -602,6 +603,15 @@ test_configuration (Fixture       *f,
   g_assert_cmpint (parsec_client_get_trust_policy (client), ==, PARSEC_TRUST_POLICY_WARN);
   g_assert_cmpstrv (parsec_client_get_trusted_users (client), ((const char * const []) { "root", "4242", NULL }));
   g_clear_object (&client);
+
+  /* trust-policy is an enum key, made from ParsecTrustPolicy */
+  g_assert_true (g_settings_set_enum (settings, "trust-policy", PARSEC_TRUST_POLICY_WARN));
+  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error, "application-name", "app", NULL);
+  g_assert_no_error (error);
+  g_object_get (client, "trust-policy", &policy, NULL);
+  g_assert_cmpint (policy, ==, PARSEC_TRUST_POLICY_WARN);
+  g_clear_object (&client);
+  g_settings_reset (settings, "trust-policy");
 
   /* the environment beats GSettings */
   g_settings_set_string (settings, "endpoint", bad);

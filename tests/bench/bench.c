@@ -1503,7 +1503,9 @@ bench_run_all (Bench   *b,
   for (gint rep = 0; rep < opt_repeat; rep++)
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
       {
-        Sampler sampler = { 0 };
+        /* On the heap rather than the stack: b, which points to it
+         * while the row runs, outlives this block. */
+        g_autofree Sampler *sampler = NULL;
 
         if (rows[i].sampled)
           {
@@ -1512,20 +1514,24 @@ bench_run_all (Bench   *b,
             sampled = &rows[i];
             r->threads_before = MAX (r->threads_before, st.threads);
             r->hwm_reset = proc_reset_hwm ();
-            b->sampler = &sampler;
+            sampler = g_new0 (Sampler, 1);
+            b->sampler = sampler;
           }
         progress (rows[i].label);
         if (!row_measure (b, &rows[i], &r->rows[i], error))
-          return FALSE;
+          {
+            b->sampler = NULL;
+            return FALSE;
+          }
         if (b->sampler != NULL)
           {
             ProcStatus st = proc_status_read ();
 
             b->sampler = NULL;
-            r->threads_max = MAX (r->threads_max, MAX (sampler.max_threads, st.threads));
+            r->threads_max = MAX (r->threads_max, MAX (sampler->max_threads, st.threads));
             if (r->thread_names == NULL)
               r->thread_names = thread_names ();
-            r->peak_rss_kb = MAX (r->peak_rss_kb, MAX (sampler.max_rss_kb, st.hwm_kb));
+            r->peak_rss_kb = MAX (r->peak_rss_kb, MAX (sampler->max_rss_kb, st.hwm_kb));
           }
       }
   g_assert (sampled != NULL);

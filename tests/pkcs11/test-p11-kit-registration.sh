@@ -4,8 +4,8 @@
 # test-p11-kit-registration.sh MODULE_FILE MODULE
 #
 # p11-kit finds the module through its registration file, the installed
-# pkcs11/parsec-glib-pkcs11.module, here in a private user configuration
-# with the module path made absolute. p11-kit reads a user's own
+# parsec-glib-pkcs11.module, here in a private user configuration
+# with its module path pointed at a copy of the built module. p11-kit reads a user's own
 # configuration only for users other than root, so as root the check runs
 # as nobody.
 set -eu

@@ -1162,12 +1162,11 @@ list_key_names (ParsecClient  *client,
   g_autoptr(ProtobufCMessage) result = call (client, PARSEC_PROVIDER_CORE, PARSEC_OPCODE_LIST_KEYS,
                                              &list_keys__result__descriptor, op, error);
   ListKeys__Result *keys = (ListKeys__Result *) result;
-  GPtrArray *names;
+  /* Empty rather than NULL on failure: callers check @error, then the
+   * length, and a NULL would be theirs to dereference. */
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
 
-  if (result == NULL)
-    return NULL;
-  names = g_ptr_array_new_with_free_func (g_free);
-  for (gsize i = 0; i < keys->n_keys; i++)
+  for (gsize i = 0; keys != NULL && i < keys->n_keys; i++)
     {
       g_assert_cmpuint (keys->keys[i]->provider_id, ==, PARSEC_PROVIDER_MBED_CRYPTO);
       g_assert_nonnull (keys->keys[i]->attributes);
