@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-secure-private.h"
 #include "parsec-transport-private.h"
 #include "parsec-wire-private.h"
@@ -54,7 +55,7 @@ check_body_size (const ParsecOperation  *op,
   if (body_len > PARSEC_WIRE_SERVICE_BODY_LIMIT)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
-                   "The %s request body would be %" G_GSIZE_FORMAT " bytes; the service accepts at most %u",
+                   _("The %s request body would be %zu bytes; the service accepts at most %u"),
                    _parsec_opcode_get_name (op->opcode), body_len, PARSEC_WIRE_SERVICE_BODY_LIMIT);
       return FALSE;
     }
@@ -134,7 +135,7 @@ client_encode_request (ParsecClient            *self,
           if (token_copy == NULL)
             {
               g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_JWT_SVID_TOKEN,
-                                   "JWT-SVID authentication needs a token: set ParsecClient:jwt-svid-token");
+                                   _("JWT-SVID authentication needs a token: set ParsecClient:jwt-svid-token"));
               return NULL;
             }
           auth = (const guint8 *) token_copy;
@@ -146,7 +147,7 @@ client_encode_request (ParsecClient            *self,
   if (auth_len > PARSEC_WIRE_AUTH_MAX)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_REQUEST_TOO_LARGE,
-                   "The authentication data is %" G_GSIZE_FORMAT " bytes; the wire protocol allows at most %u",
+                   _("The authentication data is %zu bytes; the wire protocol allows at most %u"),
                    auth_len, PARSEC_WIRE_AUTH_MAX);
       secure_free (token_copy);
       return NULL;
@@ -160,7 +161,7 @@ client_encode_request (ParsecClient            *self,
     memcpy (buffer + PARSEC_WIRE_HEADER_LEN, g_bytes_get_data (packed, NULL), body_len);
   else if (operation != NULL)
     protobuf_c_message_pack (operation, buffer + PARSEC_WIRE_HEADER_LEN);
-  if (auth_len > 0)
+  if (auth != NULL && auth_len > 0)
     memcpy (buffer + PARSEC_WIRE_HEADER_LEN + body_len, auth, auth_len);
   secure_free (token_copy);
 
@@ -276,7 +277,7 @@ client_decode_result (const ParsecOperation  *op,
       entries > op->max_entries)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service's response to %s lists more than %u entries",
+                   _("The Parsec service's response to %s lists more than %u entries"),
                    _parsec_opcode_get_name (op->opcode), op->max_entries);
       return NULL;
     }
@@ -285,15 +286,14 @@ client_decode_result (const ParsecOperation  *op,
   if (result == NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service's response to %s could not be decoded",
+                   _("The Parsec service's response to %s could not be decoded"),
                    _parsec_opcode_get_name (op->opcode));
       return NULL;
     }
   if (expected > 0 && (got = result_binary (result)->len) != expected)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service answered %s with %" G_GSIZE_FORMAT " bytes where %" G_GSIZE_FORMAT
-                   " were asked for", _parsec_opcode_get_name (op->opcode), got, expected);
+                   _("The Parsec service answered %s with %zu bytes where %zu were asked for"), _parsec_opcode_get_name (op->opcode), got, expected);
       _parsec_message_free (result);
       return NULL;
     }
@@ -396,7 +396,7 @@ not_supported_error (guint8  provider,
                      guint32 opcode)
 {
   return g_error_new (PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER,
-                      "Provider %u of the Parsec service does not support %s",
+                      _("Provider %u of the Parsec service does not support %s"),
                       provider, _parsec_opcode_get_name (opcode));
 }
 
@@ -468,9 +468,9 @@ client_add_hint (const ParsecHint *hint,
 {
   char *message;
 
-  if (hint == NULL || !g_error_matches (error, PARSEC_ERROR, (gint) hint->status))
+  if (hint == NULL || error == NULL || !g_error_matches (error, PARSEC_ERROR, (gint) hint->status))
     return;
-  message = g_strdup_printf ("%s. %s", error->message, hint->text);
+  message = g_strdup_printf ("%s. %s", error->message, _(hint->text));
   g_free (error->message);
   error->message = message;
 }
@@ -491,8 +491,8 @@ add_policy_hint (GError *error)
   for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
     if (error->code == (gint) statuses[i])
       {
-        message = g_strdup_printf ("%s. The algorithm came from the key's policy as it was when the key was "
-                                   "looked up; if the key was replaced since, look it up again", error->message);
+        message = g_strdup_printf (_("%s. The algorithm came from the key's policy as it was when the key was "
+                                     "looked up; if the key was replaced since, look it up again"), error->message);
         g_free (error->message);
         error->message = message;
         return;
@@ -831,7 +831,7 @@ client_resolve_provider (ParsecClient  *self,
       if (provider == PARSEC_PROVIDER_CORE)
         {
           g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_CRYPTO_PROVIDER,
-                               "The Parsec service hosts no crypto provider for keys and cryptographic operations");
+                               _("The Parsec service hosts no crypto provider for keys and cryptographic operations"));
           return FALSE;
         }
     }

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-secure-private.h"
 
 #include "attest_key.pb-c.h"
@@ -151,7 +152,7 @@ preparation_from_result (ProtobufCMessage  *message,
       result->output->mechanism_case != PREPARE_KEY_ATTESTATION__PREPARE_KEY_ATTESTATION_OUTPUT__MECHANISM_ACTIVATE_CREDENTIAL)
     {
       g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                           "The Parsec service answered PrepareKeyAttestation without ActivateCredential parameters");
+                           _("The Parsec service answered PrepareKeyAttestation without ActivateCredential parameters"));
       return NULL;
     }
   credential = result->output->activate_credential;
@@ -328,7 +329,7 @@ credential_from_result (ProtobufCMessage  *message,
       result->output->mechanism_case != ATTEST_KEY__ATTESTATION_OUTPUT__MECHANISM_ACTIVATE_CREDENTIAL)
     {
       g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                           "The Parsec service answered AttestKey without an ActivateCredential output");
+                           _("The Parsec service answered AttestKey without an ActivateCredential output"));
       return NULL;
     }
   /* The recovered credential is the verifier's secret. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-secure-private.h"
 
 /* Authentication */
@@ -32,8 +33,8 @@ auth_data_for_type (ParsecClient    *self,
       if (self->application_name == NULL || *self->application_name == '\0')
         {
           g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_APPLICATION_NAME,
-                               "The Parsec service authenticates applications by name, and this one has none: "
-                               "set ParsecClient:application-name, or give the default GApplication an application id");
+                               _("The Parsec service authenticates applications by name, and this one has none: "
+                                 "set ParsecClient:application-name, or give the default GApplication an application id"));
           return FALSE;
         }
       *auth_data = secure_bytes_new (self->application_name, strlen (self->application_name));
@@ -53,7 +54,7 @@ auth_data_for_type (ParsecClient    *self,
     case PARSEC_AUTH_TYPE_JWT:
     default:
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_USABLE_AUTHENTICATOR,
-                   "parsec-glib cannot authenticate with authentication type %u", type);
+                   _("parsec-glib cannot authenticate with authentication type %u"), type);
       return FALSE;
     }
 }
@@ -135,8 +136,8 @@ choose_auth_type (ParsecClient    *self,
     }
 
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_NO_USABLE_AUTHENTICATOR,
-               "The Parsec service offers no authenticator this client can serve (authentication types offered: %s; "
-               "JWT-SVID needs ParsecClient:jwt-svid-token)", offered->str);
+               _("The Parsec service offers no authenticator this client can serve (authentication types offered: %s; "
+                 "JWT-SVID needs ParsecClient:jwt-svid-token)"), offered->str);
   return FALSE;
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 
 #include "delete_client.pb-c.h"
 #include "list_authenticators.pb-c.h"
@@ -84,7 +85,7 @@ ping_version_from_result (ProtobufCMessage  *message,
   if (result->wire_protocol_version_maj > G_MAXUINT8 || result->wire_protocol_version_min > G_MAXUINT8)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-                   "The Parsec service reported wire protocol version %u.%u, which cannot exist",
+                   _("The Parsec service reported wire protocol version %u.%u, which cannot exist"),
                    result->wire_protocol_version_maj, result->wire_protocol_version_min);
       return NULL;
     }

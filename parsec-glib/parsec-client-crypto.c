@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-psa-private.h"
@@ -36,8 +37,8 @@
  * refuses both kinds of signature with such a key. */
 static const ParsecHint deterministic_ecdsa_hint = {
   PARSEC_ERROR_PSA_NOT_PERMITTED,
-  "Parsec 1.5.0 refuses every signature with a deterministic ECDSA key (it reads the key's policy back "
-  "as randomized ECDSA); use a randomized ECDSA key with such a service",
+  N_("Parsec 1.5.0 refuses every signature with a deterministic ECDSA key (it reads the key's policy back "
+     "as randomized ECDSA); use a randomized ECDSA key with such a service"),
 };
 
 static const ParsecHint *
@@ -702,7 +703,7 @@ parsec_client_verify_message (ParsecClient *self,
  * would take. */
 static const ParsecHint empty_input_hint = {
   PARSEC_ERROR_PSA_INVALID_ARGUMENT,
-  "The Parsec service refuses an empty message (and, for AEAD, an empty nonce)",
+  N_("The Parsec service refuses an empty message (and, for AEAD, an empty nonce)"),
 };
 
 static const ParsecHint *
@@ -2635,7 +2636,7 @@ plan_data_signature (const char           *key_name,
       g_autofree char *text = parsec_algorithm_to_string (policy);
 
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "The policy of key \"%s\" (%s) does not let it sign data; use parsec_client_sign_hash() with an algorithm of your choice",
+                   _("The policy of key \"%s\" (%s) does not let it sign data; use parsec_client_sign_hash() with an algorithm of your choice"),
                    key_name, text);
       return FALSE;
     }
@@ -2644,7 +2645,7 @@ plan_data_signature (const char           *key_name,
       _parsec_algorithm_get_variant (policy) > PARSEC_SIGNATURE_SCHEME_DETERMINISTIC_ECDSA)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "The policy of key \"%s\" names signature scheme %u, which this version of parsec-glib does not know",
+                   _("The policy of key \"%s\" names signature scheme %u, which this version of parsec-glib does not know"),
                    key_name, _parsec_algorithm_get_variant (policy));
       return FALSE;
     }
@@ -2695,8 +2696,8 @@ check_signature_length (const ParsecKeyAttributes  *attributes,
   if (signature == NULL || expected == 0 || g_bytes_get_size (signature) == expected)
     return TRUE;
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
-               "The Parsec service answered PsaSignHash with a signature of %" G_GSIZE_FORMAT
-               " bytes where the key makes %" G_GSIZE_FORMAT, g_bytes_get_size (signature), expected);
+               _("The Parsec service answered PsaSignHash with a signature of %zu bytes where the key "
+                 "makes %zu"), g_bytes_get_size (signature), expected);
   return FALSE;
 }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-psa-private.h"
@@ -285,8 +286,8 @@ generate_key_hint (const ProtobufCMessage *operation)
 {
   static const ParsecHint p384 = {
     PARSEC_ERROR_PSA_INVALID_ARGUMENT,
-    "Parsec 1.5.0 cannot generate P-384 keys (its psa-crypto size table lacks 384 bits); "
-    "such a key can only be imported there, with 0 bits",
+    N_("Parsec 1.5.0 cannot generate P-384 keys (its psa-crypto size table lacks 384 bits); "
+       "such a key can only be imported there, with 0 bits"),
   };
 
   return is_sized_p384 (((const PsaGenerateKey__Operation *) operation)->attributes) ? &p384 : NULL;
@@ -463,8 +464,8 @@ import_key_hint (const ProtobufCMessage *operation)
 {
   static const ParsecHint p384 = {
     PARSEC_ERROR_PSA_INVALID_ARGUMENT,
-    "Parsec 1.5.0 refuses P-384 keys given with their size (its psa-crypto size table lacks 384 bits); "
-    "import with 0 bits, and the size is taken from the key data",
+    N_("Parsec 1.5.0 refuses P-384 keys given with their size (its psa-crypto size table lacks 384 bits); "
+       "import with 0 bits, and the size is taken from the key data"),
   };
 
   return is_sized_p384 (((const PsaImportKey__Operation *) operation)->attributes) ? &p384 : NULL;
@@ -762,7 +763,7 @@ find_key (ParsecClient      *self,
       }
 
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST,
-               "The Parsec service holds no key named \"%s\" for this application in provider %u",
+               _("The Parsec service holds no key named \"%s\" for this application in provider %u"),
                key_name, provider);
   return NULL;
 }
@@ -944,8 +945,8 @@ _parsec_public_key_export_start (const ParsecTarget    *target,
   if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
     {
       g_task_return_new_error (task, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                               "The type of key \"%s\" is not known, so its public key can only be exported "
-                               "in the PSA format; look the key up first", key_name);
+                               _("The type of key \"%s\" is not known, so its public key can only be exported "
+                                 "in the PSA format; look the key up first"), key_name);
       g_object_unref (task);
       return;
     }
@@ -969,8 +970,8 @@ _parsec_public_key_export_run (const ParsecTarget     *target,
   if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "The type of key \"%s\" is not known, so its public key can only be exported "
-                   "in the PSA format; look the key up first", key_name);
+                   _("The type of key \"%s\" is not known, so its public key can only be exported "
+                     "in the PSA format; look the key up first"), key_name);
       return NULL;
     }
   export_public_key_operation_init (&operation, key_name);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-keys-private.h"
 
 /* What the module calls a token when nothing names the application. */
@@ -186,7 +187,7 @@ parsec_key_create_tls_certificate (ParsecKey     *self,
   if (!g_tls_backend_supports_tls (backend))
     {
       g_set_error_literal (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
-                           "GIO has no TLS backend: install glib-networking");
+                           _("GIO has no TLS backend: install glib-networking"));
       return NULL;
     }
   key_name = parsec_key_get_name (self);
@@ -194,7 +195,7 @@ parsec_key_create_tls_certificate (ParsecKey     *self,
   if (attributes != NULL && parsec_key_attributes_is_public_key (attributes))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "key “%s” is a public key: a TLS certificate needs its private key", key_name);
+                   _("key “%s” is a public key: a TLS certificate needs its private key"), key_name);
       return NULL;
     }
 

@@ -465,8 +465,10 @@ client_configure (ParsecClient  *self,
     }
   if (self->max_response_size == 0)
     {
-      self->max_response_size = settings != NULL ? g_settings_get_uint (settings, "max-response-size")
-                                                 : DEFAULT_MAX_RESPONSE_SIZE;
+      self->max_response_size = settings != NULL ? g_settings_get_uint (settings, "max-response-size") : 0;
+      /* 0 is "unset" there too. */
+      if (self->max_response_size == 0)
+        self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
     }
   if (self->trust_policy == PARSEC_TRUST_POLICY_DEFAULT)
     {

@@ -90,7 +90,7 @@ typedef enum {
  *   `trust-policy` key, else %PARSEC_TRUST_POLICY_OFF; never in force
  * @PARSEC_TRUST_POLICY_OFF: no checks: whatever listens on the endpoint
  *   is taken for the service
- * @PARSEC_TRUST_POLICY_WARN: check, and log a warning when a check fails,
+ * @PARSEC_TRUST_POLICY_WARN: check, and log a message when a check fails,
  *   but go on
  * @PARSEC_TRUST_POLICY_ENFORCE: check, and refuse to talk to an endpoint
  *   that fails a check with %PARSEC_ERROR_UNTRUSTED_ENDPOINT

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-psa-private.h"
@@ -309,8 +310,8 @@ key_policy_known (ParsecKey  *self,
   if (self->attributes != NULL)
     return TRUE;
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-               "The policy of key \"%s\" is not known to this key object: pass an algorithm, or get the "
-               "key from parsec_client_lookup_key()", self->name);
+               _("The policy of key \"%s\" is not known to this key object: pass an algorithm, or get the "
+                 "key from parsec_client_lookup_key()"), self->name);
   return FALSE;
 }
 
@@ -360,7 +361,7 @@ key_algorithm (ParsecKey            *self,
       g_autofree char *text = parsec_algorithm_to_string (policy);
 
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   "The policy of key \"%s\" (%s) does not permit this operation", self->name, text);
+                   _("The policy of key \"%s\" (%s) does not permit this operation"), self->name, text);
       return NULL;
     }
   if (kind == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE && parsec_algorithm_get_hash (policy) == PARSEC_HASH_ANY &&
@@ -371,8 +372,7 @@ key_algorithm (ParsecKey            *self,
       if (hash == PARSEC_HASH_NONE)
         {
           g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                       "Key \"%s\" permits any hash and a hash of %" G_GSIZE_FORMAT
-                       " bytes names none: pass an algorithm", self->name, g_bytes_get_size (digest));
+                       _("Key \"%s\" permits any hash and a hash of %zu bytes names none: pass an algorithm"), self->name, g_bytes_get_size (digest));
           return NULL;
         }
       return _parsec_algorithm_new (PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parsec-client-private.h"
+#include "parsec-i18n-private.h"
 #include "parsec-psa-private.h"
 #include "parsec-secure-private.h"
 #include "parsec-wire-private.h"
@@ -485,7 +486,7 @@ _parsec_algorithm_check_kind (const ParsecAlgorithm  *algorithm,
 
   given = parsec_algorithm_to_string (algorithm);
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-               "%s needs %s, not %s", _parsec_opcode_get_name (opcode), kind_needed (kind), given);
+               _("%s needs %s, not %s"), _parsec_opcode_get_name (opcode), kind_needed (kind), given);
   return FALSE;
 }
 
