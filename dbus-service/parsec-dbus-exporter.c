@@ -559,8 +559,10 @@ caller_owner_ready (GObject      *source,
 {
   CallerResolve *check = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  GVariant *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
+  /* Only whether the name has an owner matters. */
+  g_clear_pointer (&reply, g_variant_unref);
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) && !check->caller->removed)
     caller_leave (check->self, check->caller);
   caller_resolve_free (check);

@@ -1160,6 +1160,7 @@ test_request_count (Fixture       *f,
     g_autoptr(GBytes) signature = KEY_CALL (f, key_of (f, "sha224"), sign_data, &error, data);
 
     g_assert_no_error (error);
+    g_assert_nonnull (signature);
     assert_logged (f, "PsaHashCompute PsaSignHash");
   }
 
