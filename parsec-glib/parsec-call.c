@@ -866,7 +866,8 @@ typedef struct {
   guint8 wire_provider;
   const ProtobufCMessage *operation;  /* the caller's message while it lives, or NULL */
   GBytes *packed;                /* the body packed while discovery runs */
-  char *key_name;
+  const char *key_name;          /* named in errors: the caller's, or key_name_copy */
+  char *key_name_copy;           /* for a call that outlives the caller's message */
   const ParsecHint *hint;
   gsize expected_length;
   GError *refusal;               /* PsaErrorNotSupported, while its explanation is asked */
@@ -887,7 +888,7 @@ call_init (ParsecCall             *call,
   call->op = op;
   call->provider = provider;
   call->operation = operation;
-  call->key_name = g_strdup (operation_key_name (operation));
+  call->key_name = operation_key_name (operation);
   call->hint = hint_of_call (op, operation);
   call->expected_length = expected_length_of_call (op, operation);
 }
@@ -897,7 +898,7 @@ call_clear (ParsecCall *call)
 {
   g_clear_pointer (&call->packed, g_bytes_unref);
   g_clear_error (&call->refusal);
-  g_free (call->key_name);
+  g_free (call->key_name_copy);
 }
 
 /* The next request of @call, or NULL with the error that ends it. */
@@ -1094,6 +1095,9 @@ _parsec_client_call_async (ParsecClient           *self,
 
   data = g_new0 (AsyncCall, 1);
   call_init (&data->call, self, op, provider, operation, flags);
+  /* The caller's message is gone once this returns; the name is kept for
+   * the errors of the requests to come. */
+  data->call.key_name = data->call.key_name_copy = g_strdup (data->call.key_name);
   data->task = task;
   data->done = done;
 
@@ -1134,7 +1138,7 @@ _parsec_client_start (const ParsecTarget     *target,
       return;
     }
   _parsec_client_call_async (target->client, op, target->provider, operation,
-                             target->policy_hint ? PARSEC_CALL_POLICY_HINT : 0, task, done);
+                             target->flags, task, done);
 }
 
 ProtobufCMessage *
@@ -1151,7 +1155,7 @@ _parsec_client_run (const ParsecTarget      *target,
       return NULL;
     }
   return _parsec_client_call (target->client, op, target->provider, operation,
-                              target->policy_hint ? PARSEC_CALL_POLICY_HINT : 0, cancellable, error);
+                              target->flags, cancellable, error);
 }
 
 ProtobufCBinaryData

@@ -2765,9 +2765,10 @@ data_digest_done (GTask            *task,
   data_signature_send (task, algorithm, digest);
 }
 
+/* Plans the signature of the task's data, then hashes and signs or
+ * verifies it. */
 static void
-data_signature_found (GTask               *task,
-                      ParsecKeyAttributes *attributes)
+data_signature_begin (GTask *task)
 {
   ParsecKeyTaskData *data = g_task_get_task_data (task);
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
@@ -2777,7 +2778,7 @@ data_signature_found (GTask               *task,
   GError *error = NULL;
   ParsecHash hash;
 
-  if (!plan_data_signature (data->key_name, attributes, &algorithm, &hash, &error))
+  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -2837,7 +2838,7 @@ _parsec_data_signature_start (const ParsecTarget  *target,
   task_data->data = g_bytes_ref (data);
   task_data->signature = signature != NULL ? g_bytes_ref (signature) : NULL;
   task_data->attributes = parsec_key_attributes_ref (attributes);
-  data_signature_found (task, attributes);
+  data_signature_begin (task);
 }
 
 GBytes *

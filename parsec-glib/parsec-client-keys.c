@@ -927,6 +927,21 @@ export_public_key_done (GTask            *task,
   g_object_unref (task);
 }
 
+/* DER and PEM need the key's type, from its attributes. */
+static gboolean
+can_convert_public_key (const char             *key_name,
+                        ParsecKeyAttributes    *attributes,
+                        ParsecPublicKeyFormat   format,
+                        GError                **error)
+{
+  if (format == PARSEC_PUBLIC_KEY_FORMAT_PSA || attributes != NULL)
+    return TRUE;
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+               _("The type of key \"%s\" is not known, so its public key can only be exported "
+                 "in the PSA format; look the key up first"), key_name);
+  return FALSE;
+}
+
 void
 _parsec_public_key_export_start (const ParsecTarget    *target,
                                  const char            *key_name,
@@ -939,14 +954,13 @@ _parsec_public_key_export_start (const ParsecTarget    *target,
   PsaExportPublicKey__Operation operation;
   GTask *task = _parsec_key_task_new (target, key_name, cancellable, callback, user_data);
   ParsecKeyTaskData *data = g_task_get_task_data (task);
+  GError *error = NULL;
 
   data->format = format;
   data->attributes = attributes != NULL ? parsec_key_attributes_ref (attributes) : NULL;
-  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
+  if (!can_convert_public_key (key_name, attributes, format, &error))
     {
-      g_task_return_new_error (task, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                               _("The type of key \"%s\" is not known, so its public key can only be exported "
-                                 "in the PSA format; look the key up first"), key_name);
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
@@ -967,13 +981,8 @@ _parsec_public_key_export_run (const ParsecTarget     *target,
   PsaExportPublicKey__Operation operation;
   g_autoptr(GBytes) psa = NULL;
 
-  if (format != PARSEC_PUBLIC_KEY_FORMAT_PSA && attributes == NULL)
-    {
-      g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
-                   _("The type of key \"%s\" is not known, so its public key can only be exported "
-                     "in the PSA format; look the key up first"), key_name);
-      return NULL;
-    }
+  if (!can_convert_public_key (key_name, attributes, format, error))
+    return NULL;
   export_public_key_operation_init (&operation, key_name);
   psa = _parsec_result_take_bytes (_parsec_client_run (target, &op_export_public_key, &operation.base, NULL,
                                                        cancellable, error),

@@ -47,6 +47,10 @@ typedef struct {
 #define PARSEC_LIST_MAX_IDS     256
 #define PARSEC_LIST_MAX_ENTRIES 16384
 
+typedef enum {
+  PARSEC_CALL_POLICY_HINT = 1 << 0,   /* explain refusals by a policy that may have changed */
+} ParsecCallFlags;
+
 /* Where an operation on a key goes and whose task reports it: the
  * client's implicit provider for the name-based calls, the key's own
  * provider for the methods of #ParsecKey. */
@@ -55,17 +59,13 @@ typedef struct {
   gpointer source_object;        /* the task's: the client or the key */
   guint provider;                /* a provider id, or PARSEC_PROVIDER_IMPLICIT */
   gpointer source_tag;
-  gboolean policy_hint;          /* the algorithm came from the key's cached policy */
+  ParsecCallFlags flags;
 } ParsecTarget;
 
 #define PARSEC_CLIENT_TARGET(self, tag) \
-  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_IMPLICIT, (gpointer) (tag), FALSE })
+  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_IMPLICIT, (gpointer) (tag), 0 })
 #define PARSEC_CORE_TARGET(self, tag) \
-  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_CORE, (gpointer) (tag), FALSE })
-
-typedef enum {
-  PARSEC_CALL_POLICY_HINT = 1 << 0,   /* explain refusals by a policy that may have changed */
-} ParsecCallFlags;
+  ((ParsecTarget) { (self), (self), PARSEC_PROVIDER_CORE, (gpointer) (tag), 0 })
 
 /* Receives the task (transfer full) and the decoded result (owned by the
  * caller, valid during the call); must return a value on the task. */

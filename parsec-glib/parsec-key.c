@@ -292,7 +292,7 @@ parsec_key_get_attributes (ParsecKey *self)
 /* Where the key's operations go. */
 static void
 key_target (ParsecKey       *self,
-            ParsecAlgorithm *algorithm,
+            ParsecCallFlags  flags,
             gpointer         source_tag,
             ParsecTarget    *target)
 {
@@ -300,7 +300,7 @@ key_target (ParsecKey       *self,
   target->source_object = self;
   target->provider = self->provider == PARSEC_PROVIDER_AUTO ? PARSEC_PROVIDER_IMPLICIT : (guint) self->provider;
   target->source_tag = source_tag;
-  target->policy_hint = algorithm == NULL;
+  target->flags = flags;
 }
 
 static gboolean
@@ -394,7 +394,7 @@ key_prepare (ParsecKey            *self,
   *chosen = key_algorithm (self, algorithm, kind, digest, error);
   if (*chosen == NULL)
     return FALSE;
-  key_target (self, algorithm, NULL, target);
+  key_target (self, algorithm == NULL ? PARSEC_CALL_POLICY_HINT : 0, NULL, target);
   return TRUE;
 }
 
@@ -1553,7 +1553,7 @@ parsec_key_sign_data_async (ParsecKey            *self,
       g_task_report_error (self, callback, user_data, parsec_key_sign_data_async, error);
       return;
     }
-  key_target (self, NULL, parsec_key_sign_data_async, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, parsec_key_sign_data_async, &target);
   _parsec_data_signature_start (&target, self->name, self->attributes, data, NULL, cancellable,
                                 callback, user_data);
 }
@@ -1607,7 +1607,7 @@ parsec_key_sign_data (ParsecKey     *self,
 
   if (!key_policy_known (self, error))
     return NULL;
-  key_target (self, NULL, NULL, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
   return _parsec_data_signature_run (&target, self->name, self->attributes, data, NULL, cancellable, error);
 }
 
@@ -1646,7 +1646,7 @@ parsec_key_verify_data_async (ParsecKey            *self,
       g_task_report_error (self, callback, user_data, parsec_key_verify_data_async, error);
       return;
     }
-  key_target (self, NULL, parsec_key_verify_data_async, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, parsec_key_verify_data_async, &target);
   _parsec_data_signature_start (&target, self->name, self->attributes, data, signature, cancellable,
                                 callback, user_data);
 }
@@ -1704,7 +1704,7 @@ parsec_key_verify_data (ParsecKey     *self,
 
   if (!key_policy_known (self, error))
     return FALSE;
-  key_target (self, NULL, NULL, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
   verified = _parsec_data_signature_run (&target, self->name, self->attributes, data, signature, cancellable, error);
   return verified != NULL;
 }
@@ -1751,7 +1751,7 @@ parsec_key_raw_key_agreement_async (ParsecKey            *self,
   g_return_if_fail (PARSEC_IS_KEY (self));
   g_return_if_fail (peer_key != NULL);
 
-  key_target (self, NULL, parsec_key_raw_key_agreement_async, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, parsec_key_raw_key_agreement_async, &target);
   _parsec_raw_key_agreement_start (&target, key_agreement (self), self->name, peer_key, cancellable,
                                    callback, user_data);
 }
@@ -1803,7 +1803,7 @@ parsec_key_raw_key_agreement (ParsecKey     *self,
   g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
   g_return_val_if_fail (peer_key != NULL, NULL);
 
-  key_target (self, NULL, NULL, &target);
+  key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
   return _parsec_raw_key_agreement_run (&target, key_agreement (self), self->name, peer_key, cancellable, error);
 }
 
@@ -1829,8 +1829,7 @@ parsec_key_export_async (ParsecKey            *self,
 
   g_return_if_fail (PARSEC_IS_KEY (self));
 
-  key_target (self, NULL, parsec_key_export_async, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, parsec_key_export_async, &target);
   _parsec_export_key_start (&target, self->name, cancellable, callback, user_data);
 }
 
@@ -1878,8 +1877,7 @@ parsec_key_export (ParsecKey     *self,
 
   g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
 
-  key_target (self, NULL, NULL, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, NULL, &target);
   return _parsec_export_key_run (&target, self->name, cancellable, error);
 }
 
@@ -1910,8 +1908,7 @@ parsec_key_export_public_key_async (ParsecKey              *self,
   g_return_if_fail (PARSEC_IS_KEY (self));
   g_return_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM);
 
-  key_target (self, NULL, parsec_key_export_public_key_async, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, parsec_key_export_public_key_async, &target);
   _parsec_public_key_export_start (&target, self->name, self->attributes, format, cancellable, callback, user_data);
 }
 
@@ -1960,8 +1957,7 @@ parsec_key_export_public_key (ParsecKey              *self,
   g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
   g_return_val_if_fail (format <= PARSEC_PUBLIC_KEY_FORMAT_PEM, NULL);
 
-  key_target (self, NULL, NULL, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, NULL, &target);
   return _parsec_public_key_export_run (&target, self->name, self->attributes, format, cancellable, error);
 }
 
@@ -1988,8 +1984,7 @@ parsec_key_destroy_async (ParsecKey            *self,
 
   g_return_if_fail (PARSEC_IS_KEY (self));
 
-  key_target (self, NULL, parsec_key_destroy_async, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, parsec_key_destroy_async, &target);
   _parsec_destroy_key_start (&target, self->name, cancellable, callback, user_data);
 }
 
@@ -2035,7 +2030,6 @@ parsec_key_destroy (ParsecKey     *self,
 
   g_return_val_if_fail (PARSEC_IS_KEY (self), FALSE);
 
-  key_target (self, NULL, NULL, &target);
-  target.policy_hint = FALSE;
+  key_target (self, 0, NULL, &target);
   return _parsec_destroy_key_run (&target, self->name, cancellable, error);
 }

@@ -9,11 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* Continues a task once the key's attributes are known; must return a
- * value on the task or pass it on. */
-typedef void (*ParsecKeyFound) (GTask               *task,
-                                ParsecKeyAttributes *attributes);
-
 typedef struct {
   ParsecClient *client;
   guint provider;                  /* a provider id, or PARSEC_PROVIDER_IMPLICIT */
@@ -21,8 +16,7 @@ typedef struct {
   ParsecPublicKeyFormat format;
   GBytes *data;                    /* what to sign or verify */
   GBytes *signature;               /* what to verify */
-  ParsecKeyAttributes *attributes; /* once found */
-  ParsecKeyFound next;
+  ParsecKeyAttributes *attributes; /* the key's, when known */
 } ParsecKeyTaskData;
 
 void        _parsec_key_task_data_free (ParsecKeyTaskData   *data);
