@@ -106,6 +106,7 @@ struct _ParsecClient
 
   /* Resolved at initialisation */
   gboolean initialized;
+  gboolean holds_pkcs11_identity;  /* counted in parsec-client-tls.c */
   GSocketAddress *address;
   GArray *trusted_uids;          /* guint32 */
 
@@ -127,6 +128,11 @@ struct _ParsecClient
   guint64 opcodes_known[256 / 64];   /* bit per provider */
   guint64 opcodes[256];              /* bit per opcode below 64 */
 };
+
+/* parsec-client-tls.c: the identities the PKCS #11 module serves. An
+ * initialised client counts itself in until it is finalised. */
+void              _parsec_client_hold_pkcs11_identity    (ParsecClient *self);
+void              _parsec_client_release_pkcs11_identity (ParsecClient *self);
 
 /* Tells the client that discovery recorded what @learned names; the first
  * report of each notifies its property on the client's context. Called

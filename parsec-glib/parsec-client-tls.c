@@ -4,16 +4,20 @@
  *
  * The parsec-glib PKCS #11 module (docs/pkcs11.md) shows each identity's
  * keys as a token; this file says which token and object a key is, so
- * that the module and its users agree, and hands GIO a GTlsCertificate
- * whose private key GnuTLS reaches through the module.
+ * that the module and its users agree, keeps the identities of this
+ * process's clients for the module to serve, and hands GIO a
+ * GTlsCertificate whose private key GnuTLS reaches through the module.
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include "parsec-client-private.h"
 #include "parsec-i18n-private.h"
 #include "parsec-keys-private.h"
+#include "parsec-pkcs11-private.h"
+#include "parsec-secure-private.h"
 
 /* What the module calls a token when nothing names the application. */
 #define PKCS11_DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
@@ -21,6 +25,126 @@
 /* CK_TOKEN_INFO's sizes */
 #define PKCS11_LABEL_SIZE 32
 #define PKCS11_SERIAL_SIZE 16
+#define PKCS11_MODULE_FILE "parsec-glib-pkcs11.so"
+/* The GnuTLS whose ABI the lookups below are written against */
+#define GNUTLS_SONAME "libgnutls.so.30"
+
+static const char *
+pkcs11_application_name (ParsecClient *self)
+{
+  const char *application_name = parsec_client_get_application_name (self);
+
+  if (application_name == NULL || *application_name == '\0')
+    return PKCS11_DEFAULT_APPLICATION_NAME;
+  return application_name;
+}
+
+static const char *
+pkcs11_endpoint (ParsecClient *self)
+{
+  const char *endpoint = parsec_client_get_endpoint (self);
+
+  return endpoint != NULL ? endpoint : "";
+}
+
+/* The text a token's serial is the digest of; it names the application,
+ * so it lives in wiped memory. */
+static char *
+identity_text (const char *endpoint,
+               const char *application_name)
+{
+  return secure_strdup_printf ("%s\n%s", endpoint, application_name);
+}
+
+/* The identities of the initialised clients of this process */
+
+typedef struct {
+  char *endpoint;
+  char *application_name;     /* secure memory */
+  guint clients;
+} Pkcs11Identity;
+
+static GMutex identities_lock;
+/* identity_text() to Pkcs11Identity */
+static GHashTable *identities;
+
+static void
+pkcs11_identity_free (Pkcs11Identity *identity)
+{
+  g_free (identity->endpoint);
+  secure_free (identity->application_name);
+  g_free (identity);
+}
+
+void
+_parsec_client_hold_pkcs11_identity (ParsecClient *self)
+{
+  const char *endpoint = pkcs11_endpoint (self);
+  const char *application_name = pkcs11_application_name (self);
+  char *text;
+  Pkcs11Identity *identity;
+
+  if (self->holds_pkcs11_identity)
+    return;
+  text = identity_text (endpoint, application_name);
+  g_mutex_lock (&identities_lock);
+  if (identities == NULL)
+    identities = g_hash_table_new_full (g_str_hash, g_str_equal, secure_free,
+                                        (GDestroyNotify) pkcs11_identity_free);
+  identity = g_hash_table_lookup (identities, text);
+  if (identity == NULL)
+    {
+      identity = g_new0 (Pkcs11Identity, 1);
+      identity->endpoint = g_strdup (endpoint);
+      identity->application_name = secure_strdup (application_name);
+      g_hash_table_insert (identities, g_steal_pointer (&text), identity);
+    }
+  identity->clients++;
+  g_mutex_unlock (&identities_lock);
+  secure_free (text);
+  self->holds_pkcs11_identity = TRUE;
+}
+
+void
+_parsec_client_release_pkcs11_identity (ParsecClient *self)
+{
+  char *text;
+  Pkcs11Identity *identity;
+
+  if (!self->holds_pkcs11_identity)
+    return;
+  text = identity_text (pkcs11_endpoint (self), pkcs11_application_name (self));
+  g_mutex_lock (&identities_lock);
+  identity = g_hash_table_lookup (identities, text);
+  if (identity != NULL && --identity->clients == 0)
+    g_hash_table_remove (identities, text);
+  g_mutex_unlock (&identities_lock);
+  secure_free (text);
+  self->holds_pkcs11_identity = FALSE;
+}
+
+void
+_parsec_pkcs11_foreach_identity (ParsecPkcs11IdentityFunc func,
+                                 gpointer                 user_data)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (func != NULL);
+
+  g_mutex_lock (&identities_lock);
+  if (identities != NULL)
+    {
+      g_hash_table_iter_init (&iter, identities);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Pkcs11Identity *identity = value;
+
+          func (identity->endpoint, identity->application_name, user_data);
+        }
+    }
+  g_mutex_unlock (&identities_lock);
+}
 
 static char *
 token_label (const char *application_name)
@@ -84,21 +208,18 @@ parsec_client_get_pkcs11_uri (ParsecClient *self,
                               const char   *key_name)
 {
   const char *application_name;
-  const char *endpoint;
-  g_autofree char *identity = NULL;
+  char *identity;
   g_autofree char *digest = NULL;
   g_autofree char *label = NULL;
   GString *uri;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  application_name = parsec_client_get_application_name (self);
-  if (application_name == NULL || *application_name == '\0')
-    application_name = PKCS11_DEFAULT_APPLICATION_NAME;
-  endpoint = parsec_client_get_endpoint (self);
+  application_name = pkcs11_application_name (self);
   /* The serial tells apart tokens of one name on two services. */
-  identity = g_strdup_printf ("%s\n%s", endpoint != NULL ? endpoint : "", application_name);
+  identity = identity_text (pkcs11_endpoint (self), application_name);
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
+  secure_free (identity);
   label = token_label (application_name);
 
   uri = g_string_new ("pkcs11:");
@@ -136,6 +257,146 @@ tls_certificate_new (GTlsBackend   *backend,
                          property, value,
                          "private-key-pkcs11-uri", key_uri,
                          NULL);
+}
+
+/* GnuTLS's PKCS #11 functions, from the libgnutls that glib-networking's
+ * GnuTLS backend brought into the process: the library does not link
+ * GnuTLS, which only GIO's backend needs. */
+typedef struct {
+  int (*token_get_flags) (const char *url, unsigned int *flags);
+  int (*add_provider) (const char *name, const char *params);
+  const char *(*strerror) (int error);
+} GnutlsPkcs11;
+
+static const GnutlsPkcs11 *
+gnutls_pkcs11_in_process (void)
+{
+  static GnutlsPkcs11 functions;
+  static gsize found;
+
+  if (g_once_init_enter (&found))
+    {
+      void *gnutls = dlopen (GNUTLS_SONAME, RTLD_NOW | RTLD_NOLOAD);
+      gsize result = 1;
+
+      if (gnutls != NULL)
+        {
+          functions.token_get_flags = (int (*) (const char *, unsigned int *))
+            dlsym (gnutls, "gnutls_pkcs11_token_get_flags");
+          functions.add_provider = (int (*) (const char *, const char *))
+            dlsym (gnutls, "gnutls_pkcs11_add_provider");
+          functions.strerror = (const char *(*) (int)) dlsym (gnutls, "gnutls_strerror");
+          if (functions.token_get_flags != NULL && functions.add_provider != NULL &&
+              functions.strerror != NULL)
+            result = 2;
+          /* The handle stays: GIO's backend keeps GnuTLS loaded anyway. */
+        }
+      g_once_init_leave (&found, result);
+    }
+  return found == 2 ? &functions : NULL;
+}
+
+/* The module file to give GnuTLS when p11-kit does not load the module:
+ * PARSEC_PKCS11_MODULE (empty: none); the module built beside this
+ * library when it runs from a build tree; else the installed module. */
+static char *
+pkcs11_module_file (void)
+{
+  const char *given = g_getenv ("PARSEC_PKCS11_MODULE");
+  Dl_info library;
+
+  if (given != NULL)
+    return *given != '\0' ? g_strdup (given) : NULL;
+  if (dladdr (&identities, &library) != 0 && library.dli_fname != NULL)
+    {
+      g_autofree char *library_dir = g_path_get_dirname (library.dli_fname);
+      g_autofree char *build_root = g_path_get_dirname (library_dir);
+      g_autofree char *ninja_file = g_build_filename (build_root, "build.ninja", NULL);
+
+      if (g_file_test (ninja_file, G_FILE_TEST_IS_REGULAR))
+        return g_build_filename (build_root, "pkcs11", PKCS11_MODULE_FILE, NULL);
+    }
+#ifdef PARSEC_PKCS11_MODULE_PATH
+  return g_strdup (PARSEC_PKCS11_MODULE_PATH);
+#else
+  return NULL;
+#endif
+}
+
+/* GnuTLS's PKCS #11 state is the process's; our own changes to it go one
+ * at a time (gnutls_pkcs11_add_provider() takes no lock). */
+static GMutex gnutls_lock;
+
+/* Whether GnuTLS, which signs for GIO's TLS, sees the token of @key's
+ * identity: with the modules p11-kit's configuration names, as it loads
+ * them on first need, else with the module added from its file. */
+static gboolean
+check_token_reachable (ParsecKey  *key,
+                       GError    **error)
+{
+  GTlsBackend *backend = g_tls_backend_get_default ();
+  const GnutlsPkcs11 *gnutls;
+  g_autofree char *token = NULL;
+  g_autofree char *module = NULL;
+  const char *failure = NULL;
+  unsigned int flags;
+  int status;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (backend), "GTlsBackendGnutls"))
+    {
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                   _("GIO’s TLS backend (%s) cannot use keys through PKCS #11; keys of the service need "
+                     "glib-networking’s GnuTLS backend (GIO_USE_TLS=gnutls)"),
+                   G_OBJECT_TYPE_NAME (backend));
+      return FALSE;
+    }
+  gnutls = gnutls_pkcs11_in_process ();
+  if (gnutls == NULL)
+    {
+      g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                   _("GIO’s GnuTLS backend is loaded but its PKCS #11 functions (%s) are not found"),
+                   GNUTLS_SONAME);
+      return FALSE;
+    }
+
+  token = parsec_client_get_pkcs11_uri (parsec_key_get_client (key), NULL);
+  g_mutex_lock (&gnutls_lock);
+  if (gnutls->token_get_flags (token, &flags) == 0)
+    {
+      g_mutex_unlock (&gnutls_lock);
+      return TRUE;
+    }
+  module = pkcs11_module_file ();
+  if (module != NULL && !g_file_test (module, G_FILE_TEST_EXISTS))
+    failure = _("there is no such file");
+  else if (module != NULL)
+    {
+      status = gnutls->add_provider (module, NULL);
+      if (status == 0 && gnutls->token_get_flags (token, &flags) == 0)
+        {
+          g_mutex_unlock (&gnutls_lock);
+          g_debug ("p11-kit does not load the PKCS #11 module; GnuTLS was given %s", module);
+          return TRUE;
+        }
+      failure = status != 0 ? gnutls->strerror (status) : _("it shows no such token");
+    }
+  g_mutex_unlock (&gnutls_lock);
+
+  if (module == NULL)
+    g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                 _("GnuTLS finds no PKCS #11 token for key “%s” (%s): p11-kit does not load the "
+                   "parsec-glib PKCS #11 module in this process and no module file is known. Register "
+                   "the module with p11-kit (installing parsec-glib does; p11-kit reads no user "
+                   "configuration for root) or set PARSEC_PKCS11_MODULE to its file"),
+                 parsec_key_get_name (key), token);
+  else
+    g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
+                 _("GnuTLS finds no PKCS #11 token for key “%s” (%s): p11-kit does not load the "
+                   "parsec-glib PKCS #11 module in this process, and the module %s could not be used "
+                   "instead (%s). Register the module with p11-kit (installing parsec-glib does; "
+                   "p11-kit reads no user configuration for root) or set PARSEC_PKCS11_MODULE to its file"),
+                 parsec_key_get_name (key), token, module, failure);
+  return FALSE;
 }
 
 /**
@@ -198,6 +459,9 @@ parsec_key_create_tls_certificate (ParsecKey     *self,
                    _("key “%s” is a public key: a TLS certificate needs its private key"), key_name);
       return NULL;
     }
+
+  if (!check_token_reachable (self, error))
+    return NULL;
 
   key_uri = parsec_key_get_pkcs11_uri (self);
   if (certificate == NULL)

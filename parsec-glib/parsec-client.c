@@ -111,6 +111,7 @@ parsec_client_finalize (GObject *object)
 {
   ParsecClient *self = PARSEC_CLIENT (object);
 
+  _parsec_client_release_pkcs11_identity (self);
   g_free (self->endpoint);
   /* The application name is what direct authentication sends. */
   secure_free (self->application_name);
@@ -531,6 +532,7 @@ client_initialize (ParsecClient  *self,
   if (self->auth_method != PARSEC_AUTH_METHOD_AUTO && !_parsec_client_learn_auth (self, NULL, error))
     return FALSE;
   self->initialized = TRUE;
+  _parsec_client_hold_pkcs11_identity (self);
   return TRUE;
 }
 
@@ -847,6 +849,7 @@ parsec_client_dup_for_provider (ParsecClient   *self,
   g_mutex_unlock (&self->opcodes_lock);
 
   copy->initialized = TRUE;
+  _parsec_client_hold_pkcs11_identity (copy);
   return copy;
 }
 

@@ -2,11 +2,16 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * One slot, with its token always present, per configured Parsec
- * identity: the service the library's configuration names
- * (PARSEC_SERVICE_ENDPOINT, GSettings), reached with each application
- * name of PARSEC_PKCS11_APPLICATION_NAME (comma-separated), else the
- * default GApplication's id, else "parsec-glib-pkcs11". Each slot keeps a
+ * One slot, with its token always present, per Parsec identity: the
+ * service the library's configuration names (PARSEC_SERVICE_ENDPOINT,
+ * GSettings), reached with each application name of
+ * PARSEC_PKCS11_APPLICATION_NAME (comma-separated), else the default
+ * GApplication's id, else "parsec-glib-pkcs11"; and the endpoint and
+ * application name of each ParsecClient of the process the module is
+ * loaded in, as the library reports them, so that the URIs the library
+ * gives its applications name tokens that exist. Those slots are added as
+ * the clients appear, at C_Initialize and at each C_GetSlotList, and stay
+ * until C_Finalize, so slot ids keep their meaning. Each slot keeps a
  * ParsecClient of its own; nothing is sent before a call needs the service.
  *
  * One mutex guards the module's state. Calls that only wait for the
@@ -24,6 +29,8 @@
 #include <p11-kit/uri.h>
 
 #include "p11-private.h"
+#include "parsec-glib/parsec-pkcs11-private.h"
+#include "secure-mem.h"
 
 #define DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
 #define MANUFACTURER "Parsec (parsec-glib)"
@@ -32,6 +39,9 @@ typedef struct {
   GPtrArray *slots;           /* P11Slot */
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
+  /* "ENDPOINT\nNAME" (wiped memory) of each identity a slot serves or
+   * failed to serve */
+  GHashTable *identities;
   CK_ULONG next_handle;
 } ModuleState;
 
@@ -159,6 +169,7 @@ state_free (ModuleState *s)
 {
   g_hash_table_unref (s->sessions);
   g_hash_table_unref (s->objects);
+  g_hash_table_unref (s->identities);
   g_ptr_array_unref (s->slots);
   g_free (s);
 }
@@ -200,8 +211,11 @@ store_path_for (const char *serial)
   return g_build_filename (g_get_user_data_dir (), "parsec-glib", "pkcs11", file, NULL);
 }
 
+/* A slot for @application_name at @endpoint, or at the configured
+ * service for a NULL @endpoint. */
 static P11Slot *
 slot_new (CK_SLOT_ID   id,
+          const char  *endpoint,
           const char  *application_name,
           GError     **error)
 {
@@ -214,6 +228,7 @@ slot_new (CK_SLOT_ID   id,
 
   /* Initialisation reads the configuration and sends nothing. */
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                           "endpoint", endpoint,
                            "application-name", application_name,
                            NULL);
   if (client == NULL)
@@ -246,6 +261,51 @@ slot_new (CK_SLOT_ID   id,
   return slot;
 }
 
+static char *
+identity_text (const char *endpoint,
+               const char *application_name)
+{
+  return secure_strdup_printf ("%s\n%s", endpoint, application_name);
+}
+
+static void
+collect_identity (const char *endpoint,
+                  const char *application_name,
+                  gpointer    user_data)
+{
+  g_ptr_array_add (user_data, identity_text (endpoint, application_name));
+}
+
+/* Slots for the identities of the process's clients that have none yet. */
+static void
+add_process_slots (ModuleState *s)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (secure_free);
+
+  /* Copied first: making a slot makes a client, which the library counts
+   * under the lock it holds while it reports. */
+  _parsec_pkcs11_foreach_identity (collect_identity, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *text = g_ptr_array_index (found, i);
+      char *newline = strchr (text, '\n');
+      P11Slot *slot;
+
+      if (newline == NULL || g_hash_table_contains (s->identities, text))
+        continue;
+      g_hash_table_add (s->identities, secure_strdup (text));
+      *newline = '\0';
+      slot = slot_new (s->slots->len + 1, text, newline + 1, &error);
+      if (slot == NULL)
+        {
+          g_debug ("slot for “%s” at %s: %s", newline + 1, text, error->message);
+          continue;
+        }
+      g_ptr_array_add (s->slots, slot);
+    }
+}
+
 static CK_RV
 state_new (ModuleState **out)
 {
@@ -256,10 +316,11 @@ state_new (ModuleState **out)
   s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   s->sessions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) session_free);
   s->objects = g_hash_table_new (NULL, NULL);
+  s->identities = g_hash_table_new_full (g_str_hash, g_str_equal, secure_free, NULL);
   s->next_handle = 1;
   for (guint i = 0; names[i] != NULL; i++)
     {
-      P11Slot *slot = slot_new (i + 1, names[i], &error);
+      P11Slot *slot = slot_new (i + 1, NULL, names[i], &error);
 
       if (slot == NULL)
         {
@@ -268,7 +329,10 @@ state_new (ModuleState **out)
           return CKR_GENERAL_ERROR;
         }
       g_ptr_array_add (s->slots, slot);
+      g_hash_table_add (s->identities,
+                        identity_text (parsec_client_get_endpoint (slot->client), names[i]));
     }
+  add_process_slots (s);
   *out = s;
   return CKR_OK;
 }
@@ -452,6 +516,10 @@ C_GetSlotList (CK_BBOOL       token_present,
   CK_ULONG n;
 
   LOCK_OR_RETURN ();
+  /* GnuTLS asks with a buffer, never for the size first: slots are added
+   * at every call. */
+  if (count != NULL)
+    add_process_slots (state);
   n = state->slots->len;
   if (count == NULL)
     rv = CKR_ARGUMENTS_BAD;

@@ -22,6 +22,7 @@
 #include <parsec-glib/parsec-glib.h>
 
 #include "service-fixture.h"
+#include "tls-handshake.h"
 
 #define APP_NAME "tls-test"
 #define KEY_NAME "tls-client-key"
@@ -33,61 +34,6 @@ static GTlsCertificate *server_certificate;
 static GBytes *client_pem;
 static char *home;
 
-/* A self-signed certificate for @key, in PEM. */
-static char *
-self_signed (gnutls_privkey_t  key,
-             const char       *cn)
-{
-  gnutls_x509_crt_t crt;
-  gnutls_pubkey_t pub;
-  gnutls_datum_t out;
-  guint8 serial[] = { 0x2a };
-  char *pem;
-
-  g_assert_cmpint (gnutls_pubkey_init (&pub), ==, 0);
-  g_assert_cmpint (gnutls_pubkey_import_privkey (pub, key, 0, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  gnutls_x509_crt_set_version (crt, 3);
-  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
-  gnutls_x509_crt_set_activation_time (crt, time (NULL) - 60);
-  gnutls_x509_crt_set_expiration_time (crt, time (NULL) + 3600);
-  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
-  gnutls_x509_crt_set_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
-  g_assert_cmpint (gnutls_x509_crt_set_pubkey (crt, pub), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_privkey_sign (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
-  pem = g_strndup ((const char *) out.data, out.size);
-  gnutls_free (out.data);
-  gnutls_x509_crt_deinit (crt);
-  gnutls_pubkey_deinit (pub);
-  return pem;
-}
-
-static void
-make_server_certificate (void)
-{
-  g_autoptr(GError) error = NULL;
-  gnutls_x509_privkey_t x509;
-  gnutls_privkey_t key;
-  gnutls_datum_t key_pem;
-  g_autofree char *cert_pem = NULL;
-  g_autofree char *both = NULL;
-
-  g_assert_cmpint (gnutls_x509_privkey_init (&x509), ==, 0);
-  g_assert_cmpint (gnutls_x509_privkey_generate (x509, GNUTLS_PK_ECDSA,
-                                                 GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
-  g_assert_cmpint (gnutls_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_privkey_import_x509 (key, x509, 0), ==, 0);
-  cert_pem = self_signed (key, "localhost");
-  g_assert_cmpint (gnutls_x509_privkey_export2 (x509, GNUTLS_X509_FMT_PEM, &key_pem), ==, 0);
-  both = g_strdup_printf ("%s%.*s", cert_pem, (int) key_pem.size, key_pem.data);
-  server_certificate = g_tls_certificate_new_from_pem (both, -1, &error);
-  g_assert_no_error (error);
-  gnutls_free (key_pem.data);
-  gnutls_privkey_deinit (key);
-  gnutls_x509_privkey_deinit (x509);
-}
-
 /* The client's certificate, signed by its key through the module. */
 static void
 make_client_certificate (void)
@@ -98,203 +44,9 @@ make_client_certificate (void)
 
   g_assert_cmpint (gnutls_privkey_init (&key), ==, 0);
   g_assert_cmpint (gnutls_privkey_import_url (key, uri, 0), ==, 0);
-  pem = self_signed (key, "parsec client");
+  pem = tls_self_signed (key, "parsec client");
   client_pem = g_bytes_new_take (pem, strlen (pem));
   gnutls_privkey_deinit (key);
-}
-
-/* A handshake on loopback: the server requires a client certificate. */
-
-typedef struct {
-  GMainLoop *loop;
-  GTlsCertificate *client_certificate;
-  GTlsConnection *server;
-  GIOStream *client_stream;
-  GError *server_error;
-  GError *client_error;
-  GTlsCertificate *peer;
-  guint pending;
-  guint speaker;
-} Handshake;
-
-static gboolean
-accept_any (GTlsConnection       *connection,
-            GTlsCertificate      *certificate,
-            GTlsCertificateFlags  errors,
-            gpointer              user_data)
-{
-  /* Both certificates are self-signed; their keys are what is tested. */
-  return TRUE;
-}
-
-static void
-handshake_done (Handshake *h)
-{
-  if (--h->pending == 0)
-    g_main_loop_quit (h->loop);
-}
-
-static void
-server_handshaken (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Handshake *h = user_data;
-
-  if (g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &h->server_error))
-    h->peer = g_object_ref (g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (source)));
-  handshake_done (h);
-}
-
-static void
-accepted (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Handshake *h = user_data;
-  g_autoptr(GSocketConnection) connection = NULL;
-  GIOStream *tls;
-
-  connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, &h->server_error);
-  if (connection == NULL)
-    {
-      handshake_done (h);
-      return;
-    }
-  tls = g_tls_server_connection_new (G_IO_STREAM (connection), server_certificate, &h->server_error);
-  g_assert_no_error (h->server_error);
-  g_object_set (tls, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
-  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any), NULL);
-  h->server = G_TLS_CONNECTION (tls);
-  g_tls_connection_handshake_async (h->server, G_PRIORITY_DEFAULT, NULL, server_handshaken, h);
-}
-
-static void
-client_event (GSocketClient      *socket_client,
-              GSocketClientEvent  event,
-              GSocketConnectable *connectable,
-              GIOStream          *connection,
-              gpointer            user_data)
-{
-  Handshake *h = user_data;
-
-  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING)
-    return;
-  g_tls_connection_set_certificate (G_TLS_CONNECTION (connection), h->client_certificate);
-  g_signal_connect (connection, "accept-certificate", G_CALLBACK (accept_any), NULL);
-}
-
-static void
-read_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Handshake *h = user_data;
-  GBytes *bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &h->client_error);
-
-  g_clear_pointer (&bytes, g_bytes_unref);
-  handshake_done (h);
-}
-
-static void
-connected (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Handshake *h = user_data;
-  GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result,
-                                                                  &h->client_error);
-
-  if (connection == NULL)
-    {
-      handshake_done (h);
-      return;
-    }
-  h->client_stream = G_IO_STREAM (connection);
-  /* TLS 1.3 clients finish before the server has judged them: the
-   * server's verdict comes with the first read. */
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (h->client_stream), 1, G_PRIORITY_DEFAULT,
-                                   NULL, read_done, h);
-}
-
-static void
-write_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
-}
-
-static gboolean
-server_speaks (gpointer user_data)
-{
-  Handshake *h = user_data;
-
-  if (h->peer == NULL && h->server_error == NULL)
-    return G_SOURCE_CONTINUE;
-  h->speaker = 0;
-  if (h->peer != NULL)
-    g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (h->server)), "!", 1,
-                                     G_PRIORITY_DEFAULT, NULL, write_done, NULL);
-  else if (h->server != NULL)
-    g_io_stream_close (G_IO_STREAM (h->server), NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-handshake_timeout (gpointer user_data)
-{
-  g_error ("the handshake did not end");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_handshake (Handshake       *h,
-               GTlsCertificate *client_certificate)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  guint timeout;
-
-  memset (h, 0, sizeof *h);
-  h->loop = g_main_loop_new (NULL, FALSE);
-  h->client_certificate = client_certificate;
-  h->pending = 2;
-  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                 &bound, &error);
-  g_assert_no_error (error);
-  g_socket_listener_accept_async (listener, NULL, accepted, h);
-
-  g_socket_client_set_tls (socket_client, TRUE);
-  g_socket_client_set_enable_proxy (socket_client, FALSE);
-  g_signal_connect (socket_client, "event", G_CALLBACK (client_event), h);
-  g_socket_client_connect_async (socket_client, G_SOCKET_CONNECTABLE (bound), NULL, connected, h);
-
-  h->speaker = g_timeout_add (10, server_speaks, h);
-  timeout = g_timeout_add_seconds (120, handshake_timeout, NULL);
-  g_main_loop_run (h->loop);
-  g_source_remove (timeout);
-  g_clear_handle_id (&h->speaker, g_source_remove);
-  g_socket_listener_close (listener);
-}
-
-static void
-handshake_clear (Handshake *h)
-{
-  if (h->client_stream != NULL)
-    g_io_stream_close (h->client_stream, NULL, NULL);
-  if (h->server != NULL)
-    g_io_stream_close (G_IO_STREAM (h->server), NULL, NULL);
-  g_clear_object (&h->client_stream);
-  g_clear_object (&h->server);
-  g_clear_object (&h->peer);
-  g_clear_error (&h->server_error);
-  g_clear_error (&h->client_error);
-  g_clear_pointer (&h->loop, g_main_loop_unref);
 }
 
 static GTlsCertificate *
@@ -311,15 +63,15 @@ static void
 test_handshake (void)
 {
   g_autoptr(GTlsCertificate) certificate = create_certificate (client_pem);
-  Handshake h;
+  TlsHandshake h;
 
-  run_handshake (&h, certificate);
+  tls_run_handshake (&h, server_certificate, certificate);
   g_assert_no_error (h.server_error);
   g_assert_no_error (h.client_error);
   g_assert_nonnull (h.peer);
   /* The server saw the certificate of the service's key. */
   g_assert_true (g_tls_certificate_is_same (h.peer, certificate));
-  handshake_clear (&h);
+  tls_handshake_clear (&h);
 }
 
 static void
@@ -342,7 +94,7 @@ test_stored_certificate (void)
   g_autofree char *uri = parsec_client_get_pkcs11_uri (client, KEY_NAME);
   gnutls_x509_crt_t crt;
   gnutls_datum_t pem = { (unsigned char *) g_bytes_get_data (client_pem, NULL), g_bytes_get_size (client_pem) };
-  Handshake h;
+  TlsHandshake h;
 
   /* Put on the token beside its key, the certificate needs no PEM. */
   g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
@@ -354,10 +106,10 @@ test_stored_certificate (void)
   while (certificate == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_tls_certificate_is_same (certificate, from_pem));
-  run_handshake (&h, certificate);
+  tls_run_handshake (&h, server_certificate, certificate);
   g_assert_no_error (h.server_error);
   g_assert_true (g_tls_certificate_is_same (h.peer, certificate));
-  handshake_clear (&h);
+  tls_handshake_clear (&h);
 }
 
 static void
@@ -520,15 +272,15 @@ test_key_deleted (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsCertificate) certificate = create_certificate (client_pem);
-  Handshake h;
+  TlsHandshake h;
 
   parsec_client_destroy_key (client, KEY_NAME, NULL, &error);
   g_assert_no_error (error);
-  run_handshake (&h, certificate);
+  tls_run_handshake (&h, server_certificate, certificate);
   g_assert_nonnull (h.server_error);
   g_assert_null (h.peer);
   g_assert_nonnull (h.client_error);
-  handshake_clear (&h);
+  tls_handshake_clear (&h);
 }
 
 int
@@ -569,7 +321,7 @@ main (int    argc,
   attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   client_key = parsec_client_generate_key (client, KEY_NAME, attributes, NULL, &error);
   g_assert_no_error (error);
-  make_server_certificate ();
+  server_certificate = tls_server_certificate_new (NULL);
   make_client_certificate ();
 
   g_test_add_func ("/parsec/tls/handshake", test_handshake);
