@@ -189,12 +189,16 @@ append_escaped (GString    *uri,
  * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
  * find the key with it once the module is loaded.
  *
- * The token is the one of #ParsecClient:application-name, or of
- * `parsec-glib-pkcs11` for a client without one; the module must serve
- * that name (`PARSEC_PKCS11_APPLICATION_NAME`, else the default
- * #GApplication's id). The URI names the key by its label, the key's
- * name, so it matches the private key, its public key and any
- * certificate stored with that label.
+ * The token is the one of #ParsecClient:endpoint and
+ * #ParsecClient:application-name (`parsec-glib-pkcs11` for a client
+ * without one). The module, loaded into this process, serves a token for
+ * the endpoint and application name of every initialised #ParsecClient of
+ * the process, so the URI needs no configuration there; another process
+ * loading the module finds the token if its `PARSEC_PKCS11_APPLICATION_NAME`
+ * (else its default #GApplication's id) names the application and the
+ * library's configuration names the same service. The URI names the key by
+ * its label, the key's name, so it matches the private key, its public key
+ * and any certificate stored with that label.
  *
  * Nothing is sent to the service.
  *
@@ -410,22 +414,34 @@ check_token_reachable (ParsecKey  *key,
  * A #GTlsCertificate for @certificate whose private key is @self in the
  * service, for #GTlsConnection:certificate, a #GSocketClient's
  * connections or a libsoup client certificate. The key never leaves the
- * service: GnuTLS signs through the parsec-glib PKCS #11 module, at the
- * URI parsec_key_get_pkcs11_uri() gives, so the module must be
- * registered with p11-kit (as installed, or in the user's
- * `~/.config/pkcs11/modules/`) and serve this client's application name.
+ * service: GnuTLS (glib-networking's backend) signs through the
+ * parsec-glib PKCS #11 module, at the URI parsec_key_get_pkcs11_uri()
+ * gives. The module serves the token of every #ParsecClient of the
+ * process, whatever its application name, so nothing needs configuring
+ * but the client.
+ *
+ * GnuTLS loads the modules p11-kit's configuration names (the installed
+ * module is among them). This function checks that GnuTLS sees the key's
+ * token; where p11-kit does not load the module (as root, who has no user
+ * configuration for p11-kit, or from a build tree), it gives GnuTLS the
+ * module itself: the file `PARSEC_PKCS11_MODULE` names, else the module
+ * built beside the library when the library runs from its build tree, else
+ * the installed module. GnuTLS's modules are the process's: its other
+ * users see the module too.
  *
  * With @certificate %NULL, the certificate is the one the module stores
  * for the key (a certificate put on the token with the key's CKA_ID, for
  * example with `p11tool --write`).
  *
- * Nothing is sent to the service; the backend may read files, which
- * blocks the calling thread. See parsec_key_create_tls_certificate_async().
+ * Nothing is sent to the service, but GnuTLS may load PKCS #11 modules
+ * and the backend read files, which blocks the calling thread. See
+ * parsec_key_create_tls_certificate_async().
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set:
- *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, %G_TLS_ERROR_BAD_CERTIFICATE
- *   for a certificate the backend cannot read, the service's error for
- *   the key
+ *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, with one other than
+ *   GnuTLS, or when GnuTLS cannot reach the module (the message says why
+ *   and what to do); %G_TLS_ERROR_BAD_CERTIFICATE for a certificate the
+ *   backend cannot read; the service's error for the key
  *
  * Stability: Unstable
  * Since: 1.0

@@ -310,6 +310,55 @@ test_tokens (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* A token for each identity of the process's clients, whatever the
+ * configuration names: added as the clients appear, kept until
+ * C_Finalize, gone with the clients. */
+static void
+test_process_tokens (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) other = NULL;
+  g_autofree char *uri = NULL;
+  CK_SLOT_ID slots[4];
+  CK_ULONG n = G_N_ELEMENTS (slots);
+  CK_TOKEN_INFO info;
+
+  /* The module was initialised before this client existed. */
+  other = parsec_client_new_sync ("process-app", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (slots[0], ==, f->slot);
+  g_assert_cmpuint (p11->C_GetTokenInfo (slots[1], &info), ==, CKR_OK);
+  g_assert_true (memcmp (info.label, "Parsec process-app ", 19) == 0);
+  uri = parsec_client_get_pkcs11_uri (other, NULL);
+  g_assert_true (memcmp (strstr (uri, "serial=") + 7, info.serialNumber, 16) == 0);
+
+  /* A second client of the same identity adds nothing; the slot stays
+   * while the module lives, whatever the clients do. */
+  {
+    g_autoptr(ParsecClient) same = parsec_client_new_sync ("process-app", NULL, &error);
+
+    g_assert_no_error (error);
+    n = G_N_ELEMENTS (slots);
+    g_assert_cmpuint (p11->C_GetSlotList (CK_FALSE, slots, &n), ==, CKR_OK);
+    g_assert_cmpuint (n, ==, 2);
+  }
+  g_clear_object (&other);
+  n = G_N_ELEMENTS (slots);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (p11->C_GetTokenInfo (slots[1], &info), ==, CKR_OK);
+
+  /* Once no client has it, a new initialisation does not serve it. */
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  n = G_N_ELEMENTS (slots);
+  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  g_assert_cmpuint (n, ==, 1);
+}
+
 static void
 test_objects (Fixture       *f,
               gconstpointer  user_data)
@@ -1344,6 +1393,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add ("/parsec/pkcs11/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("info", test_info);
   ADD ("tokens", test_tokens);
+  ADD ("process-tokens", test_process_tokens);
   ADD ("objects", test_objects);
   ADD ("sign-ecdsa", test_sign_ecdsa);
   ADD ("sign-rsa", test_sign_rsa);

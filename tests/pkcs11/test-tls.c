@@ -2,12 +2,14 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * Installed, the module is registered with p11-kit, whose modules GnuTLS
- * loads on first need. p11-kit reads no user configuration for root (as
- * CI runs), so the test gives GnuTLS the module itself, before GIO's
- * GnuTLS backend (the same GnuTLS, in this process) looks for modules.
- * glib-networking then signs through it: a server on loopback requires a
- * client certificate, and sees the one whose key is in the test service.
+ * The program manages GnuTLS's PKCS #11 modules itself, as some programs
+ * do: it gives GnuTLS the module in manual mode, before GIO's GnuTLS
+ * backend (the same GnuTLS, in this process) looks for modules, and names
+ * the module's token with PARSEC_PKCS11_APPLICATION_NAME, which the
+ * library then leaves alone. glib-networking signs through the module: a
+ * server on loopback requires a client certificate, and sees the one whose
+ * key is in the test service. test-tls-setup.c is the program that
+ * configures nothing.
  */
 #include "config.h"
 
