@@ -302,7 +302,9 @@ gnutls_pkcs11_in_process (void)
 
 /* The module file to give GnuTLS when p11-kit does not load the module:
  * PARSEC_PKCS11_MODULE (empty: none); the module built beside this
- * library when it runs from a build tree; else the installed module. */
+ * library when it runs from a build tree (the project's own or one it is
+ * a subproject of: BUILD/parsec-glib/ and BUILD/pkcs11/); else the
+ * installed module. */
 static char *
 pkcs11_module_file (void)
 {
@@ -314,11 +316,12 @@ pkcs11_module_file (void)
   if (dladdr (&identities, &library) != 0 && library.dli_fname != NULL)
     {
       g_autofree char *library_dir = g_path_get_dirname (library.dli_fname);
-      g_autofree char *build_root = g_path_get_dirname (library_dir);
-      g_autofree char *ninja_file = g_build_filename (build_root, "build.ninja", NULL);
+      g_autofree char *build_dir = g_path_get_dirname (library_dir);
+      g_autofree char *built = g_build_filename (build_dir, "pkcs11", PKCS11_MODULE_FILE, NULL);
 
-      if (g_file_test (ninja_file, G_FILE_TEST_IS_REGULAR))
-        return g_build_filename (build_root, "pkcs11", PKCS11_MODULE_FILE, NULL);
+      if (g_str_has_suffix (library_dir, G_DIR_SEPARATOR_S "parsec-glib") &&
+          g_file_test (built, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&built);
     }
 #ifdef PARSEC_PKCS11_MODULE_PATH
   return g_strdup (PARSEC_PKCS11_MODULE_PATH);
