@@ -39,9 +39,6 @@ typedef struct {
   GPtrArray *slots;           /* P11Slot */
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
-  /* "ENDPOINT\nNAME" (wiped memory) of each identity a slot serves or
-   * failed to serve */
-  GHashTable *identities;
   CK_ULONG next_handle;
 } ModuleState;
 
@@ -169,7 +166,6 @@ state_free (ModuleState *s)
 {
   g_hash_table_unref (s->sessions);
   g_hash_table_unref (s->objects);
-  g_hash_table_unref (s->identities);
   g_ptr_array_unref (s->slots);
   g_free (s);
 }
@@ -261,19 +257,30 @@ slot_new (CK_SLOT_ID   id,
   return slot;
 }
 
-static char *
-identity_text (const char *endpoint,
-               const char *application_name)
-{
-  return secure_strdup_printf ("%s\n%s", endpoint, application_name);
-}
-
+/* Endpoints and application names, one after the other */
 static void
 collect_identity (const char *endpoint,
                   const char *application_name,
                   gpointer    user_data)
 {
-  g_ptr_array_add (user_data, identity_text (endpoint, application_name));
+  g_ptr_array_add (user_data, secure_strdup (endpoint));
+  g_ptr_array_add (user_data, secure_strdup (application_name));
+}
+
+static gboolean
+state_serves (ModuleState *s,
+              const char  *endpoint,
+              const char  *application_name)
+{
+  for (guint i = 0; i < s->slots->len; i++)
+    {
+      P11Slot *slot = g_ptr_array_index (s->slots, i);
+
+      if (g_strcmp0 (parsec_client_get_endpoint (slot->client), endpoint) == 0 &&
+          g_strcmp0 (parsec_client_get_application_name (slot->client), application_name) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* Slots for the identities of the process's clients that have none yet. */
@@ -285,21 +292,19 @@ add_process_slots (ModuleState *s)
   /* Copied first: making a slot makes a client, which the library counts
    * under the lock it holds while it reports. */
   _parsec_pkcs11_foreach_identity (collect_identity, found);
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i + 1 < found->len; i += 2)
     {
       g_autoptr(GError) error = NULL;
-      char *text = g_ptr_array_index (found, i);
-      char *newline = strchr (text, '\n');
+      const char *endpoint = g_ptr_array_index (found, i);
+      const char *application_name = g_ptr_array_index (found, i + 1);
       P11Slot *slot;
 
-      if (newline == NULL || g_hash_table_contains (s->identities, text))
+      if (state_serves (s, endpoint, application_name))
         continue;
-      g_hash_table_add (s->identities, secure_strdup (text));
-      *newline = '\0';
-      slot = slot_new (s->slots->len + 1, text, newline + 1, &error);
+      slot = slot_new (s->slots->len + 1, endpoint, application_name, &error);
       if (slot == NULL)
         {
-          g_debug ("slot for “%s” at %s: %s", newline + 1, text, error->message);
+          g_debug ("slot for “%s” at %s: %s", application_name, endpoint, error->message);
           continue;
         }
       g_ptr_array_add (s->slots, slot);
@@ -316,7 +321,6 @@ state_new (ModuleState **out)
   s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   s->sessions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) session_free);
   s->objects = g_hash_table_new (NULL, NULL);
-  s->identities = g_hash_table_new_full (g_str_hash, g_str_equal, secure_free, NULL);
   s->next_handle = 1;
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -329,8 +333,6 @@ state_new (ModuleState **out)
           return CKR_GENERAL_ERROR;
         }
       g_ptr_array_add (s->slots, slot);
-      g_hash_table_add (s->identities,
-                        identity_text (parsec_client_get_endpoint (slot->client), names[i]));
     }
   add_process_slots (s);
   *out = s;
