@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parsec-client-private.h"
 #include "parsec-i18n-private.h"
@@ -346,6 +347,7 @@ check_token_reachable (ParsecKey  *key,
   g_autofree char *token = NULL;
   g_autofree char *module = NULL;
   const char *failure = NULL;
+  const char *advice;
   unsigned int flags;
   int status;
 
@@ -389,20 +391,23 @@ check_token_reachable (ParsecKey  *key,
     }
   g_mutex_unlock (&gnutls_lock);
 
+  /* p11-kit reads ~/.config/pkcs11/modules/ for users other than root. */
+  advice = getuid () == 0
+    ? _("Register the module with p11-kit system-wide (installing parsec-glib does; p11-kit reads "
+        "no user configuration for root) or set PARSEC_PKCS11_MODULE to its file")
+    : _("Register the module with p11-kit (installing parsec-glib does, or a file in "
+        "~/.config/pkcs11/modules/) or set PARSEC_PKCS11_MODULE to its file");
   if (module == NULL)
     g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
                  _("GnuTLS finds no PKCS #11 token for key “%s” (%s): p11-kit does not load the "
-                   "parsec-glib PKCS #11 module in this process and no module file is known. Register "
-                   "the module with p11-kit (installing parsec-glib does; p11-kit reads no user "
-                   "configuration for root) or set PARSEC_PKCS11_MODULE to its file"),
-                 parsec_key_get_name (key), token);
+                   "parsec-glib PKCS #11 module in this process and no module file is known. %s"),
+                 parsec_key_get_name (key), token, advice);
   else
     g_set_error (error, G_TLS_ERROR, G_TLS_ERROR_UNAVAILABLE,
                  _("GnuTLS finds no PKCS #11 token for key “%s” (%s): p11-kit does not load the "
                    "parsec-glib PKCS #11 module in this process, and the module %s could not be used "
-                   "instead (%s). Register the module with p11-kit (installing parsec-glib does; "
-                   "p11-kit reads no user configuration for root) or set PARSEC_PKCS11_MODULE to its file"),
-                 parsec_key_get_name (key), token, module, failure);
+                   "instead (%s). %s"),
+                 parsec_key_get_name (key), token, module, failure, advice);
   return FALSE;
 }
 
