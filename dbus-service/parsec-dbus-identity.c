@@ -18,6 +18,13 @@
 /* .flatpak-info is a few hundred bytes; anything this large is not one. */
 #define MAX_FLATPAK_INFO_SIZE (64 * 1024)
 
+/* How every file is opened that a caller may have put in place (its
+ * sandbox's root is its own to arrange, in a user namespace): a FIFO or
+ * a device must not block the open or the reads, and a link must not
+ * lead elsewhere. The file type is checked on the descriptor before the
+ * first read. */
+#define CALLER_FILE_FLAGS (O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC)
+
 static gboolean
 identity_error (GError    **error,
                 int         errsv,
@@ -194,12 +201,18 @@ read_start_time (int       pid_fd,
   const char *field;
   char *end = NULL;
   gboolean parsed;
+  struct stat st;
   gssize n;
   int fd, saved_errno;
 
-  fd = openat (pid_fd, "stat", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+  fd = openat (pid_fd, "stat", CALLER_FILE_FLAGS);
   if (fd < 0)
     return identity_error (error, errno, "Cannot read the status of process %u: %s", pid, g_strerror (errno));
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return access_denied (error, "The status of process %u is not a regular file", pid);
+    }
   do
     n = read (fd, buf, sizeof buf - 1);
   while (n < 0 && errno == EINTR);
@@ -324,7 +337,7 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
       identity_error (error, errno, "Cannot see the root directory of process %u: %s", pid, g_strerror (errno));
       goto out;
     }
-  info_fd = openat (root_fd, ".flatpak-info", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+  info_fd = openat (root_fd, ".flatpak-info", CALLER_FILE_FLAGS);
   saved_errno = errno;
   close (root_fd);
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1311,6 +1312,10 @@ test_identity_resolve (void)
   Fixture fake = { .proc_root = root };
   g_autofree char *stat_21 = g_build_filename (root, "21", "stat", NULL);
   g_autofree char *stat_22 = g_build_filename (root, "22", "stat", NULL);
+  g_autofree char *info_23 = g_build_filename (root, "23", "root", ".flatpak-info", NULL);
+  g_autofree char *info_24 = g_build_filename (root, "24", "root", ".flatpak-info", NULL);
+  g_autofree char *info_25 = g_build_filename (root, "25", "root", ".flatpak-info", NULL);
+  g_autofree char *stat_26 = g_build_filename (root, "26", "stat", NULL);
   FdHog hog;
   guint64 start_time = 0;
   char *name;
@@ -1335,6 +1340,18 @@ test_identity_resolve (void)
   fake_process (&fake, 22, "/opt/tool", NULL);
   g_file_set_contents (stat_22, "22 (tool) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 0\n", -1, &error);
   g_assert_no_error (error);
+  /* What a caller in a user namespace can put at its sandbox's root: a
+   * FIFO (whose open would wait for a writer for good), a link to a file
+   * elsewhere, a device. */
+  fake_process (&fake, 23, "/app/bin/x", NULL);
+  g_assert_cmpint (mkfifo (info_23, 0600), ==, 0);
+  fake_process (&fake, 24, "/app/bin/x", NULL);
+  g_assert_cmpint (symlink (stat_22, info_24), ==, 0);
+  fake_process (&fake, 25, "/app/bin/x", NULL);
+  g_assert_cmpint (symlink ("/dev/zero", info_25), ==, 0);
+  fake_process (&fake, 26, "/opt/tool", NULL);
+  g_unlink (stat_26);
+  g_assert_cmpint (mkfifo (stat_26, 0600), ==, 0);
 
   name = _parsec_dbus_identity_resolve (root, 1000, 1000, 10, -1, &start_time, &error);
   g_assert_no_error (error);
@@ -1355,6 +1372,7 @@ test_identity_resolve (void)
   static const guint32 refused[][2] = {
     { 1001, 10 }, { 1000, 0 }, { 1000, 99 }, { 1000, 11 }, { 1000, 13 }, { 1000, 14 },
     { 1000, 16 }, { 1000, 17 }, { 1000, 18 }, { 1000, 19 }, { 1000, 20 }, { 1000, 21 }, { 1000, 22 },
+    { 1000, 23 }, { 1000, 24 }, { 1000, 25 }, { 1000, 26 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
