@@ -1616,6 +1616,9 @@ typedef struct {
   Fixture *fixture;
   guint n_callers;
   guint n_in_flight;
+  guint n_queued;
+  gsize bytes_queued;
+  guint n_processes;
   gboolean done;
 } LoadQuery;
 
@@ -1627,18 +1630,17 @@ load_query (gpointer user_data)
 
   g_mutex_lock (&fixture->lock);
   _parsec_dbus_exporter_get_load (fixture->exporter, &query->n_callers, &query->n_in_flight);
+  _parsec_dbus_exporter_get_queued (fixture->exporter, &query->n_queued, &query->bytes_queued,
+                                    &query->n_processes);
   query->done = TRUE;
   g_cond_signal (&fixture->cond);
   g_mutex_unlock (&fixture->lock);
   return G_SOURCE_REMOVE;
 }
 
-/* Whether the exporter knows @n_callers callers and has @n_in_flight
- * calls holding a slot, asked on its thread. */
-static gboolean
-exporter_load_is (Fixture *fixture,
-                  guint    n_callers,
-                  guint    n_in_flight)
+/* What the exporter holds, asked on its thread. */
+static LoadQuery
+exporter_load (Fixture *fixture)
 {
   LoadQuery query = { .fixture = fixture };
 
@@ -1647,6 +1649,18 @@ exporter_load_is (Fixture *fixture,
   while (!query.done)
     g_cond_wait (&fixture->cond, &fixture->lock);
   g_mutex_unlock (&fixture->lock);
+  return query;
+}
+
+/* Whether the exporter knows @n_callers callers and has @n_in_flight
+ * calls holding a slot. */
+static gboolean
+exporter_load_is (Fixture *fixture,
+                  guint    n_callers,
+                  guint    n_in_flight)
+{
+  LoadQuery query = exporter_load (fixture);
+
   return query.n_callers == n_callers && query.n_in_flight == n_in_flight;
 }
 
@@ -1776,6 +1790,89 @@ test_flood (Fixture       *fixture,
   parsec_gen_crypto1_call_hash_compute_sync (bystander, "sha256", hello, G_DBUS_CALL_FLAGS_NONE, DEADLINE_MS,
                                              NULL, NULL, &error);
   g_assert_no_error (error);
+}
+
+/* Hundreds of connections of one process, each a caller of its own,
+ * against a fake service that leaves SignHash unanswered until told: the
+ * process holds no more slots and has no more calls waiting than one
+ * process may, however many connections it opens, the rest refused with
+ * LimitsExceeded; and another process's calls are answered at once,
+ * within their deadline. Per connection, the calls waiting and the slots
+ * would grow with the number of connections, and the other process's
+ * calls wait for a slot that never frees. */
+static void
+test_connection_flood (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  enum {
+    N_CONNECTIONS = 300,
+    PER_CONNECTION = 4,
+    TOTAL = N_CONNECTIONS * PER_CONNECTION,
+    IN_FLIGHT = PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT,
+    /* the process's queue, and what its connections sent before they
+     * were identified */
+    MAX_WAITING = 2 * PARSEC_DBUS_MAX_PROCESS_CALLS_QUEUED,
+    N_BYSTANDER = 20,
+    DEADLINE_MS = 2000,
+  };
+  guint32 uid = (guint32) geteuid ();
+  g_autoptr(GPtrArray) flooders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ParsecGenCrypto1) bystander = NULL;
+  g_autoptr(GError) error = NULL;
+  Tally flood = { 0 };
+  LoadQuery queued;
+  gint64 slowest = 0;
+
+  fake_script (fixture, &(FakeScript) { .park = TRUE });
+  fake_process (fixture, 7000, "/usr/bin/flooder", NULL);
+  fake_process (fixture, 7001, "/usr/bin/bystander", NULL);
+  for (guint i = 0; i < N_CONNECTIONS; i++)
+    g_ptr_array_add (flooders, caller_new (fixture, uid, 7000));
+  for (guint j = 0; j < PER_CONNECTION; j++)
+    for (guint i = 0; i < N_CONNECTIONS; i++)
+      call_async (g_ptr_array_index (flooders, i), "SignHash", sign_hash_parameters ("k"), &flood);
+
+  /* Every call of the flood is parked, waiting or refused. */
+  WAIT_UNTIL (fake_service_get_parked_count (fixture->fake) == IN_FLIGHT &&
+              (queued = exporter_load (fixture), flood.limited + queued.n_queued + IN_FLIGHT == TOTAL));
+  g_test_message ("%u connections of one process sent %u calls: %u in flight, %u waiting (%zu bytes), "
+                  "%u refused as LimitsExceeded", N_CONNECTIONS, TOTAL, IN_FLIGHT, queued.n_queued,
+                  queued.bytes_queued, flood.limited);
+  g_assert_cmpuint (queued.n_queued, <=, MAX_WAITING);
+  g_assert_cmpuint (queued.n_queued, <=, PARSEC_DBUS_MAX_CALLS_QUEUED);
+  g_assert_cmpuint (queued.n_processes, ==, 1);
+  g_assert_cmpuint (flood.limited, >=, TOTAL - IN_FLIGHT - MAX_WAITING);
+  g_assert_cmpuint (flood.failed, ==, 0);
+
+  /* Another process is served at once, call after call. */
+  bystander = caller_new (fixture, uid, 7001);
+  for (guint i = 0; i < N_BYSTANDER; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      guint major, minor;
+
+      parsec_gen_crypto1_call_ping_sync (bystander, G_DBUS_CALL_FLAGS_NONE, DEADLINE_MS, &major, &minor, NULL,
+                                         &error);
+      g_assert_no_error (error);
+      slowest = MAX (slowest, g_get_monotonic_time () - start);
+    }
+  g_test_message ("the other process's slowest call took %.1f ms", slowest / 1000.0);
+  g_assert_cmpint (slowest, <, DEADLINE_MS * 1000);
+  g_assert_cmpuint (fake_service_get_parked_count (fixture->fake), ==, IN_FLIGHT);
+
+  /* The flood drains, and the exporter forgets the process with its
+   * connections. */
+  fake_script (fixture, &(FakeScript) { .park = FALSE });
+  WAIT_UNTIL ((fake_service_close_parked (fixture->fake), flood.pending == 0));
+  /* The parked ones closed unanswered; the waiting ones served. */
+  g_assert_cmpuint (flood.failed, <=, IN_FLIGHT);
+  g_assert_cmpuint (flood.ok + flood.failed + flood.limited, ==, TOTAL);
+  g_ptr_array_set_size (flooders, 0);
+  WAIT_UNTIL (exporter_load_is (fixture, 1, 0));
+  queued = exporter_load (fixture);
+  g_assert_cmpuint (queued.n_queued, ==, 0);
+  g_assert_cmpuint (queued.bytes_queued, ==, 0);
+  g_assert_cmpuint (queued.n_processes, ==, 1);
 }
 
 /* Out of descriptors when a caller's first call comes: that call fails,
@@ -2142,6 +2239,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/parsec/dbus/limits", Fixture, &fake_options, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/parsec/dbus/flood", Fixture, NULL, fixture_set_up, test_flood, fixture_tear_down);
+  g_test_add ("/parsec/dbus/connection-flood", Fixture, &fake_options, fixture_set_up, test_connection_flood,
+              fixture_tear_down);
   g_test_add ("/parsec/dbus/transient-refusal", Fixture, NULL, fixture_set_up, test_transient_refusal,
               fixture_tear_down);
   g_test_add ("/parsec/dbus/caller-leaves", Fixture, &fake_options, fixture_set_up, test_caller_leaves,
