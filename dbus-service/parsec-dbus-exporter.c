@@ -1479,21 +1479,31 @@ start_import_key (Call      *call,
   return TRUE;
 }
 
+/* The key @call looked up, or NULL when the lookup failed and @call has
+ * its reply. */
+static ParsecKey *
+call_key_found (Call         *call,
+                GObject      *source,
+                GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key = parsec_client_lookup_key_finish (PARSEC_CLIENT (source), result, &error);
+
+  if (key == NULL)
+    call_return_error (call, error);
+  return key;
+}
+
 static void
 export_public_key_found (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
   Call *call = user_data;
-  GError *error = NULL;
-  g_autoptr(ParsecKey) key = parsec_client_lookup_key_finish (PARSEC_CLIENT (source), result, &error);
+  g_autoptr(ParsecKey) key = call_key_found (call, source, result);
 
   if (key == NULL)
-    {
-      call_return_error (call, error);
-      g_error_free (error);
-      return;
-    }
+    return;
   parsec_key_export_public_key_async (key, call->format, call->cancellable, call_done, call);
 }
 
@@ -1533,6 +1543,43 @@ start_export_public_key (Call      *call,
       parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
                                       export_public_key_found, call);
     }
+  return TRUE;
+}
+
+/* (s key, ay data[, ay signature]): signed or verified as the key's
+ * policy says, hashed in this process (GChecksum, or the service for
+ * the hashes GLib lacks) by the client library. */
+static void
+data_key_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(ParsecKey) key = call_key_found (call, source, result);
+  GVariant *parameters;
+  g_autoptr(GBytes) data = NULL, signature = NULL;
+
+  if (key == NULL)
+    return;
+  parameters = g_dbus_method_invocation_get_parameters (call->invocation);
+  data = child_bytes (parameters, 1);
+  if (call->method->reply == REPLY_NONE)
+    {
+      signature = child_bytes (parameters, 2);
+      parsec_key_verify_data_async (key, data, signature, call->cancellable, call_done, call);
+    }
+  else
+    parsec_key_sign_data_async (key, data, call->cancellable, call_done, call);
+}
+
+static gboolean
+start_data_signature (Call      *call,
+                      GVariant  *parameters,
+                      GCallback  async,
+                      GError   **error)
+{
+  parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
+                                  data_key_found, call);
   return TRUE;
 }
 
@@ -1707,6 +1754,8 @@ static const Method methods[] = {
   { "SignHash", start_alg_one, ASYNC (parsec_client_sign_hash_async), REPLY_BYTES, FINISH (parsec_client_sign_hash_finish) },
   { "VerifyHash", start_alg_two, ASYNC (parsec_client_verify_hash_async), REPLY_NONE, FINISH (parsec_client_verify_hash_finish) },
   { "SignMessage", start_alg_one, ASYNC (parsec_client_sign_message_async), REPLY_BYTES, FINISH (parsec_client_sign_message_finish) },
+  { "SignData", start_data_signature, NULL, REPLY_BYTES, FINISH (parsec_key_sign_data_finish) },
+  { "VerifyData", start_data_signature, NULL, REPLY_NONE, FINISH (parsec_key_verify_data_finish) },
   { "VerifyMessage", start_alg_two, ASYNC (parsec_client_verify_message_async), REPLY_NONE, FINISH (parsec_client_verify_message_finish) },
   { "AsymmetricEncrypt", start_alg_two, ASYNC (parsec_client_asymmetric_encrypt_async), REPLY_BYTES, FINISH (parsec_client_asymmetric_encrypt_finish) },
   { "AsymmetricDecrypt", start_alg_two, ASYNC (parsec_client_asymmetric_decrypt_async), REPLY_SECRET, FINISH (parsec_client_asymmetric_decrypt_finish) },

@@ -1303,6 +1303,62 @@ fds_release (FdHog *hog)
   setrlimit (RLIMIT_NOFILE, &hog->saved);
 }
 
+/* SignData and VerifyData: data of any length signed with the key's
+ * policy, hashed in the D-Bus service; the signature is the one SignHash
+ * makes of the data's SHA-256 digest, and VerifyHash accepts it. */
+static void
+test_data_signature (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  enum { LARGE = 3 * 1024 * 1024 };
+  g_autoptr(ParsecGenCrypto1) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) key = parse (ecdsa_key), alg = parse (ecdsa);
+  g_autofree guint8 *large = g_malloc (LARGE);
+  g_autoptr(GVariant) input = NULL, other = bytes_variant ("other", 5);
+  g_autoptr(GVariant) signature = NULL, digest_variant = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  gsize len;
+
+  for (gsize i = 0; i < LARGE; i++)
+    large[i] = (guint8) (i * 7);
+  input = bytes_variant (large, LARGE);
+  g_checksum_update (checksum, large, LARGE);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  digest_variant = bytes_variant (digest, digest_len);
+
+  fake_process (fixture, 1101, "/usr/bin/app-data", NULL);
+  proxy = caller_new (fixture, (guint32) geteuid (), 1101);
+  parsec_gen_crypto1_call_generate_key_sync (proxy, "data", key, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
+  g_assert_no_error (error);
+
+  parsec_gen_crypto1_call_sign_data_sync (proxy, "data", input, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &signature,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get_fixed_array (signature, &len, 1);
+  g_assert_cmpuint (len, ==, 64);
+
+  parsec_gen_crypto1_call_verify_data_sync (proxy, "data", input, signature, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS,
+                                            NULL, &error);
+  g_assert_no_error (error);
+  parsec_gen_crypto1_call_verify_hash_sync (proxy, "data", alg, digest_variant, signature, G_DBUS_CALL_FLAGS_NONE,
+                                            TIMEOUT_MS, NULL, &error);
+  g_assert_no_error (error);
+
+  parsec_gen_crypto1_call_verify_data_sync (proxy, "data", other, signature, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS,
+                                            NULL, &error);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+
+  g_clear_pointer (&signature, g_variant_unref);
+  parsec_gen_crypto1_call_sign_data_sync (proxy, "missing", other, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &signature,
+                                          NULL, &error);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_null (signature);
+}
+
 /* The identity rules on their own. */
 static void
 test_identity_resolve (void)
@@ -2232,6 +2288,7 @@ main (int    argc,
   g_test_add_func ("/parsec/dbus/identity-resolve", test_identity_resolve);
   g_test_add ("/parsec/dbus/methods", Fixture, NULL, fixture_set_up, test_methods, fixture_tear_down);
   g_test_add ("/parsec/dbus/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/parsec/dbus/data-signature", Fixture, NULL, fixture_set_up, test_data_signature, fixture_tear_down);
   g_test_add ("/parsec/dbus/isolation", Fixture, NULL, fixture_set_up, test_isolation, fixture_tear_down);
   g_test_add ("/parsec/dbus/sandboxed", Fixture, NULL, fixture_set_up, test_sandboxed, fixture_tear_down);
   g_test_add ("/parsec/dbus/concurrent", Fixture, NULL, fixture_set_up, test_concurrent, fixture_tear_down);
