@@ -1359,6 +1359,111 @@ test_data_signature (Fixture       *fixture,
   g_assert_null (signature);
 }
 
+/* Writes @contents (@len bytes, or up to the NUL when -1) as the file
+ * @name of the made-up process @pid. */
+static void
+fake_proc_file (const char *proc_root,
+                guint32     pid,
+                const char *name,
+                const char *contents,
+                gssize      len)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%u/%s", proc_root, pid, name);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+#define CMDLINE(text) text, sizeof text - 1
+
+/* How host applications and scripts are named: the application id of
+ * the systemd unit a desktop started them in, the script an interpreter
+ * runs, or else the executable. */
+static void
+test_host_names (void)
+{
+  static const char unit_prefix[] = "0::/user.slice/user-1000.slice/user@1000.service/app.slice/";
+  static const struct {
+    const char *exe;
+    const char *unit;             /* NULL: no cgroup file */
+    const char *cmdline;          /* NUL-separated, ending with "\0" */
+    gsize cmdline_len;
+    const char *expected;
+  } cases[] = {
+    { "/usr/bin/editor", "app-gnome-org.example.Editor-4521.scope", NULL, 0, "app=org.example.Editor" },
+    { "/usr/bin/editor", "app-org.example.My\\x2dApp-17.scope", NULL, 0, "app=org.example.My-App" },
+    { "/usr/bin/mail", "app-gnome-org.example.Mail@2f9c.service", NULL, 0, "app=org.example.Mail" },
+    { "/usr/bin/mail", "app-org.example.Mail.service", NULL, 0, "app=org.example.Mail" },
+    /* Not an application id, or not an application's unit */
+    { "/usr/bin/firefox", "app-gnome-firefox-1234.scope", NULL, 0, "exe=/usr/bin/firefox" },
+    { "/usr/bin/bash", "vte-spawn-0c2f.scope", NULL, 0, "exe=/usr/bin/bash" },
+    { "/usr/bin/tool", NULL, NULL, 0, "exe=/usr/bin/tool" },
+    /* Interpreters */
+    { "/usr/bin/gjs-console", "session.slice", CMDLINE ("gjs\0-m\0/opt/app/main.js\0"),
+      "interpreter=/usr/bin/gjs-console:script=/opt/app/main.js" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-u\0tools/run.py\0--flag\0"),
+      "interpreter=/usr/bin/python3.11:script=/home/u/tools/run.py" },
+    { "/opt/a:b/python3", NULL, CMDLINE ("python3\0../x.py\0"), "interpreter=/opt/a%3Ab/python3:script=/home/x.py" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-c\0print(1)\0"), "exe=/usr/bin/python3.11" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-m\0http.server\0"), "exe=/usr/bin/python3.11" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0"), "exe=/usr/bin/python3.11" },
+    /* An application's unit wins over the interpreter */
+    { "/usr/bin/gjs-console", "app-org.example.Js-3.scope", CMDLINE ("gjs\0/opt/js/main.js\0"), "app=org.example.Js" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("parsec-dbus-proc-XXXXXX", &error);
+  Fixture fake = { .proc_root = root };
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint32 pid = 100 + (guint32) i;
+      g_autofree char *cwd = g_strdup_printf ("%s/%u/cwd", root, pid);
+      g_autofree char *expected = g_strdup_printf ("dbus:uid=1000:%s", cases[i].expected);
+      char *name;
+
+      fake_process (&fake, pid, cases[i].exe, NULL);
+      g_assert_cmpint (symlink ("/home/u", cwd), ==, 0);
+      if (cases[i].unit != NULL)
+        {
+          g_autofree char *cgroup = g_strdup_printf ("%s%s\n", unit_prefix, cases[i].unit);
+
+          fake_proc_file (root, pid, "cgroup", cgroup, -1);
+        }
+      fake_proc_file (root, pid, "cmdline", cases[i].cmdline != NULL ? cases[i].cmdline : "tool\0",
+                      cases[i].cmdline != NULL ? (gssize) cases[i].cmdline_len : 5);
+      name = _parsec_dbus_identity_resolve (root, 1000, 1000, pid, -1, NULL, &error);
+      g_test_message ("case %zu: %s", i, name);
+      g_assert_no_error (error);
+      g_assert_cmpstr (name, ==, expected);
+      secure_free (name);
+    }
+
+  /* A FIFO as the cgroup file refuses; so does a command line too long. */
+  {
+    g_autofree char *cgroup = g_strdup_printf ("%s/200/cgroup", root);
+    g_autofree char *long_cmdline = g_malloc0 (128 * 1024);
+    char *name;
+
+    fake_process (&fake, 200, "/usr/bin/tool", NULL);
+    g_assert_cmpint (mkfifo (cgroup, 0600), ==, 0);
+    name = _parsec_dbus_identity_resolve (root, 1000, 1000, 200, -1, NULL, &error);
+    g_assert_null (name);
+    g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+    g_clear_error (&error);
+
+    fake_process (&fake, 201, "/usr/bin/python3", NULL);
+    fake_proc_file (root, 201, "cmdline", long_cmdline, 128 * 1024);
+    name = _parsec_dbus_identity_resolve (root, 1000, 1000, 201, -1, NULL, &error);
+    g_assert_null (name);
+    g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+    g_clear_error (&error);
+  }
+
+  parsec_test_remove_tree (root);
+}
+
 /* The identity rules on their own. */
 static void
 test_identity_resolve (void)
@@ -2286,6 +2391,7 @@ main (int    argc,
 
   g_test_add_func ("/parsec/dbus/encoding", test_encoding);
   g_test_add_func ("/parsec/dbus/identity-resolve", test_identity_resolve);
+  g_test_add_func ("/parsec/dbus/host-names", test_host_names);
   g_test_add ("/parsec/dbus/methods", Fixture, NULL, fixture_set_up, test_methods, fixture_tear_down);
   g_test_add ("/parsec/dbus/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/parsec/dbus/data-signature", Fixture, NULL, fixture_set_up, test_data_signature, fixture_tear_down);
