@@ -10,13 +10,24 @@ G_BEGIN_DECLS
 
 /* The exporter's limits, which docs/dbus.md documents. */
 
-/* Calls being served at once: for every caller together, and for one. */
+/* A caller is one bus connection; the callers of one process (by uid and
+ * pid, as the bus tells) share the process's limits and take turns as
+ * one; callers not identified yet share the limits of one process. */
+
+/* Calls being served at once: for every caller together, for the callers
+ * of one process, and for one caller. */
 #define PARSEC_DBUS_MAX_CALLS_IN_FLIGHT         64
+#define PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT 16
 #define PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT  8
-/* Calls of one caller waiting for their turn, in number and in bytes of
- * arguments; a call beyond either is refused with LimitsExceeded. */
+/* Calls waiting for their turn, in number and in bytes of arguments: of
+ * one caller, of one process, and of all; a call beyond any is refused
+ * with LimitsExceeded. */
 #define PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED     128
 #define PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED     (16 * 1024 * 1024)
+#define PARSEC_DBUS_MAX_PROCESS_CALLS_QUEUED    256
+#define PARSEC_DBUS_MAX_PROCESS_BYTES_QUEUED    (16 * 1024 * 1024)
+#define PARSEC_DBUS_MAX_CALLS_QUEUED            1024
+#define PARSEC_DBUS_MAX_BYTES_QUEUED            (64 * 1024 * 1024)
 /* The body of a reply; a larger one is refused with ResponseExceedsLimit
  * instead of being built. */
 #define PARSEC_DBUS_MAX_REPLY_SIZE              (4 * 1024 * 1024)
@@ -44,5 +55,11 @@ void  _parsec_dbus_exporter_set_proc_root        (ParsecDBusExporter        *sel
 void  _parsec_dbus_exporter_get_load             (ParsecDBusExporter        *self,
                                                   guint                     *n_callers,
                                                   guint                     *n_in_flight);
+/* The calls waiting for a slot, their arguments' size, and the processes
+ * of identified callers the exporter keeps. */
+void  _parsec_dbus_exporter_get_queued           (ParsecDBusExporter        *self,
+                                                  guint                     *n_queued,
+                                                  gsize                     *bytes_queued,
+                                                  guint                     *n_processes);
 
 G_END_DECLS

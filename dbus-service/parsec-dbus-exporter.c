@@ -36,9 +36,11 @@
  * refused. Callers of another user are refused. Secrets that a method
  * returns come back as a file descriptor, not in the message.
  *
- * Calls are served a few at a time per caller, and a bounded number
- * overall, in turn between the callers that wait, so that one caller
- * cannot starve the others; calls beyond a caller's queue are refused.
+ * Calls are served a few at a time per caller, per process and overall,
+ * in turn between the processes whose callers wait, so that one caller,
+ * or one process however many connections it opens, cannot starve the
+ * others; calls beyond a caller's, a process's or the exporter's queue
+ * are refused.
  * Replies are bounded in size. `docs/dbus.md` describes the interface,
  * its encoding of algorithms and key attributes, the limits and the
  * security model.
@@ -51,6 +53,19 @@
  * `parsec-glib-dbus-service` is a small program that exports a client
  * this way on the session bus under %PARSEC_DBUS_SERVICE_NAME.
  */
+/* The callers of one process, or those not identified yet: they take
+ * turns for slots as one, and share limits, so that a process gains
+ * nothing by opening more connections. */
+typedef struct {
+  char *key;                       /* "uid pid", or NULL for the unidentified */
+  guint n_callers;
+  guint in_flight;                 /* calls holding a slot */
+  guint queued;                    /* calls waiting for a slot */
+  gsize queued_bytes;              /* of their arguments */
+  GQueue turns;                    /* of Caller: those waiting for a slot, in turn */
+  gboolean in_turns;
+} Process;
+
 struct _ParsecDBusExporter
 {
   GObject parent_instance;
@@ -66,8 +81,12 @@ struct _ParsecDBusExporter
   guint identity_serial;           /* of the last Identity made */
 
   guint in_flight;                 /* calls holding a slot, of all callers */
+  guint queued;                    /* calls waiting for a slot, of all callers */
+  gsize queued_bytes;              /* of their arguments */
   gboolean idle;                   /* no caller, no call */
-  GQueue turns;                    /* of Caller: those waiting for a slot, in turn */
+  GHashTable *processes;           /* "uid pid" → Process, of the identified callers */
+  Process *unidentified;           /* the callers not identified (yet) */
+  GQueue turns;                    /* of Process: those with callers waiting for a slot, in turn */
   gboolean pumping;
 
   ParsecDBusCredentialsFunc credentials_func;
@@ -114,6 +133,7 @@ typedef enum {
  * the process id can be, and the process can start another program. */
 typedef struct {
   ParsecDBusExporter *self;        /* which forgets its callers before it goes */
+  Process *process;                /* the unidentified until identified */
   char *sender;
   guint name_watch_id;             /* of its NameOwnerChanged */
   GCancellable *cancellable;       /* of its calls, cancelled when it leaves */
@@ -157,9 +177,70 @@ caller_ref (Caller *caller)
   return g_rc_box_acquire (caller);
 }
 
+static Process *
+process_new (const char *key)
+{
+  Process *process = g_rc_box_new0 (Process);
+
+  process->key = g_strdup (key);
+  g_queue_init (&process->turns);
+  return process;
+}
+
+static Process *
+process_ref (Process *process)
+{
+  return g_rc_box_acquire (process);
+}
+
+static void caller_unref (Caller *caller);
+
+static void
+process_clear (Process *process)
+{
+  g_free (process->key);
+  g_queue_clear_full (&process->turns, (GDestroyNotify) caller_unref);
+}
+
+static void
+process_unref (Process *process)
+{
+  g_rc_box_release_full (process, (GDestroyNotify) process_clear);
+}
+
+/* The process of user @uid with the id @pid, as the callers that are it
+ * share it. */
+static Process *
+process_lookup (ParsecDBusExporter *self,
+                guint32             uid,
+                guint32             pid)
+{
+  g_autofree char *key = g_strdup_printf ("%u %u", uid, pid);
+  Process *process = g_hash_table_lookup (self->processes, key);
+
+  if (process == NULL)
+    {
+      process = process_new (key);
+      g_hash_table_insert (self->processes, process->key, process);
+    }
+  return process;
+}
+
+/* @process has one caller fewer: forgotten with the last. */
+static void
+process_leave (ParsecDBusExporter *self,
+               Process            *process)
+{
+  process->n_callers--;
+  if (process->n_callers == 0 && process->key != NULL &&
+      g_hash_table_lookup (self->processes, process->key) == process)
+    g_hash_table_remove (self->processes, process->key);
+}
+
 static void
 caller_clear (Caller *caller)
 {
+  g_clear_pointer (&caller->process, process_unref);
   g_free (caller->sender);
   g_clear_object (&caller->cancellable);
   g_clear_error (&caller->refusal);
@@ -189,6 +270,21 @@ identity_unref (Identity *identity)
 
 /* Puts @caller in line for a slot if it has calls waiting and room for
  * one more in flight. */
+/* Puts @process in line for a slot if it has callers waiting and room
+ * for one more call in flight. */
+static void
+process_take_turn (ParsecDBusExporter *self,
+                   Process            *process)
+{
+  if (process->in_turns || g_queue_is_empty (&process->turns) ||
+      process->in_flight >= PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT)
+    return;
+  process->in_turns = TRUE;
+  g_queue_push_tail (&self->turns, process_ref (process));
+}
+
+/* Puts @caller in line, in its process, for a slot if it has calls
+ * waiting and room for one more in flight. */
 static void
 caller_take_turn (ParsecDBusExporter *self,
                   Caller             *caller)
@@ -197,7 +293,35 @@ caller_take_turn (ParsecDBusExporter *self,
       caller->in_flight >= PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT)
     return;
   caller->in_turns = TRUE;
-  g_queue_push_tail (&self->turns, caller_ref (caller));
+  g_queue_push_tail (&caller->process->turns, caller_ref (caller));
+  process_take_turn (self, caller->process);
+}
+
+/* The count of the calls of @caller that wait, in its process and in all,
+ * grows (@sign 1) or shrinks (-1) by @n calls of @bytes. */
+static void
+queued_count (ParsecDBusExporter *self,
+              Caller             *caller,
+              int                 sign,
+              guint               n,
+              gsize               bytes)
+{
+  if (sign > 0)
+    {
+      caller->queued_bytes += bytes;
+      caller->process->queued += n;
+      caller->process->queued_bytes += bytes;
+      self->queued += n;
+      self->queued_bytes += bytes;
+    }
+  else
+    {
+      caller->queued_bytes -= bytes;
+      caller->process->queued -= n;
+      caller->process->queued_bytes -= bytes;
+      self->queued -= n;
+      self->queued_bytes -= bytes;
+    }
 }
 
 /* Takes @call, which has its reply: frees its slot for the next call. */
@@ -210,8 +334,10 @@ call_complete (Call *call)
   if (call->admitted)
     {
       self->in_flight--;
+      caller->process->in_flight--;
       caller->in_flight--;
       caller_take_turn (self, caller);
+      process_take_turn (self, caller->process);
     }
   g_clear_object (&call->invocation);
   g_clear_object (&call->client);
@@ -249,7 +375,7 @@ static void
 caller_fail_queued (Caller       *caller,
                     const GError *error)
 {
-  caller->queued_bytes = 0;
+  queued_count (caller->self, caller, -1, caller->queued.length, caller->queued_bytes);
   fail_queue (&caller->queued, error);
 }
 
@@ -262,17 +388,19 @@ caller_admit (ParsecDBusExporter *self,
 {
   call->admitted = TRUE;
   self->in_flight++;
+  caller->process->in_flight++;
   caller->in_flight++;
   caller_dispatch (self, caller, call);
 }
 
-/* Gives the free slots to the callers that wait, one call each in turn:
- * a caller with a hundred calls waiting gets no more turns than one with
- * a single call. */
+/* Gives the free slots to the processes whose callers wait, one call
+ * each in turn, and within a process to its callers in turn: a process
+ * with a hundred calls waiting, or a hundred connections, gets no more
+ * turns than one with a single call. */
 static void
 pump (ParsecDBusExporter *self)
 {
-  Caller *caller;
+  Process *process;
 
   /* A call that ends while a slot is given (one refused at once) lets
    * this loop go on instead of starting another. */
@@ -280,22 +408,66 @@ pump (ParsecDBusExporter *self)
     return;
   self->pumping = TRUE;
   while (self->in_flight < PARSEC_DBUS_MAX_CALLS_IN_FLIGHT &&
-         (caller = g_queue_pop_head (&self->turns)) != NULL)
+         (process = g_queue_pop_head (&self->turns)) != NULL)
     {
       Call *call = NULL;
+      Caller *caller;
 
-      caller->in_turns = FALSE;
-      if (!caller->removed && caller->in_flight < PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT)
-        call = g_queue_pop_head (&caller->queued);
-      if (call != NULL)
+      process->in_turns = FALSE;
+      /* Callers that left, or are full, lose their turn. */
+      while (call == NULL && process->in_flight < PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT &&
+             (caller = g_queue_pop_head (&process->turns)) != NULL)
         {
-          caller->queued_bytes -= call->size;
-          caller_admit (self, caller, call);
-          caller_take_turn (self, caller);
+          caller->in_turns = FALSE;
+          if (!caller->removed && caller->in_flight < PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT)
+            call = g_queue_pop_head (&caller->queued);
+          if (call != NULL)
+            {
+              queued_count (self, caller, -1, 1, call->size);
+              caller_admit (self, caller, call);
+              caller_take_turn (self, caller);
+            }
+          caller_unref (caller);
         }
-      caller_unref (caller);
+      process_take_turn (self, process);
+      process_unref (process);
     }
   self->pumping = FALSE;
+}
+
+/* Whether @caller may have one more call of @size bytes of arguments
+ * waiting: the bounds of what waits, from the caller's to the service's,
+ * so that one caller cannot fill its process's share, nor one process
+ * the service's, whatever its number of connections. */
+static gboolean
+queue_check (ParsecDBusExporter  *self,
+             Caller              *caller,
+             gsize                size,
+             GError             **error)
+{
+  if (caller->queued.length >= PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "This caller has %u calls waiting for the Parsec service already; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED);
+  else if (size > PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED - caller->queued_bytes)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "The waiting calls of this caller would hold more than %u MiB of arguments; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED >> 20);
+  else if (caller->process->queued >= PARSEC_DBUS_MAX_PROCESS_CALLS_QUEUED)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "The connections of this process have %u calls waiting for the Parsec service already; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_PROCESS_CALLS_QUEUED);
+  else if (size > PARSEC_DBUS_MAX_PROCESS_BYTES_QUEUED - caller->process->queued_bytes)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "The waiting calls of this process would hold more than %u MiB of arguments; "
+                 "wait for replies before sending more", PARSEC_DBUS_MAX_PROCESS_BYTES_QUEUED >> 20);
+  else if (self->queued >= PARSEC_DBUS_MAX_CALLS_QUEUED || size > PARSEC_DBUS_MAX_BYTES_QUEUED - self->queued_bytes)
+    g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+                 "The Parsec D-Bus service has as many calls waiting as it keeps (%u, or %u MiB of arguments); "
+                 "try again later", PARSEC_DBUS_MAX_CALLS_QUEUED, PARSEC_DBUS_MAX_BYTES_QUEUED >> 20);
+  else
+    return TRUE;
+  return FALSE;
 }
 
 /* Takes @call: serves it now, queues it, or refuses it when the caller
@@ -314,27 +486,21 @@ caller_submit (ParsecDBusExporter *self,
     }
   if (g_queue_is_empty (&caller->queued) &&
       caller->in_flight < PARSEC_DBUS_MAX_CALLER_CALLS_IN_FLIGHT &&
+      caller->process->in_flight < PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT &&
       self->in_flight < PARSEC_DBUS_MAX_CALLS_IN_FLIGHT)
     {
       caller_admit (self, caller, call);
       return;
     }
 
-  if (caller->queued.length >= PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED)
-    g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                 "This caller has %u calls waiting for the Parsec service already; "
-                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_CALLS_QUEUED);
-  else if (call->size > PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED - caller->queued_bytes)
-    g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
-                 "The waiting calls of this caller would hold more than %u MiB of arguments; "
-                 "wait for replies before sending more", PARSEC_DBUS_MAX_CALLER_BYTES_QUEUED >> 20);
+  queue_check (self, caller, call->size, &error);
   if (error != NULL)
     {
       call_return_error (call, error);
       return;
     }
   g_queue_push_tail (&caller->queued, call);
-  caller->queued_bytes += call->size;
+  queued_count (self, caller, 1, 1, call->size);
   caller_take_turn (self, caller);
   pump (self);
 }
@@ -598,6 +764,8 @@ caller_lookup (ParsecDBusExporter *self,
       caller = g_rc_box_new0 (Caller);
       caller->self = self;
       caller->sender = g_strdup (sender);
+      caller->process = process_ref (self->unidentified);
+      caller->process->n_callers++;
       caller->cancellable = g_cancellable_new ();
       g_queue_init (&caller->resolving);
       g_queue_init (&caller->queued);
@@ -655,6 +823,14 @@ caller_forget (ParsecDBusExporter *self,
                                                  "The caller left the bus, or the interface was withdrawn");
 
   caller->removed = TRUE;
+  process_leave (self, caller->process);
+  /* Out of its process's turns, where it would keep the process alive. */
+  if (caller->in_turns)
+    {
+      g_queue_remove (&caller->process->turns, caller);
+      caller->in_turns = FALSE;
+      caller_unref (caller);
+    }
   g_dbus_connection_signal_unsubscribe (self->connection, caller->name_watch_id);
   caller->name_watch_id = 0;
   g_cancellable_cancel (caller->cancellable);
@@ -677,6 +853,72 @@ caller_leave (ParsecDBusExporter *self,
   g_hash_table_steal (self->callers, caller->sender);
   caller_forget (self, caller);
   update_idle (self);
+}
+
+/* Gives back the slots that the calls of @caller, just identified, hold
+ * beyond its process's share (each new connection's first calls are
+ * served as the unidentified's): the calls wait their turn, or are
+ * refused when the process's queue is full. */
+static void
+caller_return_slots (ParsecDBusExporter *self,
+                     Caller             *caller)
+{
+  g_autoptr(GError) refusal = NULL;
+  GQueue refused = G_QUEUE_INIT;
+  Call *call;
+
+  while (caller->process->in_flight > PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT &&
+         (call = g_queue_pop_tail (&caller->resolving)) != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      call->admitted = FALSE;
+      self->in_flight--;
+      caller->process->in_flight--;
+      caller->in_flight--;
+      if (queue_check (self, caller, call->size, &error))
+        {
+          g_queue_push_head (&caller->queued, call);
+          queued_count (self, caller, 1, 1, call->size);
+          continue;
+        }
+      g_queue_push_head (&refused, call);
+      if (refusal == NULL)
+        refusal = g_steal_pointer (&error);
+    }
+  if (refusal != NULL)
+    fail_queue (&refused, refusal);
+  caller_take_turn (self, caller);
+  pump (self);
+}
+
+/* Moves @caller, just identified, from the unidentified to @process, with
+ * its calls in flight and waiting. */
+static void
+caller_move (ParsecDBusExporter *self,
+             Caller             *caller,
+             Process            *process)
+{
+  Process *from = caller->process;
+
+  if (caller->in_turns)
+    {
+      g_queue_remove (&from->turns, caller);
+      caller->in_turns = FALSE;
+      caller_unref (caller);
+    }
+  from->in_flight -= caller->in_flight;
+  from->queued -= caller->queued.length;
+  from->queued_bytes -= caller->queued_bytes;
+  process_leave (self, from);
+  process->n_callers++;
+  process->in_flight += caller->in_flight;
+  process->queued += caller->queued.length;
+  process->queued_bytes += caller->queued_bytes;
+  caller->process = process_ref (process);
+  process_take_turn (self, from);
+  process_unref (from);
+  caller_take_turn (self, caller);
 }
 
 static void
@@ -712,6 +954,8 @@ caller_resolved (ParsecDBusExporter *self,
       return;
     }
 
+  caller_move (self, caller, process_lookup (self, uid, pid));
+  caller_return_slots (self, caller);
   caller->state = CALLER_KNOWN;
   caller->pid = pid;
   caller->start_time = start_time;
@@ -1235,21 +1479,31 @@ start_import_key (Call      *call,
   return TRUE;
 }
 
+/* The key @call looked up, or NULL when the lookup failed and @call has
+ * its reply. */
+static ParsecKey *
+call_key_found (Call         *call,
+                GObject      *source,
+                GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+  ParsecKey *key = parsec_client_lookup_key_finish (PARSEC_CLIENT (source), result, &error);
+
+  if (key == NULL)
+    call_return_error (call, error);
+  return key;
+}
+
 static void
 export_public_key_found (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
   Call *call = user_data;
-  GError *error = NULL;
-  g_autoptr(ParsecKey) key = parsec_client_lookup_key_finish (PARSEC_CLIENT (source), result, &error);
+  g_autoptr(ParsecKey) key = call_key_found (call, source, result);
 
   if (key == NULL)
-    {
-      call_return_error (call, error);
-      g_error_free (error);
-      return;
-    }
+    return;
   parsec_key_export_public_key_async (key, call->format, call->cancellable, call_done, call);
 }
 
@@ -1289,6 +1543,43 @@ start_export_public_key (Call      *call,
       parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
                                       export_public_key_found, call);
     }
+  return TRUE;
+}
+
+/* (s key, ay data[, ay signature]): signed or verified as the key's
+ * policy says, hashed in this process (GChecksum, or the service for
+ * the hashes GLib lacks) by the client library. */
+static void
+data_key_found (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(ParsecKey) key = call_key_found (call, source, result);
+  GVariant *parameters;
+  g_autoptr(GBytes) data = NULL, signature = NULL;
+
+  if (key == NULL)
+    return;
+  parameters = g_dbus_method_invocation_get_parameters (call->invocation);
+  data = child_bytes (parameters, 1);
+  if (call->method->reply == REPLY_NONE)
+    {
+      signature = child_bytes (parameters, 2);
+      parsec_key_verify_data_async (key, data, signature, call->cancellable, call_done, call);
+    }
+  else
+    parsec_key_sign_data_async (key, data, call->cancellable, call_done, call);
+}
+
+static gboolean
+start_data_signature (Call      *call,
+                      GVariant  *parameters,
+                      GCallback  async,
+                      GError   **error)
+{
+  parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
+                                  data_key_found, call);
   return TRUE;
 }
 
@@ -1463,6 +1754,8 @@ static const Method methods[] = {
   { "SignHash", start_alg_one, ASYNC (parsec_client_sign_hash_async), REPLY_BYTES, FINISH (parsec_client_sign_hash_finish) },
   { "VerifyHash", start_alg_two, ASYNC (parsec_client_verify_hash_async), REPLY_NONE, FINISH (parsec_client_verify_hash_finish) },
   { "SignMessage", start_alg_one, ASYNC (parsec_client_sign_message_async), REPLY_BYTES, FINISH (parsec_client_sign_message_finish) },
+  { "SignData", start_data_signature, NULL, REPLY_BYTES, FINISH (parsec_key_sign_data_finish) },
+  { "VerifyData", start_data_signature, NULL, REPLY_NONE, FINISH (parsec_key_verify_data_finish) },
   { "VerifyMessage", start_alg_two, ASYNC (parsec_client_verify_message_async), REPLY_NONE, FINISH (parsec_client_verify_message_finish) },
   { "AsymmetricEncrypt", start_alg_two, ASYNC (parsec_client_asymmetric_encrypt_async), REPLY_BYTES, FINISH (parsec_client_asymmetric_encrypt_finish) },
   { "AsymmetricDecrypt", start_alg_two, ASYNC (parsec_client_asymmetric_decrypt_async), REPLY_SECRET, FINISH (parsec_client_asymmetric_decrypt_finish) },
@@ -1591,7 +1884,9 @@ parsec_dbus_exporter_finalize (GObject *object)
 
   g_hash_table_unref (self->callers);
   g_hash_table_unref (self->identities);
-  g_queue_clear_full (&self->turns, (GDestroyNotify) caller_unref);
+  g_queue_clear_full (&self->turns, (GDestroyNotify) process_unref);
+  g_hash_table_unref (self->processes);
+  process_unref (self->unidentified);
   g_free (self->proc_root);
 
   G_OBJECT_CLASS (parsec_dbus_exporter_parent_class)->finalize (object);
@@ -1683,6 +1978,8 @@ parsec_dbus_exporter_init (ParsecDBusExporter *self)
 {
   self->callers = g_hash_table_new (g_str_hash, g_str_equal);
   self->identities = g_hash_table_new (g_str_hash, g_str_equal);
+  self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) process_unref);
+  self->unidentified = process_new (NULL);
   g_queue_init (&self->turns);
   self->proc_root = g_strdup (DEFAULT_PROC_ROOT);
   self->idle = TRUE;
@@ -1787,7 +2084,7 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
 {
   GHashTableIter iter;
   gpointer value;
-  Caller *caller;
+  Process *process;
 
   g_return_if_fail (PARSEC_IS_DBUS_EXPORTER (self));
 
@@ -1799,10 +2096,10 @@ parsec_dbus_exporter_unexport (ParsecDBusExporter *self)
 
   /* Out of the table before their waiting calls fail, so that nothing
    * set off by that finds them. */
-  while ((caller = g_queue_pop_head (&self->turns)) != NULL)
+  while ((process = g_queue_pop_head (&self->turns)) != NULL)
     {
-      caller->in_turns = FALSE;
-      caller_unref (caller);
+      process->in_turns = FALSE;
+      process_unref (process);
     }
   g_hash_table_iter_init (&iter, self->callers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1896,4 +2193,15 @@ _parsec_dbus_exporter_get_load (ParsecDBusExporter *self,
 {
   *n_callers = g_hash_table_size (self->callers);
   *n_in_flight = self->in_flight;
+}
+
+void
+_parsec_dbus_exporter_get_queued (ParsecDBusExporter *self,
+                                  guint              *n_queued,
+                                  gsize              *bytes_queued,
+                                  guint              *n_processes)
+{
+  *n_queued = self->queued;
+  *bytes_queued = self->queued_bytes;
+  *n_processes = g_hash_table_size (self->processes);
 }

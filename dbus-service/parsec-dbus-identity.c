@@ -17,6 +17,15 @@
 
 /* .flatpak-info is a few hundred bytes; anything this large is not one. */
 #define MAX_FLATPAK_INFO_SIZE (64 * 1024)
+/* /proc/PID/cgroup and /proc/PID/cmdline: larger ones are refused. */
+#define MAX_CALLER_LIST_SIZE  (64 * 1024)
+
+/* How every file is opened that a caller may have put in place (its
+ * sandbox's root is its own to arrange, in a user namespace): a FIFO or
+ * a device must not block the open or the reads, and a link must not
+ * lead elsewhere. The file type is checked on the descriptor before the
+ * first read. */
+#define CALLER_FILE_FLAGS (O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC)
 
 static gboolean
 identity_error (GError    **error,
@@ -124,50 +133,90 @@ keyfile_application_name (const char *contents,
   return name;
 }
 
-/* The [Application] name of a Flatpak sandbox's metadata, which the
- * sandboxed app cannot write (bubblewrap mounts it read-only). In wiping
- * memory. */
-static char *
-flatpak_app_id (int          fd,
-                guint32      pid,
-                GError     **error)
+/* Reads the file @name under @dir_fd, which the caller may have put in
+ * place, into wiping memory: opened without blocking or following links,
+ * a regular file (checked on the descriptor before the first read) of at
+ * most @max bytes. *@contents gets a NUL after the @len bytes. @what
+ * names it in errors. An absent file gives FALSE with errno ENOENT and no
+ * error when @absent_ok. */
+static gboolean
+read_caller_file (int          dir_fd,
+                  const char  *name,
+                  gsize        max,
+                  gboolean     absent_ok,
+                  guint32      pid,
+                  const char  *what,
+                  char       **contents,
+                  gsize       *len,
+                  GError     **error)
 {
-  char *contents = NULL, *app_id = NULL;
-  gsize len = 0;
   struct stat st;
+  int fd, saved_errno;
 
+  *contents = NULL;
+  *len = 0;
+  fd = openat (dir_fd, name, CALLER_FILE_FLAGS);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      if (!(absent_ok && saved_errno == ENOENT))
+        identity_error (error, saved_errno, "Cannot read the %s of process %u: %s", what, pid,
+                        g_strerror (saved_errno));
+      errno = saved_errno;
+      return FALSE;
+    }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      access_denied (error, "The sandbox metadata of process %u is not a regular file", pid);
-      return NULL;
+      close (fd);
+      errno = 0;
+      return access_denied (error, "The %s of process %u is not a regular file", what, pid);
     }
-  contents = secure_alloc (MAX_FLATPAK_INFO_SIZE + 1);
-  while (len < MAX_FLATPAK_INFO_SIZE + 1)
+  *contents = secure_alloc (max + 1);
+  while (*len < max + 1)
     {
-      gssize n = read (fd, contents + len, MAX_FLATPAK_INFO_SIZE + 1 - len);
+      gssize n = read (fd, *contents + *len, max + 1 - *len);
 
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         {
-          identity_error (error, errno, "Cannot read the sandbox metadata of process %u: %s", pid, g_strerror (errno));
-          goto out;
+          saved_errno = errno;
+          close (fd);
+          g_clear_pointer (contents, secure_free);
+          errno = 0;
+          return identity_error (error, saved_errno, "Cannot read the %s of process %u: %s", what, pid,
+                                 g_strerror (saved_errno));
         }
       if (n == 0)
         break;
-      len += (gsize) n;
+      *len += (gsize) n;
     }
-  if (len > MAX_FLATPAK_INFO_SIZE)
+  close (fd);
+  if (*len > max)
     {
-      access_denied (error, "The sandbox metadata of process %u is too large", pid);
-      goto out;
+      g_clear_pointer (contents, secure_free);
+      errno = 0;
+      return access_denied (error, "The %s of process %u is too large", what, pid);
     }
+  (*contents)[*len] = '\0';
+  return TRUE;
+}
 
-  app_id = keyfile_application_name (contents, len);
+/* The [Application] name of a Flatpak sandbox's metadata, which the
+ * sandboxed app cannot write (bubblewrap mounts it read-only). In wiping
+ * memory. */
+static char *
+flatpak_app_id (const char  *contents,
+                gsize        len,
+                guint32      pid,
+                GError     **error)
+{
+  char *app_id = keyfile_application_name (contents, len);
+
   if (app_id == NULL)
     {
       access_denied (error, "Process %u runs in a sandbox without an application id", pid);
-      goto out;
+      return NULL;
     }
   /* Flatpak app ids are D-Bus well-known names; anything else did not
    * come from Flatpak, and could smuggle separators into the name. */
@@ -176,10 +225,123 @@ flatpak_app_id (int          fd,
       access_denied (error, "Process %u runs in a sandbox with an invalid application id", pid);
       g_clear_pointer (&app_id, secure_free);
     }
-
-out:
-  secure_free (contents);
   return app_id;
+}
+
+/* The application id of a host application, from the name of its
+ * systemd unit in /proc/PID/cgroup (cgroup v2), as desktops start them
+ * and xdg-desktop-portal reads them: app[-<launcher>]-<app id>-<random>.scope
+ * or app[-<launcher>]-<app id>[@<random>].service, with '-' in the id
+ * escaped as \x2d. NULL (and no error) when the process is in no such
+ * unit or the id is not a valid application id. In wiping memory. */
+static char *
+host_app_id (const char *cgroup)
+{
+  const char *line = cgroup, *unit, *end;
+  g_autofree char *name = NULL;
+  g_auto(GStrv) parts = NULL;
+  GString *app_id;
+  guint n;
+
+  /* The unified hierarchy's line: "0::/path". */
+  while (line != NULL && !g_str_has_prefix (line, "0::/"))
+    {
+      line = strchr (line, '\n');
+      if (line != NULL)
+        line++;
+    }
+  if (line == NULL)
+    return NULL;
+  end = strchr (line, '\n');
+  if (end == NULL)
+    end = line + strlen (line);
+  unit = g_strrstr_len (line, end - line, "/") + 1;
+  name = g_strndup (unit, (gsize) (end - unit));
+
+  if (!g_str_has_prefix (name, "app-"))
+    return NULL;
+  if (g_str_has_suffix (name, ".scope"))
+    {
+      /* The random part is the last field. */
+      name[strlen (name) - strlen (".scope")] = '\0';
+      if (strrchr (name, '-') == name + 3)
+        return NULL;
+      *strrchr (name, '-') = '\0';
+    }
+  else if (g_str_has_suffix (name, ".service"))
+    {
+      name[strlen (name) - strlen (".service")] = '\0';
+      if (strchr (name, '@') != NULL)
+        *strchr (name, '@') = '\0';
+    }
+  else
+    return NULL;
+
+  parts = g_strsplit (name + strlen ("app-"), "-", -1);
+  n = g_strv_length (parts);
+  if (n < 1 || n > 2)
+    return NULL;
+  app_id = g_string_new (parts[n - 1]);
+  g_string_replace (app_id, "\\x2d", "-", 0);
+  if (!g_application_id_is_valid (app_id->str))
+    {
+      g_string_free (app_id, TRUE);
+      return NULL;
+    }
+  return g_string_free (app_id, FALSE);
+}
+
+/* Interpreters whose executable names every script they run, by the
+ * start of the executable's base name. */
+static const char * const interpreters[] = {
+  "gjs", "python", "perl", "ruby", "node", "lua", "tclsh", "wish", "php",
+};
+
+static gboolean
+is_interpreter (const char *exe)
+{
+  const char *base = strrchr (exe, '/') + 1;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (interpreters); i++)
+    if (g_str_has_prefix (base, interpreters[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* The script an interpreter runs: the first argument of @cmdline (@len
+ * bytes of NUL-terminated arguments) after the interpreter's options, made
+ * absolute against @cwd; NULL when there is none (-c, standard input, or
+ * -m for a module by name unless @module_is_file, as with gjs). Options
+ * that take a value are not known, so "python -W error x.py" names
+ * "error": a name, not a proof (see docs/dbus.md). */
+static char *
+interpreter_script (const char *cmdline,
+                    gsize       len,
+                    const char *cwd,
+                    gboolean    module_is_file)
+{
+  const char *arg = cmdline, *end = cmdline + len;
+  gboolean first = TRUE;
+
+  for (; arg < end; arg += strlen (arg) + 1, first = FALSE)
+    {
+      if (first)
+        continue;   /* the interpreter itself */
+      /* gjs -m FILE runs FILE as a module; python -m NAME a module by
+       * name, which is no file. */
+      if (g_str_equal (arg, "-m") && !module_is_file)
+        return NULL;
+      if (g_str_equal (arg, "-c") || g_str_equal (arg, "-e") || g_str_equal (arg, "-") || g_str_equal (arg, "--"))
+        return NULL;
+      if (arg[0] == '-')
+        continue;
+      if (arg[0] == '\0')
+        return NULL;
+      if (g_path_is_absolute (arg))
+        return g_canonicalize_filename (arg, NULL);
+      return g_canonicalize_filename (arg, cwd);
+    }
+  return NULL;
 }
 
 /* Field 22 of /proc/PID/stat, when the process started (in clock ticks
@@ -190,25 +352,14 @@ read_start_time (int       pid_fd,
                  guint64  *start_time,
                  GError  **error)
 {
-  char buf[1024];
+  char *buf = NULL;
   const char *field;
   char *end = NULL;
   gboolean parsed;
-  gssize n;
-  int fd, saved_errno;
+  gsize len;
 
-  fd = openat (pid_fd, "stat", O_RDONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0)
-    return identity_error (error, errno, "Cannot read the status of process %u: %s", pid, g_strerror (errno));
-  do
-    n = read (fd, buf, sizeof buf - 1);
-  while (n < 0 && errno == EINTR);
-  saved_errno = errno;
-  close (fd);
-  if (n <= 0)
-    return identity_error (error, n < 0 ? saved_errno : 0, "Cannot read the status of process %u: %s", pid,
-                           n < 0 ? g_strerror (saved_errno) : "empty");
-  buf[n] = '\0';
+  if (!read_caller_file (pid_fd, "stat", 4096, FALSE, pid, "status", &buf, &len, error))
+    return FALSE;
 
   /* The command name in parentheses may hold spaces and parentheses
    * itself; field 3 follows the last ')'. */
@@ -222,7 +373,7 @@ read_start_time (int       pid_fd,
   if (field != NULL && g_ascii_isdigit (*field))
     *start_time = g_ascii_strtoull (field, &end, 10);
   parsed = end != NULL && (*end == ' ' || *end == '\n' || *end == '\0');
-  secure_wipe (buf, sizeof buf);
+  secure_free (buf);
   if (!parsed)
     return access_denied (error, "The status of process %u does not say when it started", pid);
   return TRUE;
@@ -277,6 +428,85 @@ check_pidfd (int       pidfd,
   return TRUE;
 }
 
+/* The name of an unsandboxed process: its application id when it runs in
+ * an application's systemd unit, the script an interpreter runs, or its
+ * executable. In wiping memory. */
+static char *
+host_name (int       pid_fd,
+           guint32   uid,
+           guint32   pid,
+           GError  **error)
+{
+  char exe[4096], cwd[4096];
+  char *contents = NULL, *name = NULL;
+  g_autofree char *app_id = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *escaped = NULL;
+  gssize exe_len, cwd_len;
+  gsize len;
+  int saved_errno;
+
+  exe_len = readlinkat (pid_fd, "exe", exe, sizeof exe - 1);
+  saved_errno = errno;
+  if (exe_len <= 0)
+    {
+      identity_error (error, exe_len < 0 ? saved_errno : 0, "Cannot find the executable of process %u: %s", pid,
+                      exe_len < 0 ? g_strerror (saved_errno) : "empty");
+      return NULL;
+    }
+  exe[exe_len] = '\0';
+  /* A program that was updated while it runs keeps its keys. */
+  if (g_str_has_suffix (exe, " (deleted)"))
+    exe[exe_len - strlen (" (deleted)")] = '\0';
+  if (exe[0] != '/')
+    {
+      access_denied (error, "The executable of process %u has no path", pid);
+      return NULL;
+    }
+
+  /* What the desktop started it as. Without a cgroup file (no cgroup
+   * support) there is none; an unreadable one refuses. */
+  if (read_caller_file (pid_fd, "cgroup", MAX_CALLER_LIST_SIZE, TRUE, pid, "control group", &contents, &len,
+                        error))
+    {
+      app_id = memchr (contents, '\0', len) == NULL ? host_app_id (contents) : NULL;
+      g_clear_pointer (&contents, secure_free);
+    }
+  else if (errno != ENOENT)
+    goto out;
+  if (app_id != NULL)
+    {
+      name = secure_strdup_printf ("dbus:uid=%u:app=%s", uid, app_id);
+      goto out;
+    }
+
+  if (is_interpreter (exe))
+    {
+      if (!read_caller_file (pid_fd, "cmdline", MAX_CALLER_LIST_SIZE, FALSE, pid, "command line", &contents, &len,
+                             error))
+        goto out;
+      cwd_len = readlinkat (pid_fd, "cwd", cwd, sizeof cwd - 1);
+      cwd[MAX (cwd_len, 0)] = '\0';
+      if (len > 0 && contents[len - 1] == '\0' && cwd[0] == '/')
+        script = interpreter_script (contents, len, cwd, g_str_has_prefix (strrchr (exe, '/') + 1, "gjs"));
+      g_clear_pointer (&contents, secure_free);
+      secure_wipe (cwd, sizeof cwd);
+    }
+  if (script != NULL)
+    {
+      /* The interpreter's path, with its ':' and '%' escaped, cannot run
+       * into the script's. */
+      escaped = g_uri_escape_string (exe, "/", TRUE);
+      name = secure_strdup_printf ("dbus:uid=%u:interpreter=%s:script=%s", uid, escaped, script);
+    }
+  else
+    name = secure_strdup_printf ("dbus:uid=%u:exe=%s", uid, exe);
+
+out:
+  secure_wipe (exe, sizeof exe);
+  return name;
+}
+
 char *
 _parsec_dbus_identity_resolve (const char  *proc_root,
                                guint32      own_uid,
@@ -287,11 +517,11 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
                                GError     **error)
 {
   g_autofree char *pid_path = NULL;
-  char exe[4096];
-  char *name = NULL, *app_id = NULL;
-  int pid_fd = -1, root_fd, info_fd;
+  char *name = NULL, *app_id = NULL, *contents = NULL;
+  int pid_fd = -1, root_fd;
   guint64 started = 0;
-  gssize exe_len;
+  gboolean sandboxed;
+  gsize len;
   int saved_errno;
 
   if (uid != own_uid)
@@ -324,47 +554,25 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
       identity_error (error, errno, "Cannot see the root directory of process %u: %s", pid, g_strerror (errno));
       goto out;
     }
-  info_fd = openat (root_fd, ".flatpak-info", O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+  sandboxed = read_caller_file (root_fd, ".flatpak-info", MAX_FLATPAK_INFO_SIZE, TRUE, pid, "sandbox metadata",
+                                &contents, &len, error);
   saved_errno = errno;
   close (root_fd);
 
-  if (info_fd >= 0)
+  if (sandboxed)
     {
-      app_id = flatpak_app_id (info_fd, pid, error);
-      close (info_fd);
+      app_id = flatpak_app_id (contents, len, pid, error);
+      g_clear_pointer (&contents, secure_free);
       if (app_id == NULL)
         goto out;
       name = secure_strdup_printf ("dbus:uid=%u:flatpak=%s", uid, app_id);
       secure_free (app_id);
     }
+  /* Unknown is not unsandboxed: refuse rather than guess. */
   else if (saved_errno != ENOENT)
-    {
-      /* Unknown is not unsandboxed: refuse rather than guess. */
-      identity_error (error, saved_errno, "Cannot tell whether process %u is sandboxed: %s", pid,
-                      g_strerror (saved_errno));
-      goto out;
-    }
-  else
-    {
-      exe_len = readlinkat (pid_fd, "exe", exe, sizeof exe - 1);
-      saved_errno = errno;
-      if (exe_len <= 0)
-        {
-          identity_error (error, exe_len < 0 ? saved_errno : 0, "Cannot find the executable of process %u: %s", pid,
-                          exe_len < 0 ? g_strerror (saved_errno) : "empty");
-          goto out;
-        }
-      exe[exe_len] = '\0';
-      /* A program that was updated while it runs keeps its keys. */
-      if (g_str_has_suffix (exe, " (deleted)"))
-        exe[exe_len - strlen (" (deleted)")] = '\0';
-      if (exe[0] != '/')
-        {
-          access_denied (error, "The executable of process %u has no path", pid);
-          goto out;
-        }
-      name = secure_strdup_printf ("dbus:uid=%u:exe=%s", uid, exe);
-    }
+    goto out;
+  else if ((name = host_name (pid_fd, uid, pid, error)) == NULL)
+    goto out;
 
   if (pidfd >= 0 && !check_pidfd (pidfd, pid, error))
     g_clear_pointer (&name, secure_free);
@@ -372,7 +580,6 @@ _parsec_dbus_identity_resolve (const char  *proc_root,
     *start_time = started;
 
 out:
-  secure_wipe (exe, sizeof exe);
   close (pid_fd);
   return name;
 }

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
  * "/proc"):
  *
  *   dbus:uid=<uid>:flatpak=<app id>   a process with /.flatpak-info
+ *   dbus:uid=<uid>:app=<app id>       one in an application's systemd unit
+ *                                     (app-…-<app id>-….scope / .service)
+ *   dbus:uid=<uid>:interpreter=<path, ':' and '%' escaped>:script=<path>
+ *                                     an interpreter running a script
  *   dbus:uid=<uid>:exe=<path>         any other process
  *
  * @pidfd, when not -1, is a pidfd of the process the bus saw connect

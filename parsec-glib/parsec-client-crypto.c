@@ -2684,14 +2684,14 @@ signature_length (const ParsecKeyAttributes *attributes)
     }
 }
 
-/* Whether @signature, which the service made with a key of @attributes,
- * has the length the key fixes. */
-static gboolean
-check_signature_length (const ParsecKeyAttributes  *attributes,
+/* Whether @signature, which the service made with a key of @attributes
+ * (or of unknown attributes, NULL), has the length the key fixes. */
+gboolean
+_parsec_check_signature_length (const ParsecKeyAttributes  *attributes,
                         GBytes                     *signature,
                         GError                    **error)
 {
-  gsize expected = signature_length (attributes);
+  gsize expected = attributes != NULL ? signature_length (attributes) : 0;
 
   if (signature == NULL || expected == 0 || g_bytes_get_size (signature) == expected)
     return TRUE;
@@ -2709,7 +2709,7 @@ data_signature_done (GTask            *task,
   GBytes *signature = _parsec_result_bytes (result, FALSE);
   GError *error = NULL;
 
-  if (check_signature_length (data->attributes, signature, &error))
+  if (_parsec_check_signature_length (data->attributes, signature, &error))
     g_task_return_pointer (task, signature, (GDestroyNotify) g_bytes_unref);
   else
     {
@@ -2867,7 +2867,7 @@ _parsec_data_signature_run (const ParsecTarget   *target,
       return g_bytes_ref (signature);
     }
   made = _parsec_sign_hash_run (target, key_name, algorithm, digest, cancellable, error);
-  if (!check_signature_length (attributes, made, error))
+  if (!_parsec_check_signature_length (attributes, made, error))
     return NULL;
   return g_steal_pointer (&made);
 }

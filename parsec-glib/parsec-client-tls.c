@@ -19,6 +19,7 @@
 #include "parsec-keys-private.h"
 #include "parsec-pkcs11-private.h"
 #include "parsec-secure-private.h"
+#include "secure-env.h"
 
 /* What the module calls a token when nothing names the application. */
 #define PKCS11_DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
@@ -309,7 +310,7 @@ gnutls_pkcs11_in_process (void)
 static char *
 pkcs11_module_file (void)
 {
-  const char *given = g_getenv ("PARSEC_PKCS11_MODULE");
+  const char *given = secure_env_get ("PARSEC_PKCS11_MODULE");
   Dl_info library;
 
   if (given != NULL)

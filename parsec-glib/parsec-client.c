@@ -13,6 +13,7 @@
 #include "parsec-secure-private.h"
 #include "parsec-transport-private.h"
 #include "parsec-wire-private.h"
+#include "secure-env.h"
 
 #include "list_authenticators.pb-c.h"
 #include "list_opcodes.pb-c.h"
@@ -424,9 +425,16 @@ parsec_client_init (ParsecClient *self)
 static GSettings *
 lookup_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  GSettingsSchemaSource *source;
   g_autoptr(GSettingsSchema) schema = NULL;
 
+  /* GSettings takes its schemas, backend and the user's values from the
+   * environment (XDG_DATA_DIRS, GSETTINGS_BACKEND, XDG_CONFIG_HOME...):
+   * a privileged program started by someone else goes by its properties
+   * and the built-in defaults alone. */
+  if (!secure_env_trusted ())
+    return NULL;
+  source = g_settings_schema_source_get_default ();
   if (source == NULL)
     return NULL;
   schema = g_settings_schema_source_lookup (source, SETTINGS_SCHEMA_ID, TRUE);
@@ -444,7 +452,7 @@ client_configure (ParsecClient  *self,
 
   if (self->endpoint == NULL)
     {
-      const char *env = g_getenv (PARSEC_ENDPOINT_ENV);
+      const char *env = secure_env_get (PARSEC_ENDPOINT_ENV);
       g_autofree char *configured = NULL;
 
       if (settings != NULL)

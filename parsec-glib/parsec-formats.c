@@ -61,6 +61,17 @@ curve_lookup (ParsecEccFamily family,
   return NULL;
 }
 
+/* Whether @len is 2 × the field size of a curve ECDSA signs with: r ‖ s
+ * of any other length was not made by one. */
+static gboolean
+is_ecdsa_signature_length (gsize len)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (curves); i++)
+    if (curves[i].family != PARSEC_ECC_FAMILY_MONTGOMERY && len == 2 * ((curves[i].bits + 7) / 8))
+      return TRUE;
+  return FALSE;
+}
+
 /* The AlgorithmIdentifier of a SubjectPublicKeyInfo. */
 static GBytes *
 spki_algorithm (const ParsecKeyAttributes  *attributes,
@@ -179,7 +190,8 @@ parsec_public_key_convert (const ParsecKeyAttributes  *attributes,
  * that X.509, GnuTLS and OpenSSL use.
  *
  * Returns: (transfer full): the DER signature, or %NULL with
- *   %PARSEC_ERROR_INVALID_INPUT if @signature is not r ‖ s
+ *   %PARSEC_ERROR_INVALID_INPUT if @signature is not r ‖ s of a curve the
+ *   library knows (2 × 24 bytes for P-192 up to 2 × 66 for P-521)
  *
  * Since: 1.0
  */
@@ -193,7 +205,7 @@ parsec_ecdsa_signature_to_der (GBytes  *signature,
   g_return_val_if_fail (signature != NULL, NULL);
 
   raw = g_bytes_get_data (signature, &len);
-  if (len == 0 || len % 2 != 0 || len > 2 * 66)
+  if (!is_ecdsa_signature_length (len))
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
                    _("A %zu-byte value is not an ECDSA signature (r ‖ s)"), len);

@@ -491,7 +491,11 @@ parsec_key_sign_hash_finish (ParsecKey     *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return key_finish_pointer (self, result, error);
+  g_autoptr(GBytes) signature = key_finish_pointer (self, result, error);
+
+  if (!_parsec_check_signature_length (self->attributes, signature, error))
+    return NULL;
+  return g_steal_pointer (&signature);
 }
 
 /**
@@ -517,6 +521,7 @@ parsec_key_sign_hash (ParsecKey        *self,
                       GError          **error)
 {
   g_autoptr(ParsecAlgorithm) chosen = NULL;
+  g_autoptr(GBytes) signature = NULL;
   ParsecTarget target;
 
   g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
@@ -524,7 +529,10 @@ parsec_key_sign_hash (ParsecKey        *self,
 
   if (!key_prepare (self, algorithm, PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE, hash, &chosen, &target, error))
     return NULL;
-  return _parsec_sign_hash_run (&target, self->name, chosen, hash, cancellable, error);
+  signature = _parsec_sign_hash_run (&target, self->name, chosen, hash, cancellable, error);
+  if (!_parsec_check_signature_length (self->attributes, signature, error))
+    return NULL;
+  return g_steal_pointer (&signature);
 }
 
 /**

@@ -33,6 +33,10 @@ ParsecKey  *_parsec_key_new            (ParsecClient        *client,
                                         ParsecProvider       provider,
                                         ParsecKeyAttributes *attributes);
 
+gboolean    _parsec_check_signature_length (const ParsecKeyAttributes  *attributes,
+                                            GBytes                     *signature,
+                                            GError                    **error);
+
 void        _parsec_data_signature_start (const ParsecTarget  *target,
                                           const char          *key_name,
                                           ParsecKeyAttributes *attributes,

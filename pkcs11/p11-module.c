@@ -31,6 +31,7 @@
 #include "p11-private.h"
 #include "parsec-glib/parsec-pkcs11-private.h"
 #include "secure-mem.h"
+#include "secure-env.h"
 
 #define DEFAULT_APPLICATION_NAME "parsec-glib-pkcs11"
 #define MANUFACTURER "Parsec (parsec-glib)"
@@ -173,7 +174,7 @@ state_free (ModuleState *s)
 static char **
 configured_names (void)
 {
-  const char *env = g_getenv ("PARSEC_PKCS11_APPLICATION_NAME");
+  const char *env = secure_env_get ("PARSEC_PKCS11_APPLICATION_NAME");
   GApplication *app = g_application_get_default ();
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
@@ -199,7 +200,7 @@ configured_names (void)
 static char *
 store_path_for (const char *serial)
 {
-  const char *dir = g_getenv ("PARSEC_PKCS11_STORE_DIR");
+  const char *dir = secure_env_get ("PARSEC_PKCS11_STORE_DIR");
   g_autofree char *file = g_strdup_printf ("%.16s.ini", serial);
 
   if (dir != NULL && *dir != '\0')

@@ -701,6 +701,91 @@ test_signature_length (void)
       }
 }
 
+/* A signature of a hash too: r ‖ s as long as the curve, an RSA
+ * signature as long as the modulus, synchronously and asynchronously. */
+static void
+test_hash_signature_length (void)
+{
+  g_autoptr(GBytes) digest = g_bytes_new_static ("0123456789abcdef0123456789abcdef", 32);
+  g_autoptr(ParsecKeyAttributes) p256 = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecAlgorithm) pss = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKeyAttributes) rsa = parsec_key_attributes_new_rsa_signing (2048, pss);
+  const struct {
+    ParsecKeyAttributes *attributes;
+    gsize good, bad[4];
+  } cases[] = {
+    { p256, 64, { 0, 62, 66, 132 } },
+    { rsa, 256, { 0, 255, 257, 512 } },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (gsize j = 0; j <= G_N_ELEMENTS (cases[i].bad); j++)
+      for (guint async = 0; async < 2; async++)
+        {
+          gsize len = j < G_N_ELEMENTS (cases[i].bad) ? cases[i].bad[j] : cases[i].good;
+          g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+          g_autoptr(ParsecKey) key = g_object_new (PARSEC_TYPE_KEY, "client", client, "name", "key",
+                                                   "attributes", cases[i].attributes, NULL);
+          g_autoptr(GBytes) signature = NULL;
+          g_autoptr(GError) error = NULL;
+
+          g_test_message ("case %zu, %zu bytes, %s", i, len, async ? "async" : "sync");
+          serve_bytes (PARSEC_OPCODE_PSA_SIGN_HASH, 0x5a, len);
+          if (async)
+            {
+              Wait wait = { NULL, g_main_loop_new (NULL, FALSE) };
+
+              parsec_key_sign_hash_async (key, NULL, digest, NULL, store_result, &wait);
+              g_main_loop_run (wait.loop);
+              signature = parsec_key_sign_hash_finish (key, wait.result, &error);
+              g_object_unref (wait.result);
+              g_main_loop_unref (wait.loop);
+            }
+          else
+            signature = parsec_key_sign_hash (key, NULL, digest, NULL, &error);
+          if (len == cases[i].good)
+            {
+              g_assert_no_error (error);
+              g_assert_cmpuint (g_bytes_get_size (signature), ==, len);
+            }
+          else
+            {
+              g_assert_null (signature);
+              g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+            }
+        }
+}
+
+/* r ‖ s converts to DER only at the length of a curve's. */
+static void
+test_ecdsa_signature_lengths (void)
+{
+  static const gsize good[] = { 48, 56, 64, 96, 128, 132 };
+  static const gsize bad[] = { 0, 1, 2, 62, 63, 66, 130, 134, 200 };
+  guint8 raw[200];
+
+  memset (raw, 0x5a, sizeof raw);
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GBytes) signature = g_bytes_new (raw, good[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) der = parsec_ecdsa_signature_to_der (signature, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (der);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GBytes) signature = g_bytes_new (raw, bad[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) der = parsec_ecdsa_signature_to_der (signature, &error);
+
+      g_test_message ("%zu bytes", bad[i]);
+      g_assert_null (der);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
+    }
+}
+
 /* A response to @opcode whose field 1 repeats @record @n times. */
 static void
 serve_repeated (guint32       opcode,
@@ -833,6 +918,8 @@ main (int    argc,
   g_test_add_func ("/parsec/hostile/result-lengths", test_result_lengths);
   g_test_add_func ("/parsec/hostile/list-bounds", test_list_bounds);
   g_test_add_func ("/parsec/hostile/signature-length", test_signature_length);
+  g_test_add_func ("/parsec/hostile/hash-signature-length", test_hash_signature_length);
+  g_test_add_func ("/parsec/hostile/ecdsa-signature-lengths", test_ecdsa_signature_lengths);
 
   return g_test_run ();
 }

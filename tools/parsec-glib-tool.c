@@ -469,11 +469,14 @@ static void
 print_error (const char   *command,
              const GError *error)
 {
-  g_autofree char *message = g_strdup (error->message);
+  g_autofree char *line = g_strdup (error->message);
+  g_autofree char *message = NULL;
 
-  /* One line, whatever the message. */
-  g_strdelimit (message, "\r\n", ' ');
-  g_strchomp (message);
+  /* One line, whatever the message, and nothing in it (a name from the
+   * service or another client) that the terminal would act on. */
+  g_strdelimit (line, "\r\n", ' ');
+  g_strchomp (line);
+  message = tool_escape (line);
   if (command != NULL)
     g_printerr ("%s: %s: %s\n", TOOL_NAME, command, message);
   else

@@ -75,10 +75,12 @@ tool_cmd_list_providers (Tool    *tool,
       const char *vendor = parsec_provider_info_get_vendor (info);
       g_autofree char *name = tool_compat_provider_name (id);
 
+      g_autofree char *description = tool_escape (parsec_provider_info_get_description (info));
+      g_autofree char *vendor_text = tool_escape (vendor != NULL && *vendor != '\0' ? vendor : "Unspecified");
+      g_autofree char *uuid = tool_escape (parsec_provider_info_get_uuid (info));
+
       g_string_append_printf (text, "ID: 0x%02x (%s)\nDescription: %s\nVersion: %s\nVendor: %s\nUUID: %s\n\n",
-                              id, name, parsec_provider_info_get_description (info), version,
-                              vendor != NULL && *vendor != '\0' ? vendor : "Unspecified",
-                              parsec_provider_info_get_uuid (info));
+                              id, name, description, version, vendor_text, uuid);
       tool_json_begin_object (json);
       tool_json_key (json, "id");
       tool_json_int (json, id);
@@ -180,9 +182,10 @@ tool_cmd_list_authenticators (Tool    *tool,
                                                   parsec_authenticator_info_get_version_revision (info));
 
       g_autofree char *name = tool_compat_authenticator_name (id);
+      g_autofree char *description = tool_escape (parsec_authenticator_info_get_description (info));
 
       g_string_append_printf (text, "ID: 0x%02x (%s)\nDescription: %s\nVersion: %s\n\n",
-                              id, name, parsec_authenticator_info_get_description (info), version);
+                              id, name, description, version);
       tool_json_begin_object (json);
       tool_json_key (json, "id");
       tool_json_int (json, id);
@@ -219,7 +222,9 @@ tool_cmd_list_clients (Tool    *tool,
   tool_json_begin_array (json);
   for (guint i = 0; clients[i] != NULL; i++)
     {
-      g_string_append_printf (text, "%s\n", clients[i]);
+      g_autofree char *shown = tool_escape (clients[i]);
+
+      g_string_append_printf (text, "%s\n", shown);
       tool_json_string (json, clients[i]);
     }
   tool_json_end_array (json);

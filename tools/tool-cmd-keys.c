@@ -360,9 +360,10 @@ tool_cmd_list_keys (Tool    *tool,
       g_autofree char *provider = tool_compat_provider_name (parsec_key_get_provider (key));
       g_autofree char *type = tool_compat_key_type (attributes);
       g_autofree char *algorithm = tool_compat_algorithm (parsec_key_attributes_get_algorithm (attributes));
+      g_autofree char *shown = tool_escape (parsec_key_get_name (key));
 
       g_string_append_printf (text, "* %s (%s, %s, %u bits, permitted algorithm: %s)\n",
-                              parsec_key_get_name (key), provider, type,
+                              shown, provider, type,
                               parsec_key_attributes_get_bits (attributes), algorithm);
       tool_json_begin_object (json);
       tool_json_key (json, "name");

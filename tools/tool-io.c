@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "tool.h"
 
@@ -358,6 +360,55 @@ invalid:
   return NULL;
 }
 
+/* Text from elsewhere */
+
+/* Whether @c is shown escaped: the controls (C0, DEL, C1), which a
+ * terminal takes for commands (moving the cursor over earlier lines,
+ * setting the title, writing the clipboard with OSC 52), and the
+ * bidirectional formatting characters, which reorder what is shown. */
+static gboolean
+char_is_unsafe (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+char *
+tool_escape (const char *text)
+{
+  const char *p, *end;
+  GString *out;
+
+  if (text == NULL)
+    return g_strdup ("(null)");
+  end = text + strlen (text);
+  out = g_string_sized_new ((gsize) (end - text) + 1);
+  for (p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      const char *next;
+
+      /* A byte that is not UTF-8 shows as its value. */
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
+      if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (char_is_unsafe (c) && c < 0x80)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (char_is_unsafe (c))
+        g_string_append_printf (out, "\\u{%04x}", c);
+      else
+        g_string_append_len (out, p, next - p);
+      p = next;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Output */
 
 static gboolean
@@ -383,6 +434,120 @@ write_all (int           fd,
       len -= (gsize) n;
     }
   return TRUE;
+}
+
+/* Moves the written temporary file @tmp to @path, which was absent:
+ * never over something that appeared meanwhile. */
+static int
+rename_no_replace (const char *tmp,
+                   const char *path)
+{
+  if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS)
+    return -1;
+  /* A file system without RENAME_NOREPLACE: a hard link fails the same
+   * way when the name is taken. */
+  if (link (tmp, path) != 0)
+    return -1;
+  g_unlink (tmp);
+  return 0;
+}
+
+/* Writes @data to the file @path, whole or not at all: to a temporary
+ * file beside it, then renamed into place. Only a regular file of the
+ * user's own is replaced, or a new one created: a link, a device, a FIFO
+ * or a socket is refused rather than replaced or written through, so
+ * that "-o /dev/null" run as root cannot turn the device into a file
+ * holding a secret, nor a planted link send it elsewhere. A secret is
+ * created 0600. */
+static gboolean
+write_output_file (const char    *path,
+                   const guint8  *data,
+                   gsize          len,
+                   gboolean       secret,
+                   GError       **error)
+{
+  g_autofree char *display = tool_escape (path);
+  g_autofree char *tmp = NULL;
+  gboolean existed;
+  struct stat st;
+  int fd, saved;
+
+  if (lstat (path, &st) == 0)
+    {
+      const char *kind = S_ISLNK (st.st_mode) ? "a symbolic link" :
+                         S_ISCHR (st.st_mode) || S_ISBLK (st.st_mode) ? "a device" :
+                         S_ISFIFO (st.st_mode) ? "a FIFO" :
+                         S_ISSOCK (st.st_mode) ? "a socket" :
+                         S_ISDIR (st.st_mode) ? "a directory" :
+                         !S_ISREG (st.st_mode) ? "not a regular file" : NULL;
+
+      if (kind != NULL)
+        {
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL,
+                       "refusing to write the output to “%s”: it is %s, and only a regular file is written "
+                       "(or standard output, with --output -)", display, kind);
+          return FALSE;
+        }
+      if (st.st_uid != geteuid ())
+        {
+          g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL,
+                       "refusing to replace “%s”: it belongs to another user", display);
+          return FALSE;
+        }
+      existed = TRUE;
+    }
+  else if (errno == ENOENT)
+    existed = FALSE;
+  else
+    {
+      saved = errno;
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "cannot write the output to “%s”: %s", display,
+                   g_strerror (saved));
+      return FALSE;
+    }
+
+  tmp = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, secret ? 0600 : 0666);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "cannot write the output to “%s”: %s", display,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  /* g_mkstemp_full() creates 0600 whatever it is asked; the usual mode
+   * for the rest, as open() would give. */
+  if (!secret)
+    {
+      mode_t mask = umask (0);
+
+      umask (mask);
+      if (fchmod (fd, 0666 & ~mask) != 0)
+        goto fail;
+    }
+  if (!write_all (fd, data, len, error) || fsync (fd) != 0)
+    goto fail;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto fail;
+    }
+  fd = -1;
+  if ((existed ? rename (tmp, path) : rename_no_replace (tmp, path)) != 0)
+    goto fail;
+  return TRUE;
+
+fail:
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (tmp);
+  if (error != NULL && *error == NULL)
+    g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "cannot write the output to “%s”: %s", display,
+                 saved == EEXIST ? "something else appeared there meanwhile" : g_strerror (saved));
+  return FALSE;
 }
 
 gboolean
@@ -411,13 +576,7 @@ tool_write (Tool        *tool,
       return write_all (STDOUT_FILENO, (const guint8 *) text, len, error);
     }
 
-  if (!g_file_set_contents_full (tool->output, text, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 secret ? 0600 : 0666, &local_error))
-    {
-      g_set_error (error, TOOL_ERROR, TOOL_ERROR_LOCAL, "%s", local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return write_output_file (tool->output, (const guint8 *) text, len, secret, error);
 }
 
 gboolean
@@ -545,25 +704,38 @@ tool_json_end_array (ToolJson *json)
   json_close (json, ']');
 }
 
+/* JSON's escapes for what tool_escape() escapes in text; a byte that is
+ * not UTF-8, which JSON cannot hold, becomes U+FFFD. */
 static void
 json_append_string (ToolJson   *json,
                     const char *text,
                     gsize       len)
 {
-  g_string_append_c (json->out, '"');
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar) text[i];
+  const char *p = text, *end = text + len;
 
+  g_string_append_c (json->out, '"');
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      const char *next;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append (json->out, "\\ufffd");
+          p++;
+          continue;
+        }
+      next = g_utf8_next_char (p);
       if (c == '"' || c == '\\')
         {
           g_string_append_c (json->out, '\\');
           g_string_append_c (json->out, (char) c);
         }
-      else if (c < 0x20)
+      else if (char_is_unsafe (c))
         g_string_append_printf (json->out, "\\u%04x", c);
       else
-        g_string_append_c (json->out, (char) c);
+        g_string_append_len (json->out, p, next - p);
+      p = next;
     }
   g_string_append_c (json->out, '"');
 }

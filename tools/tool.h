@@ -170,6 +170,10 @@ GBytes         *tool_pem_decode         (GBytes           *text,
 GBytes         *tool_hex_encode         (GBytes           *data);
 GBytes         *tool_base64_encode      (GBytes           *data);
 const char     *tool_format_get_name    (ToolFormat        format);
+/* @text with controls, bidirectional formatting and bytes that are not
+ * UTF-8 escaped (\xNN, \u{NNNN}, \\): how text from the service or
+ * other clients is printed, in outputs and messages. */
+char           *tool_escape             (const char       *text);
 gboolean        tool_write              (Tool             *tool,
                                          const char       *text,
                                          gsize             len,

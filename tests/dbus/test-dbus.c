@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1302,6 +1303,167 @@ fds_release (FdHog *hog)
   setrlimit (RLIMIT_NOFILE, &hog->saved);
 }
 
+/* SignData and VerifyData: data of any length signed with the key's
+ * policy, hashed in the D-Bus service; the signature is the one SignHash
+ * makes of the data's SHA-256 digest, and VerifyHash accepts it. */
+static void
+test_data_signature (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  enum { LARGE = 3 * 1024 * 1024 };
+  g_autoptr(ParsecGenCrypto1) proxy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) key = parse (ecdsa_key), alg = parse (ecdsa);
+  g_autofree guint8 *large = g_malloc (LARGE);
+  g_autoptr(GVariant) input = NULL, other = bytes_variant ("other", 5);
+  g_autoptr(GVariant) signature = NULL, digest_variant = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  gsize len;
+
+  for (gsize i = 0; i < LARGE; i++)
+    large[i] = (guint8) (i * 7);
+  input = bytes_variant (large, LARGE);
+  g_checksum_update (checksum, large, LARGE);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  digest_variant = bytes_variant (digest, digest_len);
+
+  fake_process (fixture, 1101, "/usr/bin/app-data", NULL);
+  proxy = caller_new (fixture, (guint32) geteuid (), 1101);
+  parsec_gen_crypto1_call_generate_key_sync (proxy, "data", key, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
+  g_assert_no_error (error);
+
+  parsec_gen_crypto1_call_sign_data_sync (proxy, "data", input, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &signature,
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get_fixed_array (signature, &len, 1);
+  g_assert_cmpuint (len, ==, 64);
+
+  parsec_gen_crypto1_call_verify_data_sync (proxy, "data", input, signature, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS,
+                                            NULL, &error);
+  g_assert_no_error (error);
+  parsec_gen_crypto1_call_verify_hash_sync (proxy, "data", alg, digest_variant, signature, G_DBUS_CALL_FLAGS_NONE,
+                                            TIMEOUT_MS, NULL, &error);
+  g_assert_no_error (error);
+
+  parsec_gen_crypto1_call_verify_data_sync (proxy, "data", other, signature, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS,
+                                            NULL, &error);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE);
+  g_clear_error (&error);
+
+  g_clear_pointer (&signature, g_variant_unref);
+  parsec_gen_crypto1_call_sign_data_sync (proxy, "missing", other, G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, &signature,
+                                          NULL, &error);
+  g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
+  g_assert_null (signature);
+}
+
+/* Writes @contents (@len bytes, or up to the NUL when -1) as the file
+ * @name of the made-up process @pid. */
+static void
+fake_proc_file (const char *proc_root,
+                guint32     pid,
+                const char *name,
+                const char *contents,
+                gssize      len)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%u/%s", proc_root, pid, name);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, len, &error);
+  g_assert_no_error (error);
+}
+
+#define CMDLINE(text) text, sizeof text - 1
+
+/* How host applications and scripts are named: the application id of
+ * the systemd unit a desktop started them in, the script an interpreter
+ * runs, or else the executable. */
+static void
+test_host_names (void)
+{
+  static const char unit_prefix[] = "0::/user.slice/user-1000.slice/user@1000.service/app.slice/";
+  static const struct {
+    const char *exe;
+    const char *unit;             /* NULL: no cgroup file */
+    const char *cmdline;          /* NUL-separated, ending with "\0" */
+    gsize cmdline_len;
+    const char *expected;
+  } cases[] = {
+    { "/usr/bin/editor", "app-gnome-org.example.Editor-4521.scope", NULL, 0, "app=org.example.Editor" },
+    { "/usr/bin/editor", "app-org.example.My\\x2dApp-17.scope", NULL, 0, "app=org.example.My-App" },
+    { "/usr/bin/mail", "app-gnome-org.example.Mail@2f9c.service", NULL, 0, "app=org.example.Mail" },
+    { "/usr/bin/mail", "app-org.example.Mail.service", NULL, 0, "app=org.example.Mail" },
+    /* Not an application id, or not an application's unit */
+    { "/usr/bin/firefox", "app-gnome-firefox-1234.scope", NULL, 0, "exe=/usr/bin/firefox" },
+    { "/usr/bin/bash", "vte-spawn-0c2f.scope", NULL, 0, "exe=/usr/bin/bash" },
+    { "/usr/bin/tool", NULL, NULL, 0, "exe=/usr/bin/tool" },
+    /* Interpreters */
+    { "/usr/bin/gjs-console", "session.slice", CMDLINE ("gjs\0-m\0/opt/app/main.js\0"),
+      "interpreter=/usr/bin/gjs-console:script=/opt/app/main.js" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-u\0tools/run.py\0--flag\0"),
+      "interpreter=/usr/bin/python3.11:script=/home/u/tools/run.py" },
+    { "/opt/a:b/python3", NULL, CMDLINE ("python3\0../x.py\0"), "interpreter=/opt/a%3Ab/python3:script=/home/x.py" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-c\0print(1)\0"), "exe=/usr/bin/python3.11" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0-m\0http.server\0"), "exe=/usr/bin/python3.11" },
+    { "/usr/bin/python3.11", NULL, CMDLINE ("python3\0"), "exe=/usr/bin/python3.11" },
+    /* An application's unit wins over the interpreter */
+    { "/usr/bin/gjs-console", "app-org.example.Js-3.scope", CMDLINE ("gjs\0/opt/js/main.js\0"), "app=org.example.Js" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("parsec-dbus-proc-XXXXXX", &error);
+  Fixture fake = { .proc_root = root };
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint32 pid = 100 + (guint32) i;
+      g_autofree char *cwd = g_strdup_printf ("%s/%u/cwd", root, pid);
+      g_autofree char *expected = g_strdup_printf ("dbus:uid=1000:%s", cases[i].expected);
+      char *name;
+
+      fake_process (&fake, pid, cases[i].exe, NULL);
+      g_assert_cmpint (symlink ("/home/u", cwd), ==, 0);
+      if (cases[i].unit != NULL)
+        {
+          g_autofree char *cgroup = g_strdup_printf ("%s%s\n", unit_prefix, cases[i].unit);
+
+          fake_proc_file (root, pid, "cgroup", cgroup, -1);
+        }
+      fake_proc_file (root, pid, "cmdline", cases[i].cmdline != NULL ? cases[i].cmdline : "tool\0",
+                      cases[i].cmdline != NULL ? (gssize) cases[i].cmdline_len : 5);
+      name = _parsec_dbus_identity_resolve (root, 1000, 1000, pid, -1, NULL, &error);
+      g_test_message ("case %zu: %s", i, name);
+      g_assert_no_error (error);
+      g_assert_cmpstr (name, ==, expected);
+      secure_free (name);
+    }
+
+  /* A FIFO as the cgroup file refuses; so does a command line too long. */
+  {
+    g_autofree char *cgroup = g_strdup_printf ("%s/200/cgroup", root);
+    g_autofree char *long_cmdline = g_malloc0 (128 * 1024);
+    char *name;
+
+    fake_process (&fake, 200, "/usr/bin/tool", NULL);
+    g_assert_cmpint (mkfifo (cgroup, 0600), ==, 0);
+    name = _parsec_dbus_identity_resolve (root, 1000, 1000, 200, -1, NULL, &error);
+    g_assert_null (name);
+    g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+    g_clear_error (&error);
+
+    fake_process (&fake, 201, "/usr/bin/python3", NULL);
+    fake_proc_file (root, 201, "cmdline", long_cmdline, 128 * 1024);
+    name = _parsec_dbus_identity_resolve (root, 1000, 1000, 201, -1, NULL, &error);
+    g_assert_null (name);
+    g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+    g_clear_error (&error);
+  }
+
+  parsec_test_remove_tree (root);
+}
+
 /* The identity rules on their own. */
 static void
 test_identity_resolve (void)
@@ -1311,6 +1473,10 @@ test_identity_resolve (void)
   Fixture fake = { .proc_root = root };
   g_autofree char *stat_21 = g_build_filename (root, "21", "stat", NULL);
   g_autofree char *stat_22 = g_build_filename (root, "22", "stat", NULL);
+  g_autofree char *info_23 = g_build_filename (root, "23", "root", ".flatpak-info", NULL);
+  g_autofree char *info_24 = g_build_filename (root, "24", "root", ".flatpak-info", NULL);
+  g_autofree char *info_25 = g_build_filename (root, "25", "root", ".flatpak-info", NULL);
+  g_autofree char *stat_26 = g_build_filename (root, "26", "stat", NULL);
   FdHog hog;
   guint64 start_time = 0;
   char *name;
@@ -1335,6 +1501,18 @@ test_identity_resolve (void)
   fake_process (&fake, 22, "/opt/tool", NULL);
   g_file_set_contents (stat_22, "22 (tool) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 0\n", -1, &error);
   g_assert_no_error (error);
+  /* What a caller in a user namespace can put at its sandbox's root: a
+   * FIFO (whose open would wait for a writer for good), a link to a file
+   * elsewhere, a device. */
+  fake_process (&fake, 23, "/app/bin/x", NULL);
+  g_assert_cmpint (mkfifo (info_23, 0600), ==, 0);
+  fake_process (&fake, 24, "/app/bin/x", NULL);
+  g_assert_cmpint (symlink (stat_22, info_24), ==, 0);
+  fake_process (&fake, 25, "/app/bin/x", NULL);
+  g_assert_cmpint (symlink ("/dev/zero", info_25), ==, 0);
+  fake_process (&fake, 26, "/opt/tool", NULL);
+  g_unlink (stat_26);
+  g_assert_cmpint (mkfifo (stat_26, 0600), ==, 0);
 
   name = _parsec_dbus_identity_resolve (root, 1000, 1000, 10, -1, &start_time, &error);
   g_assert_no_error (error);
@@ -1355,6 +1533,7 @@ test_identity_resolve (void)
   static const guint32 refused[][2] = {
     { 1001, 10 }, { 1000, 0 }, { 1000, 99 }, { 1000, 11 }, { 1000, 13 }, { 1000, 14 },
     { 1000, 16 }, { 1000, 17 }, { 1000, 18 }, { 1000, 19 }, { 1000, 20 }, { 1000, 21 }, { 1000, 22 },
+    { 1000, 23 }, { 1000, 24 }, { 1000, 25 }, { 1000, 26 },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -1598,6 +1777,9 @@ typedef struct {
   Fixture *fixture;
   guint n_callers;
   guint n_in_flight;
+  guint n_queued;
+  gsize bytes_queued;
+  guint n_processes;
   gboolean done;
 } LoadQuery;
 
@@ -1609,18 +1791,17 @@ load_query (gpointer user_data)
 
   g_mutex_lock (&fixture->lock);
   _parsec_dbus_exporter_get_load (fixture->exporter, &query->n_callers, &query->n_in_flight);
+  _parsec_dbus_exporter_get_queued (fixture->exporter, &query->n_queued, &query->bytes_queued,
+                                    &query->n_processes);
   query->done = TRUE;
   g_cond_signal (&fixture->cond);
   g_mutex_unlock (&fixture->lock);
   return G_SOURCE_REMOVE;
 }
 
-/* Whether the exporter knows @n_callers callers and has @n_in_flight
- * calls holding a slot, asked on its thread. */
-static gboolean
-exporter_load_is (Fixture *fixture,
-                  guint    n_callers,
-                  guint    n_in_flight)
+/* What the exporter holds, asked on its thread. */
+static LoadQuery
+exporter_load (Fixture *fixture)
 {
   LoadQuery query = { .fixture = fixture };
 
@@ -1629,6 +1810,18 @@ exporter_load_is (Fixture *fixture,
   while (!query.done)
     g_cond_wait (&fixture->cond, &fixture->lock);
   g_mutex_unlock (&fixture->lock);
+  return query;
+}
+
+/* Whether the exporter knows @n_callers callers and has @n_in_flight
+ * calls holding a slot. */
+static gboolean
+exporter_load_is (Fixture *fixture,
+                  guint    n_callers,
+                  guint    n_in_flight)
+{
+  LoadQuery query = exporter_load (fixture);
+
   return query.n_callers == n_callers && query.n_in_flight == n_in_flight;
 }
 
@@ -1758,6 +1951,89 @@ test_flood (Fixture       *fixture,
   parsec_gen_crypto1_call_hash_compute_sync (bystander, "sha256", hello, G_DBUS_CALL_FLAGS_NONE, DEADLINE_MS,
                                              NULL, NULL, &error);
   g_assert_no_error (error);
+}
+
+/* Hundreds of connections of one process, each a caller of its own,
+ * against a fake service that leaves SignHash unanswered until told: the
+ * process holds no more slots and has no more calls waiting than one
+ * process may, however many connections it opens, the rest refused with
+ * LimitsExceeded; and another process's calls are answered at once,
+ * within their deadline. Per connection, the calls waiting and the slots
+ * would grow with the number of connections, and the other process's
+ * calls wait for a slot that never frees. */
+static void
+test_connection_flood (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  enum {
+    N_CONNECTIONS = 300,
+    PER_CONNECTION = 4,
+    TOTAL = N_CONNECTIONS * PER_CONNECTION,
+    IN_FLIGHT = PARSEC_DBUS_MAX_PROCESS_CALLS_IN_FLIGHT,
+    /* the process's queue, and what its connections sent before they
+     * were identified */
+    MAX_WAITING = 2 * PARSEC_DBUS_MAX_PROCESS_CALLS_QUEUED,
+    N_BYSTANDER = 20,
+    DEADLINE_MS = 2000,
+  };
+  guint32 uid = (guint32) geteuid ();
+  g_autoptr(GPtrArray) flooders = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(ParsecGenCrypto1) bystander = NULL;
+  g_autoptr(GError) error = NULL;
+  Tally flood = { 0 };
+  LoadQuery queued;
+  gint64 slowest = 0;
+
+  fake_script (fixture, &(FakeScript) { .park = TRUE });
+  fake_process (fixture, 7000, "/usr/bin/flooder", NULL);
+  fake_process (fixture, 7001, "/usr/bin/bystander", NULL);
+  for (guint i = 0; i < N_CONNECTIONS; i++)
+    g_ptr_array_add (flooders, caller_new (fixture, uid, 7000));
+  for (guint j = 0; j < PER_CONNECTION; j++)
+    for (guint i = 0; i < N_CONNECTIONS; i++)
+      call_async (g_ptr_array_index (flooders, i), "SignHash", sign_hash_parameters ("k"), &flood);
+
+  /* Every call of the flood is parked, waiting or refused. */
+  WAIT_UNTIL (fake_service_get_parked_count (fixture->fake) == IN_FLIGHT &&
+              (queued = exporter_load (fixture), flood.limited + queued.n_queued + IN_FLIGHT == TOTAL));
+  g_test_message ("%u connections of one process sent %u calls: %u in flight, %u waiting (%zu bytes), "
+                  "%u refused as LimitsExceeded", N_CONNECTIONS, TOTAL, IN_FLIGHT, queued.n_queued,
+                  queued.bytes_queued, flood.limited);
+  g_assert_cmpuint (queued.n_queued, <=, MAX_WAITING);
+  g_assert_cmpuint (queued.n_queued, <=, PARSEC_DBUS_MAX_CALLS_QUEUED);
+  g_assert_cmpuint (queued.n_processes, ==, 1);
+  g_assert_cmpuint (flood.limited, >=, TOTAL - IN_FLIGHT - MAX_WAITING);
+  g_assert_cmpuint (flood.failed, ==, 0);
+
+  /* Another process is served at once, call after call. */
+  bystander = caller_new (fixture, uid, 7001);
+  for (guint i = 0; i < N_BYSTANDER; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      guint major, minor;
+
+      parsec_gen_crypto1_call_ping_sync (bystander, G_DBUS_CALL_FLAGS_NONE, DEADLINE_MS, &major, &minor, NULL,
+                                         &error);
+      g_assert_no_error (error);
+      slowest = MAX (slowest, g_get_monotonic_time () - start);
+    }
+  g_test_message ("the other process's slowest call took %.1f ms", slowest / 1000.0);
+  g_assert_cmpint (slowest, <, DEADLINE_MS * 1000);
+  g_assert_cmpuint (fake_service_get_parked_count (fixture->fake), ==, IN_FLIGHT);
+
+  /* The flood drains, and the exporter forgets the process with its
+   * connections. */
+  fake_script (fixture, &(FakeScript) { .park = FALSE });
+  WAIT_UNTIL ((fake_service_close_parked (fixture->fake), flood.pending == 0));
+  /* The parked ones closed unanswered; the waiting ones served. */
+  g_assert_cmpuint (flood.failed, <=, IN_FLIGHT);
+  g_assert_cmpuint (flood.ok + flood.failed + flood.limited, ==, TOTAL);
+  g_ptr_array_set_size (flooders, 0);
+  WAIT_UNTIL (exporter_load_is (fixture, 1, 0));
+  queued = exporter_load (fixture);
+  g_assert_cmpuint (queued.n_queued, ==, 0);
+  g_assert_cmpuint (queued.bytes_queued, ==, 0);
+  g_assert_cmpuint (queued.n_processes, ==, 1);
 }
 
 /* Out of descriptors when a caller's first call comes: that call fails,
@@ -2115,8 +2391,10 @@ main (int    argc,
 
   g_test_add_func ("/parsec/dbus/encoding", test_encoding);
   g_test_add_func ("/parsec/dbus/identity-resolve", test_identity_resolve);
+  g_test_add_func ("/parsec/dbus/host-names", test_host_names);
   g_test_add ("/parsec/dbus/methods", Fixture, NULL, fixture_set_up, test_methods, fixture_tear_down);
   g_test_add ("/parsec/dbus/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/parsec/dbus/data-signature", Fixture, NULL, fixture_set_up, test_data_signature, fixture_tear_down);
   g_test_add ("/parsec/dbus/isolation", Fixture, NULL, fixture_set_up, test_isolation, fixture_tear_down);
   g_test_add ("/parsec/dbus/sandboxed", Fixture, NULL, fixture_set_up, test_sandboxed, fixture_tear_down);
   g_test_add ("/parsec/dbus/concurrent", Fixture, NULL, fixture_set_up, test_concurrent, fixture_tear_down);
@@ -2124,6 +2402,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/parsec/dbus/limits", Fixture, &fake_options, fixture_set_up, test_limits, fixture_tear_down);
   g_test_add ("/parsec/dbus/flood", Fixture, NULL, fixture_set_up, test_flood, fixture_tear_down);
+  g_test_add ("/parsec/dbus/connection-flood", Fixture, &fake_options, fixture_set_up, test_connection_flood,
+              fixture_tear_down);
   g_test_add ("/parsec/dbus/transient-refusal", Fixture, NULL, fixture_set_up, test_transient_refusal,
               fixture_tear_down);
   g_test_add ("/parsec/dbus/caller-leaves", Fixture, &fake_options, fixture_set_up, test_caller_leaves,

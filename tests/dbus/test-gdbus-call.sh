@@ -44,7 +44,7 @@ expect_error () {
   ok "$name"
 }
 
-echo "1..13"
+echo "1..17"
 
 expect "Ping activates the service" "(uint32 1, uint32 0)" Ping
 pid=$(gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
@@ -72,6 +72,15 @@ signature=${last#(}; signature=${signature%,)}
 expect "VerifyHash" "()" VerifyHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "$digest" "$signature"
 expect_error "VerifyHash of another digest" community.parsec.Error.PsaErrorInvalidSignature \
   VerifyHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "@ay [$(printf '0x%02x, ' $(seq 1 31))0x00]" "$signature"
+
+# SignData hashes in the D-Bus service: its signature is one of the digest.
+expect "SignData" "(\[byte *\],)" SignData by-hand "[byte 0x68, 0x65, 0x6c, 0x6c, 0x6f]"
+data_signature=${last#(}; data_signature=${data_signature%,)}
+expect "VerifyData" "()" VerifyData by-hand "[byte 0x68, 0x65, 0x6c, 0x6c, 0x6f]" "$data_signature"
+expect "VerifyHash of SignData's signature" "()" \
+  VerifyHash by-hand "{'kind': <'ecdsa'>, 'hash': <'sha256'>}" "$digest" "$data_signature"
+expect_error "VerifyData of other data" community.parsec.Error.PsaErrorInvalidSignature \
+  VerifyData by-hand "[byte 0x68, 0x65, 0x6c, 0x6c]" "$data_signature"
 
 # Secrets come as a descriptor, never in the reply.
 expect "GenerateRandom returns a handle" "(handle 0,)" GenerateRandom 32

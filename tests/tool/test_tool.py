@@ -17,6 +17,7 @@ import pty
 import select
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -564,6 +565,71 @@ class CoreTests(ToolTestCase):
         self.assertEqual(self.tool('ping', '-o', '-').stdout, b'1.0\n')
         self.tool('ping', '-o', out)
         self.assertEqual(self.read('ping.json'), b'1.0\n')
+
+    def test_output_only_to_regular_files(self):
+        # A regular file of the user's is replaced; what is not a regular
+        # file is refused, neither replaced nor written through.
+        target = self.write('target', b'untouched')
+        link = self.path('link')
+        os.symlink(target, link)
+        fifo = self.path('fifo')
+        os.mkfifo(fifo)
+        sock = socket.socket(socket.AF_UNIX)
+        self.addCleanup(sock.close)
+        sock.bind(self.path('socket'))
+        os.mkdir(self.path('dir'))
+        for path, kind in ((link, b'a symbolic link'), (fifo, b'a FIFO'), (self.path('socket'), b'a socket'),
+                           (self.path('dir'), b'a directory'), ('/dev/null', b'a device'),
+                           ('/dev/stdout', b'a symbolic link')):
+            proc = self.fails(5, 'generate-random', '-n', '8', '--output', path)
+            self.assertIn(b'refusing to write the output to', proc.stderr)
+            self.assertIn(kind, proc.stderr)
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(self.read('target'), b'untouched')
+        self.assertTrue(stat.S_ISFIFO(os.lstat(fifo).st_mode))
+        self.assertTrue(stat.S_ISCHR(os.lstat('/dev/null').st_mode))
+        self.assertEqual(sorted(os.listdir(self.dir)), ['dir', 'fifo', 'link', 'socket', 'target'])
+
+        # Secrets are created 0600, other outputs after the umask; a file
+        # replaced takes the new mode.
+        self.tool('generate-random', '-n', '8', '--output', target)
+        self.assertNotEqual(self.read('target'), b'untouched')
+        self.assertEqual(stat.S_IMODE(os.stat(target).st_mode), 0o600)
+        old_umask = os.umask(0o022)
+        try:
+            self.tool('ping', '--output', self.path('ping'))
+        finally:
+            os.umask(old_umask)
+        self.assertEqual(stat.S_IMODE(os.stat(self.path('ping')).st_mode), 0o644)
+        self.assertEqual(self.tool('generate-random', '-n', '8', '--format', 'hex', '-o', '-').stdout.count(b'\n'), 1)
+
+    def test_hostile_names_escaped(self):
+        # Names other clients chose reach the administrator: terminal
+        # commands in them (erase the line above, set the title, write the
+        # clipboard with OSC 52, reorder the text) are printed escaped,
+        # and JSON stays valid and exact.
+        hostile = 'x\x1b[1A\x1b[2K\x1b]0;title\x07\x1b]52;c;cHduZWQ=\x07\u202e\x9b\\'
+        escaped = 'x\\x1b[1A\\x1b[2K\\x1b]0;title\\x07\\x1b]52;c;cHduZWQ=\\x07\\u{202e}\\u{009b}\\\\'
+        app = 'app-' + hostile
+        renamed = 'key-' + hostile
+        self.tool('--app-name', app, 'create-ecc-key', '-k', renamed)
+        self.addCleanup(self.tool, '--app-name', app, 'delete-key', '-k', renamed, status=None)
+        clients = self.tool('list-clients').stdout.decode()
+        self.assertNotIn('\x1b', clients)
+        self.assertIn('app-' + escaped + '\n', clients)
+        self.assertIn(app, self.tool_json('list-clients'))
+        keys = self.tool('--app-name', app, 'list-keys').stdout.decode()
+        self.assertNotIn('\x1b', keys)
+        self.assertNotIn('\u202e', keys)
+        self.assertIn('* key-' + escaped + ' (', keys)
+        self.assertIn(renamed, [k['name'] for k in self.tool_json('--app-name', app, 'list-keys')])
+        raw = self.tool('--app-name', app, 'list-keys', '--json').stdout
+        self.assertNotIn(b'\x1b', raw)
+        self.assertNotIn('\u202e'.encode(), raw)
+        # Errors naming them too
+        proc = self.fails(3, 'delete-key', '--app-name', app, '-k', 'gone-' + hostile)
+        self.assertNotIn(b'\x1b', proc.stderr)
+        self.assertIn(('gone-' + escaped).encode(), proc.stderr)
 
 
 class KeysTests(ToolTestCase):
