@@ -856,6 +856,46 @@ class CryptoTests(ToolTestCase):
         proc = self.fails(3, 'decrypt', '-k', other, '-i', raw)
         self.assertNotIn(b'short', proc.stderr)
 
+    def test_decrypt_reads_what_encrypt_writes(self):
+        """decrypt takes encrypt's default output (base64) from a file, a
+        pipe, --data and the argument, and raw or hex ciphertexts too,
+        with no --input-format."""
+        name = self.create('rsa', '--oaep')
+        doc = self.write('doc.txt', b'the document\n')
+        self.tool('encrypt', '-k', name, '-i', doc, '-o', self.path('doc.enc'))
+        self.assertEqual(self.tool('decrypt', '-k', name, '-i', self.path('doc.enc'), '-f', 'raw').stdout,
+                         b'the document\n')
+        # A pipe, as a shell runs it
+        pipeline = subprocess.run(['sh', '-c', '"$0" encrypt -k "$1" | "$0" decrypt -k "$1"', TOOL, name],
+                                  input=b'hi\n', capture_output=True, timeout=120)
+        self.assertEqual((pipeline.returncode, pipeline.stdout, pipeline.stderr), (0, b'hi\n', b''))
+        encoded = self.tool('encrypt', '-k', name, '-d', 'argument').stdout.decode().strip()
+        self.assertEqual(self.tool('decrypt', '-k', name, encoded).stdout, b'argument\n')
+        self.assertEqual(self.tool('decrypt', '-k', name, '-d', encoded).stdout, b'argument\n')
+        for fmt in ('raw', 'hex', 'base64'):
+            ct = self.tool('encrypt', '-k', name, '-d', fmt, '-f', fmt).stdout
+            self.assertEqual(self.tool('decrypt', '-k', name, input=ct).stdout, fmt.encode() + b'\n')
+            self.assertEqual(self.tool('decrypt', '-k', name, '--input-format', 'auto', input=ct).stdout,
+                             fmt.encode() + b'\n')
+
+    def test_decrypt_wrong_length(self):
+        """A ciphertext of the wrong length is refused before any request,
+        with the length the key wants."""
+        name = self.create('rsa')
+        for args, kwargs, got in ((('-d', 'short'), {}, b'got 5'),
+                                  ((), {'input': b'\x01' * 255}, b'got 255'),
+                                  ((base64.b64encode(b'\x01' * 128).decode(),), {}, b'got 128'),
+                                  (('-d', base64.b64encode(b'\x01' * 128).decode()), {},
+                                   b'got 172 (128 once decoded from base64)'),
+                                  (('--input-format', 'raw'), {'input': base64.b64encode(b'\x01' * 256)},
+                                   b'got 344')):
+            with RequestLog(os.environ['PARSEC_SERVICE_ENDPOINT']) as log:
+                proc = self.fails(2, 'decrypt', '-k', name, *args, env={'PARSEC_SERVICE_ENDPOINT': log.endpoint},
+                                  **kwargs)
+                opcodes = list(log.opcodes)
+            self.assertIn(b'expected 256 bytes for a 2048-bit RSA key, ' + got, proc.stderr)
+            self.assertNotIn('PsaAsymmetricDecrypt', opcodes)
+
     @needs_openssl
     def test_openssl_encrypts_tool_decrypts(self):
         for args, options in (((), ()),
