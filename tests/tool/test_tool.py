@@ -80,7 +80,9 @@ class ToolTestCase(unittest.TestCase):
         self.assertEqual(proc.returncode, status,
                          msg=f'{args}: exit {proc.returncode}, stderr: {proc.stderr!r}')
         if status != 0:
-            self.assertTrue(proc.stderr.startswith(PREFIX), proc.stderr)
+            # Under --json, the error is one line of JSON instead
+            if '--json' not in args:
+                self.assertTrue(proc.stderr.startswith(PREFIX), proc.stderr)
             self.assertEqual(proc.stderr.count(b'\n'), 1, proc.stderr)
             self.assertTrue(proc.stderr.endswith(b'\n'), proc.stderr)
         else:
@@ -474,6 +476,7 @@ class CoreTests(ToolTestCase):
             self.assertEqual(self.tool('help', command).stdout.decode(), out)
             self.assertEqual(self.tool(command, '-h').stdout.decode(), out)
         self.assertEqual(self.tool('help').stdout, self.tool('--help').stdout)
+        self.assertEqual(self.tool('help', 'help').stdout, self.tool('--help').stdout)
         self.assertIn('--endpoint', self.tool('sign', '--help-all').stdout.decode())
         self.assertIn('[DATA]', self.tool('sign', '--help').stdout.decode())
         self.assertIn('-o, --oaep', self.tool('create-rsa-key', '--help').stdout.decode())
@@ -1258,6 +1261,53 @@ class ErrorsTests(ToolTestCase):
         self.fails(2, 'ping', '--timeout', '-1')
         self.fails(2, 'delete-client')
         self.fails(2, 'ping', '--jwt-svid-file', self.path('missing'))
+
+    def test_json_errors(self):
+        """Under --json, before or after the command, a failure is one JSON
+        object on standard error, with the exit status it causes."""
+        cases = (
+            (('--json', 'sign', '-d', 'x'), 'sign', 'parsec-glib-tool-error-quark', 'usage', 2),
+            (('sign', '-k', 'missing', '-d', 'x', '--json'), 'sign', 'parsec-error-quark',
+             'psa-does-not-exist', 3),
+            (('--json', 'ping', '--endpoint', 'unix:' + self.path('nowhere.sock')), 'ping', 'parsec-error-quark',
+             'service-unavailable', 4),
+            (('--json', 'frobnicate'), None, 'parsec-glib-tool-error-quark', 'usage', 2),
+            (('ping', '--json', '--frobnicate'), 'ping', 'g-option-context-error-quark', None, 2),
+        )
+        for args, command, domain, name, detailed in cases:
+            for status, env in ((1, None), (detailed, DETAILED)):
+                proc = self.tool(*args, status=status, env=env)
+                self.assertEqual(proc.stdout, b'')
+                error = json.loads(proc.stderr)['error']
+                self.assertEqual((error['command'], error['domain'], error['name'], error['exit_status']),
+                                 (command, domain, name, status), error)
+                self.assertIsInstance(error['code'], int)
+                self.assertTrue(error['message'])
+        # Without --json, the plain line
+        self.assertTrue(self.tool('sign', '-d', 'x', status=1).stderr.startswith(PREFIX + b'sign: '))
+
+    def test_terminal_input_note(self):
+        """A command that reads standard input from a terminal says so on
+        standard error, and reads it; from a pipe it says nothing."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([TOOL, 'hash'], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(slave)
+        try:
+            # The note comes before the tool reads anything.
+            line = proc.stderr.readline()
+            self.assertIn(b'reading the input from the terminal', line)
+            self.assertIn(b'Ctrl-D', line)
+            os.write(master, b'abc\n')
+            os.write(master, b'\x04')
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(master)
+        self.assertEqual((proc.returncode, err), (0, b''))
+        self.assertEqual(out.strip().decode(), hashlib.sha256(b'abc\n').hexdigest())
+        self.assertEqual(self.tool('hash', input=b'abc\n').stderr, b'')
 
     def test_exit_status_option(self):
         # The option, wherever it is, outranks the environment.
