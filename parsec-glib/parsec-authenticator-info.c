@@ -10,7 +10,7 @@
  * ParsecAuthenticatorInfo:
  *
  * What the service says about one of its authenticators, as returned by
- * parsec_client_list_authenticators().
+ * [method@Parsec.Client.list_authenticators].
  *
  * The identifier is the #ParsecAuthType the authenticator checks; a newer
  * service may report others, kept as plain numbers.

@@ -150,7 +150,7 @@ tls_certificate_new (GTlsBackend   *backend,
  * service, for #GTlsConnection:certificate, a #GSocketClient's
  * connections or a libsoup client certificate. The key never leaves the
  * service: GnuTLS signs through the parsec-glib PKCS #11 module, at the
- * URI parsec_key_get_pkcs11_uri() gives, so the module must be
+ * URI [method@Parsec.Key.get_pkcs11_uri] gives, so the module must be
  * registered with p11-kit (as installed, or in the user's
  * `~/.config/pkcs11/modules/`) and serve this client's application name.
  *
@@ -159,7 +159,7 @@ tls_certificate_new (GTlsBackend   *backend,
  * example with `p11tool --write`).
  *
  * Nothing is sent to the service; the backend may read files, which
- * blocks the calling thread. See parsec_key_create_tls_certificate_async().
+ * blocks the calling thread. See [method@Parsec.Key.create_tls_certificate_async].
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set:
  *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, %G_TLS_ERROR_BAD_CERTIFICATE
@@ -247,9 +247,9 @@ create_in_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * Makes a #GTlsCertificate whose private key stays in the service; see
- * parsec_key_create_tls_certificate(). The TLS backend reads PKCS #11
+ * [method@Parsec.Key.create_tls_certificate]. The TLS backend reads PKCS #11
  * objects with blocking calls, so the work runs in a worker thread of
- * GIO's. Finish with parsec_key_create_tls_certificate_finish().
+ * GIO's. Finish with [method@Parsec.Key.create_tls_certificate_finish].
  *
  * Stability: Unstable
  * Since: 1.0
@@ -279,7 +279,7 @@ parsec_key_create_tls_certificate_async (ParsecKey           *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_create_tls_certificate_async().
+ * Finishes [method@Parsec.Key.create_tls_certificate_async].
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set
  *
@@ -301,7 +301,7 @@ parsec_key_create_tls_certificate_finish (ParsecKey     *self,
  * @self: a #ParsecKey
  *
  * The PKCS #11 URI (RFC 7512) of the key as the parsec-glib PKCS #11
- * module shows it; see parsec_client_get_pkcs11_uri(). Nothing is sent to
+ * module shows it; see [method@Parsec.Client.get_pkcs11_uri]. Nothing is sent to
  * the service.
  *
  * Returns: (transfer full): the URI

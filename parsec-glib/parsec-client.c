@@ -23,8 +23,8 @@
  *
  * A client of the Parsec service.
  *
- * Create one with parsec_client_new() (or parsec_client_new_sync()), or
- * with g_async_initable_new_async() to set properties. The configuration
+ * Create one with [func@Parsec.Client.new] (or [ctor@Parsec.Client.new_sync]), or
+ * with [func@Gio.AsyncInitable.new_async] to set properties. The configuration
  * properties are construct-only: they are given at construction and
  * fixed from then on. Each has an "unset" value, its default, that leaves
  * the choice to the environment, GSettings or a built-in default; once
@@ -39,7 +39,7 @@
  * authenticators and takes the first one it can serve. Ping and the
  * provider, authenticator and opcode lists need neither, and a client
  * with #ParsecClient:provider and #ParsecClient:auth-method set never
- * asks. parsec_client_discover() asks at once.
+ * asks. [method@Parsec.Client.discover] asks at once.
  *
  * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
@@ -56,7 +56,7 @@
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
- * another, make them on a client from parsec_client_dup_for_provider().
+ * another, make them on a client from [method@Parsec.Client.dup_for_provider].
  * Asynchronous operations, initialisation aside, run on the thread-default
  * main context of the caller without helper threads. An initialised
  * client may be used from several threads at once.
@@ -277,7 +277,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * The authentication type in use: the one #ParsecClient:auth-method
    * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
-   * after the first authenticated call or parsec_client_discover()
+   * after the first authenticated call or [method@Parsec.Client.discover]
    * (%PARSEC_AUTH_TYPE_NONE until then). Discovery notifies it on the
    * client's context (see #ParsecClient).
    *
@@ -294,7 +294,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * %PARSEC_PROVIDER_AUTO, the default, means the service's first crypto
    * provider; the property keeps reading %PARSEC_PROVIDER_AUTO, and
    * #ParsecClient:implicit-provider tells the choice. For a provider this
-   * enumeration does not name, use parsec_client_dup_for_provider().
+   * enumeration does not name, use [method@Parsec.Client.dup_for_provider].
    *
    * Since: 1.0
    */
@@ -307,7 +307,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * The provider used by crypto operations that do not name one: the one
    * #ParsecClient:provider names, or the one discovery chose, known after
-   * the first crypto call or parsec_client_discover(). Until then, and
+   * the first crypto call or [method@Parsec.Client.discover]. Until then, and
    * when the service hosts no crypto provider, it is
    * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
    * not name. Discovery notifies it on the client's context (see
@@ -358,7 +358,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * expires; it cannot be read back. The client keeps it in memory it
    * wipes. Setting it as a property can leave copies in GObject's own
    * memory (a #GValue may hold one, or point at the caller's string),
-   * which the client cannot wipe: parsec_client_set_jwt_svid_token()
+   * which the client cannot wipe: [method@Parsec.Client.set_jwt_svid_token]
    * makes none.
    *
    * Since: 1.0
@@ -638,7 +638,7 @@ discover_done (gpointer  user_data,
  * Calls do this by themselves, so an application needs it only to fail
  * early when the service is missing or unsuitable, or to read
  * #ParsecClient:implicit-provider and #ParsecClient:auth-type before its
- * first call. Finish with parsec_client_discover_finish().
+ * first call. Finish with [method@Parsec.Client.discover_finish].
  *
  * Since: 1.0
  */
@@ -664,7 +664,7 @@ parsec_client_discover_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_discover_async().
+ * Finishes [method@Parsec.Client.discover_async].
  *
  * Returns: %TRUE when the client knows its implicit provider and
  *   authentication
@@ -688,7 +688,7 @@ parsec_client_discover_finish (ParsecClient  *self,
  * @error: return location for a #GError
  *
  * Asks the service for its providers and authenticators, blocking the
- * calling thread. See parsec_client_discover_async().
+ * calling thread. See [method@Parsec.Client.discover_async].
  *
  * Returns: %TRUE when the client knows its implicit provider and
  *   authentication
@@ -715,13 +715,13 @@ parsec_client_discover (ParsecClient  *self,
  * @user_data: data for @callback
  *
  * Creates a client for the configured Parsec service. Finish with
- * parsec_client_new_finish(). Nothing is sent to the service yet: see
+ * [ctor@Parsec.Client.new_finish]. Nothing is sent to the service yet: see
  * #ParsecClient for when the client asks for its providers and
  * authenticators.
  *
  * The application name matters only when the service authenticates
  * applications by name (direct authentication); the keys of each name are
- * kept apart. To set other properties, use g_async_initable_new_async().
+ * kept apart. To set other properties, use [func@Gio.AsyncInitable.new_async].
  *
  * Since: 1.0
  */
@@ -742,7 +742,7 @@ parsec_client_new (const char          *application_name,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_new().
+ * Finishes [func@Parsec.Client.new].
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
@@ -767,7 +767,7 @@ parsec_client_new_finish (GAsyncResult  *result,
  * @error: return location for a #GError
  *
  * Creates a client for the configured Parsec service, blocking the
- * calling thread. See parsec_client_new().
+ * calling thread. See [func@Parsec.Client.new].
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
@@ -957,7 +957,7 @@ parsec_client_get_application_name (ParsecClient *self)
  * Gets #ParsecClient:auth-method.
  *
  * Returns: the configured authentication method, %PARSEC_AUTH_METHOD_AUTO
- *   when none was given; see parsec_client_get_auth_type() for the one
+ *   when none was given; see [method@Parsec.Client.get_auth_type] for the one
  *   in use
  *
  * Since: 1.0
@@ -999,7 +999,7 @@ parsec_client_get_auth_type (ParsecClient *self)
  * Gets #ParsecClient:provider.
  *
  * Returns: the configured provider, %PARSEC_PROVIDER_AUTO when none was
- *   given; see parsec_client_get_implicit_provider() for the one in use
+ *   given; see [method@Parsec.Client.get_implicit_provider] for the one in use
  *
  * Since: 1.0
  */

@@ -15,8 +15,8 @@
  *
  * A key held by the Parsec service, in the namespace of the application.
  *
- * Get one from parsec_client_generate_key(), parsec_client_import_key(),
- * parsec_client_lookup_key() or parsec_client_list_keys(). A key knows
+ * Get one from [method@Parsec.Client.generate_key], [method@Parsec.Client.import_key],
+ * [method@Parsec.Client.lookup_key] or [method@Parsec.Client.list_keys]. A key knows
  * its client, its name, the provider that holds it and its attributes,
  * read once when the key object was made; operations whose algorithm is
  * %NULL use the algorithm the key's policy permits, so a signature over
@@ -27,7 +27,7 @@
  * taken from them say so, and a new lookup gets the new ones.
  *
  * An application that knows a key's name and algorithms can also make the
- * object itself with g_object_new() and no #ParsecKey:attributes; then
+ * object itself with [ctor@GObject.Object.new] and no #ParsecKey:attributes; then
  * every operation needs an explicit algorithm.
  *
  * Since: 1.0
@@ -451,7 +451,7 @@ key_finish_boolean (ParsecKey     *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Signs a hash with the key. Finish with parsec_key_sign_hash_finish().
+ * Signs a hash with the key. Finish with [method@Parsec.Key.sign_hash_finish].
  *
  * Since: 1.0
  */
@@ -480,9 +480,9 @@ parsec_key_sign_hash_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_hash_async().
+ * Finishes [method@Parsec.Key.sign_hash_async].
  *
- * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -503,9 +503,9 @@ parsec_key_sign_hash_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Signs a hash with the key. Blocks the calling thread; see parsec_key_sign_hash_async().
+ * Signs a hash with the key. Blocks the calling thread; see [method@Parsec.Key.sign_hash_async].
  *
- * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -538,7 +538,7 @@ parsec_key_sign_hash (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature of a hash with the key. Finish with parsec_key_verify_hash_finish().
+ * Verifies a signature of a hash with the key. Finish with [method@Parsec.Key.verify_hash_finish].
  *
  * Since: 1.0
  */
@@ -569,7 +569,7 @@ parsec_key_verify_hash_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_hash_async().
+ * Finishes [method@Parsec.Key.verify_hash_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -593,7 +593,7 @@ parsec_key_verify_hash_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature of a hash with the key. Blocks the calling thread; see parsec_key_verify_hash_async().
+ * Verifies a signature of a hash with the key. Blocks the calling thread; see [method@Parsec.Key.verify_hash_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -629,7 +629,7 @@ parsec_key_verify_hash (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): parsec_key_sign_data() works with every provider. Finish with parsec_key_sign_message_finish().
+ * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): [method@Parsec.Key.sign_data] works with every provider. Finish with [method@Parsec.Key.sign_message_finish].
  *
  * Since: 1.0
  */
@@ -658,7 +658,7 @@ parsec_key_sign_message_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_message_async().
+ * Finishes [method@Parsec.Key.sign_message_async].
  *
  * Returns: (transfer full): the signature, in the PSA format, or %NULL on error
  *
@@ -681,7 +681,7 @@ parsec_key_sign_message_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): parsec_key_sign_data() works with every provider. Blocks the calling thread; see parsec_key_sign_message_async().
+ * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): [method@Parsec.Key.sign_data] works with every provider. Blocks the calling thread; see [method@Parsec.Key.sign_message_async].
  *
  * Returns: (transfer full): the signature, in the PSA format, or %NULL on error
  *
@@ -716,7 +716,7 @@ parsec_key_sign_message (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature of a message with the key, hashing it in the service. Finish with parsec_key_verify_message_finish().
+ * Verifies a signature of a message with the key, hashing it in the service. Finish with [method@Parsec.Key.verify_message_finish].
  *
  * Since: 1.0
  */
@@ -747,7 +747,7 @@ parsec_key_verify_message_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_message_async().
+ * Finishes [method@Parsec.Key.verify_message_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -771,7 +771,7 @@ parsec_key_verify_message_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature of a message with the key, hashing it in the service. Blocks the calling thread; see parsec_key_verify_message_async().
+ * Verifies a signature of a message with the key, hashing it in the service. Blocks the calling thread; see [method@Parsec.Key.verify_message_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -808,7 +808,7 @@ parsec_key_verify_message (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts data with the public part of the key. Finish with parsec_key_asymmetric_encrypt_finish().
+ * Encrypts data with the public part of the key. Finish with [method@Parsec.Key.asymmetric_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -838,7 +838,7 @@ parsec_key_asymmetric_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_asymmetric_encrypt_async().
+ * Finishes [method@Parsec.Key.asymmetric_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext, or %NULL on error
  *
@@ -862,7 +862,7 @@ parsec_key_asymmetric_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts data with the public part of the key. Blocks the calling thread; see parsec_key_asymmetric_encrypt_async().
+ * Encrypts data with the public part of the key. Blocks the calling thread; see [method@Parsec.Key.asymmetric_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext, or %NULL on error
  *
@@ -898,7 +898,7 @@ parsec_key_asymmetric_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Decrypts data with the key. Finish with parsec_key_asymmetric_decrypt_finish().
+ * Decrypts data with the key. Finish with [method@Parsec.Key.asymmetric_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -928,7 +928,7 @@ parsec_key_asymmetric_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_asymmetric_decrypt_async().
+ * Finishes [method@Parsec.Key.asymmetric_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -952,7 +952,7 @@ parsec_key_asymmetric_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Decrypts data with the key. Blocks the calling thread; see parsec_key_asymmetric_decrypt_async().
+ * Decrypts data with the key. Blocks the calling thread; see [method@Parsec.Key.asymmetric_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -989,7 +989,7 @@ parsec_key_asymmetric_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts and authenticates data with the key. Finish with parsec_key_aead_encrypt_finish().
+ * Encrypts and authenticates data with the key. Finish with [method@Parsec.Key.aead_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1021,7 +1021,7 @@ parsec_key_aead_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_aead_encrypt_async().
+ * Finishes [method@Parsec.Key.aead_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext followed by the tag, or %NULL on error
  *
@@ -1046,7 +1046,7 @@ parsec_key_aead_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts and authenticates data with the key. Blocks the calling thread; see parsec_key_aead_encrypt_async().
+ * Encrypts and authenticates data with the key. Blocks the calling thread; see [method@Parsec.Key.aead_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext followed by the tag, or %NULL on error
  *
@@ -1085,7 +1085,7 @@ parsec_key_aead_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Checks and decrypts data with the key. Finish with parsec_key_aead_decrypt_finish().
+ * Checks and decrypts data with the key. Finish with [method@Parsec.Key.aead_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1117,7 +1117,7 @@ parsec_key_aead_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_aead_decrypt_async().
+ * Finishes [method@Parsec.Key.aead_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1142,7 +1142,7 @@ parsec_key_aead_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Checks and decrypts data with the key. Blocks the calling thread; see parsec_key_aead_decrypt_async().
+ * Checks and decrypts data with the key. Blocks the calling thread; see [method@Parsec.Key.aead_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1179,7 +1179,7 @@ parsec_key_aead_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts data with the key and an unauthenticated cipher. Finish with parsec_key_cipher_encrypt_finish().
+ * Encrypts data with the key and an unauthenticated cipher. Finish with [method@Parsec.Key.cipher_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1208,7 +1208,7 @@ parsec_key_cipher_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_cipher_encrypt_async().
+ * Finishes [method@Parsec.Key.cipher_encrypt_async].
  *
  * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on error
  *
@@ -1231,7 +1231,7 @@ parsec_key_cipher_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see parsec_key_cipher_encrypt_async().
+ * Encrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see [method@Parsec.Key.cipher_encrypt_async].
  *
  * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on error
  *
@@ -1265,7 +1265,7 @@ parsec_key_cipher_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Decrypts data with the key and an unauthenticated cipher. Finish with parsec_key_cipher_decrypt_finish().
+ * Decrypts data with the key and an unauthenticated cipher. Finish with [method@Parsec.Key.cipher_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1294,7 +1294,7 @@ parsec_key_cipher_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_cipher_decrypt_async().
+ * Finishes [method@Parsec.Key.cipher_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1317,7 +1317,7 @@ parsec_key_cipher_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Decrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see parsec_key_cipher_decrypt_async().
+ * Decrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see [method@Parsec.Key.cipher_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1351,7 +1351,7 @@ parsec_key_cipher_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Computes a MAC of data with the key. Finish with parsec_key_mac_compute_finish().
+ * Computes a MAC of data with the key. Finish with [method@Parsec.Key.mac_compute_finish].
  *
  * Since: 1.0
  */
@@ -1380,7 +1380,7 @@ parsec_key_mac_compute_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_mac_compute_async().
+ * Finishes [method@Parsec.Key.mac_compute_async].
  *
  * Returns: (transfer full): the MAC, or %NULL on error
  *
@@ -1403,7 +1403,7 @@ parsec_key_mac_compute_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Computes a MAC of data with the key. Blocks the calling thread; see parsec_key_mac_compute_async().
+ * Computes a MAC of data with the key. Blocks the calling thread; see [method@Parsec.Key.mac_compute_async].
  *
  * Returns: (transfer full): the MAC, or %NULL on error
  *
@@ -1438,7 +1438,7 @@ parsec_key_mac_compute (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Checks a MAC of data with the key. Finish with parsec_key_mac_verify_finish().
+ * Checks a MAC of data with the key. Finish with [method@Parsec.Key.mac_verify_finish].
  *
  * Since: 1.0
  */
@@ -1469,7 +1469,7 @@ parsec_key_mac_verify_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_mac_verify_async().
+ * Finishes [method@Parsec.Key.mac_verify_async].
  *
  * Returns: %TRUE if the MAC is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -1493,7 +1493,7 @@ parsec_key_mac_verify_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Checks a MAC of data with the key. Blocks the calling thread; see parsec_key_mac_verify_async().
+ * Checks a MAC of data with the key. Blocks the calling thread; see [method@Parsec.Key.mac_verify_async].
  *
  * Returns: %TRUE if the MAC is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -1531,7 +1531,7 @@ parsec_key_mac_verify (ParsecKey        *self,
  * it permits any hash. The hash is computed here when GLib can, so only
  * the digest travels to the service, in one request; for other hashes
  * (SHA-224, SHA-3, …) the provider computes it first. Finish with
- * parsec_key_sign_data_finish().
+ * [method@Parsec.Key.sign_data_finish].
  *
  * Since: 1.0
  */
@@ -1564,7 +1564,7 @@ parsec_key_sign_data_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_data_async().
+ * Finishes [method@Parsec.Key.sign_data_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1587,7 +1587,7 @@ parsec_key_sign_data_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Signs data with the algorithm the key's policy permits, blocking the
- * calling thread. See parsec_key_sign_data_async().
+ * calling thread. See [method@Parsec.Key.sign_data_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1620,9 +1620,9 @@ parsec_key_sign_data (ParsecKey     *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature made by parsec_key_sign_data(), with the
+ * Verifies a signature made by [method@Parsec.Key.sign_data], with the
  * algorithm of the key's policy, in one request. Finish with
- * parsec_key_verify_data_finish().
+ * [method@Parsec.Key.verify_data_finish].
  *
  * Since: 1.0
  */
@@ -1657,7 +1657,7 @@ parsec_key_verify_data_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_data_async().
+ * Finishes [method@Parsec.Key.verify_data_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -1680,7 +1680,7 @@ parsec_key_verify_data_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature made by parsec_key_sign_data(), blocking the
+ * Verifies a signature made by [method@Parsec.Key.sign_data], blocking the
  * calling thread.
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
@@ -1735,7 +1735,7 @@ key_agreement (ParsecKey *self)
  *
  * Computes the shared secret of a raw key agreement, ECDH or FFDH as the
  * key's policy and type say. Finish with
- * parsec_key_raw_key_agreement_finish().
+ * [method@Parsec.Key.raw_key_agreement_finish].
  *
  * Since: 1.0
  */
@@ -1762,7 +1762,7 @@ parsec_key_raw_key_agreement_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_raw_key_agreement_async().
+ * Finishes [method@Parsec.Key.raw_key_agreement_async].
  *
  * Returns: (transfer full): the shared secret, in memory that is wiped
  *   when freed, or %NULL on error
@@ -1785,7 +1785,7 @@ parsec_key_raw_key_agreement_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Computes the shared secret of a raw key agreement, blocking the calling
- * thread. See parsec_key_raw_key_agreement_async().
+ * thread. See [method@Parsec.Key.raw_key_agreement_async].
  *
  * Returns: (transfer full): the shared secret, in memory that is wiped
  *   when freed, or %NULL on error
@@ -1815,7 +1815,7 @@ parsec_key_raw_key_agreement (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Exports the key itself, which its policy must allow
- * (%PARSEC_KEY_USAGE_EXPORT). Finish with parsec_key_export_finish().
+ * (%PARSEC_KEY_USAGE_EXPORT). Finish with [method@Parsec.Key.export_finish].
  *
  * Since: 1.0
  */
@@ -1839,7 +1839,7 @@ parsec_key_export_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_export_async().
+ * Finishes [method@Parsec.Key.export_async].
  *
  * Returns: (transfer full): the key in the PSA format, in memory that is
  *   wiped when freed, or %NULL on error
@@ -1861,7 +1861,7 @@ parsec_key_export_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Exports the key itself, blocking the calling thread. See
- * parsec_key_export_async().
+ * [method@Parsec.Key.export_async].
  *
  * Returns: (transfer full): the key in the PSA format, in memory that is
  *   wiped when freed, or %NULL on error
@@ -1892,7 +1892,7 @@ parsec_key_export (ParsecKey     *self,
  * Exports the public part of the key, in one request: the PSA format
  * (DER RSAPublicKey, or an uncompressed point), or a DER or PEM
  * SubjectPublicKeyInfo as other programs read it, which needs the key's
- * attributes. Finish with parsec_key_export_public_key_finish().
+ * attributes. Finish with [method@Parsec.Key.export_public_key_finish].
  *
  * Since: 1.0
  */
@@ -1918,7 +1918,7 @@ parsec_key_export_public_key_async (ParsecKey              *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_export_public_key_async().
+ * Finishes [method@Parsec.Key.export_public_key_async].
  *
  * Returns: (transfer full): the public key, or %NULL on error
  *
@@ -1940,7 +1940,7 @@ parsec_key_export_public_key_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Exports the public part of the key, blocking the calling thread. See
- * parsec_key_export_public_key_async().
+ * [method@Parsec.Key.export_public_key_async].
  *
  * Returns: (transfer full): the public key, or %NULL on error
  *
@@ -1970,7 +1970,7 @@ parsec_key_export_public_key (ParsecKey              *self,
  *
  * Destroys the key in the service; the object stays, and its operations
  * fail with %PARSEC_ERROR_PSA_DOES_NOT_EXIST. Finish with
- * parsec_key_destroy_finish().
+ * [method@Parsec.Key.destroy_finish].
  *
  * Since: 1.0
  */
@@ -1994,7 +1994,7 @@ parsec_key_destroy_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_destroy_async().
+ * Finishes [method@Parsec.Key.destroy_async].
  *
  * Returns: %TRUE when the key is destroyed
  *
@@ -2015,7 +2015,7 @@ parsec_key_destroy_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Destroys the key in the service, blocking the calling thread. See
- * parsec_key_destroy_async().
+ * [method@Parsec.Key.destroy_async].
  *
  * Returns: %TRUE when the key is destroyed
  *

@@ -10,7 +10,7 @@
  * ParsecProviderInfo:
  *
  * What the service says about one of its providers, as returned by
- * parsec_client_list_providers().
+ * [method@Parsec.Client.list_providers].
  *
  * The identifier is a #ParsecProvider for the providers the library
  * knows; a newer service may report others, kept as plain numbers.
