@@ -373,6 +373,14 @@ make_key_start (ParsecClient           *self,
  * Generates a key in the service. Finish with
  * [method@Parsec.Client.generate_key_finish].
  *
+ * The service decides which keys it makes: Parsec 1.5's Mbed Crypto
+ * provider and the test service make RSA keys of 1024, 2048 and 4096
+ * bits (not 3072) and elliptic-curve keys on every SECP R1 curve but
+ * P-384; the TPM provider what its TPM implements. A key the service
+ * does not make fails with %PARSEC_ERROR_PSA_INVALID_ARGUMENT or
+ * %PARSEC_ERROR_PSA_NOT_SUPPORTED; see [Parsec services and their
+ * limits](services.html).
+ *
  * Since: 1.0
  */
 void
@@ -429,6 +437,14 @@ parsec_client_generate_key_finish (ParsecClient  *self,
  * @error: return location for a #GError
  *
  * Generates a key in the service, blocking the calling thread.
+ *
+ * The service decides which keys it makes: Parsec 1.5's Mbed Crypto
+ * provider and the test service make RSA keys of 1024, 2048 and 4096
+ * bits (not 3072) and elliptic-curve keys on every SECP R1 curve but
+ * P-384; the TPM provider what its TPM implements. A key the service
+ * does not make fails with %PARSEC_ERROR_PSA_INVALID_ARGUMENT or
+ * %PARSEC_ERROR_PSA_NOT_SUPPORTED; see [Parsec services and their
+ * limits](services.html).
  *
  * Returns: (transfer full): the new key, or %NULL on error
  *

@@ -65,7 +65,7 @@ append_escaped (GString    *uri,
  * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
  * find the key with it once the module is loaded.
  *
- * The token is the one of #ParsecClient:application-name, or of
+ * The token is the one of [property@Parsec.Client:application-name], or of
  * `parsec-glib-pkcs11` for a client without one; the module must serve
  * that name (`PARSEC_PKCS11_APPLICATION_NAME`, else the default
  * #GApplication's id). The URI names the key by its label, the key's

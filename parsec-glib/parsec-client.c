@@ -38,23 +38,23 @@
  * as the implicit provider of crypto operations; it asks for the
  * authenticators and takes the first one it can serve. Ping and the
  * provider, authenticator and opcode lists need neither, and a client
- * with #ParsecClient:provider and #ParsecClient:auth-method set never
+ * with [property@Parsec.Client:provider] and [property@Parsec.Client:auth-method] set never
  * asks. [method@Parsec.Client.discover] asks at once.
  *
- * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
+ * The endpoint comes, first match wins, from [property@Parsec.Client:endpoint], the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
  * the `community.parsec.glib` GSettings schema when it is installed, and
  * finally `unix:/run/parsec/parsec.sock`. The timeout, the response
  * limit, the trust policy and the trusted users come from their property,
  * else the GSettings key of the same name, else the built-in default.
  *
- * What discovery learns, #ParsecClient:implicit-provider and
- * #ParsecClient:auth-type, is notified once, on the thread-default main
+ * What discovery learns, [property@Parsec.Client:implicit-provider] and
+ * [property@Parsec.Client:auth-type], is notified once, on the thread-default main
  * context of the thread that constructed the client, whichever thread
  * the discovery ran on.
  *
  * Every operation opens its own connection, as the service expects, and
- * has one deadline (#ParsecClient:timeout) for connecting, sending and
+ * has one deadline ([property@Parsec.Client:timeout]) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
  * another, make them on a client from [method@Parsec.Client.dup_for_provider].
  * Asynchronous operations, initialisation aside, run on the thread-default
@@ -264,7 +264,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO, the
    * default, the client uses the first authenticator the service offers
    * that it can serve; the property keeps reading
-   * %PARSEC_AUTH_METHOD_AUTO, and #ParsecClient:auth-type tells the choice.
+   * %PARSEC_AUTH_METHOD_AUTO, and [property@Parsec.Client:auth-type] tells the choice.
    *
    * Since: 1.0
    */
@@ -275,7 +275,7 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:auth-type:
    *
-   * The authentication type in use: the one #ParsecClient:auth-method
+   * The authentication type in use: the one [property@Parsec.Client:auth-method]
    * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
    * after the first authenticated call or [method@Parsec.Client.discover]
    * (%PARSEC_AUTH_TYPE_NONE until then). Discovery notifies it on the
@@ -293,7 +293,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * The provider of crypto operations that do not name one.
    * %PARSEC_PROVIDER_AUTO, the default, means the service's first crypto
    * provider; the property keeps reading %PARSEC_PROVIDER_AUTO, and
-   * #ParsecClient:implicit-provider tells the choice. For a provider this
+   * [property@Parsec.Client:implicit-provider] tells the choice. For a provider this
    * enumeration does not name, use [method@Parsec.Client.dup_for_provider].
    *
    * Since: 1.0
@@ -306,7 +306,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:implicit-provider:
    *
    * The provider used by crypto operations that do not name one: the one
-   * #ParsecClient:provider names, or the one discovery chose, known after
+   * [property@Parsec.Client:provider] names, or the one discovery chose, known after
    * the first crypto call or [method@Parsec.Client.discover]. Until then, and
    * when the service hosts no crypto provider, it is
    * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
@@ -378,7 +378,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * Socket activation and containers move the socket and the service's
    * user: list the users that may own the socket, its directories and
-   * the service process in #ParsecClient:trusted-users.
+   * the service process in [property@Parsec.Client:trusted-users].
    *
    * Since: 1.0
    */
@@ -637,7 +637,7 @@ discover_done (gpointer  user_data,
  *
  * Calls do this by themselves, so an application needs it only to fail
  * early when the service is missing or unsuitable, or to read
- * #ParsecClient:implicit-provider and #ParsecClient:auth-type before its
+ * [property@Parsec.Client:implicit-provider] and [property@Parsec.Client:auth-type] before its
  * first call. Finish with [method@Parsec.Client.discover_finish].
  *
  * Since: 1.0
@@ -918,7 +918,7 @@ _parsec_client_learned (ParsecClient *self,
  * parsec_client_get_endpoint:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:endpoint.
+ * Gets [property@Parsec.Client:endpoint].
  *
  * Returns: (nullable): the endpoint URI in use once the client is
  *   initialised; before, the one given at construction, or %NULL
@@ -936,7 +936,7 @@ parsec_client_get_endpoint (ParsecClient *self)
  * parsec_client_get_application_name:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:application-name.
+ * Gets [property@Parsec.Client:application-name].
  *
  * Returns: (nullable): the application name, after initialisation the
  *   default #GApplication's id when none was given
@@ -954,7 +954,7 @@ parsec_client_get_application_name (ParsecClient *self)
  * parsec_client_get_auth_method:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:auth-method.
+ * Gets [property@Parsec.Client:auth-method].
  *
  * Returns: the configured authentication method, %PARSEC_AUTH_METHOD_AUTO
  *   when none was given; see [method@Parsec.Client.get_auth_type] for the one
@@ -973,7 +973,7 @@ parsec_client_get_auth_method (ParsecClient *self)
  * parsec_client_get_auth_type:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:auth-type.
+ * Gets [property@Parsec.Client:auth-type].
  *
  * Returns: the authentication type in use
  *
@@ -996,7 +996,7 @@ parsec_client_get_auth_type (ParsecClient *self)
  * parsec_client_get_provider:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:provider.
+ * Gets [property@Parsec.Client:provider].
  *
  * Returns: the configured provider, %PARSEC_PROVIDER_AUTO when none was
  *   given; see [method@Parsec.Client.get_implicit_provider] for the one in use
@@ -1014,7 +1014,7 @@ parsec_client_get_provider (ParsecClient *self)
  * parsec_client_get_implicit_provider:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:implicit-provider.
+ * Gets [property@Parsec.Client:implicit-provider].
  *
  * Returns: the provider of crypto operations that do not name one,
  *   possibly one the enumeration does not name
@@ -1038,7 +1038,7 @@ parsec_client_get_implicit_provider (ParsecClient *self)
  * parsec_client_get_timeout:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:timeout.
+ * Gets [property@Parsec.Client:timeout].
  *
  * Returns: the deadline of each call in milliseconds, 0 for none, in
  *   force once the client is initialised; before, the one given at
@@ -1057,7 +1057,7 @@ parsec_client_get_timeout (ParsecClient *self)
  * parsec_client_get_max_response_size:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:max-response-size.
+ * Gets [property@Parsec.Client:max-response-size].
  *
  * Returns: the largest response body accepted, in bytes, in force once
  *   the client is initialised; before, the one given at construction, or 0
@@ -1075,7 +1075,7 @@ parsec_client_get_max_response_size (ParsecClient *self)
  * parsec_client_get_trust_policy:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:trust-policy.
+ * Gets [property@Parsec.Client:trust-policy].
  *
  * Returns: the policy in force once the client is initialised; before,
  *   the one given at construction, or %PARSEC_TRUST_POLICY_DEFAULT
@@ -1093,7 +1093,7 @@ parsec_client_get_trust_policy (ParsecClient *self)
  * parsec_client_get_trusted_users:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:trusted-users.
+ * Gets [property@Parsec.Client:trusted-users].
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the users
  *   trusted to run the service, by name or decimal id. Once the client is
@@ -1114,7 +1114,7 @@ parsec_client_get_trusted_users (ParsecClient *self)
  * @self: a #ParsecClient
  * @token: (nullable): a JWT-SVID in JWS compact serialisation
  *
- * Sets #ParsecClient:jwt-svid-token, the token sent from now on with
+ * Sets [property@Parsec.Client:jwt-svid-token], the token sent from now on with
  * JWT-SVID authentication. Call it again with a fresh token before the
  * old one expires. The previous token is wiped from memory.
  *

@@ -72,7 +72,7 @@ G_BEGIN_DECLS
  * @PARSEC_ERROR_PROTOCOL_VIOLATION: the peer's response broke the wire
  *   protocol (bad header, truncated message, undecodable body)
  * @PARSEC_ERROR_RESPONSE_EXCEEDS_LIMIT: the response body is larger than
- *   #ParsecClient:max-response-size
+ *   [property@Parsec.Client:max-response-size]
  * @PARSEC_ERROR_INVALID_ENDPOINT: the endpoint is not a usable `unix:` URI
  * @PARSEC_ERROR_SERVICE_UNAVAILABLE: no service could be reached at the endpoint
  * @PARSEC_ERROR_NO_USABLE_AUTHENTICATOR: the service offers no
@@ -90,7 +90,7 @@ G_BEGIN_DECLS
  * @PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER: the provider does not list the
  *   operation among those it supports; nothing was sent
  * @PARSEC_ERROR_UNTRUSTED_ENDPOINT: the endpoint failed a check of
- *   #ParsecClient:trust-policy (the socket, a directory on its path or the
+ *   [property@Parsec.Client:trust-policy] (the socket, a directory on its path or the
  *   peer's user is not trusted); nothing was sent
  *
  * Errors in the [error@Parsec.Error] domain, `PARSEC_ERROR`.

@@ -189,7 +189,9 @@ parsec_key_attributes_new_ecc_signing (guint      bits,
 
 /**
  * parsec_key_attributes_new_rsa_signing:
- * @bits: the modulus size, such as 2048 or 3072
+ * @bits: the modulus size, such as 2048 (the sizes a service makes are
+ *   its own: 1024, 2048 and 4096 for Parsec 1.5's Mbed Crypto provider;
+ *   see [method@Parsec.Client.generate_key])
  * @algorithm: a signature algorithm, such as
  *   [ctor@Parsec.Algorithm.new_rsa_pss] or [ctor@Parsec.Algorithm.new_rsa_pkcs1v15_sign]
  *
@@ -209,7 +211,9 @@ parsec_key_attributes_new_rsa_signing (guint            bits,
 
 /**
  * parsec_key_attributes_new_rsa_encryption:
- * @bits: the modulus size, such as 2048 or 3072
+ * @bits: the modulus size, such as 2048 (the sizes a service makes are
+ *   its own: 1024, 2048 and 4096 for Parsec 1.5's Mbed Crypto provider;
+ *   see [method@Parsec.Client.generate_key])
  * @algorithm: an encryption algorithm, such as [ctor@Parsec.Algorithm.new_rsa_oaep]
  *
  * Describes an RSA key pair that may encrypt and decrypt.

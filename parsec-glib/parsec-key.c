@@ -27,7 +27,7 @@
  * taken from them say so, and a new lookup gets the new ones.
  *
  * An application that knows a key's name and algorithms can also make the
- * object itself with [ctor@GObject.Object.new] and no #ParsecKey:attributes; then
+ * object itself with [ctor@GObject.Object.new] and no [property@Parsec.Key:attributes]; then
  * every operation needs an explicit algorithm.
  *
  * Since: 1.0
@@ -220,7 +220,7 @@ _parsec_key_new (ParsecClient        *client,
  * parsec_key_get_client:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:client.
+ * Gets [property@Parsec.Key:client].
  *
  * Returns: (transfer none): the client
  *
@@ -238,7 +238,7 @@ parsec_key_get_client (ParsecKey *self)
  * parsec_key_get_name:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:name.
+ * Gets [property@Parsec.Key:name].
  *
  * Returns: the key's name
  *
@@ -256,7 +256,7 @@ parsec_key_get_name (ParsecKey *self)
  * parsec_key_get_provider:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:provider.
+ * Gets [property@Parsec.Key:provider].
  *
  * Returns: the provider that holds the key, or %PARSEC_PROVIDER_AUTO
  *
@@ -274,7 +274,7 @@ parsec_key_get_provider (ParsecKey *self)
  * parsec_key_get_attributes:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:attributes.
+ * Gets [property@Parsec.Key:attributes].
  *
  * Returns: (transfer none) (nullable): the key's attributes, or %NULL
  *   when they are not known
