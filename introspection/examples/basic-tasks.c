@@ -8,7 +8,7 @@
  */
 #include <parsec-glib/parsec-glib.h>
 
-/* Sign a file and verify the signature */
+/* Task: Sign a file and verify the signature */
 static gboolean
 sign_and_verify_file (ParsecClient  *client,
                       const char    *path,
@@ -37,7 +37,7 @@ sign_and_verify_file (ParsecClient  *client,
   return TRUE;
 }
 
-/* Encrypt and decrypt */
+/* Task: Encrypt and decrypt */
 static gboolean
 encrypt_and_decrypt (ParsecClient  *client,
                      GError       **error)
@@ -65,7 +65,7 @@ encrypt_and_decrypt (ParsecClient  *client,
   return TRUE;
 }
 
-/* List keys with their attributes */
+/* Task: List keys with their attributes */
 static gboolean
 list_keys (ParsecClient  *client,
            GError       **error)
@@ -88,7 +88,7 @@ list_keys (ParsecClient  *client,
   return TRUE;
 }
 
-/* Cancellation and deadlines */
+/* Task: Cancellation and deadlines */
 static void
 on_signed (GObject      *source,
            GAsyncResult *result,
@@ -139,7 +139,7 @@ cancel_and_time_out (const char  *application_name,
   return parsec_key_destroy (key, NULL, error);
 }
 
-/* Matching errors */
+/* Task: Matching errors */
 static gboolean
 match_errors (ParsecClient  *client,
               GError       **error)
@@ -158,6 +158,8 @@ match_errors (ParsecClient  *client,
     g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS, "no-such-key exists");
   return FALSE;
 }
+
+/* End of the tasks */
 
 /* The keys of this program, made by the tasks above */
 static gboolean

@@ -24,7 +24,7 @@ Gio._promisify(Parsec.Key.prototype, 'asymmetric_encrypt_async', 'asymmetric_enc
 Gio._promisify(Parsec.Key.prototype, 'asymmetric_decrypt_async', 'asymmetric_decrypt_finish');
 Gio._promisify(Parsec.Key.prototype, 'destroy_async', 'destroy_finish');
 
-// Sign a file and verify the signature
+// Task: Sign a file and verify the signature
 async function signAndVerifyFile(client, path) {
     const key = await client.generate_key_async('example-signing',
         Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
@@ -34,7 +34,7 @@ async function signAndVerifyFile(client, path) {
     print(`signed and verified ${path}`);
 }
 
-// Encrypt and decrypt
+// Task: Encrypt and decrypt
 async function encryptAndDecrypt(client) {
     const oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256);
     const key = await client.generate_key_async('example-encryption',
@@ -46,7 +46,7 @@ async function encryptAndDecrypt(client) {
     print(`decrypted: ${new TextDecoder().decode(decrypted.toArray())}`);
 }
 
-// List keys with their attributes
+// Task: List keys with their attributes
 async function listKeys(client) {
     for (const key of await client.list_keys_async(null)) {
         const attributes = key.get_attributes();
@@ -56,7 +56,7 @@ async function listKeys(client) {
     }
 }
 
-// Cancellation and deadlines
+// Task: Cancellation and deadlines
 async function cancelAndTimeOut() {
     // A deadline: each request of this client fails with
     // Gio.IOErrorEnum.TIMED_OUT after 5 seconds (0: no deadline).
@@ -79,7 +79,7 @@ async function cancelAndTimeOut() {
     }
 }
 
-// Matching errors
+// Task: Matching errors
 async function matchErrors(client) {
     try {
         await client.lookup_key_async('no-such-key', null);
@@ -90,6 +90,8 @@ async function matchErrors(client) {
         print('no key named no-such-key');
     }
 }
+
+// End of the tasks
 
 // The keys of this program, made by the tasks above
 async function deleteKeys(client) {

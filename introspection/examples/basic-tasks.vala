@@ -6,7 +6,7 @@
 // Usage: basic-tasks FILE
 // Build: valac --pkg parsec-glib-1 basic-tasks.vala
 
-// Sign a file and verify the signature
+// Task: Sign a file and verify the signature
 async void sign_and_verify_file (Parsec.Client client, string path) throws Error {
     var key = yield client.generate_key_async ("example-signing",
                                                new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
@@ -16,7 +16,7 @@ async void sign_and_verify_file (Parsec.Client client, string path) throws Error
     print ("signed and verified %s\n", path);
 }
 
-// Encrypt and decrypt
+// Task: Encrypt and decrypt
 async void encrypt_and_decrypt (Parsec.Client client) throws Error {
     var oaep = new Parsec.Algorithm.rsa_oaep (Parsec.Hash.SHA_256);
     var key = yield client.generate_key_async ("example-encryption",
@@ -27,7 +27,7 @@ async void encrypt_and_decrypt (Parsec.Client client) throws Error {
     print ("decrypted: %.*s\n", (int) plaintext.get_size (), (string) plaintext.get_data ());
 }
 
-// List keys with their attributes
+// Task: List keys with their attributes
 async void list_keys (Parsec.Client client) throws Error {
     foreach (var key in yield client.list_keys_async ()) {
         var attributes = key.get_attributes ();
@@ -36,7 +36,7 @@ async void list_keys (Parsec.Client client) throws Error {
     }
 }
 
-// Cancellation and deadlines
+// Task: Cancellation and deadlines
 async void cancel_and_time_out () throws Error {
     // A deadline: each request of this client fails with
     // IOError.TIMED_OUT after 5 seconds (0: no deadline).
@@ -58,7 +58,7 @@ async void cancel_and_time_out () throws Error {
     }
 }
 
-// Matching errors
+// Task: Matching errors
 async void match_errors (Parsec.Client client) throws Error {
     try {
         yield client.lookup_key_async ("no-such-key");
@@ -67,6 +67,8 @@ async void match_errors (Parsec.Client client) throws Error {
         print ("no key named no-such-key\n");
     }
 }
+
+// End of the tasks
 
 // The keys of this program, made by the tasks above
 async void delete_keys (Parsec.Client client) throws Error {

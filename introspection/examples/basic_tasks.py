@@ -13,8 +13,8 @@ gi.require_version('Parsec', '1')
 from gi.repository import Gio, GLib, Parsec  # noqa: E402
 
 
+# Task: Sign a file and verify the signature
 def sign_and_verify_file(client, path):
-    """Sign a file and verify the signature"""
     key = client.generate_key('example-signing', Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256),
                               None)
     with open(path, 'rb') as f:
@@ -24,8 +24,8 @@ def sign_and_verify_file(client, path):
     print(f'signed and verified {path}')
 
 
+# Task: Encrypt and decrypt
 def encrypt_and_decrypt(client):
-    """Encrypt and decrypt"""
     oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256)
     key = client.generate_key('example-encryption', Parsec.KeyAttributes.new_rsa_encryption(2048, oaep), None)
     # None: the algorithm of the key's policy, RSA-OAEP with SHA-256
@@ -34,16 +34,16 @@ def encrypt_and_decrypt(client):
     print(f'decrypted: {plaintext.get_data().decode()}')
 
 
+# Task: List keys with their attributes
 def list_keys(client):
-    """List keys with their attributes"""
     for key in client.list_keys(None):
         attributes = key.get_attributes()
         print(f'{key.get_name()}: {attributes.get_key_type().value_nick}, {attributes.get_bits()} bits, '
               f'{attributes.get_algorithm().to_string()}')
 
 
+# Task: Cancellation and deadlines
 def cancel_and_time_out():
-    """Cancellation and deadlines"""
     # A deadline: each request of this client fails with
     # Gio.IOErrorEnum.TIMED_OUT after 5 seconds (0: no deadline).
     client = Parsec.Client(application_name='org.example.BasicTasks', timeout=5000)
@@ -71,8 +71,8 @@ def cancel_and_time_out():
     print(f'cancelled: {errors[0].message}')
 
 
+# Task: Matching errors
 def match_errors(client):
-    """Matching errors"""
     try:
         client.lookup_key('no-such-key', None)
     except GLib.Error as e:
@@ -81,6 +81,9 @@ def match_errors(client):
         print('no key named no-such-key')
     else:
         raise RuntimeError('no-such-key exists')
+
+
+# End of the tasks
 
 
 def delete_keys(client):
