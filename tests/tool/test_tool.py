@@ -778,7 +778,9 @@ class CryptoTests(ToolTestCase):
         mismatch = self.tool('verify', '-k', name, '-d', 'other', '--signature', self.path('sig.der'), '--json',
                              status=1)
         self.assertEqual(json.loads(mismatch.stdout), {'key_name': name, 'valid': False})
-        self.assertEqual(mismatch.stderr, b'parsec-glib-tool: verify: the signature does not match\n')
+        error = json.loads(mismatch.stderr)['error']
+        self.assertEqual((error['command'], error['name'], error['message']),
+                         ('verify', 'mismatch', 'the signature does not match'))
         self.fails(2, 'verify', '-k', name, '--signature', '-')
         self.fails(2, 'verify', '-k', name, '-d', 'message')
         self.fails(2, 'verify', '-k', name, '-d', 'message', '--signature', self.path('sig.der'),
