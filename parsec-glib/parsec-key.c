@@ -16,7 +16,10 @@
  * A key held by the Parsec service, in the namespace of the application.
  *
  * Get one from [method@Parsec.Client.generate_key], [method@Parsec.Client.import_key],
- * [method@Parsec.Client.lookup_key] or [method@Parsec.Client.list_keys]. A key knows
+ * [method@Parsec.Client.lookup_key] or [method@Parsec.Client.list_keys]. Which
+ * keys can be generated is the service's choice (Parsec 1.5's Mbed Crypto
+ * provider makes RSA keys of 1024, 2048 and 4096 bits, not 3072): see
+ * [Parsec services and their limits](services.html). A key knows
  * its client, its name, the provider that holds it and its attributes,
  * read once when the key object was made; operations whose algorithm is
  * %NULL use the algorithm the key's policy permits, so a signature over
