@@ -78,11 +78,12 @@ list_keys (ParsecClient  *client,
     {
       ParsecKey *key = g_ptr_array_index (keys, i);
       ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
+      g_autofree char *type = g_enum_to_string (PARSEC_TYPE_KEY_TYPE,
+                                                parsec_key_attributes_get_key_type (attributes));
       g_autofree char *algorithm =
         parsec_algorithm_to_string (parsec_key_attributes_get_algorithm (attributes));
 
-      g_print ("%s: %s, %u bits, %s\n", parsec_key_get_name (key),
-               g_enum_to_string (PARSEC_TYPE_KEY_TYPE, parsec_key_attributes_get_key_type (attributes)),
+      g_print ("%s: %s, %u bits, %s\n", parsec_key_get_name (key), type,
                parsec_key_attributes_get_bits (attributes), algorithm);
     }
   return TRUE;
