@@ -11,7 +11,9 @@ Writes each page to OUTDIR under the same name, after:
   none (docs/threat-model.md and docs/dbus.md are plain Markdown);
 - replacing a line `<!-- include: PATH -->` by the file at PATH (relative
   to the page) in a fenced code block, so that the reference shows the
-  examples exactly as the tests run them;
+  examples exactly as the tests run them; with `<!-- include: PATH
+  task: TITLE -->`, only the lines after the file's comment `Task: TITLE`
+  up to its next `Task:` or `End of the tasks` comment;
 - pointing links between the pages at their HTML output.
 """
 
@@ -20,6 +22,26 @@ import re
 import sys
 
 LANGUAGES = {'.c': 'c', '.js': 'js', '.py': 'python', '.vala': 'vala'}
+
+
+TASK_MARK = re.compile(r'^\s*(?://|/\*|#)\s*(?:Task:\s*(.+?)|(End of the tasks))\s*(?:\*/)?\s*$')
+
+
+def task(name, code, title):
+    """The lines of @code under its comment "Task: @title"."""
+    lines, inside = [], False
+    for line in code.splitlines():
+        mark = TASK_MARK.match(line)
+        if mark:
+            if inside:
+                break
+            inside = mark.group(1) == title
+            continue
+        if inside:
+            lines.append(line)
+    if not lines:
+        sys.exit(f'{name}: no task “{title}”')
+    return '\n'.join(lines).strip('\n')
 
 
 def prepare(path, pages):
@@ -32,10 +54,12 @@ def prepare(path, pages):
         name = os.path.join(os.path.dirname(path), match.group(1).strip())
         with open(name, encoding='utf-8') as f:
             code = f.read().rstrip('\n')
+        if match.group(2):
+            code = task(name, code, match.group(2))
         lang = LANGUAGES.get(os.path.splitext(name)[1], '')
         return f'```{lang}\n{code}\n```'
 
-    text = re.sub(r'^<!--\s*include:\s*(.+?)\s*-->$', include, text, flags=re.M)
+    text = re.sub(r'^<!--\s*include:\s*(.+?)(?:\s+task:\s*(.+?))?\s*-->$', include, text, flags=re.M)
 
     for page in pages:
         stem = re.escape(page[:-3])

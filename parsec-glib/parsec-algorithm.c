@@ -12,8 +12,8 @@
  *
  * An algorithm of the PSA Crypto API, as key policies and operations name
  * it: immutable and reference counted. Create one with the constructor of
- * its variant, for example parsec_algorithm_new_ecdsa() or
- * parsec_algorithm_new_aead().
+ * its variant, for example [ctor@Parsec.Algorithm.new_ecdsa] or
+ * [ctor@Parsec.Algorithm.new_aead].
  *
  * Since: 1.0
  */

@@ -10,7 +10,7 @@
  * ParsecAuthenticatorInfo:
  *
  * What the service says about one of its authenticators, as returned by
- * parsec_client_list_authenticators().
+ * [method@Parsec.Client.list_authenticators].
  *
  * The identifier is the #ParsecAuthType the authenticator checks; a newer
  * service may report others, kept as plain numbers.
@@ -169,7 +169,7 @@ parsec_authenticator_info_init (ParsecAuthenticatorInfo *self)
  * parsec_authenticator_info_get_id:
  * @self: a #ParsecAuthenticatorInfo
  *
- * Gets #ParsecAuthenticatorInfo:id.
+ * Gets [property@Parsec.AuthenticatorInfo:id].
  *
  * Returns: the authentication type, a #ParsecAuthType for known ones
  *
@@ -186,7 +186,7 @@ parsec_authenticator_info_get_id (ParsecAuthenticatorInfo *self)
  * parsec_authenticator_info_get_description:
  * @self: a #ParsecAuthenticatorInfo
  *
- * Gets #ParsecAuthenticatorInfo:description.
+ * Gets [property@Parsec.AuthenticatorInfo:description].
  *
  * Returns: the description
  *
@@ -203,7 +203,7 @@ parsec_authenticator_info_get_description (ParsecAuthenticatorInfo *self)
  * parsec_authenticator_info_get_version_major:
  * @self: a #ParsecAuthenticatorInfo
  *
- * Gets #ParsecAuthenticatorInfo:version-major.
+ * Gets [property@Parsec.AuthenticatorInfo:version-major].
  *
  * Returns: the major version
  *
@@ -220,7 +220,7 @@ parsec_authenticator_info_get_version_major (ParsecAuthenticatorInfo *self)
  * parsec_authenticator_info_get_version_minor:
  * @self: a #ParsecAuthenticatorInfo
  *
- * Gets #ParsecAuthenticatorInfo:version-minor.
+ * Gets [property@Parsec.AuthenticatorInfo:version-minor].
  *
  * Returns: the minor version
  *
@@ -237,7 +237,7 @@ parsec_authenticator_info_get_version_minor (ParsecAuthenticatorInfo *self)
  * parsec_authenticator_info_get_version_revision:
  * @self: a #ParsecAuthenticatorInfo
  *
- * Gets #ParsecAuthenticatorInfo:version-revision.
+ * Gets [property@Parsec.AuthenticatorInfo:version-revision].
  *
  * Returns: the revision
  *

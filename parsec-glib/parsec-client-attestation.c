@@ -23,7 +23,7 @@ static const ParsecOperation op_attest_key = {
  * ParsecKeyAttestationPreparation:
  *
  * What a verifier needs to build the challenge of a TPM ActivateCredential
- * attestation, from parsec_client_prepare_key_attestation().
+ * attestation, from [method@Parsec.Client.prepare_key_attestation].
  *
  * Since: 1.0
  */
@@ -213,7 +213,7 @@ prepare_done (GTask            *task,
  *
  * Gets what a verifier needs to build the challenge of a TPM
  * ActivateCredential attestation. Only the TPM provider attests keys.
- * Finish with parsec_client_prepare_key_attestation_finish().
+ * Finish with [method@Parsec.Client.prepare_key_attestation_finish].
  *
  * Since: 1.0
  */
@@ -240,7 +240,7 @@ parsec_client_prepare_key_attestation_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_prepare_key_attestation_async().
+ * Finishes [method@Parsec.Client.prepare_key_attestation_async].
  *
  * Returns: (transfer full): what the verifier needs, or %NULL on error
  *
@@ -365,7 +365,7 @@ attest_done (GTask            *task,
  *
  * Answers a TPM ActivateCredential challenge, proving that the attested
  * key lives in the same TPM as the attesting key. Finish with
- * parsec_client_attest_key_finish().
+ * [method@Parsec.Client.attest_key_finish].
  *
  * Since: 1.0
  */
@@ -396,7 +396,7 @@ parsec_client_attest_key_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_attest_key_async().
+ * Finishes [method@Parsec.Client.attest_key_async].
  *
  * Returns: (transfer full): the recovered credential, in memory that is
  *   wiped when freed, or %NULL on error

@@ -83,7 +83,7 @@ client_can_serve (ParsecClient *self,
     }
 }
 
-/* The authentication type of an explicit #ParsecClient:auth-method, or
+/* The authentication type of an explicit [property@Parsec.Client:auth-method], or
  * with %PARSEC_AUTH_METHOD_AUTO the first of @authenticators the client
  * can serve. */
 static gboolean

@@ -32,7 +32,7 @@ static const ParsecOperation op_delete_client = {
  * @major: the major version
  * @minor: the minor version
  *
- * A version of the Parsec wire protocol, as parsec_client_ping() reports
+ * A version of the Parsec wire protocol, as [method@Parsec.Client.ping] reports
  * the highest one the service speaks.
  *
  * Since: 1.0
@@ -141,7 +141,7 @@ parsec_client_ping_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_ping_async().
+ * Finishes [method@Parsec.Client.ping_async].
  *
  * Returns: (transfer full): the service's wire protocol version, or %NULL
  *   on error
@@ -260,7 +260,7 @@ parsec_client_list_providers_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_list_providers_async().
+ * Finishes [method@Parsec.Client.list_providers_async].
  *
  * Returns: (transfer container) (element-type ParsecProviderInfo): the
  *   providers, or %NULL on error
@@ -364,7 +364,7 @@ parsec_client_list_opcodes_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_list_opcodes_async().
+ * Finishes [method@Parsec.Client.list_opcodes_async].
  *
  * Returns: (transfer full) (element-type guint32): the opcodes, or %NULL
  *   on error
@@ -482,7 +482,7 @@ parsec_client_list_authenticators_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_list_authenticators_async().
+ * Finishes [method@Parsec.Client.list_authenticators_async].
  *
  * Returns: (transfer container) (element-type ParsecAuthenticatorInfo):
  *   the authenticators, or %NULL on error
@@ -583,7 +583,7 @@ parsec_client_list_clients_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_list_clients_async().
+ * Finishes [method@Parsec.Client.list_clients_async].
  *
  * Returns: (transfer full) (array zero-terminated=1): the client names,
  *   or %NULL on error
@@ -685,7 +685,7 @@ parsec_client_delete_client_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_delete_client_async().
+ * Finishes [method@Parsec.Client.delete_client_async].
  *
  * Returns: %TRUE if the keys were deleted (or there were none)
  *

@@ -112,7 +112,7 @@ _parsec_sign_hash_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Signs a hash with a private key held by the service. Finish with
- * parsec_client_sign_hash_finish().
+ * [method@Parsec.Client.sign_hash_finish].
  *
  * Since: 1.0
  */
@@ -136,10 +136,10 @@ parsec_client_sign_hash_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_sign_hash_async().
+ * Finishes [method@Parsec.Client.sign_hash_async].
  *
  * Returns: (transfer full): the signature, in the PSA format (r ‖ s for
- *   ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ *   ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -189,7 +189,7 @@ _parsec_sign_hash_run (const ParsecTarget *target,
  * calling thread.
  *
  * Returns: (transfer full): the signature, in the PSA format (r ‖ s for
- *   ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ *   ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -274,7 +274,7 @@ _parsec_verify_hash_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Verifies the signature of a hash with a key held by the service. Finish
- * with parsec_client_verify_hash_finish().
+ * with [method@Parsec.Client.verify_hash_finish].
  *
  * Since: 1.0
  */
@@ -299,7 +299,7 @@ parsec_client_verify_hash_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_verify_hash_async().
+ * Finishes [method@Parsec.Client.verify_hash_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -437,7 +437,7 @@ _parsec_sign_message_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Signs a message with a private key held by the service, which hashes it.
- * Finish with parsec_client_sign_message_finish().
+ * Finish with [method@Parsec.Client.sign_message_finish].
  *
  * Since: 1.0
  */
@@ -461,7 +461,7 @@ parsec_client_sign_message_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_sign_message_async().
+ * Finishes [method@Parsec.Client.sign_message_async].
  *
  * Returns: (transfer full): the signature, in the PSA format, or %NULL on
  *   error
@@ -599,7 +599,7 @@ _parsec_verify_message_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Verifies the signature of a message with a key held by the service.
- * Finish with parsec_client_verify_message_finish().
+ * Finish with [method@Parsec.Client.verify_message_finish].
  *
  * Since: 1.0
  */
@@ -624,7 +624,7 @@ parsec_client_verify_message_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_verify_message_async().
+ * Finishes [method@Parsec.Client.verify_message_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -773,7 +773,7 @@ _parsec_asymmetric_encrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Encrypts a short message with a public key held by the service. Finish
- * with parsec_client_asymmetric_encrypt_finish().
+ * with [method@Parsec.Client.asymmetric_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -798,7 +798,7 @@ parsec_client_asymmetric_encrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_asymmetric_encrypt_async().
+ * Finishes [method@Parsec.Client.asymmetric_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext, or %NULL on error
  *
@@ -929,7 +929,7 @@ _parsec_asymmetric_decrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Decrypts a message with a private key held by the service. Finish with
- * parsec_client_asymmetric_decrypt_finish().
+ * [method@Parsec.Client.asymmetric_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -954,7 +954,7 @@ parsec_client_asymmetric_decrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_asymmetric_decrypt_async().
+ * Finishes [method@Parsec.Client.asymmetric_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when
  *   freed, or %NULL on error
@@ -1101,7 +1101,7 @@ _parsec_aead_encrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Encrypts and authenticates a message with a symmetric key held by the
- * service. Finish with parsec_client_aead_encrypt_finish().
+ * service. Finish with [method@Parsec.Client.aead_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1127,7 +1127,7 @@ parsec_client_aead_encrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_aead_encrypt_async().
+ * Finishes [method@Parsec.Client.aead_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext followed by the tag, or %NULL
  *   on error
@@ -1269,7 +1269,7 @@ _parsec_aead_decrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Checks and decrypts a message with a symmetric key held by the service.
- * Finish with parsec_client_aead_decrypt_finish().
+ * Finish with [method@Parsec.Client.aead_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1295,7 +1295,7 @@ parsec_client_aead_decrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_aead_decrypt_async().
+ * Finishes [method@Parsec.Client.aead_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when
  *   freed; a tampered message fails with
@@ -1427,7 +1427,7 @@ _parsec_cipher_encrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Encrypts a message with an unauthenticated symmetric cipher; the service
- * chooses the IV. Finish with parsec_client_cipher_encrypt_finish().
+ * chooses the IV. Finish with [method@Parsec.Client.cipher_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1451,7 +1451,7 @@ parsec_client_cipher_encrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_cipher_encrypt_async().
+ * Finishes [method@Parsec.Client.cipher_encrypt_async].
  *
  * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on
  *   error
@@ -1573,7 +1573,7 @@ _parsec_cipher_decrypt_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Decrypts a message with an unauthenticated symmetric cipher. Finish with
- * parsec_client_cipher_decrypt_finish().
+ * [method@Parsec.Client.cipher_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1597,7 +1597,7 @@ parsec_client_cipher_decrypt_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_cipher_decrypt_async().
+ * Finishes [method@Parsec.Client.cipher_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when
  *   freed, or %NULL on error
@@ -1722,7 +1722,7 @@ _parsec_mac_compute_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Computes a message authentication code with a key held by the service.
- * Finish with parsec_client_mac_compute_finish().
+ * Finish with [method@Parsec.Client.mac_compute_finish].
  *
  * Since: 1.0
  */
@@ -1746,7 +1746,7 @@ parsec_client_mac_compute_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_mac_compute_async().
+ * Finishes [method@Parsec.Client.mac_compute_async].
  *
  * Returns: (transfer full): the MAC, or %NULL on error
  *
@@ -1875,7 +1875,7 @@ _parsec_mac_verify_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Checks a message authentication code with a key held by the service.
- * Finish with parsec_client_mac_verify_finish().
+ * Finish with [method@Parsec.Client.mac_verify_finish].
  *
  * Since: 1.0
  */
@@ -1900,7 +1900,7 @@ parsec_client_mac_verify_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_mac_verify_async().
+ * Finishes [method@Parsec.Client.mac_verify_async].
  *
  * Returns: %TRUE if the MAC matches; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -2008,7 +2008,7 @@ hash_compute_build (PsaHashCompute__Operation *operation,
  * @user_data: data for @callback
  *
  * Hashes data in the service. Finish with
- * parsec_client_hash_compute_finish().
+ * [method@Parsec.Client.hash_compute_finish].
  *
  * Since: 1.0
  */
@@ -2039,7 +2039,7 @@ parsec_client_hash_compute_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_hash_compute_async().
+ * Finishes [method@Parsec.Client.hash_compute_async].
  *
  * Returns: (transfer full): the hash, or %NULL on error
  *
@@ -2119,7 +2119,7 @@ hash_compare_build (PsaHashCompare__Operation *operation,
  * @user_data: data for @callback
  *
  * Checks in the service that data has a given hash. Finish with
- * parsec_client_hash_compare_finish().
+ * [method@Parsec.Client.hash_compare_finish].
  *
  * Since: 1.0
  */
@@ -2152,7 +2152,7 @@ parsec_client_hash_compare_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_hash_compare_async().
+ * Finishes [method@Parsec.Client.hash_compare_async].
  *
  * Returns: %TRUE if the hash matches; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -2262,7 +2262,7 @@ _parsec_raw_key_agreement_start (const ParsecTarget *target,
  *
  * Agrees on a shared secret between a private key held by the service and
  * a peer's public key. Finish with
- * parsec_client_raw_key_agreement_finish().
+ * [method@Parsec.Client.raw_key_agreement_finish].
  *
  * Since: 1.0
  */
@@ -2286,7 +2286,7 @@ parsec_client_raw_key_agreement_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_raw_key_agreement_async().
+ * Finishes [method@Parsec.Client.raw_key_agreement_async].
  *
  * Returns: (transfer full): the raw shared secret, in memory that is wiped
  *   when freed, or %NULL on error
@@ -2385,7 +2385,7 @@ generate_random_build (PsaGenerateRandom__Operation *operation,
  * @user_data: data for @callback
  *
  * Asks the service for random bytes. Finish with
- * parsec_client_generate_random_finish().
+ * [method@Parsec.Client.generate_random_finish].
  *
  * Since: 1.0
  */
@@ -2413,7 +2413,7 @@ parsec_client_generate_random_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_generate_random_async().
+ * Finishes [method@Parsec.Client.generate_random_async].
  *
  * Returns: (transfer full): the random bytes, in memory that is wiped when
  *   freed, or %NULL on error
@@ -2490,7 +2490,7 @@ can_do_crypto_build (CanDoCrypto__Operation *operation,
  * @user_data: data for @callback
  *
  * Asks the provider whether it supports keys with the given attributes.
- * Finish with parsec_client_can_do_crypto_finish().
+ * Finish with [method@Parsec.Client.can_do_crypto_finish].
  *
  * Since: 1.0
  */
@@ -2522,7 +2522,7 @@ parsec_client_can_do_crypto_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_can_do_crypto_async().
+ * Finishes [method@Parsec.Client.can_do_crypto_async].
  *
  * Returns: %TRUE if the provider can; otherwise %FALSE with the provider's
  *   reason, typically %PARSEC_ERROR_PSA_NOT_SUPPORTED

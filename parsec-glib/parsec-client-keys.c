@@ -59,7 +59,7 @@ _parsec_destroy_key_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Destroys a key held by the service. Finish with
- * parsec_client_destroy_key_finish().
+ * [method@Parsec.Client.destroy_key_finish].
  *
  * Since: 1.0
  */
@@ -81,7 +81,7 @@ parsec_client_destroy_key_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_destroy_key_async().
+ * Finishes [method@Parsec.Client.destroy_key_async].
  *
  * Returns: %TRUE if the key was destroyed
  *
@@ -181,7 +181,7 @@ _parsec_export_key_start (const ParsecTarget *target,
  * @user_data: data for @callback
  *
  * Exports a key's material in the PSA export format; its policy must have
- * %PARSEC_KEY_USAGE_EXPORT. Finish with parsec_client_export_key_finish().
+ * %PARSEC_KEY_USAGE_EXPORT. Finish with [method@Parsec.Client.export_key_finish].
  *
  * Since: 1.0
  */
@@ -203,7 +203,7 @@ parsec_client_export_key_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_export_key_async().
+ * Finishes [method@Parsec.Client.export_key_async].
  *
  * Returns: (transfer full): the key material, in memory that is wiped when
  *   freed, or %NULL on error
@@ -365,13 +365,21 @@ make_key_start (ParsecClient           *self,
  * @self: a #ParsecClient
  * @key_name: the name of the new key
  * @attributes: what to generate: type, size, usage and policy, such as
- *   parsec_key_attributes_new_ecc_signing() makes
+ *   [ctor@Parsec.KeyAttributes.new_ecc_signing] makes
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
  * Generates a key in the service. Finish with
- * parsec_client_generate_key_finish().
+ * [method@Parsec.Client.generate_key_finish].
+ *
+ * The service decides which keys it makes: Parsec 1.5's Mbed Crypto
+ * provider and the test service make RSA keys of 1024, 2048 and 4096
+ * bits (not 3072) and elliptic-curve keys on every SECP R1 curve but
+ * P-384; the TPM provider what its TPM implements. A key the service
+ * does not make fails with %PARSEC_ERROR_PSA_INVALID_ARGUMENT or
+ * %PARSEC_ERROR_PSA_NOT_SUPPORTED; see [Parsec services and their
+ * limits](services.html).
  *
  * Since: 1.0
  */
@@ -403,7 +411,7 @@ parsec_client_generate_key_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_generate_key_async().
+ * Finishes [method@Parsec.Client.generate_key_async].
  *
  * Returns: (transfer full): the new key, or %NULL on error
  *
@@ -424,11 +432,19 @@ parsec_client_generate_key_finish (ParsecClient  *self,
  * @self: a #ParsecClient
  * @key_name: the name of the new key
  * @attributes: what to generate: type, size, usage and policy, such as
- *   parsec_key_attributes_new_ecc_signing() makes
+ *   [ctor@Parsec.KeyAttributes.new_ecc_signing] makes
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
  * Generates a key in the service, blocking the calling thread.
+ *
+ * The service decides which keys it makes: Parsec 1.5's Mbed Crypto
+ * provider and the test service make RSA keys of 1024, 2048 and 4096
+ * bits (not 3072) and elliptic-curve keys on every SECP R1 curve but
+ * P-384; the TPM provider what its TPM implements. A key the service
+ * does not make fails with %PARSEC_ERROR_PSA_INVALID_ARGUMENT or
+ * %PARSEC_ERROR_PSA_NOT_SUPPORTED; see [Parsec services and their
+ * limits](services.html).
  *
  * Returns: (transfer full): the new key, or %NULL on error
  *
@@ -503,7 +519,7 @@ import_key_build (PsaImportKey__Operation *operation,
  * @user_data: data for @callback
  *
  * Imports a key into the service. Finish with
- * parsec_client_import_key_finish().
+ * [method@Parsec.Client.import_key_finish].
  *
  * Since: 1.0
  */
@@ -537,7 +553,7 @@ parsec_client_import_key_async (ParsecClient *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_import_key_async().
+ * Finishes [method@Parsec.Client.import_key_async].
  *
  * Returns: (transfer full): the imported key, or %NULL on error
  *
@@ -639,7 +655,7 @@ list_keys_done (GTask            *task,
  * @user_data: data for @callback
  *
  * Lists the keys the service holds for this application, in every
- * provider. Finish with parsec_client_list_keys_finish().
+ * provider. Finish with [method@Parsec.Client.list_keys_finish].
  *
  * Since: 1.0
  */
@@ -663,7 +679,7 @@ parsec_client_list_keys_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_list_keys_async().
+ * Finishes [method@Parsec.Client.list_keys_async].
  *
  * Returns: (transfer container) (element-type ParsecKey): the keys, at
  *   most 16384, or %NULL on error
@@ -813,7 +829,7 @@ lookup_discovered (gpointer  user_data,
  *
  * Finds a key of the implicit provider by its name, with its attributes,
  * in one request (ListKeys: Parsec has no request for one key). Finish
- * with parsec_client_lookup_key_finish().
+ * with [method@Parsec.Client.lookup_key_finish].
  *
  * Since: 1.0
  */
@@ -840,7 +856,7 @@ parsec_client_lookup_key_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_lookup_key_async().
+ * Finishes [method@Parsec.Client.lookup_key_async].
  *
  * Returns: (transfer full): the key, or %NULL with
  *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is none by that name, or
@@ -866,7 +882,7 @@ parsec_client_lookup_key_finish (ParsecClient  *self,
  * @error: return location for a #GError
  *
  * Finds a key of the implicit provider by its name, blocking the calling
- * thread. See parsec_client_lookup_key_async().
+ * thread. See [method@Parsec.Client.lookup_key_async].
  *
  * Returns: (transfer full): the key, or %NULL with
  *   %PARSEC_ERROR_PSA_DOES_NOT_EXIST when there is none by that name, or
@@ -1002,9 +1018,9 @@ _parsec_public_key_export_run (const ParsecTarget     *target,
  *
  * Exports the public part of a key of the implicit provider in the PSA
  * format: DER RSAPublicKey for RSA, an uncompressed point for elliptic
- * curves. parsec_key_export_public_key() also writes DER and PEM
+ * curves. [method@Parsec.Key.export_public_key] also writes DER and PEM
  * SubjectPublicKeyInfo. Finish with
- * parsec_client_export_public_key_finish().
+ * [method@Parsec.Client.export_public_key_finish].
  *
  * Since: 1.0
  */
@@ -1028,7 +1044,7 @@ parsec_client_export_public_key_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_export_public_key_async().
+ * Finishes [method@Parsec.Client.export_public_key_async].
  *
  * Returns: (transfer full): the public key in the PSA format, or %NULL on
  *   error
@@ -1053,7 +1069,7 @@ parsec_client_export_public_key_finish (ParsecClient  *self,
  * @error: return location for a #GError
  *
  * Exports the public part of a key in the PSA format, blocking the
- * calling thread. See parsec_client_export_public_key_async().
+ * calling thread. See [method@Parsec.Client.export_public_key_async].
  *
  * Returns: (transfer full): the public key in the PSA format, or %NULL on
  *   error

@@ -536,9 +536,9 @@ create_in_thread (GTask        *task,
  * @user_data: data for @callback
  *
  * Makes a #GTlsCertificate whose private key stays in the service; see
- * parsec_key_create_tls_certificate(). The TLS backend reads PKCS #11
+ * [method@Parsec.Key.create_tls_certificate]. The TLS backend reads PKCS #11
  * objects with blocking calls, so the work runs in a worker thread of
- * GIO's. Finish with parsec_key_create_tls_certificate_finish().
+ * GIO's. Finish with [method@Parsec.Key.create_tls_certificate_finish].
  *
  * Stability: Unstable
  * Since: 1.0
@@ -568,7 +568,7 @@ parsec_key_create_tls_certificate_async (ParsecKey           *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_create_tls_certificate_async().
+ * Finishes [method@Parsec.Key.create_tls_certificate_async].
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set
  *
@@ -590,7 +590,7 @@ parsec_key_create_tls_certificate_finish (ParsecKey     *self,
  * @self: a #ParsecKey
  *
  * The PKCS #11 URI (RFC 7512) of the key as the parsec-glib PKCS #11
- * module shows it; see parsec_client_get_pkcs11_uri(). Nothing is sent to
+ * module shows it; see [method@Parsec.Client.get_pkcs11_uri]. Nothing is sent to
  * the service.
  *
  * Returns: (transfer full): the URI

@@ -24,8 +24,8 @@
  *
  * A client of the Parsec service.
  *
- * Create one with parsec_client_new() (or parsec_client_new_sync()), or
- * with g_async_initable_new_async() to set properties. The configuration
+ * Create one with [func@Parsec.Client.new] (or [ctor@Parsec.Client.new_sync]), or
+ * with [func@Gio.AsyncInitable.new_async] to set properties. The configuration
  * properties are construct-only: they are given at construction and
  * fixed from then on. Each has an "unset" value, its default, that leaves
  * the choice to the environment, GSettings or a built-in default; once
@@ -39,25 +39,25 @@
  * as the implicit provider of crypto operations; it asks for the
  * authenticators and takes the first one it can serve. Ping and the
  * provider, authenticator and opcode lists need neither, and a client
- * with #ParsecClient:provider and #ParsecClient:auth-method set never
- * asks. parsec_client_discover() asks at once.
+ * with [property@Parsec.Client:provider] and [property@Parsec.Client:auth-method] set never
+ * asks. [method@Parsec.Client.discover] asks at once.
  *
- * The endpoint comes, first match wins, from #ParsecClient:endpoint, the
+ * The endpoint comes, first match wins, from [property@Parsec.Client:endpoint], the
  * `PARSEC_SERVICE_ENDPOINT` environment variable, the `endpoint` key of
  * the `community.parsec.glib` GSettings schema when it is installed, and
  * finally `unix:/run/parsec/parsec.sock`. The timeout, the response
  * limit, the trust policy and the trusted users come from their property,
  * else the GSettings key of the same name, else the built-in default.
  *
- * What discovery learns, #ParsecClient:implicit-provider and
- * #ParsecClient:auth-type, is notified once, on the thread-default main
+ * What discovery learns, [property@Parsec.Client:implicit-provider] and
+ * [property@Parsec.Client:auth-type], is notified once, on the thread-default main
  * context of the thread that constructed the client, whichever thread
  * the discovery ran on.
  *
  * Every operation opens its own connection, as the service expects, and
- * has one deadline (#ParsecClient:timeout) for connecting, sending and
+ * has one deadline ([property@Parsec.Client:timeout]) for connecting, sending and
  * receiving. Operations on keys go to the implicit provider; to name
- * another, make them on a client from parsec_client_dup_for_provider().
+ * another, make them on a client from [method@Parsec.Client.dup_for_provider].
  * Asynchronous operations, initialisation aside, run on the thread-default
  * main context of the caller without helper threads. An initialised
  * client may be used from several threads at once.
@@ -266,7 +266,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * How requests are authenticated. With %PARSEC_AUTH_METHOD_AUTO, the
    * default, the client uses the first authenticator the service offers
    * that it can serve; the property keeps reading
-   * %PARSEC_AUTH_METHOD_AUTO, and #ParsecClient:auth-type tells the choice.
+   * %PARSEC_AUTH_METHOD_AUTO, and [property@Parsec.Client:auth-type] tells the choice.
    *
    * Since: 1.0
    */
@@ -277,9 +277,9 @@ parsec_client_class_init (ParsecClientClass *klass)
   /**
    * ParsecClient:auth-type:
    *
-   * The authentication type in use: the one #ParsecClient:auth-method
+   * The authentication type in use: the one [property@Parsec.Client:auth-method]
    * names, or with %PARSEC_AUTH_METHOD_AUTO the one discovery chose, known
-   * after the first authenticated call or parsec_client_discover()
+   * after the first authenticated call or [method@Parsec.Client.discover]
    * (%PARSEC_AUTH_TYPE_NONE until then). Discovery notifies it on the
    * client's context (see #ParsecClient).
    *
@@ -295,8 +295,8 @@ parsec_client_class_init (ParsecClientClass *klass)
    * The provider of crypto operations that do not name one.
    * %PARSEC_PROVIDER_AUTO, the default, means the service's first crypto
    * provider; the property keeps reading %PARSEC_PROVIDER_AUTO, and
-   * #ParsecClient:implicit-provider tells the choice. For a provider this
-   * enumeration does not name, use parsec_client_dup_for_provider().
+   * [property@Parsec.Client:implicit-provider] tells the choice. For a provider this
+   * enumeration does not name, use [method@Parsec.Client.dup_for_provider].
    *
    * Since: 1.0
    */
@@ -308,8 +308,8 @@ parsec_client_class_init (ParsecClientClass *klass)
    * ParsecClient:implicit-provider:
    *
    * The provider used by crypto operations that do not name one: the one
-   * #ParsecClient:provider names, or the one discovery chose, known after
-   * the first crypto call or parsec_client_discover(). Until then, and
+   * [property@Parsec.Client:provider] names, or the one discovery chose, known after
+   * the first crypto call or [method@Parsec.Client.discover]. Until then, and
    * when the service hosts no crypto provider, it is
    * %PARSEC_PROVIDER_CORE. It may be a provider this enumeration does
    * not name. Discovery notifies it on the client's context (see
@@ -360,7 +360,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    * expires; it cannot be read back. The client keeps it in memory it
    * wipes. Setting it as a property can leave copies in GObject's own
    * memory (a #GValue may hold one, or point at the caller's string),
-   * which the client cannot wipe: parsec_client_set_jwt_svid_token()
+   * which the client cannot wipe: [method@Parsec.Client.set_jwt_svid_token]
    * makes none.
    *
    * Since: 1.0
@@ -380,7 +380,7 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * Socket activation and containers move the socket and the service's
    * user: list the users that may own the socket, its directories and
-   * the service process in #ParsecClient:trusted-users.
+   * the service process in [property@Parsec.Client:trusted-users].
    *
    * Since: 1.0
    */
@@ -647,8 +647,8 @@ discover_done (gpointer  user_data,
  *
  * Calls do this by themselves, so an application needs it only to fail
  * early when the service is missing or unsuitable, or to read
- * #ParsecClient:implicit-provider and #ParsecClient:auth-type before its
- * first call. Finish with parsec_client_discover_finish().
+ * [property@Parsec.Client:implicit-provider] and [property@Parsec.Client:auth-type] before its
+ * first call. Finish with [method@Parsec.Client.discover_finish].
  *
  * Since: 1.0
  */
@@ -674,7 +674,7 @@ parsec_client_discover_async (ParsecClient        *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_discover_async().
+ * Finishes [method@Parsec.Client.discover_async].
  *
  * Returns: %TRUE when the client knows its implicit provider and
  *   authentication
@@ -698,7 +698,7 @@ parsec_client_discover_finish (ParsecClient  *self,
  * @error: return location for a #GError
  *
  * Asks the service for its providers and authenticators, blocking the
- * calling thread. See parsec_client_discover_async().
+ * calling thread. See [method@Parsec.Client.discover_async].
  *
  * Returns: %TRUE when the client knows its implicit provider and
  *   authentication
@@ -725,13 +725,13 @@ parsec_client_discover (ParsecClient  *self,
  * @user_data: data for @callback
  *
  * Creates a client for the configured Parsec service. Finish with
- * parsec_client_new_finish(). Nothing is sent to the service yet: see
+ * [ctor@Parsec.Client.new_finish]. Nothing is sent to the service yet: see
  * #ParsecClient for when the client asks for its providers and
  * authenticators.
  *
  * The application name matters only when the service authenticates
  * applications by name (direct authentication); the keys of each name are
- * kept apart. To set other properties, use g_async_initable_new_async().
+ * kept apart. To set other properties, use [func@Gio.AsyncInitable.new_async].
  *
  * Since: 1.0
  */
@@ -752,7 +752,7 @@ parsec_client_new (const char          *application_name,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_client_new().
+ * Finishes [func@Parsec.Client.new].
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
@@ -777,7 +777,7 @@ parsec_client_new_finish (GAsyncResult  *result,
  * @error: return location for a #GError
  *
  * Creates a client for the configured Parsec service, blocking the
- * calling thread. See parsec_client_new().
+ * calling thread. See [func@Parsec.Client.new].
  *
  * Returns: (transfer full): the new client, or %NULL on error
  *
@@ -929,7 +929,7 @@ _parsec_client_learned (ParsecClient *self,
  * parsec_client_get_endpoint:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:endpoint.
+ * Gets [property@Parsec.Client:endpoint].
  *
  * Returns: (nullable): the endpoint URI in use once the client is
  *   initialised; before, the one given at construction, or %NULL
@@ -947,7 +947,7 @@ parsec_client_get_endpoint (ParsecClient *self)
  * parsec_client_get_application_name:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:application-name.
+ * Gets [property@Parsec.Client:application-name].
  *
  * Returns: (nullable): the application name, after initialisation the
  *   default #GApplication's id when none was given
@@ -965,10 +965,10 @@ parsec_client_get_application_name (ParsecClient *self)
  * parsec_client_get_auth_method:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:auth-method.
+ * Gets [property@Parsec.Client:auth-method].
  *
  * Returns: the configured authentication method, %PARSEC_AUTH_METHOD_AUTO
- *   when none was given; see parsec_client_get_auth_type() for the one
+ *   when none was given; see [method@Parsec.Client.get_auth_type] for the one
  *   in use
  *
  * Since: 1.0
@@ -984,7 +984,7 @@ parsec_client_get_auth_method (ParsecClient *self)
  * parsec_client_get_auth_type:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:auth-type.
+ * Gets [property@Parsec.Client:auth-type].
  *
  * Returns: the authentication type in use
  *
@@ -1007,10 +1007,10 @@ parsec_client_get_auth_type (ParsecClient *self)
  * parsec_client_get_provider:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:provider.
+ * Gets [property@Parsec.Client:provider].
  *
  * Returns: the configured provider, %PARSEC_PROVIDER_AUTO when none was
- *   given; see parsec_client_get_implicit_provider() for the one in use
+ *   given; see [method@Parsec.Client.get_implicit_provider] for the one in use
  *
  * Since: 1.0
  */
@@ -1025,7 +1025,7 @@ parsec_client_get_provider (ParsecClient *self)
  * parsec_client_get_implicit_provider:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:implicit-provider.
+ * Gets [property@Parsec.Client:implicit-provider].
  *
  * Returns: the provider of crypto operations that do not name one,
  *   possibly one the enumeration does not name
@@ -1049,7 +1049,7 @@ parsec_client_get_implicit_provider (ParsecClient *self)
  * parsec_client_get_timeout:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:timeout.
+ * Gets [property@Parsec.Client:timeout].
  *
  * Returns: the deadline of each call in milliseconds, 0 for none, in
  *   force once the client is initialised; before, the one given at
@@ -1068,7 +1068,7 @@ parsec_client_get_timeout (ParsecClient *self)
  * parsec_client_get_max_response_size:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:max-response-size.
+ * Gets [property@Parsec.Client:max-response-size].
  *
  * Returns: the largest response body accepted, in bytes, in force once
  *   the client is initialised; before, the one given at construction, or 0
@@ -1086,7 +1086,7 @@ parsec_client_get_max_response_size (ParsecClient *self)
  * parsec_client_get_trust_policy:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:trust-policy.
+ * Gets [property@Parsec.Client:trust-policy].
  *
  * Returns: the policy in force once the client is initialised; before,
  *   the one given at construction, or %PARSEC_TRUST_POLICY_DEFAULT
@@ -1104,7 +1104,7 @@ parsec_client_get_trust_policy (ParsecClient *self)
  * parsec_client_get_trusted_users:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:trusted-users.
+ * Gets [property@Parsec.Client:trusted-users].
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the users
  *   trusted to run the service, by name or decimal id. Once the client is
@@ -1125,7 +1125,7 @@ parsec_client_get_trusted_users (ParsecClient *self)
  * @self: a #ParsecClient
  * @token: (nullable): a JWT-SVID in JWS compact serialisation
  *
- * Sets #ParsecClient:jwt-svid-token, the token sent from now on with
+ * Sets [property@Parsec.Client:jwt-svid-token], the token sent from now on with
  * JWT-SVID authentication. Call it again with a fresh token before the
  * old one expires. The previous token is wiped from memory.
  *

@@ -330,7 +330,7 @@ typedef enum /*< flags >*/ {
  * @PARSEC_CHECK_TYPE_IMPORT: can such a key be imported
  * @PARSEC_CHECK_TYPE_DERIVE: can such a key be derived
  *
- * What parsec_client_can_do_crypto() asks the provider.
+ * What [method@Parsec.Client.can_do_crypto] asks the provider.
  *
  * Since: 1.0
  */

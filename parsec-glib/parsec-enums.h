@@ -21,7 +21,7 @@ G_BEGIN_DECLS
  * @PARSEC_PROVIDER_TRUSTED_SERVICE: the Trusted Services crypto service (TrustZone)
  * @PARSEC_PROVIDER_CRYPTOAUTHLIB: a Microchip CryptoAuthentication device
  * @PARSEC_PROVIDER_AUTO: no wire id: the service's first crypto provider,
- *   as the client's #ParsecClient:provider or a key's #ParsecKey:provider
+ *   as the client's [property@Parsec.Client:provider] or a key's [property@Parsec.Key:provider]
  *
  * The providers a Parsec service can host, by their wire identifier.
  *
@@ -67,10 +67,10 @@ typedef enum {
  *   that the client can serve
  * @PARSEC_AUTH_METHOD_NONE: send no authentication; only operations that
  *   need none will succeed
- * @PARSEC_AUTH_METHOD_DIRECT: send #ParsecClient:application-name
+ * @PARSEC_AUTH_METHOD_DIRECT: send [property@Parsec.Client:application-name]
  * @PARSEC_AUTH_METHOD_UNIX_PEER_CREDENTIALS: send the effective user id,
  *   which the service checks against the socket's peer credentials
- * @PARSEC_AUTH_METHOD_JWT_SVID: send #ParsecClient:jwt-svid-token
+ * @PARSEC_AUTH_METHOD_JWT_SVID: send [property@Parsec.Client:jwt-svid-token]
  *
  * How a #ParsecClient authenticates its requests.
  *
@@ -98,7 +98,7 @@ typedef enum {
  * Whether a #ParsecClient checks, before each request, that the endpoint
  * is the genuine service: that it is a socket, that only trusted users
  * can change the directories on its path, and that the process at the
- * other end runs as a trusted user (#ParsecClient:trusted-users).
+ * other end runs as a trusted user ([property@Parsec.Client:trusted-users]).
  *
  * Since: 1.0
  */

@@ -11,7 +11,7 @@
 /**
  * parsec_error_quark:
  *
- * The quark of the #PARSEC_ERROR domain.
+ * The quark of the [error@Parsec.Error] domain.
  *
  * Returns: the error quark
  *

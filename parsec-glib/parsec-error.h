@@ -48,31 +48,31 @@ G_BEGIN_DECLS
  * @PARSEC_ERROR_BODY_SIZE_EXCEEDS_LIMIT: the request body is larger than the service accepts
  * @PARSEC_ERROR_ADMIN_OPERATION: only an administrator may do this
  * @PARSEC_ERROR_DEPRECATED_PRIMITIVE: the key template uses a deprecated algorithm or key type
- * @PARSEC_ERROR_PSA_GENERIC_ERROR: PSA: unspecified failure
- * @PARSEC_ERROR_PSA_NOT_PERMITTED: PSA: the key's policy forbids this
- * @PARSEC_ERROR_PSA_NOT_SUPPORTED: PSA: the provider does not support this
- * @PARSEC_ERROR_PSA_INVALID_ARGUMENT: PSA: an argument is invalid
- * @PARSEC_ERROR_PSA_INVALID_HANDLE: PSA: the key handle is invalid
- * @PARSEC_ERROR_PSA_BAD_STATE: PSA: the operation is in the wrong state
- * @PARSEC_ERROR_PSA_BUFFER_TOO_SMALL: PSA: an output buffer is too small
- * @PARSEC_ERROR_PSA_ALREADY_EXISTS: PSA: a key of that name already exists
- * @PARSEC_ERROR_PSA_DOES_NOT_EXIST: PSA: no key of that name exists
- * @PARSEC_ERROR_PSA_INSUFFICIENT_MEMORY: PSA: out of memory
- * @PARSEC_ERROR_PSA_INSUFFICIENT_STORAGE: PSA: out of key storage
- * @PARSEC_ERROR_PSA_INSUFFICIENT_DATA: PSA: not enough data
- * @PARSEC_ERROR_PSA_COMMUNICATION_FAILURE: PSA: the provider could not reach its backend
- * @PARSEC_ERROR_PSA_STORAGE_FAILURE: PSA: the key storage failed
- * @PARSEC_ERROR_PSA_HARDWARE_FAILURE: PSA: the hardware failed
- * @PARSEC_ERROR_PSA_INSUFFICIENT_ENTROPY: PSA: not enough entropy
- * @PARSEC_ERROR_PSA_INVALID_SIGNATURE: PSA: the signature or MAC does not match
- * @PARSEC_ERROR_PSA_INVALID_PADDING: PSA: the decrypted padding is invalid
- * @PARSEC_ERROR_PSA_CORRUPTION_DETECTED: PSA: internal corruption was detected
- * @PARSEC_ERROR_PSA_DATA_CORRUPT: PSA: stored data is corrupt
- * @PARSEC_ERROR_PSA_DATA_INVALID: PSA: stored data is invalid
+ * @PARSEC_ERROR_PSA_GENERIC_ERROR: unspecified failure (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_NOT_PERMITTED: the key's policy forbids this (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_NOT_SUPPORTED: the provider does not support this (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INVALID_ARGUMENT: an argument is invalid (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INVALID_HANDLE: the key handle is invalid (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_BAD_STATE: the operation is in the wrong state (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_BUFFER_TOO_SMALL: an output buffer is too small (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_ALREADY_EXISTS: a key of that name already exists (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_DOES_NOT_EXIST: no key of that name exists (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INSUFFICIENT_MEMORY: out of memory (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INSUFFICIENT_STORAGE: out of key storage (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INSUFFICIENT_DATA: not enough data (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_COMMUNICATION_FAILURE: the provider could not reach its backend (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_STORAGE_FAILURE: the key storage failed (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_HARDWARE_FAILURE: the hardware failed (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INSUFFICIENT_ENTROPY: not enough entropy (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INVALID_SIGNATURE: the signature or MAC does not match (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_INVALID_PADDING: the decrypted padding is invalid (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_CORRUPTION_DETECTED: internal corruption was detected (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_DATA_CORRUPT: stored data is corrupt (a PSA Crypto status)
+ * @PARSEC_ERROR_PSA_DATA_INVALID: stored data is invalid (a PSA Crypto status)
  * @PARSEC_ERROR_PROTOCOL_VIOLATION: the peer's response broke the wire
  *   protocol (bad header, truncated message, undecodable body)
  * @PARSEC_ERROR_RESPONSE_EXCEEDS_LIMIT: the response body is larger than
- *   #ParsecClient:max-response-size
+ *   [property@Parsec.Client:max-response-size]
  * @PARSEC_ERROR_INVALID_ENDPOINT: the endpoint is not a usable `unix:` URI
  * @PARSEC_ERROR_SERVICE_UNAVAILABLE: no service could be reached at the endpoint
  * @PARSEC_ERROR_NO_USABLE_AUTHENTICATOR: the service offers no
@@ -90,10 +90,10 @@ G_BEGIN_DECLS
  * @PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER: the provider does not list the
  *   operation among those it supports; nothing was sent
  * @PARSEC_ERROR_UNTRUSTED_ENDPOINT: the endpoint failed a check of
- *   #ParsecClient:trust-policy (the socket, a directory on its path or the
+ *   [property@Parsec.Client:trust-policy] (the socket, a directory on its path or the
  *   peer's user is not trusted); nothing was sent
  *
- * Errors in the #PARSEC_ERROR domain.
+ * Errors in the [error@Parsec.Error] domain, `PARSEC_ERROR`.
  *
  * Codes up to 65535 are the service's own response status codes, at
  * their wire value; a service may send a status that is not named here,

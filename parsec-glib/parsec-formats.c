@@ -141,7 +141,7 @@ pem_from_der (GBytes     *der,
  * parsec_public_key_convert:
  * @attributes: the attributes of the key
  * @public_key: the public key in the PSA export format, as
- *   parsec_client_export_public_key() returns it with
+ *   [method@Parsec.Client.export_public_key] returns it with
  *   %PARSEC_PUBLIC_KEY_FORMAT_PSA
  * @format: the format wanted
  * @error: return location for a #GError
@@ -222,7 +222,7 @@ parsec_ecdsa_signature_to_der (GBytes  *signature,
  * @error: return location for a #GError
  *
  * Decodes a DER ECDSA signature into the r ‖ s form that
- * parsec_client_verify_hash() expects. @bits may come from a key's
+ * [method@Parsec.Client.verify_hash] expects. @bits may come from a key's
  * attributes as the service reports them: a size no curve has (0, or
  * over 1024) is an error like a malformed signature.
  *

@@ -15,7 +15,7 @@
  * service enforces the policy. Immutable and reference counted.
  *
  * The `new_…` constructors for common keys choose sensible policies:
- * parsec_key_attributes_new_ecc_signing() gives an ECDSA key on a NIST
+ * [ctor@Parsec.KeyAttributes.new_ecc_signing] gives an ECDSA key on a NIST
  * curve that signs and verifies hashes and messages, for instance.
  *
  * Since: 1.0
@@ -189,9 +189,11 @@ parsec_key_attributes_new_ecc_signing (guint      bits,
 
 /**
  * parsec_key_attributes_new_rsa_signing:
- * @bits: the modulus size, such as 2048 or 3072
+ * @bits: the modulus size, such as 2048 (the sizes a service makes are
+ *   its own: 1024, 2048 and 4096 for Parsec 1.5's Mbed Crypto provider;
+ *   see [method@Parsec.Client.generate_key])
  * @algorithm: a signature algorithm, such as
- *   parsec_algorithm_new_rsa_pss() or parsec_algorithm_new_rsa_pkcs1v15_sign()
+ *   [ctor@Parsec.Algorithm.new_rsa_pss] or [ctor@Parsec.Algorithm.new_rsa_pkcs1v15_sign]
  *
  * Describes an RSA key pair that may sign and verify hashes and messages.
  *
@@ -209,8 +211,10 @@ parsec_key_attributes_new_rsa_signing (guint            bits,
 
 /**
  * parsec_key_attributes_new_rsa_encryption:
- * @bits: the modulus size, such as 2048 or 3072
- * @algorithm: an encryption algorithm, such as parsec_algorithm_new_rsa_oaep()
+ * @bits: the modulus size, such as 2048 (the sizes a service makes are
+ *   its own: 1024, 2048 and 4096 for Parsec 1.5's Mbed Crypto provider;
+ *   see [method@Parsec.Client.generate_key])
+ * @algorithm: an encryption algorithm, such as [ctor@Parsec.Algorithm.new_rsa_oaep]
  *
  * Describes an RSA key pair that may encrypt and decrypt.
  *
@@ -253,7 +257,7 @@ parsec_key_attributes_new_ecdh (ParsecEccFamily family,
  * @key_type: %PARSEC_KEY_TYPE_AES, %PARSEC_KEY_TYPE_CAMELLIA or
  *   %PARSEC_KEY_TYPE_CHACHA20
  * @bits: the key size (128, 192 or 256 for AES; 256 for ChaCha20)
- * @algorithm: an AEAD algorithm, such as parsec_algorithm_new_aead()
+ * @algorithm: an AEAD algorithm, such as [ctor@Parsec.Algorithm.new_aead]
  *
  * Describes a symmetric key that may encrypt and decrypt with an AEAD
  * algorithm.

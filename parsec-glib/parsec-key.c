@@ -15,8 +15,11 @@
  *
  * A key held by the Parsec service, in the namespace of the application.
  *
- * Get one from parsec_client_generate_key(), parsec_client_import_key(),
- * parsec_client_lookup_key() or parsec_client_list_keys(). A key knows
+ * Get one from [method@Parsec.Client.generate_key], [method@Parsec.Client.import_key],
+ * [method@Parsec.Client.lookup_key] or [method@Parsec.Client.list_keys]. Which
+ * keys can be generated is the service's choice (Parsec 1.5's Mbed Crypto
+ * provider makes RSA keys of 1024, 2048 and 4096 bits, not 3072): see
+ * [Parsec services and their limits](services.html). A key knows
  * its client, its name, the provider that holds it and its attributes,
  * read once when the key object was made; operations whose algorithm is
  * %NULL use the algorithm the key's policy permits, so a signature over
@@ -27,7 +30,7 @@
  * taken from them say so, and a new lookup gets the new ones.
  *
  * An application that knows a key's name and algorithms can also make the
- * object itself with g_object_new() and no #ParsecKey:attributes; then
+ * object itself with [ctor@GObject.Object.new] and no [property@Parsec.Key:attributes]; then
  * every operation needs an explicit algorithm.
  *
  * Since: 1.0
@@ -220,7 +223,7 @@ _parsec_key_new (ParsecClient        *client,
  * parsec_key_get_client:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:client.
+ * Gets [property@Parsec.Key:client].
  *
  * Returns: (transfer none): the client
  *
@@ -238,7 +241,7 @@ parsec_key_get_client (ParsecKey *self)
  * parsec_key_get_name:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:name.
+ * Gets [property@Parsec.Key:name].
  *
  * Returns: the key's name
  *
@@ -256,7 +259,7 @@ parsec_key_get_name (ParsecKey *self)
  * parsec_key_get_provider:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:provider.
+ * Gets [property@Parsec.Key:provider].
  *
  * Returns: the provider that holds the key, or %PARSEC_PROVIDER_AUTO
  *
@@ -274,7 +277,7 @@ parsec_key_get_provider (ParsecKey *self)
  * parsec_key_get_attributes:
  * @self: a #ParsecKey
  *
- * Gets #ParsecKey:attributes.
+ * Gets [property@Parsec.Key:attributes].
  *
  * Returns: (transfer none) (nullable): the key's attributes, or %NULL
  *   when they are not known
@@ -451,7 +454,7 @@ key_finish_boolean (ParsecKey     *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Signs a hash with the key. Finish with parsec_key_sign_hash_finish().
+ * Signs a hash with the key. Finish with [method@Parsec.Key.sign_hash_finish].
  *
  * Since: 1.0
  */
@@ -480,9 +483,9 @@ parsec_key_sign_hash_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_hash_async().
+ * Finishes [method@Parsec.Key.sign_hash_async].
  *
- * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -507,9 +510,9 @@ parsec_key_sign_hash_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Signs a hash with the key. Blocks the calling thread; see parsec_key_sign_hash_async().
+ * Signs a hash with the key. Blocks the calling thread; see [method@Parsec.Key.sign_hash_async].
  *
- * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see parsec_ecdsa_signature_to_der()), or %NULL on error
+ * Returns: (transfer full): the signature, in the PSA format (r ‖ s for ECDSA; see [func@Parsec.ecdsa_signature_to_der]), or %NULL on error
  *
  * Since: 1.0
  */
@@ -546,7 +549,7 @@ parsec_key_sign_hash (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature of a hash with the key. Finish with parsec_key_verify_hash_finish().
+ * Verifies a signature of a hash with the key. Finish with [method@Parsec.Key.verify_hash_finish].
  *
  * Since: 1.0
  */
@@ -577,7 +580,7 @@ parsec_key_verify_hash_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_hash_async().
+ * Finishes [method@Parsec.Key.verify_hash_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -601,7 +604,7 @@ parsec_key_verify_hash_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature of a hash with the key. Blocks the calling thread; see parsec_key_verify_hash_async().
+ * Verifies a signature of a hash with the key. Blocks the calling thread; see [method@Parsec.Key.verify_hash_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -637,7 +640,7 @@ parsec_key_verify_hash (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): parsec_key_sign_data() works with every provider. Finish with parsec_key_sign_message_finish().
+ * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): [method@Parsec.Key.sign_data] works with every provider. Finish with [method@Parsec.Key.sign_message_finish].
  *
  * Since: 1.0
  */
@@ -666,7 +669,7 @@ parsec_key_sign_message_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_message_async().
+ * Finishes [method@Parsec.Key.sign_message_async].
  *
  * Returns: (transfer full): the signature, in the PSA format, or %NULL on error
  *
@@ -689,7 +692,7 @@ parsec_key_sign_message_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): parsec_key_sign_data() works with every provider. Blocks the calling thread; see parsec_key_sign_message_async().
+ * Signs a message with the key, hashing it in the service. Few providers offer this (Mbed Crypto does not): [method@Parsec.Key.sign_data] works with every provider. Blocks the calling thread; see [method@Parsec.Key.sign_message_async].
  *
  * Returns: (transfer full): the signature, in the PSA format, or %NULL on error
  *
@@ -724,7 +727,7 @@ parsec_key_sign_message (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature of a message with the key, hashing it in the service. Finish with parsec_key_verify_message_finish().
+ * Verifies a signature of a message with the key, hashing it in the service. Finish with [method@Parsec.Key.verify_message_finish].
  *
  * Since: 1.0
  */
@@ -755,7 +758,7 @@ parsec_key_verify_message_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_message_async().
+ * Finishes [method@Parsec.Key.verify_message_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -779,7 +782,7 @@ parsec_key_verify_message_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature of a message with the key, hashing it in the service. Blocks the calling thread; see parsec_key_verify_message_async().
+ * Verifies a signature of a message with the key, hashing it in the service. Blocks the calling thread; see [method@Parsec.Key.verify_message_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -816,7 +819,7 @@ parsec_key_verify_message (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts data with the public part of the key. Finish with parsec_key_asymmetric_encrypt_finish().
+ * Encrypts data with the public part of the key. Finish with [method@Parsec.Key.asymmetric_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -846,7 +849,7 @@ parsec_key_asymmetric_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_asymmetric_encrypt_async().
+ * Finishes [method@Parsec.Key.asymmetric_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext, or %NULL on error
  *
@@ -870,7 +873,7 @@ parsec_key_asymmetric_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts data with the public part of the key. Blocks the calling thread; see parsec_key_asymmetric_encrypt_async().
+ * Encrypts data with the public part of the key. Blocks the calling thread; see [method@Parsec.Key.asymmetric_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext, or %NULL on error
  *
@@ -906,7 +909,7 @@ parsec_key_asymmetric_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Decrypts data with the key. Finish with parsec_key_asymmetric_decrypt_finish().
+ * Decrypts data with the key. Finish with [method@Parsec.Key.asymmetric_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -936,7 +939,7 @@ parsec_key_asymmetric_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_asymmetric_decrypt_async().
+ * Finishes [method@Parsec.Key.asymmetric_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -960,7 +963,7 @@ parsec_key_asymmetric_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Decrypts data with the key. Blocks the calling thread; see parsec_key_asymmetric_decrypt_async().
+ * Decrypts data with the key. Blocks the calling thread; see [method@Parsec.Key.asymmetric_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -997,7 +1000,7 @@ parsec_key_asymmetric_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts and authenticates data with the key. Finish with parsec_key_aead_encrypt_finish().
+ * Encrypts and authenticates data with the key. Finish with [method@Parsec.Key.aead_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1029,7 +1032,7 @@ parsec_key_aead_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_aead_encrypt_async().
+ * Finishes [method@Parsec.Key.aead_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext followed by the tag, or %NULL on error
  *
@@ -1054,7 +1057,7 @@ parsec_key_aead_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts and authenticates data with the key. Blocks the calling thread; see parsec_key_aead_encrypt_async().
+ * Encrypts and authenticates data with the key. Blocks the calling thread; see [method@Parsec.Key.aead_encrypt_async].
  *
  * Returns: (transfer full): the ciphertext followed by the tag, or %NULL on error
  *
@@ -1093,7 +1096,7 @@ parsec_key_aead_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Checks and decrypts data with the key. Finish with parsec_key_aead_decrypt_finish().
+ * Checks and decrypts data with the key. Finish with [method@Parsec.Key.aead_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1125,7 +1128,7 @@ parsec_key_aead_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_aead_decrypt_async().
+ * Finishes [method@Parsec.Key.aead_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1150,7 +1153,7 @@ parsec_key_aead_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Checks and decrypts data with the key. Blocks the calling thread; see parsec_key_aead_decrypt_async().
+ * Checks and decrypts data with the key. Blocks the calling thread; see [method@Parsec.Key.aead_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1187,7 +1190,7 @@ parsec_key_aead_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Encrypts data with the key and an unauthenticated cipher. Finish with parsec_key_cipher_encrypt_finish().
+ * Encrypts data with the key and an unauthenticated cipher. Finish with [method@Parsec.Key.cipher_encrypt_finish].
  *
  * Since: 1.0
  */
@@ -1216,7 +1219,7 @@ parsec_key_cipher_encrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_cipher_encrypt_async().
+ * Finishes [method@Parsec.Key.cipher_encrypt_async].
  *
  * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on error
  *
@@ -1239,7 +1242,7 @@ parsec_key_cipher_encrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Encrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see parsec_key_cipher_encrypt_async().
+ * Encrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see [method@Parsec.Key.cipher_encrypt_async].
  *
  * Returns: (transfer full): the IV followed by the ciphertext, or %NULL on error
  *
@@ -1273,7 +1276,7 @@ parsec_key_cipher_encrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Decrypts data with the key and an unauthenticated cipher. Finish with parsec_key_cipher_decrypt_finish().
+ * Decrypts data with the key and an unauthenticated cipher. Finish with [method@Parsec.Key.cipher_decrypt_finish].
  *
  * Since: 1.0
  */
@@ -1302,7 +1305,7 @@ parsec_key_cipher_decrypt_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_cipher_decrypt_async().
+ * Finishes [method@Parsec.Key.cipher_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1325,7 +1328,7 @@ parsec_key_cipher_decrypt_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Decrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see parsec_key_cipher_decrypt_async().
+ * Decrypts data with the key and an unauthenticated cipher. Blocks the calling thread; see [method@Parsec.Key.cipher_decrypt_async].
  *
  * Returns: (transfer full): the plaintext, in memory that is wiped when freed, or %NULL on error
  *
@@ -1359,7 +1362,7 @@ parsec_key_cipher_decrypt (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Computes a MAC of data with the key. Finish with parsec_key_mac_compute_finish().
+ * Computes a MAC of data with the key. Finish with [method@Parsec.Key.mac_compute_finish].
  *
  * Since: 1.0
  */
@@ -1388,7 +1391,7 @@ parsec_key_mac_compute_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_mac_compute_async().
+ * Finishes [method@Parsec.Key.mac_compute_async].
  *
  * Returns: (transfer full): the MAC, or %NULL on error
  *
@@ -1411,7 +1414,7 @@ parsec_key_mac_compute_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Computes a MAC of data with the key. Blocks the calling thread; see parsec_key_mac_compute_async().
+ * Computes a MAC of data with the key. Blocks the calling thread; see [method@Parsec.Key.mac_compute_async].
  *
  * Returns: (transfer full): the MAC, or %NULL on error
  *
@@ -1446,7 +1449,7 @@ parsec_key_mac_compute (ParsecKey        *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Checks a MAC of data with the key. Finish with parsec_key_mac_verify_finish().
+ * Checks a MAC of data with the key. Finish with [method@Parsec.Key.mac_verify_finish].
  *
  * Since: 1.0
  */
@@ -1477,7 +1480,7 @@ parsec_key_mac_verify_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_mac_verify_async().
+ * Finishes [method@Parsec.Key.mac_verify_async].
  *
  * Returns: %TRUE if the MAC is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -1501,7 +1504,7 @@ parsec_key_mac_verify_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Checks a MAC of data with the key. Blocks the calling thread; see parsec_key_mac_verify_async().
+ * Checks a MAC of data with the key. Blocks the calling thread; see [method@Parsec.Key.mac_verify_async].
  *
  * Returns: %TRUE if the MAC is valid; otherwise %FALSE with %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
  *
@@ -1539,7 +1542,7 @@ parsec_key_mac_verify (ParsecKey        *self,
  * it permits any hash. The hash is computed here when GLib can, so only
  * the digest travels to the service, in one request; for other hashes
  * (SHA-224, SHA-3, …) the provider computes it first. Finish with
- * parsec_key_sign_data_finish().
+ * [method@Parsec.Key.sign_data_finish].
  *
  * Since: 1.0
  */
@@ -1572,7 +1575,7 @@ parsec_key_sign_data_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_data_async().
+ * Finishes [method@Parsec.Key.sign_data_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1595,7 +1598,7 @@ parsec_key_sign_data_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Signs data with the algorithm the key's policy permits, blocking the
- * calling thread. See parsec_key_sign_data_async().
+ * calling thread. See [method@Parsec.Key.sign_data_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1628,9 +1631,9 @@ parsec_key_sign_data (ParsecKey     *self,
  * @callback: (scope async): called when the service has answered
  * @user_data: data for @callback
  *
- * Verifies a signature made by parsec_key_sign_data(), with the
+ * Verifies a signature made by [method@Parsec.Key.sign_data], with the
  * algorithm of the key's policy, in one request. Finish with
- * parsec_key_verify_data_finish().
+ * [method@Parsec.Key.verify_data_finish].
  *
  * Since: 1.0
  */
@@ -1665,7 +1668,7 @@ parsec_key_verify_data_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_data_async().
+ * Finishes [method@Parsec.Key.verify_data_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -1688,7 +1691,7 @@ parsec_key_verify_data_finish (ParsecKey     *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Verifies a signature made by parsec_key_sign_data(), blocking the
+ * Verifies a signature made by [method@Parsec.Key.sign_data], blocking the
  * calling thread.
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
@@ -1743,7 +1746,7 @@ key_agreement (ParsecKey *self)
  *
  * Computes the shared secret of a raw key agreement, ECDH or FFDH as the
  * key's policy and type say. Finish with
- * parsec_key_raw_key_agreement_finish().
+ * [method@Parsec.Key.raw_key_agreement_finish].
  *
  * Since: 1.0
  */
@@ -1770,7 +1773,7 @@ parsec_key_raw_key_agreement_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_raw_key_agreement_async().
+ * Finishes [method@Parsec.Key.raw_key_agreement_async].
  *
  * Returns: (transfer full): the shared secret, in memory that is wiped
  *   when freed, or %NULL on error
@@ -1793,7 +1796,7 @@ parsec_key_raw_key_agreement_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Computes the shared secret of a raw key agreement, blocking the calling
- * thread. See parsec_key_raw_key_agreement_async().
+ * thread. See [method@Parsec.Key.raw_key_agreement_async].
  *
  * Returns: (transfer full): the shared secret, in memory that is wiped
  *   when freed, or %NULL on error
@@ -1823,7 +1826,7 @@ parsec_key_raw_key_agreement (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Exports the key itself, which its policy must allow
- * (%PARSEC_KEY_USAGE_EXPORT). Finish with parsec_key_export_finish().
+ * (%PARSEC_KEY_USAGE_EXPORT). Finish with [method@Parsec.Key.export_finish].
  *
  * Since: 1.0
  */
@@ -1847,7 +1850,7 @@ parsec_key_export_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_export_async().
+ * Finishes [method@Parsec.Key.export_async].
  *
  * Returns: (transfer full): the key in the PSA format, in memory that is
  *   wiped when freed, or %NULL on error
@@ -1869,7 +1872,7 @@ parsec_key_export_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Exports the key itself, blocking the calling thread. See
- * parsec_key_export_async().
+ * [method@Parsec.Key.export_async].
  *
  * Returns: (transfer full): the key in the PSA format, in memory that is
  *   wiped when freed, or %NULL on error
@@ -1900,7 +1903,7 @@ parsec_key_export (ParsecKey     *self,
  * Exports the public part of the key, in one request: the PSA format
  * (DER RSAPublicKey, or an uncompressed point), or a DER or PEM
  * SubjectPublicKeyInfo as other programs read it, which needs the key's
- * attributes. Finish with parsec_key_export_public_key_finish().
+ * attributes. Finish with [method@Parsec.Key.export_public_key_finish].
  *
  * Since: 1.0
  */
@@ -1926,7 +1929,7 @@ parsec_key_export_public_key_async (ParsecKey              *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_export_public_key_async().
+ * Finishes [method@Parsec.Key.export_public_key_async].
  *
  * Returns: (transfer full): the public key, or %NULL on error
  *
@@ -1948,7 +1951,7 @@ parsec_key_export_public_key_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Exports the public part of the key, blocking the calling thread. See
- * parsec_key_export_public_key_async().
+ * [method@Parsec.Key.export_public_key_async].
  *
  * Returns: (transfer full): the public key, or %NULL on error
  *
@@ -1978,7 +1981,7 @@ parsec_key_export_public_key (ParsecKey              *self,
  *
  * Destroys the key in the service; the object stays, and its operations
  * fail with %PARSEC_ERROR_PSA_DOES_NOT_EXIST. Finish with
- * parsec_key_destroy_finish().
+ * [method@Parsec.Key.destroy_finish].
  *
  * Since: 1.0
  */
@@ -2002,7 +2005,7 @@ parsec_key_destroy_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_destroy_async().
+ * Finishes [method@Parsec.Key.destroy_async].
  *
  * Returns: %TRUE when the key is destroyed
  *
@@ -2023,7 +2026,7 @@ parsec_key_destroy_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Destroys the key in the service, blocking the calling thread. See
- * parsec_key_destroy_async().
+ * [method@Parsec.Key.destroy_async].
  *
  * Returns: %TRUE when the key is destroyed
  *

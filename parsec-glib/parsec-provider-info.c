@@ -10,7 +10,7 @@
  * ParsecProviderInfo:
  *
  * What the service says about one of its providers, as returned by
- * parsec_client_list_providers().
+ * [method@Parsec.Client.list_providers].
  *
  * The identifier is a #ParsecProvider for the providers the library
  * knows; a newer service may report others, kept as plain numbers.
@@ -205,7 +205,7 @@ parsec_provider_info_init (ParsecProviderInfo *self)
  * parsec_provider_info_get_id:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:id.
+ * Gets [property@Parsec.ProviderInfo:id].
  *
  * Returns: the provider's wire identifier
  *
@@ -222,7 +222,7 @@ parsec_provider_info_get_id (ParsecProviderInfo *self)
  * parsec_provider_info_get_uuid:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:uuid.
+ * Gets [property@Parsec.ProviderInfo:uuid].
  *
  * Returns: the UUID of the provider's implementation
  *
@@ -239,7 +239,7 @@ parsec_provider_info_get_uuid (ParsecProviderInfo *self)
  * parsec_provider_info_get_description:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:description.
+ * Gets [property@Parsec.ProviderInfo:description].
  *
  * Returns: the description
  *
@@ -256,7 +256,7 @@ parsec_provider_info_get_description (ParsecProviderInfo *self)
  * parsec_provider_info_get_vendor:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:vendor.
+ * Gets [property@Parsec.ProviderInfo:vendor].
  *
  * Returns: the vendor
  *
@@ -273,7 +273,7 @@ parsec_provider_info_get_vendor (ParsecProviderInfo *self)
  * parsec_provider_info_get_version_major:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:version-major.
+ * Gets [property@Parsec.ProviderInfo:version-major].
  *
  * Returns: the major version
  *
@@ -290,7 +290,7 @@ parsec_provider_info_get_version_major (ParsecProviderInfo *self)
  * parsec_provider_info_get_version_minor:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:version-minor.
+ * Gets [property@Parsec.ProviderInfo:version-minor].
  *
  * Returns: the minor version
  *
@@ -307,7 +307,7 @@ parsec_provider_info_get_version_minor (ParsecProviderInfo *self)
  * parsec_provider_info_get_version_revision:
  * @self: a #ParsecProviderInfo
  *
- * Gets #ParsecProviderInfo:version-revision.
+ * Gets [property@Parsec.ProviderInfo:version-revision].
  *
  * Returns: the revision
  *

@@ -465,6 +465,61 @@ exit_status_for (const GError *error)
   return TOOL_EXIT_LOCAL;
 }
 
+/* The name of an error's code, where its domain has an enumeration. */
+static char *
+error_code_name (const GError *error)
+{
+  GType type = G_TYPE_INVALID;
+  g_autoptr(GEnumClass) klass = NULL;
+  GEnumValue *value;
+
+  if (error->domain == TOOL_ERROR)
+    {
+      static const char *const names[] = { "usage", "mismatch", "local" };
+
+      return error->code >= 0 && (gsize) error->code < G_N_ELEMENTS (names) ? g_strdup (names[error->code]) : NULL;
+    }
+  if (error->domain == PARSEC_ERROR)
+    type = PARSEC_TYPE_ERROR;
+  else if (error->domain == G_IO_ERROR)
+    type = G_TYPE_IO_ERROR_ENUM;
+  if (type == G_TYPE_INVALID)
+    return NULL;
+  klass = g_type_class_ref (type);
+  value = g_enum_get_value (klass, error->code);
+  return value != NULL ? g_strdup (value->value_nick) : NULL;
+}
+
+/* Under --json, one line on standard error, as the message would be:
+ * {"error":{"command":…,"domain":…,"code":…,"name":…,"message":…,"exit_status":…}} */
+static void
+print_json_error (const char   *command,
+                  const GError *error,
+                  int           status)
+{
+  g_autoptr(ToolJson) json = tool_json_new ();
+  g_autofree char *name = error_code_name (error);
+
+  tool_json_begin_object (json);
+  tool_json_key (json, "error");
+  tool_json_begin_object (json);
+  tool_json_key (json, "command");
+  tool_json_string (json, command);
+  tool_json_key (json, "domain");
+  tool_json_string (json, g_quark_to_string (error->domain));
+  tool_json_key (json, "code");
+  tool_json_int (json, error->code);
+  tool_json_key (json, "name");
+  tool_json_string (json, name);
+  tool_json_key (json, "message");
+  tool_json_string (json, error->message);
+  tool_json_key (json, "exit_status");
+  tool_json_int (json, status);
+  tool_json_end_object (json);
+  tool_json_end_object (json);
+  g_printerr ("%s\n", tool_json_get_text (json));
+}
+
 static void
 print_error (const char   *command,
              const GError *error)
@@ -526,6 +581,17 @@ tool_clear (Tool *tool)
   forget_entries (tool);
 }
 
+/* Whether --json is on the command line, before or after the command:
+ * known before parsing, so that usage errors are reported in JSON too. */
+static gboolean
+wants_json (char **argv)
+{
+  for (guint i = 1; argv[i] != NULL && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--json"))
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether to exit with the detailed statuses: --exit-status, wherever it
  * is, outranks the environment. The command line is searched before it
  * is parsed, so that usage errors follow it too. */
@@ -570,12 +636,13 @@ main (int    argc,
   g_auto(GStrv) args = NULL;
   g_auto(GStrv) help_args = NULL;
   const char *command = NULL;
-  gboolean detailed;
+  gboolean detailed, json_errors;
   int status = TOOL_EXIT_OK;
 
   setlocale (LC_ALL, "");
   g_set_prgname (TOOL_NAME);
   detailed = wants_detailed_exit (argv);
+  json_errors = wants_json (argv);
 
   context = g_option_context_new ("COMMAND [OPTION…]");
   g_option_context_set_summary (context, "A command line client of the Parsec security service, "
@@ -608,7 +675,7 @@ main (int    argc,
     {
       const char *command_help[] = { args[2], "--help", NULL };
 
-      if (args[2] == NULL)
+      if (args[2] == NULL || g_str_equal (args[2], "help"))
         {
           g_autofree char *text = g_option_context_get_help (context, TRUE, NULL);
 
@@ -644,8 +711,11 @@ main (int    argc,
 out:
   if (error != NULL)
     {
-      print_error (command, error);
       status = detailed ? exit_status_for (error) : TOOL_EXIT_FAILURE;
+      if (json_errors || tool.json)
+        print_json_error (command, error, status);
+      else
+        print_error (command, error);
     }
   tool_clear (&tool);
   return status;

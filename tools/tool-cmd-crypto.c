@@ -275,6 +275,58 @@ encryption_algorithm (const char           *key_name,
   return policy;
 }
 
+/* The size of every ciphertext of an RSA key, or 0 where the key's type
+ * fixes none. */
+static gsize
+ciphertext_size (ParsecKeyAttributes *attributes)
+{
+  ParsecKeyType type = parsec_key_attributes_get_key_type (attributes);
+
+  if (type != PARSEC_KEY_TYPE_RSA_KEY_PAIR && type != PARSEC_KEY_TYPE_RSA_PUBLIC_KEY)
+    return 0;
+  return (parsec_key_attributes_get_bits (attributes) + 7) / 8;
+}
+
+/* The ciphertext in @input, decoded as --input-format or the argument's
+ * encoding says, or else found by its size: encrypt writes base64 unless
+ * told otherwise, parsec-tool's users and OpenSSL write raw bytes, and
+ * only one reading of an input gives the size of the key's ciphertexts
+ * (its raw bytes, its base64 and its hex differ in length). */
+static GBytes *
+decode_ciphertext (const char           *key_name,
+                   ParsecKeyAttributes  *attributes,
+                   GBytes               *input,
+                   gboolean              encoding_given,
+                   GError              **error)
+{
+  gsize size = ciphertext_size (attributes);
+  gsize len = g_bytes_get_size (input);
+  g_autoptr(GBytes) base64 = NULL;
+  g_autoptr(GBytes) hex = NULL;
+  g_autofree char *decoded_note = NULL;
+
+  if (size == 0 || len == size)
+    return g_bytes_ref (input);
+  if (!encoding_given)
+    {
+      base64 = tool_decode_text (input, "base64", "the ciphertext", NULL);
+      if (base64 != NULL && g_bytes_get_size (base64) == size)
+        return g_steal_pointer (&base64);
+      hex = tool_decode_text (input, "hex", "the ciphertext", NULL);
+      if (hex != NULL && g_bytes_get_size (hex) == size)
+        return g_steal_pointer (&hex);
+      if (base64 != NULL)
+        decoded_note = g_strdup_printf (" (%" G_GSIZE_FORMAT " once decoded from base64)",
+                                        g_bytes_get_size (base64));
+    }
+  g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE,
+               "the ciphertext has the wrong length for key “%s”: expected %" G_GSIZE_FORMAT " bytes for a %u-bit "
+               "RSA key, got %" G_GSIZE_FORMAT "%s",
+               key_name, size, parsec_key_attributes_get_bits (attributes), len,
+               decoded_note != NULL ? decoded_note : "");
+  return NULL;
+}
+
 /* encrypt and decrypt differ in direction, in the encoding of their
  * argument and output and in whether the result is secret. */
 static gboolean
@@ -291,11 +343,13 @@ asymmetric_crypt (Tool      *tool,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) ciphertext = NULL;
   g_autoptr(GBytes) output = NULL;
   g_autoptr(GBytes) text = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autofree char *algorithm_text = NULL;
   ParsecAlgorithm *algorithm;
+  gboolean encoding_given;
   ToolData data = { .json_name = encrypt ? "ciphertext" : "plaintext", .secret = !encrypt };
 
   if (encrypt)
@@ -313,23 +367,33 @@ asymmetric_crypt (Tool      *tool,
       tool->argument_encoding = "base64";
       context = tool_context_new (tool, "[CIPHERTEXT]",
                                   "Decrypts CIPHERTEXT, in base64 as parsec-tool takes it, or the data of --input or "
-                                  "--data (raw unless --input-format), or standard input, with the algorithm of the "
-                                  "key's policy. The default output, text, is the plaintext as a line of UTF-8 "
-                                  "(invalid sequences replaced), as parsec-tool prints it; raw is the plaintext "
+                                  "--data, or standard input, with the algorithm of the key's policy. Unless "
+                                  "--input-format says, the data is read as raw bytes, base64 (what encrypt writes) "
+                                  "or hex, whichever has the size of the key's ciphertexts (256 bytes for a "
+                                  "2048-bit RSA key). The default output, text, is the plaintext as a line of UTF-8 "
+                                  "(invalid sequences replaced, and a newline unless it ends with one), as "
+                                  "parsec-tool prints it; raw is the plaintext "
                                   "itself. The plaintext is secret: in raw, base64 or hex it is not written to a "
                                   "terminal unless --output - asks for it.");
     }
   tool_add_entries (tool, context, entries);
-  tool_add_input_options (tool, context, NULL);
+  tool_add_input_options (tool, context,
+                          encrypt ? NULL : "Encoding of the ciphertext: auto (default), raw, base64 or hex");
   if (encrypt)
     tool_add_output_options (tool, context, TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64, TOOL_FORMAT_BASE64);
   else
     tool_add_output_options (tool, context, TOOL_FORMATS_BINARY | TOOL_FORMAT_TEXT, TOOL_FORMAT_TEXT,
                              TOOL_FORMAT_RAW);
-  /* The input first: a ciphertext that is not base64 costs no request. */
   if (!tool_parse (tool, context, &args, error) ||
-      !tool_require (key_name, "--key-name", error) ||
-      (input = tool_read_input (tool, error)) == NULL ||
+      !tool_require (key_name, "--key-name", error))
+    return FALSE;
+  /* Without an encoding, decrypt reads the input as it is and finds the
+   * encoding by the key's size once the key is known. */
+  if (!encrypt && g_strcmp0 (tool->input_format, "auto") == 0)
+    g_clear_pointer (&tool->input_format, g_free);
+  encoding_given = encrypt || tool->input_format != NULL || tool->argument != NULL;
+  /* The input first: a ciphertext that is not base64 costs no request. */
+  if ((input = tool_read_input (tool, error)) == NULL ||
       tool_get_client (tool, error) == NULL ||
       (key = parsec_client_lookup_key (tool->client, key_name, NULL, error)) == NULL ||
       (algorithm = encryption_algorithm (key_name, parsec_key_get_attributes (key), error)) == NULL)
@@ -337,8 +401,9 @@ asymmetric_crypt (Tool      *tool,
 
   if (encrypt)
     output = parsec_key_asymmetric_encrypt (key, algorithm, input, NULL, NULL, error);
-  else
-    output = parsec_key_asymmetric_decrypt (key, algorithm, input, NULL, NULL, error);
+  else if ((ciphertext = decode_ciphertext (key_name, parsec_key_get_attributes (key), input, encoding_given,
+                                            error)) != NULL)
+    output = parsec_key_asymmetric_decrypt (key, algorithm, ciphertext, NULL, NULL, error);
   if (output == NULL)
     return FALSE;
   data.raw = output;

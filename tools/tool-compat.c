@@ -329,7 +329,9 @@ utf8_sequence (const guint8 *bytes,
 }
 
 /* decrypt's line: the plaintext as UTF-8, each invalid sequence replaced
- * with U+FFFD as Rust does it, then a newline. */
+ * with U+FFFD as Rust does it, then a newline, as parsec-tool prints it;
+ * a plaintext that ends with a newline (a line of a file, or echo's) gets
+ * no second one, so that what was encrypted comes back as it was. */
 GBytes *
 tool_compat_text_line (GBytes *data)
 {
@@ -356,7 +358,8 @@ tool_compat_text_line (GBytes *data)
         }
       i += n;
     }
-  out[out_len++] = '\n';
+  if (out_len == 0 || out[out_len - 1] != '\n')
+    out[out_len++] = '\n';
   return secure_bytes_take (out, out_len);
 }
 

@@ -44,6 +44,10 @@ tool_read_file (const char  *path,
       return NULL;
     }
 
+  /* Someone at a terminal may not know that the tool waits for them. */
+  if (is_stdin && isatty (STDIN_FILENO))
+    g_printerr ("%s: reading %s from the terminal; end it with Ctrl-D on a line of its own\n", TOOL_NAME, what);
+
   buffer = secure_alloc (capacity);
   for (;;)
     {
@@ -816,6 +820,15 @@ tool_json_write (Tool      *tool,
   g_return_val_if_fail (json->has_members->len == 0, FALSE);
   g_string_append_c (json->out, '\n');
   return tool_write (tool, json->out->str, json->out->len, secret, error);
+}
+
+/* The finished document, one line, for what is not a command's result
+ * (an error report on standard error). */
+const char *
+tool_json_get_text (ToolJson *json)
+{
+  g_return_val_if_fail (json->has_members->len == 0, NULL);
+  return json->out->str;
 }
 
 /* Data in the chosen format, as text or JSON. */

@@ -215,6 +215,7 @@ gboolean        tool_json_write         (Tool             *tool,
                                          ToolJson         *json,
                                          gboolean          secret,
                                          GError          **error);
+const char     *tool_json_get_text      (ToolJson         *json);
 gboolean        tool_emit               (Tool             *tool,
                                          const ToolData   *data,
                                          ToolJson         *json,

@@ -81,7 +81,9 @@ class ToolTestCase(unittest.TestCase):
         self.assertEqual(proc.returncode, status,
                          msg=f'{args}: exit {proc.returncode}, stderr: {proc.stderr!r}')
         if status != 0:
-            self.assertTrue(proc.stderr.startswith(PREFIX), proc.stderr)
+            # Under --json, the error is one line of JSON instead
+            if '--json' not in args:
+                self.assertTrue(proc.stderr.startswith(PREFIX), proc.stderr)
             self.assertEqual(proc.stderr.count(b'\n'), 1, proc.stderr)
             self.assertTrue(proc.stderr.endswith(b'\n'), proc.stderr)
         else:
@@ -475,6 +477,7 @@ class CoreTests(ToolTestCase):
             self.assertEqual(self.tool('help', command).stdout.decode(), out)
             self.assertEqual(self.tool(command, '-h').stdout.decode(), out)
         self.assertEqual(self.tool('help').stdout, self.tool('--help').stdout)
+        self.assertEqual(self.tool('help', 'help').stdout, self.tool('--help').stdout)
         self.assertIn('--endpoint', self.tool('sign', '--help-all').stdout.decode())
         self.assertIn('[DATA]', self.tool('sign', '--help').stdout.decode())
         self.assertIn('-o, --oaep', self.tool('create-rsa-key', '--help').stdout.decode())
@@ -841,7 +844,9 @@ class CryptoTests(ToolTestCase):
         mismatch = self.tool('verify', '-k', name, '-d', 'other', '--signature', self.path('sig.der'), '--json',
                              status=1)
         self.assertEqual(json.loads(mismatch.stdout), {'key_name': name, 'valid': False})
-        self.assertEqual(mismatch.stderr, b'parsec-glib-tool: verify: the signature does not match\n')
+        error = json.loads(mismatch.stderr)['error']
+        self.assertEqual((error['command'], error['name'], error['message']),
+                         ('verify', 'mismatch', 'the signature does not match'))
         self.fails(2, 'verify', '-k', name, '--signature', '-')
         self.fails(2, 'verify', '-k', name, '-d', 'message')
         self.fails(2, 'verify', '-k', name, '-d', 'message', '--signature', self.path('sig.der'),
@@ -921,6 +926,46 @@ class CryptoTests(ToolTestCase):
         other = self.create('rsa')
         proc = self.fails(3, 'decrypt', '-k', other, '-i', raw)
         self.assertNotIn(b'short', proc.stderr)
+
+    def test_decrypt_reads_what_encrypt_writes(self):
+        """decrypt takes encrypt's default output (base64) from a file, a
+        pipe, --data and the argument, and raw or hex ciphertexts too,
+        with no --input-format."""
+        name = self.create('rsa', '--oaep')
+        doc = self.write('doc.txt', b'the document\n')
+        self.tool('encrypt', '-k', name, '-i', doc, '-o', self.path('doc.enc'))
+        self.assertEqual(self.tool('decrypt', '-k', name, '-i', self.path('doc.enc'), '-f', 'raw').stdout,
+                         b'the document\n')
+        # A pipe, as a shell runs it
+        pipeline = subprocess.run(['sh', '-c', '"$0" encrypt -k "$1" | "$0" decrypt -k "$1"', TOOL, name],
+                                  input=b'hi\n', capture_output=True, timeout=120)
+        self.assertEqual((pipeline.returncode, pipeline.stdout, pipeline.stderr), (0, b'hi\n', b''))
+        encoded = self.tool('encrypt', '-k', name, '-d', 'argument').stdout.decode().strip()
+        self.assertEqual(self.tool('decrypt', '-k', name, encoded).stdout, b'argument\n')
+        self.assertEqual(self.tool('decrypt', '-k', name, '-d', encoded).stdout, b'argument\n')
+        for fmt in ('raw', 'hex', 'base64'):
+            ct = self.tool('encrypt', '-k', name, '-d', fmt, '-f', fmt).stdout
+            self.assertEqual(self.tool('decrypt', '-k', name, input=ct).stdout, fmt.encode() + b'\n')
+            self.assertEqual(self.tool('decrypt', '-k', name, '--input-format', 'auto', input=ct).stdout,
+                             fmt.encode() + b'\n')
+
+    def test_decrypt_wrong_length(self):
+        """A ciphertext of the wrong length is refused before any request,
+        with the length the key wants."""
+        name = self.create('rsa')
+        for args, kwargs, got in ((('-d', 'short'), {}, b'got 5'),
+                                  ((), {'input': b'\x01' * 255}, b'got 255'),
+                                  ((base64.b64encode(b'\x01' * 128).decode(),), {}, b'got 128'),
+                                  (('-d', base64.b64encode(b'\x01' * 128).decode()), {},
+                                   b'got 172 (128 once decoded from base64)'),
+                                  (('--input-format', 'raw'), {'input': base64.b64encode(b'\x01' * 256)},
+                                   b'got 344')):
+            with RequestLog(os.environ['PARSEC_SERVICE_ENDPOINT']) as log:
+                proc = self.fails(2, 'decrypt', '-k', name, *args, env={'PARSEC_SERVICE_ENDPOINT': log.endpoint},
+                                  **kwargs)
+                opcodes = list(log.opcodes)
+            self.assertIn(b'expected 256 bytes for a 2048-bit RSA key, ' + got, proc.stderr)
+            self.assertNotIn('PsaAsymmetricDecrypt', opcodes)
 
     @needs_openssl
     def test_openssl_encrypts_tool_decrypts(self):
@@ -1284,6 +1329,53 @@ class ErrorsTests(ToolTestCase):
         self.fails(2, 'ping', '--timeout', '-1')
         self.fails(2, 'delete-client')
         self.fails(2, 'ping', '--jwt-svid-file', self.path('missing'))
+
+    def test_json_errors(self):
+        """Under --json, before or after the command, a failure is one JSON
+        object on standard error, with the exit status it causes."""
+        cases = (
+            (('--json', 'sign', '-d', 'x'), 'sign', 'parsec-glib-tool-error-quark', 'usage', 2),
+            (('sign', '-k', 'missing', '-d', 'x', '--json'), 'sign', 'parsec-error-quark',
+             'psa-does-not-exist', 3),
+            (('--json', 'ping', '--endpoint', 'unix:' + self.path('nowhere.sock')), 'ping', 'parsec-error-quark',
+             'service-unavailable', 4),
+            (('--json', 'frobnicate'), None, 'parsec-glib-tool-error-quark', 'usage', 2),
+            (('ping', '--json', '--frobnicate'), 'ping', 'g-option-context-error-quark', None, 2),
+        )
+        for args, command, domain, name, detailed in cases:
+            for status, env in ((1, None), (detailed, DETAILED)):
+                proc = self.tool(*args, status=status, env=env)
+                self.assertEqual(proc.stdout, b'')
+                error = json.loads(proc.stderr)['error']
+                self.assertEqual((error['command'], error['domain'], error['name'], error['exit_status']),
+                                 (command, domain, name, status), error)
+                self.assertIsInstance(error['code'], int)
+                self.assertTrue(error['message'])
+        # Without --json, the plain line
+        self.assertTrue(self.tool('sign', '-d', 'x', status=1).stderr.startswith(PREFIX + b'sign: '))
+
+    def test_terminal_input_note(self):
+        """A command that reads standard input from a terminal says so on
+        standard error, and reads it; from a pipe it says nothing."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([TOOL, 'hash'], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.close(slave)
+        try:
+            # The note comes before the tool reads anything.
+            line = proc.stderr.readline()
+            self.assertIn(b'reading the input from the terminal', line)
+            self.assertIn(b'Ctrl-D', line)
+            os.write(master, b'abc\n')
+            os.write(master, b'\x04')
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            os.close(master)
+        self.assertEqual((proc.returncode, err), (0, b''))
+        self.assertEqual(out.strip().decode(), hashlib.sha256(b'abc\n').hexdigest())
+        self.assertEqual(self.tool('hash', input=b'abc\n').stderr, b'')
 
     def test_exit_status_option(self):
         # The option, wherever it is, outranks the environment.

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+//
+// basic-tasks.js: the basic tasks of docs/examples.md, one function each,
+// run one after the other against the configured Parsec service.
+//
+// Usage: gjs -m basic-tasks.js FILE
+
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio';
+import GObject from 'gi://GObject';
+import Parsec from 'gi://Parsec?version=1';
+import System from 'system';
+
+// Let the asynchronous calls return promises.
+Gio._promisify(Gio.AsyncInitable.prototype, 'init_async', 'init_finish');
+Gio._promisify(Gio.File.prototype, 'load_bytes_async', 'load_bytes_finish');
+Gio._promisify(Parsec.Client.prototype, 'generate_key_async', 'generate_key_finish');
+Gio._promisify(Parsec.Client.prototype, 'lookup_key_async', 'lookup_key_finish');
+Gio._promisify(Parsec.Client.prototype, 'list_keys_async', 'list_keys_finish');
+Gio._promisify(Parsec.Key.prototype, 'sign_data_async', 'sign_data_finish');
+Gio._promisify(Parsec.Key.prototype, 'verify_data_async', 'verify_data_finish');
+Gio._promisify(Parsec.Key.prototype, 'sign_hash_async', 'sign_hash_finish');
+Gio._promisify(Parsec.Key.prototype, 'asymmetric_encrypt_async', 'asymmetric_encrypt_finish');
+Gio._promisify(Parsec.Key.prototype, 'asymmetric_decrypt_async', 'asymmetric_decrypt_finish');
+Gio._promisify(Parsec.Key.prototype, 'destroy_async', 'destroy_finish');
+
+// Task: Sign a file and verify the signature
+async function signAndVerifyFile(client, path) {
+    const key = await client.generate_key_async('example-signing',
+        Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
+    const [data] = await Gio.File.new_for_commandline_arg(path).load_bytes_async(null);
+    const signature = await key.sign_data_async(data, null);
+    await key.verify_data_async(data, signature, null);
+    print(`signed and verified ${path}`);
+}
+
+// Task: Encrypt and decrypt
+async function encryptAndDecrypt(client) {
+    const oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256);
+    const key = await client.generate_key_async('example-encryption',
+        Parsec.KeyAttributes.new_rsa_encryption(2048, oaep), null);
+    // null: the algorithm of the key's policy, RSA-OAEP with SHA-256
+    const plaintext = new GLib.Bytes(new TextEncoder().encode('attack at dawn'));
+    const ciphertext = await key.asymmetric_encrypt_async(null, plaintext, null, null);
+    const decrypted = await key.asymmetric_decrypt_async(null, ciphertext, null, null);
+    print(`decrypted: ${new TextDecoder().decode(decrypted.toArray())}`);
+}
+
+// Task: List keys with their attributes
+async function listKeys(client) {
+    for (const key of await client.list_keys_async(null)) {
+        const attributes = key.get_attributes();
+        const type = GObject.enum_to_string(Parsec.KeyType.$gtype, attributes.get_key_type());
+        print(`${key.get_name()}: ${type}, ${attributes.get_bits()} bits, ` +
+              `${attributes.get_algorithm().to_string()}`);
+    }
+}
+
+// Task: Cancellation and deadlines
+async function cancelAndTimeOut() {
+    // A deadline: each request of this client fails with
+    // Gio.IOErrorEnum.TIMED_OUT after 5 seconds (0: no deadline).
+    const client = new Parsec.Client({application_name: 'org.example.BasicTasks', timeout: 5000});
+    await client.init_async(GLib.PRIORITY_DEFAULT, null);
+    const key = await client.generate_key_async('example-cancelled',
+        Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
+
+    // Cancellation: the call rejects at once with Gio.IOErrorEnum.CANCELLED.
+    const cancellable = new Gio.Cancellable();
+    const signing = key.sign_hash_async(null, new GLib.Bytes(new Uint8Array(32)), cancellable);
+    cancellable.cancel();
+    try {
+        await signing;
+        throw new Error('the call was not cancelled');
+    } catch (e) {
+        if (!e.matches?.(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED))
+            throw e;
+        print(`cancelled: ${e.message}`);
+    }
+}
+
+// Task: Matching errors
+async function matchErrors(client) {
+    try {
+        await client.lookup_key_async('no-such-key', null);
+        throw new Error('no-such-key exists');
+    } catch (e) {
+        if (!e.matches?.(Parsec.Error, Parsec.Error.PSA_DOES_NOT_EXIST))
+            throw e;
+        print('no key named no-such-key');
+    }
+}
+
+// End of the tasks
+
+// The keys of this program, made by the tasks above
+async function deleteKeys(client) {
+    for (const key of await client.list_keys_async(null))
+        await key.destroy_async(null);
+}
+
+const [path] = System.programArgs;
+if (!path) {
+    printerr('usage: gjs -m basic-tasks.js FILE');
+    System.exit(2);
+}
+
+try {
+    const client = new Parsec.Client({application_name: 'org.example.BasicTasks'});
+    await client.init_async(GLib.PRIORITY_DEFAULT, null);
+    await signAndVerifyFile(client, path);
+    await encryptAndDecrypt(client);
+    await listKeys(client);
+    await cancelAndTimeOut();
+    await matchErrors(client);
+    await deleteKeys(client);
+} catch (e) {
+    printerr(`basic-tasks: ${e.message}`);
+    System.exit(1);
+}
