@@ -424,7 +424,7 @@ check_token_reachable (ParsecKey  *key,
  * service, for #GTlsConnection:certificate, a #GSocketClient's
  * connections or a libsoup client certificate. The key never leaves the
  * service: GnuTLS (glib-networking's backend) signs through the
- * parsec-glib PKCS #11 module, at the URI parsec_key_get_pkcs11_uri()
+ * parsec-glib PKCS #11 module, at the URI [method@Parsec.Key.get_pkcs11_uri]
  * gives. The module serves the token of every #ParsecClient of the
  * process, whatever its application name, so nothing needs configuring
  * but the client.
@@ -444,7 +444,7 @@ check_token_reachable (ParsecKey  *key,
  *
  * Nothing is sent to the service, but GnuTLS may load PKCS #11 modules
  * and the backend read files, which blocks the calling thread. See
- * parsec_key_create_tls_certificate_async().
+ * [method@Parsec.Key.create_tls_certificate_async].
  *
  * Returns: (transfer full): the certificate, or %NULL with @error set:
  *   %G_TLS_ERROR_UNAVAILABLE without a TLS backend, with one other than
