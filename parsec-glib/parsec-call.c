@@ -1365,6 +1365,12 @@ async_call_finish (AsyncCall        *data,
                    ProtobufCMessage *result,
                    GError           *error)
 {
+  /* Before the task returns: the client may go with it. */
+  if (data->call.holds_slot)
+    {
+      slots_release (data->call.self->slots);
+      data->call.holds_slot = FALSE;
+    }
   if (result != NULL)
     {
       data->done (data->task, result);
