@@ -1528,9 +1528,12 @@ parsec_key_mac_verify (ParsecKey        *self,
  * @user_data: data for @callback
  *
  * Signs data with the algorithm the key's policy permits, SHA-256 where
- * it permits any hash. The hash is computed here when GLib can, so only
- * the digest travels to the service, in one request; for other hashes
- * (SHA-224, SHA-3, …) the provider computes it first. Finish with
+ * it permits any hash. The hash is computed here for SHA-1, SHA-224,
+ * SHA-256, SHA-384 and SHA-512, so only the digest travels to the
+ * service, in one request; for other hashes (SHA-3, …) the provider
+ * computes it first, for data of up to 1 MiB, the service's request
+ * limit. For larger data, see parsec_key_sign_stream() and
+ * parsec_key_sign_file(). Finish with
  * parsec_key_sign_data_finish().
  *
  * Since: 1.0
@@ -1706,6 +1709,384 @@ parsec_key_verify_data (ParsecKey     *self,
     return FALSE;
   key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
   verified = _parsec_data_signature_run (&target, self->name, self->attributes, data, signature, cancellable, error);
+  return verified != NULL;
+}
+
+/* Streams and files: read in chunks and hashed here. */
+
+static void
+key_stream_signature_start (ParsecKey           *self,
+                            GInputStream        *stream,
+                            GFile               *file,
+                            GBytes              *signature,
+                            gpointer             source_tag,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GError *error = NULL;
+  ParsecTarget target;
+
+  if (!key_policy_known (self, &error))
+    {
+      g_task_report_error (self, callback, user_data, source_tag, error);
+      return;
+    }
+  key_target (self, PARSEC_CALL_POLICY_HINT, source_tag, &target);
+  _parsec_stream_signature_start (&target, self->name, self->attributes, stream, file, signature, cancellable,
+                                  callback, user_data);
+}
+
+static GBytes *
+key_stream_signature_run (ParsecKey     *self,
+                          GInputStream  *stream,
+                          GFile         *file,
+                          GBytes        *signature,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  ParsecTarget target;
+
+  if (!key_policy_known (self, error))
+    return NULL;
+  key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
+  return _parsec_stream_signature_run (&target, self->name, self->attributes, stream, file, signature,
+                                       cancellable, error);
+}
+
+/**
+ * parsec_key_sign_stream_async:
+ * @self: a #ParsecKey
+ * @stream: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is made
+ * @user_data: data for @callback
+ *
+ * Signs the data @stream holds, read to its end, with the algorithm the
+ * key's policy permits, as parsec_key_sign_data() does. The data is read
+ * in chunks of 64 KiB with g_input_stream_read_async() and hashed here
+ * as it arrives, so that memory stays flat whatever its size; the chunks
+ * and the hash state are wiped. Only the digest goes to the service, in
+ * one request. The stream is left open.
+ *
+ * The hash is the one of the key's policy (SHA-256 where it permits any):
+ * SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512. For a key whose policy
+ * names another hash, the call fails with %PARSEC_ERROR_INVALID_INPUT;
+ * parsec_key_sign_data() then has the provider hash the data, up to the
+ * service's request limit of 1 MiB.
+ *
+ * A read error ends the call with the stream's error. Finish with
+ * parsec_key_sign_stream_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_sign_stream_async (ParsecKey            *self,
+                              GInputStream         *stream,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+
+  key_stream_signature_start (self, stream, NULL, NULL, parsec_key_sign_stream_async, cancellable, callback,
+                              user_data);
+}
+
+/**
+ * parsec_key_sign_stream_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_sign_stream_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_stream_finish (ParsecKey     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_sign_stream:
+ * @self: a #ParsecKey
+ * @stream: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs the data @stream holds, read to its end in chunks, blocking the
+ * calling thread. See parsec_key_sign_stream_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_stream (ParsecKey     *self,
+                        GInputStream  *stream,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  return key_stream_signature_run (self, stream, NULL, NULL, cancellable, error);
+}
+
+/**
+ * parsec_key_verify_stream_async:
+ * @self: a #ParsecKey
+ * @stream: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is checked
+ * @user_data: data for @callback
+ *
+ * Verifies a signature of the data @stream holds, read to its end in
+ * chunks and hashed here as parsec_key_sign_stream_async() does, with
+ * the algorithm of the key's policy, in one request. Finish with
+ * parsec_key_verify_stream_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_verify_stream_async (ParsecKey            *self,
+                                GInputStream         *stream,
+                                GBytes               *signature,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+  g_return_if_fail (signature != NULL);
+
+  key_stream_signature_start (self, stream, NULL, signature, parsec_key_verify_stream_async, cancellable,
+                              callback, user_data);
+}
+
+/**
+ * parsec_key_verify_stream_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_verify_stream_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_stream_finish (ParsecKey     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return key_finish_boolean (self, result, error);
+}
+
+/**
+ * parsec_key_verify_stream:
+ * @self: a #ParsecKey
+ * @stream: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies a signature of the data @stream holds, blocking the calling
+ * thread. See parsec_key_verify_stream_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_stream (ParsecKey     *self,
+                          GInputStream  *stream,
+                          GBytes        *signature,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GBytes) verified = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_KEY (self), FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  verified = key_stream_signature_run (self, stream, NULL, signature, cancellable, error);
+  return verified != NULL;
+}
+
+/**
+ * parsec_key_sign_file_async:
+ * @self: a #ParsecKey
+ * @file: the file to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is made
+ * @user_data: data for @callback
+ *
+ * Signs the contents of @file, of any size, as
+ * parsec_key_sign_stream_async() signs a stream: opened with
+ * g_file_read_async(), read in chunks and hashed here. Finish with
+ * parsec_key_sign_file_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_sign_file_async (ParsecKey            *self,
+                            GFile                *file,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  key_stream_signature_start (self, NULL, file, NULL, parsec_key_sign_file_async, cancellable, callback,
+                              user_data);
+}
+
+/**
+ * parsec_key_sign_file_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_sign_file_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_file_finish (ParsecKey     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_sign_file:
+ * @self: a #ParsecKey
+ * @file: the file to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs the contents of @file, of any size, blocking the calling thread.
+ * See parsec_key_sign_file_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_file (ParsecKey     *self,
+                      GFile         *file,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return key_stream_signature_run (self, NULL, file, NULL, cancellable, error);
+}
+
+/**
+ * parsec_key_verify_file_async:
+ * @self: a #ParsecKey
+ * @file: the signed file
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is checked
+ * @user_data: data for @callback
+ *
+ * Verifies a signature of the contents of @file, of any size, as
+ * parsec_key_verify_stream_async() verifies one of a stream. Finish with
+ * parsec_key_verify_file_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_verify_file_async (ParsecKey            *self,
+                              GFile                *file,
+                              GBytes               *signature,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (signature != NULL);
+
+  key_stream_signature_start (self, NULL, file, signature, parsec_key_verify_file_async, cancellable,
+                              callback, user_data);
+}
+
+/**
+ * parsec_key_verify_file_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_verify_file_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_file_finish (ParsecKey     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return key_finish_boolean (self, result, error);
+}
+
+/**
+ * parsec_key_verify_file:
+ * @self: a #ParsecKey
+ * @file: the signed file
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies a signature of the contents of @file, of any size, blocking
+ * the calling thread. See parsec_key_verify_file_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_file (ParsecKey     *self,
+                        GFile         *file,
+                        GBytes        *signature,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GBytes) verified = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_KEY (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  verified = key_stream_signature_run (self, NULL, file, signature, cancellable, error);
   return verified != NULL;
 }
 

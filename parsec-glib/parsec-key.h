@@ -301,6 +301,74 @@ gboolean  parsec_key_verify_data (ParsecKey     *self,
                                   GError       **error);
 
 PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_sign_stream_async (ParsecKey            *self,
+                                        GInputStream         *stream,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_stream_finish (ParsecKey     *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_stream (ParsecKey     *self,
+                                  GInputStream  *stream,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_verify_stream_async (ParsecKey            *self,
+                                          GInputStream         *stream,
+                                          GBytes               *signature,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_stream_finish (ParsecKey     *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_stream (ParsecKey     *self,
+                                    GInputStream  *stream,
+                                    GBytes        *signature,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_sign_file_async (ParsecKey            *self,
+                                      GFile                *file,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_file_finish (ParsecKey     *self,
+                                       GAsyncResult  *result,
+                                       GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_file (ParsecKey     *self,
+                                GFile         *file,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_verify_file_async (ParsecKey            *self,
+                                        GFile                *file,
+                                        GBytes               *signature,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_file_finish (ParsecKey     *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_file (ParsecKey     *self,
+                                  GFile         *file,
+                                  GBytes        *signature,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
 void      parsec_key_raw_key_agreement_async (ParsecKey            *self,
                                               GBytes               *peer_key,
                                               GCancellable         *cancellable,
