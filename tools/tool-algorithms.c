@@ -348,22 +348,37 @@ tool_digest (ParsecClient  *client,
   return g_bytes_new (digest, gnutls_hash_get_len (algorithm));
 }
 
-/* @data signed by @key with the algorithm and hash tool_signature_plan()
- * chose: the signature in the PSA form, and in *der as X.509 and OpenSSL
- * carry it (for ECDSA an Ecdsa-Sig-Value, otherwise the same bytes). */
+/* Whether parsec_key_sign_stream() computes @hash, so that the data can
+ * be read as a stream of any size; the service hashes the others, whole. */
+gboolean
+tool_hash_streams (ParsecHash hash)
+{
+  return hash == PARSEC_HASH_SHA_1 || hash == PARSEC_HASH_SHA_224 || hash == PARSEC_HASH_SHA_256 ||
+         hash == PARSEC_HASH_SHA_384 || hash == PARSEC_HASH_SHA_512;
+}
+
+/* @data, or else what @stream holds, signed by @key with the algorithm
+ * and hash tool_signature_plan() chose (for a stream, the same that
+ * parsec_key_sign_stream() chooses): the signature in the PSA form, and in
+ * *der as X.509 and OpenSSL carry it (for ECDSA an Ecdsa-Sig-Value,
+ * otherwise the same bytes). */
 GBytes *
 tool_sign (ParsecKey        *key,
            ParsecAlgorithm  *algorithm,
            ParsecHash        hash,
            GBytes           *data,
+           GInputStream     *stream,
            GBytes          **der,
            GError          **error)
 {
-  g_autoptr(GBytes) digest = tool_digest (parsec_key_get_client (key), hash, data, error);
+  g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) signature = NULL;
 
-  if (digest == NULL ||
-      (signature = parsec_key_sign_hash (key, algorithm, digest, NULL, error)) == NULL)
+  if (data == NULL)
+    signature = parsec_key_sign_stream (key, stream, NULL, error);
+  else if ((digest = tool_digest (parsec_key_get_client (key), hash, data, error)) != NULL)
+    signature = parsec_key_sign_hash (key, algorithm, digest, NULL, error);
+  if (signature == NULL)
     return NULL;
   *der = tool_is_ecdsa (algorithm) ? parsec_ecdsa_signature_to_der (signature, error) : g_bytes_ref (signature);
   if (*der == NULL)

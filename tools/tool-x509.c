@@ -278,7 +278,7 @@ tool_x509_sign (const ToolX509Parts  *parts,
   g_autoptr(GBytes) signature = NULL;
   GBytes *der = NULL;
 
-  signature = tool_sign (parts->key, parts->signature, parts->hash, tbs, &der, error);
+  signature = tool_sign (parts->key, parts->signature, parts->hash, tbs, NULL, &der, error);
   if (signature == NULL)
     return NULL;
   return der_seq (g_bytes_ref (tbs), g_bytes_ref (parts->algorithm), der_bit_string (der), NULL);

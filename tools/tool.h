@@ -155,6 +155,8 @@ ParsecClient   *tool_get_client         (Tool             *tool,
 GBytes         *tool_read_file          (const char       *path,
                                          const char       *what,
                                          GError          **error);
+GInputStream   *tool_open_input_stream  (Tool             *tool,
+                                         GError          **error);
 GBytes         *tool_read_input         (Tool             *tool,
                                          GError          **error);
 GBytes         *tool_decode_text        (GBytes           *text,
@@ -288,10 +290,12 @@ GBytes          *tool_digest             (ParsecClient     *client,
                                           ParsecHash        hash,
                                           GBytes           *data,
                                           GError          **error);
+gboolean         tool_hash_streams       (ParsecHash        hash);
 GBytes          *tool_sign               (ParsecKey        *key,
                                           ParsecAlgorithm  *algorithm,
                                           ParsecHash        hash,
                                           GBytes           *data,
+                                          GInputStream     *stream,
                                           GBytes          **der,
                                           GError          **error);
 
