@@ -2583,12 +2583,12 @@ parsec_client_can_do_crypto (ParsecClient *self,
 
 /* How to sign data with a key of @attributes: the algorithm of its policy
  * with a definite hash (SHA-256 where the policy allows any). */
-static gboolean
-plan_data_signature (const char           *key_name,
-                     ParsecKeyAttributes  *attributes,
-                     ParsecAlgorithm     **algorithm,
-                     ParsecHash           *hash,
-                     GError              **error)
+gboolean
+_parsec_plan_data_signature (const char           *key_name,
+                             ParsecKeyAttributes  *attributes,
+                             ParsecAlgorithm     **algorithm,
+                             ParsecHash           *hash,
+                             GError              **error)
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
 
@@ -2722,7 +2722,7 @@ data_digest_done (GTask            *task,
   ParsecHash hash;
 
   /* The same plan that asked for the digest. */
-  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
+  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
     g_assert_not_reached ();
   data_signature_send (task, algorithm, digest);
 }
@@ -2740,7 +2740,7 @@ data_signature_begin (GTask *task)
   GError *error = NULL;
   ParsecHash hash;
 
-  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
+  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -2843,7 +2843,7 @@ _parsec_data_signature_run (const ParsecTarget   *target,
   g_autoptr(GBytes) made = NULL;
   ParsecHash hash;
 
-  if (!plan_data_signature (key_name, attributes, &algorithm, &hash, error))
+  if (!_parsec_plan_data_signature (key_name, attributes, &algorithm, &hash, error))
     return NULL;
   digest = data_digest (target, hash, data, cancellable, error);
   if (digest == NULL)
@@ -2866,7 +2866,7 @@ plan_stream_signature (const char           *key_name,
 {
   ParsecHash hash;
 
-  if (!plan_data_signature (key_name, attributes, algorithm, &hash, error))
+  if (!_parsec_plan_data_signature (key_name, attributes, algorithm, &hash, error))
     return FALSE;
   *digest = _parsec_digest_new (hash);
   if (*digest != NULL)

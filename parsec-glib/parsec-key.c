@@ -9,6 +9,7 @@
 #include "parsec-keys-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-psa-private.h"
+#include "parsec-x509-private.h"
 
 /**
  * ParsecKey:
@@ -2088,6 +2089,302 @@ parsec_key_verify_file (ParsecKey     *self,
 
   verified = key_stream_signature_run (self, NULL, file, signature, cancellable, error);
   return verified != NULL;
+}
+
+/* Certificate requests and self-signed certificates: the public key and
+ * the signature come from the service, the rest is written here
+ * (parsec-x509.c). */
+
+typedef struct {
+  gboolean certificate;
+  ParsecCertificateOptions *options;
+  ParsecAlgorithm *algorithm;
+  GBytes *signature_algorithm;
+  GBytes *to_be_signed;
+} X509Task;
+
+static void
+x509_task_free (X509Task *data)
+{
+  g_clear_object (&data->options);
+  g_clear_pointer (&data->algorithm, parsec_algorithm_unref);
+  g_clear_pointer (&data->signature_algorithm, g_bytes_unref);
+  g_clear_pointer (&data->to_be_signed, g_bytes_unref);
+  g_free (data);
+}
+
+/* The signature sign_data makes with the key, named in X.509 terms. */
+static gboolean
+key_x509_plan (ParsecKey         *self,
+               ParsecAlgorithm  **algorithm,
+               GBytes           **signature_algorithm,
+               GError           **error)
+{
+  ParsecHash hash;
+
+  return key_policy_known (self, error) &&
+         _parsec_plan_data_signature (self->name, self->attributes, algorithm, &hash, error) &&
+         (*signature_algorithm = _parsec_x509_signature_algorithm (self->name, *algorithm, hash, error)) != NULL;
+}
+
+static GBytes *
+key_x509_run (ParsecKey                 *self,
+              gboolean                   certificate,
+              ParsecCertificateOptions  *options,
+              GCancellable              *cancellable,
+              GError                   **error)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) signature_algorithm = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) to_be_signed = NULL;
+  g_autoptr(GBytes) signature = NULL;
+
+  if (!key_x509_plan (self, &algorithm, &signature_algorithm, error) ||
+      (public_key = parsec_key_export_public_key (self, PARSEC_PUBLIC_KEY_FORMAT_DER, cancellable, error)) == NULL ||
+      (to_be_signed = _parsec_x509_to_be_signed (certificate, self->name, options, signature_algorithm, public_key,
+                                                 error)) == NULL ||
+      (signature = parsec_key_sign_data (self, to_be_signed, cancellable, error)) == NULL)
+    return NULL;
+  return _parsec_x509_assemble (to_be_signed, signature_algorithm, algorithm, signature, error);
+}
+
+static void
+x509_signed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  X509Task *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) signature = NULL;
+  GError *error = NULL;
+  GBytes *der;
+
+  signature = parsec_key_sign_data_finish (PARSEC_KEY (source), result, &error);
+  der = signature != NULL ? _parsec_x509_assemble (data->to_be_signed, data->signature_algorithm, data->algorithm,
+                                                   signature, &error)
+                          : NULL;
+  if (der != NULL)
+    g_task_return_pointer (task, der, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+x509_public_key_exported (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GTask *task = user_data;
+  ParsecKey *self = PARSEC_KEY (source);
+  X509Task *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) public_key = NULL;
+  GError *error = NULL;
+
+  public_key = parsec_key_export_public_key_finish (self, result, &error);
+  if (public_key != NULL)
+    data->to_be_signed = _parsec_x509_to_be_signed (data->certificate, self->name, data->options,
+                                                    data->signature_algorithm, public_key, &error);
+  if (data->to_be_signed == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  parsec_key_sign_data_async (self, data->to_be_signed, g_task_get_cancellable (task), x509_signed, task);
+}
+
+static void
+key_x509_start (ParsecKey                 *self,
+                gboolean                   certificate,
+                ParsecCertificateOptions  *options,
+                gpointer                   source_tag,
+                GCancellable              *cancellable,
+                GAsyncReadyCallback        callback,
+                gpointer                   user_data)
+{
+  GTask *task = _parsec_task_new (self, cancellable, callback, user_data, source_tag,
+                                  "[parsec-glib] certificate");
+  X509Task *data = g_new0 (X509Task, 1);
+  GError *error = NULL;
+
+  g_task_set_task_data (task, data, (GDestroyNotify) x509_task_free);
+  data->certificate = certificate;
+  data->options = options != NULL ? g_object_ref (options) : NULL;
+  if (!key_x509_plan (self, &data->algorithm, &data->signature_algorithm, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  parsec_key_export_public_key_async (self, PARSEC_PUBLIC_KEY_FORMAT_DER, cancellable, x509_public_key_exported,
+                                      task);
+}
+
+/**
+ * parsec_key_create_certificate_request_async:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject's name and alternative names, or
+ *   %NULL for an empty subject
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the request is made
+ * @user_data: data for @callback
+ *
+ * Makes a PKCS #10 certificate signing request (RFC 2986) for the key:
+ * the subject of @options, its alternative names as an extension
+ * request, the key's public key, signed by the key as
+ * parsec_key_sign_data() signs (ecdsa-with-SHA256 and the like,
+ * sha256WithRSAEncryption and the like, or RSASSA-PSS, after the key's
+ * policy). It takes two requests: the public key and the signature.
+ * parsec_pem_encode() with `CERTIFICATE REQUEST` gives its PEM form.
+ * Finish with parsec_key_create_certificate_request_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_create_certificate_request_async (ParsecKey                 *self,
+                                             ParsecCertificateOptions  *options,
+                                             GCancellable              *cancellable,
+                                             GAsyncReadyCallback        callback,
+                                             gpointer                   user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options));
+
+  key_x509_start (self, FALSE, options, parsec_key_create_certificate_request_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * parsec_key_create_certificate_request_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_create_certificate_request_async().
+ *
+ * Returns: (transfer full): the request in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_certificate_request_finish (ParsecKey     *self,
+                                              GAsyncResult  *result,
+                                              GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_create_certificate_request:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject's name and alternative names, or
+ *   %NULL for an empty subject
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a PKCS #10 certificate signing request for the key, blocking the
+ * calling thread. See parsec_key_create_certificate_request_async().
+ *
+ * Returns: (transfer full): the request in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_certificate_request (ParsecKey                 *self,
+                                       ParsecCertificateOptions  *options,
+                                       GCancellable              *cancellable,
+                                       GError                   **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options), NULL);
+
+  return key_x509_run (self, FALSE, options, cancellable, error);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate_async:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject, its alternative names and the
+ *   validity, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the certificate is made
+ * @user_data: data for @callback
+ *
+ * Makes a self-signed X.509 v3 certificate (RFC 5280) for the key, signed
+ * by the key as parsec_key_create_certificate_request_async() signs: its
+ * issuer is its subject, the subject of @options, or `CN=` the key's name
+ * when @options names none; its serial number is random; it is valid
+ * from the validity's start (default: now) to its end (default: 365 days
+ * later). Its extensions are basicConstraints (not a CA) and keyUsage
+ * (digitalSignature), both critical, and the alternative names of
+ * @options. parsec_pem_encode() with `CERTIFICATE` gives its PEM form,
+ * which g_tls_certificate_new_from_pem() reads; parsec_key_create_tls_certificate()
+ * pairs it with the key for TLS. Finish with
+ * parsec_key_create_self_signed_certificate_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_create_self_signed_certificate_async (ParsecKey                 *self,
+                                                 ParsecCertificateOptions  *options,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options));
+
+  key_x509_start (self, TRUE, options, parsec_key_create_self_signed_certificate_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_create_self_signed_certificate_async().
+ *
+ * Returns: (transfer full): the certificate in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_self_signed_certificate_finish (ParsecKey     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject, its alternative names and the
+ *   validity, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a self-signed X.509 certificate for the key, blocking the calling
+ * thread. See parsec_key_create_self_signed_certificate_async().
+ *
+ * Returns: (transfer full): the certificate in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_self_signed_certificate (ParsecKey                 *self,
+                                           ParsecCertificateOptions  *options,
+                                           GCancellable              *cancellable,
+                                           GError                   **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options), NULL);
+
+  return key_x509_run (self, TRUE, options, cancellable, error);
 }
 
 /* The agreement a key does: its policy's, or the one its type implies. */

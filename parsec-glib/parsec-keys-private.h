@@ -38,6 +38,14 @@ ParsecKey  *_parsec_key_new            (ParsecClient        *client,
                                         ParsecProvider       provider,
                                         ParsecKeyAttributes *attributes);
 
+/* How a key of @attributes signs data: the algorithm of its policy with
+ * a definite hash (SHA-256 where the policy allows any). */
+gboolean    _parsec_plan_data_signature (const char           *key_name,
+                                         ParsecKeyAttributes  *attributes,
+                                         ParsecAlgorithm     **algorithm,
+                                         ParsecHash           *hash,
+                                         GError              **error);
+
 void        _parsec_data_signature_start (const ParsecTarget  *target,
                                           const char          *key_name,
                                           ParsecKeyAttributes *attributes,

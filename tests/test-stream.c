@@ -120,8 +120,7 @@ typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
   ParsecKey *key;
-  GMainLoop *loop;
-  GAsyncResult *result;
+  ParsecTestAsync async;
   char *dir;
 } Fixture;
 
@@ -141,7 +140,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->key = parsec_client_generate_key (f->client, "streams", attributes, NULL, &error);
   g_assert_no_error (error);
-  f->loop = g_main_loop_new (NULL, FALSE);
+  parsec_test_async_init (&f->async);
   f->dir = g_dir_make_tmp ("parsec-glib-stream-XXXXXX", &error);
   g_assert_no_error (error);
 }
@@ -155,31 +154,10 @@ fixture_teardown (Fixture       *f,
   g_assert_true (parsec_key_destroy (f->key, NULL, &error));
   g_clear_object (&f->key);
   g_clear_object (&f->client);
-  g_clear_object (&f->result);
-  g_main_loop_unref (f->loop);
+  parsec_test_async_clear (&f->async);
   parsec_test_service_free (f->service);
   parsec_test_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_null (f->result);
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  g_clear_object (&f->result);
-  g_main_loop_run (f->loop);
-  return f->result;
 }
 
 /* A sparse file of @size bytes, zeros all along. */
@@ -266,16 +244,16 @@ test_large_file (Fixture       *f,
   sync_signature = parsec_key_sign_file (f->key, file, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (sync_signature), ==, 64);
-  parsec_key_sign_file_async (f->key, file, NULL, store_result, f);
-  async_signature = parsec_key_sign_file_finish (f->key, wait_result (f), &error);
+  parsec_key_sign_file_async (f->key, file, NULL, parsec_test_async_store, &f->async);
+  async_signature = parsec_key_sign_file_finish (f->key, parsec_test_async_wait (&f->async), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (async_signature), ==, 64);
 
   /* Each verifies the other's signature. */
   g_assert_true (parsec_key_verify_file (f->key, file, async_signature, NULL, &error));
   g_assert_no_error (error);
-  parsec_key_verify_file_async (f->key, file, sync_signature, NULL, store_result, f);
-  g_assert_true (parsec_key_verify_file_finish (f->key, wait_result (f), &error));
+  parsec_key_verify_file_async (f->key, file, sync_signature, NULL, parsec_test_async_store, &f->async);
+  g_assert_true (parsec_key_verify_file_finish (f->key, parsec_test_async_wait (&f->async), &error));
   g_assert_no_error (error);
 
   assert_openssl_verifies (f, file, sync_signature);
@@ -303,8 +281,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), NULL, store_result, f);
-          signature = parsec_key_sign_stream_finish (f->key, wait_result (f), &error);
+          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), NULL, parsec_test_async_store, &f->async);
+          signature = parsec_key_sign_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
         }
       else
         signature = parsec_key_sign_stream (f->key, G_INPUT_STREAM (stream), NULL, &error);
@@ -318,8 +296,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (again), signature, NULL, store_result, f);
-          valid = parsec_key_verify_stream_finish (f->key, wait_result (f), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (again), signature, NULL, parsec_test_async_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (again), signature, NULL, &error);
@@ -328,8 +306,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (shorter), signature, NULL, store_result, f);
-          valid = parsec_key_verify_stream_finish (f->key, wait_result (f), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (shorter), signature, NULL, parsec_test_async_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (shorter), signature, NULL, &error);
@@ -379,8 +357,8 @@ test_cancel_mid_stream (Fixture       *f,
       stream->cancel_at = 3;
       if (async)
         {
-          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), cancellable, store_result, f);
-          signature = parsec_key_sign_stream_finish (f->key, wait_result (f), &error);
+          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), cancellable, parsec_test_async_store, &f->async);
+          signature = parsec_key_sign_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
         }
       else
         signature = parsec_key_sign_stream (f->key, G_INPUT_STREAM (stream), cancellable, &error);
@@ -409,8 +387,8 @@ test_read_error (Fixture       *f,
       stream->fail_at = 5;
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (stream), signature, NULL, store_result, f);
-          valid = parsec_key_verify_stream_finish (f->key, wait_result (f), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (stream), signature, NULL, parsec_test_async_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (stream), signature, NULL, &error);
@@ -424,8 +402,8 @@ test_read_error (Fixture       *f,
       /* A file that cannot be opened. */
       if (async)
         {
-          parsec_key_sign_file_async (f->key, missing, NULL, store_result, f);
-          g_assert_null (parsec_key_sign_file_finish (f->key, wait_result (f), &error));
+          parsec_key_sign_file_async (f->key, missing, NULL, parsec_test_async_store, &f->async);
+          g_assert_null (parsec_key_sign_file_finish (f->key, parsec_test_async_wait (&f->async), &error));
         }
       else
         g_assert_null (parsec_key_sign_file (f->key, missing, NULL, &error));

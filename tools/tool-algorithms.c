@@ -9,20 +9,20 @@
 
 #include "tool.h"
 
-/* Hashes by name, with the object identifiers a CSR needs. */
+/* Hashes by name. */
 static const ToolHash hashes[] = {
-  { "sha256", PARSEC_HASH_SHA_256, 32, "2.16.840.1.101.3.4.2.1", "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11" },
-  { "sha384", PARSEC_HASH_SHA_384, 48, "2.16.840.1.101.3.4.2.2", "1.2.840.10045.4.3.3", "1.2.840.113549.1.1.12" },
-  { "sha512", PARSEC_HASH_SHA_512, 64, "2.16.840.1.101.3.4.2.3", "1.2.840.10045.4.3.4", "1.2.840.113549.1.1.13" },
-  { "sha224", PARSEC_HASH_SHA_224, 28, "2.16.840.1.101.3.4.2.4", "1.2.840.10045.4.3.1", "1.2.840.113549.1.1.14" },
-  { "sha3-256", PARSEC_HASH_SHA3_256, 32, "2.16.840.1.101.3.4.2.8", "2.16.840.1.101.3.4.3.10", "2.16.840.1.101.3.4.3.14" },
-  { "sha3-384", PARSEC_HASH_SHA3_384, 48, "2.16.840.1.101.3.4.2.9", "2.16.840.1.101.3.4.3.11", "2.16.840.1.101.3.4.3.15" },
-  { "sha3-512", PARSEC_HASH_SHA3_512, 64, "2.16.840.1.101.3.4.2.10", "2.16.840.1.101.3.4.3.12", "2.16.840.1.101.3.4.3.16" },
-  { "sha1", PARSEC_HASH_SHA_1, 20, "1.3.14.3.2.26", "1.2.840.10045.4.1", "1.2.840.113549.1.1.5" },
-  { "ripemd160", PARSEC_HASH_RIPEMD160, 20, NULL, NULL, NULL },
-  { "md5", PARSEC_HASH_MD5, 16, NULL, NULL, NULL },
+  { "sha256", PARSEC_HASH_SHA_256, 32 },
+  { "sha384", PARSEC_HASH_SHA_384, 48 },
+  { "sha512", PARSEC_HASH_SHA_512, 64 },
+  { "sha224", PARSEC_HASH_SHA_224, 28 },
+  { "sha3-256", PARSEC_HASH_SHA3_256, 32 },
+  { "sha3-384", PARSEC_HASH_SHA3_384, 48 },
+  { "sha3-512", PARSEC_HASH_SHA3_512, 64 },
+  { "sha1", PARSEC_HASH_SHA_1, 20 },
+  { "ripemd160", PARSEC_HASH_RIPEMD160, 20 },
+  { "md5", PARSEC_HASH_MD5, 16 },
   /* Only in signing policies: the key then signs with every hash. */
-  { "any", PARSEC_HASH_ANY, 0, NULL, NULL, NULL },
+  { "any", PARSEC_HASH_ANY, 0 },
 };
 
 static const ToolCurve curves[] = {
@@ -47,15 +47,6 @@ tool_hash_lookup (const char  *name,
       g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", hashes[i].name);
     }
   g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unknown hash “%s” (known: %s)", name, known->str);
-  return NULL;
-}
-
-const ToolHash *
-tool_hash_find (ParsecHash hash)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
-    if (hashes[i].hash == hash)
-      return &hashes[i];
   return NULL;
 }
 
