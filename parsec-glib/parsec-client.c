@@ -55,7 +55,8 @@
  *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
- * receiving. Operations on keys go to the implicit provider; to name
+ * receiving. At most #ParsecClient:max-requests-in-flight operations of a
+ * client are in flight at once; the others wait their turn, in order. Operations on keys go to the implicit provider; to name
  * another, make them on a client from parsec_client_dup_for_provider().
  * Asynchronous operations, initialisation aside, run on the thread-default
  * main context of the caller without helper threads. An initialised
