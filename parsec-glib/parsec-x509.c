@@ -138,9 +138,11 @@ build_name (GPtrArray  *attributes,
                       NULL);
     }
   if ((attributes == NULL || attributes->len == 0) && default_common_name != NULL)
-    rdns = der_tlv (DER_SET, der_seq (der_oid (attribute_types[0].oid),
-                                      der_string (DER_UTF8_STRING, default_common_name),
-                                      NULL));
+    rdns = der_cat (rdns,
+                    der_tlv (DER_SET, der_seq (der_oid (attribute_types[0].oid),
+                                               der_string (DER_UTF8_STRING, default_common_name),
+                                               NULL)),
+                    NULL);
   return der_tlv (DER_SEQUENCE, rdns);
 }
 
