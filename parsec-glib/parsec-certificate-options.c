@@ -15,8 +15,8 @@
 /**
  * ParsecCertificateOptions:
  *
- * What a certificate request (parsec_key_create_certificate_request())
- * or a self-signed certificate (parsec_key_create_self_signed_certificate())
+ * What a certificate request ([method@Parsec.Key.create_certificate_request])
+ * or a self-signed certificate ([method@Parsec.Key.create_self_signed_certificate])
  * says about its subject: the attributes of its distinguished name, in
  * the order they are added, its alternative names (DNS names, IP
  * addresses, email addresses, URIs) and, for a certificate, its validity.
@@ -231,7 +231,7 @@ parsec_certificate_options_set_validity (ParsecCertificateOptions *self,
  * parsec_certificate_options_get_not_before:
  * @self: a #ParsecCertificateOptions
  *
- * Gets what parsec_certificate_options_set_validity() set.
+ * Gets what [method@Parsec.CertificateOptions.set_validity] set.
  *
  * Returns: (transfer none) (nullable): when a certificate becomes valid,
  *   or %NULL for the moment it is made
@@ -249,7 +249,7 @@ parsec_certificate_options_get_not_before (ParsecCertificateOptions *self)
  * parsec_certificate_options_get_not_after:
  * @self: a #ParsecCertificateOptions
  *
- * Gets what parsec_certificate_options_set_validity() set.
+ * Gets what [method@Parsec.CertificateOptions.set_validity] set.
  *
  * Returns: (transfer none) (nullable): when a certificate expires, or
  *   %NULL for 365 days after it becomes valid

@@ -191,8 +191,8 @@ append_escaped (GString    *uri,
  * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
  * find the key with it once the module is loaded.
  *
- * The token is the one of #ParsecClient:endpoint and
- * #ParsecClient:application-name (`parsec-glib-pkcs11` for a client
+ * The token is the one of [property@Parsec.Client:endpoint] and
+ * [property@Parsec.Client:application-name] (`parsec-glib-pkcs11` for a client
  * without one). The module, loaded into this process, serves a token for
  * the endpoint and application name of every initialised #ParsecClient of
  * the process, so the URI needs no configuration there; another process

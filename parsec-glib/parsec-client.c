@@ -55,10 +55,10 @@
  * the discovery ran on.
  *
  * Every operation opens its own connection, as the service expects, and
- * has one deadline (#ParsecClient:timeout) for connecting, sending and
- * receiving. At most #ParsecClient:max-requests-in-flight operations of a
+ * has one deadline ([property@Parsec.Client:timeout]) for connecting, sending and
+ * receiving. At most [property@Parsec.Client:max-requests-in-flight] operations of a
  * client are in flight at once; the others wait their turn, in order. Operations on keys go to the implicit provider; to name
- * another, make them on a client from parsec_client_dup_for_provider().
+ * another, make them on a client from [method@Parsec.Client.dup_for_provider].
  * Asynchronous operations, initialisation aside, run on the thread-default
  * main context of the caller without helper threads. An initialised
  * client may be used from several threads at once.
@@ -374,9 +374,9 @@ parsec_client_class_init (ParsecClientClass *klass)
    *
    * Synchronous and asynchronous calls, from every thread, count alike: a
    * synchronous call blocks its thread until its turn comes. A call's
-   * #ParsecClient:timeout runs from the moment it is made, its time in
+   * [property@Parsec.Client:timeout] runs from the moment it is made, its time in
    * the queue included, and cancelling a queued call takes it out of the
-   * queue at once. Clients from parsec_client_dup_for_provider() share
+   * queue at once. Clients from [method@Parsec.Client.dup_for_provider] share
    * the bound of their original.
    *
    * Since the queue is served as calls finish, a synchronous call made
@@ -1139,7 +1139,7 @@ parsec_client_get_max_response_size (ParsecClient *self)
  * parsec_client_get_max_requests_in_flight:
  * @self: a #ParsecClient
  *
- * Gets #ParsecClient:max-requests-in-flight.
+ * Gets [property@Parsec.Client:max-requests-in-flight].
  *
  * Returns: how many calls may be in flight at once, in force once the
  *   client is initialised; before, the number given at construction, or 0

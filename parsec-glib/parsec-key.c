@@ -1544,9 +1544,9 @@ parsec_key_mac_verify (ParsecKey        *self,
  * SHA-256, SHA-384 and SHA-512, so only the digest travels to the
  * service, in one request; for other hashes (SHA-3, …) the provider
  * computes it first, for data of up to 1 MiB, the service's request
- * limit. For larger data, see parsec_key_sign_stream() and
- * parsec_key_sign_file(). Finish with
- * parsec_key_sign_data_finish().
+ * limit. For larger data, see [method@Parsec.Key.sign_stream] and
+ * [method@Parsec.Key.sign_file]. Finish with
+ * [method@Parsec.Key.sign_data_finish].
  *
  * Since: 1.0
  */
@@ -1775,8 +1775,8 @@ key_stream_signature_run (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Signs the data @stream holds, read to its end, with the algorithm the
- * key's policy permits, as parsec_key_sign_data() does. The data is read
- * in chunks of 64 KiB with g_input_stream_read_async() and hashed here
+ * key's policy permits, as [method@Parsec.Key.sign_data] does. The data is read
+ * in chunks of 64 KiB with [method@Gio.InputStream.read_async] and hashed here
  * as it arrives, so that memory stays flat whatever its size; the chunks
  * and the hash state are wiped. Only the digest goes to the service, in
  * one request. The stream is left open.
@@ -1784,11 +1784,11 @@ key_stream_signature_run (ParsecKey     *self,
  * The hash is the one of the key's policy (SHA-256 where it permits any):
  * SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512. For a key whose policy
  * names another hash, the call fails with %PARSEC_ERROR_INVALID_INPUT;
- * parsec_key_sign_data() then has the provider hash the data, up to the
+ * [method@Parsec.Key.sign_data] then has the provider hash the data, up to the
  * service's request limit of 1 MiB.
  *
  * A read error ends the call with the stream's error. Finish with
- * parsec_key_sign_stream_finish().
+ * [method@Parsec.Key.sign_stream_finish].
  *
  * Since: 1.0
  */
@@ -1812,7 +1812,7 @@ parsec_key_sign_stream_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_stream_async().
+ * Finishes [method@Parsec.Key.sign_stream_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1835,7 +1835,7 @@ parsec_key_sign_stream_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Signs the data @stream holds, read to its end in chunks, blocking the
- * calling thread. See parsec_key_sign_stream_async().
+ * calling thread. See [method@Parsec.Key.sign_stream_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1864,9 +1864,9 @@ parsec_key_sign_stream (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Verifies a signature of the data @stream holds, read to its end in
- * chunks and hashed here as parsec_key_sign_stream_async() does, with
+ * chunks and hashed here as [method@Parsec.Key.sign_stream_async] does, with
  * the algorithm of the key's policy, in one request. Finish with
- * parsec_key_verify_stream_finish().
+ * [method@Parsec.Key.verify_stream_finish].
  *
  * Since: 1.0
  */
@@ -1892,7 +1892,7 @@ parsec_key_verify_stream_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_stream_async().
+ * Finishes [method@Parsec.Key.verify_stream_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -1916,7 +1916,7 @@ parsec_key_verify_stream_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Verifies a signature of the data @stream holds, blocking the calling
- * thread. See parsec_key_verify_stream_async().
+ * thread. See [method@Parsec.Key.verify_stream_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -1949,9 +1949,9 @@ parsec_key_verify_stream (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Signs the contents of @file, of any size, as
- * parsec_key_sign_stream_async() signs a stream: opened with
- * g_file_read_async(), read in chunks and hashed here. Finish with
- * parsec_key_sign_file_finish().
+ * [method@Parsec.Key.sign_stream_async] signs a stream: opened with
+ * [method@Gio.File.read_async], read in chunks and hashed here. Finish with
+ * [method@Parsec.Key.sign_file_finish].
  *
  * Since: 1.0
  */
@@ -1975,7 +1975,7 @@ parsec_key_sign_file_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_sign_file_async().
+ * Finishes [method@Parsec.Key.sign_file_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -1998,7 +1998,7 @@ parsec_key_sign_file_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Signs the contents of @file, of any size, blocking the calling thread.
- * See parsec_key_sign_file_async().
+ * See [method@Parsec.Key.sign_file_async].
  *
  * Returns: (transfer full): the signature in the PSA format, or %NULL on
  *   error
@@ -2027,8 +2027,8 @@ parsec_key_sign_file (ParsecKey     *self,
  * @user_data: data for @callback
  *
  * Verifies a signature of the contents of @file, of any size, as
- * parsec_key_verify_stream_async() verifies one of a stream. Finish with
- * parsec_key_verify_file_finish().
+ * [method@Parsec.Key.verify_stream_async] verifies one of a stream. Finish with
+ * [method@Parsec.Key.verify_file_finish].
  *
  * Since: 1.0
  */
@@ -2054,7 +2054,7 @@ parsec_key_verify_file_async (ParsecKey            *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_verify_file_async().
+ * Finishes [method@Parsec.Key.verify_file_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -2078,7 +2078,7 @@ parsec_key_verify_file_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Verifies a signature of the contents of @file, of any size, blocking
- * the calling thread. See parsec_key_verify_file_async().
+ * the calling thread. See [method@Parsec.Key.verify_file_async].
  *
  * Returns: %TRUE if the signature is valid; otherwise %FALSE with
  *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
@@ -2245,11 +2245,11 @@ key_x509_start (ParsecKey                 *self,
  * Makes a PKCS #10 certificate signing request (RFC 2986) for the key:
  * the subject of @options, its alternative names as an extension
  * request, the key's public key, signed by the key as
- * parsec_key_sign_data() signs (ecdsa-with-SHA256 and the like,
+ * [method@Parsec.Key.sign_data] signs (ecdsa-with-SHA256 and the like,
  * sha256WithRSAEncryption and the like, or RSASSA-PSS, after the key's
  * policy). It takes two requests: the public key and the signature.
- * parsec_pem_encode() with `CERTIFICATE REQUEST` gives its PEM form.
- * Finish with parsec_key_create_certificate_request_finish().
+ * [func@Parsec.pem_encode] with `CERTIFICATE REQUEST` gives its PEM form.
+ * Finish with [method@Parsec.Key.create_certificate_request_finish].
  *
  * Since: 1.0
  */
@@ -2273,7 +2273,7 @@ parsec_key_create_certificate_request_async (ParsecKey                 *self,
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_create_certificate_request_async().
+ * Finishes [method@Parsec.Key.create_certificate_request_async].
  *
  * Returns: (transfer full): the request in DER, or %NULL on error
  *
@@ -2296,7 +2296,7 @@ parsec_key_create_certificate_request_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Makes a PKCS #10 certificate signing request for the key, blocking the
- * calling thread. See parsec_key_create_certificate_request_async().
+ * calling thread. See [method@Parsec.Key.create_certificate_request_async].
  *
  * Returns: (transfer full): the request in DER, or %NULL on error
  *
@@ -2324,16 +2324,16 @@ parsec_key_create_certificate_request (ParsecKey                 *self,
  * @user_data: data for @callback
  *
  * Makes a self-signed X.509 v3 certificate (RFC 5280) for the key, signed
- * by the key as parsec_key_create_certificate_request_async() signs: its
+ * by the key as [method@Parsec.Key.create_certificate_request_async] signs: its
  * issuer is its subject, the subject of @options, or `CN=` the key's name
  * when @options names none; its serial number is random; it is valid
  * from the validity's start (default: now) to its end (default: 365 days
  * later). Its extensions are basicConstraints (not a CA) and keyUsage
  * (digitalSignature), both critical, and the alternative names of
- * @options. parsec_pem_encode() with `CERTIFICATE` gives its PEM form,
- * which g_tls_certificate_new_from_pem() reads; parsec_key_create_tls_certificate()
+ * @options. [func@Parsec.pem_encode] with `CERTIFICATE` gives its PEM form,
+ * which [ctor@Gio.TlsCertificate.new_from_pem] reads; [method@Parsec.Key.create_tls_certificate]
  * pairs it with the key for TLS. Finish with
- * parsec_key_create_self_signed_certificate_finish().
+ * [method@Parsec.Key.create_self_signed_certificate_finish].
  *
  * Since: 1.0
  */
@@ -2357,7 +2357,7 @@ parsec_key_create_self_signed_certificate_async (ParsecKey                 *self
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
  *
- * Finishes parsec_key_create_self_signed_certificate_async().
+ * Finishes [method@Parsec.Key.create_self_signed_certificate_async].
  *
  * Returns: (transfer full): the certificate in DER, or %NULL on error
  *
@@ -2380,7 +2380,7 @@ parsec_key_create_self_signed_certificate_finish (ParsecKey     *self,
  * @error: return location for a #GError
  *
  * Makes a self-signed X.509 certificate for the key, blocking the calling
- * thread. See parsec_key_create_self_signed_certificate_async().
+ * thread. See [method@Parsec.Key.create_self_signed_certificate_async].
  *
  * Returns: (transfer full): the certificate in DER, or %NULL on error
  *
