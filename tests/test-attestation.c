@@ -20,6 +20,7 @@
 #include <parsec-glib/parsec-glib.h>
 
 #include "service-fixture.h"
+#include "tpm-marshal.h"
 
 /* TPM 2.0 constants (TPM 2.0 Library Part 2, Structures) */
 #define TPM_ALG_RSA       0x0001
@@ -49,13 +50,13 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  user_data)
+fixture_start (Fixture            *f,
+               const char * const *args)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) opcodes = NULL;
 
-  f->service = parsec_test_service_start (NULL, NULL, &error);
+  f->service = parsec_test_service_start_with_args (NULL, NULL, args, &error);
   g_assert_no_error (error);
   f->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                               "endpoint", parsec_test_service_get_endpoint (f->service),
@@ -74,6 +75,25 @@ fixture_setup (Fixture       *f,
 }
 
 static void
+fixture_setup (Fixture       *f,
+               gconstpointer  user_data)
+{
+  fixture_start (f, NULL);
+}
+
+/* The test service playing the TPM provider's attestation; tests run
+ * with it are the same as against a real TPM, so the two agree. */
+static void
+fixture_setup_tpm_double (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  const char * const args[] = { "--attestation", NULL };
+
+  fixture_start (f, args);
+  g_assert_true (f->offered);
+}
+
+static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
@@ -81,34 +101,6 @@ fixture_teardown (Fixture       *f,
   parsec_test_service_free (f->service);
   parsec_test_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-/* Big-endian TPM marshalling */
-
-static void
-put16 (GByteArray *out,
-       guint16     value)
-{
-  guint8 bytes[2] = { value >> 8, value & 0xff };
-
-  g_byte_array_append (out, bytes, sizeof bytes);
-}
-
-static void
-put32 (GByteArray *out,
-       guint32     value)
-{
-  put16 (out, value >> 16);
-  put16 (out, value & 0xffff);
-}
-
-static void
-put_sized (GByteArray   *out,
-           const guint8 *data,
-           gsize         len)
-{
-  put16 (out, (guint16) len);
-  g_byte_array_append (out, data, (guint) len);
 }
 
 /* The unsigned big-endian magnitude of the first INTEGER of an
@@ -157,39 +149,39 @@ expected_public_area (ParsecKeyAttributes *attributes,
       g_autoptr(GBytes) modulus = rsa_modulus (public_key);
       gboolean signing = parsec_algorithm_get_kind (algorithm) == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE;
 
-      put16 (out, TPM_ALG_RSA);
-      put16 (out, TPM_ALG_SHA256);
-      put32 (out, signing ? SIGNING_KEY_ATTRIBUTES : DECRYPTION_KEY_ATTRIBUTES);
-      put16 (out, 0);                   /* authPolicy */
-      put16 (out, TPM_ALG_NULL);        /* symmetric */
+      tpm_put16 (out, TPM_ALG_RSA);
+      tpm_put16 (out, TPM_ALG_SHA256);
+      tpm_put32 (out, signing ? SIGNING_KEY_ATTRIBUTES : DECRYPTION_KEY_ATTRIBUTES);
+      tpm_put16 (out, 0);                   /* authPolicy */
+      tpm_put16 (out, TPM_ALG_NULL);        /* symmetric */
       if (signing)
         {
-          put16 (out, TPM_ALG_RSASSA);
-          put16 (out, TPM_ALG_SHA256);
+          tpm_put16 (out, TPM_ALG_RSASSA);
+          tpm_put16 (out, TPM_ALG_SHA256);
         }
       else
-        put16 (out, TPM_ALG_NULL);      /* the scheme is chosen per operation */
-      put16 (out, (guint16) parsec_key_attributes_get_bits (attributes));
-      put32 (out, 0);                   /* exponent: the default, 65537 */
+        tpm_put16 (out, TPM_ALG_NULL);      /* the scheme is chosen per operation */
+      tpm_put16 (out, (guint16) parsec_key_attributes_get_bits (attributes));
+      tpm_put32 (out, 0);                   /* exponent: the default, 65537 */
       data = g_bytes_get_data (modulus, &len);
-      put_sized (out, data, len);
+      tpm_put_sized (out, data, len);
     }
   else
     {
       data = g_bytes_get_data (public_key, &len);
       g_assert_cmpuint (len, ==, 65);
       g_assert_cmpuint (data[0], ==, 0x04);
-      put16 (out, TPM_ALG_ECC);
-      put16 (out, TPM_ALG_SHA256);
-      put32 (out, SIGNING_KEY_ATTRIBUTES);
-      put16 (out, 0);
-      put16 (out, TPM_ALG_NULL);
-      put16 (out, TPM_ALG_ECDSA);
-      put16 (out, TPM_ALG_SHA256);
-      put16 (out, TPM_ECC_NIST_P256);
-      put16 (out, TPM_ALG_NULL);        /* kdf */
-      put_sized (out, data + 1, 32);
-      put_sized (out, data + 33, 32);
+      tpm_put16 (out, TPM_ALG_ECC);
+      tpm_put16 (out, TPM_ALG_SHA256);
+      tpm_put32 (out, SIGNING_KEY_ATTRIBUTES);
+      tpm_put16 (out, 0);
+      tpm_put16 (out, TPM_ALG_NULL);
+      tpm_put16 (out, TPM_ALG_ECDSA);
+      tpm_put16 (out, TPM_ALG_SHA256);
+      tpm_put16 (out, TPM_ECC_NIST_P256);
+      tpm_put16 (out, TPM_ALG_NULL);        /* kdf */
+      tpm_put_sized (out, data + 1, 32);
+      tpm_put_sized (out, data + 33, 32);
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
@@ -460,10 +452,20 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  /* Against the service in use: what its provider offers */
   g_test_add ("/attestation/round-trip/ecdsa", Fixture, "ecdsa", fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/attestation/round-trip/rsa-sign", Fixture, "rsa-sign", fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/attestation/round-trip/rsa-decrypt", Fixture, "rsa-decrypt", fixture_setup, test_round_trip, fixture_teardown);
   g_test_add ("/attestation/wrong-key", Fixture, NULL, fixture_setup, test_wrong_key, fixture_teardown);
   g_test_add ("/attestation/damaged", Fixture, NULL, fixture_setup, test_damaged, fixture_teardown);
+  /* The test service plays the TPM provider's attestation on request. */
+  if (parsec_test_service_is_ours ())
+    {
+      g_test_add ("/attestation/tpm-double/round-trip/ecdsa", Fixture, "ecdsa", fixture_setup_tpm_double, test_round_trip, fixture_teardown);
+      g_test_add ("/attestation/tpm-double/round-trip/rsa-sign", Fixture, "rsa-sign", fixture_setup_tpm_double, test_round_trip, fixture_teardown);
+      g_test_add ("/attestation/tpm-double/round-trip/rsa-decrypt", Fixture, "rsa-decrypt", fixture_setup_tpm_double, test_round_trip, fixture_teardown);
+      g_test_add ("/attestation/tpm-double/wrong-key", Fixture, NULL, fixture_setup_tpm_double, test_wrong_key, fixture_teardown);
+      g_test_add ("/attestation/tpm-double/damaged", Fixture, NULL, fixture_setup_tpm_double, test_damaged, fixture_teardown);
+    }
   return g_test_run ();
 }

@@ -81,8 +81,9 @@ static const OpEntry ops[] = {
   OP (0x1A, OP_CORE,   ACCESS_AUTHENTICATED, TRUE,  list_keys,               core_list_keys),
   OP (0x1B, OP_CORE,   ACCESS_ADMIN,         FALSE, list_clients,            core_list_clients),
   OP (0x1C, OP_CORE,   ACCESS_ADMIN,         FALSE, delete_client,           core_delete_client),
-  OP (0x1E, OP_CRYPTO, ACCESS_AUTHENTICATED, FALSE, attest_key,              NULL),
-  OP (0x1F, OP_CRYPTO, ACCESS_AUTHENTICATED, FALSE, prepare_key_attestation, NULL),
+  /* Only the TPM provider attests keys; served with --attestation. */
+  OP (0x1E, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  attest_key,              attestation_attest_key),
+  OP (0x1F, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  prepare_key_attestation, attestation_prepare),
   OP (0x20, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  can_do_crypto,           crypto_can_do_crypto),
 };
 
@@ -103,6 +104,8 @@ service_op_available (const Service *service,
     return FALSE;
   if (entry->handler == crypto_sign_message || entry->handler == crypto_verify_message)
     return service->sign_message;
+  if (entry->handler == attestation_attest_key || entry->handler == attestation_prepare)
+    return service->attestation;
   return TRUE;
 }
 

@@ -40,6 +40,7 @@ main (int    argc,
   g_auto(GStrv) admins = NULL;
   int timeout_ms = 200;
   gboolean sign_message = FALSE;
+  gboolean attestation = FALSE;
   g_autofree char *request_log = NULL;
   const GOptionEntry entries[] = {
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "Path of the Unix socket to listen on", "PATH" },
@@ -52,6 +53,9 @@ main (int    argc,
       "How long a read or write may stall before the client is dropped (default 200)", "N" },
     { "sign-message", 0, 0, G_OPTION_ARG_NONE, &sign_message,
       "Also serve PsaSignMessage and PsaVerifyMessage, which the real Mbed Crypto provider does not", NULL },
+    { "attestation", 0, 0, G_OPTION_ARG_NONE, &attestation,
+      "Also serve PrepareKeyAttestation and AttestKey as the TPM provider does (ActivateCredential, "
+      "with an endorsement key kept in the key directory)", NULL },
     { "request-log", 0, 0, G_OPTION_ARG_FILENAME, &request_log,
       "Append a line per request (operation, provider, authentication type) to FILE", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -97,6 +101,7 @@ main (int    argc,
   service.admins = admins;
   service.timeout_ms = timeout_ms;
   service.sign_message = sign_message;
+  service.attestation = attestation;
   if (request_log != NULL)
     {
       service.request_log = fopen (request_log, "a");

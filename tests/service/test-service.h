@@ -51,6 +51,7 @@ typedef enum {
   STATUS_PSA_ALREADY_EXISTS = 1139,
   STATUS_PSA_DOES_NOT_EXIST = 1140,
   STATUS_PSA_INSUFFICIENT_MEMORY = 1141,
+  STATUS_PSA_COMMUNICATION_FAILURE = 1145,
   STATUS_PSA_STORAGE_FAILURE = 1146,
   STATUS_PSA_INVALID_SIGNATURE = 1149,
 } ServiceStatus;
@@ -74,6 +75,7 @@ typedef struct {
   char **admins;                 /* identities allowed to run admin operations */
   guint timeout_ms;              /* per read or write, like the service's listener timeout */
   gboolean sign_message;         /* also serve PsaSignMessage and PsaVerifyMessage */
+  gboolean attestation;          /* serve the TPM provider's key attestation */
   FILE *request_log;             /* a line per request, or NULL */
   KeyStore *keys;
 } Service;
@@ -165,6 +167,10 @@ guint16 crypto_raw_key_agreement  (const Caller *, const ProtobufCMessage *, Pro
 guint16 crypto_generate_random    (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
 guint16 crypto_can_do_crypto      (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
 
+/* attestation.c: the TPM provider's ActivateCredential attestation */
+guint16 attestation_prepare       (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
+guint16 attestation_attest_key    (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
+
 /* convert.c: each returns STATUS_SUCCESS or the status the real service's
  * converters give for the value (InvalidEncoding for absent or unknown
  * values). */
@@ -204,6 +210,8 @@ typedef struct {
 KeyStore  *keystore_new        (const char          *dir,
                                 GError             **error);
 void       keystore_free       (KeyStore            *store);
+/* The directory, where the service keeps what is not a client's key */
+const char *keystore_get_dir   (KeyStore            *store);
 gboolean   keystore_exists     (KeyStore            *store,
                                 const char          *app,
                                 const char          *name);
