@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "parsec-client-private.h"
 #include "parsec-i18n-private.h"
@@ -65,14 +66,20 @@ append_escaped (GString    *uri,
  * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
  * find the key with it once the module is loaded.
  *
- * The token is the one of #ParsecClient:application-name, or of
+ * The token is the one of the client's key namespace. With direct
+ * authentication that is #ParsecClient:application-name, or
  * `parsec-glib-pkcs11` for a client without one; the module must serve
  * that name (`PARSEC_PKCS11_APPLICATION_NAME`, else the default
- * #GApplication's id). The URI names the key by its label, the key's
+ * #GApplication's id). Where the client authenticates with Unix peer
+ * credentials (#ParsecClient:auth-type, known once the client has talked
+ * to the service or was configured so), the service keeps keys per user,
+ * and the token is the user's, labelled `Parsec uid N`, whatever the
+ * application name. The URI names the key by its label, the key's
  * name, so it matches the private key, its public key and any
  * certificate stored with that label.
  *
- * Nothing is sent to the service.
+ * Nothing is sent to the service: call parsec_client_discover() first to
+ * have the namespace of a client configured for automatic authentication.
  *
  * Returns: (transfer full): the URI
  *
@@ -92,14 +99,28 @@ parsec_client_get_pkcs11_uri (ParsecClient *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  application_name = parsec_client_get_application_name (self);
-  if (application_name == NULL || *application_name == '\0')
-    application_name = PKCS11_DEFAULT_APPLICATION_NAME;
   endpoint = parsec_client_get_endpoint (self);
-  /* The serial tells apart tokens of one name on two services. */
-  identity = g_strdup_printf ("%s\n%s", endpoint != NULL ? endpoint : "", application_name);
+  if (parsec_client_get_auth_type (self) == PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS ||
+      parsec_client_get_auth_method (self) == PARSEC_AUTH_METHOD_UNIX_PEER_CREDENTIALS)
+    {
+      /* The service's namespace is the effective user id it reads from
+       * the socket. A line of its own keeps it apart from any
+       * application name. */
+      g_autofree char *user = g_strdup_printf ("uid %u", (guint) geteuid ());
+
+      identity = g_strdup_printf ("%s\n\n%s", endpoint != NULL ? endpoint : "", user);
+      label = token_label (user);
+    }
+  else
+    {
+      application_name = parsec_client_get_application_name (self);
+      if (application_name == NULL || *application_name == '\0')
+        application_name = PKCS11_DEFAULT_APPLICATION_NAME;
+      /* The serial tells apart tokens of one name on two services. */
+      identity = g_strdup_printf ("%s\n%s", endpoint != NULL ? endpoint : "", application_name);
+      label = token_label (application_name);
+    }
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
-  label = token_label (application_name);
 
   uri = g_string_new ("pkcs11:");
   append_escaped (uri, "token", label, strlen (label));

@@ -28,6 +28,23 @@
 
 static CK_FUNCTION_LIST_PTR p11;
 
+/* Whether the service keeps keys per user (Unix peer credentials) rather
+ * than per application name: the module then has one token, the user's. */
+static gboolean
+namespaces_are_users (void)
+{
+  return g_str_equal (parsec_test_service_default_authenticator (), "unix-peer-credentials");
+}
+
+/* The label of the token of APP_NAME's keys */
+static char *
+expected_label (void)
+{
+  if (namespaces_are_users ())
+    return g_strdup_printf ("Parsec uid %u", (guint) geteuid ());
+  return g_strdup ("Parsec " APP_NAME);
+}
+
 typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
@@ -230,6 +247,7 @@ test_info (Fixture       *f,
   CK_ULONG n = G_N_ELEMENTS (mechanisms);
   CK_MECHANISM_INFO mechanism_info;
   g_autofree char *label = NULL;
+  g_autofree char *expected = expected_label ();
 
   g_assert_cmpuint (p11->C_GetInfo (&info), ==, CKR_OK);
   g_assert_cmpuint (info.cryptokiVersion.major, ==, 2);
@@ -238,7 +256,7 @@ test_info (Fixture       *f,
   g_assert_true (slot.flags & CKF_TOKEN_PRESENT);
   g_assert_cmpuint (p11->C_GetTokenInfo (f->slot, &token), ==, CKR_OK);
   label = g_strstrip (g_strndup ((const char *) token.label, sizeof token.label));
-  g_assert_cmpstr (label, ==, "Parsec " APP_NAME);
+  g_assert_cmpstr (label, ==, expected);
   g_assert_false (token.flags & CKF_LOGIN_REQUIRED);
   g_assert_true (token.flags & CKF_RNG);
   g_assert_cmpuint (token.ulSessionCount, ==, 1);
@@ -283,6 +301,27 @@ test_tokens (Fixture       *f,
   g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME ", other-app", TRUE);
   g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  if (namespaces_are_users ())
+    {
+      g_autofree char *expected = expected_label ();
+      g_autofree char *label = NULL;
+
+      /* Both names are the same user to the service: one token, which
+       * lists each of the user's keys once. */
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_cmpuint (p11->C_GetTokenInfo (slots[0], &first), ==, CKR_OK);
+      label = g_strstrip (g_strndup ((const char *) first.label, sizeof first.label));
+      g_assert_cmpstr (label, ==, expected);
+      /* The library's URI names this token, for either name. */
+      uri = parsec_client_get_pkcs11_uri (other, NULL);
+      g_assert_true (memcmp (strstr (uri, "serial=") + 7, first.serialNumber, 16) == 0);
+      g_assert_cmpuint (p11->C_OpenSession (slots[0], CKF_SERIAL_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "mine"), !=, CK_INVALID_HANDLE);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "theirs"), !=, CK_INVALID_HANDLE);
+      parsec_client_destroy_key (other, "theirs", NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpuint (p11->C_GetTokenInfo (slots[0], &first), ==, CKR_OK);
   g_assert_cmpuint (p11->C_GetTokenInfo (slots[1], &second), ==, CKR_OK);

@@ -58,7 +58,12 @@ class ModuleTestCase(unittest.TestCase):
         self.env = dict(os.environ,
                         PARSEC_PKCS11_APPLICATION_NAME=self.app,
                         PARSEC_PKCS11_STORE_DIR=os.path.join(self.dir, 'store'))
-        self.token = f'pkcs11:token=Parsec%20{self.app}'
+        # A service that keeps keys per user has one token, the user's.
+        if os.environ.get('PARSEC_TEST_AUTHENTICATOR') == 'unix-peer-credentials':
+            self.token_label = f'Parsec uid {os.geteuid()}'
+        else:
+            self.token_label = f'Parsec {self.app}'
+        self.token = 'pkcs11:token=' + self.token_label.replace(' ', '%20')
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -113,7 +118,7 @@ class P11toolTests(ModuleTestCase):
 
     def test_token(self):
         out = self.p11tool('--list-tokens').stdout.decode()
-        self.assertIn(f'Label: Parsec {self.app}', out)
+        self.assertIn(f'Label: {self.token_label}', out)
         self.assertIn('Manufacturer: Parsec (parsec-glib)', out)
 
     def test_list_mechanisms(self):

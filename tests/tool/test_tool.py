@@ -1327,6 +1327,18 @@ class PeerCredentialsTests(ToolTestCase):
         self.tool('ping', '--auth', 'none')
         self.tool('hash', '-d', 'x', '--auth', 'none')
 
+    def test_user_namespace(self):
+        """The keys are the user's: the tool says so where a name was given."""
+        key = self.create('ecc')
+        listed = self.tool('list-keys', '--app-name', 'someone-else', status=None)
+        self.assertEqual(listed.returncode, 0)
+        self.assertIn(key.encode(), listed.stdout)
+        self.assertIn(f'the keys are those of uid {os.geteuid()}'.encode(), listed.stderr)
+        # The PKCS #11 URI names the user's token, whatever the name.
+        uri = self.tool('pkcs11-uri', '--app-name', 'someone-else', status=None).stdout.decode()
+        self.assertTrue(uri.startswith(f'pkcs11:token=Parsec%20uid%20{os.geteuid()};serial='), uri)
+        self.assertEqual(self.tool('pkcs11-uri').stdout.decode(), uri)
+
 
 if __name__ == '__main__':
     # python3 test_tool.py CLASS: one group against the service the wrapper started
