@@ -95,12 +95,30 @@ service_find_op (guint32 opcode)
   return NULL;
 }
 
+/* The TPM provider's SUPPORTED_OPCODES (providers/tpm/mod.rs); what it
+ * does not implement answers PsaErrorNotSupported from the provider
+ * trait's defaults. */
+static const guint32 tpm_opcodes[] = {
+  0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0D, 0x1E, 0x1F, 0x20,
+};
+
+static gboolean
+tpm_has_opcode (guint32 opcode)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (tpm_opcodes); i++)
+    if (tpm_opcodes[i] == opcode)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 service_op_available (const Service *service,
                       const OpEntry *entry)
 {
   if (entry->handler == NULL)
     return FALSE;
+  if (service->provider == PROVIDER_TPM && entry->kind == OP_CRYPTO)
+    return tpm_has_opcode (entry->opcode);
   if (entry->handler == crypto_sign_message || entry->handler == crypto_verify_message)
     return service->sign_message;
   return TRUE;
@@ -257,7 +275,7 @@ service_dispatch (Service       *service,
     }
   caller.app = app;
 
-  if (provider != PROVIDER_CORE && provider != PROVIDER_MBED_CRYPTO)
+  if (provider != PROVIDER_CORE && provider != service->provider)
     return STATUS_PROVIDER_NOT_REGISTERED;
 
   if ((provider == PROVIDER_CORE) != (entry->kind == OP_CORE))
