@@ -81,13 +81,13 @@ fixture_setup (Fixture       *f,
   fixture_start (f, NULL);
 }
 
-/* The test service playing the TPM provider's attestation; tests run
- * with it are the same as against a real TPM, so the two agree. */
+/* The test service playing the TPM provider; tests run with it are the
+ * same as against a real TPM, so the two agree. */
 static void
 fixture_setup_tpm_double (Fixture       *f,
                           gconstpointer  user_data)
 {
-  const char * const args[] = { "--attestation", NULL };
+  const char * const args[] = { "--provider", "tpm", NULL };
 
   fixture_start (f, args);
   g_assert_true (f->offered);

@@ -58,6 +58,7 @@ typedef enum {
 
 #define PROVIDER_CORE        0
 #define PROVIDER_MBED_CRYPTO 1
+#define PROVIDER_TPM         3
 #define PROVIDER_ID_MAX      5
 
 #define AUTH_NONE                   0
@@ -68,6 +69,10 @@ typedef enum {
 /* The service's default core_settings.buffer_size_limit. */
 #define SERVICE_BUFFER_LIMIT (1u << 20)
 
+/* The most random bytes the TPM provider gives per request: one
+ * TPM2_GetRandom, the size of the TPM's largest digest (SHA-512 on swtpm). */
+#define TPM_RANDOM_MAX 64
+
 typedef struct _KeyStore KeyStore;
 
 typedef struct {
@@ -75,7 +80,7 @@ typedef struct {
   char **admins;                 /* identities allowed to run admin operations */
   guint timeout_ms;              /* per read or write, like the service's listener timeout */
   gboolean sign_message;         /* also serve PsaSignMessage and PsaVerifyMessage */
-  gboolean attestation;          /* serve the TPM provider's key attestation */
+  guint8 provider;               /* the one crypto provider: PROVIDER_MBED_CRYPTO or PROVIDER_TPM */
   FILE *request_log;             /* a line per request, or NULL */
   KeyStore *keys;
 } Service;
@@ -190,6 +195,10 @@ guint16  convert_key_agreement_raw  (int                                        
  * does not accept. */
 guint16  convert_key_attributes     (const PsaKeyAttributes__KeyAttributes             *attributes,
                                      psa_key_attributes_t                              *out);
+/* Whether the SECP R1 sizes are held to psa-crypto's table (with 284
+ * where 384 belongs), as the Mbed Crypto provider's conversion does; the
+ * TPM provider does not convert through psa-crypto. */
+void     convert_set_psa_crypto_sizes (gboolean                                   check);
 /* The usage flags a key is stored and listed with: signing and verifying
  * hashes imply the same for messages. */
 void     convert_extend_usage       (PsaKeyAttributes__UsageFlags                      *flags);
