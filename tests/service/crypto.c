@@ -534,9 +534,10 @@ crypto_asymmetric_encrypt (const Caller           *caller,
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_ENCRYPT, alg, &key));
   if (in->plaintext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
     return STATUS_PSA_INVALID_ARGUMENT;
-  /* swtpm refuses an OAEP label (TPM_RC_VALUE), which the TPM provider
-   * reports as PsaErrorCommunicationFailure. */
-  if (is_tpm (caller) && in->salt.len > 0)
+  /* A TPM refuses an OAEP label that does not end with a zero byte
+   * (TPM_RC_VALUE), which the TPM provider reports as
+   * PsaErrorCommunicationFailure; "label\0" works. */
+  if (is_tpm (caller) && in->salt.len > 0 && in->salt.data[in->salt.len - 1] != 0)
     return STATUS_PSA_COMMUNICATION_FAILURE;
   ciphertext = service_result_bytes (&out->ciphertext, PSA_ASYMMETRIC_ENCRYPT_OUTPUT_MAX_SIZE);
   /* An empty salt means no salt. */
@@ -562,6 +563,8 @@ crypto_asymmetric_decrypt (const Caller           *caller,
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_DECRYPT, alg, &key));
   if (in->ciphertext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
     return STATUS_PSA_INVALID_ARGUMENT;
+  if (is_tpm (caller) && in->salt.len > 0 && in->salt.data[in->salt.len - 1] != 0)
+    return STATUS_PSA_COMMUNICATION_FAILURE;
   plaintext = service_result_bytes (&out->plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE);
   psa = psa_asymmetric_decrypt (key, alg, in->ciphertext.data, in->ciphertext.len,
                                 in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
