@@ -342,7 +342,7 @@ activate_credential (const Caller  *caller,
   guint8 seed[PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE];
   guint8 hmac_secret[SEED_SIZE], sym_secret[SYM_KEY_SIZE];
   g_autofree guint8 *iv_and_identity = NULL;
-  g_autofree guint8 *identity = NULL;
+  guint8 *identity;                     /* secure memory: the credential */
   g_autoptr(GByteArray) hmac_input = g_byte_array_new ();
   gsize seed_len = 0, hmac_len, encrypted_len, identity_len = 0, inner_len;
   const guint8 *encrypted;
@@ -411,11 +411,11 @@ activate_credential (const Caller  *caller,
     }
   if (status != STATUS_SUCCESS)
     {
-      secure_free (g_steal_pointer (&identity));
+      secure_free (identity);
       return status;
     }
   memmove (identity, identity + 2, inner_len);
-  *credential = g_steal_pointer (&identity);
+  *credential = identity;
   *credential_len = inner_len;
   return STATUS_SUCCESS;
 }
