@@ -581,6 +581,14 @@ test_parsec_signs (Fixture       *f,
   unsigned int bits = 0;
 
   signer = create_key (f, c, "signer", attributes, NULL);
+  /* The TPM provider makes P-521 keys but cannot export their public
+   * key (it sizes the coordinates as 521 / 8 bytes), nor sign. */
+  if (f->provider->provider == PARSEC_PROVIDER_TPM && c->bits == 521)
+    {
+      g_assert_null (parsec_client_export_public_key (f->client, "signer", NULL, &error));
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_COMMUNICATION_FAILURE);
+      return;
+    }
   public_key = gnutls_public_key_of (f, "signer");
   g_assert_cmpint (gnutls_pubkey_get_pk_algorithm (public_key, &bits), ==, c->pk);
   if (is_ecdsa (c))
@@ -637,6 +645,13 @@ test_gnutls_signs (Fixture       *f,
   spki = gnutls_public_key_der (key);
   psa = psa_public_key_from_spki (spki);
   public_key = create_key (f, c, "gnutls-public", attributes, psa);
+  /* The TPM provider imports no P-521 point with its size (it wants
+   * 521 / 8 bytes a coordinate): create_key() checked the refusal. */
+  if (public_key == NULL)
+    {
+      gnutls_privkey_deinit (key);
+      return;
+    }
   /* Parsec gives back the SubjectPublicKeyInfo GnuTLS wrote, from the key
    * as looked up and as imported. */
   exported = export_der (f, "gnutls-public");

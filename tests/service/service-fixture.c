@@ -316,7 +316,13 @@ parsec_test_provider_query (ParsecClient  *client,
   if (providers == NULL)
     return NULL;
   for (guint i = 0; i < providers->len && self->provider == 0; i++)
-    self->provider = parsec_provider_info_get_id (g_ptr_array_index (providers, i));
+    {
+      ParsecProviderInfo *info = g_ptr_array_index (providers, i);
+
+      self->provider = parsec_provider_info_get_id (info);
+      if (self->provider != 0)
+        self->uuid = g_strdup (parsec_provider_info_get_uuid (info));
+    }
   if (self->provider == 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The service lists no crypto provider");
@@ -326,6 +332,19 @@ parsec_test_provider_query (ParsecClient  *client,
   if (self->opcodes == NULL)
     return NULL;
   return g_steal_pointer (&self);
+}
+
+ParsecTestProvider *
+parsec_test_service_query_provider (ParsecTestService  *service,
+                                    GError            **error)
+{
+  g_autoptr(ParsecClient) client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                                                   "endpoint", parsec_test_service_get_endpoint (service),
+                                                   NULL);
+
+  if (client == NULL)
+    return NULL;
+  return parsec_test_provider_query (client, error);
 }
 
 gboolean
@@ -341,6 +360,7 @@ parsec_test_provider_free (ParsecTestProvider *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->opcodes, g_array_unref);
+  g_free (self->uuid);
   g_free (self);
 }
 

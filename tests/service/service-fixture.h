@@ -57,6 +57,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestService, parsec_test_service_free)
  * the TPM provider, or another service's). */
 typedef struct {
   guint provider;               /* the first crypto provider the service lists */
+  char *uuid;                   /* its UUID */
   GArray *opcodes;              /* guint32: that provider's ListOpcodes */
 } ParsecTestProvider;
 
@@ -64,6 +65,9 @@ typedef struct {
  * of the first crypto provider. */
 ParsecTestProvider *parsec_test_provider_query   (ParsecClient             *client,
                                                   GError                  **error);
+/* The same, through a client of its own for @service. */
+ParsecTestProvider *parsec_test_service_query_provider (ParsecTestService    *service,
+                                                        GError              **error);
 gboolean           parsec_test_provider_offers   (const ParsecTestProvider *self,
                                                   guint32                   opcode);
 void               parsec_test_provider_free     (ParsecTestProvider       *self);
