@@ -47,7 +47,7 @@ class KeyCheckMixin:
         self.assertEqual(key.get_name(), name)
         self.assertIs(key.get_client(), client)
         self.assertIs(key.props.client, client)
-        provider = ServiceProvider(client).id
+        provider = ServiceProvider.from_client(client).id
         self.assertEqual(key.get_provider(), provider)
         self.assertEqual(key.props.provider, provider)
         attributes = key.get_attributes()
@@ -74,7 +74,7 @@ class SyncTest(KeyCheckMixin, unittest.TestCase):
         # The authenticator the service runs (direct or Unix peer credentials).
         offered = self.client.list_authenticators(None)[0].get_id()
         self.assertEqual(int(self.client.props.auth_type), offered)
-        self.assertEqual(self.client.get_implicit_provider(), ServiceProvider(self.client).id)
+        self.assertEqual(self.client.get_implicit_provider(), ServiceProvider.from_client(self.client).id)
 
     def test_ping(self):
         # One return value: the version, no out-parameters.
@@ -142,7 +142,7 @@ class SyncTest(KeyCheckMixin, unittest.TestCase):
         plaintext = self.client.asymmetric_decrypt('py-rsa', oaep, ciphertext, None, None)
         self.assertEqual(plaintext.get_data(), b'attack at dawn')
         label = bytes_(b'label')
-        if ServiceProvider(self.client).is_tpm:
+        if ServiceProvider.from_client(self.client).is_tpm:
             # swtpm refuses OAEP labels (TPM_RC_VALUE): the TPM provider
             # reports PsaErrorCommunicationFailure.
             with self.assertRaises(GLib.Error) as raised:
@@ -155,7 +155,7 @@ class SyncTest(KeyCheckMixin, unittest.TestCase):
     def test_aes_gcm(self):
         gcm = Parsec.Algorithm.new_aead(Parsec.Aead.GCM)
         attributes = Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 128, gcm)
-        if not ServiceProvider(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
+        if not ServiceProvider.from_client(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
             # No AEAD (the TPM provider): no AES key, and the library
             # refuses the operation itself.
             with self.assertRaises(GLib.Error) as raised:
@@ -255,7 +255,7 @@ class KeyObjectTest(KeyCheckMixin, unittest.TestCase):
     def test_new_with_provider_and_attributes(self):
         self.client.generate_key('py-explicit', ecc_signing(), None)
         key = GObject.new(Parsec.Key, client=self.client, name='py-explicit',
-                          provider=ServiceProvider(self.client).id, attributes=ecc_signing())
+                          provider=ServiceProvider.from_client(self.client).id, attributes=ecc_signing())
         self.assertKey(key, 'py-explicit', self.client)
         data = bytes_(b'data')
         self.assertTrue(key.verify_data(data, key.sign_data(data, None), None))
@@ -349,7 +349,7 @@ class AsyncTest(LoopMixin, KeyCheckMixin, unittest.TestCase):
         oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256)
         key = self.wait(self.client, 'generate_key', 'py-async-rsa', Parsec.KeyAttributes.new_rsa_encryption(2048, oaep))
         # swtpm refuses OAEP labels: none for the TPM provider.
-        label = None if ServiceProvider(self.client).is_tpm else bytes_(b'label')
+        label = None if ServiceProvider.from_client(self.client).is_tpm else bytes_(b'label')
         ciphertext = self.wait(key, 'asymmetric_encrypt', None, bytes_(b'attack at dawn'), label)
         plaintext = self.wait(self.client, 'asymmetric_decrypt', 'py-async-rsa', oaep, ciphertext, label)
         self.assertEqual(plaintext.get_data(), b'attack at dawn')
@@ -357,7 +357,7 @@ class AsyncTest(LoopMixin, KeyCheckMixin, unittest.TestCase):
     def test_aes_gcm(self):
         gcm = Parsec.Algorithm.new_aead(Parsec.Aead.GCM)
         attributes = Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 256, gcm)
-        if not ServiceProvider(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
+        if not ServiceProvider.from_client(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
             # No AEAD (the TPM provider): the service refuses the key.
             error = self.assertRaisesCode(Parsec.error_quark(), Parsec.Error.PSA_NOT_SUPPORTED,
                                           self.client, 'generate_key', 'py-async-aes', attributes)
