@@ -293,7 +293,8 @@ class CompatTests(ToolTestCase):
         text = self.pt('list-providers').decode()
         self.assertRegex(text, r'^(ID: 0x[0-9a-f]{2} \([A-Za-z #]+ provider\)\nDescription: .*\nVersion: \d+\.\d+\.\d+\n'
                                r'Vendor: .+\nUUID: [0-9a-f-]{36}\n\n)+$')
-        self.assertIn('ID: 0x01 (Mbed Crypto provider)\n', text)
+        provider = self.provider.id
+        self.assertIn(f'ID: 0x{provider:02x} ({PROVIDER_NAMES[provider][1]})\n', text)
         self.assertIn('ID: 0x00 (Core provider)\n', text)
         text = self.pt('list-authenticators').decode()
         self.assertRegex(text, r'^ID: 0x01 \(Direct authentication\)\nDescription: .*\nVersion: \d+\.\d+\.\d+\n\n$')
@@ -301,12 +302,12 @@ class CompatTests(ToolTestCase):
         core = self.pt('list-opcodes').decode().splitlines()
         self.assertEqual(sorted(core), ['0x01 (Ping)', '0x08 (ListProviders)', '0x09 (ListOpcodes)',
                                         '0x0e (ListAuthenticators)', '0x1a (ListKeys)'])
-        mbed = self.pt('-p', '1', 'list-opcodes').decode().splitlines()
-        self.assertEqual(self.pt('list-opcodes', '-p', '1').decode().splitlines(), mbed)
-        self.assertEqual(self.pt('list-opcodes', '--provider', '1').decode().splitlines(), mbed)
+        crypto = self.pt('-p', str(provider), 'list-opcodes').decode().splitlines()
+        self.assertEqual(self.pt('list-opcodes', '-p', str(provider)).decode().splitlines(), crypto)
+        self.assertEqual(self.pt('list-opcodes', '--provider', str(provider)).decode().splitlines(), crypto)
         for line in ('0x04 (PsaSignHash)', '0x0a (PsaAsymmetricEncrypt)', '0x0d (PsaGenerateRandom)'):
-            self.assertIn(line, mbed)
-        for line in mbed:
+            self.assertIn(line, crypto)
+        for line in crypto:
             self.assertRegex(line, r'^0x[0-9a-f]{2} \((Psa|CanDo)[A-Za-z]+\)$')
         self.pt_fails('list-opcodes', '-p', '9')
         self.pt_fails('list-opcodes', '-p')
@@ -317,9 +318,9 @@ class CompatTests(ToolTestCase):
         rsa = self.key('rsa')
         lines = self.pt('list-keys').decode().splitlines()
         self.assertCountEqual(lines, [
-            f'* {ecc} (Mbed Crypto provider, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
+            f'* {ecc} ({PROVIDER_NAMES[self.provider.id][1]}, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
             'permitted algorithm: AsymmetricSignature(Ecdsa { hash_alg: Specific(Sha256) }))',
-            f'* {rsa} (Mbed Crypto provider, RsaKeyPair, 2048 bits, '
+            f'* {rsa} ({PROVIDER_NAMES[self.provider.id][1]}, RsaKeyPair, 2048 bits, '
             'permitted algorithm: AsymmetricEncryption(RsaPkcs1v15Crypt))',
         ])
         self.assertEqual(self.pt('list-clients'), b'parsec-tool\n')
