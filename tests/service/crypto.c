@@ -314,7 +314,11 @@ tpm_check_import (const Caller                          *caller,
       psa_set_key_bits (attributes, psa_get_key_bits (&imported));
       psa_reset_key_attributes (&imported);
     }
-  return tpm_check_params (attributes);
+  RETURN_IF_FAILED (tpm_check_params (attributes));
+  /* A point must be 1 + 2 * (bits / 8) bytes: none is, for P-521. */
+  if (PSA_KEY_TYPE_IS_ECC (type) && in->data.len != 1 + 2 * (psa_get_key_bits (attributes) / 8))
+    return STATUS_PSA_INVALID_ARGUMENT;
+  return STATUS_SUCCESS;
 }
 
 guint16
@@ -384,6 +388,25 @@ crypto_import_key (const Caller           *caller,
   return save_key (caller, in->key_name, in->attributes, in->data.data, in->data.len);
 }
 
+/* The TPM provider sizes ECC coordinates and signature halves as bits / 8
+ * bytes, one short for P-521 (utils.rs): it makes P-521 keys, but their
+ * public key export fails (PsaErrorCommunicationFailure), signing too
+ * (PsaErrorGenericError), verifying and importing them with their size
+ * are PsaErrorInvalidArgument. */
+static gboolean
+tpm_is_odd_curve (const Caller *caller,
+                  psa_key_id_t  key)
+{
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  gboolean odd;
+
+  if (!is_tpm (caller) || psa_get_key_attributes (key, &attributes) != PSA_SUCCESS)
+    return FALSE;
+  odd = PSA_KEY_TYPE_IS_ECC (psa_get_key_type (&attributes)) && psa_get_key_bits (&attributes) % 8 != 0;
+  psa_reset_key_attributes (&attributes);
+  return odd;
+}
+
 guint16
 crypto_export_public_key (const Caller           *caller,
                           const ProtobufCMessage *operation,
@@ -395,6 +418,8 @@ crypto_export_public_key (const Caller           *caller,
   guint8 *data;
 
   RETURN_IF_FAILED (open_key (caller, in->key_name, 0, PSA_ALG_NONE, &key));
+  if (tpm_is_odd_curve (caller, key))
+    return STATUS_PSA_COMMUNICATION_FAILURE;
   data = service_result_bytes (&out->data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE);
   return service_status_from_psa (psa_export_public_key (key, data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE, &out->data.len));
 }
@@ -463,6 +488,8 @@ crypto_sign_hash (const Caller           *caller,
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_SIGN_HASH, alg, &key));
   if (!hash_length_permitted (alg, in->hash.len))
     return STATUS_PSA_INVALID_ARGUMENT;
+  if (tpm_is_odd_curve (caller, key))
+    return STATUS_PSA_GENERIC_ERROR;
   signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
   return service_status_from_psa (psa_sign_hash (key, alg, in->hash.data, in->hash.len,
                                                  signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
@@ -480,7 +507,7 @@ crypto_verify_hash (const Caller           *caller,
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
   RETURN_IF_FAILED (tpm_check_signature (caller, in->key_name, alg));
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_VERIFY_HASH, alg, &key));
-  if (!hash_length_permitted (alg, in->hash.len))
+  if (!hash_length_permitted (alg, in->hash.len) || tpm_is_odd_curve (caller, key))
     return STATUS_PSA_INVALID_ARGUMENT;
   return service_status_from_psa (psa_verify_hash (key, alg, in->hash.data, in->hash.len,
                                                    in->signature.data, in->signature.len));
