@@ -307,8 +307,9 @@ class CompatTests(ToolTestCase):
         self.assertEqual(self.pt('list-opcodes', '--provider', str(provider)).decode().splitlines(), crypto)
         for line in ('0x04 (PsaSignHash)', '0x0a (PsaAsymmetricEncrypt)', '0x0d (PsaGenerateRandom)'):
             self.assertIn(line, crypto)
+        # Crypto operations: PSA, CanDoCrypto and (TPM provider) key attestation
         for line in crypto:
-            self.assertRegex(line, r'^0x[0-9a-f]{2} \((Psa|CanDo)[A-Za-z]+\)$')
+            self.assertRegex(line, r'^0x[0-9a-f]{2} \((Psa[A-Za-z]+|CanDoCrypto|PrepareKeyAttestation|AttestKey)\)$')
         self.pt_fails('list-opcodes', '-p', '9')
         self.pt_fails('list-opcodes', '-p')
 
