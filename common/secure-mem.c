@@ -67,6 +67,20 @@ secure_free (gpointer data)
   g_free (block);
 }
 
+gpointer
+secure_grow (gpointer data,
+             gsize    used,
+             gsize    len)
+{
+  gpointer grown = secure_alloc (len);
+
+  g_return_val_if_fail (used <= len, grown);
+  if (used > 0)
+    memcpy (grown, data, used);
+  secure_free (data);
+  return grown;
+}
+
 GBytes *
 secure_bytes_take (gpointer data,
                    gsize    len)

@@ -15,6 +15,11 @@ void            secure_wipe             (gpointer          data,
  * wipe all of it. */
 gpointer        secure_alloc            (gsize             len);
 void            secure_free             (gpointer          data);
+/* Moves the first @used bytes of @data (from secure_alloc(), or NULL) to
+ * a new block of @len bytes and frees @data; for buffers that grow. */
+gpointer        secure_grow             (gpointer          data,
+                                         gsize             used,
+                                         gsize             len);
 /* A GBytes that owns @data, from secure_alloc(), and wipes it when freed. */
 GBytes         *secure_bytes_take       (gpointer          data,
                                          gsize             len);

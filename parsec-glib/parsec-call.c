@@ -259,7 +259,8 @@ list_is_packed (const ParsecOperation *op)
 }
 
 /* Decodes the response, and holds field 1 to the length the request
- * fixed (@expected, 0 for none). */
+ * fixed (@expected, 0 for none), or to at least one byte and at most
+ * @expected where the operation may answer short. */
 static ProtobufCMessage *
 client_decode_result (const ParsecOperation  *op,
                       GBytes                 *body,
@@ -290,7 +291,12 @@ client_decode_result (const ParsecOperation  *op,
                    _parsec_opcode_get_name (op->opcode));
       return NULL;
     }
-  if (expected > 0 && (got = result_binary (result)->len) != expected)
+  if (expected == 0)
+    return result;
+  got = result_binary (result)->len;
+  if (op->result_may_be_short && got > 0 && got < expected)
+    return result;
+  if (got != expected)
     {
       g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION,
                    _("The Parsec service answered %s with %zu bytes where %zu were asked for"), _parsec_opcode_get_name (op->opcode), got, expected);

@@ -15,8 +15,24 @@
 static const ParsecOperation op_prepare_key_attestation = {
   PARSEC_OPCODE_PREPARE_KEY_ATTESTATION, PARSEC_CALL_AUTH_REQUIRED, &prepare_key_attestation__result__descriptor,
 };
+/* The TPM provider maps every TPM error it has no row for to
+ * PsaErrorCommunicationFailure, among them the integrity check that fails
+ * when a credential was made for another key or another TPM. */
+static const ParsecHint attest_key_hint = {
+  PARSEC_ERROR_PSA_COMMUNICATION_FAILURE,
+  N_("The TPM provider also answers so when the credential was not made for this key's name and this TPM's "
+     "endorsement key, or was damaged on the way"),
+};
+
+static const ParsecHint *
+attest_key_hint_of (const ProtobufCMessage *operation)
+{
+  return &attest_key_hint;
+}
+
 static const ParsecOperation op_attest_key = {
   PARSEC_OPCODE_ATTEST_KEY, PARSEC_CALL_AUTH_REQUIRED, &attest_key__result__descriptor,
+  attest_key_hint_of,
 };
 
 /**

@@ -5,12 +5,15 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "parsec-client-private.h"
 #include "parsec-i18n-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
 #include "parsec-psa-private.h"
 #include "parsec-secure-private.h"
+#include "parsec-wire-private.h"
 
 #include "attest_key.pb-c.h"
 #include "can_do_crypto.pb-c.h"
@@ -2361,9 +2364,13 @@ generate_random_length (const ProtobufCMessage *operation)
   return ((const PsaGenerateRandom__Operation *) operation)->size;
 }
 
+/* A provider may answer with fewer bytes than asked for (the TPM
+ * provider gives one TPM2_GetRandom, 64 bytes on swtpm): each answer
+ * holds at least one byte and at most the rest, and the rest is asked
+ * for again. */
 static const ParsecOperation op_generate_random = {
   PARSEC_OPCODE_PSA_GENERATE_RANDOM, PARSEC_CALL_AUTH_REQUIRED, &psa_generate_random__result__descriptor,
-  NULL, generate_random_length,
+  NULL, generate_random_length, 0, TRUE,
 };
 
 static ProtobufCMessage *
@@ -2374,6 +2381,110 @@ generate_random_build (PsaGenerateRandom__Operation *operation,
   psa_generate_random__operation__init (operation);
   operation->size = size;
   return &operation->base;
+}
+
+/* The random bytes gathered over the answers to one call, in wiped
+ * memory that grows as they come, up to the size asked for. */
+typedef struct {
+  gsize size;
+  guint8 *data;
+  gsize len;
+  gsize capacity;
+} RandomFill;
+
+static RandomFill *
+random_fill_new (gsize size)
+{
+  RandomFill *fill = g_new0 (RandomFill, 1);
+
+  fill->size = size;
+  return fill;
+}
+
+static void
+random_fill_free (RandomFill *fill)
+{
+  secure_free (fill->data);
+  g_free (fill);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RandomFill, random_fill_free)
+
+static gsize
+random_fill_missing (const RandomFill *fill)
+{
+  return fill->size - fill->len;
+}
+
+/* Adds one answer (at most the missing bytes, as the call checked) and
+ * returns the whole when complete, else NULL. The first answer, when it
+ * is complete, is the result as it came. */
+static GBytes *
+random_fill_add (RandomFill *fill,
+                 GBytes     *answer)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (answer, &len);
+  GBytes *whole;
+
+  if (fill->len == 0 && len == fill->size)
+    return g_bytes_ref (answer);
+  if (fill->len + len > fill->capacity)
+    {
+      gsize capacity = MIN (fill->size, MAX (fill->len + len, fill->capacity * 2));
+
+      fill->data = secure_grow (fill->data, fill->len, capacity);
+      fill->capacity = capacity;
+    }
+  memcpy (fill->data + fill->len, data, len);
+  fill->len += len;
+  if (fill->len < fill->size)
+    return NULL;
+  whole = secure_bytes_take (g_steal_pointer (&fill->data), fill->len);
+  fill->len = fill->capacity = 0;
+  return whole;
+}
+
+static void generate_random_ask (GTask *task);
+
+static void
+generate_random_answered (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  g_autoptr(GBytes) answer = g_task_propagate_pointer (G_TASK (result), &error);
+  GBytes *whole;
+
+  if (answer == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  whole = random_fill_add (g_task_get_task_data (task), answer);
+  if (whole == NULL)
+    {
+      generate_random_ask (task);
+      return;
+    }
+  g_task_return_pointer (task, whole, (GDestroyNotify) g_bytes_unref);
+  g_object_unref (task);
+}
+
+/* One request for the bytes still missing. */
+static void
+generate_random_ask (GTask *task)
+{
+  ParsecClient *self = g_task_get_source_object (task);
+  PsaGenerateRandom__Operation operation;
+  const ProtobufCMessage *request;
+  GError *error = NULL;
+
+  request = generate_random_build (&operation, random_fill_missing (g_task_get_task_data (task)), &error);
+  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, generate_random_ask), &op_generate_random, request, error,
+                        g_task_get_cancellable (task), generate_random_answered, task, _parsec_call_done_secret);
 }
 
 /**
@@ -2387,6 +2498,12 @@ generate_random_build (PsaGenerateRandom__Operation *operation,
  * Asks the service for random bytes. Finish with
  * [method@Parsec.Client.generate_random_finish].
  *
+ * A service may give fewer bytes per request than asked for (the TPM
+ * provider answers with one TPM2_GetRandom, 64 bytes on some TPMs): the
+ * rest is then asked for again until @size bytes have come, each answer
+ * holding at least one byte and at most the bytes still missing. An empty
+ * or too long answer fails the call with %PARSEC_ERROR_PROTOCOL_VIOLATION.
+ *
  * Since: 1.0
  */
 void
@@ -2396,15 +2513,14 @@ parsec_client_generate_random_async (ParsecClient *self,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data)
 {
-  PsaGenerateRandom__Operation operation;
-  const ProtobufCMessage *request;
-  GError *error = NULL;
+  GTask *task;
 
   g_return_if_fail (PARSEC_IS_CLIENT (self));
 
-  request = generate_random_build (&operation, size, &error);
-  _parsec_client_start (&PARSEC_CLIENT_TARGET (self, parsec_client_generate_random_async), &op_generate_random, request, error, cancellable,
-                        callback, user_data, _parsec_call_done_secret);
+  task = _parsec_task_new (self, cancellable, callback, user_data, parsec_client_generate_random_async,
+                           _parsec_opcode_get_name (PARSEC_OPCODE_PSA_GENERATE_RANDOM));
+  g_task_set_task_data (task, random_fill_new (size), (GDestroyNotify) random_fill_free);
+  generate_random_ask (task);
 }
 
 /**
@@ -2439,6 +2555,12 @@ parsec_client_generate_random_finish (ParsecClient *self,
  *
  * Asks the service for random bytes, blocking the calling thread.
  *
+ * A service may give fewer bytes per request than asked for (the TPM
+ * provider answers with one TPM2_GetRandom, 64 bytes on some TPMs): the
+ * rest is then asked for again until @size bytes have come, each answer
+ * holding at least one byte and at most the bytes still missing. An empty
+ * or too long answer fails the call with %PARSEC_ERROR_PROTOCOL_VIOLATION.
+ *
  * Returns: (transfer full): the random bytes, in memory that is wiped when
  *   freed, or %NULL on error
  *
@@ -2450,16 +2572,28 @@ parsec_client_generate_random (ParsecClient *self,
                                GCancellable *cancellable,
                                GError **error)
 {
-  PsaGenerateRandom__Operation operation;
-  const ProtobufCMessage *request;
-  GError *build_error = NULL;
-  ProtobufCMessage *result;
+  g_autoptr(RandomFill) fill = NULL;
+  GBytes *whole = NULL;
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  request = generate_random_build (&operation, size, &build_error);
-  result = _parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_generate_random, request, build_error, cancellable, error);
-  return _parsec_result_take_bytes (result, TRUE);
+  fill = random_fill_new (size);
+  while (whole == NULL)
+    {
+      PsaGenerateRandom__Operation operation;
+      const ProtobufCMessage *request;
+      GError *build_error = NULL;
+      g_autoptr(GBytes) answer = NULL;
+
+      request = generate_random_build (&operation, random_fill_missing (fill), &build_error);
+      answer = _parsec_result_take_bytes (_parsec_client_run (&PARSEC_CLIENT_TARGET (self, NULL), &op_generate_random, request,
+                                                              build_error, cancellable, error),
+                                          TRUE);
+      if (answer == NULL)
+        return NULL;
+      whole = random_fill_add (fill, answer);
+    }
+  return whole;
 }
 
 static const ParsecOperation op_can_do_crypto = {

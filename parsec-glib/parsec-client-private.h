@@ -39,6 +39,9 @@ typedef struct {
   /* For a list in field 1 of the result: the most entries accepted,
    * counted before anything is decoded; 0 for a result that is no list. */
   guint max_entries;
+  /* Whether result_length is only a bound: the service may answer with
+   * fewer bytes, but never none, and the caller asks again for the rest. */
+  gboolean result_may_be_short;
 } ParsecOperation;
 
 /* The list bounds (documented with the list operations). Provider,

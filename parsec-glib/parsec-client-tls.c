@@ -191,18 +191,25 @@ append_escaped (GString    *uri,
  * pkcs11 engine, p11tool, GIO's #GTlsCertificate:private-key-pkcs11-uri)
  * find the key with it once the module is loaded.
  *
- * The token is the one of [property@Parsec.Client:endpoint] and
- * [property@Parsec.Client:application-name] (`parsec-glib-pkcs11` for a client
- * without one). The module, loaded into this process, serves a token for
- * the endpoint and application name of every initialised #ParsecClient of
- * the process, so the URI needs no configuration there; another process
- * loading the module finds the token if its `PARSEC_PKCS11_APPLICATION_NAME`
- * (else its default #GApplication's id) names the application and the
- * library's configuration names the same service. The URI names the key by
- * its label, the key's name, so it matches the private key, its public key
- * and any certificate stored with that label.
+ * The token is the one of the client's key namespace. With direct
+ * authentication that is [property@Parsec.Client:endpoint] and
+ * [property@Parsec.Client:application-name] (`parsec-glib-pkcs11` for a
+ * client without one). The module, loaded into this process, serves a
+ * token for the endpoint and application name of every initialised
+ * #ParsecClient of the process, so the URI needs no configuration there;
+ * another process loading the module finds the token if its
+ * `PARSEC_PKCS11_APPLICATION_NAME` (else its default #GApplication's id)
+ * names the application and the library's configuration names the same
+ * service. Where the client authenticates with Unix peer credentials
+ * ([property@Parsec.Client:auth-type], known once the client has talked
+ * to the service or was configured so), the service keeps keys per user,
+ * and the token is the user's, labelled `Parsec uid N`, whatever the
+ * application name. The URI names the key by its label, the key's name,
+ * so it matches the private key, its public key and any certificate
+ * stored with that label.
  *
- * Nothing is sent to the service.
+ * Nothing is sent to the service: call parsec_client_discover() first to
+ * have the namespace of a client configured for automatic authentication.
  *
  * Returns: (transfer full): the URI
  *
@@ -221,12 +228,26 @@ parsec_client_get_pkcs11_uri (ParsecClient *self,
 
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), NULL);
 
-  application_name = pkcs11_application_name (self);
-  /* The serial tells apart tokens of one name on two services. */
-  identity = identity_text (pkcs11_endpoint (self), application_name);
+  if (parsec_client_get_auth_type (self) == PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS ||
+      parsec_client_get_auth_method (self) == PARSEC_AUTH_METHOD_UNIX_PEER_CREDENTIALS)
+    {
+      /* The service's namespace is the effective user id it reads from
+       * the socket. An empty line keeps it apart from any application
+       * name. */
+      g_autofree char *user = g_strdup_printf ("uid %u", (guint) geteuid ());
+
+      identity = secure_strdup_printf ("%s\n\n%s", pkcs11_endpoint (self), user);
+      label = token_label (user);
+    }
+  else
+    {
+      application_name = pkcs11_application_name (self);
+      /* The serial tells apart tokens of one name on two services. */
+      identity = identity_text (pkcs11_endpoint (self), application_name);
+      label = token_label (application_name);
+    }
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, identity, -1);
   secure_free (identity);
-  label = token_label (application_name);
 
   uri = g_string_new ("pkcs11:");
   append_escaped (uri, "token", label, strlen (label));

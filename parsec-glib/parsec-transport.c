@@ -268,12 +268,8 @@ static void
 exchange_grow_body (Exchange *x)
 {
   gsize capacity = MIN ((gsize) x->header.body_len, MAX (BODY_CHUNK, 2 * x->body_capacity));
-  guint8 *body = secure_alloc (capacity);
 
-  if (x->body_read > 0)
-    memcpy (body, x->body, x->body_read);
-  secure_free (x->body);
-  x->body = body;
+  x->body = secure_grow (x->body, x->body_read, capacity);
   x->body_capacity = capacity;
 }
 

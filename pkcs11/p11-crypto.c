@@ -839,7 +839,9 @@ p11_generate_key_pair (ParsecClient          *client,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(ParsecAlgorithm) fallback = NULL;
   g_autoptr(ParsecKeyAttributes) made = NULL;
+  g_autoptr(ParsecKeyAttributes) made_fallback = NULL;
   g_autofree char *name = NULL;
   Templates t = { public_tmpl, public_count, private_tmpl, private_count };
   const CK_ATTRIBUTE *label, *id_attribute, *allowed;
@@ -909,11 +911,17 @@ p11_generate_key_pair (ParsecClient          *client,
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
       if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PSS))
-        algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY);
+        {
+          algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY);
+          fallback = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
+        }
       else if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_OAEP))
         algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
       else if (sign)
-        algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY);
+        {
+          algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY);
+          fallback = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256);
+        }
       else if (decrypt && allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PKCS))
         algorithm = parsec_algorithm_new_rsa_pkcs1v15_crypt ();
       else if (decrypt)
@@ -927,6 +935,8 @@ p11_generate_key_pair (ParsecClient          *client,
       if (extractable)
         usage |= PARSEC_KEY_USAGE_EXPORT;
       made = parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, algorithm);
+      if (fallback != NULL)
+        made_fallback = parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, fallback);
     }
   else
     {
@@ -943,6 +953,10 @@ p11_generate_key_pair (ParsecClient          *client,
       if (sign)
         {
           algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_ANY);
+          /* The hash of the curve's strength */
+          fallback = parsec_algorithm_new_ecdsa (curve->bits > 384 ? PARSEC_HASH_SHA_512
+                                                 : curve->bits > 256 ? PARSEC_HASH_SHA_384
+                                                 : PARSEC_HASH_SHA_256);
           usage = PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
                   PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE;
         }
@@ -957,9 +971,29 @@ p11_generate_key_pair (ParsecClient          *client,
         usage |= PARSEC_KEY_USAGE_EXPORT;
       made = parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits, usage,
                                             algorithm);
+      if (fallback != NULL)
+        made_fallback = parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits,
+                                                       usage, fallback);
     }
 
+  /* A policy for any hash serves every signing mechanism, but not every
+   * provider accepts one (the TPM provider refuses it): then the key is
+   * made for one hash, which its CKA_ALLOWED_MECHANISMS tell. */
   *key = parsec_client_generate_key (client, name, made, NULL, &error);
+  if (*key == NULL && made_fallback != NULL &&
+      (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) ||
+       g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT)))
+    {
+      g_debug ("%s; trying a policy for one hash", error->message);
+      g_clear_error (&error);
+      *key = parsec_client_generate_key (client, name, made_fallback, NULL, &error);
+    }
+  /* What the service cannot make is a template the token cannot fulfil. */
+  if (*key == NULL && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
+    {
+      g_debug ("%s", error->message);
+      return CKR_TEMPLATE_INCONSISTENT;
+    }
   if (*key == NULL)
     return p11_rv_from_error (error, CKR_TEMPLATE_INCONSISTENT);
 

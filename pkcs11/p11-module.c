@@ -41,6 +41,9 @@ typedef struct {
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
   CK_ULONG next_handle;
+  /* Whether the service's key namespaces are known (see settle_namespaces) */
+  gboolean namespaces_known;
+  gboolean user_namespace;    /* the service namespaces keys by user */
 } ModuleState;
 
 static GMutex module_lock;
@@ -208,6 +211,38 @@ store_path_for (const char *serial)
   return g_build_filename (g_get_user_data_dir (), "parsec-glib", "pkcs11", file, NULL);
 }
 
+/* The token's label, serial and store, from the library's URI for the
+ * client's namespace, so that the URIs it gives name this token. */
+static gboolean
+slot_read_identity (P11Slot  *slot,
+                    GError  **error)
+{
+  g_autofree char *uri_text = parsec_client_get_pkcs11_uri (slot->client, NULL);
+  g_autofree char *description = NULL;
+  P11KitUri *uri = p11_kit_uri_new ();
+  CK_TOKEN_INFO *token;
+
+  if (p11_kit_uri_parse (uri_text, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI %s", uri_text);
+      p11_kit_uri_free (uri);
+      return FALSE;
+    }
+  token = p11_kit_uri_get_token_info (uri);
+  memcpy (slot->label, token->label, sizeof slot->label);
+  memcpy (slot->serial, token->serialNumber, sizeof slot->serial);
+  p11_kit_uri_free (uri);
+  if (parsec_client_get_auth_type (slot->client) == PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS)
+    description = g_strdup_printf ("Parsec service %s, keys of uid %u", parsec_client_get_endpoint (slot->client),
+                                   (guint) geteuid ());
+  else
+    description = g_strdup_printf ("Parsec service %s", parsec_client_get_endpoint (slot->client));
+  pad (slot->description, sizeof slot->description, description);
+  g_free (slot->store_path);
+  slot->store_path = store_path_for (slot->serial);
+  return TRUE;
+}
+
 /* A slot for @application_name at @endpoint, or at the configured
  * service for a NULL @endpoint. */
 static P11Slot *
@@ -218,10 +253,6 @@ slot_new (CK_SLOT_ID   id,
 {
   P11Slot *slot;
   ParsecClient *client;
-  g_autofree char *uri_text = NULL;
-  g_autofree char *description = NULL;
-  P11KitUri *uri;
-  CK_TOKEN_INFO *token;
 
   /* Initialisation reads the configuration and sends nothing. */
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
@@ -237,24 +268,11 @@ slot_new (CK_SLOT_ID   id,
   slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) object_free);
   slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
 
-  /* The library says which token an identity is, so that the URIs it
-   * gives name this one. */
-  uri_text = parsec_client_get_pkcs11_uri (client, application_name);
-  uri = p11_kit_uri_new ();
-  if (p11_kit_uri_parse (uri_text, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK)
+  if (!slot_read_identity (slot, error))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI %s", uri_text);
-      p11_kit_uri_free (uri);
       slot_free (slot);
       return NULL;
     }
-  token = p11_kit_uri_get_token_info (uri);
-  memcpy (slot->label, token->label, sizeof slot->label);
-  memcpy (slot->serial, token->serialNumber, sizeof slot->serial);
-  p11_kit_uri_free (uri);
-  description = g_strdup_printf ("Parsec service %s", parsec_client_get_endpoint (client));
-  pad (slot->description, sizeof slot->description, description);
-  slot->store_path = store_path_for (slot->serial);
   return slot;
 }
 
@@ -277,8 +295,11 @@ state_serves (ModuleState *s,
     {
       P11Slot *slot = g_ptr_array_index (s->slots, i);
 
+      /* Where the service keeps one namespace per user, every name of
+       * the endpoint is served by its one token. */
       if (g_strcmp0 (parsec_client_get_endpoint (slot->client), endpoint) == 0 &&
-          g_strcmp0 (parsec_client_get_application_name (slot->client), application_name) == 0)
+          (s->user_namespace ||
+           g_strcmp0 (parsec_client_get_application_name (slot->client), application_name) == 0))
         return TRUE;
     }
   return FALSE;
@@ -340,6 +361,46 @@ state_new (ModuleState **out)
   return CKR_OK;
 }
 
+/* A service that authenticates with Unix peer credentials keeps one key
+ * namespace per user, whatever application name a client gives: one token
+ * per configured name would list the same keys several times. The first
+ * call that needs the slots asks the service (once it answers) how it
+ * authenticates, and then keeps a single token, the user's. Slots are not
+ * changed under open sessions. Called with the lock held. */
+static void
+settle_namespaces (ModuleState *s)
+{
+  g_autoptr(GError) error = NULL;
+  P11Slot *first;
+
+  if (s->namespaces_known)
+    return;
+  first = g_ptr_array_index (s->slots, 0);
+  if (!parsec_client_discover (first->client, NULL, &error))
+    {
+      g_debug ("cannot learn how the service authenticates: %s", error->message);
+      return;
+    }
+  s->namespaces_known = TRUE;
+  if (parsec_client_get_auth_type (first->client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS ||
+      g_hash_table_size (s->sessions) > 0)
+    return;
+  s->user_namespace = TRUE;
+  /* The first slot stays; the others at its endpoint would list its keys
+   * again (slots for other endpoints are other services). */
+  for (guint i = s->slots->len; i-- > 1;)
+    {
+      P11Slot *slot = g_ptr_array_index (s->slots, i);
+
+      if (g_strcmp0 (parsec_client_get_endpoint (slot->client), parsec_client_get_endpoint (first->client)) == 0)
+        g_ptr_array_remove_index (s->slots, i);
+    }
+  for (guint i = 0; i < s->slots->len; i++)
+    ((P11Slot *) g_ptr_array_index (s->slots, i))->id = i + 1;
+  if (!slot_read_identity (first, &error))
+    g_debug ("token of the user's namespace: %s", error->message);
+}
+
 /* Entry and exit of each call */
 
 /* Takes the lock if the module is initialised in this process. */
@@ -371,6 +432,7 @@ lock_slot (CK_SLOT_ID   id,
            P11Slot    **slot)
 {
   LOCK_OR_RETURN ();
+  settle_namespaces (state);
   if (id == 0 || id > state->slots->len)
     {
       UNLOCK ();
@@ -519,6 +581,7 @@ C_GetSlotList (CK_BBOOL       token_present,
   CK_ULONG n;
 
   LOCK_OR_RETURN ();
+  settle_namespaces (state);
   /* GnuTLS asks with a buffer, never for the size first: slots are added
    * at every call. */
   if (count != NULL)

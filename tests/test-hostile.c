@@ -628,15 +628,15 @@ serve_bytes (guint32 opcode,
   serve_body (opcode, body, n + len);
 }
 
-/* What the request fixes, the answer must keep: as many random bytes as
- * asked for, a digest as long as its hash. generate_random(32) took 0, 3
- * and 5000 bytes before. */
+/* What the request fixes, the answer must keep: a digest as long as its
+ * hash, random bytes neither none nor more than asked for.
+ * generate_random(32) took 0 and 5000 bytes before. */
 static void
 test_result_lengths (void)
 {
   g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
   g_autoptr(GBytes) data = g_bytes_new_static ("abc", 3);
-  const gsize random_lengths[] = { 0, 3, 31, 33, 5000 };
+  const gsize random_lengths[] = { 0, 33, 5000 };
   const gsize digest_lengths[] = { 0, 20, 31, 64 };
 
   for (gsize i = 0; i < G_N_ELEMENTS (random_lengths); i++)
@@ -668,6 +668,82 @@ test_result_lengths (void)
     g_assert_no_error (error);
     g_assert_cmpuint (g_bytes_get_size (random), ==, 32);
   }
+}
+
+static void
+random_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Asks for @size random bytes of a service that answers every request
+ * with @answer bytes, synchronously or not; returns the result and in
+ * @requests how many requests it took. */
+static GBytes *
+random_from_short_answers (gsize     size,
+                           gsize     answer,
+                           gboolean  async,
+                           guint    *requests,
+                           GError  **error)
+{
+  g_autoptr(ParsecClient) client = fuzz_client_new (TIMEOUT_MS);
+  guint before;
+  GBytes *random;
+
+  serve_bytes (PARSEC_OPCODE_PSA_GENERATE_RANDOM, 0x5a, answer);
+  before = fake_service_get_request_count (fuzz_fake_get ());
+  if (async)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+
+      parsec_client_generate_random_async (client, size, NULL, random_done, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      random = parsec_client_generate_random_finish (client, result, error);
+    }
+  else
+    random = parsec_client_generate_random (client, size, NULL, error);
+  *requests = fake_service_get_request_count (fuzz_fake_get ()) - before;
+  return random;
+}
+
+/* A service may give fewer random bytes than asked for (the TPM provider
+ * gives one TPM2_GetRandom): the client asks again for the rest, takes
+ * no answer longer than the rest and stops at the first bad one. */
+static void
+test_random_short_answers (void)
+{
+  for (guint async = 0; async < 2; async++)
+    {
+      g_autoptr(GBytes) random = NULL;
+      g_autoptr(GError) error = NULL;
+      guint requests;
+
+      random = random_from_short_answers (30, 3, async, &requests, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_bytes_get_size (random), ==, 30);
+      g_assert_cmpuint (requests, ==, 10);
+      for (gsize i = 0; i < 30; i++)
+        g_assert_cmpuint (((const guint8 *) g_bytes_get_data (random, NULL))[i], ==, 0x5a);
+      g_clear_pointer (&random, g_bytes_unref);
+
+      /* 3 bytes ten times, then 3 where 2 are missing. */
+      random = random_from_short_answers (32, 3, async, &requests, &error);
+      g_assert_null (random);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+      g_assert_cmpuint (requests, ==, 11);
+      g_clear_error (&error);
+
+      /* Nothing is never progress. */
+      random = random_from_short_answers (32, 0, async, &requests, &error);
+      g_assert_null (random);
+      g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PROTOCOL_VIOLATION);
+      g_assert_cmpuint (requests, ==, 1);
+    }
 }
 
 /* A signature of data by a key of known size has that size: r ‖ s for
@@ -908,6 +984,7 @@ main (int    argc,
 
   g_test_add_func ("/parsec/hostile/sync", test_sync);
   g_test_add_func ("/parsec/hostile/async", test_async);
+  g_test_add_func ("/parsec/hostile/random-short-answers", test_random_short_answers);
   g_test_add_func ("/parsec/hostile/stall", test_stall);
   g_test_add_func ("/parsec/hostile/key-without-attributes", test_key_without_attributes);
   g_test_add_func ("/parsec/hostile/unknown-provider", test_unknown_provider);

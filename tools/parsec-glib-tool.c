@@ -27,7 +27,8 @@ const ToolCommand tool_commands[] = {
   { "list-authenticators", "List the authenticators the service runs", tool_cmd_list_authenticators },
   { "list-opcodes", "List the operations a provider supports (-p ID; the core provider by default)",
     tool_cmd_list_opcodes, TOOL_COMMAND_PROVIDER_SHORT },
-  { "list-keys", "List the keys of this application", tool_cmd_list_keys },
+  { "list-keys", "List the keys of this application (of this user, where the service authenticates users)",
+    tool_cmd_list_keys },
   { "list-clients", "List the clients that have keys (administrators only)", tool_cmd_list_clients },
   { "delete-client", "Delete every key of a client (administrators only)", tool_cmd_delete_client },
   { "generate-random", "Generate random bytes", tool_cmd_generate_random },
@@ -415,6 +416,17 @@ tool_get_client (Tool    *tool,
     return NULL;
   tool->client = g_steal_pointer (&client);
   return tool->client;
+}
+
+void
+tool_note_namespace (Tool         *tool,
+                     ParsecClient *client)
+{
+  if (tool->app_name == NULL ||
+      parsec_client_get_auth_type (client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS)
+    return;
+  g_printerr ("%s: the service authenticates users (Unix peer credentials): the keys are those of uid %u, "
+              "whatever --app-name says\n", TOOL_NAME, (guint) geteuid ());
 }
 
 /* Errors and exit statuses */

@@ -350,6 +350,7 @@ tool_cmd_list_keys (Tool    *tool,
       (client = tool_get_client (tool, error)) == NULL ||
       (keys = parsec_client_list_keys (client, NULL, error)) == NULL)
     return FALSE;
+  tool_note_namespace (tool, client);
 
   /* As parsec-tool: one line a key, nothing when there are none */
   tool_json_begin_array (json);

@@ -23,16 +23,24 @@ tool_cmd_pkcs11_uri (Tool    *tool,
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    tool_context_new (tool, NULL, "The URI names the token of the endpoint and application name in use, as the "
-                                  "parsec-glib PKCS #11 module shows them; the module must serve that name "
-                                  "(PARSEC_PKCS11_APPLICATION_NAME).");
+    tool_context_new (tool, NULL, "The URI names the token of the endpoint and key namespace in use, as the "
+                                  "parsec-glib PKCS #11 module shows them: the application name's (the module "
+                                  "must serve that name, PARSEC_PKCS11_APPLICATION_NAME), or the user's where "
+                                  "the service authenticates users (Unix peer credentials).");
   g_autofree char *uri = NULL;
+  g_autoptr(GError) discovery_error = NULL;
   ParsecClient *client;
 
   tool_add_entries (tool, context, entries);
   if (!tool_parse (tool, context, &args, error) ||
       (client = tool_get_client (tool, error)) == NULL)
     return FALSE;
+  /* The namespace depends on how the service authenticates; without an
+   * answer the URI is the application name's. */
+  if (!parsec_client_discover (client, NULL, &discovery_error))
+    g_printerr ("%s: cannot ask the service how it authenticates (%s); the URI names the application's token\n",
+                TOOL_NAME, discovery_error->message);
+  tool_note_namespace (tool, client);
   uri = parsec_client_get_pkcs11_uri (client, key_name);
   if (tool->json)
     {

@@ -148,6 +148,10 @@ gboolean        tool_parse              (Tool             *tool,
 gboolean        tool_require            (const char       *value,
                                          const char       *option,
                                          GError          **error);
+/* Says on stderr, once the client knows how it authenticates, that the
+ * service keeps keys per user where it does, when --app-name was given. */
+void            tool_note_namespace     (Tool             *tool,
+                                         ParsecClient     *client);
 ParsecClient   *tool_get_client         (Tool             *tool,
                                          GError          **error);
 

@@ -28,6 +28,23 @@
 
 static CK_FUNCTION_LIST_PTR p11;
 
+/* Whether the service keeps keys per user (Unix peer credentials) rather
+ * than per application name: the module then has one token, the user's. */
+static gboolean
+namespaces_are_users (void)
+{
+  return g_str_equal (parsec_test_service_default_authenticator (), "unix-peer-credentials");
+}
+
+/* The label of the token of APP_NAME's keys */
+static char *
+expected_label (void)
+{
+  if (namespaces_are_users ())
+    return g_strdup_printf ("Parsec uid %u", (guint) geteuid ());
+  return g_strdup ("Parsec " APP_NAME);
+}
+
 typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
@@ -76,17 +93,32 @@ fixture_teardown (Fixture       *f,
 
 /* Helpers */
 
+
+/* Makes a key, or checks that the service refuses its policy (the TPM
+ * provider refuses policies for any hash, for example) and says FALSE. */
+static gboolean
+make_key_if_served (Fixture             *f,
+                    const char          *name,
+                    ParsecKeyAttributes *attributes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecKey) key = parsec_client_generate_key (f->client, name, attributes, NULL, &error);
+
+  parsec_key_attributes_unref (attributes);
+  if (key != NULL)
+    return TRUE;
+  g_test_message ("%s: %s", name, error->message);
+  g_assert_true (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) ||
+                 g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT));
+  return FALSE;
+}
+
 static void
 make_key (Fixture             *f,
           const char          *name,
           ParsecKeyAttributes *attributes)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ParsecKey) key = parsec_client_generate_key (f->client, name, attributes, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (key);
-  parsec_key_attributes_unref (attributes);
+  g_assert_true (make_key_if_served (f, name, attributes));
 }
 
 /* RSA key attributes, taking @algorithm over. */
@@ -230,6 +262,7 @@ test_info (Fixture       *f,
   CK_ULONG n = G_N_ELEMENTS (mechanisms);
   CK_MECHANISM_INFO mechanism_info;
   g_autofree char *label = NULL;
+  g_autofree char *expected = expected_label ();
 
   g_assert_cmpuint (p11->C_GetInfo (&info), ==, CKR_OK);
   g_assert_cmpuint (info.cryptokiVersion.major, ==, 2);
@@ -238,7 +271,7 @@ test_info (Fixture       *f,
   g_assert_true (slot.flags & CKF_TOKEN_PRESENT);
   g_assert_cmpuint (p11->C_GetTokenInfo (f->slot, &token), ==, CKR_OK);
   label = g_strstrip (g_strndup ((const char *) token.label, sizeof token.label));
-  g_assert_cmpstr (label, ==, "Parsec " APP_NAME);
+  g_assert_cmpstr (label, ==, expected);
   g_assert_false (token.flags & CKF_LOGIN_REQUIRED);
   g_assert_true (token.flags & CKF_RNG);
   g_assert_cmpuint (token.ulSessionCount, ==, 1);
@@ -283,6 +316,27 @@ test_tokens (Fixture       *f,
   g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME ", other-app", TRUE);
   g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
+  if (namespaces_are_users ())
+    {
+      g_autofree char *expected = expected_label ();
+      g_autofree char *label = NULL;
+
+      /* Both names are the same user to the service: one token, which
+       * lists each of the user's keys once. */
+      g_assert_cmpuint (n, ==, 1);
+      g_assert_cmpuint (p11->C_GetTokenInfo (slots[0], &first), ==, CKR_OK);
+      label = g_strstrip (g_strndup ((const char *) first.label, sizeof first.label));
+      g_assert_cmpstr (label, ==, expected);
+      /* The library's URI names this token, for either name. */
+      uri = parsec_client_get_pkcs11_uri (other, NULL);
+      g_assert_true (memcmp (strstr (uri, "serial=") + 7, first.serialNumber, 16) == 0);
+      g_assert_cmpuint (p11->C_OpenSession (slots[0], CKF_SERIAL_SESSION, NULL, NULL, &f->session), ==, CKR_OK);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "mine"), !=, CK_INVALID_HANDLE);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "theirs"), !=, CK_INVALID_HANDLE);
+      parsec_client_destroy_key (other, "theirs", NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpuint (p11->C_GetTokenInfo (slots[0], &first), ==, CKR_OK);
   g_assert_cmpuint (p11->C_GetTokenInfo (slots[1], &second), ==, CKR_OK);
@@ -555,9 +609,13 @@ test_sign_rsa (Fixture       *f,
   CK_MECHANISM pss_bad = { CKM_SHA256_RSA_PKCS_PSS, &bad_salt, sizeof bad_salt };
   CK_MECHANISM pss_short = { CKM_SHA256_RSA_PKCS_PSS, &pss_params, sizeof pss_params - 1 };
   CK_OBJECT_HANDLE priv, pub;
+  gboolean pss_made;
 
-  make_key (f, "rsa", rsa_key (TRUE, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY)));
-  make_key (f, "pss", rsa_key (TRUE, parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256)));
+  /* Where the service makes keys for one hash only, SHA-256 is the one
+   * signed with here. */
+  if (!make_key_if_served (f, "rsa", rsa_key (TRUE, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY))))
+    make_key (f, "rsa", rsa_key (TRUE, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256)));
+  pss_made = make_key_if_served (f, "pss", rsa_key (TRUE, parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256)));
   priv = find_one (f, CKO_PRIVATE_KEY, "rsa");
   pub = find_one (f, CKO_PUBLIC_KEY, "rsa");
 
@@ -583,16 +641,31 @@ test_sign_rsa (Fixture       *f,
     g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "raw", 3, out, &len), ==, CKR_DATA_INVALID);
   }
 
+  if (!pss_made)
+    return;
   priv = find_one (f, CKO_PRIVATE_KEY, "pss");
   pub = find_one (f, CKO_PUBLIC_KEY, "pss");
+  g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_bad, priv), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_short, priv), ==, CKR_MECHANISM_PARAM_INVALID);
+  /* The TPM provider makes RSA-PSS keys but does not sign with them: the
+   * service's refusal is the mechanism's. */
+  {
+    guint8 out[256];
+    CK_ULONG len = sizeof out;
+    CK_RV rv;
+
+    g_assert_cmpuint (p11->C_SignInit (f->session, &sha256_pss, priv), ==, CKR_OK);
+    rv = p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (data, NULL), g_bytes_get_size (data), out, &len);
+    if (rv == CKR_MECHANISM_INVALID)
+      return;
+    g_assert_cmpuint (rv, ==, CKR_OK);
+  }
   signature = sign (f, &sha256_pss, priv, data);
   g_assert_cmpuint (verify (f, &pss, pub, digest, signature), ==, CKR_OK);
   g_clear_pointer (&signature, g_bytes_unref);
   signature = sign (f, &pss, priv, digest);
   g_assert_cmpuint (verify (f, &sha256_pss, pub, data, signature), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_MECHANISM_INVALID);
-  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_bad, priv), ==, CKR_MECHANISM_PARAM_INVALID);
-  g_assert_cmpuint (p11->C_SignInit (f->session, &pss_short, priv), ==, CKR_MECHANISM_PARAM_INVALID);
 }
 
 static void
@@ -600,7 +673,8 @@ test_decrypt (Fixture       *f,
               gconstpointer  user_data)
 {
   CK_RSA_PKCS_OAEP_PARAMS oaep = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, NULL, 0 };
-  CK_RSA_PKCS_OAEP_PARAMS labelled = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, (void *) "label", 5 };
+  /* A TPM takes only labels that end with a zero byte (TPM2_RSA_Decrypt) */
+  CK_RSA_PKCS_OAEP_PARAMS labelled = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, (void *) "label", 6 };
   CK_RSA_PKCS_OAEP_PARAMS sha1 = { CKM_SHA_1, CKG_MGF1_SHA1, CKZ_DATA_SPECIFIED, NULL, 0 };
   CK_MECHANISM mechanism = { CKM_RSA_PKCS_OAEP, &oaep, sizeof oaep };
   CK_MECHANISM with_label = { CKM_RSA_PKCS_OAEP, &labelled, sizeof labelled };
@@ -634,11 +708,24 @@ test_decrypt (Fixture       *f,
       g_assert_cmpmem (plain, plain_len, "secret", 6);
     }
 
-  /* The other label, or damaged data, does not decrypt. */
-  g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, priv), ==, CKR_OK);
-  plain_len = sizeof plain;
-  g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==,
-                    CKR_ENCRYPTED_DATA_INVALID);
+  /* The other label, or damaged data, does not decrypt. Parsec's TPM
+   * provider answers every refusal of the TPM as
+   * PsaErrorCommunicationFailure, which the module can only take for a
+   * device error; the library says which the service answered. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParsecAlgorithm) oaep_sha256 = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
+    g_autoptr(GBytes) ciphertext = g_bytes_new (encrypted, encrypted_len);
+    g_autoptr(GBytes) decrypted = parsec_client_asymmetric_decrypt (f->client, "oaep", oaep_sha256, ciphertext,
+                                                                    NULL, NULL, &error);
+
+    g_assert_null (decrypted);
+    g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, priv), ==, CKR_OK);
+    plain_len = sizeof plain;
+    g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==,
+                      g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_COMMUNICATION_FAILURE)
+                      ? CKR_DEVICE_ERROR : CKR_ENCRYPTED_DATA_INVALID);
+  }
   g_assert_cmpuint (p11->C_DecryptInit (f->session, &mechanism, priv), ==, CKR_OK);
   plain_len = sizeof plain;
   g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, 100, plain, &plain_len), ==, CKR_ENCRYPTED_DATA_LEN_RANGE);
@@ -712,6 +799,27 @@ test_generate (Fixture       *f,
                     ==, CKR_CURVE_NOT_SUPPORTED);
   g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, NULL, 0, NULL, 0, &pub, &priv),
                     ==, CKR_TEMPLATE_INCOMPLETE);
+  /* A key for ECDH: made where the service makes one (asked through the
+   * library), else a template the token cannot fulfil (the TPM provider
+   * has no key agreement). */
+  {
+    CK_ATTRIBUTE derive_private[] = {
+      { CKA_LABEL, "made-ecdh", 9 },
+      { CKA_DERIVE, &yes, sizeof yes },
+    };
+    CK_OBJECT_HANDLE derive_pub, derive_priv;
+    gboolean served = make_key_if_served (f, "probe-ecdh", parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, 256));
+    CK_RV rv = p11->C_GenerateKeyPair (f->session, &ec_gen, ec_public, 1, derive_private,
+                                       G_N_ELEMENTS (derive_private), &derive_pub, &derive_priv);
+
+    g_assert_cmpuint (rv, ==, served ? CKR_OK : CKR_TEMPLATE_INCONSISTENT);
+    if (served)
+      {
+        parsec_client_destroy_key (f->client, "probe-ecdh", NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (p11->C_DestroyObject (f->session, derive_priv), ==, CKR_OK);
+      }
+  }
   g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION, NULL, NULL, &read_only), ==, CKR_OK);
   g_assert_cmpuint (p11->C_GenerateKeyPair (read_only, &ec_gen, ec_public, 1, NULL, 0, &pub, &priv),
                     ==, CKR_SESSION_READ_ONLY);

@@ -21,6 +21,8 @@ import gi
 gi.require_version('Parsec', '1')
 from gi.repository import GLib, GObject, Gio, Parsec  # noqa: E402
 
+from service_provider import ServiceProvider, is_provider_limit  # noqa: E402
+
 APP = 'py-binding-test'
 
 
@@ -46,8 +48,9 @@ class KeyCheckMixin:
         self.assertEqual(key.get_name(), name)
         self.assertIs(key.get_client(), client)
         self.assertIs(key.props.client, client)
-        self.assertEqual(key.get_provider(), Parsec.Provider.MBED_CRYPTO)
-        self.assertEqual(key.props.provider, Parsec.Provider.MBED_CRYPTO)
+        provider = ServiceProvider.from_client(client).id
+        self.assertEqual(key.get_provider(), provider)
+        self.assertEqual(key.props.provider, provider)
         attributes = key.get_attributes()
         self.assertEqual(attributes.get_key_type(), Parsec.KeyType.ECC_KEY_PAIR)
         self.assertEqual(attributes.get_bits(), 256)
@@ -72,7 +75,7 @@ class SyncTest(KeyCheckMixin, unittest.TestCase):
         # The authenticator the service runs (direct or Unix peer credentials).
         offered = self.client.list_authenticators(None)[0].get_id()
         self.assertEqual(int(self.client.props.auth_type), offered)
-        self.assertEqual(self.client.get_implicit_provider(), Parsec.Provider.MBED_CRYPTO)
+        self.assertEqual(self.client.get_implicit_provider(), ServiceProvider.from_client(self.client).id)
 
     def test_ping(self):
         # One return value: the version, no out-parameters.
@@ -140,12 +143,30 @@ class SyncTest(KeyCheckMixin, unittest.TestCase):
         plaintext = self.client.asymmetric_decrypt('py-rsa', oaep, ciphertext, None, None)
         self.assertEqual(plaintext.get_data(), b'attack at dawn')
         label = bytes_(b'label')
+        if ServiceProvider.from_client(self.client).is_tpm:
+            # swtpm refuses OAEP labels (TPM_RC_VALUE): the TPM provider
+            # reports PsaErrorCommunicationFailure.
+            with self.assertRaises(GLib.Error) as raised:
+                self.client.asymmetric_encrypt('py-rsa', oaep, bytes_(b'x'), label, None)
+            self.assertParsecError(raised, Parsec.Error.PSA_COMMUNICATION_FAILURE)
+            return
         ciphertext = self.client.asymmetric_encrypt('py-rsa', oaep, bytes_(b'x'), label, None)
         self.assertEqual(key.asymmetric_decrypt(oaep, ciphertext, label, None).get_data(), b'x')
 
     def test_aes_gcm(self):
         gcm = Parsec.Algorithm.new_aead(Parsec.Aead.GCM)
-        key = self.client.generate_key('py-aes', Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 128, gcm), None)
+        attributes = Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 128, gcm)
+        if not ServiceProvider.from_client(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
+            # No AEAD (the TPM provider): no AES key, and the library
+            # refuses the operation itself.
+            with self.assertRaises(GLib.Error) as raised:
+                self.client.generate_key('py-aes', attributes, None)
+            self.assertTrue(is_provider_limit(raised.exception), raised.exception)
+            with self.assertRaises(GLib.Error) as raised:
+                self.client.aead_encrypt('py-aes', gcm, bytes_(b'n' * 12), None, bytes_(b'secret'), None)
+            self.assertParsecError(raised, Parsec.Error.NOT_SUPPORTED_BY_PROVIDER)
+            return
+        key = self.client.generate_key('py-aes', attributes, None)
         nonce = self.client.generate_random(12, None)
         ad = bytes_(b'header')
         ciphertext = key.aead_encrypt(None, nonce, ad, bytes_(b'secret'), None)
@@ -235,7 +256,7 @@ class KeyObjectTest(KeyCheckMixin, unittest.TestCase):
     def test_new_with_provider_and_attributes(self):
         self.client.generate_key('py-explicit', ecc_signing(), None)
         key = GObject.new(Parsec.Key, client=self.client, name='py-explicit',
-                          provider=Parsec.Provider.MBED_CRYPTO, attributes=ecc_signing())
+                          provider=ServiceProvider.from_client(self.client).id, attributes=ecc_signing())
         self.assertKey(key, 'py-explicit', self.client)
         data = bytes_(b'data')
         self.assertTrue(key.verify_data(data, key.sign_data(data, None), None))
@@ -328,15 +349,22 @@ class AsyncTest(LoopMixin, KeyCheckMixin, unittest.TestCase):
     def test_rsa_oaep(self):
         oaep = Parsec.Algorithm.new_rsa_oaep(Parsec.Hash.SHA_256)
         key = self.wait(self.client, 'generate_key', 'py-async-rsa', Parsec.KeyAttributes.new_rsa_encryption(2048, oaep))
-        label = bytes_(b'label')
+        # swtpm refuses OAEP labels: none for the TPM provider.
+        label = None if ServiceProvider.from_client(self.client).is_tpm else bytes_(b'label')
         ciphertext = self.wait(key, 'asymmetric_encrypt', None, bytes_(b'attack at dawn'), label)
         plaintext = self.wait(self.client, 'asymmetric_decrypt', 'py-async-rsa', oaep, ciphertext, label)
         self.assertEqual(plaintext.get_data(), b'attack at dawn')
 
     def test_aes_gcm(self):
         gcm = Parsec.Algorithm.new_aead(Parsec.Aead.GCM)
-        key = self.wait(self.client, 'generate_key', 'py-async-aes',
-                        Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 256, gcm))
+        attributes = Parsec.KeyAttributes.new_aead(Parsec.KeyType.AES, 256, gcm)
+        if not ServiceProvider.from_client(self.client).offers(Parsec.Opcode.PSA_AEAD_ENCRYPT):
+            # No AEAD (the TPM provider): the service refuses the key.
+            error = self.assertRaisesCode(Parsec.error_quark(), Parsec.Error.PSA_NOT_SUPPORTED,
+                                          self.client, 'generate_key', 'py-async-aes', attributes)
+            self.assertTrue(is_provider_limit(error))
+            return
+        key = self.wait(self.client, 'generate_key', 'py-async-aes', attributes)
         nonce = self.wait(self.client, 'generate_random', 12)
         # ParsecKey's additional data is not nullable: empty bytes for none.
         ciphertext = self.wait(key, 'aead_encrypt', None, nonce, bytes_(b''), bytes_(b'secret'))

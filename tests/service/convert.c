@@ -503,6 +503,8 @@ convert_extend_usage (PsaKeyAttributes__UsageFlags *flags)
  * attributes (types/key.rs), 0 being "from the data". Its SECP R1 row
  * lists 284 where 384 belongs (rust-psa-crypto#142), so the real service
  * refuses every P-384 key it is told the size of. */
+static gboolean psa_crypto_sizes = TRUE;
+
 static guint16
 check_ecc_size (psa_ecc_family_t family,
                 gsize            bits)
@@ -555,7 +557,7 @@ convert_key_attributes (const PsaKeyAttributes__KeyAttributes *attributes,
   psa_algorithm_t alg = 0;
 
   RETURN_IF_FAILED (decode_key_attributes (attributes, &type, &alg));
-  if (PSA_KEY_TYPE_IS_ECC (type))
+  if (PSA_KEY_TYPE_IS_ECC (type) && psa_crypto_sizes)
     RETURN_IF_FAILED (check_ecc_size (PSA_KEY_TYPE_ECC_GET_FAMILY (type), attributes->key_bits));
 
   *out = psa_key_attributes_init ();
@@ -584,6 +586,12 @@ key_type_is_deprecated (psa_key_type_t type,
          (family == PSA_ECC_FAMILY_SECT_R1 && bits == 163) ||
          (family == PSA_ECC_FAMILY_SECT_K1 && bits == 163) ||
          (family == PSA_ECC_FAMILY_BRAINPOOL_P_R1 && bits == 160);
+}
+
+void
+convert_set_psa_crypto_sizes (gboolean check)
+{
+  psa_crypto_sizes = check;
 }
 
 gboolean

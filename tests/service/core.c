@@ -87,10 +87,16 @@ core_list_providers (const Caller           *caller,
   /* Configured providers in order, then the core provider last. */
   out->n_providers = 2;
   out->providers = secure_alloc (2 * sizeof *out->providers);
-  out->providers[0] =
-    provider_info_new ("1c1139dc-ad7c-47dc-ad6b-db6fdb466552",
-                       "User space software provider, based on Mbed Crypto - the reference implementation of the PSA crypto API",
-                       "Arm", 0, 1, 0, PROVIDER_MBED_CRYPTO);
+  if (caller->service->provider == PROVIDER_TPM)
+    out->providers[0] =
+      provider_info_new ("1e4954a4-ff21-46d3-ab0c-661eeb667e1d",
+                         "TPM provider, interfacing with a library implementing the TCG TSS 2.0 Enhanced System API specification.",
+                         "Trusted Computing Group (TCG)", 0, 1, 0, PROVIDER_TPM);
+  else
+    out->providers[0] =
+      provider_info_new ("1c1139dc-ad7c-47dc-ad6b-db6fdb466552",
+                         "User space software provider, based on Mbed Crypto - the reference implementation of the PSA crypto API",
+                         "Arm", 0, 1, 0, PROVIDER_MBED_CRYPTO);
   out->providers[1] =
     provider_info_new ("47049873-2a43-4845-9d72-831eab668784",
                        "Software provider that implements only administrative (i.e. no cryptographic) operations",
@@ -112,7 +118,7 @@ core_list_opcodes (const Caller           *caller,
     return STATUS_INVALID_ENCODING;
   if (in->provider_id > PROVIDER_ID_MAX)
     return STATUS_PROVIDER_DOES_NOT_EXIST;
-  if (in->provider_id != PROVIDER_CORE && in->provider_id != PROVIDER_MBED_CRYPTO)
+  if (in->provider_id != PROVIDER_CORE && in->provider_id != caller->service->provider)
     return STATUS_PROVIDER_NOT_REGISTERED;
 
   opcodes = service_list_opcodes (caller->service, in->provider_id);
@@ -163,7 +169,7 @@ core_list_keys (const Caller           *caller,
       StoredKey *key = g_ptr_array_index (keys, i);
       ListKeys__KeyInfo *info = result_message_new (&list_keys__key_info__descriptor);
 
-      info->provider_id = PROVIDER_MBED_CRYPTO;
+      info->provider_id = caller->service->provider;
       info->name = result_strdup (key->name);
       /* Unpacked with the same allocator, so the result can own it. */
       info->attributes = g_steal_pointer (&key->attributes);

@@ -1,4 +1,9 @@
-/* crypto.c: the Mbed Crypto provider
+/* crypto.c: the Mbed Crypto provider, and the TPM provider's rules
+ *
+ * With --provider tpm the same PSA cryptography serves the requests, held
+ * to what the TPM provider on swtpm accepts and answers (measured with
+ * tests/service/provider-probe.py against the real one): the functions
+ * named tpm_* hold its checks, from parsec providers/tpm/.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -191,6 +196,131 @@ check_new_key (const Caller                          *caller,
   return STATUS_SUCCESS;
 }
 
+static gboolean
+is_tpm (const Caller *caller)
+{
+  return caller->service->provider == PROVIDER_TPM;
+}
+
+/* parsec-tpm's hash conversion, narrowed to what swtpm creates keys with
+ * (it has no SHA-3: PsaErrorNotSupported at TPM2_Create). */
+static guint16
+tpm_check_hash (psa_algorithm_t hash)
+{
+  if (hash == PSA_ALG_SHA_1 || hash == PSA_ALG_SHA_256 || hash == PSA_ALG_SHA_384 || hash == PSA_ALG_SHA_512)
+    return STATUS_SUCCESS;
+  return STATUS_PSA_NOT_SUPPORTED;
+}
+
+/* The TPM provider's utils::parsec_to_tpm_params(): RSA of 1024 to 4096
+ * bits with PKCS #1 v1.5 or PSS for one hash, or an encryption scheme;
+ * ECDSA for one hash on the NIST curves. Wildcard hashes, deterministic
+ * ECDSA and every other type are PsaErrorNotSupported; a scheme that does
+ * not fit the key type PsaErrorInvalidArgument. */
+static guint16
+tpm_check_params (const psa_key_attributes_t *attributes)
+{
+  psa_key_type_t type = psa_get_key_type (attributes);
+  psa_algorithm_t alg = psa_get_key_algorithm (attributes);
+  gsize bits = psa_get_key_bits (attributes);
+
+  if (PSA_KEY_TYPE_IS_RSA (type))
+    {
+      if (bits != 1024 && bits != 2048 && bits != 3072 && bits != 4096)
+        return STATUS_PSA_INVALID_ARGUMENT;
+      if (PSA_ALG_IS_RSA_PKCS1V15_SIGN (alg) || PSA_ALG_IS_RSA_PSS (alg))
+        {
+          if (alg == PSA_ALG_RSA_PKCS1V15_SIGN_RAW || PSA_ALG_SIGN_GET_HASH (alg) == PSA_ALG_ANY_HASH)
+            return STATUS_PSA_NOT_SUPPORTED;
+          return tpm_check_hash (PSA_ALG_SIGN_GET_HASH (alg));
+        }
+      if (alg == PSA_ALG_RSA_PKCS1V15_CRYPT)
+        return STATUS_SUCCESS;
+      if (PSA_ALG_IS_RSA_OAEP (alg))
+        return tpm_check_hash (PSA_ALG_RSA_OAEP_GET_HASH (alg));
+      return STATUS_PSA_INVALID_ARGUMENT;
+    }
+  if (PSA_KEY_TYPE_IS_ECC (type))
+    {
+      /* Randomized ECDSA for any hash is no scheme it knows, but raw and
+       * deterministic ECDSA are ones it refuses. */
+      if (!PSA_ALG_IS_ECDSA (alg) || alg == PSA_ALG_ECDSA (PSA_ALG_ANY_HASH))
+        return STATUS_PSA_INVALID_ARGUMENT;
+      if (alg == PSA_ALG_ECDSA_ANY || PSA_ALG_IS_DETERMINISTIC_ECDSA (alg))
+        return STATUS_PSA_NOT_SUPPORTED;
+      RETURN_IF_FAILED (tpm_check_hash (PSA_ALG_SIGN_GET_HASH (alg)));
+      if (PSA_KEY_TYPE_ECC_GET_FAMILY (type) != PSA_ECC_FAMILY_SECP_R1 ||
+          (bits != 192 && bits != 224 && bits != 256 && bits != 384 && bits != 521))
+        return STATUS_PSA_NOT_SUPPORTED;
+      return STATUS_SUCCESS;
+    }
+  return STATUS_PSA_NOT_SUPPORTED;
+}
+
+/* The TPM provider's key generation, in its order: deprecated primitives,
+ * an existing name, public key types, the parameters; swtpm then has no
+ * 4096-bit RSA (TPM_RC_VALUE, which the provider turns into
+ * PsaErrorCommunicationFailure). */
+static guint16
+tpm_check_generate (const Caller                          *caller,
+                    const char                            *name,
+                    const PsaKeyAttributes__KeyAttributes *template,
+                    psa_key_attributes_t                  *attributes)
+{
+  RETURN_IF_FAILED (convert_key_attributes (template, attributes));
+  if (convert_is_deprecated (template))
+    return STATUS_DEPRECATED_PRIMITIVE;
+  if (keystore_exists (caller->service->keys, caller->app, name))
+    return STATUS_PSA_ALREADY_EXISTS;
+  if (PSA_KEY_TYPE_IS_PUBLIC_KEY (psa_get_key_type (attributes)))
+    return STATUS_PSA_INVALID_ARGUMENT;
+  RETURN_IF_FAILED (tpm_check_params (attributes));
+  if (PSA_KEY_TYPE_IS_RSA (psa_get_key_type (attributes)) && psa_get_key_bits (attributes) == 4096)
+    return STATUS_PSA_COMMUNICATION_FAILURE;
+  return STATUS_SUCCESS;
+}
+
+/* The TPM provider imports public keys only. A size left at 0 is taken
+ * from the data first (utils::adjust_attributes_key_bits): an ECC point
+ * of n bytes counts (n - 1) / 2 * 8 bits, so a P-521 point has 528 and
+ * no curve. */
+static guint16
+tpm_check_import (const Caller                          *caller,
+                  const PsaImportKey__Operation         *in,
+                  psa_key_attributes_t                  *attributes)
+{
+  psa_key_type_t type;
+
+  RETURN_IF_FAILED (convert_key_attributes (in->attributes, attributes));
+  type = psa_get_key_type (attributes);
+  if (type != PSA_KEY_TYPE_RSA_PUBLIC_KEY && !PSA_KEY_TYPE_IS_ECC_PUBLIC_KEY (type))
+    return STATUS_PSA_NOT_SUPPORTED;
+  if (keystore_exists (caller->service->keys, caller->app, in->key_name))
+    return STATUS_PSA_ALREADY_EXISTS;
+  if (psa_get_key_bits (attributes) == 0 && PSA_KEY_TYPE_IS_ECC (type))
+    {
+      if (in->data.len == 0 || in->data.len % 2 == 0)
+        return STATUS_PSA_INVALID_ARGUMENT;
+      psa_set_key_bits (attributes, (in->data.len - 1) / 2 * 8);
+    }
+  else if (psa_get_key_bits (attributes) == 0)
+    {
+      psa_key_attributes_t imported = PSA_KEY_ATTRIBUTES_INIT;
+      g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
+
+      if (psa_import_key (attributes, in->data.data, in->data.len, &key) != PSA_SUCCESS ||
+          psa_get_key_attributes (key, &imported) != PSA_SUCCESS)
+        return STATUS_PSA_INVALID_ARGUMENT;
+      psa_set_key_bits (attributes, psa_get_key_bits (&imported));
+      psa_reset_key_attributes (&imported);
+    }
+  RETURN_IF_FAILED (tpm_check_params (attributes));
+  /* A point must be 1 + 2 * (bits / 8) bytes: none is, for P-521. */
+  if (PSA_KEY_TYPE_IS_ECC (type) && in->data.len != 1 + 2 * (psa_get_key_bits (attributes) / 8))
+    return STATUS_PSA_INVALID_ARGUMENT;
+  return STATUS_SUCCESS;
+}
+
 guint16
 crypto_generate_key (const Caller           *caller,
                      const ProtobufCMessage *operation,
@@ -204,7 +334,10 @@ crypto_generate_key (const Caller           *caller,
   psa_status_t psa;
   guint16 status;
 
-  RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, FALSE, &attributes));
+  if (is_tpm (caller))
+    RETURN_IF_FAILED (tpm_check_generate (caller, in->key_name, in->attributes, &attributes));
+  else
+    RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, FALSE, &attributes));
 
   /* Export is how the material gets to the store; the stored policy is
    * the requested one. */
@@ -234,14 +367,44 @@ crypto_import_key (const Caller           *caller,
   g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
   psa_status_t psa;
 
-  RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, TRUE, &attributes));
+  if (is_tpm (caller))
+    RETURN_IF_FAILED (tpm_check_import (caller, in, &attributes));
+  else
+    RETURN_IF_FAILED (check_new_key (caller, in->key_name, in->attributes, TRUE, &attributes));
 
   /* PSA validates the data against the attributes; what it accepts it
    * accepts again at every use. */
   psa = psa_import_key (&attributes, in->data.data, in->data.len, &key);
   if (psa != PSA_SUCCESS)
     return service_status_from_psa (psa);
+  if (is_tpm (caller))
+    {
+      /* The TPM provider stores the size it found. */
+      PsaKeyAttributes__KeyAttributes sized = *in->attributes;
+
+      sized.key_bits = psa_get_key_bits (&attributes);
+      return save_key (caller, in->key_name, &sized, in->data.data, in->data.len);
+    }
   return save_key (caller, in->key_name, in->attributes, in->data.data, in->data.len);
+}
+
+/* The TPM provider sizes ECC coordinates and signature halves as bits / 8
+ * bytes, one short for P-521 (utils.rs): it makes P-521 keys, but their
+ * public key export fails (PsaErrorCommunicationFailure), signing too
+ * (PsaErrorGenericError), verifying and importing them with their size
+ * are PsaErrorInvalidArgument. */
+static gboolean
+tpm_is_odd_curve (const Caller *caller,
+                  psa_key_id_t  key)
+{
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  gboolean odd;
+
+  if (!is_tpm (caller) || psa_get_key_attributes (key, &attributes) != PSA_SUCCESS)
+    return FALSE;
+  odd = PSA_KEY_TYPE_IS_ECC (psa_get_key_type (&attributes)) && psa_get_key_bits (&attributes) % 8 != 0;
+  psa_reset_key_attributes (&attributes);
+  return odd;
 }
 
 guint16
@@ -255,6 +418,8 @@ crypto_export_public_key (const Caller           *caller,
   guint8 *data;
 
   RETURN_IF_FAILED (open_key (caller, in->key_name, 0, PSA_ALG_NONE, &key));
+  if (tpm_is_odd_curve (caller, key))
+    return STATUS_PSA_COMMUNICATION_FAILURE;
   data = service_result_bytes (&out->data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE);
   return service_status_from_psa (psa_export_public_key (key, data, PSA_EXPORT_PUBLIC_KEY_MAX_SIZE, &out->data.len));
 }
@@ -290,6 +455,23 @@ crypto_destroy_key (const Caller           *caller,
   return keystore_remove (caller->service->keys, caller->app, in->key_name);
 }
 
+/* The TPM provider signs and verifies with PKCS #1 v1.5 and randomized
+ * ECDSA only (asym_sign.rs), once the key is found and before its policy
+ * is checked: RSA-PSS keys can be made but not used. */
+static guint16
+tpm_check_signature (const Caller    *caller,
+                     const char      *name,
+                     psa_algorithm_t  alg)
+{
+  if (!is_tpm (caller))
+    return STATUS_SUCCESS;
+  if (!keystore_exists (caller->service->keys, caller->app, name))
+    return STATUS_PSA_DOES_NOT_EXIST;
+  if (PSA_ALG_IS_RSA_PKCS1V15_SIGN (alg) || (PSA_ALG_IS_ECDSA (alg) && !PSA_ALG_IS_DETERMINISTIC_ECDSA (alg)))
+    return STATUS_SUCCESS;
+  return STATUS_PSA_NOT_SUPPORTED;
+}
+
 guint16
 crypto_sign_hash (const Caller           *caller,
                   const ProtobufCMessage *operation,
@@ -302,9 +484,12 @@ crypto_sign_hash (const Caller           *caller,
   guint8 *signature;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (tpm_check_signature (caller, in->key_name, alg));
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_SIGN_HASH, alg, &key));
   if (!hash_length_permitted (alg, in->hash.len))
     return STATUS_PSA_INVALID_ARGUMENT;
+  if (tpm_is_odd_curve (caller, key))
+    return STATUS_PSA_GENERIC_ERROR;
   signature = service_result_bytes (&out->signature, PSA_SIGNATURE_MAX_SIZE);
   return service_status_from_psa (psa_sign_hash (key, alg, in->hash.data, in->hash.len,
                                                  signature, PSA_SIGNATURE_MAX_SIZE, &out->signature.len));
@@ -320,8 +505,9 @@ crypto_verify_hash (const Caller           *caller,
   psa_algorithm_t alg = 0;
 
   RETURN_IF_FAILED (convert_signature_alg (in->alg, &alg));
+  RETURN_IF_FAILED (tpm_check_signature (caller, in->key_name, alg));
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_VERIFY_HASH, alg, &key));
-  if (!hash_length_permitted (alg, in->hash.len))
+  if (!hash_length_permitted (alg, in->hash.len) || tpm_is_odd_curve (caller, key))
     return STATUS_PSA_INVALID_ARGUMENT;
   return service_status_from_psa (psa_verify_hash (key, alg, in->hash.data, in->hash.len,
                                                    in->signature.data, in->signature.len));
@@ -375,6 +561,11 @@ crypto_asymmetric_encrypt (const Caller           *caller,
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_ENCRYPT, alg, &key));
   if (in->plaintext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
     return STATUS_PSA_INVALID_ARGUMENT;
+  /* A TPM refuses an OAEP label that does not end with a zero byte
+   * (TPM_RC_VALUE), which the TPM provider reports as
+   * PsaErrorCommunicationFailure; "label\0" works. */
+  if (is_tpm (caller) && in->salt.len > 0 && in->salt.data[in->salt.len - 1] != 0)
+    return STATUS_PSA_COMMUNICATION_FAILURE;
   ciphertext = service_result_bytes (&out->ciphertext, PSA_ASYMMETRIC_ENCRYPT_OUTPUT_MAX_SIZE);
   /* An empty salt means no salt. */
   return service_status_from_psa (psa_asymmetric_encrypt (key, alg, in->plaintext.data, in->plaintext.len,
@@ -393,16 +584,24 @@ crypto_asymmetric_decrypt (const Caller           *caller,
   g_auto(VolatileKey) key = PSA_KEY_ID_NULL;
   psa_algorithm_t alg = 0;
   guint8 *plaintext;
+  psa_status_t psa;
 
   RETURN_IF_FAILED (convert_encryption_alg (in->alg, &alg));
   RETURN_IF_FAILED (open_key (caller, in->key_name, PSA_KEY_USAGE_DECRYPT, alg, &key));
   if (in->ciphertext.len == 0 || (alg == PSA_ALG_RSA_PKCS1V15_CRYPT && in->salt.len > 0))
     return STATUS_PSA_INVALID_ARGUMENT;
+  if (is_tpm (caller) && in->salt.len > 0 && in->salt.data[in->salt.len - 1] != 0)
+    return STATUS_PSA_COMMUNICATION_FAILURE;
   plaintext = service_result_bytes (&out->plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE);
-  return service_status_from_psa (psa_asymmetric_decrypt (key, alg, in->ciphertext.data, in->ciphertext.len,
-                                                          in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
-                                                          plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE,
-                                                          &out->plaintext.len));
+  psa = psa_asymmetric_decrypt (key, alg, in->ciphertext.data, in->ciphertext.len,
+                                in->salt.len > 0 ? in->salt.data : NULL, in->salt.len,
+                                plaintext, PSA_ASYMMETRIC_DECRYPT_OUTPUT_MAX_SIZE, &out->plaintext.len);
+  /* swtpm fails TPM2_RSA_Decrypt of a bad ciphertext with TPM_RC_FAILURE
+   * (or a label with TPM_RC_VALUE), not the padding error, and the TPM
+   * provider reports PsaErrorCommunicationFailure: no InvalidPadding. */
+  if (psa != PSA_SUCCESS && is_tpm (caller))
+    return STATUS_PSA_COMMUNICATION_FAILURE;
+  return service_status_from_psa (psa);
 }
 
 guint16
@@ -510,10 +709,14 @@ crypto_generate_random (const Caller           *caller,
   PsaGenerateRandom__Result *out = (PsaGenerateRandom__Result *) result;
   guint8 *random;
 
-  if (in->size > SERVICE_BUFFER_LIMIT)
+  gsize size = in->size;
+
+  if (size > SERVICE_BUFFER_LIMIT)
     return STATUS_RESPONSE_TOO_LARGE;
-  random = service_result_bytes (&out->random_bytes, in->size);
-  return service_status_from_psa (psa_generate_random (random, in->size));
+  if (caller->service->provider == PROVIDER_TPM)
+    size = MIN (size, TPM_RANDOM_MAX);
+  random = service_result_bytes (&out->random_bytes, size);
+  return service_status_from_psa (psa_generate_random (random, size));
 }
 
 /* CanDoCrypto, after the service's generic checks (crypto_capability.rs)
@@ -569,6 +772,61 @@ can_use (const psa_key_attributes_t         *attributes,
   return STATUS_SUCCESS;
 }
 
+/* The TPM provider's capability_discovery.rs after the generic checks:
+ * RSA sizes and NIST curves first, then keys it generates (key pairs) or
+ * imports (public keys), and for a use its key parameters. */
+static guint16
+tpm_can_do_crypto (CanDoCrypto__CheckType              check,
+                   const psa_key_attributes_t         *attributes,
+                   const PsaKeyAttributes__UsageFlags *flags)
+{
+  psa_key_type_t type = psa_get_key_type (attributes);
+  gsize bits = psa_get_key_bits (attributes);
+  gboolean use;
+
+  if (PSA_KEY_TYPE_IS_RSA (type))
+    {
+      if (bits != 1024 && bits != 2048 && bits != 3072 && bits != 4096)
+        return STATUS_PSA_NOT_SUPPORTED;
+    }
+  else if (PSA_KEY_TYPE_IS_ECC (type))
+    {
+      if (PSA_KEY_TYPE_ECC_GET_FAMILY (type) != PSA_ECC_FAMILY_SECP_R1 ||
+          (bits != 192 && bits != 224 && bits != 256 && bits != 384 && bits != 521))
+        return STATUS_PSA_NOT_SUPPORTED;
+    }
+  else
+    return STATUS_PSA_NOT_SUPPORTED;
+
+  switch (check)
+    {
+    case CAN_DO_CRYPTO__CHECK_TYPE__GENERATE:
+      if (PSA_KEY_TYPE_IS_PUBLIC_KEY (type))
+        return STATUS_PSA_NOT_SUPPORTED;
+      use = psa_get_key_algorithm (attributes) != PSA_ALG_NONE;
+      break;
+    case CAN_DO_CRYPTO__CHECK_TYPE__IMPORT:
+      if (!PSA_KEY_TYPE_IS_PUBLIC_KEY (type))
+        return STATUS_PSA_NOT_SUPPORTED;
+      use = psa_get_key_algorithm (attributes) != PSA_ALG_NONE;
+      break;
+    case CAN_DO_CRYPTO__CHECK_TYPE__USE:
+      use = TRUE;
+      break;
+    default:
+      return STATUS_PSA_NOT_SUPPORTED;
+    }
+  if (!use)
+    return STATUS_SUCCESS;
+  if (psa_get_key_algorithm (attributes) == PSA_ALG_NONE ||
+      !(flags->decrypt || flags->encrypt || flags->sign_hash || flags->sign_message ||
+        flags->verify_hash || flags->verify_message) ||
+      !type_fits_algorithm (type, psa_get_key_algorithm (attributes)) ||
+      tpm_check_params (attributes) != STATUS_SUCCESS)
+    return STATUS_PSA_NOT_SUPPORTED;
+  return STATUS_SUCCESS;
+}
+
 guint16
 crypto_can_do_crypto (const Caller           *caller,
                       const ProtobufCMessage *operation,
@@ -594,6 +852,8 @@ crypto_can_do_crypto (const Caller           *caller,
   RETURN_IF_FAILED (status);
   flags = in->attributes->key_policy->key_usage_flags;
   type = psa_get_key_type (&attributes);
+  if (is_tpm (caller))
+    return tpm_can_do_crypto (in->check_type, &attributes, flags);
 
   switch (in->check_type)
     {

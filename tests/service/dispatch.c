@@ -81,8 +81,9 @@ static const OpEntry ops[] = {
   OP (0x1A, OP_CORE,   ACCESS_AUTHENTICATED, TRUE,  list_keys,               core_list_keys),
   OP (0x1B, OP_CORE,   ACCESS_ADMIN,         FALSE, list_clients,            core_list_clients),
   OP (0x1C, OP_CORE,   ACCESS_ADMIN,         FALSE, delete_client,           core_delete_client),
-  OP (0x1E, OP_CRYPTO, ACCESS_AUTHENTICATED, FALSE, attest_key,              NULL),
-  OP (0x1F, OP_CRYPTO, ACCESS_AUTHENTICATED, FALSE, prepare_key_attestation, NULL),
+  /* Only the TPM provider attests keys (--provider tpm). */
+  OP (0x1E, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  attest_key,              attestation_attest_key),
+  OP (0x1F, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  prepare_key_attestation, attestation_prepare),
   OP (0x20, OP_CRYPTO, ACCESS_AUTHENTICATED, TRUE,  can_do_crypto,           crypto_can_do_crypto),
 };
 
@@ -95,14 +96,34 @@ service_find_op (guint32 opcode)
   return NULL;
 }
 
+/* The TPM provider's SUPPORTED_OPCODES (providers/tpm/mod.rs); what it
+ * does not implement answers PsaErrorNotSupported from the provider
+ * trait's defaults. */
+static const guint32 tpm_opcodes[] = {
+  0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0D, 0x1E, 0x1F, 0x20,
+};
+
+static gboolean
+tpm_has_opcode (guint32 opcode)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (tpm_opcodes); i++)
+    if (tpm_opcodes[i] == opcode)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 service_op_available (const Service *service,
                       const OpEntry *entry)
 {
   if (entry->handler == NULL)
     return FALSE;
+  if (service->provider == PROVIDER_TPM && entry->kind == OP_CRYPTO)
+    return tpm_has_opcode (entry->opcode);
   if (entry->handler == crypto_sign_message || entry->handler == crypto_verify_message)
     return service->sign_message;
+  if (entry->handler == attestation_attest_key || entry->handler == attestation_prepare)
+    return FALSE;
   return TRUE;
 }
 
@@ -257,7 +278,7 @@ service_dispatch (Service       *service,
     }
   caller.app = app;
 
-  if (provider != PROVIDER_CORE && provider != PROVIDER_MBED_CRYPTO)
+  if (provider != PROVIDER_CORE && provider != service->provider)
     return STATUS_PROVIDER_NOT_REGISTERED;
 
   if ((provider == PROVIDER_CORE) != (entry->kind == OP_CORE))

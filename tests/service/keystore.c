@@ -95,6 +95,12 @@ keystore_new (const char  *dir,
   return store;
 }
 
+const char *
+keystore_get_dir (KeyStore *store)
+{
+  return store->dir;
+}
+
 void
 keystore_free (KeyStore *store)
 {

@@ -41,6 +41,7 @@ main (int    argc,
   int timeout_ms = 200;
   gboolean sign_message = FALSE;
   g_autofree char *request_log = NULL;
+  g_autofree char *provider = g_strdup (g_getenv ("PARSEC_TEST_PROVIDER"));
   const GOptionEntry entries[] = {
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket_path, "Path of the Unix socket to listen on", "PATH" },
     { "keys", 0, 0, G_OPTION_ARG_FILENAME, &key_dir, "Directory that keeps the keys", "DIR" },
@@ -52,6 +53,8 @@ main (int    argc,
       "How long a read or write may stall before the client is dropped (default 200)", "N" },
     { "sign-message", 0, 0, G_OPTION_ARG_NONE, &sign_message,
       "Also serve PsaSignMessage and PsaVerifyMessage, which the real Mbed Crypto provider does not", NULL },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &provider,
+      "The crypto provider to play: mbed-crypto (default) or tpm (PARSEC_TEST_PROVIDER sets the default)", "NAME" },
     { "request-log", 0, 0, G_OPTION_ARG_FILENAME, &request_log,
       "Append a line per request (operation, provider, authentication type) to FILE", "FILE" },
     G_OPTION_ENTRY_NULL
@@ -94,6 +97,16 @@ main (int    argc,
       g_printerr ("--timeout-ms must be positive\n");
       return EXIT_FAILURE;
     }
+  if (provider == NULL || *provider == '\0' || g_str_equal (provider, "mbed-crypto"))
+    service.provider = PROVIDER_MBED_CRYPTO;
+  else if (g_str_equal (provider, "tpm"))
+    service.provider = PROVIDER_TPM;
+  else
+    {
+      g_printerr ("Unknown provider “%s”: use mbed-crypto or tpm\n", provider);
+      return EXIT_FAILURE;
+    }
+  convert_set_psa_crypto_sizes (service.provider == PROVIDER_MBED_CRYPTO);
   service.admins = admins;
   service.timeout_ms = timeout_ms;
   service.sign_message = sign_message;

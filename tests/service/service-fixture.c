@@ -306,6 +306,91 @@ parsec_test_service_restart (ParsecTestService  *self,
   return service_launch (self, error);
 }
 
+ParsecTestProvider *
+parsec_test_provider_query (ParsecClient  *client,
+                            GError       **error)
+{
+  g_autoptr(ParsecTestProvider) self = g_new0 (ParsecTestProvider, 1);
+  g_autoptr(GPtrArray) providers = parsec_client_list_providers (client, NULL, error);
+
+  if (providers == NULL)
+    return NULL;
+  for (guint i = 0; i < providers->len && self->provider == 0; i++)
+    {
+      ParsecProviderInfo *info = g_ptr_array_index (providers, i);
+
+      self->provider = parsec_provider_info_get_id (info);
+      if (self->provider != 0)
+        self->uuid = g_strdup (parsec_provider_info_get_uuid (info));
+    }
+  if (self->provider == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "The service lists no crypto provider");
+      return NULL;
+    }
+  self->opcodes = parsec_client_list_opcodes (client, self->provider, NULL, error);
+  if (self->opcodes == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+ParsecTestProvider *
+parsec_test_service_query_provider (ParsecTestService  *service,
+                                    GError            **error)
+{
+  g_autoptr(ParsecClient) client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, error,
+                                                   "endpoint", parsec_test_service_get_endpoint (service),
+                                                   NULL);
+
+  if (client == NULL)
+    return NULL;
+  return parsec_test_provider_query (client, error);
+}
+
+gboolean
+parsec_test_provider_offers (const ParsecTestProvider *self,
+                             guint32                   opcode)
+{
+  return parsec_test_opcodes_contain (self->opcodes, opcode);
+}
+
+void
+parsec_test_provider_free (ParsecTestProvider *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->opcodes, g_array_unref);
+  g_free (self->uuid);
+  g_free (self);
+}
+
+void
+parsec_test_assert_provider_limit (const GError *error)
+{
+  g_assert_nonnull (error);
+  if (!g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_COMMUNICATION_FAILURE) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_NOT_SUPPORTED_BY_PROVIDER))
+    g_error ("Not a provider's refusal: %s (%s, %d)", error->message,
+             g_quark_to_string (error->domain), error->code);
+}
+
+gboolean
+parsec_test_provider_can_generate (const ParsecTestProvider *self,
+                                   ParsecClient             *client,
+                                   ParsecKeyAttributes      *attributes)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!parsec_test_provider_offers (self, PARSEC_OPCODE_CAN_DO_CRYPTO))
+    return TRUE;
+  if (parsec_client_can_do_crypto (client, PARSEC_CHECK_TYPE_GENERATE, attributes, NULL, &error))
+    return TRUE;
+  parsec_test_assert_provider_limit (error);
+  return FALSE;
+}
+
 void
 parsec_test_service_free (ParsecTestService *self)
 {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <parsec-glib/parsec-glib.h>
 
 G_BEGIN_DECLS
 
@@ -66,6 +67,44 @@ void          parsec_test_async_store (GObject         *source,
                                        GAsyncResult    *result,
                                        gpointer         user_data);
 GAsyncResult *parsec_test_async_wait  (ParsecTestAsync *self);
+
+/* What the service's crypto provider can do, as the service tells it:
+ * tests ask this rather than assume which provider runs (Mbed Crypto,
+ * the TPM provider, or another service's). */
+typedef struct {
+  guint provider;               /* the first crypto provider the service lists */
+  char *uuid;                   /* its UUID */
+  GArray *opcodes;              /* guint32: that provider's ListOpcodes */
+} ParsecTestProvider;
+
+/* Asks the service behind @client for its providers and the operations
+ * of the first crypto provider. */
+ParsecTestProvider *parsec_test_provider_query   (ParsecClient             *client,
+                                                  GError                  **error);
+/* The same, through a client of its own for @service. */
+ParsecTestProvider *parsec_test_service_query_provider (ParsecTestService    *service,
+                                                        GError              **error);
+gboolean           parsec_test_provider_offers   (const ParsecTestProvider *self,
+                                                  guint32                   opcode);
+void               parsec_test_provider_free     (ParsecTestProvider       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestProvider, parsec_test_provider_free)
+
+/* Whether the service's provider can make a key with @attributes, as it
+ * answers CanDoCrypto (where offered) and, failing that, as it answers
+ * the key generation itself: a provider limit, not a library error, is
+ * then asserted (see parsec_test_assert_provider_limit()). */
+gboolean           parsec_test_provider_can_generate (const ParsecTestProvider *self,
+                                                      ParsecClient             *client,
+                                                      ParsecKeyAttributes      *attributes);
+
+/* Asserts that @error is how a service refuses what its provider cannot
+ * do, typed: PsaErrorNotSupported, PsaErrorInvalidArgument (parameters a
+ * provider does not take, such as the TPM provider's ECDH or
+ * any-hash ECDSA keys), PsaErrorCommunicationFailure (the TPM provider's
+ * report of a TPM's TPM_RC_VALUE or TPM_RC_FAILURE, such as swtpm's for
+ * 4096-bit RSA) or the library's own NOT_SUPPORTED_BY_PROVIDER for an
+ * operation the provider does not list. */
+void               parsec_test_assert_provider_limit (const GError          *error);
 
 /* Whether a list from parsec_client_list_opcodes() holds @opcode: how a
  * test asks a service whether its provider has an operation. */

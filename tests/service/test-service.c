@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * Each test gets a fresh service (direct authentication, "admin" as the
- * administrator, unless the test data says otherwise). Crypto goes
+ * administrator, unless the test data says otherwise) with the Mbed
+ * Crypto provider, whose behaviour these tests hold it to, whatever
+ * provider PARSEC_TEST_PROVIDER chooses for the rest of the suite. Crypto goes
  * through the library's generic request path, since the PSA operations
  * have no public API yet; malformed requests are sent as raw bytes.
  */
@@ -596,12 +598,18 @@ fixture_setup (Fixture       *fixture,
   const ServiceConfig *config = data;
   g_autoptr(GError) error = NULL;
   const char *admins[] = { "admin", NULL, NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) args = NULL;
 
   fixture->uid = g_strdup_printf ("%u", (guint) geteuid ());
   /* With peer credentials, identities are user ids: make ours admin. */
   admins[1] = fixture->uid;
+  g_strv_builder_add_many (builder, "--provider", "mbed-crypto", NULL);
+  if (config->extra_args != NULL)
+    g_strv_builder_addv (builder, (const char **) config->extra_args);
+  args = g_strv_builder_end (builder);
   fixture->service = parsec_test_service_start_with_args (config->authenticator, admins,
-                                                          config->extra_args, &error);
+                                                          (const char * const *) args, &error);
   g_assert_no_error (error);
   fixture->client = client_new (fixture, "app-a");
 }

@@ -51,12 +51,14 @@ typedef enum {
   STATUS_PSA_ALREADY_EXISTS = 1139,
   STATUS_PSA_DOES_NOT_EXIST = 1140,
   STATUS_PSA_INSUFFICIENT_MEMORY = 1141,
+  STATUS_PSA_COMMUNICATION_FAILURE = 1145,
   STATUS_PSA_STORAGE_FAILURE = 1146,
   STATUS_PSA_INVALID_SIGNATURE = 1149,
 } ServiceStatus;
 
 #define PROVIDER_CORE        0
 #define PROVIDER_MBED_CRYPTO 1
+#define PROVIDER_TPM         3
 #define PROVIDER_ID_MAX      5
 
 #define AUTH_NONE                   0
@@ -67,6 +69,10 @@ typedef enum {
 /* The service's default core_settings.buffer_size_limit. */
 #define SERVICE_BUFFER_LIMIT (1u << 20)
 
+/* The most random bytes the TPM provider gives per request: one
+ * TPM2_GetRandom, the size of the TPM's largest digest (SHA-512 on swtpm). */
+#define TPM_RANDOM_MAX 64
+
 typedef struct _KeyStore KeyStore;
 
 typedef struct {
@@ -74,6 +80,7 @@ typedef struct {
   char **admins;                 /* identities allowed to run admin operations */
   guint timeout_ms;              /* per read or write, like the service's listener timeout */
   gboolean sign_message;         /* also serve PsaSignMessage and PsaVerifyMessage */
+  guint8 provider;               /* the one crypto provider: PROVIDER_MBED_CRYPTO or PROVIDER_TPM */
   FILE *request_log;             /* a line per request, or NULL */
   KeyStore *keys;
 } Service;
@@ -165,6 +172,10 @@ guint16 crypto_raw_key_agreement  (const Caller *, const ProtobufCMessage *, Pro
 guint16 crypto_generate_random    (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
 guint16 crypto_can_do_crypto      (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
 
+/* attestation.c: the TPM provider's ActivateCredential attestation */
+guint16 attestation_prepare       (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
+guint16 attestation_attest_key    (const Caller *, const ProtobufCMessage *, ProtobufCMessage *);
+
 /* convert.c: each returns STATUS_SUCCESS or the status the real service's
  * converters give for the value (InvalidEncoding for absent or unknown
  * values). */
@@ -184,6 +195,10 @@ guint16  convert_key_agreement_raw  (int                                        
  * does not accept. */
 guint16  convert_key_attributes     (const PsaKeyAttributes__KeyAttributes             *attributes,
                                      psa_key_attributes_t                              *out);
+/* Whether the SECP R1 sizes are held to psa-crypto's table (with 284
+ * where 384 belongs), as the Mbed Crypto provider's conversion does; the
+ * TPM provider does not convert through psa-crypto. */
+void     convert_set_psa_crypto_sizes (gboolean                                   check);
 /* The usage flags a key is stored and listed with: signing and verifying
  * hashes imply the same for messages. */
 void     convert_extend_usage       (PsaKeyAttributes__UsageFlags                      *flags);
@@ -204,6 +219,8 @@ typedef struct {
 KeyStore  *keystore_new        (const char          *dir,
                                 GError             **error);
 void       keystore_free       (KeyStore            *store);
+/* The directory, where the service keeps what is not a client's key */
+const char *keystore_get_dir   (KeyStore            *store);
 gboolean   keystore_exists     (KeyStore            *store,
                                 const char          *app,
                                 const char          *name);

@@ -27,6 +27,9 @@ import unittest
 
 from requestlog import RequestLog
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'py'))
+from service_provider import PSA_EXPORT_KEY, PSA_HASH_COMPUTE, ServiceProvider  # noqa: E402
+
 TOOL = os.environ['PARSEC_GLIB_TOOL']
 OPENSSL = shutil.which(os.environ.get('OPENSSL', 'openssl'))
 PREFIX = b'parsec-glib-tool: '
@@ -41,6 +44,20 @@ PARSEC_TOOL_COMMANDS = [
 COMMANDS = PARSEC_TOOL_COMMANDS + ['import-key', 'export-key', 'verify', 'hash']
 
 needs_openssl = unittest.skipUnless(OPENSSL, 'openssl is not installed')
+
+
+# How the tool names the providers of Parsec 1.5.0
+PROVIDER_NAMES = {1: ('mbed-crypto', 'Mbed Crypto provider', '1c1139dc-ad7c-47dc-ad6b-db6fdb466552'),
+                  3: ('tpm', 'TPM provider', '1e4954a4-ff21-46d3-ab0c-661eeb667e1d')}
+
+
+def is_provider_refusal(proc, *statuses):
+    """The tool's report of what the service's provider cannot do: exit
+    status 1 and the service's status (or the library's refusal of an
+    operation the provider does not list) in the message."""
+    statuses = statuses or (b'PsaErrorNotSupported', b'PsaErrorInvalidArgument',
+                            b'PsaErrorCommunicationFailure', b'does not support Psa')
+    return proc.returncode == 1 and any(s in proc.stderr for s in statuses)
 
 
 def is_p384_refusal(proc):
@@ -58,6 +75,14 @@ class ToolTestCase(unittest.TestCase):
         self.addCleanup(tmp.cleanup)
         self.dir = tmp.name
         self.serial = 0
+        self._provider = None
+
+    @property
+    def provider(self):
+        """What the service's provider can do, asked through the tool."""
+        if self._provider is None:
+            self._provider = ServiceProvider.from_tool(self.tool_json)
+        return self._provider
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -271,7 +296,8 @@ class CompatTests(ToolTestCase):
         text = self.pt('list-providers').decode()
         self.assertRegex(text, r'^(ID: 0x[0-9a-f]{2} \([A-Za-z #]+ provider\)\nDescription: .*\nVersion: \d+\.\d+\.\d+\n'
                                r'Vendor: .+\nUUID: [0-9a-f-]{36}\n\n)+$')
-        self.assertIn('ID: 0x01 (Mbed Crypto provider)\n', text)
+        provider = self.provider.id
+        self.assertIn(f'ID: 0x{provider:02x} ({PROVIDER_NAMES[provider][1]})\n', text)
         self.assertIn('ID: 0x00 (Core provider)\n', text)
         text = self.pt('list-authenticators').decode()
         self.assertRegex(text, r'^ID: 0x01 \(Direct authentication\)\nDescription: .*\nVersion: \d+\.\d+\.\d+\n\n$')
@@ -279,13 +305,14 @@ class CompatTests(ToolTestCase):
         core = self.pt('list-opcodes').decode().splitlines()
         self.assertEqual(sorted(core), ['0x01 (Ping)', '0x08 (ListProviders)', '0x09 (ListOpcodes)',
                                         '0x0e (ListAuthenticators)', '0x1a (ListKeys)'])
-        mbed = self.pt('-p', '1', 'list-opcodes').decode().splitlines()
-        self.assertEqual(self.pt('list-opcodes', '-p', '1').decode().splitlines(), mbed)
-        self.assertEqual(self.pt('list-opcodes', '--provider', '1').decode().splitlines(), mbed)
+        crypto = self.pt('-p', str(provider), 'list-opcodes').decode().splitlines()
+        self.assertEqual(self.pt('list-opcodes', '-p', str(provider)).decode().splitlines(), crypto)
+        self.assertEqual(self.pt('list-opcodes', '--provider', str(provider)).decode().splitlines(), crypto)
         for line in ('0x04 (PsaSignHash)', '0x0a (PsaAsymmetricEncrypt)', '0x0d (PsaGenerateRandom)'):
-            self.assertIn(line, mbed)
-        for line in mbed:
-            self.assertRegex(line, r'^0x[0-9a-f]{2} \((Psa|CanDo)[A-Za-z]+\)$')
+            self.assertIn(line, crypto)
+        # Crypto operations: PSA, CanDoCrypto and (TPM provider) key attestation
+        for line in crypto:
+            self.assertRegex(line, r'^0x[0-9a-f]{2} \((Psa[A-Za-z]+|CanDoCrypto|PrepareKeyAttestation|AttestKey)\)$')
         self.pt_fails('list-opcodes', '-p', '9')
         self.pt_fails('list-opcodes', '-p')
 
@@ -295,9 +322,9 @@ class CompatTests(ToolTestCase):
         rsa = self.key('rsa')
         lines = self.pt('list-keys').decode().splitlines()
         self.assertCountEqual(lines, [
-            f'* {ecc} (Mbed Crypto provider, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
+            f'* {ecc} ({PROVIDER_NAMES[self.provider.id][1]}, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
             'permitted algorithm: AsymmetricSignature(Ecdsa { hash_alg: Specific(Sha256) }))',
-            f'* {rsa} (Mbed Crypto provider, RsaKeyPair, 2048 bits, '
+            f'* {rsa} ({PROVIDER_NAMES[self.provider.id][1]}, RsaKeyPair, 2048 bits, '
             'permitted algorithm: AsymmetricEncryption(RsaPkcs1v15Crypt))',
         ])
         self.assertEqual(self.pt('list-clients'), b'parsec-tool\n')
@@ -506,12 +533,14 @@ class CoreTests(ToolTestCase):
 
     def test_list_providers(self):
         providers = self.tool_json('list-providers')
-        self.assertEqual([p['id'] for p in providers], [1, 0])
-        self.assertEqual(providers[0]['name'], 'mbed-crypto')
-        self.assertEqual(providers[0]['uuid'], '1c1139dc-ad7c-47dc-ad6b-db6fdb466552')
+        provider = self.provider.id
+        name, text_name, uuid = PROVIDER_NAMES[provider]
+        self.assertEqual([p['id'] for p in providers], [provider, 0])
+        self.assertEqual(providers[0]['name'], name)
+        self.assertEqual(providers[0]['uuid'], uuid)
         text = self.tool('list-providers').stdout.decode()
-        self.assertTrue(text.startswith('ID: 0x01 (Mbed Crypto provider)\nDescription: '), text)
-        self.assertIn('\nUUID: 1c1139dc-ad7c-47dc-ad6b-db6fdb466552\n\nID: 0x00 (Core provider)\n', text)
+        self.assertTrue(text.startswith(f'ID: 0x{provider:02x} ({text_name})\nDescription: '), text)
+        self.assertIn(f'\nUUID: {uuid}\n\nID: 0x00 (Core provider)\n', text)
         self.assertTrue(text.endswith('\n\n'))
 
     def test_list_opcodes(self):
@@ -520,14 +549,15 @@ class CoreTests(ToolTestCase):
         self.assertEqual(core['provider'], 0)
         self.assertEqual(sorted(o['opcode'] for o in core['opcodes']), [1, 8, 9, 14, 26])
         self.assertEqual(self.tool_json('--provider', 'core', 'list-opcodes'), core)
-        listed = self.tool_json('list-opcodes', '-p', '1')
-        self.assertEqual(listed['provider'], 1)
+        provider = str(self.provider.id)
+        listed = self.tool_json('list-opcodes', '-p', provider)
+        self.assertEqual(listed['provider'], self.provider.id)
         opcodes = {o['opcode']: o['name'] for o in listed['opcodes']}
         self.assertEqual(opcodes[4], 'psa-sign-hash')
         self.assertIn(0x0a, opcodes)
-        self.assertEqual(self.tool_json('-p', '1', 'list-opcodes'), listed)
-        self.assertEqual(self.tool_json('list-opcodes', '--provider', 'mbed-crypto'), listed)
-        self.assertIn('0x04 (PsaSignHash)\n', self.tool('list-opcodes', '--provider', '1').stdout.decode())
+        self.assertEqual(self.tool_json('-p', provider, 'list-opcodes'), listed)
+        self.assertEqual(self.tool_json('list-opcodes', '--provider', PROVIDER_NAMES[self.provider.id][0]), listed)
+        self.assertIn('0x04 (PsaSignHash)\n', self.tool('list-opcodes', '--provider', provider).stdout.decode())
         self.assertIn('0x0e (ListAuthenticators)\n', self.tool('list-opcodes').stdout.decode())
 
     def test_list_authenticators(self):
@@ -543,9 +573,10 @@ class CoreTests(ToolTestCase):
         self.assertIn(mine, names)
         self.assertNotIn(theirs, names)
         key = self.listed(mine)
-        self.assertEqual((key['provider'], key['type'], key['curve'], key['bits']), (1, 'ecc-key-pair', 'p256', 256))
+        self.assertEqual((key['provider'], key['type'], key['curve'], key['bits']),
+                         (self.provider.id, 'ecc-key-pair', 'p256', 256))
         self.assertIn('sign-hash', key['usage'])
-        self.assertIn(f'* {mine} (Mbed Crypto provider, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
+        self.assertIn(f'* {mine} ({PROVIDER_NAMES[self.provider.id][1]}, EccKeyPair {{ curve_family: SecpR1 }}, 256 bits, '
                       'permitted algorithm: AsymmetricSignature(Ecdsa { hash_alg: Specific(Sha256) }))\n',
                       self.tool('list-keys').stdout.decode())
         self.assertEqual([k['name'] for k in self.tool_json('--app-name', 'other-app', 'list-keys')], [theirs])
@@ -646,7 +677,12 @@ class KeysTests(ToolTestCase):
             self.assertEqual((listed['type'], listed['curve'], listed['bits']),
                              ('ecc-key-pair', curve, bits) if generated else ('ecc-key-pair', None, 0))
             self.assertEqual(listed['algorithm'], f'ECDSA({hash_name})')
-            if OPENSSL:
+            if self.provider.is_tpm and bits == 521:
+                # The TPM provider cannot export a P-521 public key (it
+                # sizes the coordinates as 521 / 8 bytes).
+                proc = self.tool('export-public-key', '-k', name, status=None)
+                self.assertTrue(is_provider_refusal(proc, b'PsaErrorCommunicationFailure'), proc.stderr)
+            elif OPENSSL:
                 text = self.openssl('pkey', '-pubin', '-in', self.public_pem(name), '-noout', '-text').stdout
                 self.assertIn(f'({bits} bit)'.encode(), text)
         name = self.key_name()
@@ -732,6 +768,11 @@ class KeysTests(ToolTestCase):
 
     @needs_openssl
     def test_export_key(self):
+        if not self.provider.offers(PSA_EXPORT_KEY):
+            # The TPM provider exports no private key: the library refuses.
+            proc = self.tool('export-key', '-k', self.create('ecc', '--exportable'), '-o', '-', status=None)
+            self.assertTrue(is_provider_refusal(proc, b'does not support PsaExportKey'), proc.stderr)
+            return
         for kind, args in (('rsa', ('--exportable',)), ('ecc', ('--exportable',)), ('ecc', ('--exportable', '-c', 'p384'))):
             if '-c' in args:
                 name, _ = self.create_ecc('p384', '--exportable')
@@ -760,6 +801,17 @@ class KeysTests(ToolTestCase):
 
     def test_secrets_not_on_terminal(self):
         name = self.create('ecc', '--exportable')
+        if not self.provider.offers(PSA_EXPORT_KEY):
+            # The TPM provider exports no private key: nothing reaches the
+            # terminal, whatever the options.
+            for args in ((), ('--json',), ('--output', '-')):
+                status, stderr, seen = self.on_terminal('export-key', '-k', name, *args)
+                self.assertEqual((status, seen), (1, b''))
+                self.assertIn(b'does not support PsaExportKey', stderr)
+            status, stderr, seen = self.on_terminal('export-public-key', '-k', name)
+            self.assertEqual(status, 0)
+            self.assertIn(b'-----BEGIN PUBLIC KEY-----', seen)
+            return
         status, stderr, seen = self.on_terminal('export-key', '-k', name)
         self.assertEqual(status, 1)
         self.assertTrue(stderr.startswith(b'parsec-glib-tool: export-key: the result is secret'), stderr)
@@ -792,6 +844,13 @@ class CryptoTests(ToolTestCase):
     def test_sign_ecdsa_verifies_with_openssl(self):
         for curve, digest in (('p256', '-sha256'), ('p384', '-sha384'), ('p521', '-sha512')):
             name, _ = self.create_ecc(curve)
+            if self.provider.is_tpm and curve == 'p521':
+                # The TPM provider makes P-521 keys but can neither export
+                # their public key nor sign with them (it sizes coordinates
+                # as 521 / 8 bytes).
+                proc = self.tool('sign', '-k', name, '-d', 'x', status=None)
+                self.assertTrue(is_provider_refusal(proc, b'PsaErrorGenericError'), proc.stderr)
+                continue
             pub = self.public_pem(name)
             data = self.write('data', os.urandom(3000))
             self.tool('sign', '-k', name, '-i', data, '-f', 'der', '-o', self.path('sig.der'))
@@ -808,9 +867,14 @@ class CryptoTests(ToolTestCase):
         self.openssl('dgst', '-sha256', '-verify', self.public_pem(pkcs1), '-signature', self.path('sig.der'), data)
 
         pss = self.create('rsa', '--pss')
-        self.write('pss.der', self.tool('sign', '-k', pss, '-i', data, '-f', 'der').stdout)
-        self.openssl('dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-verify', self.public_pem(pss),
-                     '-signature', self.path('pss.der'), data)
+        if self.provider.is_tpm:
+            # The TPM provider makes RSA-PSS keys but does not sign with them.
+            proc = self.tool('sign', '-k', pss, '-i', data, '-f', 'der', status=None)
+            self.assertTrue(is_provider_refusal(proc, b'PsaErrorNotSupported'), proc.stderr)
+        else:
+            self.write('pss.der', self.tool('sign', '-k', pss, '-i', data, '-f', 'der').stdout)
+            self.openssl('dgst', '-sha256', '-sigopt', 'rsa_padding_mode:pss', '-verify', self.public_pem(pss),
+                         '-signature', self.path('pss.der'), data)
 
         sha512 = self.create('rsa', '--for-signing', '--hash', 'sha512')
         self.write('sig512.der', self.tool('sign', '-k', sha512, '-i', data, '-f', 'der').stdout)
@@ -895,6 +959,16 @@ class CryptoTests(ToolTestCase):
         data = b'some input\x00\xff with bytes'
         expected = hashlib.sha256(data).hexdigest().encode() + b'\n'
         file = self.write('input', data)
+        self.fails(2, 'hash', '-d', 'abc', '-i', file)
+        self.fails(2, 'hash', '-i', self.path('missing'))
+        self.fails(2, 'hash', '--input-format', 'base64', '-d', 'not base64!')
+        self.fails(2, 'hash', '--input-format', 'hex', '-d', 'abc')
+        self.fails(2, 'hash', '--input-format', 'rot13', '-d', 'abc')
+        if not self.provider.offers(PSA_HASH_COMPUTE):
+            # No hashes (the TPM provider): the library refuses them.
+            proc = self.tool('hash', '-i', file, status=None)
+            self.assertTrue(is_provider_refusal(proc, b'does not support PsaHashCompute'), proc.stderr)
+            return
         self.assertEqual(self.tool('hash', '-i', file).stdout, expected)
         self.assertEqual(self.tool('hash', '--input', '-', input=data).stdout, expected)
         self.assertEqual(self.tool('hash', input=data).stdout, expected)
@@ -903,13 +977,18 @@ class CryptoTests(ToolTestCase):
         self.assertEqual(self.tool('hash', '--input-format', 'hex', input=data.hex().encode() + b'\n').stdout,
                          expected)
         self.assertEqual(self.tool('hash', '-d', 'abc').stdout, hashlib.sha256(b'abc').hexdigest().encode() + b'\n')
-        self.fails(2, 'hash', '-d', 'abc', '-i', file)
-        self.fails(2, 'hash', '-i', self.path('missing'))
-        self.fails(2, 'hash', '--input-format', 'base64', '-d', 'not base64!')
-        self.fails(2, 'hash', '--input-format', 'hex', '-d', 'abc')
-        self.fails(2, 'hash', '--input-format', 'rot13', '-d', 'abc')
 
     def test_hash(self):
+        self.fails(2, 'hash', '-a', 'any', '-d', 'abc')
+        self.fails(2, 'hash', '-a', 'whirlpool', '-d', 'abc')
+        self.fails(2, 'hash', '-d', 'abc', '--expect', 'xyz')
+        self.fails(2, 'hash', '-d', 'abc', '-f', 'pem')
+        if not self.provider.offers(PSA_HASH_COMPUTE):
+            # No hashes (the TPM provider): the library refuses them.
+            for name in ('sha224', 'sha256', 'sha384', 'sha512'):
+                proc = self.tool('hash', '-a', name, '-d', 'abc', status=None)
+                self.assertTrue(is_provider_refusal(proc, b'does not support PsaHashCompute'), proc.stderr)
+            return
         for name in ('sha224', 'sha256', 'sha384', 'sha512'):
             digest = getattr(hashlib, name)(b'abc').digest()
             self.assertEqual(self.tool('hash', '-a', name, '-d', 'abc', '-f', 'raw').stdout, digest)
@@ -922,10 +1001,6 @@ class CryptoTests(ToolTestCase):
         self.fails(1, 'hash', '-d', 'abd', '--expect', hashlib.sha256(b'abc').hexdigest())
         self.assertEqual(self.tool('hash', '-d', 'abd', '--expect', '00', '--json', status=1).stdout,
                          b'{"algorithm":"sha256","match":false}\n')
-        self.fails(2, 'hash', '-a', 'any', '-d', 'abc')
-        self.fails(2, 'hash', '-a', 'whirlpool', '-d', 'abc')
-        self.fails(2, 'hash', '-d', 'abc', '--expect', 'xyz')
-        self.fails(2, 'hash', '-d', 'abc', '-f', 'pem')
 
     def test_encrypt_decrypt(self):
         for args in ((), ('--oaep',), ('--oaep', '--hash', 'sha384')):
@@ -1093,6 +1168,13 @@ class CsrTests(ToolTestCase):
         for curve, algorithm in (('p256', 'ecdsa-with-SHA256'), ('p384', 'ecdsa-with-SHA384'),
                                  ('p521', 'ecdsa-with-SHA512')):
             key, _ = self.create_ecc(curve)
+            if self.provider.is_tpm and curve == 'p521':
+                # The TPM provider makes P-521 keys but cannot sign with
+                # them (it sizes r and s as 521 / 8 bytes).
+                proc = self.tool('create-csr', '-k', key, '--cn', 'x', '-o', self.path('csr.pem'), status=None)
+                self.assertTrue(is_provider_refusal(proc, b'PsaErrorGenericError',
+                                                    b'PsaErrorCommunicationFailure'), proc.stderr)
+                continue
             text = self.csr(key, '--cn', f'{curve}.example')
             self.assertIn(f'Signature Algorithm: {algorithm}', text)
             self.assertIn(f'CN = {curve}.example', text)
@@ -1107,11 +1189,23 @@ class CsrTests(ToolTestCase):
         text = self.csr(self.create('rsa', '--for-signing', '--hash', 'sha384'), '--cn', 'rsa384')
         self.assertIn('Signature Algorithm: sha384WithRSAEncryption', text)
         for hash_name, bits in (('sha256', 'SHA256'), ('sha512', 'SHA512')):
+            if self.provider.is_tpm:
+                # The TPM provider makes RSA-PSS keys but does not sign
+                # with them.
+                proc = self.tool('create-csr', '-k', self.create('rsa', '--pss', '--hash', hash_name), '--cn', 'pss',
+                                 '-o', self.path('csr.pem'), status=None)
+                self.assertTrue(is_provider_refusal(proc, b'PsaErrorNotSupported'), proc.stderr)
+                continue
             text = self.csr(self.create('rsa', '--pss', '--hash', hash_name), '--cn', 'pss')
             self.assertIn('Signature Algorithm: rsassaPss', text)
             self.assertIn(f'hash algorithm: {bits.lower()}', text.lower())
             self.assertIn(f'salt length: 0x{int(bits[3:]) // 8:x}', text.lower())
-        # A policy that allows any hash signs with SHA-256.
+        # A policy that allows any hash signs with SHA-256; the TPM
+        # provider holds no such key.
+        if self.provider.is_tpm:
+            proc = self.tool('create-ecc-key', '-k', self.key_name(), '--hash', 'any', status=None)
+            self.assertTrue(is_provider_refusal(proc), proc.stderr)
+            return
         text = self.csr(self.create('ecc', '--hash', 'any'), '--cn', 'any')
         self.assertIn('Signature Algorithm: ecdsa-with-SHA256', text)
 
@@ -1190,6 +1284,20 @@ class ImportTests(ToolTestCase):
         self.openssl(command, '-in', source, *args, '-out', self.path(name))
         return self.path(name)
 
+    def provider_imports_key_pairs(self):
+        """Whether the service's provider imports private keys, as it
+        answers one: the TPM provider imports public keys only
+        (PsaErrorNotSupported), and the tests of private key files then
+        check that refusal."""
+        pem = self.genpkey('probe.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
+        name = self.key_name()
+        proc = self.tool('import-key', '-k', name, '-i', pem, status=None)
+        if proc.returncode == 0:
+            self.tool('delete-key', '-k', name)
+            return True
+        self.assertTrue(is_provider_refusal(proc, b'PsaErrorNotSupported'), proc.stderr)
+        return False
+
     def check_signing(self, key, private_pem, digest='-sha256', pss=False):
         """Signs with the imported key and verifies with OpenSSL, and the
         other way round."""
@@ -1203,6 +1311,8 @@ class ImportTests(ToolTestCase):
         self.tool('verify', '-k', key, '-i', data, '--signature', self.path('osig'))
 
     def test_rsa_private_keys(self):
+        if not self.provider_imports_key_pairs():
+            return
         pkcs8 = self.genpkey('rsa.pem', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
         files = [
             pkcs8,
@@ -1223,6 +1333,8 @@ class ImportTests(ToolTestCase):
                          (True, 'rsa-key-pair', 2048, 'RSA PKCS#1 v1.5 encryption'))
 
     def test_ec_private_keys(self):
+        if not self.provider_imports_key_pairs():
+            return
         for curve, bits, digest in (('P-256', 256, '-sha256'), ('P-384', 384, '-sha384'), ('P-521', 521, '-sha512')):
             pkcs8 = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', f'ec_paramgen_curve:{curve}')
             files = [
@@ -1242,6 +1354,8 @@ class ImportTests(ToolTestCase):
                 self.check_signing(key, pkcs8, digest)
 
     def test_encrypted_private_key(self):
+        if not self.provider_imports_key_pairs():
+            return
         plain = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
         password = self.write('password', b'correct horse\n')
         for outform in ('PEM', 'DER'):
@@ -1287,6 +1401,8 @@ class ImportTests(ToolTestCase):
         self.tool('verify', '-k', key, '-i', data, '--signature', self.path('sig'))
 
     def test_psa_format(self):
+        if not self.provider_imports_key_pairs():
+            return
         source = self.create('ecc', '--exportable')
         raw_public = self.write('pub.raw', self.tool('export-public-key', '-k', source, '-f', 'raw').stdout)
         raw_private = self.write('key.raw', self.tool('export-key', '-k', source, '-f', 'raw', '-o', '-').stdout)
@@ -1313,6 +1429,8 @@ class ImportTests(ToolTestCase):
         self.fails(2, 'import-key', '-k', 'x', '-i', raw_public, '--type', 'ecc-public-key')
 
     def test_export_round_trip(self):
+        if not self.provider_imports_key_pairs():
+            return
         pkcs8 = self.genpkey('rsa.pem', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048')
         key = self.import_key('-i', pkcs8, '--exportable')
         exported = self.tool('export-key', '-k', key, '-o', '-').stdout
@@ -1335,6 +1453,10 @@ class ImportTests(ToolTestCase):
         ec = self.genpkey('ec.pem', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256')
         self.fails(2, 'import-key', '-k', 'x', '-i', ec, '--for-encryption')
         self.fails(2, 'import-key', '-i', ec)
+        # A name taken: with a public key where the provider imports no
+        # key pair (TPM).
+        if not self.provider_imports_key_pairs():
+            ec = self.convert(ec, 'ec-pub.pem', '-pubout')
         key = self.import_key('-i', ec)
         self.fails(3, 'import-key', '-k', key, '-i', ec)
 
@@ -1514,9 +1636,26 @@ class PeerCredentialsTests(ToolTestCase):
         token = self.write('token', b'header.payload.signature\n')
         self.fails(3, 'list-keys', '--auth', 'jwt-svid', '--jwt-svid-file', token)
         self.fails(2, 'list-keys', '--auth', 'jwt-svid')
-        # Operations without authentication work with any method.
+        # Operations without authentication work with any method; hashes
+        # where the provider has them (not the TPM provider).
         self.tool('ping', '--auth', 'none')
-        self.tool('hash', '-d', 'x', '--auth', 'none')
+        if self.provider.offers(PSA_HASH_COMPUTE):
+            self.tool('hash', '-d', 'x', '--auth', 'none')
+        else:
+            proc = self.tool('hash', '-d', 'x', '--auth', 'none', status=None)
+            self.assertTrue(is_provider_refusal(proc, b'does not support PsaHashCompute'), proc.stderr)
+
+    def test_user_namespace(self):
+        """The keys are the user's: the tool says so where a name was given."""
+        key = self.create('ecc')
+        listed = self.tool('list-keys', '--app-name', 'someone-else', status=None)
+        self.assertEqual(listed.returncode, 0)
+        self.assertIn(key.encode(), listed.stdout)
+        self.assertIn(f'the keys are those of uid {os.geteuid()}'.encode(), listed.stderr)
+        # The PKCS #11 URI names the user's token, whatever the name.
+        uri = self.tool('pkcs11-uri', '--app-name', 'someone-else', status=None).stdout.decode()
+        self.assertTrue(uri.startswith(f'pkcs11:token=Parsec%20uid%20{os.geteuid()};serial='), uri)
+        self.assertEqual(self.tool('pkcs11-uri').stdout.decode(), uri)
 
 
 if __name__ == '__main__':
