@@ -339,6 +339,7 @@ client_transport_params (ParsecClient          *self,
   params->opcode = op->opcode;
   params->max_body_len = self->max_response_size;
   params->timeout_ms = self->timeout_ms;
+  params->deadline = 0;
   params->trust.policy = self->trust_policy;
   params->trust.trusted_uids = (const guint32 *) self->trusted_uids->data;
   params->trust.n_trusted_uids = self->trusted_uids->len;
@@ -815,6 +816,327 @@ _parsec_client_discover_async (ParsecClient     *self,
     discovery_step (discovery);
 }
 
+/* The bound on calls in flight */
+
+struct _ParsecSlots {
+  gint ref_count;
+  GMutex lock;
+  GCond granted;                 /* for the synchronous waiters */
+  guint max;
+  guint busy;
+  GQueue waiting;                /* SlotWaiter, oldest first; not empty only when all are busy */
+};
+
+typedef enum {
+  SLOT_WAITING,
+  SLOT_GRANTED,
+  SLOT_GIVEN_UP,
+} SlotState;
+
+typedef void (*SlotGranted) (gpointer  user_data,
+                             GError   *error);
+
+/* A call waiting for a slot. A synchronous one waits on the condition
+ * variable (no context); an asynchronous one is resumed on its context,
+ * by whichever comes first of the slot, its cancellable and its
+ * deadline. */
+typedef struct {
+  ParsecSlots *slots;
+  GList link;
+  SlotState state;
+  GMainContext *context;
+  GSource *cancelled_source;
+  GSource *deadline_source;
+  GSource *granted_source;
+  SlotGranted resume;
+  gpointer user_data;
+  const char *what;
+  guint timeout_ms;
+} SlotWaiter;
+
+ParsecSlots *
+_parsec_slots_new (guint max)
+{
+  ParsecSlots *slots = g_new0 (ParsecSlots, 1);
+
+  slots->ref_count = 1;
+  g_mutex_init (&slots->lock);
+  g_cond_init (&slots->granted);
+  slots->max = MAX (max, 1);
+  g_queue_init (&slots->waiting);
+  return slots;
+}
+
+ParsecSlots *
+_parsec_slots_ref (ParsecSlots *slots)
+{
+  g_atomic_int_inc (&slots->ref_count);
+  return slots;
+}
+
+void
+_parsec_slots_unref (ParsecSlots *slots)
+{
+  if (slots == NULL || !g_atomic_int_dec_and_test (&slots->ref_count))
+    return;
+  /* Every call holds a reference to its client, so no one waits. */
+  g_mutex_clear (&slots->lock);
+  g_cond_clear (&slots->granted);
+  g_free (slots);
+}
+
+/* Takes a slot when one is free and nobody waits for one. */
+static gboolean
+slots_try_acquire (ParsecSlots *slots)
+{
+  gboolean taken = FALSE;
+
+  g_mutex_lock (&slots->lock);
+  if (slots->busy < slots->max)
+    {
+      slots->busy++;
+      taken = TRUE;
+    }
+  g_mutex_unlock (&slots->lock);
+  return taken;
+}
+
+static gboolean slot_waiter_granted (gpointer user_data);
+
+/* Hands the slot to the oldest waiter, or frees it. */
+static void
+slots_release (ParsecSlots *slots)
+{
+  GList *link;
+
+  g_mutex_lock (&slots->lock);
+  link = g_queue_pop_head_link (&slots->waiting);
+  if (link == NULL)
+    slots->busy--;
+  else
+    {
+      SlotWaiter *waiter = link->data;
+
+      waiter->state = SLOT_GRANTED;
+      if (waiter->context == NULL)
+        g_cond_broadcast (&slots->granted);
+      else
+        {
+          waiter->granted_source = g_idle_source_new ();
+          g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
+          g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
+          g_source_attach (waiter->granted_source, waiter->context);
+        }
+    }
+  g_mutex_unlock (&slots->lock);
+}
+
+static GError *
+slot_timeout_error (const char *what,
+                    guint       timeout_ms,
+                    guint       max)
+{
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                      _("%s did not start within its deadline of %u ms: the client's %u requests in flight "
+                        "(ParsecClient:max-requests-in-flight) were all busy"),
+                      what, timeout_ms, max);
+}
+
+static GError *
+slot_cancelled_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+}
+
+static void
+slot_waiter_wake (GCancellable *cancellable,
+                  ParsecSlots  *slots)
+{
+  g_mutex_lock (&slots->lock);
+  g_cond_broadcast (&slots->granted);
+  g_mutex_unlock (&slots->lock);
+}
+
+/* Waits, blocking, for a slot until @deadline (monotonic µs, G_MAXINT64
+ * for none) or until @cancellable is cancelled. */
+static gboolean
+slots_acquire (ParsecSlots   *slots,
+               gint64         deadline,
+               guint          timeout_ms,
+               const char    *what,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  SlotWaiter waiter = { .slots = slots, .state = SLOT_WAITING };
+  gulong handler = 0;
+  gboolean cancelled = FALSE;
+
+  if (slots_try_acquire (slots))
+    return TRUE;
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (slot_waiter_wake), slots, NULL);
+
+  g_mutex_lock (&slots->lock);
+  if (slots->busy < slots->max)
+    {
+      slots->busy++;
+      waiter.state = SLOT_GRANTED;
+    }
+  else
+    {
+      waiter.link.data = &waiter;
+      g_queue_push_tail_link (&slots->waiting, &waiter.link);
+      while (waiter.state == SLOT_WAITING)
+        {
+          if ((cancelled = g_cancellable_is_cancelled (cancellable)))
+            break;
+          if (deadline == G_MAXINT64)
+            g_cond_wait (&slots->granted, &slots->lock);
+          else if (!g_cond_wait_until (&slots->granted, &slots->lock, deadline) &&
+                   g_get_monotonic_time () >= deadline)
+            break;
+        }
+      if (waiter.state == SLOT_WAITING)
+        g_queue_unlink (&slots->waiting, &waiter.link);
+    }
+  g_mutex_unlock (&slots->lock);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+
+  if (waiter.state == SLOT_GRANTED)
+    return TRUE;
+  g_propagate_error (error, cancelled ? slot_cancelled_error () : slot_timeout_error (what, timeout_ms, slots->max));
+  return FALSE;
+}
+
+static void
+slot_waiter_resume (SlotWaiter *waiter,
+                    GError     *error)
+{
+  GSource **sources[] = { &waiter->cancelled_source, &waiter->deadline_source, &waiter->granted_source };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
+    if (*sources[i] != NULL)
+      {
+        g_source_destroy (*sources[i]);
+        g_clear_pointer (sources[i], g_source_unref);
+      }
+  waiter->resume (waiter->user_data, error);
+  g_main_context_unref (waiter->context);
+  g_free (waiter);
+}
+
+static gboolean
+slot_waiter_granted (gpointer user_data)
+{
+  slot_waiter_resume (user_data, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The cancellable or the deadline: the waiter leaves the queue, unless
+ * the slot was handed to it meanwhile, which then resumes it. */
+static gboolean
+slot_waiter_give_up (SlotWaiter *waiter,
+                     GError     *error)
+{
+  ParsecSlots *slots = waiter->slots;
+  gboolean waiting;
+
+  g_mutex_lock (&slots->lock);
+  waiting = waiter->state == SLOT_WAITING;
+  if (waiting)
+    {
+      g_queue_unlink (&slots->waiting, &waiter->link);
+      waiter->state = SLOT_GIVEN_UP;
+    }
+  g_mutex_unlock (&slots->lock);
+
+  if (waiting)
+    slot_waiter_resume (waiter, error);
+  else
+    g_error_free (error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+slot_waiter_cancelled (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  return slot_waiter_give_up (user_data, slot_cancelled_error ());
+}
+
+static gboolean
+slot_waiter_timed_out (gpointer user_data)
+{
+  SlotWaiter *waiter = user_data;
+
+  return slot_waiter_give_up (waiter, slot_timeout_error (waiter->what, waiter->timeout_ms, waiter->slots->max));
+}
+
+/* Queues for a slot; @resume is called on @context with the slot, or
+ * with the error that ends the wait. */
+static void
+slots_acquire_async (ParsecSlots  *slots,
+                     gint64        deadline,
+                     guint         timeout_ms,
+                     const char   *what,
+                     GMainContext *context,
+                     GCancellable *cancellable,
+                     SlotGranted   resume,
+                     gpointer      user_data)
+{
+  SlotWaiter *waiter = g_new0 (SlotWaiter, 1);
+
+  waiter->slots = slots;
+  waiter->link.data = waiter;
+  waiter->state = SLOT_WAITING;
+  waiter->context = g_main_context_ref (context);
+  waiter->resume = resume;
+  waiter->user_data = user_data;
+  waiter->what = what;
+  waiter->timeout_ms = timeout_ms;
+
+  /* The sources are in place before the waiter is queued: a slot handed
+   * over at once finds them and destroys them. All three run on the
+   * waiter's context, which resumes it once. */
+  if (cancellable != NULL)
+    {
+      waiter->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (waiter->cancelled_source, G_SOURCE_FUNC (slot_waiter_cancelled), waiter, NULL);
+      g_source_attach (waiter->cancelled_source, context);
+    }
+  if (deadline != G_MAXINT64)
+    {
+      gint64 remaining = MAX (deadline - g_get_monotonic_time (), 0);
+
+      waiter->deadline_source = g_timeout_source_new ((guint) MIN (remaining / G_TIME_SPAN_MILLISECOND, G_MAXUINT));
+      g_source_set_callback (waiter->deadline_source, slot_waiter_timed_out, waiter, NULL);
+      g_source_attach (waiter->deadline_source, context);
+    }
+
+  g_mutex_lock (&slots->lock);
+  if (slots->busy < slots->max)
+    {
+      slots->busy++;
+      waiter->state = SLOT_GRANTED;
+      waiter->granted_source = g_idle_source_new ();
+      g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
+      g_source_attach (waiter->granted_source, context);
+    }
+  else
+    g_queue_push_tail_link (&slots->waiting, &waiter->link);
+  g_mutex_unlock (&slots->lock);
+}
+
+/* The deadline of a call submitted now, monotonic µs. */
+static gint64
+client_call_deadline (ParsecClient *self)
+{
+  return self->timeout_ms > 0 ? g_get_monotonic_time () + (gint64) self->timeout_ms * G_TIME_SPAN_MILLISECOND
+                              : G_MAXINT64;
+}
+
 /* Calls */
 
 /* The provider a call goes to, once discovery has found the implicit
@@ -872,6 +1194,8 @@ typedef struct {
   gsize expected_length;
   GError *refusal;               /* PsaErrorNotSupported, while its explanation is asked */
   ParsecCallFlags flags;
+  gint64 deadline;               /* monotonic µs from submission, G_MAXINT64 for none */
+  gboolean holds_slot;
 } ParsecCall;
 
 static void
@@ -891,14 +1215,30 @@ call_init (ParsecCall             *call,
   call->key_name = operation_key_name (operation);
   call->hint = hint_of_call (op, operation);
   call->expected_length = expected_length_of_call (op, operation);
+  call->deadline = client_call_deadline (self);
 }
 
 static void
 call_clear (ParsecCall *call)
 {
+  if (call->holds_slot)
+    slots_release (call->self->slots);
   g_clear_pointer (&call->packed, g_bytes_unref);
   g_clear_error (&call->refusal);
   g_free (call->key_name_copy);
+}
+
+/* A call whose turn came when its deadline had passed says so, rather
+ * than what its request would say of a service it never reached. */
+static gboolean
+call_check_started (ParsecCall  *call,
+                    GError     **error)
+{
+  if (call->deadline == G_MAXINT64 || g_get_monotonic_time () < call->deadline)
+    return TRUE;
+  g_propagate_error (error, slot_timeout_error (_parsec_opcode_get_name (call->op->opcode),
+                                                (guint) call->self->timeout_ms, call->self->slots->max));
+  return FALSE;
 }
 
 /* The next request of @call, or NULL with the error that ends it. */
@@ -918,14 +1258,19 @@ call_next_request (ParsecCall             *call,
                                 NULL, params, NULL);
       if (request == NULL)
         g_propagate_error (error, g_steal_pointer (&call->refusal));
+      else
+        params->deadline = call->deadline;
       return request;
     }
 
   if (!client_resolve_provider (call->self, call->provider, &call->wire_provider, error) ||
       !client_check_known_support (call->self, call->wire_provider, call->op->opcode, error))
     return NULL;
-  return client_request (call->self, call->op, call->wire_provider, call->operation, call->packed,
-                         call->key_name, params, error);
+  request = client_request (call->self, call->op, call->wire_provider, call->operation, call->packed,
+                            call->key_name, params, error);
+  if (request != NULL)
+    params->deadline = call->deadline;
+  return request;
 }
 
 /* Takes the answer (@body or @error, both transfer full) to the request
@@ -983,10 +1328,12 @@ _parsec_client_call (ParsecClient            *self,
   gboolean more = TRUE;
   ParsecCall call;
 
-  if (!_parsec_client_discover (self, needs_of_call (op, provider), cancellable, error))
-    return NULL;
-
   call_init (&call, self, op, provider, operation, flags);
+  call.holds_slot = slots_acquire (self->slots, call.deadline, (guint) self->timeout_ms,
+                                   _parsec_opcode_get_name (op->opcode), cancellable, &call_error);
+  if (!call.holds_slot || !call_check_started (&call, &call_error) ||
+      !_parsec_client_discover (self, needs_of_call (op, provider), cancellable, &call_error))
+    more = FALSE;
   while (more)
     {
       ParsecTransportParams params;
@@ -1018,6 +1365,12 @@ async_call_finish (AsyncCall        *data,
                    ProtobufCMessage *result,
                    GError           *error)
 {
+  /* Before the task returns: the client may go with it. */
+  if (data->call.holds_slot)
+    {
+      slots_release (data->call.self->slots);
+      data->call.holds_slot = FALSE;
+    }
   if (result != NULL)
     {
       data->done (data->task, result);
@@ -1080,6 +1433,57 @@ async_call_discovered (gpointer  user_data,
     async_call_send (data);
 }
 
+/* Once a call waits, its body outlives the caller's message. */
+static gboolean
+async_call_keep_body (AsyncCall *data)
+{
+  GError *error = NULL;
+
+  if (data->call.operation == NULL)
+    return TRUE;
+  data->call.packed = client_pack_body (data->call.op, data->call.operation, &error);
+  data->call.operation = NULL;
+  if (data->call.packed == NULL)
+    {
+      async_call_finish (data, NULL, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* With a slot: discovery if needed, then the request. */
+static void
+async_call_run (AsyncCall *data)
+{
+  ParsecNeeds needs = needs_of_call (data->call.op, data->call.provider);
+
+  if (client_missing (data->call.self, needs) == 0)
+    {
+      async_call_send (data);
+      return;
+    }
+  if (async_call_keep_body (data))
+    _parsec_client_discover_async (data->call.self, needs, data->task, async_call_discovered, data);
+}
+
+static void
+async_call_slot_granted (gpointer  user_data,
+                         GError   *error)
+{
+  AsyncCall *data = user_data;
+
+  if (error != NULL)
+    {
+      async_call_finish (data, NULL, error);
+      return;
+    }
+  data->call.holds_slot = TRUE;
+  if (!call_check_started (&data->call, &error))
+    async_call_finish (data, NULL, error);
+  else
+    async_call_run (data);
+}
+
 void
 _parsec_client_call_async (ParsecClient           *self,
                            const ParsecOperation  *op,
@@ -1089,8 +1493,6 @@ _parsec_client_call_async (ParsecClient           *self,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
-  ParsecNeeds needs = needs_of_call (op, provider);
-  GError *error = NULL;
   AsyncCall *data;
 
   data = g_new0 (AsyncCall, 1);
@@ -1101,21 +1503,16 @@ _parsec_client_call_async (ParsecClient           *self,
   data->task = task;
   data->done = done;
 
-  if (client_missing (self, needs) == 0)
+  if (slots_try_acquire (self->slots))
     {
-      async_call_send (data);
+      data->call.holds_slot = TRUE;
+      async_call_run (data);
       return;
     }
-
-  /* Discovery outlives the caller's message: keep its body. */
-  data->call.packed = client_pack_body (op, operation, &error);
-  data->call.operation = NULL;
-  if (data->call.packed == NULL)
-    {
-      async_call_finish (data, NULL, error);
-      return;
-    }
-  _parsec_client_discover_async (self, needs, task, async_call_discovered, data);
+  if (async_call_keep_body (data))
+    slots_acquire_async (self->slots, data->call.deadline, (guint) self->timeout_ms,
+                         _parsec_opcode_get_name (op->opcode), g_task_get_context (task),
+                         g_task_get_cancellable (task), async_call_slot_granted, data);
 }
 
 void

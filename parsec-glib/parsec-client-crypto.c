@@ -2579,54 +2579,16 @@ parsec_client_can_do_crypto (ParsecClient *self,
 }
 
 /* Signing data with the key's own policy: hashing locally, or in the
- * provider for hashes GLib lacks */
-
-static GBytes *
-local_digest (ParsecHash  hash,
-              GBytes     *data)
-{
-  GChecksumType type;
-  g_autoptr(GChecksum) checksum = NULL;
-  guint8 digest[64];
-  gsize len = sizeof digest;
-  GBytes *result;
-
-  switch (hash)
-    {
-    case PARSEC_HASH_SHA_256:
-      type = G_CHECKSUM_SHA256;
-      break;
-    case PARSEC_HASH_SHA_384:
-      type = G_CHECKSUM_SHA384;
-      break;
-    case PARSEC_HASH_SHA_512:
-      type = G_CHECKSUM_SHA512;
-      break;
-    case PARSEC_HASH_SHA_1:
-      type = G_CHECKSUM_SHA1;
-      break;
-    default:
-      /* The service hashes what GLib cannot. */
-      return NULL;
-    }
-
-  checksum = g_checksum_new (type);
-  g_checksum_update (checksum, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
-  g_checksum_get_digest (checksum, digest, &len);
-  /* The digest stands for the data it signs: wiped like it. */
-  result = secure_bytes_new (digest, len);
-  secure_wipe (digest, sizeof digest);
-  return result;
-}
+ * provider for hashes the client does not compute */
 
 /* How to sign data with a key of @attributes: the algorithm of its policy
  * with a definite hash (SHA-256 where the policy allows any). */
-static gboolean
-plan_data_signature (const char           *key_name,
-                     ParsecKeyAttributes  *attributes,
-                     ParsecAlgorithm     **algorithm,
-                     ParsecHash           *hash,
-                     GError              **error)
+gboolean
+_parsec_plan_data_signature (const char           *key_name,
+                             ParsecKeyAttributes  *attributes,
+                             ParsecAlgorithm     **algorithm,
+                             ParsecHash           *hash,
+                             GError              **error)
 {
   ParsecAlgorithm *policy = parsec_key_attributes_get_algorithm (attributes);
 
@@ -2760,7 +2722,7 @@ data_digest_done (GTask            *task,
   ParsecHash hash;
 
   /* The same plan that asked for the digest. */
-  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
+  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
     g_assert_not_reached ();
   data_signature_send (task, algorithm, digest);
 }
@@ -2778,29 +2740,29 @@ data_signature_begin (GTask *task)
   GError *error = NULL;
   ParsecHash hash;
 
-  if (!plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
+  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
 
-  digest = local_digest (hash, data->data);
+  digest = _parsec_digest_bytes (hash, data->data);
   if (digest != NULL)
     {
       data_signature_send (task, algorithm, digest);
       return;
     }
 
-  /* GLib lacks the hash (SHA-224, SHA-3, …): the provider computes it.
+  /* The client does not compute the hash (SHA-3, …): the provider does.
    * Signing the message instead would need PsaSignMessage, which almost no
    * provider has, Mbed Crypto included. */
   request = hash_compute_build (&operation, hash, data->data, &error);
   _parsec_client_call_async (data->client, &op_hash_compute, data->provider, request, 0, task, data_digest_done);
 }
 
-/* The digest of @data: computed here when GLib can, by the provider
- * otherwise. */
+/* The digest of @data: computed here when the client can, by the
+ * provider otherwise. */
 static GBytes *
 data_digest (const ParsecTarget *target,
              ParsecHash     hash,
@@ -2809,7 +2771,7 @@ data_digest (const ParsecTarget *target,
              GError       **error)
 {
   PsaHashCompute__Operation operation;
-  GBytes *digest = local_digest (hash, data);
+  GBytes *digest = _parsec_digest_bytes (hash, data);
 
   if (digest != NULL)
     return digest;
@@ -2841,6 +2803,32 @@ _parsec_data_signature_start (const ParsecTarget  *target,
   data_signature_begin (task);
 }
 
+/* Signs @digest, or verifies @signature of it; for a verification the
+ * result is @signature. */
+static GBytes *
+digest_signature_run (const ParsecTarget   *target,
+                      const char           *key_name,
+                      ParsecKeyAttributes  *attributes,
+                      ParsecAlgorithm      *algorithm,
+                      GBytes               *digest,
+                      GBytes               *signature,
+                      GCancellable         *cancellable,
+                      GError              **error)
+{
+  g_autoptr(GBytes) made = NULL;
+
+  if (signature != NULL)
+    {
+      if (!_parsec_verify_hash_run (target, key_name, algorithm, digest, signature, cancellable, error))
+        return NULL;
+      return g_bytes_ref (signature);
+    }
+  made = _parsec_sign_hash_run (target, key_name, algorithm, digest, cancellable, error);
+  if (!check_signature_length (attributes, made, error))
+    return NULL;
+  return g_steal_pointer (&made);
+}
+
 GBytes *
 _parsec_data_signature_run (const ParsecTarget   *target,
                             const char           *key_name,
@@ -2855,19 +2843,192 @@ _parsec_data_signature_run (const ParsecTarget   *target,
   g_autoptr(GBytes) made = NULL;
   ParsecHash hash;
 
-  if (!plan_data_signature (key_name, attributes, &algorithm, &hash, error))
+  if (!_parsec_plan_data_signature (key_name, attributes, &algorithm, &hash, error))
     return NULL;
   digest = data_digest (target, hash, data, cancellable, error);
   if (digest == NULL)
     return NULL;
-  if (signature != NULL)
+  return digest_signature_run (target, key_name, attributes, algorithm, digest, signature, cancellable, error);
+}
+
+/* Signing or verifying data read from a stream: hashed here chunk by
+ * chunk, so that memory stays flat whatever the size. */
+
+#define STREAM_CHUNK_SIZE (64 * 1024)
+
+/* The plan of a data signature, and the hash in progress. */
+static gboolean
+plan_stream_signature (const char           *key_name,
+                       ParsecKeyAttributes  *attributes,
+                       ParsecAlgorithm     **algorithm,
+                       ParsecDigest        **digest,
+                       GError              **error)
+{
+  ParsecHash hash;
+
+  if (!_parsec_plan_data_signature (key_name, attributes, algorithm, &hash, error))
+    return FALSE;
+  *digest = _parsec_digest_new (hash);
+  if (*digest != NULL)
+    return TRUE;
+  g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
+               _("The policy of key \"%s\" hashes with %s, which parsec-glib does not compute itself, so it "
+                 "cannot sign a stream; parsec_key_sign_data() lets the provider hash data of up to 1 MiB"),
+               key_name, _parsec_hash_get_name (hash));
+  g_clear_pointer (algorithm, parsec_algorithm_unref);
+  return FALSE;
+}
+
+static void
+prefix_read_error (GError **error)
+{
+  g_prefix_error (error, _("Cannot read the data to sign or verify: "));
+}
+
+static void stream_read_next (GTask *task);
+
+static void
+stream_chunk_read (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) digest = NULL;
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n < 0)
     {
-      if (!_parsec_verify_hash_run (target, key_name, algorithm, digest, signature, cancellable, error))
-        return NULL;
-      return g_bytes_ref (signature);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        prefix_read_error (&error);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
     }
-  made = _parsec_sign_hash_run (target, key_name, algorithm, digest, cancellable, error);
-  if (!check_signature_length (attributes, made, error))
+  if (n > 0)
+    {
+      _parsec_digest_update (data->digest, data->chunk, (gsize) n);
+      stream_read_next (task);
+      return;
+    }
+  digest = _parsec_digest_finish (g_steal_pointer (&data->digest));
+  g_clear_pointer (&data->chunk, secure_free);
+  data_signature_send (task, data->algorithm, digest);
+}
+
+static void
+stream_read_next (GTask *task)
+{
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_async (data->stream, data->chunk, STREAM_CHUNK_SIZE, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), stream_chunk_read, task);
+}
+
+static void
+stream_file_opened (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->stream = G_INPUT_STREAM (g_file_read_finish (G_FILE (source), result, &error));
+  if (data->stream == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  stream_read_next (task);
+}
+
+/* Signing or verifying (when @signature is set) what @stream, or else
+ * @file, holds, with a key's own policy, for #ParsecKey. */
+void
+_parsec_stream_signature_start (const ParsecTarget  *target,
+                                const char          *key_name,
+                                ParsecKeyAttributes *attributes,
+                                GInputStream        *stream,
+                                GFile               *file,
+                                GBytes              *signature,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = _parsec_key_task_new (target, key_name, cancellable, callback, user_data);
+  ParsecKeyTaskData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->signature = signature != NULL ? g_bytes_ref (signature) : NULL;
+  data->attributes = parsec_key_attributes_ref (attributes);
+  if (!plan_stream_signature (key_name, attributes, &data->algorithm, &data->digest, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  /* The chunk holds the data, which may be secret: wiped like it. */
+  data->chunk = secure_alloc (STREAM_CHUNK_SIZE);
+  if (stream != NULL)
+    {
+      data->stream = g_object_ref (stream);
+      stream_read_next (task);
+    }
+  else
+    g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, stream_file_opened, task);
+}
+
+static GBytes *
+stream_digest (GInputStream  *stream,
+               ParsecDigest  *digest,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  guint8 *chunk = secure_alloc (STREAM_CHUNK_SIZE);
+  gssize n;
+
+  while ((n = g_input_stream_read (stream, chunk, STREAM_CHUNK_SIZE, cancellable, error)) > 0)
+    _parsec_digest_update (digest, chunk, (gsize) n);
+  secure_free (chunk);
+  if (n < 0)
+    {
+      if (error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        prefix_read_error (error);
+      _parsec_digest_free (digest);
+      return NULL;
+    }
+  return _parsec_digest_finish (digest);
+}
+
+GBytes *
+_parsec_stream_signature_run (const ParsecTarget   *target,
+                              const char           *key_name,
+                              ParsecKeyAttributes  *attributes,
+                              GInputStream         *stream,
+                              GFile                *file,
+                              GBytes               *signature,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GInputStream) opened = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  ParsecDigest *state;
+
+  if (!plan_stream_signature (key_name, attributes, &algorithm, &state, error))
     return NULL;
-  return g_steal_pointer (&made);
+  opened = stream != NULL ? g_object_ref (stream) : G_INPUT_STREAM (g_file_read (file, cancellable, error));
+  if (opened == NULL)
+    {
+      _parsec_digest_free (state);
+      return NULL;
+    }
+  digest = stream_digest (opened, state, cancellable, error);
+  if (digest == NULL)
+    return NULL;
+  return digest_signature_run (target, key_name, attributes, algorithm, digest, signature, cancellable, error);
 }

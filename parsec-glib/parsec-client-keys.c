@@ -9,6 +9,7 @@
 #include "parsec-i18n-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-keys-private.h"
+#include "parsec-secure-private.h"
 #include "parsec-psa-private.h"
 
 #include "list_keys.pb-c.h"
@@ -721,6 +722,10 @@ _parsec_key_task_data_free (ParsecKeyTaskData *data)
   g_clear_pointer (&data->data, g_bytes_unref);
   g_clear_pointer (&data->signature, g_bytes_unref);
   g_clear_pointer (&data->attributes, parsec_key_attributes_unref);
+  g_clear_object (&data->stream);
+  g_clear_pointer (&data->digest, _parsec_digest_free);
+  g_clear_pointer (&data->algorithm, parsec_algorithm_unref);
+  g_clear_pointer (&data->chunk, secure_free);
   g_free (data);
 }
 

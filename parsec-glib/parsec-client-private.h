@@ -82,6 +82,15 @@ typedef enum {
 
 /* The client's state, shared by its configuration, authentication and
  * call files. */
+/* The bound on the calls of a client (and its duplicates) in flight:
+ * a counting semaphore whose waiters, synchronous and asynchronous, are
+ * served in the order they came. */
+typedef struct _ParsecSlots ParsecSlots;
+
+ParsecSlots      *_parsec_slots_new         (guint                   max);
+ParsecSlots      *_parsec_slots_ref         (ParsecSlots            *slots);
+void              _parsec_slots_unref       (ParsecSlots            *slots);
+
 struct _ParsecClient
 {
   GObject parent_instance;
@@ -95,6 +104,7 @@ struct _ParsecClient
   ParsecProvider provider;
   int timeout_ms;
   guint max_response_size;
+  guint max_requests_in_flight;
   ParsecTrustPolicy trust_policy;
   char **trusted_users;
 
@@ -109,6 +119,7 @@ struct _ParsecClient
   gboolean holds_pkcs11_identity;  /* counted in parsec-client-tls.c */
   GSocketAddress *address;
   GArray *trusted_uids;          /* guint32 */
+  ParsecSlots *slots;            /* the bound on calls in flight, shared with duplicates */
 
   /* Found by discovery on first need, or set by the configuration, then
    * fixed: read once the matching bit of known is seen under the lock. */

@@ -55,7 +55,8 @@
  *
  * Every operation opens its own connection, as the service expects, and
  * has one deadline (#ParsecClient:timeout) for connecting, sending and
- * receiving. Operations on keys go to the implicit provider; to name
+ * receiving. At most #ParsecClient:max-requests-in-flight operations of a
+ * client are in flight at once; the others wait their turn, in order. Operations on keys go to the implicit provider; to name
  * another, make them on a client from parsec_client_dup_for_provider().
  * Asynchronous operations, initialisation aside, run on the thread-default
  * main context of the caller without helper threads. An initialised
@@ -81,6 +82,7 @@ enum {
   PROP_IMPLICIT_PROVIDER,
   PROP_TIMEOUT,
   PROP_MAX_RESPONSE_SIZE,
+  PROP_MAX_REQUESTS_IN_FLIGHT,
   PROP_JWT_SVID_TOKEN,
   PROP_TRUST_POLICY,
   PROP_TRUSTED_USERS,
@@ -91,6 +93,8 @@ static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_TIMEOUT_MS        60000
 #define DEFAULT_MAX_RESPONSE_SIZE (1u << 20)
+#define DEFAULT_MAX_REQUESTS_IN_FLIGHT 16
+#define MAX_REQUESTS_IN_FLIGHT_LIMIT   4096
 #define SETTINGS_SCHEMA_ID        "community.parsec.glib"
 
 const ParsecOperation _parsec_op_list_providers = {
@@ -117,6 +121,7 @@ parsec_client_finalize (GObject *object)
   secure_free (self->application_name);
   g_strfreev (self->trusted_users);
   g_clear_pointer (&self->trusted_uids, g_array_unref);
+  g_clear_pointer (&self->slots, _parsec_slots_unref);
   g_clear_object (&self->address);
   g_clear_pointer (&self->auth_data, g_bytes_unref);
   g_clear_pointer (&self->jwt_svid_token, secure_free);
@@ -163,6 +168,9 @@ parsec_client_get_property (GObject    *object,
     case PROP_MAX_RESPONSE_SIZE:
       g_value_set_uint (value, self->max_response_size);
       break;
+    case PROP_MAX_REQUESTS_IN_FLIGHT:
+      g_value_set_uint (value, self->max_requests_in_flight);
+      break;
     case PROP_TRUST_POLICY:
       g_value_set_enum (value, self->trust_policy);
       break;
@@ -203,6 +211,9 @@ parsec_client_set_property (GObject      *object,
       break;
     case PROP_MAX_RESPONSE_SIZE:
       self->max_response_size = g_value_get_uint (value);
+      break;
+    case PROP_MAX_REQUESTS_IN_FLIGHT:
+      self->max_requests_in_flight = g_value_get_uint (value);
       break;
     case PROP_TRUST_POLICY:
       self->trust_policy = g_value_get_enum (value);
@@ -352,6 +363,37 @@ parsec_client_class_init (ParsecClientClass *klass)
                        0, config_flags);
 
   /**
+   * ParsecClient:max-requests-in-flight:
+   *
+   * How many calls of this client may be in flight at once, each with its
+   * own connection to the service; the calls beyond wait in a queue and
+   * start in the order they were made, as earlier ones finish. It keeps a
+   * program that starts thousands of calls at once from overrunning the
+   * service, which drops connections it cannot take.
+   *
+   * Synchronous and asynchronous calls, from every thread, count alike: a
+   * synchronous call blocks its thread until its turn comes. A call's
+   * #ParsecClient:timeout runs from the moment it is made, its time in
+   * the queue included, and cancelling a queued call takes it out of the
+   * queue at once. Clients from parsec_client_dup_for_provider() share
+   * the bound of their original.
+   *
+   * Since the queue is served as calls finish, a synchronous call made
+   * on a thread whose main context must run for the asynchronous calls in
+   * flight to finish waits until its deadline: mix the two on one thread
+   * only below the bound.
+   *
+   * 0, the default, means unset: the GSettings `max-requests-in-flight`
+   * key, else 16; at most 4096. Read before initialisation it is what was
+   * given; after, the bound in force.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_REQUESTS_IN_FLIGHT] =
+    g_param_spec_uint ("max-requests-in-flight", NULL, NULL, 0, MAX_REQUESTS_IN_FLIGHT_LIMIT,
+                       0, config_flags);
+
+  /**
    * ParsecClient:jwt-svid-token:
    *
    * The JWT-SVID token sent with JWT-SVID authentication. Unlike the
@@ -471,6 +513,15 @@ client_configure (ParsecClient  *self,
       if (self->max_response_size == 0)
         self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
     }
+  if (self->max_requests_in_flight == 0)
+    {
+      self->max_requests_in_flight =
+        settings != NULL ? MIN (g_settings_get_uint (settings, "max-requests-in-flight"), MAX_REQUESTS_IN_FLIGHT_LIMIT) : 0;
+      if (self->max_requests_in_flight == 0)
+        self->max_requests_in_flight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+    }
+  if (self->slots == NULL)
+    self->slots = _parsec_slots_new (self->max_requests_in_flight);
   if (self->trust_policy == PARSEC_TRUST_POLICY_DEFAULT)
     {
       g_autofree char *policy = settings != NULL ? g_settings_get_string (settings, "trust-policy") : NULL;
@@ -814,6 +865,7 @@ parsec_client_dup_for_provider (ParsecClient   *self,
                        "auth-method", self->auth_method,
                        "timeout", self->timeout_ms,
                        "max-response-size", self->max_response_size,
+                       "max-requests-in-flight", self->max_requests_in_flight,
                        "trust-policy", self->trust_policy,
                        "trusted-users", self->trusted_users,
                        NULL);
@@ -825,6 +877,7 @@ parsec_client_dup_for_provider (ParsecClient   *self,
   copy->provider = provider;
   copy->address = g_object_ref (self->address);
   copy->trusted_uids = g_array_ref (self->trusted_uids);
+  copy->slots = _parsec_slots_ref (self->slots);
   copy->implicit_provider = provider;
   copy->known = PARSEC_NEEDS_PROVIDER;
 
@@ -1072,6 +1125,24 @@ parsec_client_get_max_response_size (ParsecClient *self)
 {
   g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
   return self->max_response_size;
+}
+
+/**
+ * parsec_client_get_max_requests_in_flight:
+ * @self: a #ParsecClient
+ *
+ * Gets #ParsecClient:max-requests-in-flight.
+ *
+ * Returns: how many calls may be in flight at once, in force once the
+ *   client is initialised; before, the number given at construction, or 0
+ *
+ * Since: 1.0
+ */
+guint
+parsec_client_get_max_requests_in_flight (ParsecClient *self)
+{
+  g_return_val_if_fail (PARSEC_IS_CLIENT (self), 0);
+  return self->max_requests_in_flight;
 }
 
 /**

@@ -107,6 +107,8 @@ int               parsec_client_get_timeout          (ParsecClient         *self
 PARSEC_AVAILABLE_IN_1_0
 guint             parsec_client_get_max_response_size (ParsecClient        *self);
 PARSEC_AVAILABLE_IN_1_0
+guint             parsec_client_get_max_requests_in_flight (ParsecClient   *self);
+PARSEC_AVAILABLE_IN_1_0
 ParsecTrustPolicy parsec_client_get_trust_policy     (ParsecClient         *self);
 PARSEC_AVAILABLE_IN_1_0
 const char * const *parsec_client_get_trusted_users  (ParsecClient         *self);

@@ -28,4 +28,8 @@ GBytes *parsec_ecdsa_signature_from_der  (GBytes                    *der,
                                           guint                      bits,
                                           GError                   **error);
 
+PARSEC_AVAILABLE_IN_1_0
+char   *parsec_pem_encode                (GBytes                    *der,
+                                          const char                *label);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "parsec-error.h"
 #include "parsec-algorithm.h"
 #include "parsec-key-attributes.h"
+#include "parsec-certificate-options.h"
 #include "parsec-formats.h"
 #include "parsec-provider-info.h"
 #include "parsec-authenticator-info.h"

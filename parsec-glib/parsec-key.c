@@ -9,6 +9,7 @@
 #include "parsec-keys-private.h"
 #include "parsec-operations-private.h"
 #include "parsec-psa-private.h"
+#include "parsec-x509-private.h"
 
 /**
  * ParsecKey:
@@ -1528,9 +1529,12 @@ parsec_key_mac_verify (ParsecKey        *self,
  * @user_data: data for @callback
  *
  * Signs data with the algorithm the key's policy permits, SHA-256 where
- * it permits any hash. The hash is computed here when GLib can, so only
- * the digest travels to the service, in one request; for other hashes
- * (SHA-224, SHA-3, …) the provider computes it first. Finish with
+ * it permits any hash. The hash is computed here for SHA-1, SHA-224,
+ * SHA-256, SHA-384 and SHA-512, so only the digest travels to the
+ * service, in one request; for other hashes (SHA-3, …) the provider
+ * computes it first, for data of up to 1 MiB, the service's request
+ * limit. For larger data, see parsec_key_sign_stream() and
+ * parsec_key_sign_file(). Finish with
  * parsec_key_sign_data_finish().
  *
  * Since: 1.0
@@ -1707,6 +1711,680 @@ parsec_key_verify_data (ParsecKey     *self,
   key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
   verified = _parsec_data_signature_run (&target, self->name, self->attributes, data, signature, cancellable, error);
   return verified != NULL;
+}
+
+/* Streams and files: read in chunks and hashed here. */
+
+static void
+key_stream_signature_start (ParsecKey           *self,
+                            GInputStream        *stream,
+                            GFile               *file,
+                            GBytes              *signature,
+                            gpointer             source_tag,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GError *error = NULL;
+  ParsecTarget target;
+
+  if (!key_policy_known (self, &error))
+    {
+      g_task_report_error (self, callback, user_data, source_tag, error);
+      return;
+    }
+  key_target (self, PARSEC_CALL_POLICY_HINT, source_tag, &target);
+  _parsec_stream_signature_start (&target, self->name, self->attributes, stream, file, signature, cancellable,
+                                  callback, user_data);
+}
+
+static GBytes *
+key_stream_signature_run (ParsecKey     *self,
+                          GInputStream  *stream,
+                          GFile         *file,
+                          GBytes        *signature,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  ParsecTarget target;
+
+  if (!key_policy_known (self, error))
+    return NULL;
+  key_target (self, PARSEC_CALL_POLICY_HINT, NULL, &target);
+  return _parsec_stream_signature_run (&target, self->name, self->attributes, stream, file, signature,
+                                       cancellable, error);
+}
+
+/**
+ * parsec_key_sign_stream_async:
+ * @self: a #ParsecKey
+ * @stream: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is made
+ * @user_data: data for @callback
+ *
+ * Signs the data @stream holds, read to its end, with the algorithm the
+ * key's policy permits, as parsec_key_sign_data() does. The data is read
+ * in chunks of 64 KiB with g_input_stream_read_async() and hashed here
+ * as it arrives, so that memory stays flat whatever its size; the chunks
+ * and the hash state are wiped. Only the digest goes to the service, in
+ * one request. The stream is left open.
+ *
+ * The hash is the one of the key's policy (SHA-256 where it permits any):
+ * SHA-1, SHA-224, SHA-256, SHA-384 or SHA-512. For a key whose policy
+ * names another hash, the call fails with %PARSEC_ERROR_INVALID_INPUT;
+ * parsec_key_sign_data() then has the provider hash the data, up to the
+ * service's request limit of 1 MiB.
+ *
+ * A read error ends the call with the stream's error. Finish with
+ * parsec_key_sign_stream_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_sign_stream_async (ParsecKey            *self,
+                              GInputStream         *stream,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+
+  key_stream_signature_start (self, stream, NULL, NULL, parsec_key_sign_stream_async, cancellable, callback,
+                              user_data);
+}
+
+/**
+ * parsec_key_sign_stream_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_sign_stream_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_stream_finish (ParsecKey     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_sign_stream:
+ * @self: a #ParsecKey
+ * @stream: the data to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs the data @stream holds, read to its end in chunks, blocking the
+ * calling thread. See parsec_key_sign_stream_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_stream (ParsecKey     *self,
+                        GInputStream  *stream,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
+
+  return key_stream_signature_run (self, stream, NULL, NULL, cancellable, error);
+}
+
+/**
+ * parsec_key_verify_stream_async:
+ * @self: a #ParsecKey
+ * @stream: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is checked
+ * @user_data: data for @callback
+ *
+ * Verifies a signature of the data @stream holds, read to its end in
+ * chunks and hashed here as parsec_key_sign_stream_async() does, with
+ * the algorithm of the key's policy, in one request. Finish with
+ * parsec_key_verify_stream_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_verify_stream_async (ParsecKey            *self,
+                                GInputStream         *stream,
+                                GBytes               *signature,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_INPUT_STREAM (stream));
+  g_return_if_fail (signature != NULL);
+
+  key_stream_signature_start (self, stream, NULL, signature, parsec_key_verify_stream_async, cancellable,
+                              callback, user_data);
+}
+
+/**
+ * parsec_key_verify_stream_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_verify_stream_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_stream_finish (ParsecKey     *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return key_finish_boolean (self, result, error);
+}
+
+/**
+ * parsec_key_verify_stream:
+ * @self: a #ParsecKey
+ * @stream: the signed data
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies a signature of the data @stream holds, blocking the calling
+ * thread. See parsec_key_verify_stream_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_stream (ParsecKey     *self,
+                          GInputStream  *stream,
+                          GBytes        *signature,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GBytes) verified = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_KEY (self), FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  verified = key_stream_signature_run (self, stream, NULL, signature, cancellable, error);
+  return verified != NULL;
+}
+
+/**
+ * parsec_key_sign_file_async:
+ * @self: a #ParsecKey
+ * @file: the file to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is made
+ * @user_data: data for @callback
+ *
+ * Signs the contents of @file, of any size, as
+ * parsec_key_sign_stream_async() signs a stream: opened with
+ * g_file_read_async(), read in chunks and hashed here. Finish with
+ * parsec_key_sign_file_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_sign_file_async (ParsecKey            *self,
+                            GFile                *file,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  key_stream_signature_start (self, NULL, file, NULL, parsec_key_sign_file_async, cancellable, callback,
+                              user_data);
+}
+
+/**
+ * parsec_key_sign_file_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_sign_file_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_file_finish (ParsecKey     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_sign_file:
+ * @self: a #ParsecKey
+ * @file: the file to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Signs the contents of @file, of any size, blocking the calling thread.
+ * See parsec_key_sign_file_async().
+ *
+ * Returns: (transfer full): the signature in the PSA format, or %NULL on
+ *   error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_sign_file (ParsecKey     *self,
+                      GFile         *file,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  return key_stream_signature_run (self, NULL, file, NULL, cancellable, error);
+}
+
+/**
+ * parsec_key_verify_file_async:
+ * @self: a #ParsecKey
+ * @file: the signed file
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the signature is checked
+ * @user_data: data for @callback
+ *
+ * Verifies a signature of the contents of @file, of any size, as
+ * parsec_key_verify_stream_async() verifies one of a stream. Finish with
+ * parsec_key_verify_file_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_verify_file_async (ParsecKey            *self,
+                              GFile                *file,
+                              GBytes               *signature,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (signature != NULL);
+
+  key_stream_signature_start (self, NULL, file, signature, parsec_key_verify_file_async, cancellable,
+                              callback, user_data);
+}
+
+/**
+ * parsec_key_verify_file_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_verify_file_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_file_finish (ParsecKey     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return key_finish_boolean (self, result, error);
+}
+
+/**
+ * parsec_key_verify_file:
+ * @self: a #ParsecKey
+ * @file: the signed file
+ * @signature: the signature, in the PSA format
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Verifies a signature of the contents of @file, of any size, blocking
+ * the calling thread. See parsec_key_verify_file_async().
+ *
+ * Returns: %TRUE if the signature is valid; otherwise %FALSE with
+ *   %PARSEC_ERROR_PSA_INVALID_SIGNATURE or another error
+ *
+ * Since: 1.0
+ */
+gboolean
+parsec_key_verify_file (ParsecKey     *self,
+                        GFile         *file,
+                        GBytes        *signature,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr(GBytes) verified = NULL;
+
+  g_return_val_if_fail (PARSEC_IS_KEY (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  verified = key_stream_signature_run (self, NULL, file, signature, cancellable, error);
+  return verified != NULL;
+}
+
+/* Certificate requests and self-signed certificates: the public key and
+ * the signature come from the service, the rest is written here
+ * (parsec-x509.c). */
+
+typedef struct {
+  gboolean certificate;
+  ParsecCertificateOptions *options;
+  ParsecAlgorithm *algorithm;
+  GBytes *signature_algorithm;
+  GBytes *to_be_signed;
+} X509Task;
+
+static void
+x509_task_free (X509Task *data)
+{
+  g_clear_object (&data->options);
+  g_clear_pointer (&data->algorithm, parsec_algorithm_unref);
+  g_clear_pointer (&data->signature_algorithm, g_bytes_unref);
+  g_clear_pointer (&data->to_be_signed, g_bytes_unref);
+  g_free (data);
+}
+
+/* The signature sign_data makes with the key, named in X.509 terms. */
+static gboolean
+key_x509_plan (ParsecKey         *self,
+               ParsecAlgorithm  **algorithm,
+               GBytes           **signature_algorithm,
+               GError           **error)
+{
+  ParsecHash hash;
+
+  return key_policy_known (self, error) &&
+         _parsec_plan_data_signature (self->name, self->attributes, algorithm, &hash, error) &&
+         (*signature_algorithm = _parsec_x509_signature_algorithm (self->name, *algorithm, hash, error)) != NULL;
+}
+
+static GBytes *
+key_x509_run (ParsecKey                 *self,
+              gboolean                   certificate,
+              ParsecCertificateOptions  *options,
+              GCancellable              *cancellable,
+              GError                   **error)
+{
+  g_autoptr(ParsecAlgorithm) algorithm = NULL;
+  g_autoptr(GBytes) signature_algorithm = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) to_be_signed = NULL;
+  g_autoptr(GBytes) signature = NULL;
+
+  if (!key_x509_plan (self, &algorithm, &signature_algorithm, error) ||
+      (public_key = parsec_key_export_public_key (self, PARSEC_PUBLIC_KEY_FORMAT_DER, cancellable, error)) == NULL ||
+      (to_be_signed = _parsec_x509_to_be_signed (certificate, self->name, options, signature_algorithm, public_key,
+                                                 error)) == NULL ||
+      (signature = parsec_key_sign_data (self, to_be_signed, cancellable, error)) == NULL)
+    return NULL;
+  return _parsec_x509_assemble (to_be_signed, signature_algorithm, algorithm, signature, error);
+}
+
+static void
+x509_signed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  X509Task *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) signature = NULL;
+  GError *error = NULL;
+  GBytes *der;
+
+  signature = parsec_key_sign_data_finish (PARSEC_KEY (source), result, &error);
+  der = signature != NULL ? _parsec_x509_assemble (data->to_be_signed, data->signature_algorithm, data->algorithm,
+                                                   signature, &error)
+                          : NULL;
+  if (der != NULL)
+    g_task_return_pointer (task, der, (GDestroyNotify) g_bytes_unref);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+x509_public_key_exported (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GTask *task = user_data;
+  ParsecKey *self = PARSEC_KEY (source);
+  X509Task *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) public_key = NULL;
+  GError *error = NULL;
+
+  public_key = parsec_key_export_public_key_finish (self, result, &error);
+  if (public_key != NULL)
+    data->to_be_signed = _parsec_x509_to_be_signed (data->certificate, self->name, data->options,
+                                                    data->signature_algorithm, public_key, &error);
+  if (data->to_be_signed == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  parsec_key_sign_data_async (self, data->to_be_signed, g_task_get_cancellable (task), x509_signed, task);
+}
+
+static void
+key_x509_start (ParsecKey                 *self,
+                gboolean                   certificate,
+                ParsecCertificateOptions  *options,
+                gpointer                   source_tag,
+                GCancellable              *cancellable,
+                GAsyncReadyCallback        callback,
+                gpointer                   user_data)
+{
+  GTask *task = _parsec_task_new (self, cancellable, callback, user_data, source_tag,
+                                  "[parsec-glib] certificate");
+  X509Task *data = g_new0 (X509Task, 1);
+  GError *error = NULL;
+
+  g_task_set_task_data (task, data, (GDestroyNotify) x509_task_free);
+  data->certificate = certificate;
+  data->options = options != NULL ? g_object_ref (options) : NULL;
+  if (!key_x509_plan (self, &data->algorithm, &data->signature_algorithm, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  parsec_key_export_public_key_async (self, PARSEC_PUBLIC_KEY_FORMAT_DER, cancellable, x509_public_key_exported,
+                                      task);
+}
+
+/**
+ * parsec_key_create_certificate_request_async:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject's name and alternative names, or
+ *   %NULL for an empty subject
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the request is made
+ * @user_data: data for @callback
+ *
+ * Makes a PKCS #10 certificate signing request (RFC 2986) for the key:
+ * the subject of @options, its alternative names as an extension
+ * request, the key's public key, signed by the key as
+ * parsec_key_sign_data() signs (ecdsa-with-SHA256 and the like,
+ * sha256WithRSAEncryption and the like, or RSASSA-PSS, after the key's
+ * policy). It takes two requests: the public key and the signature.
+ * parsec_pem_encode() with `CERTIFICATE REQUEST` gives its PEM form.
+ * Finish with parsec_key_create_certificate_request_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_create_certificate_request_async (ParsecKey                 *self,
+                                             ParsecCertificateOptions  *options,
+                                             GCancellable              *cancellable,
+                                             GAsyncReadyCallback        callback,
+                                             gpointer                   user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options));
+
+  key_x509_start (self, FALSE, options, parsec_key_create_certificate_request_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * parsec_key_create_certificate_request_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_create_certificate_request_async().
+ *
+ * Returns: (transfer full): the request in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_certificate_request_finish (ParsecKey     *self,
+                                              GAsyncResult  *result,
+                                              GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_create_certificate_request:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject's name and alternative names, or
+ *   %NULL for an empty subject
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a PKCS #10 certificate signing request for the key, blocking the
+ * calling thread. See parsec_key_create_certificate_request_async().
+ *
+ * Returns: (transfer full): the request in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_certificate_request (ParsecKey                 *self,
+                                       ParsecCertificateOptions  *options,
+                                       GCancellable              *cancellable,
+                                       GError                   **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options), NULL);
+
+  return key_x509_run (self, FALSE, options, cancellable, error);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate_async:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject, its alternative names and the
+ *   validity, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the certificate is made
+ * @user_data: data for @callback
+ *
+ * Makes a self-signed X.509 v3 certificate (RFC 5280) for the key, signed
+ * by the key as parsec_key_create_certificate_request_async() signs: its
+ * issuer is its subject, the subject of @options, or `CN=` the key's name
+ * when @options names none; its serial number is random; it is valid
+ * from the validity's start (default: now) to its end (default: 365 days
+ * later). Its extensions are basicConstraints (not a CA) and keyUsage
+ * (digitalSignature), both critical, and the alternative names of
+ * @options. parsec_pem_encode() with `CERTIFICATE` gives its PEM form,
+ * which g_tls_certificate_new_from_pem() reads; parsec_key_create_tls_certificate()
+ * pairs it with the key for TLS. Finish with
+ * parsec_key_create_self_signed_certificate_finish().
+ *
+ * Since: 1.0
+ */
+void
+parsec_key_create_self_signed_certificate_async (ParsecKey                 *self,
+                                                 ParsecCertificateOptions  *options,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data)
+{
+  g_return_if_fail (PARSEC_IS_KEY (self));
+  g_return_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options));
+
+  key_x509_start (self, TRUE, options, parsec_key_create_self_signed_certificate_async, cancellable, callback,
+                  user_data);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate_finish:
+ * @self: a #ParsecKey
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes parsec_key_create_self_signed_certificate_async().
+ *
+ * Returns: (transfer full): the certificate in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_self_signed_certificate_finish (ParsecKey     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error)
+{
+  return key_finish_pointer (self, result, error);
+}
+
+/**
+ * parsec_key_create_self_signed_certificate:
+ * @self: a #ParsecKey
+ * @options: (nullable): the subject, its alternative names and the
+ *   validity, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Makes a self-signed X.509 certificate for the key, blocking the calling
+ * thread. See parsec_key_create_self_signed_certificate_async().
+ *
+ * Returns: (transfer full): the certificate in DER, or %NULL on error
+ *
+ * Since: 1.0
+ */
+GBytes *
+parsec_key_create_self_signed_certificate (ParsecKey                 *self,
+                                           ParsecCertificateOptions  *options,
+                                           GCancellable              *cancellable,
+                                           GError                   **error)
+{
+  g_return_val_if_fail (PARSEC_IS_KEY (self), NULL);
+  g_return_val_if_fail (options == NULL || PARSEC_IS_CERTIFICATE_OPTIONS (options), NULL);
+
+  return key_x509_run (self, TRUE, options, cancellable, error);
 }
 
 /* The agreement a key does: its policy's, or the one its type implies. */

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "parsec-algorithm.h"
+#include "parsec-certificate-options.h"
 #include "parsec-client.h"
 #include "parsec-formats.h"
 #include "parsec-key-attributes.h"
@@ -299,6 +300,106 @@ gboolean  parsec_key_verify_data (ParsecKey     *self,
                                   GBytes        *signature,
                                   GCancellable  *cancellable,
                                   GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_sign_stream_async (ParsecKey            *self,
+                                        GInputStream         *stream,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_stream_finish (ParsecKey     *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_stream (ParsecKey     *self,
+                                  GInputStream  *stream,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_verify_stream_async (ParsecKey            *self,
+                                          GInputStream         *stream,
+                                          GBytes               *signature,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_stream_finish (ParsecKey     *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_stream (ParsecKey     *self,
+                                    GInputStream  *stream,
+                                    GBytes        *signature,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_sign_file_async (ParsecKey            *self,
+                                      GFile                *file,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_file_finish (ParsecKey     *self,
+                                       GAsyncResult  *result,
+                                       GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_sign_file (ParsecKey     *self,
+                                GFile         *file,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_verify_file_async (ParsecKey            *self,
+                                        GFile                *file,
+                                        GBytes               *signature,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_file_finish (ParsecKey     *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+gboolean  parsec_key_verify_file (ParsecKey     *self,
+                                  GFile         *file,
+                                  GBytes        *signature,
+                                  GCancellable  *cancellable,
+                                  GError       **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_create_certificate_request_async (ParsecKey                 *self,
+                                                       ParsecCertificateOptions  *options,
+                                                       GCancellable              *cancellable,
+                                                       GAsyncReadyCallback        callback,
+                                                       gpointer                   user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_create_certificate_request_finish (ParsecKey     *self,
+                                                        GAsyncResult  *result,
+                                                        GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_create_certificate_request (ParsecKey                 *self,
+                                                 ParsecCertificateOptions  *options,
+                                                 GCancellable              *cancellable,
+                                                 GError                   **error);
+
+PARSEC_AVAILABLE_IN_1_0
+void      parsec_key_create_self_signed_certificate_async (ParsecKey                 *self,
+                                                           ParsecCertificateOptions  *options,
+                                                           GCancellable              *cancellable,
+                                                           GAsyncReadyCallback        callback,
+                                                           gpointer                   user_data);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_create_self_signed_certificate_finish (ParsecKey     *self,
+                                                            GAsyncResult  *result,
+                                                            GError       **error);
+PARSEC_AVAILABLE_IN_1_0
+GBytes   *parsec_key_create_self_signed_certificate (ParsecKey                 *self,
+                                                     ParsecCertificateOptions  *options,
+                                                     GCancellable              *cancellable,
+                                                     GError                   **error);
 
 PARSEC_AVAILABLE_IN_1_0
 void      parsec_key_raw_key_agreement_async (ParsecKey            *self,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "parsec-client-private.h"
+#include "parsec-digest-private.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,10 @@ typedef struct {
   GBytes *data;                    /* what to sign or verify */
   GBytes *signature;               /* what to verify */
   ParsecKeyAttributes *attributes; /* the key's, when known */
+  GInputStream *stream;            /* what to sign or verify, read in chunks */
+  ParsecDigest *digest;            /* its hash in progress */
+  ParsecAlgorithm *algorithm;      /* the signature's */
+  guint8 *chunk;                   /* secure memory for one chunk */
 } ParsecKeyTaskData;
 
 void        _parsec_key_task_data_free (ParsecKeyTaskData   *data);
@@ -33,6 +38,14 @@ ParsecKey  *_parsec_key_new            (ParsecClient        *client,
                                         ParsecProvider       provider,
                                         ParsecKeyAttributes *attributes);
 
+/* How a key of @attributes signs data: the algorithm of its policy with
+ * a definite hash (SHA-256 where the policy allows any). */
+gboolean    _parsec_plan_data_signature (const char           *key_name,
+                                         ParsecKeyAttributes  *attributes,
+                                         ParsecAlgorithm     **algorithm,
+                                         ParsecHash           *hash,
+                                         GError              **error);
+
 void        _parsec_data_signature_start (const ParsecTarget  *target,
                                           const char          *key_name,
                                           ParsecKeyAttributes *attributes,
@@ -48,6 +61,24 @@ GBytes     *_parsec_data_signature_run   (const ParsecTarget  *target,
                                           GBytes              *signature,
                                           GCancellable        *cancellable,
                                           GError             **error);
+
+void        _parsec_stream_signature_start (const ParsecTarget  *target,
+                                            const char          *key_name,
+                                            ParsecKeyAttributes *attributes,
+                                            GInputStream        *stream,
+                                            GFile               *file,
+                                            GBytes              *signature,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GBytes     *_parsec_stream_signature_run   (const ParsecTarget  *target,
+                                            const char          *key_name,
+                                            ParsecKeyAttributes *attributes,
+                                            GInputStream        *stream,
+                                            GFile               *file,
+                                            GBytes              *signature,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 void        _parsec_public_key_export_start (const ParsecTarget    *target,
                                              const char            *key_name,

@@ -15,6 +15,7 @@ typedef struct {
   guint32 opcode;              /* the operation, which the response must echo */
   guint32 max_body_len;        /* the largest response body accepted */
   guint timeout_ms;            /* one deadline for connect, write and read; 0 = none */
+  gint64 deadline;             /* monotonic µs the call's deadline falls at, or 0: timeout_ms from now */
   guint8 provider;             /* for the log only */
   const char *key_name;        /* named in errors, or NULL; the caller keeps it alive for the call */
   ParsecTrust trust;           /* checks before the request is written */

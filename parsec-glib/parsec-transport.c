@@ -83,9 +83,12 @@ exchange_init (Exchange                    *x,
   g_object_ref (x->params.address);
   x->request = g_bytes_ref (request);
   x->start = g_get_monotonic_time ();
-  x->deadline = params->timeout_ms > 0
-    ? x->start + (gint64) params->timeout_ms * G_TIME_SPAN_MILLISECOND
-    : G_MAXINT64;
+  if (params->deadline != 0)
+    x->deadline = params->deadline;
+  else
+    x->deadline = params->timeout_ms > 0
+      ? x->start + (gint64) params->timeout_ms * G_TIME_SPAN_MILLISECOND
+      : G_MAXINT64;
 }
 
 static void

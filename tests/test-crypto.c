@@ -1119,8 +1119,10 @@ logged_requests (Fixture *f)
 
 /* What each way of signing data costs, counted by the service: a key's
  * sign_data and verify_data one request each, PsaSignHash and
- * PsaVerifyHash, however often they run; the provider's PsaHashCompute
- * first for a hash GLib lacks; by name, a lookup (ListKeys) first. */
+ * PsaVerifyHash, however often they run, SHA-224 included (the client
+ * hashes SHA-1 and SHA-2); the provider's PsaHashCompute first for a hash
+ * the client does not compute (RIPEMD-160 here); by name, a lookup
+ * (ListKeys) first. */
 static void
 test_request_count (Fixture       *f,
                     gconstpointer  user_data)
@@ -1129,6 +1131,10 @@ test_request_count (Fixture       *f,
   g_autoptr(ParsecKeyAttributes) sha224_signing =
     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
                                    PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH, sha224);
+  g_autoptr(ParsecAlgorithm) ripemd160 = parsec_algorithm_new_ecdsa (PARSEC_HASH_RIPEMD160);
+  g_autoptr(ParsecKeyAttributes) ripemd160_signing =
+    parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                   PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH, ripemd160);
   g_autoptr(GBytes) data = bytes_from_string ("counted");
   g_autoptr(GBytes) hash = digest (PARSEC_HASH_SHA_256, data);
   g_autoptr(GError) error = NULL;
@@ -1142,6 +1148,7 @@ test_request_count (Fixture       *f,
 
   generate (f, "signer", NULL);
   generate (f, "sha224", sha224_signing);
+  generate (f, "ripemd160", ripemd160_signing);
   g_free (logged_requests (f));
   key = key_of (f, "signer");
 
@@ -1158,6 +1165,14 @@ test_request_count (Fixture       *f,
 
   {
     g_autoptr(GBytes) signature = KEY_CALL (f, key_of (f, "sha224"), sign_data, &error, data);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (signature);
+    assert_logged (f, "PsaSignHash");
+  }
+
+  {
+    g_autoptr(GBytes) signature = KEY_CALL (f, key_of (f, "ripemd160"), sign_data, &error, data);
 
     g_assert_no_error (error);
     g_assert_nonnull (signature);

@@ -9,20 +9,20 @@
 
 #include "tool.h"
 
-/* Hashes by name, with the object identifiers a CSR needs. */
+/* Hashes by name. */
 static const ToolHash hashes[] = {
-  { "sha256", PARSEC_HASH_SHA_256, 32, "2.16.840.1.101.3.4.2.1", "1.2.840.10045.4.3.2", "1.2.840.113549.1.1.11" },
-  { "sha384", PARSEC_HASH_SHA_384, 48, "2.16.840.1.101.3.4.2.2", "1.2.840.10045.4.3.3", "1.2.840.113549.1.1.12" },
-  { "sha512", PARSEC_HASH_SHA_512, 64, "2.16.840.1.101.3.4.2.3", "1.2.840.10045.4.3.4", "1.2.840.113549.1.1.13" },
-  { "sha224", PARSEC_HASH_SHA_224, 28, "2.16.840.1.101.3.4.2.4", "1.2.840.10045.4.3.1", "1.2.840.113549.1.1.14" },
-  { "sha3-256", PARSEC_HASH_SHA3_256, 32, "2.16.840.1.101.3.4.2.8", "2.16.840.1.101.3.4.3.10", "2.16.840.1.101.3.4.3.14" },
-  { "sha3-384", PARSEC_HASH_SHA3_384, 48, "2.16.840.1.101.3.4.2.9", "2.16.840.1.101.3.4.3.11", "2.16.840.1.101.3.4.3.15" },
-  { "sha3-512", PARSEC_HASH_SHA3_512, 64, "2.16.840.1.101.3.4.2.10", "2.16.840.1.101.3.4.3.12", "2.16.840.1.101.3.4.3.16" },
-  { "sha1", PARSEC_HASH_SHA_1, 20, "1.3.14.3.2.26", "1.2.840.10045.4.1", "1.2.840.113549.1.1.5" },
-  { "ripemd160", PARSEC_HASH_RIPEMD160, 20, NULL, NULL, NULL },
-  { "md5", PARSEC_HASH_MD5, 16, NULL, NULL, NULL },
+  { "sha256", PARSEC_HASH_SHA_256, 32 },
+  { "sha384", PARSEC_HASH_SHA_384, 48 },
+  { "sha512", PARSEC_HASH_SHA_512, 64 },
+  { "sha224", PARSEC_HASH_SHA_224, 28 },
+  { "sha3-256", PARSEC_HASH_SHA3_256, 32 },
+  { "sha3-384", PARSEC_HASH_SHA3_384, 48 },
+  { "sha3-512", PARSEC_HASH_SHA3_512, 64 },
+  { "sha1", PARSEC_HASH_SHA_1, 20 },
+  { "ripemd160", PARSEC_HASH_RIPEMD160, 20 },
+  { "md5", PARSEC_HASH_MD5, 16 },
   /* Only in signing policies: the key then signs with every hash. */
-  { "any", PARSEC_HASH_ANY, 0, NULL, NULL, NULL },
+  { "any", PARSEC_HASH_ANY, 0 },
 };
 
 static const ToolCurve curves[] = {
@@ -47,15 +47,6 @@ tool_hash_lookup (const char  *name,
       g_string_append_printf (known, "%s%s", i > 0 ? ", " : "", hashes[i].name);
     }
   g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "unknown hash “%s” (known: %s)", name, known->str);
-  return NULL;
-}
-
-const ToolHash *
-tool_hash_find (ParsecHash hash)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
-    if (hashes[i].hash == hash)
-      return &hashes[i];
   return NULL;
 }
 
@@ -348,22 +339,37 @@ tool_digest (ParsecClient  *client,
   return g_bytes_new (digest, gnutls_hash_get_len (algorithm));
 }
 
-/* @data signed by @key with the algorithm and hash tool_signature_plan()
- * chose: the signature in the PSA form, and in *der as X.509 and OpenSSL
- * carry it (for ECDSA an Ecdsa-Sig-Value, otherwise the same bytes). */
+/* Whether parsec_key_sign_stream() computes @hash, so that the data can
+ * be read as a stream of any size; the service hashes the others, whole. */
+gboolean
+tool_hash_streams (ParsecHash hash)
+{
+  return hash == PARSEC_HASH_SHA_1 || hash == PARSEC_HASH_SHA_224 || hash == PARSEC_HASH_SHA_256 ||
+         hash == PARSEC_HASH_SHA_384 || hash == PARSEC_HASH_SHA_512;
+}
+
+/* @data, or else what @stream holds, signed by @key with the algorithm
+ * and hash tool_signature_plan() chose (for a stream, the same that
+ * parsec_key_sign_stream() chooses): the signature in the PSA form, and in
+ * *der as X.509 and OpenSSL carry it (for ECDSA an Ecdsa-Sig-Value,
+ * otherwise the same bytes). */
 GBytes *
 tool_sign (ParsecKey        *key,
            ParsecAlgorithm  *algorithm,
            ParsecHash        hash,
            GBytes           *data,
+           GInputStream     *stream,
            GBytes          **der,
            GError          **error)
 {
-  g_autoptr(GBytes) digest = tool_digest (parsec_key_get_client (key), hash, data, error);
+  g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) signature = NULL;
 
-  if (digest == NULL ||
-      (signature = parsec_key_sign_hash (key, algorithm, digest, NULL, error)) == NULL)
+  if (data == NULL)
+    signature = parsec_key_sign_stream (key, stream, NULL, error);
+  else if ((digest = tool_digest (parsec_key_get_client (key), hash, data, error)) != NULL)
+    signature = parsec_key_sign_hash (key, algorithm, digest, NULL, error);
+  if (signature == NULL)
     return NULL;
   *der = tool_is_ecdsa (algorithm) ? parsec_ecdsa_signature_to_der (signature, error) : g_bytes_ref (signature);
   if (*der == NULL)

@@ -26,6 +26,25 @@ parse_and_look_up (Tool            *tool,
   return parsec_client_lookup_key (client, *key_name, NULL, error);
 }
 
+/* The input as a stream when the library hashes @hash as it reads: raw
+ * files and standard input of any size. *@stream stays NULL for the
+ * other inputs and hashes, which are read whole. */
+static gboolean
+open_input_stream (Tool           *tool,
+                   ParsecHash      hash,
+                   GInputStream  **stream,
+                   GError        **error)
+{
+  GError *local_error = NULL;
+
+  if (tool_hash_streams (hash))
+    *stream = tool_open_input_stream (tool, &local_error);
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 gboolean
 tool_cmd_sign (Tool    *tool,
                char   **args,
@@ -40,6 +59,7 @@ tool_cmd_sign (Tool    *tool,
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) input = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) der = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
@@ -50,19 +70,24 @@ tool_cmd_sign (Tool    *tool,
   tool->argument_name = "DATA";
   context = tool_context_new (tool, "[DATA]",
                               "Signs DATA, a string as parsec-tool takes it, or the data of --input or --data, "
-                              "or standard input. The data is hashed with the hash of the key's policy (SHA-256 "
-                              "where the policy allows any) and signed with its algorithm. der is the signature "
-                              "as OpenSSL verifies it (for ECDSA an Ecdsa-Sig-Value), base64 (the default, as "
-                              "parsec-tool prints it) and hex encode der, raw is the PSA form (r ‖ s for ECDSA).");
+                              "or standard input. The data is hashed here with the hash of the key's policy "
+                              "(SHA-256 where the policy allows any) and signed with its algorithm; raw files "
+                              "and standard input of any size are read in chunks, in constant memory. der is "
+                              "the signature as OpenSSL verifies it (for ECDSA an Ecdsa-Sig-Value), base64 (the "
+                              "default, as parsec-tool prints it) and hex encode der, raw is the PSA form "
+                              "(r ‖ s for ECDSA).");
   tool_add_entries (tool, context, entries);
   tool_add_input_options (tool, context, NULL);
   tool_add_output_options (tool, context, TOOL_FORMAT_DER | TOOL_FORMATS_BINARY, TOOL_FORMAT_BASE64,
                            TOOL_FORMAT_BASE64);
   key = parse_and_look_up (tool, context, &args, &key_name, error);
   if (key == NULL ||
-      !tool_signature_plan (key_name, parsec_key_get_attributes (key), &algorithm, &hash, error) ||
-      (input = tool_read_input (tool, error)) == NULL ||
-      (signature = tool_sign (key, algorithm, hash, input, &der, error)) == NULL)
+      !tool_signature_plan (key_name, parsec_key_get_attributes (key), &algorithm, &hash, error))
+    return FALSE;
+  if (!open_input_stream (tool, hash, &stream, error))
+    return FALSE;
+  if ((stream == NULL && (input = tool_read_input (tool, error)) == NULL) ||
+      (signature = tool_sign (key, algorithm, hash, input, stream, &der, error)) == NULL)
     return FALSE;
   data.der = der;
   data.raw = signature;
@@ -197,10 +222,12 @@ tool_cmd_verify (Tool    *tool,
   };
   g_autoptr(GOptionContext) context =
     tool_context_new (tool, NULL, "Verifies a signature made by sign, or by OpenSSL with the same algorithm. "
-                                  "Exits with 1 if the signature does not match.");
+                                  "The data is hashed here; raw files and standard input of any size are read "
+                                  "in chunks, in constant memory. Exits with 1 if the signature does not match.");
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) input = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(ToolJson) json = tool_json_new ();
   g_autoptr(GError) local_error = NULL;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
@@ -225,11 +252,19 @@ tool_cmd_verify (Tool    *tool,
   if (tool_is_ecdsa (algorithm) && !ecc_bits (key, &bits, error))
     return FALSE;
   signature = read_signature (signature_path, signature_format, algorithm, bits, error);
-  if (signature == NULL || (input = tool_read_input (tool, error)) == NULL ||
-      (digest = tool_digest (tool->client, hash, input, error)) == NULL)
+  if (signature == NULL)
     return FALSE;
-
-  valid = parsec_key_verify_hash (key, algorithm, digest, signature, NULL, &local_error);
+  /* Raw files and standard input are hashed here as they are read, in
+   * constant memory whatever their size. */
+  if (!open_input_stream (tool, hash, &stream, error))
+    return FALSE;
+  if (stream != NULL)
+    valid = parsec_key_verify_stream (key, stream, signature, NULL, &local_error);
+  else if ((input = tool_read_input (tool, error)) == NULL ||
+           (digest = tool_digest (tool->client, hash, input, error)) == NULL)
+    return FALSE;
+  else
+    valid = parsec_key_verify_hash (key, algorithm, digest, signature, NULL, &local_error);
   if (!valid && !g_error_matches (local_error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_SIGNATURE))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -385,7 +420,10 @@ tool_cmd_hash (Tool    *tool,
       "Compare with this digest (hex) instead of printing it; exit 1 if it differs", "HEX" },
     G_OPTION_ENTRY_NULL
   };
-  g_autoptr(GOptionContext) context = tool_context_new (tool, NULL, "The service computes the hash.");
+  g_autoptr(GOptionContext) context =
+    tool_context_new (tool, NULL, "The service computes the hash, so the data travels in one request: at most "
+                                  "1 MiB, the service's request limit, less a few bytes of the request's own "
+                                  "fields. To sign larger data, use sign, which hashes here.");
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) digest = NULL;
   g_autoptr(GBytes) expected = NULL;

@@ -3,17 +3,14 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * pkcs11-uri prints the URI other programs find a key at through the
- * parsec-glib PKCS #11 module; create-certificate makes the self-signed
- * X.509 certificate (RFC 5280) that TLS clients and servers pair with it.
+ * parsec-glib PKCS #11 module; create-certificate has the library make the
+ * self-signed X.509 certificate that TLS clients and servers pair with it.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "tool.h"
-
-#define OID_BASIC_CONSTRAINTS "2.5.29.19"
-#define OID_KEY_USAGE         "2.5.29.15"
 
 gboolean
 tool_cmd_pkcs11_uri (Tool    *tool,
@@ -50,52 +47,6 @@ tool_cmd_pkcs11_uri (Tool    *tool,
   return tool_print (tool, error, "%s\n", uri);
 }
 
-/* Time ::= UTCTime (up to 2049) | GeneralizedTime, in UTC */
-static GBytes *
-x509_time (GDateTime *time)
-{
-  int year = g_date_time_get_year (time);
-  g_autofree char *text = g_date_time_format (time, year < 2050 ? "%y%m%d%H%M%SZ" : "%Y%m%d%H%M%SZ");
-
-  return der_string (year < 2050 ? DER_UTC_TIME : DER_GENERALIZED_TIME, text);
-}
-
-/* A positive serial of 16 random bytes (RFC 5280 allows 20). */
-static GBytes *
-random_serial (void)
-{
-  guint8 serial[16];
-
-  for (gsize i = 0; i < sizeof serial; i += 4)
-    {
-      guint32 r = g_random_int ();
-
-      memcpy (serial + i, &r, 4);
-    }
-  serial[0] = (serial[0] & 0x7f) | 0x40;
-  return der_uint (serial, sizeof serial);
-}
-
-/* basicConstraints (not a CA) and keyUsage (digitalSignature), both
- * critical, then what the subject asks for. */
-static GBytes *
-certificate_extensions (GBytes *requested)
-{
-  const guint8 true_value[] = { 0x01, 0x01, 0xff };
-  /* BIT STRING, 7 unused bits, digitalSignature */
-  const guint8 digital_signature[] = { 0x03, 0x02, 0x07, 0x80 };
-
-  return der_tlv (0xa3,
-                  der_seq (der_seq (der_oid (OID_BASIC_CONSTRAINTS), g_bytes_new (true_value, sizeof true_value),
-                                    der_tlv (DER_OCTET_STRING, der_tlv (DER_SEQUENCE, g_bytes_new (NULL, 0))), NULL),
-                           der_seq (der_oid (OID_KEY_USAGE), g_bytes_new (true_value, sizeof true_value),
-                                    der_tlv (DER_OCTET_STRING,
-                                             g_bytes_new (digital_signature, sizeof digital_signature)),
-                                    NULL),
-                           requested,
-                           NULL));
-}
-
 gboolean
 tool_cmd_create_certificate (Tool    *tool,
                              char   **args,
@@ -103,7 +54,6 @@ tool_cmd_create_certificate (Tool    *tool,
 {
   g_autofree char *key_name = NULL;
   g_auto(ToolX509Subject) subject = { { NULL } };
-  g_auto(ToolX509Parts) parts = { NULL };
   int days = 365;
   GOptionEntry entries[] = {
     { "key-name", 'k', 0, G_OPTION_ARG_STRING, &key_name, "Name of the certificate's key, which signs it (required)",
@@ -115,7 +65,8 @@ tool_cmd_create_certificate (Tool    *tool,
     tool_context_new (tool, NULL, "A self-signed X.509 v3 certificate for the key, signed with its policy as "
                                   "create-csr signs; its subject is the key's name (--cn) unless options give "
                                   "one. Check it with “openssl verify -CAfile FILE FILE”.");
-  g_autoptr(GBytes) tbs = NULL;
+  g_autoptr(ParsecCertificateOptions) options = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) certificate = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) not_after = NULL;
@@ -133,24 +84,13 @@ tool_cmd_create_certificate (Tool    *tool,
       g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--days wants a number of days from 1 to 36600, not %d", days);
       return FALSE;
     }
-  tool_x509_subject_default_name (&subject, key_name);
   not_after = g_date_time_add_days (now, days);
-  if (!tool_x509_prepare (tool, key_name, &subject, &parts, error))
+  if ((options = tool_x509_options (&subject, error)) == NULL)
     return FALSE;
-
-  /* TBSCertificate ::= SEQUENCE { [0] version v3, serialNumber, signature,
-   * issuer, validity, subject, subjectPublicKeyInfo, [3] extensions } */
-  tbs = der_seq (der_tlv (0xa0, der_small_uint (2)),
-                 random_serial (),
-                 g_bytes_ref (parts.algorithm),
-                 g_bytes_ref (parts.name),
-                 der_seq (x509_time (now), x509_time (not_after), NULL),
-                 g_bytes_ref (parts.name),
-                 g_bytes_ref (parts.public_key),
-                 certificate_extensions (g_bytes_ref (parts.extensions)),
-                 NULL);
-  certificate = tool_x509_sign (&parts, tbs, error);
-  if (certificate == NULL)
+  /* The subject defaults to the key's name: the library's default. */
+  parsec_certificate_options_set_validity (options, now, not_after);
+  if ((key = tool_x509_lookup_key (tool, key_name, error)) == NULL ||
+      (certificate = parsec_key_create_self_signed_certificate (key, options, NULL, error)) == NULL)
     return FALSE;
   data.der = certificate;
   tool_json_begin_key_object (json, key_name);

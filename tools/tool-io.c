@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <gio/gunixinputstream.h>
 
 #include "tool.h"
 
-/* Larger inputs are refused: the service takes at most 1 MiB per
- * request, and only signing hashes larger data locally. */
+/* Larger inputs are refused where they are read whole: the service takes
+ * at most 1 MiB per request. sign and verify read files and standard
+ * input as a stream instead (tool_open_input_stream()), of any size. */
 #define INPUT_LIMIT (64 * 1024 * 1024)
 
 /* Input */
@@ -216,6 +218,36 @@ tool_read_input (Tool    *tool,
   if (text == NULL)
     return NULL;
   return tool_decode_text (text, encoding, "the input", error);
+}
+
+/* The input as a stream, when it is raw bytes from a file or standard
+ * input, for the commands that hash it here chunk by chunk. NULL without
+ * an error when the input is given otherwise (an argument, --data, an
+ * encoding): then tool_read_input() reads it. */
+GInputStream *
+tool_open_input_stream (Tool    *tool,
+                        GError **error)
+{
+  g_autoptr(GFile) file = NULL;
+  GFileInputStream *stream;
+  GError *local_error = NULL;
+
+  if (tool->argument != NULL || tool->data != NULL ||
+      (tool->input_format != NULL && !g_str_equal (tool->input_format, "raw")))
+    return NULL;
+  if (tool->input == NULL || g_str_equal (tool->input, "-"))
+    return g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+  file = g_file_new_for_path (tool->input);
+  stream = g_file_read (file, NULL, &local_error);
+  if (stream == NULL)
+    {
+      g_set_error (error, TOOL_ERROR, TOOL_ERROR_USAGE, "cannot open the input “%s”: %s", tool->input,
+                   local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+  return G_INPUT_STREAM (stream);
 }
 
 /* Encodings */

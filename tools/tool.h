@@ -155,6 +155,8 @@ ParsecClient   *tool_get_client         (Tool             *tool,
 GBytes         *tool_read_file          (const char       *path,
                                          const char       *what,
                                          GError          **error);
+GInputStream   *tool_open_input_stream  (Tool             *tool,
+                                         GError          **error);
 GBytes         *tool_read_input         (Tool             *tool,
                                          GError          **error);
 GBytes         *tool_decode_text        (GBytes           *text,
@@ -227,9 +229,6 @@ typedef struct {
   const char *name;
   ParsecHash hash;
   guint digest_len;
-  const char *oid;          /* the hash alone, as in RSASSA-PSS parameters */
-  const char *ecdsa_oid;    /* ecdsa-with-… */
-  const char *rsa_oid;      /* …WithRSAEncryption */
 } ToolHash;
 
 typedef struct {
@@ -243,7 +242,6 @@ typedef struct {
 
 const ToolHash  *tool_hash_lookup       (const char       *name,
                                          GError          **error);
-const ToolHash  *tool_hash_find         (ParsecHash        hash);
 const ToolCurve *tool_curve_lookup      (const char       *name,
                                          GError          **error);
 const ToolCurve *tool_curve_find        (ParsecEccFamily   family,
@@ -288,10 +286,12 @@ GBytes          *tool_digest             (ParsecClient     *client,
                                           ParsecHash        hash,
                                           GBytes           *data,
                                           GError          **error);
+gboolean         tool_hash_streams       (ParsecHash        hash);
 GBytes          *tool_sign               (ParsecKey        *key,
                                           ParsecAlgorithm  *algorithm,
                                           ParsecHash        hash,
                                           GBytes           *data,
+                                          GInputStream     *stream,
                                           GBytes          **der,
                                           GError          **error);
 
@@ -332,7 +332,7 @@ GBytes          *tool_private_key_to_pkcs8 (ParsecKeyAttributes *attributes,
                                             GBytes              *psa,
                                             GError             **error);
 
-/* tool-x509.c: what certificate requests and certificates share */
+/* tool-x509.c: the subject options of certificate requests and certificates */
 #define TOOL_X509_NAME_PARTS 7
 
 typedef struct {
@@ -343,31 +343,12 @@ typedef struct {
 void             tool_x509_add_subject_options (Tool                  *tool,
                                                 GOptionContext        *context,
                                                 ToolX509Subject       *subject);
-void             tool_x509_subject_default_name (ToolX509Subject      *subject,
-                                                 const char           *common_name);
 void             tool_x509_subject_clear       (ToolX509Subject       *subject);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Subject, tool_x509_subject_clear)
-
-/* What a request or certificate for a key is made of, from the service. */
-typedef struct {
-  ParsecKey *key;             /* which signs */
-  ParsecAlgorithm *signature; /* the key's policy's */
-  ParsecHash hash;
-  GBytes *name;
-  GBytes *extensions;         /* Extension elements, maybe none */
-  GBytes *algorithm;
-  GBytes *public_key;
-} ToolX509Parts;
-
-gboolean         tool_x509_prepare             (Tool                  *tool,
-                                                const char            *key_name,
-                                                const ToolX509Subject *subject,
-                                                ToolX509Parts         *parts,
+ParsecCertificateOptions *tool_x509_options    (const ToolX509Subject *subject,
                                                 GError               **error);
-void             tool_x509_parts_clear         (ToolX509Parts         *parts);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ToolX509Parts, tool_x509_parts_clear)
-GBytes          *tool_x509_sign                (const ToolX509Parts   *parts,
-                                                GBytes                *tbs,
+ParsecKey       *tool_x509_lookup_key          (Tool                  *tool,
+                                                const char            *key_name,
                                                 GError               **error);
 
 /* The handlers, by family */

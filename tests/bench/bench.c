@@ -37,6 +37,7 @@ static gint opt_repeat = 3;
 static gint64 opt_calls = 1000000;
 static gint64 opt_alloc_iterations = 2000;
 static gint64 opt_sign_iterations = 500;
+static gint64 opt_file_mib = 256;
 static gboolean opt_json = FALSE;
 static gboolean opt_no_allocs = FALSE;
 static char *opt_probe = NULL;
@@ -55,6 +56,8 @@ static const GOptionEntry option_entries[] = {
     "Library calls between the RSS readings, half sync, half async (default 1000000)", "N" },
   { "sign-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_sign_iterations,
     "Measured sign-hash and sign-data calls per row and repetition through the test service, 0 to skip (default 500)", "N" },
+  { "file-mib", 0, 0, G_OPTION_ARG_INT64, &opt_file_mib,
+    "Size of the sparse file parsec_key_sign_file() signs while peak RSS is read, in MiB (default 256; 0 skips)", "N" },
   { "alloc-iterations", 0, 0, G_OPTION_ARG_INT64, &opt_alloc_iterations,
     "Extra calls in the second valgrind run that counts allocations (default 2000)", "N" },
   { "no-allocs", 0, 0, G_OPTION_ARG_NONE, &opt_no_allocs,
@@ -597,6 +600,14 @@ typedef struct {
   double key_data_requests;    /* requests per call, as the service logged them */
   double by_name_requests;
   guint n;
+  /* parsec_key_sign_file() on a sparse file of file_mib MiB: the peak RSS
+   * over the RSS before (VmHWM reset first), and the time it took. */
+  gint64 file_mib;
+  gint64 file_rss_before_kb;
+  gint64 file_peak_growth_kb;
+  double file_seconds;
+  gboolean file_hwm_reset;
+  char *file_why;
 } SignHashResult;
 
 /* Captures the library's sign-hash request: a relay between a client and
@@ -860,6 +871,53 @@ sign_hash_run_raw (const struct sockaddr_un  *addr,
   return TRUE;
 }
 
+/* Signs a sparse file larger than any buffer the library may use, and
+ * reads how far RSS rose: the data is hashed chunk by chunk, so it must
+ * stay flat whatever the file's size. */
+static void
+sign_file_measure (SignHashResult *r,
+                   ParsecKey      *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-bench-file-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  ProcStatus before, after;
+  gint64 t0;
+  int fd;
+
+  r->file_mib = opt_file_mib;
+  if (dir == NULL)
+    {
+      r->file_why = g_strdup (error->message);
+      return;
+    }
+  path = g_build_filename (dir, "large", NULL);
+  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ftruncate (fd, (off_t) opt_file_mib * 1024 * 1024) != 0)
+    r->file_why = g_strdup_printf ("cannot make a %" G_GINT64_FORMAT " MiB file: %s", opt_file_mib,
+                                   g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+  if (r->file_why == NULL)
+    {
+      file = g_file_new_for_path (path);
+      r->file_hwm_reset = proc_reset_hwm ();
+      before = proc_status_read ();
+      t0 = g_get_monotonic_time ();
+      signature = parsec_key_sign_file (key, file, NULL, &error);
+      r->file_seconds = (g_get_monotonic_time () - t0) / 1e6;
+      after = proc_status_read ();
+      r->file_rss_before_kb = before.rss_kb;
+      r->file_peak_growth_kb = after.hwm_kb - before.rss_kb;
+      if (signature == NULL)
+        r->file_why = g_strdup_printf ("signing failed: %s", error->message);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static gboolean
 sign_measure_with_service (SignHashResult     *r,
                            ParsecTestService  *service,
@@ -948,6 +1006,10 @@ sign_measure_with_service (SignHashResult     *r,
       r->by_name_requests = (double) (logged2 - logged1) / calls;
       r->n++;
     }
+  if (opt_file_mib > 0)
+    sign_file_measure (r, key);
+  else
+    r->file_why = g_strdup ("skipped (--file-mib=0)");
   return TRUE;
 }
 
@@ -1197,6 +1259,7 @@ report_free (Report *r)
   g_free (r->thread_names);
   g_free (r->allocs.why);
   g_free (r->sign_hash.why);
+  g_free (r->sign_hash.file_why);
   tool_bench_free (r->tool);
   g_free (r->tool_why);
   g_free (r);
@@ -1269,6 +1332,13 @@ print_table (const Report *r)
       g_print ("(sign-hash and sign data: ECDSA P-256/SHA-256 through the test service, %" G_GINT64_FORMAT
                " calls per row; x floor is against the raw replay; requests/call as the service logged them)\n",
                opt_sign_iterations);
+      if (r->sign_hash.file_why == NULL)
+        g_print ("\nParsecKey sign_file on a %" G_GINT64_FORMAT " MiB file: %.2f s; RSS %" G_GINT64_FORMAT
+                 " kB before, peak %+" G_GINT64_FORMAT " kB during (%s)\n", r->sign_hash.file_mib,
+                 r->sign_hash.file_seconds, r->sign_hash.file_rss_before_kb, r->sign_hash.file_peak_growth_kb,
+                 r->sign_hash.file_hwm_reset ? "VmHWM reset before" : "VmHWM since start: clear_refs refused");
+      else
+        g_print ("\nParsecKey sign_file: n/a (%s)\n", r->sign_hash.file_why);
     }
   else
     {
@@ -1406,6 +1476,15 @@ print_json (const Report *r)
       g_string_append (out, ", \"sign_data_by_name\": ");
       json_sign_data (out, r->sign_hash.by_name_rate, r->sign_hash.by_name_cpu_us, r->sign_hash.n,
                       r->sign_hash.by_name_requests);
+      if (r->sign_hash.file_why == NULL)
+        {
+          g_string_append_printf (out, ", \"sign_file\": {\"mib\": %" G_GINT64_FORMAT ", \"seconds\": ",
+                                  r->sign_hash.file_mib);
+          json_number (out, r->sign_hash.file_seconds);
+          g_string_append_printf (out, ", \"rss_before_kb\": %" G_GINT64_FORMAT ", \"peak_growth_kb\": %"
+                                  G_GINT64_FORMAT ", \"hwm_reset\": %s}", r->sign_hash.file_rss_before_kb,
+                                  r->sign_hash.file_peak_growth_kb, r->sign_hash.file_hwm_reset ? "true" : "false");
+        }
       g_string_append (out, "},\n");
     }
   else
@@ -1593,13 +1672,15 @@ main (int    argc,
   g_strlcpy (b.addr.sun_path, bench_server_get_path (server), sizeof b.addr.sun_path);
 
   /* An explicit provider and auth method: no discovery requests, nothing
-   * but the pings reaches the server. */
+   * but the pings reaches the server. The bound on calls in flight is
+   * raised so that the 256-in-flight rows have 256 in flight. */
   client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
                            "endpoint", bench_server_get_endpoint (server),
                            "provider", PARSEC_PROVIDER_MBED_CRYPTO,
                            "auth-method", PARSEC_AUTH_METHOD_NONE,
                            "application-name", "parsec-glib-bench",
                            "timeout", 30000,
+                           "max-requests-in-flight", 256,
                            NULL);
   if (client == NULL)
     {

@@ -22,6 +22,7 @@ CONFIGURATION = {
     'provider': (Parsec.Provider.AUTO, Parsec.Provider.TPM),
     'timeout': (-1, 1234),
     'max-response-size': (0, 4321),
+    'max-requests-in-flight': (0, 7),
     'trust-policy': (Parsec.TrustPolicy.DEFAULT, Parsec.TrustPolicy.WARN),
     'trusted-users': (None, ['root', '1234']),
 }
@@ -85,7 +86,7 @@ class GettersTest(FakeServiceTestCase):
     def setUp(self):
         super().setUp()
         self.settings = Gio.Settings.new('community.parsec.glib')
-        for key in ('timeout', 'max-response-size', 'trust-policy', 'trusted-users'):
+        for key in ('timeout', 'max-response-size', 'max-requests-in-flight', 'trust-policy', 'trusted-users'):
             self.addCleanup(self.settings.reset, key)
 
     def client(self, **props):
@@ -93,7 +94,7 @@ class GettersTest(FakeServiceTestCase):
 
     def test_given_values(self):
         client = self.client(provider=Parsec.Provider.TPM, auth_method=Parsec.AuthMethod.DIRECT,
-                             timeout=1234, max_response_size=4321,
+                             timeout=1234, max_response_size=4321, max_requests_in_flight=7,
                              trust_policy=Parsec.TrustPolicy.WARN, trusted_users=['root', '1234'])
         for initialised in (False, True):
             with self.subTest(initialised=initialised):
@@ -101,6 +102,7 @@ class GettersTest(FakeServiceTestCase):
                 self.assertEqual(client.get_auth_method(), Parsec.AuthMethod.DIRECT)
                 self.assertEqual(client.get_timeout(), 1234)
                 self.assertEqual(client.get_max_response_size(), 4321)
+                self.assertEqual(client.get_max_requests_in_flight(), 7)
                 self.assertEqual(client.get_trust_policy(), Parsec.TrustPolicy.WARN)
                 self.assertEqual(client.get_trusted_users(), ['root', '1234'])
                 self.assertEqual(client.props.trusted_users, ['root', '1234'])
@@ -111,12 +113,14 @@ class GettersTest(FakeServiceTestCase):
         client = self.client()
         self.assertEqual(client.get_timeout(), -1)
         self.assertEqual(client.get_max_response_size(), 0)
+        self.assertEqual(client.get_max_requests_in_flight(), 0)
         self.assertEqual(client.get_trust_policy(), Parsec.TrustPolicy.DEFAULT)
         # NULL: PyGObject 3.42 makes it [], later versions None.
         self.assertIn(client.get_trusted_users(), (None, []))
         client.init(None)
         self.assertEqual(client.get_timeout(), 60000)
         self.assertEqual(client.get_max_response_size(), 1 << 20)
+        self.assertEqual(client.get_max_requests_in_flight(), 16)
         self.assertEqual(client.get_trust_policy(), Parsec.TrustPolicy.OFF)
         self.assertIn(client.get_trusted_users(), (None, []))
         self.assertEqual(client.get_provider(), Parsec.Provider.AUTO)
@@ -125,6 +129,7 @@ class GettersTest(FakeServiceTestCase):
     def test_unset_takes_gsettings(self):
         self.settings.set_uint('timeout', 2500)
         self.settings.set_uint('max-response-size', 3000)
+        self.settings.set_uint('max-requests-in-flight', 5)
         self.settings.set_string('trust-policy', 'warn')
         self.settings.set_strv('trusted-users', ['root', '4242'])
         client = self.client()
@@ -133,6 +138,7 @@ class GettersTest(FakeServiceTestCase):
         self.assertEqual(client.props.timeout, 2500)
         self.assertEqual(client.get_timeout(), 2500)
         self.assertEqual(client.get_max_response_size(), 3000)
+        self.assertEqual(client.get_max_requests_in_flight(), 5)
         self.assertEqual(client.get_trust_policy(), Parsec.TrustPolicy.WARN)
         self.assertEqual(client.get_trusted_users(), ['root', '4242'])
 

@@ -12,6 +12,7 @@ own with --request-log to count what each key operation sends.
 import hashlib
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -393,6 +394,83 @@ def test_service_command():
         if directory and os.access(path, os.X_OK):
             return [path]
     raise RuntimeError('parsec-glib-test-service not found: set PARSEC_TEST_SERVICE')
+
+
+class CertificateTest(LoopMixin, unittest.TestCase):
+    """Certificate requests and self-signed certificates, checked by
+    OpenSSL and read back as a Gio.TlsCertificate; files and streams
+    signed in chunks."""
+
+    def setUp(self):
+        self.loop = GLib.MainLoop()
+        self.client = new_client()
+        self.key = self.client.generate_key('py-certificate', ecc_signing(), None)
+        self.addCleanup(self.key.destroy, None)
+        self.dir = tempfile.TemporaryDirectory(prefix='parsec-glib-py-certificate.')
+        self.addCleanup(self.dir.cleanup)
+
+    def options(self):
+        options = Parsec.CertificateOptions.new()
+        options.add_subject_attribute('CN', 'py.example')
+        options.add_subject_attribute('O', 'Example')
+        options.add_dns_name('py.example')
+        options.add_ip_address(Gio.InetAddress.new_from_string('192.0.2.7'))
+        options.add_email_address('py@example.org')
+        return options
+
+    def write_pem(self, name, der, label):
+        path = os.path.join(self.dir.name, name)
+        with open(path, 'w') as f:
+            f.write(Parsec.pem_encode(der, label))
+        return path
+
+    def openssl(self, *args):
+        openssl = shutil.which('openssl')
+        if openssl is None:
+            self.skipTest('openssl is not installed')
+        proc = subprocess.run([openssl, *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        return proc.stdout + proc.stderr
+
+    def test_request(self):
+        for request in (self.key.create_certificate_request(self.options(), None),
+                        self.wait(self.key, 'create_certificate_request', self.options())):
+            path = self.write_pem('request.pem', request, 'CERTIFICATE REQUEST')
+            text = self.openssl('req', '-verify', '-noout', '-text', '-in', path)
+            self.assertIn('verify OK', text)
+            self.assertIn('CN = py.example', text)
+            self.assertIn('DNS:py.example, IP Address:192.0.2.7, email:py@example.org', text)
+
+    def test_self_signed(self):
+        options = self.options()
+        not_before = GLib.DateTime.new_utc(2031, 3, 4, 5, 6, 7)
+        options.set_validity(not_before, not_before.add_days(30))
+        for certificate in (self.key.create_self_signed_certificate(options, None),
+                            self.wait(self.key, 'create_self_signed_certificate', options)):
+            pem = Parsec.pem_encode(certificate, 'CERTIFICATE')
+            tls = Gio.TlsCertificate.new_from_pem(pem, -1)
+            self.assertIn('CN=py.example', tls.get_subject_name())
+            self.assertEqual(tls.get_not_valid_before().to_unix(), not_before.to_unix())
+            path = self.write_pem('certificate.pem', certificate, 'CERTIFICATE')
+            text = self.openssl('x509', '-noout', '-text', '-in', path)
+            self.assertIn('CA:FALSE', text)
+            self.assertIn('Digital Signature', text)
+            self.assertIn(': OK', self.openssl('verify', '-no_check_time', '-CAfile', path, path))
+
+    def test_sign_file_and_stream(self):
+        path = os.path.join(self.dir.name, 'data')
+        data = os.urandom(300000)
+        with open(path, 'wb') as f:
+            f.write(data)
+        file = Gio.File.new_for_path(path)
+        signature = self.key.sign_file(file, None)
+        self.assertTrue(self.key.verify_data(bytes_(data), signature, None))
+        self.assertTrue(self.wait(self.key, 'verify_file', file, signature))
+        stream = Gio.MemoryInputStream.new_from_bytes(bytes_(data))
+        self.assertTrue(self.key.verify_stream(stream, signature, None))
+        stream = Gio.MemoryInputStream.new_from_bytes(bytes_(data))
+        signature = self.wait(self.key, 'sign_stream', stream)
+        self.assertTrue(self.key.verify_data(bytes_(data), signature, None))
 
 
 class RequestCountTest(LoopMixin, unittest.TestCase):

@@ -177,11 +177,13 @@ connection_handle_request (Connection *conn)
     }
 
   /* One line per request whose header parsed, for tests that count what
-   * a client sends. */
+   * a client sends; open= is the connections accepted and not yet closed,
+   * this one included, for tests of how many a client keeps open. */
   if (conn->frontend->service->request_log != NULL)
     {
-      fprintf (conn->frontend->service->request_log, "%s provider=%u auth=%u\n",
-               _parsec_opcode_get_name (request->opcode), request->provider, request->auth_type);
+      fprintf (conn->frontend->service->request_log, "%s provider=%u auth=%u open=%u\n",
+               _parsec_opcode_get_name (request->opcode), request->provider, request->auth_type,
+               g_hash_table_size (conn->frontend->connections));
       fflush (conn->frontend->service->request_log);
     }
 

@@ -51,6 +51,22 @@ void               parsec_test_service_free            (ParsecTestService  *self
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestService, parsec_test_service_free)
 
+/* One asynchronous call at a time on the thread-default main context:
+ * pass parsec_test_async_store and the struct as the callback and its
+ * data, then parsec_test_async_wait() runs the loop until the callback
+ * and returns its result (owned by the struct until the next wait). */
+typedef struct {
+  GMainLoop *loop;
+  GAsyncResult *result;
+} ParsecTestAsync;
+
+void          parsec_test_async_init  (ParsecTestAsync *self);
+void          parsec_test_async_clear (ParsecTestAsync *self);
+void          parsec_test_async_store (GObject         *source,
+                                       GAsyncResult    *result,
+                                       gpointer         user_data);
+GAsyncResult *parsec_test_async_wait  (ParsecTestAsync *self);
+
 /* Whether a list from parsec_client_list_opcodes() holds @opcode: how a
  * test asks a service whether its provider has an operation. */
 static inline gboolean

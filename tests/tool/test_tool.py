@@ -748,6 +748,39 @@ class CryptoTests(ToolTestCase):
         self.openssl('dgst', '-sha512', '-verify', self.public_pem(sha512), '-signature', self.path('sig512.der'),
                      data)
 
+    @needs_openssl
+    def test_sign_large_file_in_flat_memory(self):
+        # Larger than the old 64 MiB limit; sparse, so that it costs no disk.
+        name, _ = self.create_ecc('p256')
+        data = self.path('large')
+        with open(data, 'wb') as f:
+            f.truncate(100 * 1024 * 1024 + 3)
+        signature = self.path('large.sig')
+        child = subprocess.Popen([TOOL, 'sign', '-k', name, '-i', data, '-f', 'der', '-o', signature],
+                                 stderr=subprocess.PIPE)
+        stderr = child.stderr.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        self.assertEqual(child.returncode, 0, stderr)
+        # The file is read in chunks: the tool's peak memory stays far below
+        # its size (ru_maxrss is in KiB).
+        self.assertLess(usage.ru_maxrss, 48 * 1024)
+        self.openssl('dgst', '-sha256', '-verify', self.public_pem(name), '-signature', signature, data)
+        self.assertEqual(self.tool('verify', '-k', name, '-i', data, '--signature', signature).stdout,
+                         b'The signature is valid.\n')
+        # Standard input streams too.
+        with open(data, 'rb') as f:
+            proc = subprocess.run([TOOL, 'verify', '-k', name, '--signature', signature], stdin=f,
+                                  capture_output=True, timeout=120)
+        self.assertEqual((proc.returncode, proc.stdout), (0, b'The signature is valid.\n'), proc.stderr)
+        with open(data, 'ab') as f:
+            f.write(b'x')
+        self.fails(1, 'verify', '-k', name, '-i', data, '--signature', signature)
+        self.fails(2, 'sign', '-k', name, '-i', self.path('missing'))
+
+    def test_hash_help_states_its_limit(self):
+        self.assertIn(b'1 MiB', self.tool('hash', '--help').stdout)
+
     def test_sign_formats_and_verify(self):
         name = self.create('ecc')
         signed = self.tool_json('sign', '-k', name, '-d', 'message')
