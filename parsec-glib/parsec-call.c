@@ -96,12 +96,13 @@ client_sends_auth (ParsecClient          *self,
 
 /* The whole request: header, the body (@operation packed, or @packed)
  * and the authentication, which discovery must have settled. */
-static GBytes *
+static gboolean
 client_encode_request (ParsecClient            *self,
                        const ParsecOperation   *op,
                        guint8                   provider,
                        const ProtobufCMessage  *operation,
                        GBytes                  *packed,
+                       ParsecWireBuffer        *request,
                        GError                 **error)
 {
   ParsecWireHeader header;
@@ -117,7 +118,7 @@ client_encode_request (ParsecClient            *self,
   else
     body_len = operation != NULL ? protobuf_c_message_get_packed_size (operation) : 0;
   if (!check_body_size (op, body_len, error))
-    return NULL;
+    return FALSE;
 
   if (client_sends_auth (self, op))
     {
@@ -136,7 +137,7 @@ client_encode_request (ParsecClient            *self,
             {
               g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_NO_JWT_SVID_TOKEN,
                                    _("JWT-SVID authentication needs a token: set ParsecClient:jwt-svid-token"));
-              return NULL;
+              return FALSE;
             }
           auth = (const guint8 *) token_copy;
         }
@@ -150,7 +151,7 @@ client_encode_request (ParsecClient            *self,
                    _("The authentication data is %zu bytes; the wire protocol allows at most %u"),
                    auth_len, PARSEC_WIRE_AUTH_MAX);
       secure_free (token_copy);
-      return NULL;
+      return FALSE;
     }
 
   buffer = secure_alloc (PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
@@ -165,7 +166,9 @@ client_encode_request (ParsecClient            *self,
     memcpy (buffer + PARSEC_WIRE_HEADER_LEN + body_len, auth, auth_len);
   secure_free (token_copy);
 
-  return secure_bytes_take (buffer, PARSEC_WIRE_HEADER_LEN + body_len + auth_len);
+  request->data = buffer;
+  request->len = PARSEC_WIRE_HEADER_LEN + body_len + auth_len;
+  return TRUE;
 }
 
 /* Field 1 of a result that carries bytes there. */
@@ -263,12 +266,12 @@ list_is_packed (const ParsecOperation *op)
  * @expected where the operation may answer short. */
 static ProtobufCMessage *
 client_decode_result (const ParsecOperation  *op,
-                      GBytes                 *body,
+                      ParsecWireBuffer        body,
                       gsize                   expected,
                       GError                **error)
 {
-  gsize len;
-  const guint8 *data = g_bytes_get_data (body, &len);
+  gsize len = body.len;
+  const guint8 *data = body.data;
   ProtobufCMessage *result;
   gsize got, entries;
 
@@ -451,7 +454,7 @@ _parsec_list_opcodes_operation_init (ListOpcodes__Operation *operation,
 
 /* The request of @operation (or of the body @packed) to @provider, and
  * how to send it. */
-static GBytes *
+static gboolean
 client_request (ParsecClient            *self,
                 const ParsecOperation   *op,
                 guint8                   provider,
@@ -459,13 +462,13 @@ client_request (ParsecClient            *self,
                 GBytes                  *packed,
                 const char              *key_name,
                 ParsecTransportParams   *params,
+                ParsecWireBuffer        *request,
                 GError                 **error)
 {
-  GBytes *request = client_encode_request (self, op, provider, operation, packed, error);
-
-  if (request != NULL)
-    client_transport_params (self, op, provider, key_name, params);
-  return request;
+  if (!client_encode_request (self, op, provider, operation, packed, request, error))
+    return FALSE;
+  client_transport_params (self, op, provider, key_name, params);
+  return TRUE;
 }
 
 /* Adds the hint that fits the request to the service's error. */
@@ -569,15 +572,16 @@ discovery_op (ParsecNeeds missing)
 }
 
 /* The request that asks for what @missing names first. */
-static GBytes *
+static ParsecWireBuffer
 discovery_request (ParsecClient          *self,
                    ParsecNeeds            missing,
                    ParsecTransportParams *params)
 {
-  GBytes *request = client_request (self, discovery_op (missing), PARSEC_PROVIDER_CORE, NULL, NULL, NULL,
-                                    params, NULL);
+  ParsecWireBuffer request = { NULL, 0 };
+  gboolean encoded = client_request (self, discovery_op (missing), PARSEC_PROVIDER_CORE, NULL, NULL, NULL,
+                                     params, &request, NULL);
 
-  g_assert (request != NULL);   /* an empty unauthenticated request always encodes */
+  g_assert (encoded);   /* an empty unauthenticated request always encodes */
   return request;
 }
 
@@ -586,7 +590,7 @@ discovery_request (ParsecClient          *self,
 static gboolean
 discovery_learn (ParsecClient           *self,
                  const ParsecOperation  *op,
-                 GBytes                 *body,
+                 ParsecWireBuffer        body,
                  GError                 *error,
                  GError                **learn_error)
 {
@@ -594,7 +598,7 @@ discovery_learn (ParsecClient           *self,
 
   if (error == NULL)
     result = client_decode_result (op, body, 0, &error);
-  g_clear_pointer (&body, g_bytes_unref);
+  _parsec_wire_buffer_clear (&body);
   if (result == NULL)
     {
       g_propagate_error (learn_error, error);
@@ -620,11 +624,11 @@ _parsec_client_discover (ParsecClient  *self,
   while ((missing = client_missing (self, needs)) != 0)
     {
       ParsecTransportParams params;
-      g_autoptr(GBytes) request = discovery_request (self, missing, &params);
+      ParsecWireBuffer request = discovery_request (self, missing, &params);
       GError *exchange_error = NULL;
-      GBytes *body;
+      ParsecWireBuffer body;
 
-      body = _parsec_transport_call (&params, request, cancellable, &exchange_error);
+      _parsec_transport_call (&params, request, cancellable, &body, &exchange_error);
       if (!discovery_learn (self, discovery_op (missing), body, exchange_error, error))
         return FALSE;
     }
@@ -725,9 +729,9 @@ discovery_resume (Discovery    *discovery,
 }
 
 static void
-discovery_answered (GBytes   *body,
-                    GError   *error,
-                    gpointer  user_data)
+discovery_answered (ParsecWireBuffer  body,
+                    GError           *error,
+                    gpointer          user_data)
 {
   Discovery *discovery = user_data;
   const ParsecOperation *op = discovery->asking;
@@ -746,7 +750,7 @@ discovery_step (Discovery *discovery)
 {
   ParsecClient *self = discovery->self;
   ParsecNeeds missing = 0;
-  g_autoptr(GBytes) request = NULL;
+  ParsecWireBuffer request;
   ParsecTransportParams params;
 
   g_mutex_lock (&self->discovery_lock);
@@ -1248,35 +1252,34 @@ call_check_started (ParsecCall  *call,
 }
 
 /* The next request of @call, or NULL with the error that ends it. */
-static GBytes *
+static gboolean
 call_next_request (ParsecCall             *call,
                    ParsecTransportParams  *params,
+                   ParsecWireBuffer       *request,
                    GError                **error)
 {
-  GBytes *request;
-
   if (call->refusal != NULL)
     {
       ListOpcodes__Operation list;
 
       _parsec_list_opcodes_operation_init (&list, call->wire_provider);
-      request = client_request (call->self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, &list.base, NULL,
-                                NULL, params, NULL);
-      if (request == NULL)
-        g_propagate_error (error, g_steal_pointer (&call->refusal));
-      else
-        params->deadline = call->deadline;
-      return request;
+      if (!client_request (call->self, &_parsec_op_list_opcodes, PARSEC_PROVIDER_CORE, &list.base, NULL,
+                           NULL, params, request, NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&call->refusal));
+          return FALSE;
+        }
+      params->deadline = call->deadline;
+      return TRUE;
     }
 
   if (!client_resolve_provider (call->self, call->provider, &call->wire_provider, error) ||
-      !client_check_known_support (call->self, call->wire_provider, call->op->opcode, error))
-    return NULL;
-  request = client_request (call->self, call->op, call->wire_provider, call->operation, call->packed,
-                            call->key_name, params, error);
-  if (request != NULL)
-    params->deadline = call->deadline;
-  return request;
+      !client_check_known_support (call->self, call->wire_provider, call->op->opcode, error) ||
+      !client_request (call->self, call->op, call->wire_provider, call->operation, call->packed,
+                       call->key_name, params, request, error))
+    return FALSE;
+  params->deadline = call->deadline;
+  return TRUE;
 }
 
 /* Takes the answer (@body or @error, both transfer full) to the request
@@ -1284,7 +1287,7 @@ call_next_request (ParsecCall             *call,
  * request; otherwise it is over, with *@result or *@call_error. */
 static gboolean
 call_take_answer (ParsecCall        *call,
-                  GBytes            *body,
+                  ParsecWireBuffer   body,
                   GError            *error,
                   ProtobufCMessage **result,
                   GError           **call_error)
@@ -1296,7 +1299,7 @@ call_take_answer (ParsecCall        *call,
       if (error == NULL)
         opcodes = client_decode_result (&_parsec_op_list_opcodes, body, 0, NULL);
       g_clear_error (&error);
-      g_clear_pointer (&body, g_bytes_unref);
+      _parsec_wire_buffer_clear (&body);
       *call_error = client_explain_not_supported (call->self, call->wire_provider, call->op->opcode,
                                                   opcodes, g_steal_pointer (&call->refusal));
       return FALSE;
@@ -1304,7 +1307,7 @@ call_take_answer (ParsecCall        *call,
 
   if (error == NULL)
     *result = client_decode_result (call->op, body, call->expected_length, &error);
-  g_clear_pointer (&body, g_bytes_unref);
+  _parsec_wire_buffer_clear (&body);
   if (*result != NULL)
     return FALSE;
   if (client_should_ask_support (call->self, call->wire_provider, call->op->opcode, error))
@@ -1343,13 +1346,13 @@ _parsec_client_call (ParsecClient            *self,
   while (more)
     {
       ParsecTransportParams params;
-      g_autoptr(GBytes) request = call_next_request (&call, &params, &call_error);
+      ParsecWireBuffer request;
       GError *exchange_error = NULL;
-      GBytes *body;
+      ParsecWireBuffer body;
 
-      if (request == NULL)
+      if (!call_next_request (&call, &params, &request, &call_error))
         break;
-      body = _parsec_transport_call (&params, request, cancellable, &exchange_error);
+      _parsec_transport_call (&params, request, cancellable, &body, &exchange_error);
       more = call_take_answer (&call, body, exchange_error, &result, &call_error);
     }
   call_clear (&call);
@@ -1394,9 +1397,9 @@ async_call_finish (AsyncCall        *data,
 static void async_call_send (AsyncCall *data);
 
 static void
-async_call_answered (GBytes   *body,
-                     GError   *error,
-                     gpointer  user_data)
+async_call_answered (ParsecWireBuffer  body,
+                     GError           *error,
+                     gpointer          user_data)
 {
   AsyncCall *data = user_data;
   ProtobufCMessage *result = NULL;
@@ -1412,13 +1415,13 @@ static void
 async_call_send (AsyncCall *data)
 {
   ParsecTransportParams params;
-  g_autoptr(GBytes) request = NULL;
+  ParsecWireBuffer request;
   GError *error = NULL;
+  gboolean made = call_next_request (&data->call, &params, &request, &error);
 
-  request = call_next_request (&data->call, &params, &error);
   /* The caller's message is gone once the first request is made. */
   data->call.operation = NULL;
-  if (request == NULL)
+  if (!made)
     {
       async_call_finish (data, NULL, error);
       return;

@@ -550,7 +550,14 @@ client_configure (ParsecClient  *self,
     }
 
   g_clear_pointer (&self->trusted_uids, g_array_unref);
-  self->trusted_uids = _parsec_endpoint_resolve_users ((const char * const *) self->trusted_users, error);
+  /* Only the checks read the uids. Without checks the default users are
+   * not looked up: that would load the system's user databases (NSS
+   * modules) into every program. Users named explicitly are still
+   * resolved, so that a misspelt name fails here whatever the policy. */
+  if (self->trust_policy == PARSEC_TRUST_POLICY_OFF && self->trusted_users == NULL)
+    self->trusted_uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  else
+    self->trusted_uids = _parsec_endpoint_resolve_users ((const char * const *) self->trusted_users, error);
   if (self->trusted_uids == NULL)
     return FALSE;
 

@@ -27,7 +27,7 @@ typedef struct {
 gboolean _parsec_endpoint_check_path (const char         *path,
                                       const ParsecTrust  *trust,
                                       GError            **error);
-gboolean _parsec_endpoint_check_peer (GSocket            *socket,
+gboolean _parsec_endpoint_check_peer (int                 fd,
                                       const char         *path,
                                       const ParsecTrust  *trust,
                                       GError            **error);

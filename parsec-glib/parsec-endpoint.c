@@ -269,21 +269,62 @@ _parsec_endpoint_check_path (const char         *path,
   return trusted;
 }
 
+/* The user of the process at the other end of the connected socket @fd. */
+static gboolean
+peer_uid (int      fd,
+          uid_t   *uid,
+          GError **error)
+{
+#if defined(SO_PEERCRED)
+  struct ucred credentials;
+  socklen_t len = sizeof credentials;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_PEERCRED, &credentials, &len) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Unable to read socket credentials: %s"), g_strerror (errsv));
+      return FALSE;
+    }
+  *uid = credentials.uid;
+  return TRUE;
+#else
+  /* GSocket takes the descriptor it wraps: give it a copy. */
+  int copy = dup (fd);
+  g_autoptr(GSocket) socket = copy >= 0 ? g_socket_new_from_fd (copy, error) : NULL;
+  g_autoptr(GCredentials) credentials = NULL;
+
+  if (copy < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s", g_strerror (errsv));
+      return FALSE;
+    }
+  if (socket == NULL)
+    {
+      close (copy);
+      return FALSE;
+    }
+  credentials = g_socket_get_credentials (socket, error);
+  if (credentials == NULL)
+    return FALSE;
+  *uid = g_credentials_get_unix_user (credentials, error);
+  return *uid != (uid_t) -1;
+#endif
+}
+
 gboolean
-_parsec_endpoint_check_peer (GSocket            *socket,
+_parsec_endpoint_check_peer (int                 fd,
                              const char         *path,
                              const ParsecTrust  *trust,
                              GError            **error)
 {
-  g_autoptr(GCredentials) credentials = NULL;
   g_autoptr(GError) local_error = NULL;
   uid_t uid;
 
-  credentials = g_socket_get_credentials (socket, &local_error);
-  if (credentials == NULL)
-    return untrusted (error, _("the user of the process at %s is unknown: %s"), path, local_error->message);
-  uid = g_credentials_get_unix_user (credentials, &local_error);
-  if (uid == (uid_t) -1)
+  if (!peer_uid (fd, &uid, &local_error))
     return untrusted (error, _("the user of the process at %s is unknown: %s"), path, local_error->message);
   if (!uid_trusted (trust, uid))
     return untrusted (error, _("the process at %s runs as uid %u, which is not a trusted user (ParsecClient:trusted-users)"),

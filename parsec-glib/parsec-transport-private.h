@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "parsec-endpoint-private.h"
+#include "parsec-secure-private.h"
 
 G_BEGIN_DECLS
 
@@ -21,22 +22,39 @@ typedef struct {
   ParsecTrust trust;           /* checks before the request is written */
 } ParsecTransportParams;
 
-/* Called once with the response body (a wiping GBytes, transfer full) or
- * an error (transfer full). */
-typedef void (*ParsecTransportDone) (GBytes   *body,
-                                     GError   *error,
-                                     gpointer  user_data);
+/* A whole request or a response body: secure memory (secure_alloc()),
+ * wiped when freed, or NULL when empty. Handed over by value: whoever
+ * receives one frees it. */
+typedef struct {
+  guint8 *data;
+  gsize len;
+} ParsecWireBuffer;
 
-GBytes *_parsec_transport_call       (const ParsecTransportParams *params,
-                                      GBytes                      *request,
-                                      GCancellable                *cancellable,
-                                      GError                     **error);
+static inline void
+_parsec_wire_buffer_clear (ParsecWireBuffer *buffer)
+{
+  g_clear_pointer (&buffer->data, secure_free);
+  buffer->len = 0;
+}
 
-void    _parsec_transport_call_async (const ParsecTransportParams *params,
-                                      GBytes                      *request,
-                                      GMainContext                *context,
-                                      GCancellable                *cancellable,
-                                      ParsecTransportDone          done,
-                                      gpointer                     user_data);
+/* Called once with the response body (transfer full) or an error
+ * (transfer full, the body then empty). */
+typedef void (*ParsecTransportDone) (ParsecWireBuffer  body,
+                                     GError           *error,
+                                     gpointer          user_data);
+
+/* Both take @request. */
+gboolean _parsec_transport_call       (const ParsecTransportParams *params,
+                                       ParsecWireBuffer             request,
+                                       GCancellable                *cancellable,
+                                       ParsecWireBuffer            *body,
+                                       GError                     **error);
+
+void     _parsec_transport_call_async (const ParsecTransportParams *params,
+                                       ParsecWireBuffer             request,
+                                       GMainContext                *context,
+                                       GCancellable                *cancellable,
+                                       ParsecTransportDone          done,
+                                       gpointer                     user_data);
 
 G_END_DECLS

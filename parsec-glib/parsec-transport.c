@@ -5,13 +5,20 @@
  * state machine that advances as far as the socket allows without
  * blocking; the synchronous driver waits on the socket between steps and
  * the asynchronous one waits in a GSource on the caller's main context,
- * so both share every byte of framing and every check.
+ * so both share every byte of framing and every check. The socket is a
+ * plain non-blocking file descriptor: a request needs no object of its
+ * own beyond the asynchronous driver's GSource.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <gio/gunixsocketaddress.h>
 
@@ -47,8 +54,9 @@ typedef struct {
 struct _Exchange {
   ParsecTransportParams params;
   ExchangeState state;
-  GSocket *socket;
-  GBytes *request;
+  int fd;                      /* -1 before the socket exists */
+  gboolean owns_address;       /* the asynchronous driver's reference */
+  ParsecWireBuffer request;
   gsize written;
   GError *write_error;         /* kept in case the service answers anyway */
   guint8 header_bytes[PARSEC_WIRE_HEADER_LEN];
@@ -77,11 +85,9 @@ exchange_path (Exchange *x)
 static void
 exchange_init (Exchange                    *x,
                const ParsecTransportParams *params,
-               GBytes                      *request)
+               ParsecWireBuffer             request)
 {
-  *x = (Exchange) { .params = *params };
-  g_object_ref (x->params.address);
-  x->request = g_bytes_ref (request);
+  *x = (Exchange) { .params = *params, .fd = -1, .request = request };
   x->start = g_get_monotonic_time ();
   if (params->deadline != 0)
     x->deadline = params->deadline;
@@ -94,15 +100,24 @@ exchange_init (Exchange                    *x,
 static void
 exchange_clear (Exchange *x)
 {
-  if (x->socket != NULL)
+  if (x->fd >= 0)
     {
-      g_socket_close (x->socket, NULL);
-      g_clear_object (&x->socket);
+      close (x->fd);
+      x->fd = -1;
     }
-  g_clear_pointer (&x->request, g_bytes_unref);
+  _parsec_wire_buffer_clear (&x->request);
   g_clear_error (&x->write_error);
   g_clear_pointer (&x->body, secure_free);
-  g_clear_object (&x->params.address);
+  if (x->owns_address)
+    g_clear_object (&x->params.address);
+}
+
+/* A GIOError for errno @errsv, as GIO words it. */
+static GError *
+errno_error (int         errsv,
+             const char *what)
+{
+  return g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv), "%s: %s", what, g_strerror (errsv));
 }
 
 static GError *
@@ -192,6 +207,19 @@ exchange_trust (Exchange  *x,
   return FALSE;
 }
 
+/* g_log_writer_default_would_drop() reads the environment at every call,
+ * which costs more than the rest of a request's bookkeeping: whether
+ * G_MESSAGES_DEBUG is set at all is read once, at the first request. */
+static gboolean
+messages_debug_set (void)
+{
+  static gsize state = 0;   /* 0 unknown, 1 unset, 2 set */
+
+  if (g_once_init_enter (&state))
+    g_once_init_leave (&state, g_getenv ("G_MESSAGES_DEBUG") != NULL ? 2 : 1);
+  return state == 2;
+}
+
 /* Debug-level record of each call, never with payloads or authentication
  * data; enable with G_MESSAGES_DEBUG=Parsec. */
 static void
@@ -204,7 +232,8 @@ exchange_log (Exchange     *x,
   char opcode_text[16];
   char duration_text[24];
 
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+  if ((!messages_debug_set () && !g_log_get_debug_enabled ()) ||
+      g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     return;
 
   if (error != NULL && error->domain == PARSEC_ERROR && error->code < 65536)
@@ -234,20 +263,20 @@ exchange_receive (Exchange  *x,
                   gboolean  *would_block,
                   GError   **error)
 {
-  GError *local_error = NULL;
   gssize n;
 
   *would_block = FALSE;
-  n = g_socket_receive (x->socket, (char *) buf + *filled, wanted - *filled, NULL, &local_error);
+  do
+    n = recv (x->fd, buf + *filled, wanted - *filled, 0);
+  while (n < 0 && errno == EINTR);
   if (n < 0)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
-          g_error_free (local_error);
           *would_block = TRUE;
           return TRUE;
         }
-      *error = receive_error (x, local_error);
+      *error = receive_error (x, errno_error (errno, _("Error receiving data")));
       return FALSE;
     }
   if (n == 0)
@@ -290,7 +319,7 @@ exchange_step (Exchange      *x,
       switch (x->state)
         {
         case STATE_CONNECT:
-          if (x->socket == NULL)
+          if (x->fd < 0)
             {
               if (x->params.trust.policy != PARSEC_TRUST_POLICY_OFF)
                 {
@@ -300,42 +329,62 @@ exchange_step (Exchange      *x,
                   if (!exchange_trust (x, trusted, g_steal_pointer (&local_error), error))
                     return TRUE;
                 }
-              x->socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM,
-                                        G_SOCKET_PROTOCOL_DEFAULT, &local_error);
-              if (x->socket == NULL)
+              x->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+              if (x->fd < 0)
                 {
-                  *error = connect_error (x, local_error);
+                  *error = connect_error (x, errno_error (errno, _("Unable to create socket")));
                   return TRUE;
                 }
-              g_socket_set_blocking (x->socket, FALSE);
             }
-          if (g_socket_connect (x->socket, x->params.address, NULL, &local_error))
-            {
-              x->state = STATE_CONNECTED;
-              break;
-            }
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PENDING))
-            {
-              g_clear_error (&local_error);
-              x->state = STATE_CONNECTING;
-              *wait = G_IO_OUT;
-              return FALSE;
-            }
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_clear_error (&local_error);
-              *wait = 0;
-              return FALSE;
-            }
-          *error = connect_error (x, local_error);
-          return TRUE;
+          {
+            struct sockaddr_un addr = { .sun_family = AF_UNIX };
+            const char *path = exchange_path (x);
+            gsize path_len = strlen (path);
+            int result;
+
+            if (path_len >= sizeof addr.sun_path)
+              {
+                *error = connect_error (x, errno_error (ENAMETOOLONG, _("Error connecting")));
+                return TRUE;
+              }
+            memcpy (addr.sun_path, path, path_len + 1);
+            do
+              result = connect (x->fd, (struct sockaddr *) &addr,
+                                G_STRUCT_OFFSET (struct sockaddr_un, sun_path) + path_len + 1);
+            while (result < 0 && errno == EINTR);
+            if (result == 0)
+              {
+                x->state = STATE_CONNECTED;
+                break;
+              }
+            if (errno == EINPROGRESS)
+              {
+                x->state = STATE_CONNECTING;
+                *wait = G_IO_OUT;
+                return FALSE;
+              }
+            if (errno == EAGAIN)
+              {
+                *wait = 0;
+                return FALSE;
+              }
+            *error = connect_error (x, errno_error (errno, _("Error connecting")));
+            return TRUE;
+          }
 
         case STATE_CONNECTING:
-          if (!g_socket_check_connect_result (x->socket, &local_error))
-            {
-              *error = connect_error (x, local_error);
-              return TRUE;
-            }
+          {
+            int socket_error = 0;
+            socklen_t len = sizeof socket_error;
+
+            if (getsockopt (x->fd, SOL_SOCKET, SO_ERROR, &socket_error, &len) < 0)
+              socket_error = errno;
+            if (socket_error != 0)
+              {
+                *error = connect_error (x, errno_error (socket_error, _("Error connecting")));
+                return TRUE;
+              }
+          }
           x->state = STATE_CONNECTED;
           break;
 
@@ -343,7 +392,7 @@ exchange_step (Exchange      *x,
           /* Before anything, authentication data included, is written. */
           if (x->params.trust.policy != PARSEC_TRUST_POLICY_OFF)
             {
-              gboolean trusted = _parsec_endpoint_check_peer (x->socket, exchange_path (x), &x->params.trust,
+              gboolean trusted = _parsec_endpoint_check_peer (x->fd, exchange_path (x), &x->params.trust,
                                                               &local_error);
 
               if (!exchange_trust (x, trusted, g_steal_pointer (&local_error), error))
@@ -354,30 +403,36 @@ exchange_step (Exchange      *x,
 
         case STATE_WRITE:
           {
-            gsize len;
-            const guint8 *data = g_bytes_get_data (x->request, &len);
-            gssize n = g_socket_send (x->socket, (const char *) data + x->written,
-                                      len - x->written, NULL, &local_error);
+            const guint8 *data = x->request.data;
+            gsize len = x->request.len;
+            gssize n;
 
+            do
+              n = send (x->fd, data + x->written, len - x->written, MSG_NOSIGNAL);
+            while (n < 0 && errno == EINTR);
             if (n < 0)
               {
-                if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
                   {
-                    g_clear_error (&local_error);
                     *wait = G_IO_OUT;
                     return FALSE;
                   }
                 /* The service answers an oversized request at once and
                  * stops reading, so a failed write may still be followed
                  * by a response that explains it. */
-                x->write_error = local_error;
-                local_error = NULL;
+                x->write_error = errno_error (errno, _("Error sending message"));
                 x->state = STATE_READ_HEADER;
                 break;
               }
             x->written += (gsize) n;
             if (x->written == len)
-              x->state = STATE_READ_HEADER;
+              {
+                /* The service cannot have answered yet: wait rather
+                 * than try a receive bound to fail. */
+                x->state = STATE_READ_HEADER;
+                *wait = G_IO_IN;
+                return FALSE;
+              }
           }
           break;
 
@@ -440,25 +495,64 @@ exchange_step (Exchange      *x,
     }
 }
 
-static GBytes *
+static ParsecWireBuffer
 exchange_steal_body (Exchange *x)
 {
-  if (x->body == NULL)
-    return secure_bytes_new (NULL, 0);
   /* The whole body arrived, so the buffer is exactly as long. */
-  return secure_bytes_take (g_steal_pointer (&x->body), x->body_read);
+  ParsecWireBuffer body = { g_steal_pointer (&x->body), x->body_read };
+
+  return body;
 }
 
-GBytes *
+/* Waits until the socket is ready for @wait, at most @remaining µs
+ * (G_MAXINT64: no deadline), or until @cancellable is cancelled; the
+ * caller then finds out which. FALSE with @error on timeout or failure. */
+static gboolean
+exchange_wait (Exchange      *x,
+               GIOCondition   wait,
+               gint64         remaining,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  GPollFD fds[2] = { { .fd = x->fd, .events = wait } };
+  guint n_fds = 1;
+  int timeout = -1;
+  int result;
+
+  if (x->deadline != G_MAXINT64)
+    /* Rounded up: waking before the deadline would only wait again. */
+    timeout = (int) MIN ((remaining + 999) / 1000, G_MAXINT);
+  if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &fds[1]))
+    n_fds = 2;
+  do
+    result = g_poll (fds, n_fds, timeout);
+  while (result < 0 && errno == EINTR);
+  if (n_fds == 2)
+    g_cancellable_release_fd (cancellable);
+  if (result < 0)
+    {
+      *error = receive_error (x, errno_error (errno, _("Error waiting on the socket")));
+      return FALSE;
+    }
+  if (result == 0)
+    {
+      *error = timeout_error (x);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 _parsec_transport_call (const ParsecTransportParams  *params,
-                        GBytes                       *request,
+                        ParsecWireBuffer              request,
                         GCancellable                 *cancellable,
+                        ParsecWireBuffer             *body,
                         GError                      **error)
 {
   Exchange x;
   GError *local_error = NULL;
-  GBytes *body = NULL;
 
+  *body = (ParsecWireBuffer) { NULL, 0 };
   exchange_init (&x, params, request);
 
   while (!g_cancellable_set_error_if_cancelled (cancellable, &local_error))
@@ -469,7 +563,7 @@ _parsec_transport_call (const ParsecTransportParams  *params,
       if (exchange_step (&x, &wait, &local_error))
         {
           if (local_error == NULL)
-            body = exchange_steal_body (&x);
+            *body = exchange_steal_body (&x);
           break;
         }
 
@@ -484,24 +578,18 @@ _parsec_transport_call (const ParsecTransportParams  *params,
           g_usleep (MIN (remaining, CONNECT_RETRY_US));
           continue;
         }
-      if (!g_socket_condition_timed_wait (x.socket, wait,
-                                          x.deadline == G_MAXINT64 ? -1 : remaining,
-                                          cancellable, &local_error))
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-            {
-              g_clear_error (&local_error);
-              local_error = timeout_error (&x);
-            }
-          break;
-        }
+      if (!exchange_wait (&x, wait, remaining, cancellable, &local_error))
+        break;
     }
 
   exchange_log (&x, local_error);
   exchange_clear (&x);
   if (local_error != NULL)
-    g_propagate_error (error, local_error);
-  return body;
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Asynchronous driver */
@@ -526,10 +614,12 @@ static void
 exchange_finish_async (Exchange *x,
                        GError   *error)
 {
-  GBytes *body = error == NULL ? exchange_steal_body (x) : NULL;
+  ParsecWireBuffer body = { NULL, 0 };
   ParsecTransportDone done = x->done;
   gpointer done_data = x->done_data;
 
+  if (error == NULL)
+    body = exchange_steal_body (x);
   exchange_log (x, error);
   if (x->source != NULL)
     {
@@ -587,8 +677,7 @@ exchange_resume (Exchange     *x,
       x->source = (ExchangeSource *) g_source_new (&exchange_source_funcs, sizeof (ExchangeSource));
       x->source->exchange = x;
       g_source_set_static_name ((GSource *) x->source, "[parsec-glib] request");
-      x->source->fd_tag = g_source_add_unix_fd ((GSource *) x->source,
-                                                g_socket_get_fd (x->socket), wait);
+      x->source->fd_tag = g_source_add_unix_fd ((GSource *) x->source, x->fd, wait);
       x->source_condition = wait;
       if (x->cancellable != NULL)
         {
@@ -625,7 +714,7 @@ exchange_source_dispatch (GSource     *source,
 
 void
 _parsec_transport_call_async (const ParsecTransportParams *params,
-                              GBytes                      *request,
+                              ParsecWireBuffer             request,
                               GMainContext                *context,
                               GCancellable                *cancellable,
                               ParsecTransportDone          done,
@@ -634,6 +723,9 @@ _parsec_transport_call_async (const ParsecTransportParams *params,
   Exchange *x = g_new (Exchange, 1);
 
   exchange_init (x, params, request);
+  /* The call may outlive the caller's reference to the client. */
+  g_object_ref (x->params.address);
+  x->owns_address = TRUE;
   x->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   x->done = done;
   x->done_data = user_data;

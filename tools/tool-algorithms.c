@@ -5,9 +5,8 @@
 #include "config.h"
 
 #include <string.h>
-#include <gnutls/crypto.h>
-
 #include "tool.h"
+#include "tool-gnutls.h"
 
 /* Hashes by name. */
 static const ToolHash hashes[] = {
@@ -319,21 +318,53 @@ gnutls_digest_of (ParsecHash hash)
     }
 }
 
+static GChecksumType
+checksum_of (ParsecHash hash)
+{
+  switch (hash)
+    {
+    case PARSEC_HASH_MD5:
+      return G_CHECKSUM_MD5;
+    case PARSEC_HASH_SHA_1:
+      return G_CHECKSUM_SHA1;
+    case PARSEC_HASH_SHA_256:
+      return G_CHECKSUM_SHA256;
+    case PARSEC_HASH_SHA_384:
+      return G_CHECKSUM_SHA384;
+    case PARSEC_HASH_SHA_512:
+      return G_CHECKSUM_SHA512;
+    default:
+      return (GChecksumType) -1;
+    }
+}
+
 /* The digest that sign, verify and the X.509 commands sign: computed
- * here, as parsec-tool does, so that signing costs one request; the
- * service computes the hashes GnuTLS lacks. */
+ * here, as parsec-tool does, so that signing costs one request. GLib
+ * computes the common hashes, GnuTLS (loaded only then) the others, and
+ * the service those GnuTLS lacks. */
 GBytes *
 tool_digest (ParsecClient  *client,
              ParsecHash     hash,
              GBytes        *data,
              GError       **error)
 {
-  int algorithm = gnutls_digest_of (hash);
+  GChecksumType checksum_type = checksum_of (hash);
+  int algorithm;
   gsize len;
   gconstpointer bytes = g_bytes_get_data (data, &len);
   guint8 digest[64];
 
-  if (algorithm == GNUTLS_DIG_UNKNOWN || gnutls_hash_get_len (algorithm) > sizeof digest ||
+  if (checksum_type != (GChecksumType) -1)
+    {
+      g_autoptr(GChecksum) checksum = g_checksum_new (checksum_type);
+      gsize digest_len = sizeof digest;
+
+      g_checksum_update (checksum, bytes, (gssize) len);
+      g_checksum_get_digest (checksum, digest, &digest_len);
+      return g_bytes_new (digest, digest_len);
+    }
+  algorithm = gnutls_digest_of (hash);
+  if (algorithm == GNUTLS_DIG_UNKNOWN || !tool_gnutls_load (NULL) || gnutls_hash_get_len (algorithm) > sizeof digest ||
       gnutls_hash_fast (algorithm, bytes, len, digest) < 0)
     return parsec_client_hash_compute (client, hash, data, NULL, error);
   return g_bytes_new (digest, gnutls_hash_get_len (algorithm));

@@ -15,6 +15,7 @@
 #include <gnutls/x509.h>
 
 #include "tool.h"
+#include "tool-gnutls.h"
 
 #define OID_RSA_ENCRYPTION "1.2.840.113549.1.1.1"
 #define OID_EC_PUBLIC_KEY  "1.2.840.10045.2.1"
@@ -479,6 +480,8 @@ tool_key_material_parse (GBytes           *file,
     return parse_raw (file, type, curve, material, error);
   if (format == NULL || g_str_equal (format, "auto"))
     format = looks_like_pem (file) ? "pem" : "der";
+  if ((g_str_equal (format, "pem") || g_str_equal (format, "der")) && !tool_gnutls_load (error))
+    return FALSE;
   if (g_str_equal (format, "pem"))
     return parse_pem (file, password_file, material, error);
   if (g_str_equal (format, "der"))
