@@ -197,9 +197,25 @@ test_request_rsa (Fixture       *f,
   g_autofree char *pkcs1_path = NULL;
   g_autofree char *text = NULL;
 
-  pss_request = parsec_key_create_certificate_request (pss_key, NULL, NULL, &error);
-  g_assert_no_error (error);
   pkcs1_request = parsec_key_create_certificate_request (pkcs1_key, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (f->openssl != NULL)
+    {
+      pkcs1_path = write_pem (f, "pkcs1.pem", pkcs1_request, "CERTIFICATE REQUEST");
+      text = openssl (f, (const char *[]) { "req", "-verify", "-noout", "-text", "-in", pkcs1_path, NULL });
+      g_assert_nonnull (strstr (text, "verify OK"));
+      g_assert_nonnull (strstr (text, "sha384WithRSAEncryption"));
+      g_clear_pointer (&text, g_free);
+    }
+
+  pss_request = parsec_key_create_certificate_request (pss_key, NULL, NULL, &error);
+  if (pss_request == NULL)
+    {
+      /* The TPM provider makes RSA-PSS keys but does not sign with them:
+       * its refusal, typed, and nothing half-made. */
+      parsec_test_assert_provider_limit (error);
+      return;
+    }
   g_assert_no_error (error);
   if (f->openssl == NULL)
     return;
@@ -207,11 +223,6 @@ test_request_rsa (Fixture       *f,
   text = openssl (f, (const char *[]) { "req", "-verify", "-noout", "-text", "-in", pss_path, NULL });
   g_assert_nonnull (strstr (text, "verify OK"));
   g_assert_nonnull (strstr (text, "rsassaPss"));
-  g_clear_pointer (&text, g_free);
-  pkcs1_path = write_pem (f, "pkcs1.pem", pkcs1_request, "CERTIFICATE REQUEST");
-  text = openssl (f, (const char *[]) { "req", "-verify", "-noout", "-text", "-in", pkcs1_path, NULL });
-  g_assert_nonnull (strstr (text, "verify OK"));
-  g_assert_nonnull (strstr (text, "sha384WithRSAEncryption"));
 }
 
 /* A self-signed certificate, sync and async: OpenSSL verifies it against

@@ -416,19 +416,21 @@ static void
 test_not_a_signing_key (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(ParsecAlgorithm) gcm = parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
-  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_aead (PARSEC_KEY_TYPE_AES, 128, gcm);
-  g_autoptr(ParsecKey) aes = NULL;
+  /* An RSA encryption key: every provider known holds one (the TPM
+   * provider has no AES keys). */
+  g_autoptr(ParsecAlgorithm) pkcs1 = parsec_algorithm_new_rsa_pkcs1v15_crypt ();
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_rsa_encryption (2048, pkcs1);
+  g_autoptr(ParsecKey) decrypting = NULL;
   g_autoptr(TestPatternStream) stream = pattern_stream_new (1024);
   g_autoptr(GError) error = NULL;
 
-  aes = parsec_client_generate_key (f->client, "streams-aes", attributes, NULL, &error);
+  decrypting = parsec_client_generate_key (f->client, "streams-decrypting", attributes, NULL, &error);
   g_assert_no_error (error);
-  g_assert_null (parsec_key_sign_stream (aes, G_INPUT_STREAM (stream), NULL, &error));
+  g_assert_null (parsec_key_sign_stream (decrypting, G_INPUT_STREAM (stream), NULL, &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
   g_assert_cmpuint (stream->reads, ==, 0);
   g_clear_error (&error);
-  g_assert_true (parsec_key_destroy (aes, NULL, &error));
+  g_assert_true (parsec_key_destroy (decrypting, NULL, &error));
 }
 
 int
