@@ -41,9 +41,6 @@ typedef struct {
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
   CK_ULONG next_handle;
-  /* Whether the service's key namespaces are known (see settle_namespaces) */
-  gboolean namespaces_known;
-  gboolean user_namespace;    /* the service namespaces keys by user */
 } ModuleState;
 
 static GMutex module_lock;
@@ -298,7 +295,7 @@ state_serves (ModuleState *s,
       /* Where the service keeps one namespace per user, every name of
        * the endpoint is served by its one token. */
       if (g_strcmp0 (parsec_client_get_endpoint (slot->client), endpoint) == 0 &&
-          (s->user_namespace ||
+          (slot->user_namespace ||
            g_strcmp0 (parsec_client_get_application_name (slot->client), application_name) == 0))
         return TRUE;
     }
@@ -363,42 +360,60 @@ state_new (ModuleState **out)
 
 /* A service that authenticates with Unix peer credentials keeps one key
  * namespace per user, whatever application name a client gives: one token
- * per configured name would list the same keys several times. The first
- * call that needs the slots asks the service (once it answers) how it
- * authenticates, and then keeps a single token, the user's. Slots are not
- * changed under open sessions. Called with the lock held. */
+ * per name would list the same keys several times. Each slot's client asks
+ * its service (once it answers) how it authenticates; a slot whose service
+ * keeps keys per user becomes the user's token, and other slots at its
+ * endpoint go. Slots are not changed under open sessions. Called with the
+ * lock held. */
 static void
 settle_namespaces (ModuleState *s)
 {
-  g_autoptr(GError) error = NULL;
-  P11Slot *first;
+  gboolean removed = FALSE;
 
-  if (s->namespaces_known)
+  if (g_hash_table_size (s->sessions) > 0)
     return;
-  first = g_ptr_array_index (s->slots, 0);
-  if (!parsec_client_discover (first->client, NULL, &error))
+  for (guint i = 0; i < s->slots->len; i++)
     {
-      g_debug ("cannot learn how the service authenticates: %s", error->message);
-      return;
+      g_autoptr(GError) error = NULL;
+      P11Slot *slot = g_ptr_array_index (s->slots, i);
+
+      if (slot->settled)
+        continue;
+      if (!parsec_client_discover (slot->client, NULL, &error))
+        {
+          g_debug ("cannot learn how the service authenticates: %s", error->message);
+          continue;
+        }
+      slot->settled = TRUE;
+      if (parsec_client_get_auth_type (slot->client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS)
+        continue;
+      slot->user_namespace = TRUE;
+      if (!slot_read_identity (slot, &error))
+        g_debug ("token of the user's namespace: %s", error->message);
     }
-  s->namespaces_known = TRUE;
-  if (parsec_client_get_auth_type (first->client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS ||
-      g_hash_table_size (s->sessions) > 0)
-    return;
-  s->user_namespace = TRUE;
-  /* The first slot stays; the others at its endpoint would list its keys
-   * again (slots for other endpoints are other services). */
-  for (guint i = s->slots->len; i-- > 1;)
+  /* One token per user namespace: the first slot at an endpoint stays. */
+  for (guint i = s->slots->len; i-- > 0;)
     {
       P11Slot *slot = g_ptr_array_index (s->slots, i);
 
-      if (g_strcmp0 (parsec_client_get_endpoint (slot->client), parsec_client_get_endpoint (first->client)) == 0)
-        g_ptr_array_remove_index (s->slots, i);
+      if (!slot->user_namespace)
+        continue;
+      for (guint j = 0; j < i; j++)
+        {
+          P11Slot *earlier = g_ptr_array_index (s->slots, j);
+
+          if (earlier->user_namespace &&
+              g_strcmp0 (parsec_client_get_endpoint (earlier->client), parsec_client_get_endpoint (slot->client)) == 0)
+            {
+              g_ptr_array_remove_index (s->slots, i);
+              removed = TRUE;
+              break;
+            }
+        }
     }
-  for (guint i = 0; i < s->slots->len; i++)
-    ((P11Slot *) g_ptr_array_index (s->slots, i))->id = i + 1;
-  if (!slot_read_identity (first, &error))
-    g_debug ("token of the user's namespace: %s", error->message);
+  if (removed)
+    for (guint i = 0; i < s->slots->len; i++)
+      ((P11Slot *) g_ptr_array_index (s->slots, i))->id = i + 1;
 }
 
 /* Entry and exit of each call */
@@ -581,11 +596,11 @@ C_GetSlotList (CK_BBOOL       token_present,
   CK_ULONG n;
 
   LOCK_OR_RETURN ();
-  settle_namespaces (state);
   /* GnuTLS asks with a buffer, never for the size first: slots are added
    * at every call. */
   if (count != NULL)
     add_process_slots (state);
+  settle_namespaces (state);
   n = state->slots->len;
   if (count == NULL)
     rv = CKR_ARGUMENTS_BAD;

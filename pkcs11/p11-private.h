@@ -48,6 +48,10 @@ struct _P11Slot
   /* From the store: the CKA_ID chosen for a key, by key name */
   GHashTable *key_ids;
   gboolean logged_in;
+  /* Whether the service told how it authenticates this slot's client
+   * (see settle_namespaces()), and whether it keeps keys per user. */
+  gboolean settled;
+  gboolean user_namespace;
 };
 
 struct _P11Object
