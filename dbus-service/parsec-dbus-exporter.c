@@ -355,6 +355,18 @@ static void
 call_return_error (Call         *call,
                    const GError *error)
 {
+  /* Every call authenticates directly: when the service has no such
+   * authenticator (the client finds none it may use, or the service
+   * refuses the request), the library's message would point at settings
+   * that cannot help here. */
+  if (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_NO_USABLE_AUTHENTICATOR) ||
+      g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_AUTHENTICATOR_NOT_REGISTERED))
+    {
+      g_dbus_method_invocation_return_error_literal (call->invocation, error->domain, error->code,
+                                                     PARSEC_DBUS_NO_DIRECT_AUTHENTICATION_MESSAGE);
+      call_complete (call);
+      return;
+    }
   g_dbus_method_invocation_return_gerror (call->invocation, error);
   call_complete (call);
 }

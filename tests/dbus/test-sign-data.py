@@ -19,24 +19,12 @@ import threading
 
 from gi.repository import Gio, GLib
 
+from dbus_tap import fail, ok
+
 if not os.environ.get('PARSEC_GLIB_IN_BUS'):
     env = dict(os.environ, PARSEC_GLIB_IN_BUS='1')
     sys.exit(subprocess.run(['dbus-run-session', '--config-file=' + sys.argv[1], '--',
                              sys.executable, __file__], env=env).returncode)
-
-n = 0
-
-
-def ok(what):
-    global n
-    n += 1
-    print(f'ok {n} - {what}', flush=True)
-
-
-def fail(what, why):
-    print(f'not ok {n + 1} - {what}\n# {why}', flush=True)
-    sys.exit(1)
-
 
 print('1..11', flush=True)
 bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
