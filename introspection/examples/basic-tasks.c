@@ -8,6 +8,7 @@
  * key, such as tls-server.pem beside this file)
  * Build: cc basic-tasks.c $(pkg-config --cflags --libs parsec-glib-unstable-1)
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -236,8 +237,14 @@ tls_client_certificate (ParsecClient  *client,
   if (client_certificate == NULL)
     return FALSE;
 
-  if (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) != 0 ||
-      (server_socket = g_socket_new_from_fd (fds[0], error)) == NULL ||
+  if (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "socketpair: %s", g_strerror (errsv));
+      return FALSE;
+    }
+  if ((server_socket = g_socket_new_from_fd (fds[0], error)) == NULL ||
       (client_socket = g_socket_new_from_fd (fds[1], error)) == NULL)
     return FALSE;
   server_stream = g_socket_connection_factory_create_connection (server_socket);
