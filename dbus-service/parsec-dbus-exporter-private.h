@@ -62,4 +62,13 @@ void  _parsec_dbus_exporter_get_queued           (ParsecDBusExporter        *sel
                                                   gsize                     *bytes_queued,
                                                   guint                     *n_processes);
 
+/* Why every call fails when the Parsec service offers no direct
+ * authentication: the error of such calls, and the daemon's warning. */
+#define PARSEC_DBUS_NO_DIRECT_AUTHENTICATION_MESSAGE \
+  "The Parsec service does not offer direct authentication, which the D-Bus service needs " \
+  "to give each application keys of its own. A Parsec service that authenticates clients by " \
+  "Unix peer credentials keeps keys per user: the D-Bus service, one process of one user, " \
+  "cannot keep its callers apart there, so it serves none. Enable the direct authenticator " \
+  "in the Parsec service's configuration, or use the Parsec socket directly."
+
 G_END_DECLS

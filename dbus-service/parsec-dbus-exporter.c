@@ -8,8 +8,10 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <gio/gunixfdlist.h>
+#include <gio/gunixinputstream.h>
 
 #include "parsec-dbus-encoding-private.h"
 #include "parsec-dbus-exporter-private.h"
@@ -353,6 +355,18 @@ static void
 call_return_error (Call         *call,
                    const GError *error)
 {
+  /* Every call authenticates directly: when the service has no such
+   * authenticator (the client finds none it may use, or the service
+   * refuses the request), the library's message would point at settings
+   * that cannot help here. */
+  if (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_NO_USABLE_AUTHENTICATOR) ||
+      g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_AUTHENTICATOR_NOT_REGISTERED))
+    {
+      g_dbus_method_invocation_return_error_literal (call->invocation, error->domain, error->code,
+                                                     PARSEC_DBUS_NO_DIRECT_AUTHENTICATION_MESSAGE);
+      call_complete (call);
+      return;
+    }
   g_dbus_method_invocation_return_gerror (call->invocation, error);
   call_complete (call);
 }
@@ -1279,6 +1293,7 @@ struct _Method
   GCallback async;     /* the client's _async, for the shared start functions */
   ReplyKind reply;
   GCallback finish;
+  gboolean takes_fd;   /* its second argument, an h */
 };
 
 static void
@@ -1546,9 +1561,31 @@ start_export_public_key (Call      *call,
   return TRUE;
 }
 
+/* The stream of the descriptor a *DataFd call carries, or NULL when
+ * @call has its reply. */
+static GInputStream *
+call_data_stream (Call *call)
+{
+  GDBusMessage *message = g_dbus_method_invocation_get_message (call->invocation);
+  g_autoptr(GVariant) handle = g_variant_get_child_value (g_dbus_method_invocation_get_parameters (call->invocation), 1);
+  g_autoptr(GError) error = NULL;
+  int fd = g_unix_fd_list_get (g_dbus_message_get_unix_fd_list (message), g_variant_get_handle (handle), &error);
+
+  if (fd < 0)
+    {
+      call_return_error (call, error);
+      return NULL;
+    }
+  return g_unix_input_stream_new (fd, TRUE);
+}
+
 /* (s key, ay data[, ay signature]): signed or verified as the key's
  * policy says, hashed in this process (GChecksum, or the service for
- * the hashes GLib lacks) by the client library. */
+ * the hashes GLib lacks) by the client library. The *DataFd forms,
+ * (s key, h data[, ay signature]), read the descriptor to its end in
+ * chunks (from the thread pool for a regular file, polled for a pipe or
+ * a socket), so that the daemon's memory stays flat whatever its
+ * length; method_call() has checked the descriptor's kind. */
 static void
 data_key_found (GObject      *source,
                 GAsyncResult *result,
@@ -1558,18 +1595,29 @@ data_key_found (GObject      *source,
   g_autoptr(ParsecKey) key = call_key_found (call, source, result);
   GVariant *parameters;
   g_autoptr(GBytes) data = NULL, signature = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  gboolean verify = call->method->reply == REPLY_NONE;
 
   if (key == NULL)
     return;
   parameters = g_dbus_method_invocation_get_parameters (call->invocation);
-  data = child_bytes (parameters, 1);
-  if (call->method->reply == REPLY_NONE)
+  if (verify)
+    signature = child_bytes (parameters, 2);
+  if (!call->method->takes_fd)
     {
-      signature = child_bytes (parameters, 2);
-      parsec_key_verify_data_async (key, data, signature, call->cancellable, call_done, call);
+      data = child_bytes (parameters, 1);
+      if (verify)
+        parsec_key_verify_data_async (key, data, signature, call->cancellable, call_done, call);
+      else
+        parsec_key_sign_data_async (key, data, call->cancellable, call_done, call);
     }
-  else
-    parsec_key_sign_data_async (key, data, call->cancellable, call_done, call);
+  else if ((stream = call_data_stream (call)) != NULL)
+    {
+      if (verify)
+        parsec_key_verify_stream_async (key, stream, signature, call->cancellable, call_done, call);
+      else
+        parsec_key_sign_stream_async (key, stream, call->cancellable, call_done, call);
+    }
 }
 
 static gboolean
@@ -1580,6 +1628,41 @@ start_data_signature (Call      *call,
 {
   parsec_client_lookup_key_async (call->client, child_string (parameters, 0), call->cancellable,
                                   data_key_found, call);
+  return TRUE;
+}
+
+/* The one descriptor a *DataFd call may carry, the one its argument
+ * names, and of a kind that ends: a regular file, a pipe or a socket.
+ * Checked before the call waits, so that a refusal is at once. */
+static gboolean
+check_data_fd (GVariant     *parameters,
+               GUnixFDList  *fd_list,
+               GError      **error)
+{
+  g_autoptr(GVariant) handle = g_variant_get_child_value (parameters, 1);
+  struct stat st;
+
+  if (fd_list == NULL || g_unix_fd_list_get_length (fd_list) != 1 || g_variant_get_handle (handle) != 0)
+    {
+      g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           "The data argument must name the one file descriptor the call carries");
+      return FALSE;
+    }
+  if (fstat (g_unix_fd_list_peek_fds (fd_list, NULL)[0], &st) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                   "Cannot look at the data's file descriptor: %s", g_strerror (errsv));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode) && !S_ISFIFO (st.st_mode) && !S_ISSOCK (st.st_mode))
+    {
+      g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           "The data's file descriptor must be a regular file, a pipe or a socket, "
+                           "not a directory, a device or other special file");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1756,6 +1839,10 @@ static const Method methods[] = {
   { "SignMessage", start_alg_one, ASYNC (parsec_client_sign_message_async), REPLY_BYTES, FINISH (parsec_client_sign_message_finish) },
   { "SignData", start_data_signature, NULL, REPLY_BYTES, FINISH (parsec_key_sign_data_finish) },
   { "VerifyData", start_data_signature, NULL, REPLY_NONE, FINISH (parsec_key_verify_data_finish) },
+  { "SignDataFd", start_data_signature, NULL, REPLY_BYTES,
+    FINISH (parsec_key_sign_stream_finish), TRUE },
+  { "VerifyDataFd", start_data_signature, NULL, REPLY_NONE,
+    FINISH (parsec_key_verify_stream_finish), TRUE },
   { "VerifyMessage", start_alg_two, ASYNC (parsec_client_verify_message_async), REPLY_NONE, FINISH (parsec_client_verify_message_finish) },
   { "AsymmetricEncrypt", start_alg_two, ASYNC (parsec_client_asymmetric_encrypt_async), REPLY_BYTES, FINISH (parsec_client_asymmetric_encrypt_finish) },
   { "AsymmetricDecrypt", start_alg_two, ASYNC (parsec_client_asymmetric_decrypt_async), REPLY_SECRET, FINISH (parsec_client_asymmetric_decrypt_finish) },
@@ -1810,12 +1897,22 @@ method_call (GDBusConnection       *connection,
       return;
     }
 
-  /* None of the methods takes one; descriptors held in waiting calls
-   * would use up the service's. */
-  if (fd_list != NULL && g_unix_fd_list_get_length (fd_list) > 0)
+  /* Only the *DataFd methods take one, and one each: a waiting call
+   * holds its descriptor, so the queues' bounds bound them too. */
+  if (method->takes_fd)
     {
-      g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                                     "The Parsec D-Bus interface takes no file descriptors");
+      g_autoptr(GError) error = NULL;
+
+      if (!check_data_fd (parameters, fd_list, &error))
+        {
+          g_dbus_method_invocation_return_gerror (invocation, error);
+          return;
+        }
+    }
+  else if (fd_list != NULL && g_unix_fd_list_get_length (fd_list) > 0)
+    {
+      g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                             "%s takes no file descriptors", method_name);
       return;
     }
 

@@ -22,6 +22,7 @@
 #include <glib-unix.h>
 
 #include "parsec-dbus-exporter.h"
+#include "parsec-dbus-exporter-private.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -155,6 +156,31 @@ bus_ready (GObject      *source,
     }
 }
 
+/* Says at start-up, rather than at every call, that the Parsec service
+ * authenticates only by Unix peer credentials, which the exporter cannot
+ * use. Other failures are the calls' to report. */
+static void
+authenticators_listed (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GPtrArray) authenticators = parsec_client_list_authenticators_finish (PARSEC_CLIENT (source), result, NULL);
+  gboolean direct = FALSE, unix_peer = FALSE;
+
+  if (authenticators == NULL)
+    return;
+  for (guint i = 0; i < authenticators->len; i++)
+    {
+      guint id = parsec_authenticator_info_get_id (g_ptr_array_index (authenticators, i));
+
+      direct |= id == PARSEC_AUTH_TYPE_DIRECT;
+      unix_peer |= id == PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS;
+    }
+  if (unix_peer && !direct)
+    g_message ("The Parsec service authenticates clients by Unix peer credentials only: every call will fail. %s",
+               PARSEC_DBUS_NO_DIRECT_AUTHENTICATION_MESSAGE);
+}
+
 static void
 client_ready (GObject      *source,
               GAsyncResult *result,
@@ -172,6 +198,7 @@ client_ready (GObject      *source,
     }
 
   service->exporter = parsec_dbus_exporter_new (PARSEC_CLIENT (client));
+  parsec_client_list_authenticators_async (PARSEC_CLIENT (client), NULL, authenticators_listed, NULL);
   g_bus_get (G_BUS_TYPE_SESSION, NULL, bus_ready, service);
 }
 

@@ -3,9 +3,17 @@
  * basic-tasks.c: the basic tasks of docs/examples.md, one function each,
  * run one after the other against the configured Parsec service.
  *
- * Usage: basic-tasks FILE
- * Build: cc basic-tasks.c $(pkg-config --cflags --libs parsec-glib-1)
+ * Usage: basic-tasks FILE SERVER-PEM
+ * (FILE: any file to sign; SERVER-PEM: a TLS server's certificate and
+ * key, such as tls-server.pem beside this file)
+ * Build: cc basic-tasks.c $(pkg-config --cflags --libs parsec-glib-unstable-1)
  */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* parsec_key_create_tls_certificate() is in the API that may still
+ * change: parsec-glib-unstable-1 defines PARSEC_API_SUBJECT_TO_CHANGE. */
 #include <parsec-glib/parsec-glib.h>
 
 /* Task: Sign a file and verify the signature */
@@ -160,6 +168,120 @@ match_errors (ParsecClient  *client,
   return FALSE;
 }
 
+/* Task: TLS client certificate */
+/* A new key with a self-signed certificate, as a GTlsCertificate whose
+ * private key stays in the service. */
+static GTlsCertificate *
+new_key_tls_certificate (ParsecClient  *client,
+                         GError       **error)
+{
+  g_autoptr(ParsecKeyAttributes) attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
+  g_autoptr(ParsecKey) key = NULL;
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(GBytes) pem = NULL;
+  char *text;
+
+  key = parsec_client_generate_key (client, "example-tls-client", attributes, NULL, error);
+  if (key == NULL)
+    return NULL;
+  /* NULL: the default subject and validity */
+  der = parsec_key_create_self_signed_certificate (key, NULL, NULL, error);
+  if (der == NULL)
+    return NULL;
+  /* PEM, as a file for the peer to trust would hold it (DER does too) */
+  text = parsec_pem_encode (der, "CERTIFICATE");
+  pem = g_bytes_new_take (text, strlen (text));
+  return parsec_key_create_tls_certificate (key, pem, NULL, error);
+}
+
+/* Both certificates are self-signed: each side trusts the one it expects. */
+static gboolean
+accept_expected (GTlsConnection       *connection,
+                 GTlsCertificate      *peer,
+                 GTlsCertificateFlags  errors,
+                 gpointer              expected)
+{
+  return g_tls_certificate_is_same (peer, expected);
+}
+
+static gpointer
+server_handshake (gpointer server)
+{
+  GError *error = NULL;
+
+  g_tls_connection_handshake (server, NULL, &error);
+  return error;
+}
+
+/* A mutual TLS handshake on a socket pair with a server whose certificate
+ * and key are in @server_pem: the server, in a thread of its own,
+ * requires a client certificate and gets the client's. */
+static gboolean
+tls_client_certificate (ParsecClient  *client,
+                        const char    *server_pem,
+                        GError       **error)
+{
+  g_autoptr(GTlsCertificate) server_certificate = NULL;
+  g_autoptr(GTlsCertificate) client_certificate = NULL;
+  g_autoptr(GSocket) server_socket = NULL, client_socket = NULL;
+  g_autoptr(GSocketConnection) server_stream = NULL, client_stream = NULL;
+  g_autoptr(GIOStream) server = NULL, tls = NULL;
+  GError *server_error;
+  GThread *thread;
+  int fds[2];
+
+  server_certificate = g_tls_certificate_new_from_file (server_pem, error);
+  if (server_certificate == NULL)
+    return FALSE;
+  client_certificate = new_key_tls_certificate (client, error);
+  if (client_certificate == NULL)
+    return FALSE;
+
+  if (socketpair (AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "socketpair: %s", g_strerror (errsv));
+      return FALSE;
+    }
+  if ((server_socket = g_socket_new_from_fd (fds[0], error)) == NULL ||
+      (client_socket = g_socket_new_from_fd (fds[1], error)) == NULL)
+    return FALSE;
+  server_stream = g_socket_connection_factory_create_connection (server_socket);
+  client_stream = g_socket_connection_factory_create_connection (client_socket);
+
+  server = g_tls_server_connection_new (G_IO_STREAM (server_stream), server_certificate, error);
+  if (server == NULL)
+    return FALSE;
+  g_object_set (server, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
+  g_signal_connect (server, "accept-certificate", G_CALLBACK (accept_expected), client_certificate);
+
+  tls = g_tls_client_connection_new (G_IO_STREAM (client_stream), NULL, error);
+  if (tls == NULL)
+    return FALSE;
+  g_tls_connection_set_certificate (G_TLS_CONNECTION (tls), client_certificate);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_expected), server_certificate);
+
+  thread = g_thread_new ("tls-server", server_handshake, server);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, error))
+    {
+      /* Ends the server's handshake too */
+      g_io_stream_close (G_IO_STREAM (client_stream), NULL, NULL);
+      server_error = g_thread_join (thread);
+      g_clear_error (&server_error);
+      return FALSE;
+    }
+  /* With TLS 1.3 the client finishes first: the server has the verdict. */
+  server_error = g_thread_join (thread);
+  if (server_error != NULL)
+    {
+      g_propagate_error (error, server_error);
+      return FALSE;
+    }
+  g_print ("the server accepted the client's certificate\n");
+  return TRUE;
+}
+
 /* End of the tasks */
 
 /* The keys of this program, made by the tasks above */
@@ -183,9 +305,9 @@ main (int argc, char *argv[])
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecClient) client = NULL;
 
-  if (argc != 2)
+  if (argc != 3)
     {
-      g_printerr ("usage: %s FILE\n", argv[0]);
+      g_printerr ("usage: %s FILE SERVER-PEM\n", argv[0]);
       return 2;
     }
 
@@ -196,6 +318,7 @@ main (int argc, char *argv[])
       !list_keys (client, &error) ||
       !cancel_and_time_out ("org.example.BasicTasks", &error) ||
       !match_errors (client, &error) ||
+      !tls_client_certificate (client, argv[2], &error) ||
       !delete_keys (client, &error))
     {
       g_printerr ("basic-tasks: %s\n", error->message);

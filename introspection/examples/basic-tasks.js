@@ -3,7 +3,9 @@
 // basic-tasks.js: the basic tasks of docs/examples.md, one function each,
 // run one after the other against the configured Parsec service.
 //
-// Usage: gjs -m basic-tasks.js FILE
+// Usage: gjs -m basic-tasks.js FILE SERVER-PEM
+// (FILE: any file to sign; SERVER-PEM: a TLS server's certificate and key,
+// such as tls-server.pem beside this file)
 
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
@@ -23,6 +25,11 @@ Gio._promisify(Parsec.Key.prototype, 'sign_hash_async', 'sign_hash_finish');
 Gio._promisify(Parsec.Key.prototype, 'asymmetric_encrypt_async', 'asymmetric_encrypt_finish');
 Gio._promisify(Parsec.Key.prototype, 'asymmetric_decrypt_async', 'asymmetric_decrypt_finish');
 Gio._promisify(Parsec.Key.prototype, 'destroy_async', 'destroy_finish');
+Gio._promisify(Parsec.Key.prototype, 'create_self_signed_certificate_async',
+    'create_self_signed_certificate_finish');
+Gio._promisify(Parsec.Key.prototype, 'create_tls_certificate_async', 'create_tls_certificate_finish');
+Gio._promisify(Gio.SocketListener.prototype, 'accept_async', 'accept_finish');
+Gio._promisify(Gio.SocketClient.prototype, 'connect_to_host_async', 'connect_to_host_finish');
 
 // Task: Sign a file and verify the signature
 async function signAndVerifyFile(client, path) {
@@ -91,6 +98,67 @@ async function matchErrors(client) {
     }
 }
 
+// Task: TLS client certificate
+// A new key with a self-signed certificate, as a Gio.TlsCertificate whose
+// private key stays in the service
+async function newKeyTlsCertificate(client) {
+    const key = await client.generate_key_async('example-tls-client',
+        Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256), null);
+    // null: the default subject and validity
+    const der = await key.create_self_signed_certificate_async(null, null);
+    // PEM, as a file for the peer to trust would hold it (DER does too)
+    const pem = Parsec.pem_encode(der, 'CERTIFICATE');
+    return key.create_tls_certificate_async(new GLib.Bytes(new TextEncoder().encode(pem)), null);
+}
+
+// A mutual TLS handshake on loopback with a server whose certificate and
+// key are in serverPem: the server requires a client certificate and gets
+// the client's.
+async function tlsClientCertificate(client, serverPem) {
+    const serverCertificate = Gio.TlsCertificate.new_from_file(serverPem);
+    const clientCertificate = await newKeyTlsCertificate(client);
+
+    const listener = new Gio.SocketListener();
+    const port = listener.add_any_inet_port(null);
+    const [[serverEnd], clientEnd] = await Promise.all([
+        listener.accept_async(null),
+        new Gio.SocketClient({enable_proxy: false}).connect_to_host_async('127.0.0.1', port, null),
+    ]);
+    listener.close();
+
+    // Both certificates are self-signed: each side trusts the one it expects.
+    const server = Gio.TlsServerConnection.new(serverEnd, serverCertificate);
+    server.authentication_mode = Gio.TlsAuthenticationMode.REQUIRED;
+    server.connect('accept-certificate', (conn, peer) => peer.is_same(clientCertificate));
+    const tls = Gio.TlsClientConnection.new(clientEnd, null);
+    tls.certificate = clientCertificate;
+    tls.connect('accept-certificate', (conn, peer) => peer.is_same(serverCertificate));
+
+    // Both handshakes at once, in a main loop of their own: GLib runs
+    // accept-certificate handlers in the thread that owns the main context,
+    // and a running loop keeps it this one's. With TLS 1.3 the client
+    // finishes first: the server has the verdict. (GLib's connections are
+    // Gio.DtlsConnection too, whose methods of the same names GJS would
+    // otherwise pick.)
+    const loop = new GLib.MainLoop(null, false);
+    let pending = 2, error = null;
+    for (const conn of [server, tls]) {
+        Gio.TlsConnection.prototype.handshake_async.call(conn, GLib.PRIORITY_DEFAULT, null, (_, result) => {
+            try {
+                Gio.TlsConnection.prototype.handshake_finish.call(conn, result);
+            } catch (e) {
+                error ??= e;
+            }
+            if (--pending === 0)
+                loop.quit();
+        });
+    }
+    loop.run();
+    if (error)
+        throw error;
+    print("the server accepted the client's certificate");
+}
+
 // End of the tasks
 
 // The keys of this program, made by the tasks above
@@ -99,9 +167,9 @@ async function deleteKeys(client) {
         await key.destroy_async(null);
 }
 
-const [path] = System.programArgs;
-if (!path) {
-    printerr('usage: gjs -m basic-tasks.js FILE');
+const [path, serverPem] = System.programArgs;
+if (!serverPem) {
+    printerr('usage: gjs -m basic-tasks.js FILE SERVER-PEM');
     System.exit(2);
 }
 
@@ -113,6 +181,7 @@ try {
     await listKeys(client);
     await cancelAndTimeOut();
     await matchErrors(client);
+    await tlsClientCertificate(client, serverPem);
     await deleteKeys(client);
 } catch (e) {
     printerr(`basic-tasks: ${e.message}`);

@@ -3,8 +3,11 @@
 // basic-tasks.vala: the basic tasks of docs/examples.md, one method each,
 // run one after the other against the configured Parsec service.
 //
-// Usage: basic-tasks FILE
-// Build: valac --pkg parsec-glib-1 basic-tasks.vala
+// Usage: basic-tasks FILE SERVER-PEM
+// (FILE: any file to sign; SERVER-PEM: a TLS server's certificate and key,
+// such as tls-server.pem beside this file)
+// Build: valac --pkg parsec-glib-1 -X -DPARSEC_API_SUBJECT_TO_CHANGE basic-tasks.vala
+// (create_tls_certificate_async() is in the API that may still change)
 
 // Task: Sign a file and verify the signature
 async void sign_and_verify_file (Parsec.Client client, string path) throws Error {
@@ -68,6 +71,68 @@ async void match_errors (Parsec.Client client) throws Error {
     }
 }
 
+// Task: TLS client certificate
+// A new key with a self-signed certificate, as a TlsCertificate whose
+// private key stays in the service
+async TlsCertificate new_key_tls_certificate (Parsec.Client client) throws Error {
+    var key = yield client.generate_key_async ("example-tls-client",
+                                               new Parsec.KeyAttributes.ecc_signing (256, Parsec.Hash.SHA_256));
+    // null: the default subject and validity
+    var der = yield key.create_self_signed_certificate_async (null);
+    // PEM, as a file for the peer to trust would hold it (DER does too)
+    var pem = Parsec.pem_encode (der, "CERTIFICATE");
+    return yield key.create_tls_certificate_async (new Bytes (pem.data));
+}
+
+// A mutual TLS handshake on loopback with a server whose certificate and
+// key are in server_pem: the server requires a client certificate and
+// gets the client's.
+async void tls_client_certificate (Parsec.Client client, string server_pem) throws Error {
+    var server_certificate = new TlsCertificate.from_file (server_pem);
+    var client_certificate = yield new_key_tls_certificate (client);
+
+    var listener = new SocketListener ();
+    var port = listener.add_any_inet_port (null);
+    var connector = new SocketClient ();
+    connector.enable_proxy = false;
+    // The kernel completes the connection before it is accepted.
+    var client_end = yield connector.connect_to_host_async ("127.0.0.1", port);
+    var server_end = yield listener.accept_async ();
+    listener.close ();
+
+    // Both certificates are self-signed: each side trusts the one it expects.
+    var server = (TlsConnection) TlsServerConnection.@new (server_end, server_certificate);
+    server.set ("authentication-mode", TlsAuthenticationMode.REQUIRED);
+    server.accept_certificate.connect ((peer) => peer.is_same (client_certificate));
+    var tls = (TlsConnection) TlsClientConnection.@new (client_end, null);
+    tls.certificate = client_certificate;
+    tls.accept_certificate.connect ((peer) => peer.is_same (server_certificate));
+
+    // Both handshakes at once; with TLS 1.3 the client finishes first:
+    // the server has the verdict.
+    Error? server_error = null;
+    var server_done = false;
+    SourceFunc? resume = null;
+    server.handshake_async.begin (Priority.DEFAULT, null, (obj, res) => {
+        try {
+            server.handshake_async.end (res);
+        } catch (Error e) {
+            server_error = e;
+        }
+        server_done = true;
+        if (resume != null)
+            resume ();
+    });
+    yield tls.handshake_async (Priority.DEFAULT, null);
+    if (!server_done) {
+        resume = tls_client_certificate.callback;
+        yield;
+    }
+    if (server_error != null)
+        throw server_error;
+    print ("the server accepted the client's certificate\n");
+}
+
 // End of the tasks
 
 // The keys of this program, made by the tasks above
@@ -77,8 +142,8 @@ async void delete_keys (Parsec.Client client) throws Error {
 }
 
 async int main (string[] args) {
-    if (args.length != 2) {
-        printerr ("usage: %s FILE\n", args[0]);
+    if (args.length != 3) {
+        printerr ("usage: %s FILE SERVER-PEM\n", args[0]);
         return 2;
     }
     try {
@@ -90,6 +155,7 @@ async int main (string[] args) {
         yield list_keys (client);
         yield cancel_and_time_out ();
         yield match_errors (client);
+        yield tls_client_certificate (client, args[2]);
         yield delete_keys (client);
     } catch (Error e) {
         printerr ("basic-tasks: %s\n", e.message);

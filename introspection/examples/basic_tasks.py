@@ -3,10 +3,14 @@
 """The basic tasks of docs/examples.md, one function each, run one after
 the other against the configured Parsec service.
 
-Usage: basic_tasks.py FILE
+Usage: basic_tasks.py FILE SERVER-PEM
+(FILE: any file to sign; SERVER-PEM: a TLS server's certificate and key,
+such as tls-server.pem beside this file)
 """
 
+import socket
 import sys
+import threading
 
 import gi
 gi.require_version('Parsec', '1')
@@ -83,6 +87,59 @@ def match_errors(client):
         raise RuntimeError('no-such-key exists')
 
 
+# Task: TLS client certificate
+def new_key_tls_certificate(client):
+    """A new key with a self-signed certificate, as a Gio.TlsCertificate
+    whose private key stays in the service"""
+    key = client.generate_key('example-tls-client', Parsec.KeyAttributes.new_ecc_signing(256, Parsec.Hash.SHA_256),
+                              None)
+    # None: the default subject and validity
+    der = key.create_self_signed_certificate(None, None)
+    # PEM, as a file for the peer to trust would hold it (DER does too)
+    pem = Parsec.pem_encode(der, 'CERTIFICATE')
+    return key.create_tls_certificate(GLib.Bytes.new(pem.encode()), None)
+
+
+def tls_client_certificate(client, server_pem):
+    """A mutual TLS handshake on a socket pair with a server whose
+    certificate and key are in server_pem: the server, in a thread of its
+    own, requires a client certificate and gets the client's."""
+    server_certificate = Gio.TlsCertificate.new_from_file(server_pem)
+    client_certificate = new_key_tls_certificate(client)
+    server_end, client_end = (Gio.Socket.new_from_fd(s.detach()).connection_factory_create_connection()
+                              for s in socket.socketpair())
+
+    # Both certificates are self-signed: each side trusts the one it expects.
+    server = Gio.TlsServerConnection.new(server_end, server_certificate)
+    server.set_property('authentication-mode', Gio.TlsAuthenticationMode.REQUIRED)
+    server.connect('accept-certificate', lambda conn, peer, errors: peer.is_same(client_certificate))
+    tls = Gio.TlsClientConnection.new(client_end, None)
+    tls.set_certificate(client_certificate)
+    tls.connect('accept-certificate', lambda conn, peer, errors: peer.is_same(server_certificate))
+
+    server_errors = []
+
+    def server_handshake():
+        try:
+            server.handshake(None)
+        except GLib.Error as e:
+            server_errors.append(e)
+
+    thread = threading.Thread(target=server_handshake)
+    thread.start()
+    try:
+        tls.handshake(None)
+    except GLib.Error:
+        client_end.close(None)  # ends the server's handshake too
+        raise
+    finally:
+        thread.join()
+    # With TLS 1.3 the client finishes first: the server has the verdict.
+    if server_errors:
+        raise server_errors[0]
+    print("the server accepted the client's certificate")
+
+
 # End of the tasks
 
 
@@ -92,7 +149,7 @@ def delete_keys(client):
         key.destroy(None)
 
 
-def main(path):
+def main(path, server_pem):
     client = Parsec.Client(application_name='org.example.BasicTasks')
     client.init(None)
     sign_and_verify_file(client, path)
@@ -100,13 +157,14 @@ def main(path):
     list_keys(client)
     cancel_and_time_out()
     match_errors(client)
+    tls_client_certificate(client, server_pem)
     delete_keys(client)
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 2:
-        sys.exit(f'usage: {sys.argv[0]} FILE')
+    if len(sys.argv) != 3:
+        sys.exit(f'usage: {sys.argv[0]} FILE SERVER-PEM')
     try:
-        main(sys.argv[1])
+        main(sys.argv[1], sys.argv[2])
     except (GLib.Error, OSError, RuntimeError) as e:
         sys.exit(f'basic_tasks: {e}')

@@ -16,6 +16,8 @@ import time
 
 from gi.repository import Gio, GLib
 
+from dbus_tap import fail, ok
+
 IDLE_TIMEOUT = 1
 NAME = 'community.parsec.Crypto'
 
@@ -43,20 +45,6 @@ if not os.environ.get('PARSEC_GLIB_IN_BUS'):
         env = dict(os.environ, PARSEC_GLIB_IN_BUS='1')
         sys.exit(subprocess.run(['dbus-run-session', '--config-file=' + config, '--',
                                  sys.executable, __file__], env=env).returncode)
-
-n = 0
-
-
-def ok(what):
-    global n
-    n += 1
-    print(f'ok {n} - {what}', flush=True)
-
-
-def fail(what, why):
-    print(f'not ok {n + 1} - {what}\n# {why}', flush=True)
-    sys.exit(1)
-
 
 def connect():
     return Gio.DBusConnection.new_for_address_sync(
