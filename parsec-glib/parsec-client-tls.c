@@ -208,7 +208,7 @@ append_escaped (GString    *uri,
  * so it matches the private key, its public key and any certificate
  * stored with that label.
  *
- * Nothing is sent to the service: call parsec_client_discover() first to
+ * Nothing is sent to the service: call [method@Parsec.Client.discover] first to
  * have the namespace of a client configured for automatic authentication.
  *
  * Returns: (transfer full): the URI
