@@ -104,7 +104,11 @@ log_max_open (Fixture *f,
 
       if (*lines[i] == '\0')
         continue;
-      g_assert_nonnull (open);
+      if (open == NULL)
+        {
+          g_test_fail_printf ("a request-log line without open=: %s", lines[i]);
+          continue;
+        }
       max_open = MAX (max_open, (guint) g_ascii_strtoull (open + strlen (" open="), NULL, 10));
       (*n_requests)++;
     }

@@ -11,6 +11,8 @@
 #include "tool.h"
 
 const ToolGnutls *tool_gnutls;
+/* Kept loaded for the rest of the process once its functions are known. */
+static void *tool_gnutls_library;
 
 gboolean
 tool_gnutls_load (GError **error)
@@ -41,7 +43,7 @@ tool_gnutls_load (GError **error)
       dlclose (library);
       return FALSE;
     }
-  /* Kept loaded for the rest of the process. */
+  tool_gnutls_library = library;
   tool_gnutls = &table;
   return TRUE;
 }
