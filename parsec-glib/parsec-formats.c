@@ -119,6 +119,24 @@ spki_der (const ParsecKeyAttributes  *attributes,
   return der_seq (algorithm, der_bit_string (g_bytes_ref (public_key)), NULL);
 }
 
+static GString *
+pem_build (GBytes     *der,
+           const char *label)
+{
+  g_autofree char *base64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+  GString *pem = g_string_new (NULL);
+  gsize len = strlen (base64);
+
+  g_string_append_printf (pem, "-----BEGIN %s-----\n", label);
+  for (gsize i = 0; i < len; i += 64)
+    {
+      g_string_append_len (pem, base64 + i, MIN (64, len - i));
+      g_string_append_c (pem, '\n');
+    }
+  g_string_append_printf (pem, "-----END %s-----\n", label);
+  return pem;
+}
+
 /**
  * parsec_pem_encode:
  * @der: DER data, such as a certificate or a certificate request
@@ -136,33 +154,17 @@ char *
 parsec_pem_encode (GBytes     *der,
                    const char *label)
 {
-  g_autofree char *base64 = NULL;
-  GString *pem;
-  gsize len;
-
   g_return_val_if_fail (der != NULL, NULL);
   g_return_val_if_fail (label != NULL, NULL);
 
-  base64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
-  pem = g_string_new (NULL);
-  len = strlen (base64);
-  g_string_append_printf (pem, "-----BEGIN %s-----\n", label);
-  for (gsize i = 0; i < len; i += 64)
-    {
-      g_string_append_len (pem, base64 + i, MIN (64, len - i));
-      g_string_append_c (pem, '\n');
-    }
-  g_string_append_printf (pem, "-----END %s-----\n", label);
-  return g_string_free (pem, FALSE);
+  return g_string_free (pem_build (der, label), FALSE);
 }
 
 static GBytes *
 pem_from_der (GBytes     *der,
               const char *label)
 {
-  char *pem = parsec_pem_encode (der, label);
-
-  return g_bytes_new_take (pem, strlen (pem));
+  return g_string_free_to_bytes (pem_build (der, label));
 }
 
 /**
