@@ -1596,10 +1596,12 @@ data_key_found (GObject      *source,
   GVariant *parameters;
   g_autoptr(GBytes) data = NULL, signature = NULL;
   g_autoptr(GInputStream) stream = NULL;
-  gboolean verify = call->method->reply == REPLY_NONE;
+  gboolean verify;
 
+  /* A failed lookup has replied, and @call is gone. */
   if (key == NULL)
     return;
+  verify = call->method->reply == REPLY_NONE;
   parameters = g_dbus_method_invocation_get_parameters (call->invocation);
   if (verify)
     signature = child_bytes (parameters, 2);
