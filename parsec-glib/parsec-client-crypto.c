@@ -2974,7 +2974,6 @@ _parsec_data_signature_run (const ParsecTarget   *target,
 {
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
-  g_autoptr(GBytes) made = NULL;
   ParsecHash hash;
 
   if (!_parsec_plan_data_signature (key_name, attributes, &algorithm, &hash, error))

@@ -375,7 +375,6 @@ test_wrong_key (Fixture       *f,
   g_autoptr(ParsecKeyAttributes) attributes = attributes_for ("ecdsa");
   g_autoptr(ParsecKey) attested = NULL;
   g_autoptr(ParsecKey) other = NULL;
-  g_autoptr(ParsecKeyAttestationPreparation) preparation = NULL;
   g_autoptr(ParsecKeyAttestationPreparation) other_preparation = NULL;
   g_autoptr(GBytes) secret = g_bytes_new_static ("the verifier's nonce, 32 bytes..", 32);
   g_autoptr(GBytes) blob = NULL;

@@ -593,8 +593,6 @@ tool_write (Tool        *tool,
             gboolean     secret,
             GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   if (tool->output == NULL || g_str_equal (tool->output, "-"))
     {
       /* A secret goes to a terminal only when asked for by name, but for

@@ -164,7 +164,7 @@ match_errors (ParsecClient  *client,
   if (lookup_error != NULL)
     g_propagate_error (error, g_steal_pointer (&lookup_error));
   else
-    g_set_error_literal (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS, "no-such-key exists");
+    g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_ALREADY_EXISTS, "%s exists", parsec_key_get_name (key));
   return FALSE;
 }
 

@@ -60,8 +60,10 @@ sign_async_done (GObject      *source,
                  gpointer      user_data)
 {
   AsyncRun *run = user_data;
-  g_autoptr(GBytes) signature = parsec_client_sign_hash_finish (run->client, result,
-                                                               run->error == NULL ? &run->error : NULL);
+  GBytes *signature = parsec_client_sign_hash_finish (run->client, result,
+                                                     run->error == NULL ? &run->error : NULL);
+
+  g_clear_pointer (&signature, g_bytes_unref);
 
   run->finished++;
   if (run->error == NULL && run->started < opt_iterations)

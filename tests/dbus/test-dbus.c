@@ -1938,7 +1938,7 @@ test_flood (Fixture       *fixture,
   enum { N_FLOOD = 4000, N_BYSTANDER = 5, DEADLINE_MS = 30000 };
   guint32 uid = (guint32) geteuid ();
   g_autoptr(ParsecGenCrypto1) flooder = NULL, bystander = NULL;
-  g_autoptr(GVariant) key = parse (ecdsa_key), hello = bytes_variant ("hello", 5);
+  g_autoptr(GVariant) key = parse (ecdsa_key);
   g_autoptr(GError) error = NULL;
   struct rlimit saved, limit;
   Tally flood = { 0 };

@@ -409,6 +409,7 @@ test_process_tokens (Fixture       *f,
     g_autoptr(ParsecClient) same = parsec_client_new_sync ("process-app", NULL, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (same);
     n = G_N_ELEMENTS (slots);
     g_assert_cmpuint (p11->C_GetSlotList (CK_FALSE, slots, &n), ==, CKR_OK);
     g_assert_cmpuint (n, ==, 2);
