@@ -210,9 +210,14 @@ wire_count_entries (const guint8 *data,
                     gboolean      packed,
                     gsize        *count)
 {
-  const guint8 *p = data, *end = data + len;
+  const guint8 *p, *end;
 
   *count = 0;
+  /* An empty body may come without a buffer: no arithmetic on NULL. */
+  if (len == 0)
+    return TRUE;
+  p = data;
+  end = data + len;
   while (p < end)
     {
       guint64 key, value;
