@@ -2815,13 +2815,14 @@ data_signature_done (GTask            *task,
   g_object_unref (task);
 }
 
-/* Signs or verifies (when the task has a signature) the digest. */
+/* Signs or verifies (when the task has a signature) the digest, with the
+ * algorithm the task planned. */
 static void
-data_signature_send (GTask           *task,
-                     ParsecAlgorithm *algorithm,
-                     GBytes          *digest)
+data_signature_send (GTask  *task,
+                     GBytes *digest)
 {
   ParsecKeyTaskData *data = g_task_get_task_data (task);
+  ParsecAlgorithm *algorithm = data->algorithm;
   g_autoptr(ProtobufCMessage) part = NULL;
   const ProtobufCMessage *request;
   GError *error = NULL;
@@ -2850,15 +2851,9 @@ static void
 data_digest_done (GTask            *task,
                   ProtobufCMessage *result)
 {
-  ParsecKeyTaskData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) digest = _parsec_result_bytes (result, TRUE);
-  g_autoptr(ParsecAlgorithm) algorithm = NULL;
-  ParsecHash hash;
 
-  /* The same plan that asked for the digest. */
-  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, NULL))
-    g_assert_not_reached ();
-  data_signature_send (task, algorithm, digest);
+  data_signature_send (task, digest);
 }
 
 /* Plans the signature of the task's data, then hashes and signs or
@@ -2867,14 +2862,14 @@ static void
 data_signature_begin (GTask *task)
 {
   ParsecKeyTaskData *data = g_task_get_task_data (task);
-  g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GBytes) digest = NULL;
   PsaHashCompute__Operation operation;
   const ProtobufCMessage *request;
   GError *error = NULL;
   ParsecHash hash;
 
-  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &algorithm, &hash, &error))
+  /* The plan is kept for when the provider's digest comes back. */
+  if (!_parsec_plan_data_signature (data->key_name, data->attributes, &data->algorithm, &hash, &error))
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -2884,7 +2879,7 @@ data_signature_begin (GTask *task)
   digest = _parsec_digest_bytes (hash, data->data);
   if (digest != NULL)
     {
-      data_signature_send (task, algorithm, digest);
+      data_signature_send (task, digest);
       return;
     }
 
@@ -3048,7 +3043,7 @@ stream_chunk_read (GObject      *source,
     }
   digest = _parsec_digest_finish (g_steal_pointer (&data->digest));
   g_clear_pointer (&data->chunk, secure_free);
-  data_signature_send (task, data->algorithm, digest);
+  data_signature_send (task, digest);
 }
 
 static void
