@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "parsec-glib.h"
+#include "async-wait.h"
 #include "fake-service.h"
 #include "list_authenticators.pb-c.h"
 #include "list_clients.pb-c.h"
@@ -18,8 +19,7 @@
 
 typedef struct {
   FakeService *fake;
-  GMainLoop *loop;
-  GAsyncResult *result;
+  AsyncWait wait;
 } Fixture;
 
 static void
@@ -27,36 +27,16 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->fake = fake_service_new ();
-  f->loop = g_main_loop_new (NULL, FALSE);
+  f->wait.loop = g_main_loop_new (NULL, FALSE);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_object (&f->result);
-  g_main_loop_unref (f->loop);
+  g_clear_object (&f->wait.result);
+  g_main_loop_unref (f->wait.loop);
   fake_service_free (f->fake);
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_null (f->result);
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  g_main_loop_run (f->loop);
-  g_assert_nonnull (f->result);
-  return f->result;
 }
 
 /* A client that needs no discovery: explicit provider and method. */
@@ -173,7 +153,7 @@ burst_call_done (GObject      *source,
   if (!parsec_client_destroy_key_finish (PARSEC_CLIENT (source), result, &error))
     burst->failed++;
   if (--burst->pending == 0)
-    g_main_loop_quit (burst->f->loop);
+    g_main_loop_quit (burst->f->wait.loop);
 }
 
 /* A burst of first calls waits for one discovery. */
@@ -186,27 +166,26 @@ test_discovery_async (Fixture       *f,
   g_autoptr(GObject) source = NULL;
   Burst burst = { f, 16, 0 };
 
-  g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, NULL, store_result, f,
+  g_async_initable_new_async (PARSEC_TYPE_CLIENT, G_PRIORITY_DEFAULT, NULL, async_wait_store, &f->wait,
                               "endpoint", fake_service_get_endpoint (f->fake),
                               "application-name", "test-app",
                               NULL);
-  wait_result (f);
-  source = g_async_result_get_source_object (f->result);
-  client = PARSEC_CLIENT (g_async_initable_new_finish (G_ASYNC_INITABLE (source), f->result, &error));
+  async_wait_result (&f->wait);
+  source = g_async_result_get_source_object (f->wait.result);
+  client = PARSEC_CLIENT (g_async_initable_new_finish (G_ASYNC_INITABLE (source), f->wait.result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 0);
 
   for (guint i = 0; i < 16; i++)
     parsec_client_destroy_key_async (client, "key", NULL, burst_call_done, &burst);
-  g_main_loop_run (f->loop);
+  g_main_loop_run (f->wait.loop);
   g_assert_cmpuint (burst.failed, ==, 0);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2 + 16);
   g_assert_cmpuint (parsec_client_get_implicit_provider (client), ==, PARSEC_PROVIDER_MBED_CRYPTO);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
 
-  g_clear_object (&f->result);
-  parsec_client_discover_async (client, NULL, store_result, f);
-  g_assert_true (parsec_client_discover_finish (client, wait_result (f), &error));
+  parsec_client_discover_async (client, NULL, async_wait_store, &f->wait);
+  g_assert_true (parsec_client_discover_finish (client, async_wait_result (&f->wait), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fake_service_get_request_count (f->fake), ==, 2 + 16);
 }
@@ -222,15 +201,14 @@ test_discovery_cancel (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
 
   g_assert_no_error (error);
-  parsec_client_destroy_key_async (client, "key", cancellable, store_result, f);
+  parsec_client_destroy_key_async (client, "key", cancellable, async_wait_store, &f->wait);
   g_cancellable_cancel (cancellable);
-  g_assert_false (parsec_client_destroy_key_finish (client, wait_result (f), &error));
+  g_assert_false (parsec_client_destroy_key_finish (client, async_wait_result (&f->wait), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
-  g_clear_object (&f->result);
-  parsec_client_destroy_key_async (client, "key", NULL, store_result, f);
-  g_assert_true (parsec_client_destroy_key_finish (client, wait_result (f), &error));
+  parsec_client_destroy_key_async (client, "key", NULL, async_wait_store, &f->wait);
+  g_assert_true (parsec_client_destroy_key_finish (client, async_wait_result (&f->wait), &error));
   g_assert_no_error (error);
   g_assert_cmpint (parsec_client_get_auth_type (client), ==, PARSEC_AUTH_TYPE_DIRECT);
 }
@@ -267,8 +245,8 @@ test_new_async_default (Fixture       *f,
   /* Unix peer credentials need no name. */
   fake_service_set_handler (f->fake, fake_handler_default,
                             GUINT_TO_POINTER (PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS));
-  parsec_client_new (NULL, NULL, store_result, f);
-  client = parsec_client_new_finish (wait_result (f), &error);
+  parsec_client_new (NULL, NULL, async_wait_store, &f->wait);
+  client = parsec_client_new_finish (async_wait_result (&f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (parsec_client_get_endpoint (client), ==, fake_service_get_endpoint (f->fake));
   g_assert_true (parsec_client_discover (client, NULL, &error));
@@ -700,8 +678,8 @@ test_ping (Fixture       *f,
   g_assert_true (G_TYPE_IS_BOXED (PARSEC_TYPE_PROTOCOL_VERSION));
   g_clear_pointer (&version, parsec_protocol_version_free);
 
-  parsec_client_ping_async (client, NULL, store_result, f);
-  version = parsec_client_ping_finish (client, wait_result (f), &error);
+  parsec_client_ping_async (client, NULL, async_wait_store, &f->wait);
+  version = parsec_client_ping_finish (client, async_wait_result (&f->wait), &error);
   g_assert_no_error (error);
   g_assert_nonnull (version);
   g_assert_cmpuint (version->major, ==, 1);
@@ -774,22 +752,20 @@ test_core_operations (Fixture       *f,
   g_assert_cmpuint (bytes[PARSEC_WIRE_HEADER_LEN + 1], ==, 0x01);
   g_clear_pointer (&opcodes, g_array_unref);
 
-  parsec_client_list_opcodes_async (client, 0, NULL, store_result, f);
-  opcodes = parsec_client_list_opcodes_finish (client, wait_result (f), &error);
+  parsec_client_list_opcodes_async (client, 0, NULL, async_wait_store, &f->wait);
+  opcodes = parsec_client_list_opcodes_finish (client, async_wait_result (&f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (opcodes->len, ==, 4);
-  g_clear_object (&f->result);
 
   clients = parsec_client_list_clients (client, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstrv (clients, ((const char *[]) { "alice", "bob", NULL }));
   g_clear_pointer (&clients, g_strfreev);
 
-  parsec_client_list_clients_async (client, NULL, store_result, f);
-  clients = parsec_client_list_clients_finish (client, wait_result (f), &error);
+  parsec_client_list_clients_async (client, NULL, async_wait_store, &f->wait);
+  clients = parsec_client_list_clients_finish (client, async_wait_result (&f->wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstrv (clients, ((const char *[]) { "alice", "bob", NULL }));
-  g_clear_object (&f->result);
 
   g_assert_true (parsec_client_delete_client (client, "alice", NULL, &error));
   g_assert_no_error (error);
@@ -799,28 +775,26 @@ test_core_operations (Fixture       *f,
   g_assert_cmpuint (bytes[28], ==, PARSEC_OPCODE_DELETE_CLIENT);
   g_assert_cmpmem (bytes + PARSEC_WIRE_HEADER_LEN, 7, "\x0a\x05" "alice", 7);
 
-  parsec_client_delete_client_async (client, "bob", NULL, store_result, f);
-  g_assert_true (parsec_client_delete_client_finish (client, wait_result (f), &error));
+  parsec_client_delete_client_async (client, "bob", NULL, async_wait_store, &f->wait);
+  g_assert_true (parsec_client_delete_client_finish (client, async_wait_result (&f->wait), &error));
   g_assert_no_error (error);
-  g_clear_object (&f->result);
 
   {
     g_autoptr(GPtrArray) providers = NULL;
 
-    parsec_client_list_providers_async (client, NULL, store_result, f);
-    providers = parsec_client_list_providers_finish (client, wait_result (f), &error);
+    parsec_client_list_providers_async (client, NULL, async_wait_store, &f->wait);
+    providers = parsec_client_list_providers_finish (client, async_wait_result (&f->wait), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (providers->len, ==, 2);
     g_assert_cmpstr (parsec_provider_info_get_uuid (g_ptr_array_index (providers, 0)), ==,
                      "1c1139dc-ad7c-47dc-ad6b-db6fdb466552");
     g_assert_cmpstr (parsec_provider_info_get_vendor (g_ptr_array_index (providers, 0)), ==, "Arm");
-    g_clear_object (&f->result);
-  }
+    }
   {
     g_autoptr(GPtrArray) authenticators = NULL;
 
-    parsec_client_list_authenticators_async (client, NULL, store_result, f);
-    authenticators = parsec_client_list_authenticators_finish (client, wait_result (f), &error);
+    parsec_client_list_authenticators_async (client, NULL, async_wait_store, &f->wait);
+    authenticators = parsec_client_list_authenticators_finish (client, async_wait_result (&f->wait), &error);
     g_assert_no_error (error);
     g_assert_cmpuint (authenticators->len, ==, 1);
   }
@@ -860,8 +834,8 @@ test_error_names_key (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "PsaDestroyKey of key \u201cgone\u201d"));
   g_clear_error (&error);
 
-  parsec_client_destroy_key_async (client, "also gone", NULL, store_result, f);
-  g_assert_false (parsec_client_destroy_key_finish (client, wait_result (f), &error));
+  parsec_client_destroy_key_async (client, "also gone", NULL, async_wait_store, &f->wait);
+  g_assert_false (parsec_client_destroy_key_finish (client, async_wait_result (&f->wait), &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST);
   g_assert_nonnull (strstr (error->message, "\u201calso gone\u201d"));
 }

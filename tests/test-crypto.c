@@ -15,6 +15,7 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "async-wait.h"
 #include "service-fixture.h"
 
 typedef enum {
@@ -35,8 +36,7 @@ typedef struct {
 typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
-  GMainLoop *loop;
-  GAsyncResult *result;
+  AsyncWait wait;
   gboolean async;
   gconstpointer data;
   GHashTable *keys;             /* name → the ParsecKey generate() made */
@@ -76,7 +76,7 @@ fixture_setup (Fixture       *f,
                               "application-name", "e2e-app",
                               NULL);
   g_assert_no_error (error);
-  f->loop = g_main_loop_new (NULL, FALSE);
+  f->wait.loop = g_main_loop_new (NULL, FALSE);
   f->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   f->provider = parsec_test_provider_query (f->client, &error);
   g_assert_no_error (error);
@@ -91,7 +91,7 @@ fixture_teardown (Fixture       *f,
 {
   gpointer weak = f->client;
 
-  g_clear_object (&f->result);
+  g_clear_object (&f->wait.result);
   g_clear_pointer (&f->provider, parsec_test_provider_free);
   /* Key objects hold their client. */
   g_hash_table_unref (f->keys);
@@ -99,7 +99,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->client);
   /* No call may keep the client alive behind our back. */
   g_assert_null (weak);
-  g_main_loop_unref (f->loop);
+  g_main_loop_unref (f->wait.loop);
   parsec_test_service_free (f->service);
   if (f->log_dir != NULL)
     parsec_test_remove_tree (f->log_dir);
@@ -107,45 +107,8 @@ fixture_teardown (Fixture       *f,
   g_free (f->log_path);
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_null (f->result);
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
 /* Runs the main loop until the pending call has finished; the result
  * stays with the fixture until the next call. */
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  g_clear_object (&f->result);
-  g_main_loop_run (f->loop);
-  g_assert_nonnull (f->result);
-  return f->result;
-}
-
-/* parsec_client_<op> (…, NULL, error), or parsec_client_<op>_async (…,
- * NULL, callback) and parsec_client_<op>_finish () after the main loop
- * has delivered the result: the same arguments either way. */
-#define CALL(f, op, error, ...) \
-  ((f)->async \
-   ? (parsec_client_##op##_async ((f)->client, ##__VA_ARGS__, NULL, store_result, (f)), \
-      parsec_client_##op##_finish ((f)->client, wait_result (f), (error))) \
-   : parsec_client_##op ((f)->client, ##__VA_ARGS__, NULL, (error)))
-
-/* The same for a ParsecKey's operations, with @key as the source object. */
-#define KEY_CALL(f, key, op, error, ...) \
-  ((f)->async \
-   ? (parsec_key_##op##_async ((key), ##__VA_ARGS__, NULL, store_result, (f)), \
-      parsec_key_##op##_finish ((key), wait_result (f), (error))) \
-   : parsec_key_##op ((key), ##__VA_ARGS__, NULL, (error)))
-
 /* Data helpers */
 
 static GBytes *

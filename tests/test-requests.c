@@ -20,6 +20,7 @@
 #include "parsec-client-private.h"
 #include "parsec-psa-private.h"
 #include "parsec-secure-private.h"
+#include "async-wait.h"
 #include "fake-service.h"
 
 #include "attest_key.pb-c.h"
@@ -123,8 +124,7 @@ captured_free (Captured *captured)
 typedef struct {
   FakeService *fake;
   ParsecClient *client;
-  GMainLoop *loop;
-  GAsyncResult *result;
+  AsyncWait wait;
   gboolean async;
   gconstpointer data;
 
@@ -345,7 +345,7 @@ fixture_setup (Fixture       *f,
   f->listed = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   f->fake = fake_service_new ();
   fake_service_set_handler (f->fake, recording_handler, f);
-  f->loop = g_main_loop_new (NULL, FALSE);
+  f->wait.loop = g_main_loop_new (NULL, FALSE);
 
   /* Explicit provider and authentication: no discovery requests. */
   f->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
@@ -362,11 +362,11 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  g_clear_object (&f->result);
+  g_clear_object (&f->wait.result);
   g_clear_object (&f->client);
   /* Stops the fake's thread before what its handler uses goes. */
   fake_service_free (f->fake);
-  g_main_loop_unref (f->loop);
+  g_main_loop_unref (f->wait.loop);
   g_ptr_array_unref (f->messages);
   g_ptr_array_unref (f->requests);
   parsec_key_attributes_unref (f->listed);
@@ -382,43 +382,6 @@ set_listed_key (Fixture             *f,
   f->listed = parsec_key_attributes_ref (attributes);
   g_mutex_unlock (&f->lock);
 }
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_null (f->result);
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  g_clear_object (&f->result);
-  g_main_loop_run (f->loop);
-  g_assert_nonnull (f->result);
-  return f->result;
-}
-
-/* parsec_client_<op> (…, NULL, error), or parsec_client_<op>_async (…,
- * NULL, callback) and parsec_client_<op>_finish () after the main loop
- * has delivered the result: the same arguments either way. */
-#define CALL(f, op, error, ...) \
-  ((f)->async \
-   ? (parsec_client_##op##_async ((f)->client, ##__VA_ARGS__, NULL, store_result, (f)), \
-      parsec_client_##op##_finish ((f)->client, wait_result (f), (error))) \
-   : parsec_client_##op ((f)->client, ##__VA_ARGS__, NULL, (error)))
-
-/* The same for a ParsecKey's operations, with @key as the source object. */
-#define KEY_CALL(f, key, op, error, ...) \
-  ((f)->async \
-   ? (parsec_key_##op##_async ((key), ##__VA_ARGS__, NULL, store_result, (f)), \
-      parsec_key_##op##_finish ((key), wait_result (f), (error))) \
-   : parsec_key_##op ((key), ##__VA_ARGS__, NULL, (error)))
 
 /* Requests */
 
