@@ -604,6 +604,19 @@ wants_json (char **argv)
   return FALSE;
 }
 
+/* Whether the main help may be printed: the list of commands is written
+ * only then, not at every command's start. Any argument that could ask
+ * for it counts, wherever it is. */
+static gboolean
+wants_main_help (char **argv)
+{
+  for (guint i = 1; argv[i] != NULL && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_has_prefix (argv[i], "--help") || g_str_equal (argv[i], "-h") ||
+        g_str_equal (argv[i], "-?") || g_str_equal (argv[i], "help"))
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether to exit with the detailed statuses: --exit-status, wherever it
  * is, outranks the environment. The command line is searched before it
  * is parsed, so that usage errors follow it too. */
@@ -651,7 +664,18 @@ main (int    argc,
   gboolean detailed, json_errors;
   int status = TOOL_EXIT_OK;
 
-  setlocale (LC_ALL, "");
+#ifdef TOOL_STATIC_GIO
+  /* GIO is linked in (-Dtool_static): the installed GIO modules, built
+   * against the shared GIO, would bring a second GLib type system into
+   * the process. None is loaded: GSettings has its built-in backends. */
+  g_setenv ("GIO_MODULE_DIR", "/dev/null", TRUE);
+  g_unsetenv ("GIO_EXTRA_MODULES");
+#endif
+  /* The character set (GLib's conversions of output and file names) and
+   * the language of messages. The other categories are not used, and
+   * each costs a locale file read at every start. */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
   g_set_prgname (TOOL_NAME);
   detailed = wants_detailed_exit (argv);
   json_errors = wants_json (argv);
@@ -659,8 +683,11 @@ main (int    argc,
   context = g_option_context_new ("COMMAND [OPTION…]");
   g_option_context_set_summary (context, "A command line client of the Parsec security service, "
                                          "which takes parsec-tool's command lines.");
-  help = commands_help ();
-  g_option_context_set_description (context, help);
+  if (wants_main_help (argv))
+    {
+      help = commands_help ();
+      g_option_context_set_description (context, help);
+    }
   g_option_context_set_main_group (context, global_options_new (&tool, TRUE));
   tool_add_entries (&tool, context, main_entries);
   /* Stop at the command: what follows belongs to it. */

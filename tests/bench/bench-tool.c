@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -47,6 +48,7 @@ static const struct {
 typedef struct {
   gboolean available;
   double ms[N_COMMANDS];
+  double cpu_ms[N_COMMANDS];     /* user + system time of the process */
   gint requests[N_COMMANDS];     /* -1: not counted */
   char *why;                     /* when not available */
 } ToolColumn;
@@ -72,24 +74,40 @@ count_lines (const char *path)
   return lines;
 }
 
-/* Runs @tool with the command's arguments; the wall time in ms, or a
- * negative value with @error set. */
+static double
+children_cpu_ms (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
+}
+
+/* Runs @tool with the command's arguments: its wall time in ms, and in
+ * @cpu_ms the CPU time it used (what /usr/bin/time adds up as user and
+ * system), or a negative value with @error set. */
 static double
 run_command (const char  *tool,
              guint        command,
              char       **envp,
+             double      *cpu_ms,
              GError     **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *err = NULL;
   gint status = 0;
   gint64 start;
+  double cpu_start;
 
   g_ptr_array_add (argv, (gpointer) tool);
   for (guint i = 0; commands[command].argv[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) commands[command].argv[i]);
   g_ptr_array_add (argv, NULL);
 
+  /* The children's times count each child once it is waited for: here
+   * only the command (the service is waited for at the end). */
+  cpu_start = children_cpu_ms ();
   start = g_get_monotonic_time ();
   if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                      NULL, &err, &status, error))
@@ -99,41 +117,58 @@ run_command (const char  *tool,
       g_prefix_error (error, "%s %s (%s): ", tool, commands[command].label, g_strstrip (err));
       return -1;
     }
+  *cpu_ms = children_cpu_ms () - cpu_start;
   return (double) (g_get_monotonic_time () - start) / 1000.0;
 }
 
-static gboolean
-measure_column (ToolColumn  *column,
-                const char  *tool,
-                guint        runs,
-                char       **envp,
-                const char  *log_path,
-                GError     **error)
+/* Both tools, paired: each round runs every command once through one
+ * tool, then through the other, so that a disturbance on the machine
+ * falls on both; create and delete alternate within each tool's turn.
+ * A tool that fails is dropped from the rounds after. */
+static void
+measure_columns (ToolColumn  *columns,
+                 const char **tools,
+                 guint        runs,
+                 char       **envp,
+                 const char  *log_path)
 {
-  double times[N_COMMANDS][MAX_RUNS];
+  double times[2][N_COMMANDS][MAX_RUNS];
+  double cpu[2][N_COMMANDS][MAX_RUNS];
 
-  /* Each round runs every command once, so that a disturbance on the
-   * machine spreads over all of them; create and delete alternate. */
   for (guint run = 0; run < runs; run++)
-    for (guint c = 0; c < N_COMMANDS; c++)
-      {
-        /* In place: the service appends to the file it opened. */
-        if (log_path != NULL && run == 0 && truncate (log_path, 0) != 0)
-          {
-            g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-                         "Cannot empty %s: %s", log_path, g_strerror (errno));
-            return FALSE;
-          }
-        times[c][run] = run_command (tool, c, envp, error);
-        if (times[c][run] < 0)
-          return FALSE;
-        if (run == 0)
-          column->requests[c] = log_path != NULL ? count_lines (log_path) : -1;
-      }
-  for (guint c = 0; c < N_COMMANDS; c++)
-    column->ms[c] = median (times[c], runs);
-  column->available = TRUE;
-  return TRUE;
+    for (guint i = 0; i < 2; i++)
+      for (guint c = 0; c < N_COMMANDS; c++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (tools[i] == NULL || columns[i].why != NULL)
+            continue;
+          /* In place: the service appends to the file it opened. */
+          if (log_path != NULL && run == 0 && truncate (log_path, 0) != 0)
+            {
+              columns[i].why = g_strdup_printf ("Cannot empty %s: %s", log_path, g_strerror (errno));
+              continue;
+            }
+          times[i][c][run] = run_command (tools[i], c, envp, &cpu[i][c][run], &error);
+          if (times[i][c][run] < 0)
+            {
+              columns[i].why = g_strdup (error->message);
+              continue;
+            }
+          if (run == 0)
+            columns[i].requests[c] = log_path != NULL ? count_lines (log_path) : -1;
+        }
+  for (guint i = 0; i < 2; i++)
+    {
+      if (tools[i] == NULL || columns[i].why != NULL)
+        continue;
+      for (guint c = 0; c < N_COMMANDS; c++)
+        {
+          columns[i].ms[c] = median (times[i][c], runs);
+          columns[i].cpu_ms[c] = median (cpu[i][c], runs);
+        }
+      columns[i].available = TRUE;
+    }
 }
 
 ToolReport *
@@ -187,20 +222,13 @@ tool_bench_run (const char  *tool,
       }
   }
 
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *path = i == 0 ? tool : reference;
-      g_autoptr(GError) local_error = NULL;
+  {
+    const char *tools[2] = { tool, reference };
 
-      if (path == NULL)
-        {
-          report->columns[i].why = g_strdup ("no reference tool: set PARSEC_TOOL or --parsec-tool");
-          continue;
-        }
-      if (!measure_column (&report->columns[i], path, runs, envp,
-                           report->counted ? log_path : NULL, &local_error))
-        report->columns[i].why = g_strdup (local_error->message);
-    }
+    if (reference == NULL)
+      report->columns[1].why = g_strdup ("no reference tool: set PARSEC_TOOL or --parsec-tool");
+    measure_columns (report->columns, tools, runs, envp, report->counted ? log_path : NULL);
+  }
 
   g_unlink (log_path);
   g_rmdir (dir);
@@ -210,11 +238,11 @@ tool_bench_run (const char  *tool,
 void
 tool_bench_print (const ToolReport *r)
 {
-  g_print ("\nCommand-line tool: each command as a process, median wall time of %u runs;\n"
-           "requests counted by the test service%s\n", r->runs,
+  g_print ("\nCommand-line tool: each command as a process, median wall time and CPU time\n"
+           "(user + system) of %u paired runs; requests counted by the test service%s\n", r->runs,
            r->counted ? "" : " (not counted: another service is configured)");
-  g_print ("%-24s %20s %20s\n", "", r->names[0], r->names[1]);
-  g_print ("%-24s %10s %9s %10s %9s\n", "command", "requests", "ms", "requests", "ms");
+  g_print ("%-24s %29s %29s\n", "", r->names[0], r->names[1]);
+  g_print ("%-24s %10s %9s %8s %10s %9s %8s\n", "command", "requests", "ms", "cpu ms", "requests", "ms", "cpu ms");
   for (guint c = 0; c < N_COMMANDS; c++)
     {
       g_print ("%-24s", commands[c].label);
@@ -223,11 +251,11 @@ tool_bench_print (const ToolReport *r)
           const ToolColumn *column = &r->columns[i];
 
           if (!column->available)
-            g_print (" %10s %9s", "-", "-");
+            g_print (" %10s %9s %8s", "-", "-", "-");
           else if (column->requests[c] < 0)
-            g_print (" %10s %9.1f", "-", column->ms[c]);
+            g_print (" %10s %9.1f %8.1f", "-", column->ms[c], column->cpu_ms[c]);
           else
-            g_print (" %10d %9.1f", column->requests[c], column->ms[c]);
+            g_print (" %10d %9.1f %8.1f", column->requests[c], column->ms[c], column->cpu_ms[c]);
         }
       g_print ("\n");
     }
@@ -264,6 +292,8 @@ tool_bench_json (const ToolReport *r,
             g_string_append_printf (out, "%d", column->requests[c]);
           g_string_append (out, ", \"ms\": ");
           json_number (out, column->ms[c]);
+          g_string_append (out, ", \"cpu_ms\": ");
+          json_number (out, column->cpu_ms[c]);
           g_string_append (out, "}");
         }
       g_string_append (out, "}");
