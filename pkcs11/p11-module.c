@@ -40,11 +40,18 @@ typedef struct {
   GPtrArray *slots;           /* P11Slot */
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
-  CK_ULONG next_handle;
+  /* Whether a call that needs the slots has asked the services how they
+   * authenticate (see settle_slots()). */
+  gboolean settling_tried;
 } ModuleState;
 
 static GMutex module_lock;
 static ModuleState *state;
+/* Session and object handles, under the lock: they keep counting across
+ * C_Finalize and C_Initialize, so that a handle of an earlier
+ * initialisation (an operation still in flight in another thread, say)
+ * never names anything of a later one. */
+static CK_ULONG next_handle = 1;
 /* The process that initialised the module; read before taking the lock,
  * which a child of fork() cannot trust. */
 static volatile pid_t module_pid;
@@ -115,7 +122,7 @@ p11_rv_from_error (const GError *error,
 void
 p11_module_register_object (P11Object *object)
 {
-  object->handle = state->next_handle++;
+  object->handle = next_handle++;
   g_hash_table_insert (state->objects, GUINT_TO_POINTER (object->handle), object);
 }
 
@@ -340,7 +347,6 @@ state_new (ModuleState **out)
   s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   s->sessions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) session_free);
   s->objects = g_hash_table_new (NULL, NULL);
-  s->next_handle = 1;
   for (guint i = 0; names[i] != NULL; i++)
     {
       P11Slot *slot = slot_new (i + 1, NULL, names[i], &error);
@@ -358,15 +364,58 @@ state_new (ModuleState **out)
   return CKR_OK;
 }
 
+/* The clients of the slots whose service has not told how it
+ * authenticates yet (see settle_namespaces()), referenced; none while
+ * sessions are open, as slots do not change under them. Called with the
+ * lock held. */
+static GPtrArray *
+unsettled_clients (ModuleState *s)
+{
+  GPtrArray *clients = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_hash_table_size (s->sessions) > 0)
+    return clients;
+  for (guint i = 0; i < s->slots->len; i++)
+    {
+      P11Slot *slot = g_ptr_array_index (s->slots, i);
+
+      if (!slot->settled)
+        g_ptr_array_add (clients, g_object_ref (slot->client));
+    }
+  return clients;
+}
+
+/* Asks each client's service how it authenticates: the clients that
+ * answered, referenced. Round trips: called without the lock. */
+static GHashTable *
+discover_clients (GPtrArray *clients)
+{
+  GHashTable *answered = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecClient *client = g_ptr_array_index (clients, i);
+
+      if (parsec_client_discover (client, NULL, &error))
+        g_hash_table_add (answered, g_object_ref (client));
+      else
+        g_debug ("cannot learn how the service authenticates: %s", error->message);
+    }
+  return answered;
+}
+
 /* A service that authenticates with Unix peer credentials keeps one key
  * namespace per user, whatever application name a client gives: one token
- * per name would list the same keys several times. Each slot's client asks
- * its service (once it answers) how it authenticates; a slot whose service
- * keeps keys per user becomes the user's token, and other slots at its
- * endpoint go. Slots are not changed under open sessions. Called with the
- * lock held. */
+ * per name would list the same keys several times. Each slot's service is
+ * asked how it authenticates (settle_slots()), until it answers; a slot whose
+ * service keeps keys per user becomes the user's token, and other slots
+ * at its endpoint go. @answered: the clients whose service answered
+ * (discover_clients()). Slots are not changed under open sessions. Called
+ * with the lock held. */
 static void
-settle_namespaces (ModuleState *s)
+settle_namespaces (ModuleState *s,
+                   GHashTable  *answered)
 {
   gboolean removed = FALSE;
 
@@ -377,13 +426,10 @@ settle_namespaces (ModuleState *s)
       g_autoptr(GError) error = NULL;
       P11Slot *slot = g_ptr_array_index (s->slots, i);
 
-      if (slot->settled)
+      /* Discovery is kept by the client: asking again costs nothing. */
+      if (slot->settled || !g_hash_table_contains (answered, slot->client) ||
+          !parsec_client_discover (slot->client, NULL, NULL))
         continue;
-      if (!parsec_client_discover (slot->client, NULL, &error))
-        {
-          g_debug ("cannot learn how the service authenticates: %s", error->message);
-          continue;
-        }
       slot->settled = TRUE;
       if (parsec_client_get_auth_type (slot->client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS)
         continue;
@@ -418,6 +464,33 @@ settle_namespaces (ModuleState *s)
 
 /* Entry and exit of each call */
 
+static gboolean lock_module (void);
+
+/* Settles the slots (settle_namespaces()) the first time a call needs
+ * them, and again at each C_GetSlotList (@again) while a service has not
+ * answered. The services are asked without the lock, which other threads'
+ * calls need meanwhile. Called with the lock held; returns with it held,
+ * or FALSE where the module was finalised meanwhile. */
+static gboolean
+settle_slots (gboolean again)
+{
+  g_autoptr(GPtrArray) unsettled = NULL;
+  g_autoptr(GHashTable) answered = NULL;
+
+  if (state->settling_tried && !again)
+    return TRUE;
+  state->settling_tried = TRUE;
+  unsettled = unsettled_clients (state);
+  if (unsettled->len == 0)
+    return TRUE;
+  g_mutex_unlock (&module_lock);
+  answered = discover_clients (unsettled);
+  if (!lock_module ())
+    return FALSE;
+  settle_namespaces (state, answered);
+  return TRUE;
+}
+
 /* Takes the lock if the module is initialised in this process. */
 static gboolean
 lock_module (void)
@@ -447,7 +520,8 @@ lock_slot (CK_SLOT_ID   id,
            P11Slot    **slot)
 {
   LOCK_OR_RETURN ();
-  settle_namespaces (state);
+  if (!settle_slots (FALSE))
+    return CKR_CRYPTOKI_NOT_INITIALIZED;
   if (id == 0 || id > state->slots->len)
     {
       UNLOCK ();
@@ -508,9 +582,12 @@ check_initialize_args (CK_VOID_PTR init_args)
           (args->LockMutex != NULL) + (args->UnlockMutex != NULL);
   if (given != 0 && given != 4)
     return CKR_ARGUMENTS_BAD;
-  /* Mutex functions of the application's are not needed: the module is
-   * thread-safe with the system's own, which p11-kit and GnuTLS, for
-   * example, are content with although they hand their own in. */
+  /* The module locks with the system's primitives. Mutex functions of the
+   * application's are accepted beside CKF_OS_LOCKING_OK, as p11-kit and
+   * GnuTLS give them, and not used; without it, the application asks for
+   * its own to be used, which the module cannot do. */
+  if (given == 4 && !(args->flags & CKF_OS_LOCKING_OK))
+    return CKR_CANT_LOCK;
   /* CKF_LIBRARY_CANT_CREATE_OS_THREADS, which p11-kit always passes, is
    * not followed: the module starts no thread, but GLib may (a GSettings
    * backend, for one), and refusing would leave p11-kit users without it. */
@@ -600,7 +677,8 @@ C_GetSlotList (CK_BBOOL       token_present,
    * at every call. */
   if (count != NULL)
     add_process_slots (state);
-  settle_namespaces (state);
+  if (count != NULL && !settle_slots (TRUE))
+    return CKR_CRYPTOKI_NOT_INITIALIZED;
   n = state->slots->len;
   if (count == NULL)
     rv = CKR_ARGUMENTS_BAD;
@@ -832,7 +910,7 @@ C_OpenSession (CK_SLOT_ID            slot_id,
       return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
     }
   session = g_new0 (P11Session, 1);
-  session->handle = state->next_handle++;
+  session->handle = next_handle++;
   session->slot = slot;
   session->flags = flags & (CKF_SERIAL_SESSION | CKF_RW_SESSION);
   g_hash_table_insert (state->sessions, GUINT_TO_POINTER (session->handle), session);
@@ -990,6 +1068,118 @@ C_Logout (CK_SESSION_HANDLE handle)
 
 /* Objects */
 
+/* What a listing needs of the service and the store, read without the
+ * lock: @keys, and @store or NULL where it could not be read. */
+static CK_RV
+read_token (ParsecClient  *client,
+            const char    *store_path,
+            GPtrArray    **keys,
+            GKeyFile     **store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  *store = p11_store_load (store_path, &store_error);
+  if (*store == NULL)
+    g_debug ("%s", store_error->message);
+  *keys = parsec_client_list_keys (client, NULL, &error);
+  if (*keys == NULL)
+    {
+      g_clear_pointer (store, g_key_file_unref);
+      return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+    }
+  return CKR_OK;
+}
+
+/* Whether the attribute comes from the key's public key, which the
+ * service is asked for on first need. */
+static gboolean
+is_public_key_attribute (CK_ATTRIBUTE_TYPE type)
+{
+  return type == CKA_MODULUS || type == CKA_PUBLIC_EXPONENT || type == CKA_MODULUS_BITS ||
+         type == CKA_PUBLIC_KEY_INFO || type == CKA_EC_PARAMS || type == CKA_EC_POINT;
+}
+
+/* Exports the public keys of the objects of @handles that have none yet,
+ * without the lock, and keeps them for the objects still there after;
+ * the first failure is returned once all were tried. Called without the
+ * lock. */
+static void
+key_unref (gpointer key)
+{
+  if (key != NULL)
+    g_object_unref (key);
+}
+
+static CK_RV
+load_public_keys (CK_SESSION_HANDLE  handle,
+                  GArray            *handles)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (key_unref);
+  g_autoptr(GPtrArray) exported = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  P11Session *session;
+  CK_RV failed = CKR_OK;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  for (guint i = 0; i < handles->len; i++)
+    {
+      P11Object *object = lookup_object (session, g_array_index (handles, CK_OBJECT_HANDLE, i));
+
+      if (object != NULL && object->kind != P11_KIND_CERTIFICATE && object->spki == NULL)
+        g_ptr_array_add (keys, g_object_ref (object->key));
+      else
+        g_ptr_array_add (keys, NULL);
+    }
+  UNLOCK ();
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      GBytes *spki = NULL;
+
+      if (key != NULL && (spki = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL,
+                                                                &error)) == NULL && failed == CKR_OK)
+        failed = p11_rv_from_error (error, CKR_DEVICE_ERROR);
+      g_ptr_array_add (exported, spki);
+    }
+
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  for (guint i = 0; i < handles->len; i++)
+    {
+      P11Object *object = lookup_object (session, g_array_index (handles, CK_OBJECT_HANDLE, i));
+      GBytes *spki = g_ptr_array_index (exported, i);
+
+      /* The same key as exported: a refresh meanwhile may have replaced it. */
+      if (spki != NULL && object != NULL && object->key == g_ptr_array_index (keys, i))
+        p11_object_set_public (object, spki);
+    }
+  UNLOCK ();
+  return failed;
+}
+
+/* load_public_keys() for one object, where @tmpl asks for its public key. */
+static CK_RV
+load_public_key_for (CK_SESSION_HANDLE   handle,
+                     CK_OBJECT_HANDLE    object_handle,
+                     const CK_ATTRIBUTE *tmpl,
+                     CK_ULONG            count)
+{
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+
+  for (CK_ULONG i = 0; tmpl != NULL && i < count; i++)
+    if (is_public_key_attribute (tmpl[i].type))
+      {
+        g_array_append_val (handles, object_handle);
+        return load_public_keys (handle, handles);
+      }
+  return CKR_OK;
+}
+
 CK_RV
 C_CreateObject (CK_SESSION_HANDLE    handle,
                 CK_ATTRIBUTE_PTR     tmpl,
@@ -1043,6 +1233,8 @@ CK_RV
 C_DestroyObject (CK_SESSION_HANDLE handle,
                  CK_OBJECT_HANDLE  object_handle)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   P11Session *session;
   P11Object *object;
   CK_RV rv = lock_session (handle, &session);
@@ -1054,10 +1246,24 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
     rv = CKR_OBJECT_HANDLE_INVALID;
   else if (!session_is_rw (session))
     rv = CKR_SESSION_READ_ONLY;
-  else
+  else if (object->kind == P11_KIND_CERTIFICATE)
     rv = p11_object_destroy (object);
+  else
+    key = g_object_ref (object->key);
   UNLOCK ();
-  return rv;
+  if (key == NULL)
+    return rv;
+
+  /* Keys: the service destroys them without the lock held. */
+  if (!parsec_key_destroy (key, NULL, &error) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
+    return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  p11_slot_key_destroyed (session->slot, parsec_key_get_name (key));
+  UNLOCK ();
+  return CKR_OK;
 }
 
 CK_RV
@@ -1088,8 +1294,17 @@ C_GetAttributeValue (CK_SESSION_HANDLE handle,
 {
   P11Session *session;
   P11Object *object;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv;
 
+  /* The service is asked for a public key without the lock; what the
+   * attributes need of it then is at hand (or the error comes again). */
+  if (tmpl != NULL)
+    {
+      rv = load_public_key_for (handle, object_handle, tmpl, count);
+      if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+        return rv;
+    }
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   object = lookup_object (session, object_handle);
@@ -1170,10 +1385,15 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
                    CK_ATTRIBUTE_PTR  tmpl,
                    CK_ULONG          count)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autofree char *store_path = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GKeyFile) store = NULL;
+  g_autoptr(GArray) without_public = NULL;
   P11Session *session;
   GHashTableIter iter;
   gpointer value;
+  gboolean wants_public = FALSE;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
@@ -1182,14 +1402,54 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->found != NULL)
     rv = CKR_OPERATION_ACTIVE;
-  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
-    ;
-  else if (!p11_slot_refresh (session->slot, &error))
-    rv = p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  else if ((rv = p11_template_check (tmpl, count)) == CKR_OK)
+    {
+      client = g_object_ref (session->slot->client);
+      store_path = g_strdup (session->slot->store_path);
+    }
+  UNLOCK ();
   if (rv != CKR_OK)
+    return rv;
+
+  /* The service and the store are read without the lock, which other
+   * threads' calls need meanwhile; the session is looked up again after. */
+  rv = read_token (client, store_path, &keys, &store);
+  if (rv != CKR_OK)
+    return rv;
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  if (session->found != NULL)
     {
       UNLOCK ();
-      return rv;
+      return CKR_OPERATION_ACTIVE;
+    }
+  p11_slot_refresh (session->slot, keys, store);
+
+  /* A search on public key material needs the keys' public keys first. */
+  for (CK_ULONG i = 0; i < count; i++)
+    wants_public = wants_public || is_public_key_attribute (tmpl[i].type);
+  if (wants_public)
+    {
+      without_public = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+      g_hash_table_iter_init (&iter, session->slot->objects);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && ((P11Object *) value)->spki == NULL)
+          g_array_append_val (without_public, ((P11Object *) value)->handle);
+      if (without_public->len > 0)
+        {
+          /* A key whose public key could not be had does not match. */
+          UNLOCK ();
+          load_public_keys (handle, without_public);
+          rv = lock_session (handle, &session);
+          if (rv != CKR_OK)
+            return rv;
+          if (session->found != NULL)
+            {
+              UNLOCK ();
+              return CKR_OPERATION_ACTIVE;
+            }
+        }
     }
   session->found = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
   session->found_pos = 0;
@@ -1263,11 +1523,19 @@ operation_init (CK_SESSION_HANDLE  handle,
                 CK_MECHANISM_PTR   mechanism,
                 CK_OBJECT_HANDLE   key_handle)
 {
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
   P11Session *session;
   P11Object *key;
   P11Operation *op = NULL;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv;
 
+  /* Output sizes come from the public key, which the service is asked
+   * for without the lock. */
+  g_array_append_val (handles, key_handle);
+  rv = load_public_keys (handle, handles);
+  if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+    return rv;
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   if (mechanism == NULL)

@@ -98,8 +98,11 @@ void             p11_module_register_object (P11Object          *object);
 void             p11_module_unregister_object (P11Object        *object);
 
 /* p11-objects.c: objects, their attributes, the refresh from the service */
-gboolean         p11_slot_refresh           (P11Slot            *slot,
-                                             GError            **error);
+/* With what the service listed and the store (NULL: keep the certificates
+ * read before), both read without the module lock. */
+void             p11_slot_refresh           (P11Slot            *slot,
+                                             GPtrArray          *keys,
+                                             GKeyFile           *store);
 P11Object       *p11_slot_add_key           (P11Slot            *slot,
                                              P11Kind             kind,
                                              ParsecKey          *key);
@@ -108,6 +111,9 @@ gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              GBytes             *id,
                                              GError            **error);
 void             p11_slot_forget_key        (P11Slot            *slot,
+                                             const char         *key_name);
+/* After the service destroyed the key: its objects and store entry go. */
+void             p11_slot_key_destroyed     (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,
                                              P11Object          *object);
@@ -119,6 +125,10 @@ gboolean         p11_object_matches         (P11Object          *object,
                                              CK_ULONG            count);
 gboolean         p11_object_load_public     (P11Object          *object,
                                              GError            **error);
+/* The public key, exported without the module lock, for @object and its
+ * other half. */
+void             p11_object_set_public      (P11Object          *object,
+                                             GBytes             *spki);
 gsize            p11_object_key_bytes       (P11Object          *object);
 ParsecKeyAttributes *p11_object_attributes  (P11Object          *object);
 gboolean         p11_object_is_rsa          (P11Object          *object);
