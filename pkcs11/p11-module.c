@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -178,30 +179,45 @@ state_free (ModuleState *s)
   g_free (s);
 }
 
+/* Application names are credentials under direct authentication: they
+ * are kept in memory that is wiped when freed (secure_strv_free()), and
+ * never logged. */
 static char **
 configured_names (void)
 {
   const char *env = secure_env_get ("PARSEC_PKCS11_APPLICATION_NAME");
   GApplication *app = g_application_get_default ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *names = g_ptr_array_new ();
 
   if (env != NULL && *env != '\0')
     {
-      g_auto(GStrv) parts = g_strsplit (env, ",", -1);
+      char **parts = g_strsplit (env, ",", -1);
 
       for (guint i = 0; parts[i] != NULL; i++)
         {
+          gsize len = strlen (parts[i]);
+
           g_strstrip (parts[i]);
           if (*parts[i] != '\0' && g_utf8_validate (parts[i], -1, NULL))
-            g_ptr_array_add (names, g_strdup (parts[i]));
+            g_ptr_array_add (names, secure_strdup (parts[i]));
+          secure_wipe (parts[i], len);
         }
+      g_strfreev (parts);
     }
   if (names->len == 0 && app != NULL && g_application_get_application_id (app) != NULL)
-    g_ptr_array_add (names, g_strdup (g_application_get_application_id (app)));
+    g_ptr_array_add (names, secure_strdup (g_application_get_application_id (app)));
   if (names->len == 0)
-    g_ptr_array_add (names, g_strdup (DEFAULT_APPLICATION_NAME));
+    g_ptr_array_add (names, secure_strdup (DEFAULT_APPLICATION_NAME));
   g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+static void
+secure_strv_free (char **strv)
+{
+  for (guint i = 0; strv[i] != NULL; i++)
+    secure_free (strv[i]);
+  g_free (strv);
 }
 
 static char *
@@ -212,6 +228,17 @@ store_path_for (const char *serial)
 
   if (dir != NULL && *dir != '\0')
     return g_build_filename (dir, file, NULL);
+  if (!secure_env_trusted ())
+    {
+      /* Not XDG_DATA_HOME nor HOME: the effective user's own directory. */
+      struct passwd pw, *found = NULL;
+      char buffer[4096];
+
+      if (getpwuid_r (geteuid (), &pw, buffer, sizeof buffer, &found) != 0 || found == NULL ||
+          !g_path_is_absolute (pw.pw_dir))
+        return g_build_filename ("/nonexistent", "parsec-glib", "pkcs11", file, NULL);
+      return g_build_filename (pw.pw_dir, ".local", "share", "parsec-glib", "pkcs11", file, NULL);
+    }
   return g_build_filename (g_get_user_data_dir (), "parsec-glib", "pkcs11", file, NULL);
 }
 
@@ -228,7 +255,8 @@ slot_read_identity (P11Slot  *slot,
 
   if (p11_kit_uri_parse (uri_text, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI %s", uri_text);
+      /* The URI names the application: not in the message. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI the library gives");
       p11_kit_uri_free (uri);
       return FALSE;
     }
@@ -330,7 +358,7 @@ add_process_slots (ModuleState *s)
       slot = slot_new (s->slots->len + 1, endpoint, application_name, &error);
       if (slot == NULL)
         {
-          g_debug ("slot for “%s” at %s: %s", application_name, endpoint, error->message);
+          g_debug ("no slot for a client at %s: %s", endpoint, error->message);
           continue;
         }
       g_ptr_array_add (s->slots, slot);
@@ -341,7 +369,7 @@ static CK_RV
 state_new (ModuleState **out)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = configured_names ();
+  char **names = configured_names ();
   ModuleState *s = g_new0 (ModuleState, 1);
 
   s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
@@ -353,12 +381,14 @@ state_new (ModuleState **out)
 
       if (slot == NULL)
         {
-          g_debug ("slot for “%s”: %s", names[i], error->message);
+          g_debug ("no slot for configured name %u: %s", i + 1, error->message);
+          secure_strv_free (names);
           state_free (s);
           return CKR_GENERAL_ERROR;
         }
       g_ptr_array_add (s->slots, slot);
     }
+  secure_strv_free (names);
   add_process_slots (s);
   *out = s;
   return CKR_OK;

@@ -500,14 +500,28 @@ spki_rsa (GBytes    *spki,
 gsize
 p11_object_key_bytes (P11Object *object)
 {
+  guint bits = parsec_key_attributes_get_bits (p11_object_attributes (object));
   DerCursor a, b;
+  gsize bytes;
 
   if (object->spki == NULL)
     return 0;
   if (p11_object_is_rsa (object))
-    return spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
-  /* 04 ‖ x ‖ y */
-  return spki_parts (object->spki, &a, &b) ? (der_cursor_len (&b) - 1) / 2 : 0;
+    bytes = spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
+  else if (!spki_parts (object->spki, &a, &b) || der_cursor_len (&b) < 3 || der_cursor_len (&b) % 2 == 0 ||
+           b.p[0] != 0x04)
+    /* Not 04 ‖ x ‖ y */
+    bytes = 0;
+  else
+    bytes = (der_cursor_len (&b) - 1) / 2;
+  /* The public key the service gave must be of the key's size, the one
+   * the library holds its signatures to. */
+  if (bits != 0 && bytes != (bits + 7) / 8)
+    {
+      g_debug ("a public key of %zu bytes for a key of %u bits", bytes, bits);
+      return 0;
+    }
+  return bytes;
 }
 
 /* Attributes */

@@ -22,6 +22,19 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "secure-env.h"
+
+/* The module's debug messages only where the environment that asks for
+ * them is trusted: under AT_SECURE, G_MESSAGES_DEBUG comes from whoever
+ * started a more privileged program, and must not make it tell that user
+ * about what it opened with its privileges. */
+#undef g_debug
+#define g_debug(...)                                            \
+  G_STMT_START {                                                \
+    if (secure_env_trusted ())                                  \
+      g_log (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, __VA_ARGS__);     \
+  } G_STMT_END
+
 G_BEGIN_DECLS
 
 typedef struct _P11Slot P11Slot;
