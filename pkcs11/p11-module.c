@@ -14,10 +14,13 @@
  * until C_Finalize, so slot ids keep their meaning. Each slot keeps a
  * ParsecClient of its own; nothing is sent before a call needs the service.
  *
- * One mutex guards the module's state. Calls that only wait for the
- * service on an operation of their own (sign, verify, encrypt, decrypt,
- * random, key generation) take what they need and drop it while they
- * wait, so that threads work in parallel. After fork() every call of the
+ * One mutex guards the module's state, never held while the service
+ * works: a call that asks the service (sign, verify, encrypt, decrypt,
+ * random, key generation, listing, public keys, destruction, discovery)
+ * references what it needs under the lock, drops it while it waits, and
+ * looks its session and objects up again by handle after; handles are
+ * never reused in the process, so one that went meanwhile is not found.
+ * So threads work in parallel. After fork() every call of the
  * child answers CKR_CRYPTOKI_NOT_INITIALIZED until C_Initialize; the
  * parent's state, whose locks another thread may have held, is left alone.
  */
