@@ -1195,6 +1195,22 @@ load_public_keys (CK_SESSION_HANDLE  handle,
   return failed;
 }
 
+/* The handles of the slot's keys whose public key was not asked for yet.
+ * Called with the lock held. */
+static GArray *
+keys_without_public (P11Slot *slot)
+{
+  GArray *handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && ((P11Object *) value)->spki == NULL)
+      g_array_append_val (handles, ((P11Object *) value)->handle);
+  return handles;
+}
+
 /* load_public_keys() for one object, where @tmpl asks for its public key. */
 static CK_RV
 load_public_key_for (CK_SESSION_HANDLE   handle,
@@ -1219,10 +1235,27 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
                 CK_ULONG             count,
                 CK_OBJECT_HANDLE_PTR object_handle)
 {
+  g_autoptr(GArray) without_public = NULL;
   P11Session *session;
   P11Object *object = NULL;
-  CK_RV rv = lock_session (handle, &session);
+  gboolean has_id = FALSE;
+  CK_RV rv;
 
+  /* A certificate given no CKA_ID takes its key's, found by public key:
+   * those are asked for without the lock first. */
+  for (CK_ULONG i = 0; tmpl != NULL && i < count; i++)
+    has_id = has_id || tmpl[i].type == CKA_ID;
+  if (!has_id)
+    {
+      rv = lock_session (handle, &session);
+      if (rv != CKR_OK)
+        return rv;
+      without_public = keys_without_public (session->slot);
+      UNLOCK ();
+      if (without_public->len > 0)
+        load_public_keys (handle, without_public);
+    }
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || object_handle == NULL)
@@ -1464,11 +1497,7 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
     wants_public = wants_public || is_public_key_attribute (tmpl[i].type);
   if (wants_public)
     {
-      without_public = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
-      g_hash_table_iter_init (&iter, session->slot->objects);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && ((P11Object *) value)->spki == NULL)
-          g_array_append_val (without_public, ((P11Object *) value)->handle);
+      without_public = keys_without_public (session->slot);
       if (without_public->len > 0)
         {
           /* A key whose public key could not be had does not match. */

@@ -24,8 +24,8 @@
 #include "psa_export_public_key.pb-c.h"
 #include "psa_sign_hash.pb-c.h"
 
-/* The slow listing, and how fast what does not need it must be */
-#define SLOW_LIST_MS 1500
+/* The slow answer, and how fast what does not need it must be */
+#define SLOW_MS 1500
 #define QUICK_MS 300
 
 static CK_FUNCTION_LIST_PTR p11;
@@ -33,9 +33,9 @@ static CK_FUNCTION_LIST_PTR p11;
 typedef struct {
   FakeService *fake;
   char *store_dir;
-  /* ListKeys waits this long, and says when it began */
-  guint list_delay_ms;
-  gint listing;
+  /* The request the fake answers slowly, and when it began */
+  gint slow_opcode;
+  gint slow_started;
   CK_SLOT_ID slot;
   CK_SESSION_HANDLE session;
 } Fixture;
@@ -168,11 +168,14 @@ fake_handler (const FakeRequest *request,
   gsize len = request->body != NULL ? g_bytes_get_size (request->body) : 0;
   const guint8 *body = request->body != NULL ? g_bytes_get_data (request->body, NULL) : NULL;
 
+  if (request->header.opcode == (guint32) g_atomic_int_get (&f->slow_opcode))
+    {
+      g_atomic_int_set (&f->slow_started, 1);
+      g_usleep (SLOW_MS * G_TIME_SPAN_MILLISECOND);
+    }
   switch (request->header.opcode)
     {
     case PARSEC_OPCODE_LIST_KEYS:
-      g_atomic_int_set (&f->listing, 1);
-      g_usleep (f->list_delay_ms * G_TIME_SPAN_MILLISECOND);
       return list_keys_response ();
     case PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY:
       {
@@ -239,69 +242,118 @@ fixture_teardown (Fixture       *f,
   g_free (f->store_dir);
 }
 
-/* C_FindObjectsInit in a thread of its own */
+/* A call in a thread of its own, on the session */
 
 typedef struct {
   CK_SESSION_HANDLE session;
+  CK_OBJECT_HANDLE key;
+  CK_RV (*call) (CK_SESSION_HANDLE session,
+                 CK_OBJECT_HANDLE  key);
   CK_RV rv;
-} Search;
+  gint done;
+} Call;
 
 static gpointer
-search_in_thread (gpointer user_data)
+call_in_thread (gpointer user_data)
 {
-  Search *search = user_data;
+  Call *call = user_data;
 
-  search->rv = p11->C_FindObjectsInit (search->session, NULL, 0);
+  call->rv = call->call (call->session, call->key);
+  g_atomic_int_set (&call->done, 1);
   return NULL;
 }
 
-static void
-wait_for_listing (Fixture *f)
+static CK_RV
+search_call (CK_SESSION_HANDLE session,
+             CK_OBJECT_HANDLE  key)
 {
-  while (!g_atomic_int_get (&f->listing))
-    g_usleep (G_TIME_SPAN_MILLISECOND);
+  return p11->C_FindObjectsInit (session, NULL, 0);
 }
 
-/* While the service takes its time to list the keys, the calls that do not
- * need it answer at once (docs/threat-model.md). */
+static CK_RV
+sign_init_call (CK_SESSION_HANDLE session,
+                CK_OBJECT_HANDLE  key)
+{
+  CK_MECHANISM ecdsa = { CKM_ECDSA, NULL, 0 };
+
+  return p11->C_SignInit (session, &ecdsa, key);
+}
+
+static CK_RV
+destroy_call (CK_SESSION_HANDLE session,
+              CK_OBJECT_HANDLE  key)
+{
+  return p11->C_DestroyObject (session, key);
+}
+
+/* Starts @call in a thread, with the service slow to answer @opcode, and
+ * returns once the service is working on it. */
+static GThread *
+start_slow (Fixture  *f,
+            gint      opcode,
+            Call     *call)
+{
+  GThread *thread;
+
+  g_atomic_int_set (&f->slow_started, 0);
+  g_atomic_int_set (&f->slow_opcode, opcode);
+  thread = g_thread_new ("call", call_in_thread, call);
+  while (!g_atomic_int_get (&f->slow_started))
+    g_usleep (G_TIME_SPAN_MILLISECOND);
+  return thread;
+}
+
+static CK_OBJECT_HANDLE find_private_key (Fixture    *f,
+                                          const char *label);
+
+/* While the service takes its time to list the keys, export a public key
+ * or destroy a key, the calls that do not need it answer at once
+ * (docs/threat-model.md). */
 static void
 test_lock_released (Fixture       *f,
                     gconstpointer  user_data)
 {
-  Search search = { f->session, CKR_GENERAL_ERROR };
-  CK_INFO info;
-  CK_SLOT_ID slot;
-  CK_TOKEN_INFO token;
-  CK_SESSION_INFO session_info;
-  CK_SESSION_HANDLE other;
-  CK_OBJECT_HANDLE found[8];
-  CK_ULONG n = 1;
-  GThread *thread;
-  gint64 start, took;
+  const struct {
+    gint opcode;
+    CK_RV (*call) (CK_SESSION_HANDLE session,
+                   CK_OBJECT_HANDLE  key);
+  } cases[] = {
+    { PARSEC_OPCODE_LIST_KEYS, search_call },
+    { PARSEC_OPCODE_PSA_EXPORT_PUBLIC_KEY, sign_init_call },
+    { PARSEC_OPCODE_PSA_DESTROY_KEY, destroy_call },
+  };
 
-  f->list_delay_ms = SLOW_LIST_MS;
-  thread = g_thread_new ("search", search_in_thread, &search);
-  wait_for_listing (f);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      Call call = { f->session, find_private_key (f, "ec-short-signature"), cases[i].call, CKR_GENERAL_ERROR };
+      CK_INFO info;
+      CK_SLOT_ID slot;
+      CK_TOKEN_INFO token;
+      CK_SESSION_INFO session_info;
+      CK_SESSION_HANDLE other;
+      CK_ULONG n = 1;
+      GThread *thread = start_slow (f, cases[i].opcode, &call);
+      gint64 start, took;
 
-  start = g_get_monotonic_time ();
-  g_assert_cmpuint (p11->C_GetInfo (&info), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, &slot, &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GetTokenInfo (f->slot, &token), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION, NULL, NULL, &other), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GetSessionInfo (other, &session_info), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_CloseSession (other), ==, CKR_OK);
-  took = (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
-  g_assert_cmpint (took, <, QUICK_MS);
-  /* The search was still under way: it is what the calls did not wait for. */
-  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==,
-                    CKR_OPERATION_NOT_INITIALIZED);
-
-  g_thread_join (thread);
-  g_assert_cmpuint (search.rv, ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-  /* A private and a public key object each */
-  g_assert_cmpuint (n, ==, 2 * G_N_ELEMENTS (fake_keys));
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+      start = g_get_monotonic_time ();
+      g_assert_cmpuint (p11->C_GetInfo (&info), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, &slot, &n), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_GetTokenInfo (f->slot, &token), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION, NULL, NULL, &other), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_GetSessionInfo (other, &session_info), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_CloseSession (other), ==, CKR_OK);
+      took = (g_get_monotonic_time () - start) / G_TIME_SPAN_MILLISECOND;
+      if (took >= QUICK_MS)
+        g_error ("case %zu: the calls took %" G_GINT64_FORMAT " ms while the service worked", i, took);
+      /* The slow call was still under way: it is what the calls did not
+       * wait for. */
+      g_assert_false (g_atomic_int_get (&call.done));
+      g_thread_join (thread);
+      g_atomic_int_set (&f->slow_opcode, 0);
+      g_assert_cmpuint (call.rv, ==, CKR_OK);
+      if (cases[i].call == search_call)
+        g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+    }
 }
 
 /* Handles keep counting across C_Finalize and C_Initialize: a call in
@@ -311,15 +363,11 @@ static void
 test_finalize_in_flight (Fixture       *f,
                          gconstpointer  user_data)
 {
-  Search search = { f->session, CKR_GENERAL_ERROR };
+  Call search = { f->session, CK_INVALID_HANDLE, search_call, CKR_GENERAL_ERROR };
   CK_SESSION_HANDLE next;
   CK_OBJECT_HANDLE found;
   CK_ULONG n = 1;
-  GThread *thread;
-
-  f->list_delay_ms = SLOW_LIST_MS;
-  thread = g_thread_new ("search", search_in_thread, &search);
-  wait_for_listing (f);
+  GThread *thread = start_slow (f, PARSEC_OPCODE_LIST_KEYS, &search);
 
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
   g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
@@ -333,7 +381,7 @@ test_finalize_in_flight (Fixture       *f,
   g_assert_cmpuint (p11->C_GetSessionInfo (f->session, &(CK_SESSION_INFO) { 0 }), ==, CKR_SESSION_HANDLE_INVALID);
 
   /* Objects too: the new ones have handles never given before. */
-  f->list_delay_ms = 0;
+  g_atomic_int_set (&f->slow_opcode, 0);
   g_assert_cmpuint (p11->C_FindObjectsInit (next, NULL, 0), ==, CKR_OK);
   g_assert_cmpuint (p11->C_FindObjects (next, &found, 1, &n), ==, CKR_OK);
   g_assert_cmpuint (n, ==, 1);
