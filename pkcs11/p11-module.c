@@ -1133,10 +1133,6 @@ is_public_key_attribute (CK_ATTRIBUTE_TYPE type)
          type == CKA_PUBLIC_KEY_INFO || type == CKA_EC_PARAMS || type == CKA_EC_POINT;
 }
 
-/* Exports the public keys of the objects of @handles that have none yet,
- * without the lock, and keeps them for the objects still there after;
- * the first failure is returned once all were tried. Called without the
- * lock. */
 static void
 key_unref (gpointer key)
 {
@@ -1144,6 +1140,10 @@ key_unref (gpointer key)
     g_object_unref (key);
 }
 
+/* Exports the public keys of the objects of @handles that have none yet,
+ * without the lock, and keeps them for the objects still there after;
+ * the first failure is returned once all were tried. Called without the
+ * lock. */
 static CK_RV
 load_public_keys (CK_SESSION_HANDLE  handle,
                   GArray            *handles)
