@@ -26,7 +26,7 @@
 
 /* The slow answer, and how fast what does not need it must be */
 #define SLOW_MS 1500
-#define QUICK_MS 300
+#define QUICK_MS (SLOW_MS / 2)
 
 static CK_FUNCTION_LIST_PTR p11;
 
