@@ -30,6 +30,7 @@ main (int    argc,
   CK_ULONG n = 1;
   CK_TOKEN_INFO token;
   CK_SESSION_HANDLE session;
+  g_autofree char *label = NULL;
   g_autofree char *serial = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
@@ -43,8 +44,8 @@ main (int    argc,
       fprintf (stderr, "cannot open a session\n");
       return 1;
     }
-  printf ("at-secure=%lu\nlabel=%s\n", getauxval (AT_SECURE),
-          g_strchomp (g_strndup ((const char *) token.label, sizeof token.label)));
+  label = g_strchomp (g_strndup ((const char *) token.label, sizeof token.label));
+  printf ("at-secure=%lu\nlabel=%s\n", getauxval (AT_SECURE), label);
 
   serial = g_strchomp (g_strndup ((const char *) token.serialNumber, sizeof token.serialNumber));
   file = g_strdup_printf ("%s.ini", serial);

@@ -34,7 +34,7 @@ run () {
   setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin \
     G_MESSAGES_DEBUG=all PARSEC_SERVICE_ENDPOINT="unix:$dir/none.sock" \
     PARSEC_PKCS11_APPLICATION_NAME=from-environment PARSEC_PKCS11_STORE_DIR="$dir/store" \
-    "$dir/helper" "$dir/store" 2>&1
+    "$dir/helper" "$dir/store" 2>&1 || echo "exit status $?"
 }
 
 expect () {
