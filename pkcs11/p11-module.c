@@ -1312,15 +1312,13 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
     rv = CKR_OBJECT_HANDLE_INVALID;
   else if (!session_is_rw (session))
     rv = CKR_SESSION_READ_ONLY;
-  else if (object->kind == P11_KIND_CERTIFICATE)
-    rv = p11_object_destroy (object);
   else
-    key = g_object_ref (object->key);
+    rv = p11_object_destroy (object, &key);
   UNLOCK ();
-  if (key == NULL)
+  if (rv != CKR_OK || key == NULL)
     return rv;
 
-  /* Keys: the service destroys them without the lock held. */
+  /* A key the service destroys, without the lock held */
   if (!parsec_key_destroy (key, NULL, &error) &&
       !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
     return p11_rv_from_error (error, CKR_FUNCTION_FAILED);

@@ -1001,12 +1001,13 @@ p11_object_set_attributes (P11Object          *object,
 }
 
 CK_RV
-p11_object_destroy (P11Object *object)
+p11_object_destroy (P11Object  *object,
+                    ParsecKey **in_service)
 {
-  g_autoptr(GError) error = NULL;
   P11Slot *slot = object->slot;
   CK_RV rv;
 
+  *in_service = NULL;
   if (object->kind == P11_KIND_CERTIFICATE)
     {
       rv = store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
@@ -1014,10 +1015,9 @@ p11_object_destroy (P11Object *object)
         p11_slot_forget_object (slot, object);
       return rv;
     }
-  if (!parsec_key_destroy (object->key, NULL, &error) &&
-      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
-    return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
-  p11_slot_key_destroyed (slot, object->key_name);
+  /* The key goes in the service: the caller asks it without the module
+   * lock, then calls p11_slot_key_destroyed(). */
+  *in_service = g_object_ref (object->key);
   return CKR_OK;
 }
 

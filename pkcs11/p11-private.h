@@ -152,7 +152,10 @@ CK_RV            p11_create_certificate     (P11Slot            *slot,
 CK_RV            p11_object_set_attributes  (P11Object          *object,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
-CK_RV            p11_object_destroy         (P11Object          *object);
+/* Destroys @object, or gives the key the service must destroy (then
+ * p11_slot_key_destroyed()) in @in_service. */
+CK_RV            p11_object_destroy         (P11Object          *object,
+                                             ParsecKey         **in_service);
 gboolean         p11_spki_ec_params         (GBytes             *spki,
                                              GBytes            **params,
                                              GBytes            **point);
