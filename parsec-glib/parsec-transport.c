@@ -28,6 +28,7 @@
 #include "parsec-secure-private.h"
 #include "parsec-transport-private.h"
 #include "parsec-wire-private.h"
+#include "secure-env.h"
 
 /* A full listen backlog makes a non-blocking connect fail with EAGAIN;
  * the socket never signals when to retry, so poll again after this. */
@@ -209,14 +210,15 @@ exchange_trust (Exchange  *x,
 
 /* g_log_writer_default_would_drop() reads the environment at every call,
  * which costs more than the rest of a request's bookkeeping: whether
- * G_MESSAGES_DEBUG is set at all is read once, at the first request. */
+ * G_MESSAGES_DEBUG is set at all is read once, at the first request. Like
+ * every variable of the library's, not under AT_SECURE. */
 static gboolean
 messages_debug_set (void)
 {
   static gsize state = 0;   /* 0 unknown, 1 unset, 2 set */
 
   if (g_once_init_enter (&state))
-    g_once_init_leave (&state, g_getenv ("G_MESSAGES_DEBUG") != NULL ? 2 : 1);
+    g_once_init_leave (&state, secure_env_get ("G_MESSAGES_DEBUG") != NULL ? 2 : 1);
   return state == 2;
 }
 

@@ -26,6 +26,7 @@
 
 #include "der.h"
 #include "p11-private.h"
+#include "parsec-digest-private.h"
 #include "secure-mem.h"
 
 /* The largest input of a mechanism that does not hash: a DigestInfo, a
@@ -284,8 +285,9 @@ struct _P11Operation
   /* From the parameters of PSS and OAEP */
   const Hash *hash;
   GBytes *label;
-  /* Input: hashed as it comes, or gathered */
-  GChecksum *checksum;
+  /* Input: hashed as it comes (with its state wiped), or gathered */
+  gboolean hashing;
+  ParsecDigest *digest;
   guint8 *buffer;
   gsize buffer_len;
   gboolean single_part;       /* C_Sign and friends had their input */
@@ -298,7 +300,7 @@ p11_operation_free (P11Operation *op)
 {
   g_clear_object (&op->key);
   g_clear_pointer (&op->label, g_bytes_unref);
-  g_clear_pointer (&op->checksum, g_checksum_free);
+  g_clear_pointer (&op->digest, _parsec_digest_free);
   g_clear_pointer (&op->buffer, secure_free);
   g_clear_pointer (&op->result, g_bytes_unref);
   g_free (op);
@@ -310,10 +312,12 @@ check_pss_params (const CK_MECHANISM *mechanism,
                   const Policy       *policy,
                   const Hash        **hash)
 {
-  const CK_RSA_PKCS_PSS_PARAMS *params = mechanism->pParameter;
+  CK_RSA_PKCS_PSS_PARAMS copy, *params = &copy;
 
-  if (params == NULL || mechanism->ulParameterLen != sizeof *params)
+  if (mechanism->pParameter == NULL || mechanism->ulParameterLen != sizeof copy)
     return CKR_MECHANISM_PARAM_INVALID;
+  /* The caller's parameters need not be aligned. */
+  memcpy (&copy, mechanism->pParameter, sizeof copy);
   *hash = hash_find_mechanism (params->hashAlg);
   /* PSA uses MGF1 with the message's hash and a salt as long as it. */
   if (*hash == NULL || params->mgf != (*hash)->mgf || params->sLen != (*hash)->len ||
@@ -330,10 +334,12 @@ check_oaep_params (const CK_MECHANISM *mechanism,
                    const Hash        **hash,
                    GBytes            **label)
 {
-  const CK_RSA_PKCS_OAEP_PARAMS *params = mechanism->pParameter;
+  CK_RSA_PKCS_OAEP_PARAMS copy, *params = &copy;
 
-  if (params == NULL || mechanism->ulParameterLen != sizeof *params)
+  if (mechanism->pParameter == NULL || mechanism->ulParameterLen != sizeof copy)
     return CKR_MECHANISM_PARAM_INVALID;
+  /* The caller's parameters need not be aligned. */
+  memcpy (&copy, mechanism->pParameter, sizeof copy);
   *hash = hash_find_mechanism (params->hashAlg);
   if (*hash == NULL || params->mgf != (*hash)->mgf)
     return CKR_MECHANISM_PARAM_INVALID;
@@ -411,8 +417,9 @@ p11_operation_new (P11OpKind            kind,
   op->hash = hash != NULL ? hash : hash_find (known->hash);
   op->label = g_steal_pointer (&label);
   /* The mechanisms that hash use hashes GLib has. */
-  if (known->hash != PARSEC_HASH_NONE && op->hash != NULL)
-    op->checksum = g_checksum_new (op->hash->checksum);
+  op->hashing = known->hash != PARSEC_HASH_NONE && op->hash != NULL;
+  if (op->hashing)
+    op->digest = _parsec_digest_new (op->hash->hash);
   else
     op->buffer = secure_alloc (MAX_RAW_INPUT);
   *out = op;
@@ -424,10 +431,12 @@ p11_operation_update (P11Operation *op,
                       const guint8 *data,
                       gsize         len)
 {
-  if (op->checksum != NULL)
+  if (op->hashing)
     {
+      if (op->digest == NULL)
+        return CKR_OPERATION_NOT_INITIALIZED;
       if (len > 0)
-        g_checksum_update (op->checksum, data, len);
+        _parsec_digest_update (op->digest, data, len);
       return CKR_OK;
     }
   if (len > MAX_RAW_INPUT - op->buffer_len)
@@ -443,9 +452,23 @@ p11_operation_input_once (P11Operation *op,
                           const guint8 *data,
                           gsize         len)
 {
-  /* A call after a size query comes with the same input again. */
+  /* A call after a size query (or a buffer too small) gives its input
+   * again, maybe another: the result is the one of the call that gets it,
+   * over that call's input. */
   if (op->single_part)
-    return CKR_OK;
+    {
+      if (op->hashing)
+        {
+          g_clear_pointer (&op->digest, _parsec_digest_free);
+          op->digest = _parsec_digest_new (op->hash->hash);
+        }
+      else
+        {
+          secure_wipe (op->buffer, op->buffer_len);
+          op->buffer_len = 0;
+        }
+      g_clear_pointer (&op->result, g_bytes_unref);
+    }
   op->single_part = TRUE;
   return p11_operation_update (op, data, len);
 }
@@ -501,13 +524,12 @@ signature_input (P11Operation     *op,
   const Policy *policy = &op->policy;
   const Hash *hash = NULL;
 
-  if (op->checksum != NULL)
+  if (op->hashing)
     {
-      guint8 out[64];
-      gsize len = sizeof out;
-
-      g_checksum_get_digest (op->checksum, out, &len);
-      digest = g_bytes_new (out, len);
+      if (op->digest == NULL)
+        return CKR_OPERATION_NOT_INITIALIZED;
+      /* Finished once: the operation ends with its result. */
+      digest = _parsec_digest_finish (g_steal_pointer (&op->digest));
       hash = op->hash;
     }
   else
@@ -601,7 +623,17 @@ compute (P11Operation  *op,
       if (rv != CKR_OK)
         return rv;
       *result = parsec_key_sign_hash (op->key, algorithm, input, NULL, &error);
-      return *result != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DATA_INVALID);
+      if (*result == NULL)
+        return p11_rv_from_error (error, CKR_DATA_INVALID);
+      /* The library holds the signature to the key's size; the size
+       * query promised the public key's, which must be the same. */
+      if (g_bytes_get_size (*result) != output_size (op))
+        {
+          g_debug ("a signature of %zu bytes from a key of %zu", g_bytes_get_size (*result), op->key_bytes);
+          g_clear_pointer (result, g_bytes_unref);
+          return CKR_DEVICE_ERROR;
+        }
+      return CKR_OK;
     case P11_OP_ENCRYPT:
       algorithm = encryption_algorithm (op);
       input = secure_bytes_new (op->buffer, op->buffer_len);
@@ -815,11 +847,16 @@ static gboolean
 allows_mechanism (const CK_ATTRIBUTE *allowed,
                   Family              family)
 {
-  const CK_MECHANISM_TYPE *types = allowed->pValue;
+  const guint8 *types = allowed->pValue;
 
   for (CK_ULONG i = 0; i < allowed->ulValueLen / sizeof (CK_MECHANISM_TYPE); i++)
     {
-      const Mechanism *mechanism = mechanism_find (types[i]);
+      CK_MECHANISM_TYPE type;
+      const Mechanism *mechanism;
+
+      /* The caller's array need not be aligned. */
+      memcpy (&type, types + i * sizeof type, sizeof type);
+      mechanism = mechanism_find (type);
 
       if (mechanism != NULL && mechanism->family == family)
         return TRUE;

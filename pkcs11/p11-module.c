@@ -14,15 +14,19 @@
  * until C_Finalize, so slot ids keep their meaning. Each slot keeps a
  * ParsecClient of its own; nothing is sent before a call needs the service.
  *
- * One mutex guards the module's state. Calls that only wait for the
- * service on an operation of their own (sign, verify, encrypt, decrypt,
- * random, key generation) take what they need and drop it while they
- * wait, so that threads work in parallel. After fork() every call of the
+ * One mutex guards the module's state, never held while the service
+ * works: a call that asks the service (sign, verify, encrypt, decrypt,
+ * random, key generation, listing, public keys, destruction, discovery)
+ * references what it needs under the lock, drops it while it waits, and
+ * looks its session and objects up again by handle after; handles are
+ * never reused in the process, so one that went meanwhile is not found.
+ * So threads work in parallel. After fork() every call of the
  * child answers CKR_CRYPTOKI_NOT_INITIALIZED until C_Initialize; the
  * parent's state, whose locks another thread may have held, is left alone.
  */
 #include "config.h"
 
+#include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,11 +44,18 @@ typedef struct {
   GPtrArray *slots;           /* P11Slot */
   GHashTable *sessions;       /* handle to P11Session */
   GHashTable *objects;        /* handle to P11Object, owned by their slot */
-  CK_ULONG next_handle;
+  /* Whether a call that needs the slots has asked the services how they
+   * authenticate (see settle_slots()). */
+  gboolean settling_tried;
 } ModuleState;
 
 static GMutex module_lock;
 static ModuleState *state;
+/* Session and object handles, under the lock: they keep counting across
+ * C_Finalize and C_Initialize, so that a handle of an earlier
+ * initialisation (an operation still in flight in another thread, say)
+ * never names anything of a later one. */
+static CK_ULONG next_handle = 1;
 /* The process that initialised the module; read before taking the lock,
  * which a child of fork() cannot trust. */
 static volatile pid_t module_pid;
@@ -115,7 +126,7 @@ p11_rv_from_error (const GError *error,
 void
 p11_module_register_object (P11Object *object)
 {
-  object->handle = state->next_handle++;
+  object->handle = next_handle++;
   g_hash_table_insert (state->objects, GUINT_TO_POINTER (object->handle), object);
 }
 
@@ -171,30 +182,45 @@ state_free (ModuleState *s)
   g_free (s);
 }
 
+/* Application names are credentials under direct authentication: they
+ * are kept in memory that is wiped when freed (secure_strv_free()), and
+ * never logged. */
 static char **
 configured_names (void)
 {
   const char *env = secure_env_get ("PARSEC_PKCS11_APPLICATION_NAME");
   GApplication *app = g_application_get_default ();
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *names = g_ptr_array_new ();
 
   if (env != NULL && *env != '\0')
     {
-      g_auto(GStrv) parts = g_strsplit (env, ",", -1);
+      char **parts = g_strsplit (env, ",", -1);
 
       for (guint i = 0; parts[i] != NULL; i++)
         {
+          gsize len = strlen (parts[i]);
+
           g_strstrip (parts[i]);
           if (*parts[i] != '\0' && g_utf8_validate (parts[i], -1, NULL))
-            g_ptr_array_add (names, g_strdup (parts[i]));
+            g_ptr_array_add (names, secure_strdup (parts[i]));
+          secure_wipe (parts[i], len);
         }
+      g_strfreev (parts);
     }
   if (names->len == 0 && app != NULL && g_application_get_application_id (app) != NULL)
-    g_ptr_array_add (names, g_strdup (g_application_get_application_id (app)));
+    g_ptr_array_add (names, secure_strdup (g_application_get_application_id (app)));
   if (names->len == 0)
-    g_ptr_array_add (names, g_strdup (DEFAULT_APPLICATION_NAME));
+    g_ptr_array_add (names, secure_strdup (DEFAULT_APPLICATION_NAME));
   g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+static void
+secure_strv_free (char **strv)
+{
+  for (guint i = 0; strv[i] != NULL; i++)
+    secure_free (strv[i]);
+  g_free (strv);
 }
 
 static char *
@@ -205,6 +231,17 @@ store_path_for (const char *serial)
 
   if (dir != NULL && *dir != '\0')
     return g_build_filename (dir, file, NULL);
+  if (!secure_env_trusted ())
+    {
+      /* Not XDG_DATA_HOME nor HOME: the effective user's own directory. */
+      struct passwd pw, *found = NULL;
+      char buffer[4096];
+
+      if (getpwuid_r (geteuid (), &pw, buffer, sizeof buffer, &found) != 0 || found == NULL ||
+          !g_path_is_absolute (pw.pw_dir))
+        return g_build_filename ("/nonexistent", "parsec-glib", "pkcs11", file, NULL);
+      return g_build_filename (pw.pw_dir, ".local", "share", "parsec-glib", "pkcs11", file, NULL);
+    }
   return g_build_filename (g_get_user_data_dir (), "parsec-glib", "pkcs11", file, NULL);
 }
 
@@ -221,7 +258,8 @@ slot_read_identity (P11Slot  *slot,
 
   if (p11_kit_uri_parse (uri_text, P11_KIT_URI_FOR_TOKEN, uri) != P11_KIT_URI_OK)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI %s", uri_text);
+      /* The URI names the application: not in the message. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read the token URI the library gives");
       p11_kit_uri_free (uri);
       return FALSE;
     }
@@ -323,7 +361,7 @@ add_process_slots (ModuleState *s)
       slot = slot_new (s->slots->len + 1, endpoint, application_name, &error);
       if (slot == NULL)
         {
-          g_debug ("slot for “%s” at %s: %s", application_name, endpoint, error->message);
+          g_debug ("no slot for a client at %s: %s", endpoint, error->message);
           continue;
         }
       g_ptr_array_add (s->slots, slot);
@@ -334,39 +372,83 @@ static CK_RV
 state_new (ModuleState **out)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = configured_names ();
+  char **names = configured_names ();
   ModuleState *s = g_new0 (ModuleState, 1);
 
   s->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   s->sessions = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) session_free);
   s->objects = g_hash_table_new (NULL, NULL);
-  s->next_handle = 1;
   for (guint i = 0; names[i] != NULL; i++)
     {
       P11Slot *slot = slot_new (i + 1, NULL, names[i], &error);
 
       if (slot == NULL)
         {
-          g_debug ("slot for “%s”: %s", names[i], error->message);
+          g_debug ("no slot for configured name %u: %s", i + 1, error->message);
+          secure_strv_free (names);
           state_free (s);
           return CKR_GENERAL_ERROR;
         }
       g_ptr_array_add (s->slots, slot);
     }
+  secure_strv_free (names);
   add_process_slots (s);
   *out = s;
   return CKR_OK;
 }
 
+/* The clients of the slots whose service has not told how it
+ * authenticates yet (see settle_namespaces()), referenced; none while
+ * sessions are open, as slots do not change under them. Called with the
+ * lock held. */
+static GPtrArray *
+unsettled_clients (ModuleState *s)
+{
+  GPtrArray *clients = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_hash_table_size (s->sessions) > 0)
+    return clients;
+  for (guint i = 0; i < s->slots->len; i++)
+    {
+      P11Slot *slot = g_ptr_array_index (s->slots, i);
+
+      if (!slot->settled)
+        g_ptr_array_add (clients, g_object_ref (slot->client));
+    }
+  return clients;
+}
+
+/* Asks each client's service how it authenticates: the clients that
+ * answered, referenced. Round trips: called without the lock. */
+static GHashTable *
+discover_clients (GPtrArray *clients)
+{
+  GHashTable *answered = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecClient *client = g_ptr_array_index (clients, i);
+
+      if (parsec_client_discover (client, NULL, &error))
+        g_hash_table_add (answered, g_object_ref (client));
+      else
+        g_debug ("cannot learn how the service authenticates: %s", error->message);
+    }
+  return answered;
+}
+
 /* A service that authenticates with Unix peer credentials keeps one key
  * namespace per user, whatever application name a client gives: one token
- * per name would list the same keys several times. Each slot's client asks
- * its service (once it answers) how it authenticates; a slot whose service
- * keeps keys per user becomes the user's token, and other slots at its
- * endpoint go. Slots are not changed under open sessions. Called with the
- * lock held. */
+ * per name would list the same keys several times. Each slot's service is
+ * asked how it authenticates (settle_slots()), until it answers; a slot whose
+ * service keeps keys per user becomes the user's token, and other slots
+ * at its endpoint go. @answered: the clients whose service answered
+ * (discover_clients()). Slots are not changed under open sessions. Called
+ * with the lock held. */
 static void
-settle_namespaces (ModuleState *s)
+settle_namespaces (ModuleState *s,
+                   GHashTable  *answered)
 {
   gboolean removed = FALSE;
 
@@ -377,13 +459,10 @@ settle_namespaces (ModuleState *s)
       g_autoptr(GError) error = NULL;
       P11Slot *slot = g_ptr_array_index (s->slots, i);
 
-      if (slot->settled)
+      /* Discovery is kept by the client: asking again costs nothing. */
+      if (slot->settled || !g_hash_table_contains (answered, slot->client) ||
+          !parsec_client_discover (slot->client, NULL, NULL))
         continue;
-      if (!parsec_client_discover (slot->client, NULL, &error))
-        {
-          g_debug ("cannot learn how the service authenticates: %s", error->message);
-          continue;
-        }
       slot->settled = TRUE;
       if (parsec_client_get_auth_type (slot->client) != PARSEC_AUTH_TYPE_UNIX_PEER_CREDENTIALS)
         continue;
@@ -418,6 +497,33 @@ settle_namespaces (ModuleState *s)
 
 /* Entry and exit of each call */
 
+static gboolean lock_module (void);
+
+/* Settles the slots (settle_namespaces()) the first time a call needs
+ * them, and again at each C_GetSlotList (@again) while a service has not
+ * answered. The services are asked without the lock, which other threads'
+ * calls need meanwhile. Called with the lock held; returns with it held,
+ * or FALSE where the module was finalised meanwhile. */
+static gboolean
+settle_slots (gboolean again)
+{
+  g_autoptr(GPtrArray) unsettled = NULL;
+  g_autoptr(GHashTable) answered = NULL;
+
+  if (state->settling_tried && !again)
+    return TRUE;
+  state->settling_tried = TRUE;
+  unsettled = unsettled_clients (state);
+  if (unsettled->len == 0)
+    return TRUE;
+  g_mutex_unlock (&module_lock);
+  answered = discover_clients (unsettled);
+  if (!lock_module ())
+    return FALSE;
+  settle_namespaces (state, answered);
+  return TRUE;
+}
+
 /* Takes the lock if the module is initialised in this process. */
 static gboolean
 lock_module (void)
@@ -447,7 +553,8 @@ lock_slot (CK_SLOT_ID   id,
            P11Slot    **slot)
 {
   LOCK_OR_RETURN ();
-  settle_namespaces (state);
+  if (!settle_slots (FALSE))
+    return CKR_CRYPTOKI_NOT_INITIALIZED;
   if (id == 0 || id > state->slots->len)
     {
       UNLOCK ();
@@ -508,9 +615,12 @@ check_initialize_args (CK_VOID_PTR init_args)
           (args->LockMutex != NULL) + (args->UnlockMutex != NULL);
   if (given != 0 && given != 4)
     return CKR_ARGUMENTS_BAD;
-  /* Mutex functions of the application's are not needed: the module is
-   * thread-safe with the system's own, which p11-kit and GnuTLS, for
-   * example, are content with although they hand their own in. */
+  /* The module locks with the system's primitives. Mutex functions of the
+   * application's are accepted beside CKF_OS_LOCKING_OK, as p11-kit and
+   * GnuTLS give them, and not used; without it, the application asks for
+   * its own to be used, which the module cannot do. */
+  if (given == 4 && !(args->flags & CKF_OS_LOCKING_OK))
+    return CKR_CANT_LOCK;
   /* CKF_LIBRARY_CANT_CREATE_OS_THREADS, which p11-kit always passes, is
    * not followed: the module starts no thread, but GLib may (a GSettings
    * backend, for one), and refusing would leave p11-kit users without it. */
@@ -600,7 +710,8 @@ C_GetSlotList (CK_BBOOL       token_present,
    * at every call. */
   if (count != NULL)
     add_process_slots (state);
-  settle_namespaces (state);
+  if (count != NULL && !settle_slots (TRUE))
+    return CKR_CRYPTOKI_NOT_INITIALIZED;
   n = state->slots->len;
   if (count == NULL)
     rv = CKR_ARGUMENTS_BAD;
@@ -832,7 +943,7 @@ C_OpenSession (CK_SLOT_ID            slot_id,
       return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
     }
   session = g_new0 (P11Session, 1);
-  session->handle = state->next_handle++;
+  session->handle = next_handle++;
   session->slot = slot;
   session->flags = flags & (CKF_SERIAL_SESSION | CKF_RW_SESSION);
   g_hash_table_insert (state->sessions, GUINT_TO_POINTER (session->handle), session);
@@ -990,16 +1101,161 @@ C_Logout (CK_SESSION_HANDLE handle)
 
 /* Objects */
 
+/* What a listing needs of the service and the store, read without the
+ * lock: @keys, and @store or NULL where it could not be read. */
+static CK_RV
+read_token (ParsecClient  *client,
+            const char    *store_path,
+            GPtrArray    **keys,
+            GKeyFile     **store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  *store = p11_store_load (store_path, &store_error);
+  if (*store == NULL)
+    g_debug ("%s", store_error->message);
+  *keys = parsec_client_list_keys (client, NULL, &error);
+  if (*keys == NULL)
+    {
+      g_clear_pointer (store, g_key_file_unref);
+      return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+    }
+  return CKR_OK;
+}
+
+/* Whether the attribute comes from the key's public key, which the
+ * service is asked for on first need. */
+static gboolean
+is_public_key_attribute (CK_ATTRIBUTE_TYPE type)
+{
+  return type == CKA_MODULUS || type == CKA_PUBLIC_EXPONENT || type == CKA_MODULUS_BITS ||
+         type == CKA_PUBLIC_KEY_INFO || type == CKA_EC_PARAMS || type == CKA_EC_POINT;
+}
+
+static void
+key_unref (gpointer key)
+{
+  if (key != NULL)
+    g_object_unref (key);
+}
+
+/* Exports the public keys of the objects of @handles that have none yet,
+ * without the lock, and keeps them for the objects still there after;
+ * the first failure is returned once all were tried. Called without the
+ * lock. */
+static CK_RV
+load_public_keys (CK_SESSION_HANDLE  handle,
+                  GArray            *handles)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (key_unref);
+  g_autoptr(GPtrArray) exported = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  P11Session *session;
+  CK_RV failed = CKR_OK;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  for (guint i = 0; i < handles->len; i++)
+    {
+      P11Object *object = lookup_object (session, g_array_index (handles, CK_OBJECT_HANDLE, i));
+
+      if (object != NULL && object->kind != P11_KIND_CERTIFICATE && object->spki == NULL)
+        g_ptr_array_add (keys, g_object_ref (object->key));
+      else
+        g_ptr_array_add (keys, NULL);
+    }
+  UNLOCK ();
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      GBytes *spki = NULL;
+
+      if (key != NULL && (spki = parsec_key_export_public_key (key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL,
+                                                                &error)) == NULL && failed == CKR_OK)
+        failed = p11_rv_from_error (error, CKR_DEVICE_ERROR);
+      g_ptr_array_add (exported, spki);
+    }
+
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  for (guint i = 0; i < handles->len; i++)
+    {
+      P11Object *object = lookup_object (session, g_array_index (handles, CK_OBJECT_HANDLE, i));
+      GBytes *spki = g_ptr_array_index (exported, i);
+
+      /* The same key as exported: a refresh meanwhile may have replaced it. */
+      if (spki != NULL && object != NULL && object->key == g_ptr_array_index (keys, i))
+        p11_object_set_public (object, spki);
+    }
+  UNLOCK ();
+  return failed;
+}
+
+/* The handles of the slot's keys whose public key was not asked for yet.
+ * Called with the lock held. */
+static GArray *
+keys_without_public (P11Slot *slot)
+{
+  GArray *handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && ((P11Object *) value)->spki == NULL)
+      g_array_append_val (handles, ((P11Object *) value)->handle);
+  return handles;
+}
+
+/* load_public_keys() for one object, where @tmpl asks for its public key. */
+static CK_RV
+load_public_key_for (CK_SESSION_HANDLE   handle,
+                     CK_OBJECT_HANDLE    object_handle,
+                     const CK_ATTRIBUTE *tmpl,
+                     CK_ULONG            count)
+{
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
+
+  for (CK_ULONG i = 0; tmpl != NULL && i < count; i++)
+    if (is_public_key_attribute (tmpl[i].type))
+      {
+        g_array_append_val (handles, object_handle);
+        return load_public_keys (handle, handles);
+      }
+  return CKR_OK;
+}
+
 CK_RV
 C_CreateObject (CK_SESSION_HANDLE    handle,
                 CK_ATTRIBUTE_PTR     tmpl,
                 CK_ULONG             count,
                 CK_OBJECT_HANDLE_PTR object_handle)
 {
+  g_autoptr(GArray) without_public = NULL;
   P11Session *session;
   P11Object *object = NULL;
-  CK_RV rv = lock_session (handle, &session);
+  gboolean has_id = FALSE;
+  CK_RV rv;
 
+  /* A certificate given no CKA_ID takes its key's, found by public key:
+   * those are asked for without the lock first. */
+  for (CK_ULONG i = 0; tmpl != NULL && i < count; i++)
+    has_id = has_id || tmpl[i].type == CKA_ID;
+  if (!has_id)
+    {
+      rv = lock_session (handle, &session);
+      if (rv != CKR_OK)
+        return rv;
+      without_public = keys_without_public (session->slot);
+      UNLOCK ();
+      if (without_public->len > 0)
+        load_public_keys (handle, without_public);
+    }
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || object_handle == NULL)
@@ -1043,6 +1299,8 @@ CK_RV
 C_DestroyObject (CK_SESSION_HANDLE handle,
                  CK_OBJECT_HANDLE  object_handle)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecKey) key = NULL;
   P11Session *session;
   P11Object *object;
   CK_RV rv = lock_session (handle, &session);
@@ -1055,9 +1313,21 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
   else if (!session_is_rw (session))
     rv = CKR_SESSION_READ_ONLY;
   else
-    rv = p11_object_destroy (object);
+    rv = p11_object_destroy (object, &key);
   UNLOCK ();
-  return rv;
+  if (rv != CKR_OK || key == NULL)
+    return rv;
+
+  /* A key the service destroys, without the lock held */
+  if (!parsec_key_destroy (key, NULL, &error) &&
+      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
+    return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  p11_slot_key_destroyed (session->slot, parsec_key_get_name (key));
+  UNLOCK ();
+  return CKR_OK;
 }
 
 CK_RV
@@ -1088,8 +1358,17 @@ C_GetAttributeValue (CK_SESSION_HANDLE handle,
 {
   P11Session *session;
   P11Object *object;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv;
 
+  /* The service is asked for a public key without the lock; what the
+   * attributes need of it then is at hand (or the error comes again). */
+  if (tmpl != NULL)
+    {
+      rv = load_public_key_for (handle, object_handle, tmpl, count);
+      if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+        return rv;
+    }
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   object = lookup_object (session, object_handle);
@@ -1170,10 +1449,15 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
                    CK_ATTRIBUTE_PTR  tmpl,
                    CK_ULONG          count)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autofree char *store_path = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GKeyFile) store = NULL;
+  g_autoptr(GArray) without_public = NULL;
   P11Session *session;
   GHashTableIter iter;
   gpointer value;
+  gboolean wants_public = FALSE;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
@@ -1182,14 +1466,50 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->found != NULL)
     rv = CKR_OPERATION_ACTIVE;
-  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
-    ;
-  else if (!p11_slot_refresh (session->slot, &error))
-    rv = p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  else if ((rv = p11_template_check (tmpl, count)) == CKR_OK)
+    {
+      client = g_object_ref (session->slot->client);
+      store_path = g_strdup (session->slot->store_path);
+    }
+  UNLOCK ();
   if (rv != CKR_OK)
+    return rv;
+
+  /* The service and the store are read without the lock, which other
+   * threads' calls need meanwhile; the session is looked up again after. */
+  rv = read_token (client, store_path, &keys, &store);
+  if (rv != CKR_OK)
+    return rv;
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  if (session->found != NULL)
     {
       UNLOCK ();
-      return rv;
+      return CKR_OPERATION_ACTIVE;
+    }
+  p11_slot_refresh (session->slot, keys, store);
+
+  /* A search on public key material needs the keys' public keys first. */
+  for (CK_ULONG i = 0; i < count; i++)
+    wants_public = wants_public || is_public_key_attribute (tmpl[i].type);
+  if (wants_public)
+    {
+      without_public = keys_without_public (session->slot);
+      if (without_public->len > 0)
+        {
+          /* A key whose public key could not be had does not match. */
+          UNLOCK ();
+          load_public_keys (handle, without_public);
+          rv = lock_session (handle, &session);
+          if (rv != CKR_OK)
+            return rv;
+          if (session->found != NULL)
+            {
+              UNLOCK ();
+              return CKR_OPERATION_ACTIVE;
+            }
+        }
     }
   session->found = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
   session->found_pos = 0;
@@ -1263,11 +1583,19 @@ operation_init (CK_SESSION_HANDLE  handle,
                 CK_MECHANISM_PTR   mechanism,
                 CK_OBJECT_HANDLE   key_handle)
 {
+  g_autoptr(GArray) handles = g_array_new (FALSE, FALSE, sizeof (CK_OBJECT_HANDLE));
   P11Session *session;
   P11Object *key;
   P11Operation *op = NULL;
-  CK_RV rv = lock_session (handle, &session);
+  CK_RV rv;
 
+  /* Output sizes come from the public key, which the service is asked
+   * for without the lock. */
+  g_array_append_val (handles, key_handle);
+  rv = load_public_keys (handle, handles);
+  if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+    return rv;
+  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   if (mechanism == NULL)

@@ -365,30 +365,24 @@ p11_slot_set_key_id (P11Slot     *slot,
   return TRUE;
 }
 
-gboolean
-p11_slot_refresh (P11Slot  *slot,
-                  GError  **error)
+void
+p11_slot_refresh (P11Slot   *slot,
+                  GPtrArray *keys,
+                  GKeyFile  *store)
 {
-  g_autoptr(GPtrArray) keys = parsec_client_list_keys (slot->client, NULL, error);
-  g_autoptr(GKeyFile) store = NULL;
-  g_autoptr(GError) store_error = NULL;
   g_autoptr(GPtrArray) gone = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
 
-  if (keys == NULL)
-    return FALSE;
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((P11Object *) value)->seen = FALSE;
 
-  store = p11_store_load (slot->store_path, &store_error);
   if (store != NULL)
     slot_load_store (slot, store);
   else
     {
       /* Keep what was read before rather than lose the certificates. */
-      g_debug ("%s", store_error->message);
       g_hash_table_iter_init (&iter, slot->objects);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE)
@@ -414,28 +408,38 @@ p11_slot_refresh (P11Slot  *slot,
       g_ptr_array_add (gone, value);
   for (guint i = 0; i < gone->len; i++)
     p11_slot_forget_object (slot, g_ptr_array_index (gone, i));
-  return TRUE;
 }
 
 /* Public keys */
+
+void
+p11_object_set_public (P11Object *object,
+                       GBytes    *spki)
+{
+  P11Kind other_kind = object->kind == P11_KIND_PRIVATE_KEY ? P11_KIND_PUBLIC_KEY : P11_KIND_PRIVATE_KEY;
+  P11Object *other;
+
+  if (object->spki == NULL)
+    object->spki = g_bytes_ref (spki);
+  /* The other half of the pair has the same public key. */
+  other = slot_lookup (object->slot, other_kind, object->key_name);
+  if (other != NULL && other->spki == NULL && other->key == object->key)
+    other->spki = g_bytes_ref (spki);
+}
 
 gboolean
 p11_object_load_public (P11Object  *object,
                         GError    **error)
 {
-  P11Kind other_kind = object->kind == P11_KIND_PRIVATE_KEY ? P11_KIND_PUBLIC_KEY : P11_KIND_PRIVATE_KEY;
-  P11Object *other;
+  g_autoptr(GBytes) spki = NULL;
 
   if (object->spki != NULL)
     return TRUE;
   /* One request: the key's attributes convert what the service gives. */
-  object->spki = parsec_key_export_public_key (object->key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, error);
-  if (object->spki == NULL)
+  spki = parsec_key_export_public_key (object->key, PARSEC_PUBLIC_KEY_FORMAT_DER, NULL, error);
+  if (spki == NULL)
     return FALSE;
-  /* The other half of the pair has the same public key. */
-  other = slot_lookup (object->slot, other_kind, object->key_name);
-  if (other != NULL && other->spki == NULL)
-    other->spki = g_bytes_ref (object->spki);
+  p11_object_set_public (object, spki);
   return TRUE;
 }
 
@@ -496,14 +500,28 @@ spki_rsa (GBytes    *spki,
 gsize
 p11_object_key_bytes (P11Object *object)
 {
+  guint bits = parsec_key_attributes_get_bits (p11_object_attributes (object));
   DerCursor a, b;
+  gsize bytes;
 
   if (object->spki == NULL)
     return 0;
   if (p11_object_is_rsa (object))
-    return spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
-  /* 04 ‖ x ‖ y */
-  return spki_parts (object->spki, &a, &b) ? (der_cursor_len (&b) - 1) / 2 : 0;
+    bytes = spki_rsa (object->spki, &a, &b) ? der_cursor_len (&a) : 0;
+  else if (!spki_parts (object->spki, &a, &b) || der_cursor_len (&b) < 3 || der_cursor_len (&b) % 2 == 0 ||
+           b.p[0] != 0x04)
+    /* Not 04 ‖ x ‖ y */
+    bytes = 0;
+  else
+    bytes = (der_cursor_len (&b) - 1) / 2;
+  /* The public key the service gave must be of the key's size, the one
+   * the library holds its signatures to. */
+  if (bits != 0 && bytes != (bits + 7) / 8)
+    {
+      g_debug ("a public key of %zu bytes for a key of %u bits", bytes, bits);
+      return 0;
+    }
+  return bytes;
 }
 
 /* Attributes */
@@ -983,12 +1001,13 @@ p11_object_set_attributes (P11Object          *object,
 }
 
 CK_RV
-p11_object_destroy (P11Object *object)
+p11_object_destroy (P11Object  *object,
+                    ParsecKey **in_service)
 {
-  g_autoptr(GError) error = NULL;
   P11Slot *slot = object->slot;
   CK_RV rv;
 
+  *in_service = NULL;
   if (object->kind == P11_KIND_CERTIFICATE)
     {
       rv = store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
@@ -996,21 +1015,25 @@ p11_object_destroy (P11Object *object)
         p11_slot_forget_object (slot, object);
       return rv;
     }
-  if (!parsec_key_destroy (object->key, NULL, &error) &&
-      !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
-    return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
-  {
-    g_autofree char *name = g_strdup (object->key_name);
-    g_autofree char *group = p11_store_key_group (name);
-    g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
-
-    /* One key in the service is both objects. */
-    p11_slot_forget_key (slot, name);
-    if (store != NULL && g_key_file_remove_group (store, group, NULL))
-      {
-        p11_store_save (slot->store_path, store, NULL);
-        slot_load_store (slot, store);
-      }
-  }
+  /* The key goes in the service: the caller asks it without the module
+   * lock, then calls p11_slot_key_destroyed(). */
+  *in_service = g_object_ref (object->key);
   return CKR_OK;
+}
+
+void
+p11_slot_key_destroyed (P11Slot    *slot,
+                        const char *key_name)
+{
+  g_autofree char *name = g_strdup (key_name);
+  g_autofree char *group = p11_store_key_group (name);
+  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
+
+  /* One key in the service is both objects. */
+  p11_slot_forget_key (slot, name);
+  if (store != NULL && g_key_file_remove_group (store, group, NULL))
+    {
+      p11_store_save (slot->store_path, store, NULL);
+      slot_load_store (slot, store);
+    }
 }

@@ -22,6 +22,19 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "secure-env.h"
+
+/* The module's debug messages only where the environment that asks for
+ * them is trusted: under AT_SECURE, G_MESSAGES_DEBUG comes from whoever
+ * started a more privileged program, and must not make it tell that user
+ * about what it opened with its privileges. */
+#undef g_debug
+#define g_debug(...)                                            \
+  G_STMT_START {                                                \
+    if (secure_env_trusted ())                                  \
+      g_log (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, __VA_ARGS__);     \
+  } G_STMT_END
+
 G_BEGIN_DECLS
 
 typedef struct _P11Slot P11Slot;
@@ -98,8 +111,11 @@ void             p11_module_register_object (P11Object          *object);
 void             p11_module_unregister_object (P11Object        *object);
 
 /* p11-objects.c: objects, their attributes, the refresh from the service */
-gboolean         p11_slot_refresh           (P11Slot            *slot,
-                                             GError            **error);
+/* With what the service listed and the store (NULL: keep the certificates
+ * read before), both read without the module lock. */
+void             p11_slot_refresh           (P11Slot            *slot,
+                                             GPtrArray          *keys,
+                                             GKeyFile           *store);
 P11Object       *p11_slot_add_key           (P11Slot            *slot,
                                              P11Kind             kind,
                                              ParsecKey          *key);
@@ -108,6 +124,9 @@ gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              GBytes             *id,
                                              GError            **error);
 void             p11_slot_forget_key        (P11Slot            *slot,
+                                             const char         *key_name);
+/* After the service destroyed the key: its objects and store entry go. */
+void             p11_slot_key_destroyed     (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,
                                              P11Object          *object);
@@ -119,6 +138,10 @@ gboolean         p11_object_matches         (P11Object          *object,
                                              CK_ULONG            count);
 gboolean         p11_object_load_public     (P11Object          *object,
                                              GError            **error);
+/* The public key, exported without the module lock, for @object and its
+ * other half. */
+void             p11_object_set_public      (P11Object          *object,
+                                             GBytes             *spki);
 gsize            p11_object_key_bytes       (P11Object          *object);
 ParsecKeyAttributes *p11_object_attributes  (P11Object          *object);
 gboolean         p11_object_is_rsa          (P11Object          *object);
@@ -129,7 +152,10 @@ CK_RV            p11_create_certificate     (P11Slot            *slot,
 CK_RV            p11_object_set_attributes  (P11Object          *object,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
-CK_RV            p11_object_destroy         (P11Object          *object);
+/* Destroys @object, or gives the key the service must destroy (then
+ * p11_slot_key_destroyed()) in @in_service. */
+CK_RV            p11_object_destroy         (P11Object          *object,
+                                             ParsecKey         **in_service);
 gboolean         p11_spki_ec_params         (GBytes             *spki,
                                              GBytes            **params,
                                              GBytes            **point);

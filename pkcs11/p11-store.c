@@ -17,13 +17,144 @@
  *
  * Nothing secret goes there. Each change rewrites the file atomically; the
  * last of two processes writing at once wins.
+ *
+ * The store is the user's own: its directory and file must belong to the
+ * effective user and be writable by nobody else, the file must be a
+ * regular file of at most STORE_MAX_SIZE bytes, and no symbolic link is
+ * followed at the end of the path. A store that is not so is not used;
+ * the messages that say why never quote its contents.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "p11-private.h"
+
+#define STORE_MAX_SIZE (1024 * 1024)
+
+static gboolean
+check_private (const char   *path,
+               struct stat  *st,
+               GError      **error)
+{
+  if (st->st_uid != geteuid ())
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM, "%s belongs to another user: store not used", path);
+      return FALSE;
+    }
+  if (st->st_mode & (S_IWGRP | S_IWOTH))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM, "%s is writable by others: store not used", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_errno_error (GError     **error,
+                 int          saved,
+                 const char  *what,
+                 const char  *path)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s %s: %s", what, path,
+               saved == ELOOP ? "a symbolic link, not followed" : g_strerror (saved));
+  return FALSE;
+}
+
+/* The store's directory, opened and checked: -1 with @error set, or with
+ * none where it does not exist. */
+static int
+open_store_dir (const char  *dir,
+                GError     **error)
+{
+  struct stat st;
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        set_errno_error (error, errno, "cannot open the store directory", dir);
+      return -1;
+    }
+  if (fstat (fd, &st) != 0 || !check_private (dir, &st, error))
+    {
+      if (error != NULL && *error == NULL)
+        set_errno_error (error, errno, "cannot read the store directory", dir);
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* The store file's bytes, read from the checked directory: NULL with
+ * @error set, or with none where there is no store yet. */
+static char *
+read_store (const char  *path,
+            gsize       *len,
+            GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *data = NULL;
+  struct stat st;
+  int dir_fd, fd;
+  gssize got;
+
+  dir_fd = open_store_dir (dir, error);
+  if (dir_fd < 0)
+    return NULL;
+  /* Non-blocking: a FIFO in its place must not hang the caller. */
+  fd = openat (dir_fd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  close (dir_fd);
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        set_errno_error (error, errno, "cannot open the store", path);
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      set_errno_error (error, errno, "cannot read the store", path);
+      close (fd);
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode) || st.st_size > STORE_MAX_SIZE || !check_private (path, &st, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                     "%s is not a regular file of at most %d bytes: store not used", path, STORE_MAX_SIZE);
+      close (fd);
+      return NULL;
+    }
+  /* One byte more than allowed tells a file that grew meanwhile. */
+  data = g_malloc (STORE_MAX_SIZE + 1);
+  *len = 0;
+  while (*len <= STORE_MAX_SIZE && (got = read (fd, data + *len, STORE_MAX_SIZE + 1 - *len)) != 0)
+    {
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        {
+          set_errno_error (error, errno, "cannot read the store", path);
+          close (fd);
+          return NULL;
+        }
+      *len += got;
+    }
+  close (fd);
+  if (*len > STORE_MAX_SIZE)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s is larger than %d bytes: store not used", path,
+                   STORE_MAX_SIZE);
+      return NULL;
+    }
+  return g_steal_pointer (&data);
+}
 
 GKeyFile *
 p11_store_load (const char  *path,
@@ -31,14 +162,20 @@ p11_store_load (const char  *path,
 {
   g_autoptr(GKeyFile) store = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize len = 0;
 
-  if (!g_key_file_load_from_file (store, path, G_KEY_FILE_NONE, &local_error))
+  data = read_store (path, &len, &local_error);
+  if (local_error != NULL)
     {
-      if (!g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
-          return NULL;
-        }
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* GKeyFile's own messages quote the line they stumbled on: not here. */
+  if (data != NULL && !g_key_file_load_from_data (store, data, len, G_KEY_FILE_NONE, NULL))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s is not a key file: store not used", path);
+      return NULL;
     }
   return g_steal_pointer (&store);
 }
@@ -50,7 +187,9 @@ p11_store_save (const char  *path,
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *data = NULL;
+  g_autoptr(GError) dir_error = NULL;
   gsize len;
+  int dir_fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -60,6 +199,16 @@ p11_store_save (const char  *path,
                    g_strerror (saved));
       return FALSE;
     }
+  /* Written only where it would be read. */
+  dir_fd = open_store_dir (dir, &dir_error);
+  if (dir_fd < 0)
+    {
+      if (dir_error == NULL)
+        g_set_error (&dir_error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s is gone", dir);
+      g_propagate_error (error, g_steal_pointer (&dir_error));
+      return FALSE;
+    }
+  close (dir_fd);
   data = g_key_file_to_data (store, &len, NULL);
   return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }

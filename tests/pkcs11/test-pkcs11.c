@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1493,6 +1494,218 @@ test_service_gone (Fixture       *f,
   g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
 }
 
+/* The size query keeps the operation, and the call that gets the result
+ * works on its own input: after C_Sign (A, NULL), C_Sign (B, buffer)
+ * signs B; the same for decryption. */
+static void
+test_size_query (Fixture       *f,
+                 gconstpointer  user_data)
+{
+  CK_MECHANISM hashed = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_RSA_PKCS_OAEP_PARAMS oaep = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, NULL, 0 };
+  CK_MECHANISM oaep_mechanism = { CKM_RSA_PKCS_OAEP, &oaep, sizeof oaep };
+  CK_OBJECT_HANDLE priv, pub;
+  guint8 out[256], first[256], second[256];
+  CK_ULONG len = 0, first_len = sizeof first, second_len = sizeof second;
+
+  make_key (f, "ec", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  priv = find_one (f, CKO_PRIVATE_KEY, "ec");
+  pub = find_one (f, CKO_PUBLIC_KEY, "ec");
+  g_assert_cmpuint (p11->C_SignInit (f->session, &hashed, priv), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "A", 1, NULL, &len), ==, CKR_OK);
+  g_assert_cmpuint (len, ==, 64);
+  g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "B", 1, out, &len), ==, CKR_OK);
+  {
+    g_autoptr(GBytes) signature = g_bytes_new (out, len);
+    g_autoptr(GBytes) a = g_bytes_new_static ("A", 1);
+    g_autoptr(GBytes) b = g_bytes_new_static ("B", 1);
+
+    g_assert_cmpuint (verify (f, &hashed, pub, b, signature), ==, CKR_OK);
+    g_assert_cmpuint (verify (f, &hashed, pub, a, signature), ==, CKR_SIGNATURE_INVALID);
+  }
+
+  /* Decryption: a buffer too small, then another ciphertext */
+  make_key (f, "oaep", rsa_key (FALSE, parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256)));
+  priv = find_one (f, CKO_PRIVATE_KEY, "oaep");
+  pub = find_one (f, CKO_PUBLIC_KEY, "oaep");
+  g_assert_cmpuint (p11->C_EncryptInit (f->session, &oaep_mechanism, pub), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "first", 5, first, &first_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_EncryptInit (f->session, &oaep_mechanism, pub), ==, CKR_OK);
+  /* The size query of encryption, then other data */
+  g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "other", 5, NULL, &second_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "second", 6, second, &second_len), ==, CKR_OK);
+
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &oaep_mechanism, priv), ==, CKR_OK);
+  len = 2;
+  g_assert_cmpuint (p11->C_Decrypt (f->session, first, first_len, out, &len), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (len, ==, 5);
+  len = sizeof out;
+  g_assert_cmpuint (p11->C_Decrypt (f->session, second, second_len, out, &len), ==, CKR_OK);
+  g_assert_cmpmem (out, len, "second", 6);
+}
+
+/* Callers' attribute values need not be aligned: CKA_ALLOWED_MECHANISMS
+ * (an array of CK_ULONG) at an odd address, read under UBSan in the
+ * sanitizer build. */
+static void
+test_unaligned (Fixture       *f,
+                gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_MECHANISM_TYPE mechanisms[] = { CKM_ECDSA, CKM_ECDSA_SHA256 };
+  g_autofree guint8 *buffer = g_malloc (sizeof mechanisms + 1);
+  CK_BBOOL yes = CK_TRUE;
+  CK_MECHANISM ec_gen = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+  CK_ATTRIBUTE public_tmpl[] = {
+    { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+  };
+  CK_ATTRIBUTE private_tmpl[] = {
+    { CKA_LABEL, "unaligned", 9 },
+    { CKA_SIGN, &yes, sizeof yes },
+    { CKA_ALLOWED_MECHANISMS, buffer + 1, sizeof mechanisms },
+  };
+  CK_OBJECT_HANDLE pub, priv;
+
+  memcpy (buffer + 1, mechanisms, sizeof mechanisms);
+  g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &ec_gen, public_tmpl, G_N_ELEMENTS (public_tmpl),
+                                            private_tmpl, G_N_ELEMENTS (private_tmpl), &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "unaligned"), ==, priv);
+}
+
+/* The store's one file, after a certificate was made on the token */
+static char *
+store_file (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (f->store_dir, 0, &error);
+  const char *name;
+  char *found = NULL;
+
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_assert_null (found);
+      found = g_build_filename (f->store_dir, name, NULL);
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+static guint
+count_certificates (Fixture *f)
+{
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+  CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &klass, sizeof klass } };
+  CK_OBJECT_HANDLE found[4];
+  CK_ULONG n = 0;
+
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, G_N_ELEMENTS (tmpl)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  return n;
+}
+
+/* The store is read only as the user's private file: not one others may
+ * write, not a symbolic link, not a FIFO (which would block for ever),
+ * not one too large. A refused store is read as no certificates, and the
+ * module's state is not kept from a store that was fine before. */
+static void
+test_store_checks (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) der = make_certificate ("stored");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *dir_copy = NULL;
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+  CK_CERTIFICATE_TYPE type = CKC_X_509;
+  CK_BBOOL yes = CK_TRUE;
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_CERTIFICATE_TYPE, &type, sizeof type },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_LABEL, "stored", 6 },
+    { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+  };
+  CK_OBJECT_HANDLE cert;
+  gsize len;
+  GString *large;
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_OK);
+  path = store_file (f);
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+
+  /* Each refusal is checked with a new module instance, which has not
+   * read the store before. */
+  {
+    const char *cases[] = { "writable by others", "symbolic link", "FIFO", "too large", "fine" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        gint64 start;
+
+        g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+        g_unlink (path);
+        if (i == 0)
+          {
+            g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+            g_assert_no_error (error);
+            g_assert_cmpint (g_chmod (path, 0666), ==, 0);
+          }
+        else if (i == 1)
+          {
+            /* A private copy elsewhere, linked to */
+            g_autofree char *other_dir = g_dir_make_tmp ("parsec-pkcs11-elsewhere-XXXXXX", &error);
+
+            g_assert_no_error (error);
+            elsewhere = g_build_filename (other_dir, "store.ini", NULL);
+            g_file_set_contents_full (elsewhere, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+            g_assert_no_error (error);
+            g_assert_cmpint (symlink (elsewhere, path), ==, 0);
+            dir_copy = g_steal_pointer (&other_dir);
+          }
+        else if (i == 2)
+          g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+        else if (i == 3)
+          {
+            large = g_string_new_len (contents, len);
+            while (large->len <= 1024 * 1024)
+              g_string_append (large, "# a comment to make the file large\n");
+            g_file_set_contents_full (path, large->str, large->len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+            g_assert_no_error (error);
+            g_string_free (large, TRUE);
+          }
+        else
+          {
+            g_file_set_contents_full (path, contents, len, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+            g_assert_no_error (error);
+          }
+        g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+        g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
+                                              &f->session), ==, CKR_OK);
+        start = g_get_monotonic_time ();
+        if (count_certificates (f) != (i == 4 ? 1 : 0))
+          g_error ("%s: the store was %s", cases[i], i == 4 ? "refused" : "used");
+        g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_TIME_SPAN_SECOND);
+      }
+  }
+  g_unlink (elsewhere);
+  g_rmdir (dir_copy);
+
+  /* A store directory others may write is not used either. */
+  g_assert_cmpint (g_chmod (f->store_dir, 0777), ==, 0);
+  g_assert_cmpuint (count_certificates (f), ==, 1);   /* kept from before */
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session),
+                    ==, CKR_OK);
+  g_assert_cmpuint (count_certificates (f), ==, 0);
+  g_assert_cmpint (g_chmod (f->store_dir, 0700), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1528,6 +1741,9 @@ main (int    argc,
   ADD ("threads", test_threads);
   ADD ("fork", test_fork);
   ADD ("service-gone", test_service_gone);
+  ADD ("size-query", test_size_query);
+  ADD ("unaligned", test_unaligned);
+  ADD ("store-checks", test_store_checks);
 #undef ADD
 
   return g_test_run ();
