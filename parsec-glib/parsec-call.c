@@ -852,17 +852,17 @@ typedef void (*SlotGranted) (gpointer  user_data,
                              GError   *error);
 
 /* A call waiting for a slot. A synchronous one waits on the condition
- * variable (no context); an asynchronous one is resumed on its context,
- * by whichever comes first of the slot, its cancellable and its
- * deadline. */
+ * variable (no watch); an asynchronous one is resumed on its context by
+ * its watch, for whichever comes first of the slot, its cancellable and
+ * its deadline. */
 typedef struct {
   ParsecSlots *slots;
   GList link;
   SlotState state;
-  GMainContext *context;
-  GSource *cancelled_source;
-  GSource *deadline_source;
-  GSource *granted_source;
+  gboolean asynchronous;
+  ParsecWatch watch;
+  GCancellable *cancellable;
+  gint64 deadline;
   SlotGranted resume;
   gpointer user_data;
   const char *what;
@@ -916,8 +916,6 @@ slots_try_acquire (ParsecSlots *slots)
   return taken;
 }
 
-static gboolean slot_waiter_granted (gpointer user_data);
-
 /* Hands the slot to the oldest waiter, or frees it. */
 static void
 slots_release (ParsecSlots *slots)
@@ -933,15 +931,10 @@ slots_release (ParsecSlots *slots)
       SlotWaiter *waiter = link->data;
 
       waiter->state = SLOT_GRANTED;
-      if (waiter->context == NULL)
-        g_cond_broadcast (&slots->granted);
+      if (waiter->asynchronous)
+        _parsec_watch_wake (&waiter->watch);
       else
-        {
-          waiter->granted_source = g_idle_source_new ();
-          g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
-          g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
-          g_source_attach (waiter->granted_source, waiter->context);
-        }
+        g_cond_broadcast (&slots->granted);
     }
   g_mutex_unlock (&slots->lock);
 }
@@ -1024,72 +1017,43 @@ slots_acquire (ParsecSlots   *slots,
   return FALSE;
 }
 
+/* The waiter's watch: the slot, the cancellable or the deadline. The
+ * waiter leaves the queue unless the slot was handed to it, and is
+ * resumed once, on its context. */
 static void
-slot_waiter_resume (SlotWaiter *waiter,
-                    GError     *error)
+slot_waiter_ready (ParsecWatch *watch)
 {
-  GSource **sources[] = { &waiter->cancelled_source, &waiter->deadline_source, &waiter->granted_source };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
-    if (*sources[i] != NULL)
-      {
-        g_source_destroy (*sources[i]);
-        g_clear_pointer (sources[i], g_source_unref);
-      }
-  waiter->resume (waiter->user_data, error);
-  g_main_context_unref (waiter->context);
-  g_free (waiter);
-}
-
-static gboolean
-slot_waiter_granted (gpointer user_data)
-{
-  slot_waiter_resume (user_data, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* The cancellable or the deadline: the waiter leaves the queue, unless
- * the slot was handed to it meanwhile, which then resumes it. */
-static gboolean
-slot_waiter_give_up (SlotWaiter *waiter,
-                     GError     *error)
-{
+  SlotWaiter *waiter = G_STRUCT_MEMBER_P (watch, -G_STRUCT_OFFSET (SlotWaiter, watch));
   ParsecSlots *slots = waiter->slots;
-  gboolean waiting;
+  GError *error = NULL;
 
   g_mutex_lock (&slots->lock);
-  waiting = waiter->state == SLOT_WAITING;
-  if (waiting)
+  if (waiter->state == SLOT_WAITING)
     {
+      if (g_cancellable_is_cancelled (waiter->cancellable))
+        error = slot_cancelled_error ();
+      else if (g_get_monotonic_time () >= waiter->deadline)
+        error = slot_timeout_error (waiter->what, waiter->timeout_ms, slots->max);
+      else
+        {
+          /* Woken early: the shared ready time fired for another watch. */
+          g_mutex_unlock (&slots->lock);
+          return;
+        }
       g_queue_unlink (&slots->waiting, &waiter->link);
       waiter->state = SLOT_GIVEN_UP;
     }
   g_mutex_unlock (&slots->lock);
 
-  if (waiting)
-    slot_waiter_resume (waiter, error);
-  else
-    g_error_free (error);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-slot_waiter_cancelled (GCancellable *cancellable,
-                       gpointer      user_data)
-{
-  return slot_waiter_give_up (user_data, slot_cancelled_error ());
-}
-
-static gboolean
-slot_waiter_timed_out (gpointer user_data)
-{
-  SlotWaiter *waiter = user_data;
-
-  return slot_waiter_give_up (waiter, slot_timeout_error (waiter->what, waiter->timeout_ms, waiter->slots->max));
+  _parsec_watch_stop (&waiter->watch);
+  waiter->resume (waiter->user_data, error);
+  g_free (waiter);
 }
 
 /* Queues for a slot; @resume is called on @context with the slot, or
- * with the error that ends the wait. */
+ * with the error that ends the wait. The waiter is a record in the
+ * queue: the client's one source on @context watches its deadline and
+ * cancellable, and a released slot wakes it there. */
 static void
 slots_acquire_async (ParsecSlots  *slots,
                      gint64        deadline,
@@ -1100,48 +1064,35 @@ slots_acquire_async (ParsecSlots  *slots,
                      SlotGranted   resume,
                      gpointer      user_data)
 {
-  SlotWaiter *waiter = g_new0 (SlotWaiter, 1);
+  SlotWaiter *waiter = g_new (SlotWaiter, 1);
+  gboolean granted = FALSE;
 
-  waiter->slots = slots;
+  *waiter = (SlotWaiter) {
+    .slots = slots, .state = SLOT_WAITING, .asynchronous = TRUE, .cancellable = cancellable,
+    .deadline = deadline, .resume = resume, .user_data = user_data, .what = what, .timeout_ms = timeout_ms,
+  };
   waiter->link.data = waiter;
-  waiter->state = SLOT_WAITING;
-  waiter->context = g_main_context_ref (context);
-  waiter->resume = resume;
-  waiter->user_data = user_data;
-  waiter->what = what;
-  waiter->timeout_ms = timeout_ms;
 
-  /* The sources are in place before the waiter is queued: a slot handed
-   * over at once finds them and destroys them. All three run on the
-   * waiter's context, which resumes it once. */
-  if (cancellable != NULL)
-    {
-      waiter->cancelled_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (waiter->cancelled_source, G_SOURCE_FUNC (slot_waiter_cancelled), waiter, NULL);
-      g_source_attach (waiter->cancelled_source, context);
-    }
-  if (deadline != G_MAXINT64)
-    {
-      gint64 remaining = MAX (deadline - g_get_monotonic_time (), 0);
-
-      waiter->deadline_source = g_timeout_source_new ((guint) MIN (remaining / G_TIME_SPAN_MILLISECOND, G_MAXUINT));
-      g_source_set_callback (waiter->deadline_source, slot_waiter_timed_out, waiter, NULL);
-      g_source_attach (waiter->deadline_source, context);
-    }
+  /* Watched before it is queued, so that a slot released at once in
+   * another thread finds a watch to wake. */
+  _parsec_watch_start (&waiter->watch, context, cancellable, deadline, slot_waiter_ready);
 
   g_mutex_lock (&slots->lock);
   if (slots->busy < slots->max)
     {
       slots->busy++;
-      waiter->state = SLOT_GRANTED;
-      waiter->granted_source = g_idle_source_new ();
-      g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
-      g_source_attach (waiter->granted_source, context);
+      granted = TRUE;
     }
   else
     g_queue_push_tail_link (&slots->waiting, &waiter->link);
   g_mutex_unlock (&slots->lock);
+
+  if (granted)
+    {
+      _parsec_watch_stop (&waiter->watch);
+      g_free (waiter);
+      resume (user_data, NULL);
+    }
 }
 
 /* The deadline of a call submitted now, monotonic µs. */
