@@ -1323,6 +1323,8 @@ typedef struct {
   ParsecCall call;
   GTask *task;
   ParsecCallDone done;
+  ParsecTransportParams params;  /* with @request: made before waiting for a slot */
+  ParsecWireBuffer request;
 } AsyncCall;
 
 static void
@@ -1346,6 +1348,7 @@ async_call_finish (AsyncCall        *data,
       g_task_return_error (data->task, error);
       g_object_unref (data->task);
     }
+  _parsec_wire_buffer_clear (&data->request);
   call_clear (&data->call);
   g_free (data);
 }
@@ -1367,22 +1370,30 @@ async_call_answered (ParsecWireBuffer  body,
     async_call_finish (data, result, call_error);
 }
 
-static void
-async_call_send (AsyncCall *data)
+/* Makes the next request into @data. */
+static gboolean
+async_call_prepare (AsyncCall *data)
 {
-  ParsecTransportParams params;
-  ParsecWireBuffer request;
   GError *error = NULL;
-  gboolean made = call_next_request (&data->call, &params, &request, &error);
+  gboolean made = call_next_request (&data->call, &data->params, &data->request, &error);
 
   /* The caller's message is gone once the first request is made. */
   data->call.operation = NULL;
   if (!made)
-    {
-      async_call_finish (data, NULL, error);
-      return;
-    }
-  _parsec_transport_call_async (&params, request, g_task_get_context (data->task),
+    async_call_finish (data, NULL, error);
+  return made;
+}
+
+static void
+async_call_send (AsyncCall *data)
+{
+  ParsecWireBuffer request;
+
+  if (data->request.data == NULL && !async_call_prepare (data))
+    return;
+  request = data->request;
+  data->request = (ParsecWireBuffer) { NULL, 0 };
+  _parsec_transport_call_async (&data->params, request, g_task_get_context (data->task),
                                 g_task_get_cancellable (data->task), async_call_answered, data);
 }
 
@@ -1398,7 +1409,8 @@ async_call_discovered (gpointer  user_data,
     async_call_send (data);
 }
 
-/* Once a call waits, its body outlives the caller's message. */
+/* Once a call waits, its body outlives the caller's message: the whole
+ * request when discovery is done, or else the body. */
 static gboolean
 async_call_keep_body (AsyncCall *data)
 {
@@ -1406,6 +1418,8 @@ async_call_keep_body (AsyncCall *data)
 
   if (data->call.operation == NULL)
     return TRUE;
+  if (client_missing (data->call.self, needs_of_call (data->call.op, data->call.provider)) == 0)
+    return async_call_prepare (data);
   data->call.packed = client_pack_body (data->call.op, data->call.operation, &error);
   data->call.operation = NULL;
   if (data->call.packed == NULL)
@@ -1589,7 +1603,9 @@ _parsec_task_new (gpointer             source_object,
 {
   GTask *task = g_task_new (source_object, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, source_tag);
+  /* The function, not GLib's macro, which would name the task
+   * "source_tag" first: one copy of a name, not two. */
+  (g_task_set_source_tag) (task, source_tag);
   g_task_set_name (task, name);
   return task;
 }

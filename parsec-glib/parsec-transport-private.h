@@ -65,7 +65,6 @@ struct _ParsecWatch {
   ParsecWatch *ready_next;      /* in a dispatch's list of watches to run */
   int fd;                       /* -1 for none */
   GIOCondition events;
-  gboolean fd_ready;            /* under the source's lock */
   gint64 ready_time;            /* monotonic µs, G_MAXINT64 for none */
   GCancellable *cancellable;
   gulong cancelled_id;

@@ -601,6 +601,7 @@ struct _ParsecWatchSource {
   int epoll_fd;
   gpointer epoll_tag;
   ParsecWatch *head, *tail;
+  guint n_woken;
   gint64 armed;                /* the GSource's ready time, G_MAXINT64 for none */
 };
 
@@ -622,10 +623,28 @@ watch_source_arm (ParsecWatchSource *source,
   g_source_set_ready_time ((GSource *) source, ready_time == G_MAXINT64 ? -1 : ready_time);
 }
 
-/* Marks the watches whose sockets are ready. Under the lock, so that no
- * watch found there is stopped before it is marked. */
+/* Adds @watch to the list of those a dispatch runs. */
 static void
-watch_source_take_events (ParsecWatchSource *source)
+watch_collect (ParsecWatchSource   *source,
+               ParsecWatch         *watch,
+               ParsecWatch       ***tail)
+{
+  if (watch->woken)
+    {
+      watch->woken = FALSE;
+      source->n_woken--;
+    }
+  watch->collected = TRUE;
+  watch->ready_next = NULL;
+  **tail = watch;
+  *tail = &watch->ready_next;
+}
+
+/* Collects the watches whose sockets are ready, straight from the epoll
+ * set: no walk over the others. */
+static void
+watch_source_collect_ready (ParsecWatchSource   *source,
+                            ParsecWatch       ***tail)
 {
   struct epoll_event events[WATCH_EVENTS_MAX];
   int n;
@@ -637,13 +656,40 @@ watch_source_take_events (ParsecWatchSource *source)
     n = epoll_wait (source->epoll_fd, events, G_N_ELEMENTS (events), 0);
   while (n < 0 && errno == EINTR);
   for (int i = 0; i < n; i++)
-    ((ParsecWatch *) events[i].data.ptr)->fd_ready = TRUE;
+    {
+      ParsecWatch *watch = events[i].data.ptr;
+
+      if (!watch->collected)
+        watch_collect (source, watch, tail);
+    }
+}
+
+/* Collects the watches woken, and with @now those whose time has come. */
+static void
+watch_source_collect_woken (ParsecWatchSource   *source,
+                            gint64               now,
+                            ParsecWatch       ***tail)
+{
+  for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
+    if (!watch->collected && (watch->woken || watch->ready_time <= now))
+      watch_collect (source, watch, tail);
+}
+
+static gint64
+watch_source_earliest (ParsecWatchSource *source)
+{
+  gint64 earliest = G_MAXINT64;
+
+  for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
+    earliest = MIN (earliest, watch->woken ? 0 : watch->ready_time);
+  return earliest;
 }
 
 /* Runs every watch that is due, then those woken meanwhile: one
  * iteration of the loop serves every answer that arrived. Watches are
  * taken off under the lock and run without it; a nested dispatch skips
- * the ones an outer one has taken. */
+ * the ones an outer one has taken. The list of watches is walked only
+ * for wake-ups and when the ready time has come. */
 static gboolean
 watch_source_dispatch (GSource     *base,
                        GSourceFunc  callback,
@@ -652,34 +698,21 @@ watch_source_dispatch (GSource     *base,
   ParsecWatchSource *source = (ParsecWatchSource *) base;
   gint64 now = g_source_get_time (base);
   gboolean first = TRUE;
-  gint64 earliest;
+  gboolean timed;
 
   g_mutex_lock (&source->lock);
-  watch_source_take_events (source);
+  timed = source->armed <= now;
   for (;;)
     {
       ParsecWatch *ready = NULL;
       ParsecWatch **tail = &ready;
 
-      earliest = G_MAXINT64;
-      for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
-        {
-          if (watch->collected)
-            continue;
-          /* Time is as the iteration found it: only the first pass
-           * reads it, later ones look for wake-ups. */
-          if (watch->woken || watch->fd_ready || (first && watch->ready_time <= now))
-            {
-              watch->woken = FALSE;
-              watch->fd_ready = FALSE;
-              watch->collected = TRUE;
-              watch->ready_next = NULL;
-              *tail = watch;
-              tail = &watch->ready_next;
-            }
-          else
-            earliest = MIN (earliest, watch->ready_time);
-        }
+      if (first)
+        watch_source_collect_ready (source, &tail);
+      /* Time is as the iteration found it: only the first pass reads
+       * it, later ones look for wake-ups. */
+      if (source->n_woken > 0 || (first && timed))
+        watch_source_collect_woken (source, first && timed ? now : G_MININT64, &tail);
       first = FALSE;
       if (ready == NULL)
         break;
@@ -696,11 +729,11 @@ watch_source_dispatch (GSource     *base,
         }
       g_mutex_lock (&source->lock);
     }
-  /* A ready time that fired is moved on; one still ahead stays, even if
-   * the watch it was for is gone: moving it wakes the loop, and firing
-   * early costs one pass. */
-  if (source->armed <= now || earliest < source->armed)
-    watch_source_arm (source, earliest);
+  /* A ready time that fired is moved on to the earliest left; one still
+   * ahead stays, even if the watch it was for is gone: moving it wakes
+   * the loop, and firing early costs one walk. */
+  if (timed || source->armed <= now)
+    watch_source_arm (source, watch_source_earliest (source));
   g_mutex_unlock (&source->lock);
   return G_SOURCE_CONTINUE;
 }
@@ -857,7 +890,11 @@ _parsec_watch_wake (ParsecWatch *watch)
   ParsecWatchSource *source = watch->source;
 
   g_mutex_lock (&source->lock);
-  watch->woken = TRUE;
+  if (!watch->woken)
+    {
+      watch->woken = TRUE;
+      source->n_woken++;
+    }
   if (source->armed != 0 && g_main_current_source () != (GSource *) source)
     watch_source_arm (source, 0);
   g_mutex_unlock (&source->lock);
@@ -884,7 +921,11 @@ _parsec_watch_stop (ParsecWatch *watch)
   if (watch->fd >= 0)
     epoll_ctl (source->epoll_fd, EPOLL_CTL_DEL, watch->fd, NULL);
   watch->fd = -1;
-  watch->woken = FALSE;
+  if (watch->woken)
+    {
+      watch->woken = FALSE;
+      source->n_woken--;
+    }
   g_mutex_unlock (&source->lock);
 
   /* Waits for a handler running in another thread. */

@@ -324,6 +324,84 @@ test_bound_sync_threads (Fixture       *f,
   g_assert_cmpuint (max_open, <=, 2);
 }
 
+typedef struct {
+  ParsecClient *client;
+  GMainContext *context;
+  GThread *thread;              /* the one that must run the callbacks */
+  guint pending;
+  guint failed;
+  guint wrong_thread;
+} ContextThread;
+
+static void
+context_pinged (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ContextThread *data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, &error);
+
+  if (version == NULL)
+    data->failed++;
+  if (g_thread_self () != data->thread || g_main_context_get_thread_default () != data->context)
+    data->wrong_thread++;
+  data->pending--;
+}
+
+/* Asynchronous calls from several threads, each on a main context of
+ * its own, share the client and its bound: a slot freed on one context
+ * goes to a call waiting on another. The threads hold the client only
+ * through their calls, and free their contexts at the end. */
+static gpointer
+context_thread (gpointer user_data)
+{
+  ContextThread *data = user_data;
+
+  data->context = g_main_context_new ();
+  data->thread = g_thread_self ();
+  g_main_context_push_thread_default (data->context);
+  data->pending = 40;
+  for (guint i = 0; i < 40; i++)
+    parsec_client_ping_async (data->client, NULL, context_pinged, data);
+  g_clear_object (&data->client);
+  while (data->pending > 0)
+    g_main_context_iteration (data->context, TRUE);
+  g_main_context_pop_thread_default (data->context);
+  g_main_context_unref (data->context);
+  return NULL;
+}
+
+static void
+test_contexts_threads (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ParsecClient) client = new_client (f, 2, -1);
+  ContextThread threads[4];
+  GThread *handles[G_N_ELEMENTS (threads)];
+  guint n_requests, max_open;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      threads[i] = (ContextThread) { g_object_ref (client) };
+      handles[i] = g_thread_new ("context", context_thread, &threads[i]);
+    }
+  g_clear_object (&client);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (handles[i]);
+      g_assert_cmpuint (threads[i].failed, ==, 0);
+      g_assert_cmpuint (threads[i].wrong_thread, ==, 0);
+    }
+
+  if (parsec_test_service_is_ours ())
+    {
+      max_open = log_max_open (f, &n_requests);
+      g_assert_cmpuint (n_requests, ==, 4 * 40);
+      g_assert_cmpuint (max_open, <=, 2);
+    }
+}
+
 /* A listener that accepts connections into its backlog and never
  * answers. */
 static char *
@@ -484,6 +562,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/fifo", Fixture, NULL, fixture_setup, test_fifo, fixture_teardown);
   g_test_add ("/parsec/concurrency/sync-threads", Fixture, NULL, fixture_setup, test_bound_sync_threads,
+              fixture_teardown);
+  g_test_add ("/parsec/concurrency/contexts-threads", Fixture, NULL, fixture_setup, test_contexts_threads,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/cancel-queued", Fixture, NULL, fixture_setup, test_cancel_queued,
               fixture_teardown);
