@@ -62,14 +62,14 @@ struct _ParsecWatch {
   /* private to parsec-transport.c */
   ParsecWatchSource *source;
   ParsecWatch *prev, *next;     /* in the source's list, oldest first */
-  ParsecWatch *ready_next;      /* in a dispatch's list of watches to run */
+  ParsecWatch *queue_next;      /* in the source's queue of watches to run */
   int fd;                       /* -1 for none */
   GIOCondition events;
   gint64 ready_time;            /* monotonic µs, G_MAXINT64 for none */
   GCancellable *cancellable;
   gulong cancelled_id;
   gboolean woken;               /* under the source's lock */
-  gboolean collected;           /* taken by a dispatch that has not run it yet */
+  gboolean queued;              /* under the source's lock */
 };
 
 void     _parsec_watch_start          (ParsecWatch     *watch,

@@ -601,6 +601,7 @@ struct _ParsecWatchSource {
   int epoll_fd;
   gpointer epoll_tag;
   ParsecWatch *head, *tail;
+  ParsecWatch *queue_head, *queue_tail;  /* due, to run */
   guint n_woken;
   gint64 armed;                /* the GSource's ready time, G_MAXINT64 for none */
 };
@@ -623,28 +624,46 @@ watch_source_arm (ParsecWatchSource *source,
   g_source_set_ready_time ((GSource *) source, ready_time == G_MAXINT64 ? -1 : ready_time);
 }
 
-/* Adds @watch to the list of those a dispatch runs. */
+/* Queues @watch to run. */
 static void
-watch_collect (ParsecWatchSource   *source,
-               ParsecWatch         *watch,
-               ParsecWatch       ***tail)
+watch_queue (ParsecWatchSource *source,
+             ParsecWatch       *watch)
 {
   if (watch->woken)
     {
       watch->woken = FALSE;
       source->n_woken--;
     }
-  watch->collected = TRUE;
-  watch->ready_next = NULL;
-  **tail = watch;
-  *tail = &watch->ready_next;
+  watch->queued = TRUE;
+  watch->queue_next = NULL;
+  if (source->queue_tail != NULL)
+    source->queue_tail->queue_next = watch;
+  else
+    source->queue_head = watch;
+  source->queue_tail = watch;
 }
 
-/* Collects the watches whose sockets are ready, straight from the epoll
+static void
+watch_unqueue (ParsecWatchSource *source,
+               ParsecWatch       *watch)
+{
+  ParsecWatch *previous = NULL;
+
+  for (ParsecWatch *w = source->queue_head; w != watch; w = w->queue_next)
+    previous = w;
+  if (previous != NULL)
+    previous->queue_next = watch->queue_next;
+  else
+    source->queue_head = watch->queue_next;
+  if (source->queue_tail == watch)
+    source->queue_tail = previous;
+  watch->queued = FALSE;
+}
+
+/* Queues the watches whose sockets are ready, straight from the epoll
  * set: no walk over the others. */
 static void
-watch_source_collect_ready (ParsecWatchSource   *source,
-                            ParsecWatch       ***tail)
+watch_source_queue_ready (ParsecWatchSource *source)
 {
   struct epoll_event events[WATCH_EVENTS_MAX];
   int n;
@@ -659,20 +678,19 @@ watch_source_collect_ready (ParsecWatchSource   *source,
     {
       ParsecWatch *watch = events[i].data.ptr;
 
-      if (!watch->collected)
-        watch_collect (source, watch, tail);
+      if (!watch->queued)
+        watch_queue (source, watch);
     }
 }
 
-/* Collects the watches woken, and with @now those whose time has come. */
+/* Queues the watches woken, and with @now those whose time has come. */
 static void
-watch_source_collect_woken (ParsecWatchSource   *source,
-                            gint64               now,
-                            ParsecWatch       ***tail)
+watch_source_queue_woken (ParsecWatchSource *source,
+                          gint64             now)
 {
   for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
-    if (!watch->collected && (watch->woken || watch->ready_time <= now))
-      watch_collect (source, watch, tail);
+    if (!watch->queued && (watch->woken || watch->ready_time <= now))
+      watch_queue (source, watch);
 }
 
 static gint64
@@ -681,15 +699,16 @@ watch_source_earliest (ParsecWatchSource *source)
   gint64 earliest = G_MAXINT64;
 
   for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
-    earliest = MIN (earliest, watch->woken ? 0 : watch->ready_time);
+    earliest = MIN (earliest, watch->woken || watch->queued ? 0 : watch->ready_time);
   return earliest;
 }
 
-/* Runs every watch that is due, then those woken meanwhile: one
- * iteration of the loop serves every answer that arrived. Watches are
- * taken off under the lock and run without it; a nested dispatch skips
- * the ones an outer one has taken. The list of watches is walked only
- * for wake-ups and when the ready time has come. */
+/* Runs every watch that is due, and those woken meanwhile: one iteration
+ * of the loop serves every answer that arrived. The queue is the
+ * source's, not the dispatch's: a main loop nested in a callback runs
+ * what is left of it rather than finding the epoll set ready and nothing
+ * to do. The list of watches is walked only for wake-ups and when the
+ * ready time has come. */
 static gboolean
 watch_source_dispatch (GSource     *base,
                        GSourceFunc  callback,
@@ -697,37 +716,26 @@ watch_source_dispatch (GSource     *base,
 {
   ParsecWatchSource *source = (ParsecWatchSource *) base;
   gint64 now = g_source_get_time (base);
-  gboolean first = TRUE;
+  ParsecWatch *watch;
   gboolean timed;
 
   g_mutex_lock (&source->lock);
   timed = source->armed <= now;
-  for (;;)
+  watch_source_queue_ready (source);
+  /* Time is as the iteration found it: read once, here. */
+  if (source->n_woken > 0 || timed)
+    watch_source_queue_woken (source, timed ? now : G_MININT64);
+  while ((watch = source->queue_head) != NULL)
     {
-      ParsecWatch *ready = NULL;
-      ParsecWatch **tail = &ready;
-
-      if (first)
-        watch_source_collect_ready (source, &tail);
-      /* Time is as the iteration found it: only the first pass reads
-       * it, later ones look for wake-ups. */
-      if (source->n_woken > 0 || (first && timed))
-        watch_source_collect_woken (source, first && timed ? now : G_MININT64, &tail);
-      first = FALSE;
-      if (ready == NULL)
-        break;
+      source->queue_head = watch->queue_next;
+      if (source->queue_head == NULL)
+        source->queue_tail = NULL;
+      watch->queued = FALSE;
       g_mutex_unlock (&source->lock);
-      while (ready != NULL)
-        {
-          ParsecWatch *watch = ready;
-
-          ready = watch->ready_next;
-          g_mutex_lock (&source->lock);
-          watch->collected = FALSE;
-          g_mutex_unlock (&source->lock);
-          watch->func (watch);
-        }
+      watch->func (watch);
       g_mutex_lock (&source->lock);
+      if (source->n_woken > 0)
+        watch_source_queue_woken (source, G_MININT64);
     }
   /* A ready time that fired is moved on to the earliest left; one still
    * ahead stays, even if the watch it was for is gone: moving it wakes
@@ -890,7 +898,8 @@ _parsec_watch_wake (ParsecWatch *watch)
   ParsecWatchSource *source = watch->source;
 
   g_mutex_lock (&source->lock);
-  if (!watch->woken)
+  /* A queued watch runs anyway. */
+  if (!watch->woken && !watch->queued)
     {
       watch->woken = TRUE;
       source->n_woken++;
@@ -926,6 +935,8 @@ _parsec_watch_stop (ParsecWatch *watch)
       watch->woken = FALSE;
       source->n_woken--;
     }
+  if (watch->queued)
+    watch_unqueue (source, watch);
   g_mutex_unlock (&source->lock);
 
   /* Waits for a handler running in another thread. */

@@ -333,16 +333,24 @@ typedef struct {
   guint wrong_thread;
 } ContextThread;
 
+/* Finishes a ping: whether it succeeded. */
+static gboolean
+ping_finished (GObject      *source,
+               GAsyncResult *result)
+{
+  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, NULL);
+
+  return version != NULL;
+}
+
 static void
 context_pinged (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   ContextThread *data = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, &error);
 
-  if (version == NULL)
+  if (!ping_finished (source, result))
     data->failed++;
   if (g_thread_self () != data->thread || g_main_context_get_thread_default () != data->context)
     data->wrong_thread++;
@@ -400,6 +408,71 @@ test_contexts_threads (Fixture       *f,
       g_assert_cmpuint (n_requests, ==, 4 * 40);
       g_assert_cmpuint (max_open, <=, 2);
     }
+}
+
+typedef struct {
+  ParsecClient *client;
+  guint pending;
+  guint failed;
+  gboolean nested_done;
+  guint nested_iterations;
+} NestedData;
+
+static void
+nested_pinged (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  NestedData *data = user_data;
+
+  if (!ping_finished (source, result))
+    data->failed++;
+  data->nested_done = TRUE;
+}
+
+static void
+outer_pinged (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NestedData *data = user_data;
+
+  if (!ping_finished (source, result))
+    data->failed++;
+  /* The first callback waits for another call in a nested loop, while
+   * the answers that came with its own wait to be run. */
+  if (data->pending-- == 8)
+    {
+      parsec_client_ping_async (data->client, NULL, nested_pinged, data);
+      while (!data->nested_done)
+        {
+          g_main_context_iteration (NULL, TRUE);
+          data->nested_iterations++;
+        }
+    }
+}
+
+/* A main loop nested in a callback runs the answers that arrived with
+ * the callback's own, and sleeps when nothing is left: it never finds
+ * the sockets ready with nothing to run. */
+static void
+test_nested_loop (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ParsecClient) client = new_client (f, 0, -1);
+  NestedData nested = { client, 8 };
+
+  for (guint i = 0; i < 8; i++)
+    parsec_client_ping_async (client, NULL, outer_pinged, &nested);
+  /* All eight answers are there by the first iteration. */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  while (nested.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (nested.failed, ==, 0);
+  g_assert_true (nested.nested_done);
+  g_test_message ("%u nested iterations", nested.nested_iterations);
+  /* A handful of iterations, not a spin until the answer comes. */
+  g_assert_cmpuint (nested.nested_iterations, <, 50);
 }
 
 /* A listener that accepts connections into its backlog and never
@@ -565,6 +638,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/contexts-threads", Fixture, NULL, fixture_setup, test_contexts_threads,
               fixture_teardown);
+  g_test_add ("/parsec/concurrency/nested-loop", Fixture, NULL, fixture_setup, test_nested_loop, fixture_teardown);
   g_test_add ("/parsec/concurrency/cancel-queued", Fixture, NULL, fixture_setup, test_cancel_queued,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/deadline-queued", Fixture, NULL, fixture_setup, test_deadline_queued,
