@@ -70,6 +70,7 @@ struct _ParsecWatch {
   gulong cancelled_id;
   gboolean woken;               /* under the source's lock */
   gboolean queued;              /* under the source's lock */
+  gboolean started;             /* under the source's lock */
 };
 
 void     _parsec_watch_start          (ParsecWatch     *watch,

@@ -810,7 +810,7 @@ _parsec_watch_start (ParsecWatch     *watch,
 {
   ParsecWatchSource *source = watch_source_get (context);
 
-  *watch = (ParsecWatch) { .func = func, .source = source, .fd = -1, .ready_time = ready_time };
+  *watch = (ParsecWatch) { .func = func, .source = source, .fd = -1, .ready_time = ready_time, .started = TRUE };
   g_mutex_lock (&source->lock);
   watch->prev = source->tail;
   if (source->tail != NULL)
@@ -898,7 +898,13 @@ _parsec_watch_wake (ParsecWatch *watch)
   ParsecWatchSource *source = watch->source;
 
   g_mutex_lock (&source->lock);
-  /* A queued watch runs anyway. */
+  /* A queued watch runs anyway; a stopped one no more, which a
+   * cancellation in another thread may not know yet. */
+  if (!watch->started)
+    {
+      g_mutex_unlock (&source->lock);
+      return;
+    }
   if (!watch->woken && !watch->queued)
     {
       watch->woken = TRUE;
@@ -925,6 +931,7 @@ _parsec_watch_stop (ParsecWatch *watch)
   else
     source->tail = watch->prev;
   watch->prev = watch->next = NULL;
+  watch->started = FALSE;
   /* Closing the socket would take it out of the set too, but only once
    * no copy of the descriptor is left. */
   if (watch->fd >= 0)
