@@ -1052,7 +1052,7 @@ slot_waiter_ready (ParsecWatch *watch)
 
 /* Queues for a slot; @resume is called on @context with the slot, or
  * with the error that ends the wait. The waiter is a record in the
- * queue: the client's one source on @context watches its deadline and
+ * queue: the one source of @context watches its deadline and
  * cancellable, and a released slot wakes it there. */
 static void
 slots_acquire_async (ParsecSlots  *slots,
