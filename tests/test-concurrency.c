@@ -493,6 +493,24 @@ silent_endpoint (const char *dir,
   return g_strconcat ("unix:", path, NULL);
 }
 
+/* A client bounded to one call in flight, to a silent listener in @dir. */
+static ParsecClient *
+silent_client (const char *dir,
+               int         timeout_ms,
+               int        *fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = silent_endpoint (dir, fd);
+  ParsecClient *client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                                         "endpoint", endpoint,
+                                         "max-requests-in-flight", 1,
+                                         "timeout", timeout_ms,
+                                         NULL);
+
+  g_assert_no_error (error);
+  return client;
+}
+
 /* A queued call that is cancelled leaves the queue at once, while the
  * call ahead of it still waits for a service that never answers; so does
  * a blocking call cancelled while it waits for its turn. */
@@ -502,7 +520,6 @@ test_cancel_queued (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autofree char *endpoint = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GCancellable) ahead = g_cancellable_new ();
   g_autoptr(GCancellable) queued = g_cancellable_new ();
@@ -511,13 +528,7 @@ test_cancel_queued (Fixture       *f,
   int fd;
 
   g_assert_no_error (error);
-  endpoint = silent_endpoint (dir, &fd);
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "endpoint", endpoint,
-                           "max-requests-in-flight", 1,
-                           "timeout", 20000,
-                           NULL);
-  g_assert_no_error (error);
+  client = silent_client (dir, 20000, &fd);
 
   start = g_get_monotonic_time ();
   f->pending = 1;
@@ -551,6 +562,49 @@ test_cancel_queued (Fixture       *f,
   g_cancellable_cancel (ahead);
   g_main_loop_run (f->loop);
   g_assert_cmpuint (f->failed, ==, 2);
+
+  close (fd);
+  parsec_test_remove_tree (dir);
+}
+
+static gpointer
+cancel_later (gpointer cancellable)
+{
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* A call in flight, and one waiting behind it, cancelled from another
+ * thread while the context sleeps: the context wakes and both end at
+ * once, long before their deadline. */
+static void
+test_cancel_from_thread (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CallData calls[2] = { { f, 0 }, { f, 1 } };
+  GThread *thread;
+  gint64 start;
+  int fd;
+
+  g_assert_no_error (error);
+  client = silent_client (dir, 20000, &fd);
+
+  start = g_get_monotonic_time ();
+  f->pending = 2;
+  parsec_client_ping_async (client, cancellable, pinged_cb, &calls[0]);
+  parsec_client_ping_async (client, cancellable, pinged_cb, &calls[1]);
+  thread = g_thread_new ("cancel", cancel_later, cancellable);
+  g_main_loop_run (f->loop);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (f->failed, ==, 2);
+  g_assert_error (f->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 
   close (fd);
   parsec_test_remove_tree (dir);
@@ -590,20 +644,13 @@ test_deadline_queued (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autofree char *endpoint = NULL;
   g_autoptr(ParsecClient) client = NULL;
   DeadlineData deadline = { f->loop, 2 };
   gint64 start;
   int fd;
 
   g_assert_no_error (error);
-  endpoint = silent_endpoint (dir, &fd);
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "endpoint", endpoint,
-                           "max-requests-in-flight", 1,
-                           "timeout", 400,
-                           NULL);
-  g_assert_no_error (error);
+  client = silent_client (dir, 400, &fd);
 
   start = g_get_monotonic_time ();
   parsec_client_ping_async (client, NULL, deadline_pinged, &deadline);
@@ -640,6 +687,8 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/nested-loop", Fixture, NULL, fixture_setup, test_nested_loop, fixture_teardown);
   g_test_add ("/parsec/concurrency/cancel-queued", Fixture, NULL, fixture_setup, test_cancel_queued,
+              fixture_teardown);
+  g_test_add ("/parsec/concurrency/cancel-from-thread", Fixture, NULL, fixture_setup, test_cancel_from_thread,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/deadline-queued", Fixture, NULL, fixture_setup, test_deadline_queued,
               fixture_teardown);
