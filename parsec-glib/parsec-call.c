@@ -1154,8 +1154,7 @@ typedef struct {
   guint8 wire_provider;
   const ProtobufCMessage *operation;  /* the caller's message while it lives, or NULL */
   GBytes *packed;                /* the body packed while discovery runs */
-  const char *key_name;          /* named in errors: the caller's, or key_name_copy */
-  char *key_name_copy;           /* for a call that outlives the caller's message */
+  const char *key_name;          /* named in errors, for as long as the call */
   const ParsecHint *hint;
   gsize expected_length;
   GError *refusal;               /* PsaErrorNotSupported, while its explanation is asked */
@@ -1170,6 +1169,7 @@ call_init (ParsecCall             *call,
            const ParsecOperation  *op,
            guint                   provider,
            const ProtobufCMessage *operation,
+           const char             *key_name,
            ParsecCallFlags         flags)
 {
   memset (call, 0, sizeof *call);
@@ -1178,7 +1178,7 @@ call_init (ParsecCall             *call,
   call->op = op;
   call->provider = provider;
   call->operation = operation;
-  call->key_name = operation_key_name (operation);
+  call->key_name = key_name;
   call->hint = hint_of_call (op, operation);
   call->expected_length = expected_length_of_call (op, operation);
   call->deadline = client_call_deadline (self);
@@ -1191,7 +1191,6 @@ call_clear (ParsecCall *call)
     slots_release (call->self->slots);
   g_clear_pointer (&call->packed, g_bytes_unref);
   g_clear_error (&call->refusal);
-  g_free (call->key_name_copy);
 }
 
 /* A call whose turn came when its deadline had passed says so, rather
@@ -1293,7 +1292,7 @@ _parsec_client_call (ParsecClient            *self,
   gboolean more = TRUE;
   ParsecCall call;
 
-  call_init (&call, self, op, provider, operation, flags);
+  call_init (&call, self, op, provider, operation, operation_key_name (operation), flags);
   call.holds_slot = slots_acquire (self->slots, call.deadline, (guint) self->timeout_ms,
                                    _parsec_opcode_get_name (op->opcode), cancellable, &call_error);
   if (!call.holds_slot || !call_check_started (&call, &call_error) ||
@@ -1325,6 +1324,7 @@ typedef struct {
   ParsecCallDone done;
   ParsecTransportParams params;  /* with @request: made before waiting for a slot */
   ParsecWireBuffer request;
+  char key_name[];               /* the caller's, which is gone once the call returns */
 } AsyncCall;
 
 static void
@@ -1472,13 +1472,19 @@ _parsec_client_call_async (ParsecClient           *self,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
+  const char *key_name = operation_key_name (operation);
+  gsize key_name_size = key_name != NULL ? strlen (key_name) + 1 : 0;
   AsyncCall *data;
 
-  data = g_new0 (AsyncCall, 1);
-  call_init (&data->call, self, op, provider, operation, flags);
-  /* The caller's message is gone once this returns; the name is kept for
-   * the errors of the requests to come. */
-  data->call.key_name = data->call.key_name_copy = g_strdup (data->call.key_name);
+  /* The name is kept for the errors of the requests to come, in the same
+   * allocation as the call. */
+  data = g_malloc0 (sizeof (AsyncCall) + key_name_size);
+  if (key_name != NULL)
+    {
+      memcpy (data->key_name, key_name, key_name_size);
+      key_name = data->key_name;
+    }
+  call_init (&data->call, self, op, provider, operation, key_name, flags);
   data->task = task;
   data->done = done;
 
