@@ -852,17 +852,17 @@ typedef void (*SlotGranted) (gpointer  user_data,
                              GError   *error);
 
 /* A call waiting for a slot. A synchronous one waits on the condition
- * variable (no context); an asynchronous one is resumed on its context,
- * by whichever comes first of the slot, its cancellable and its
- * deadline. */
+ * variable (no watch); an asynchronous one is resumed on its context by
+ * its watch, for whichever comes first of the slot, its cancellable and
+ * its deadline. */
 typedef struct {
   ParsecSlots *slots;
   GList link;
   SlotState state;
-  GMainContext *context;
-  GSource *cancelled_source;
-  GSource *deadline_source;
-  GSource *granted_source;
+  gboolean asynchronous;
+  ParsecWatch watch;
+  GCancellable *cancellable;
+  gint64 deadline;
   SlotGranted resume;
   gpointer user_data;
   const char *what;
@@ -916,8 +916,6 @@ slots_try_acquire (ParsecSlots *slots)
   return taken;
 }
 
-static gboolean slot_waiter_granted (gpointer user_data);
-
 /* Hands the slot to the oldest waiter, or frees it. */
 static void
 slots_release (ParsecSlots *slots)
@@ -933,15 +931,10 @@ slots_release (ParsecSlots *slots)
       SlotWaiter *waiter = link->data;
 
       waiter->state = SLOT_GRANTED;
-      if (waiter->context == NULL)
-        g_cond_broadcast (&slots->granted);
+      if (waiter->asynchronous)
+        _parsec_watch_wake (&waiter->watch);
       else
-        {
-          waiter->granted_source = g_idle_source_new ();
-          g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
-          g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
-          g_source_attach (waiter->granted_source, waiter->context);
-        }
+        g_cond_broadcast (&slots->granted);
     }
   g_mutex_unlock (&slots->lock);
 }
@@ -1024,72 +1017,43 @@ slots_acquire (ParsecSlots   *slots,
   return FALSE;
 }
 
+/* The waiter's watch: the slot, the cancellable or the deadline. The
+ * waiter leaves the queue unless the slot was handed to it, and is
+ * resumed once, on its context. */
 static void
-slot_waiter_resume (SlotWaiter *waiter,
-                    GError     *error)
+slot_waiter_ready (ParsecWatch *watch)
 {
-  GSource **sources[] = { &waiter->cancelled_source, &waiter->deadline_source, &waiter->granted_source };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (sources); i++)
-    if (*sources[i] != NULL)
-      {
-        g_source_destroy (*sources[i]);
-        g_clear_pointer (sources[i], g_source_unref);
-      }
-  waiter->resume (waiter->user_data, error);
-  g_main_context_unref (waiter->context);
-  g_free (waiter);
-}
-
-static gboolean
-slot_waiter_granted (gpointer user_data)
-{
-  slot_waiter_resume (user_data, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* The cancellable or the deadline: the waiter leaves the queue, unless
- * the slot was handed to it meanwhile, which then resumes it. */
-static gboolean
-slot_waiter_give_up (SlotWaiter *waiter,
-                     GError     *error)
-{
+  SlotWaiter *waiter = G_STRUCT_MEMBER_P (watch, -G_STRUCT_OFFSET (SlotWaiter, watch));
   ParsecSlots *slots = waiter->slots;
-  gboolean waiting;
+  GError *error = NULL;
 
   g_mutex_lock (&slots->lock);
-  waiting = waiter->state == SLOT_WAITING;
-  if (waiting)
+  if (waiter->state == SLOT_WAITING)
     {
+      if (g_cancellable_is_cancelled (waiter->cancellable))
+        error = slot_cancelled_error ();
+      else if (g_get_monotonic_time () >= waiter->deadline)
+        error = slot_timeout_error (waiter->what, waiter->timeout_ms, slots->max);
+      else
+        {
+          /* Woken early: the shared ready time fired for another watch. */
+          g_mutex_unlock (&slots->lock);
+          return;
+        }
       g_queue_unlink (&slots->waiting, &waiter->link);
       waiter->state = SLOT_GIVEN_UP;
     }
   g_mutex_unlock (&slots->lock);
 
-  if (waiting)
-    slot_waiter_resume (waiter, error);
-  else
-    g_error_free (error);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-slot_waiter_cancelled (GCancellable *cancellable,
-                       gpointer      user_data)
-{
-  return slot_waiter_give_up (user_data, slot_cancelled_error ());
-}
-
-static gboolean
-slot_waiter_timed_out (gpointer user_data)
-{
-  SlotWaiter *waiter = user_data;
-
-  return slot_waiter_give_up (waiter, slot_timeout_error (waiter->what, waiter->timeout_ms, waiter->slots->max));
+  _parsec_watch_stop (&waiter->watch);
+  waiter->resume (waiter->user_data, error);
+  g_free (waiter);
 }
 
 /* Queues for a slot; @resume is called on @context with the slot, or
- * with the error that ends the wait. */
+ * with the error that ends the wait. The waiter is a record in the
+ * queue: the one source of @context watches its deadline and
+ * cancellable, and a released slot wakes it there. */
 static void
 slots_acquire_async (ParsecSlots  *slots,
                      gint64        deadline,
@@ -1100,48 +1064,35 @@ slots_acquire_async (ParsecSlots  *slots,
                      SlotGranted   resume,
                      gpointer      user_data)
 {
-  SlotWaiter *waiter = g_new0 (SlotWaiter, 1);
+  SlotWaiter *waiter = g_new (SlotWaiter, 1);
+  gboolean granted = FALSE;
 
-  waiter->slots = slots;
+  *waiter = (SlotWaiter) {
+    .slots = slots, .state = SLOT_WAITING, .asynchronous = TRUE, .cancellable = cancellable,
+    .deadline = deadline, .resume = resume, .user_data = user_data, .what = what, .timeout_ms = timeout_ms,
+  };
   waiter->link.data = waiter;
-  waiter->state = SLOT_WAITING;
-  waiter->context = g_main_context_ref (context);
-  waiter->resume = resume;
-  waiter->user_data = user_data;
-  waiter->what = what;
-  waiter->timeout_ms = timeout_ms;
 
-  /* The sources are in place before the waiter is queued: a slot handed
-   * over at once finds them and destroys them. All three run on the
-   * waiter's context, which resumes it once. */
-  if (cancellable != NULL)
-    {
-      waiter->cancelled_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (waiter->cancelled_source, G_SOURCE_FUNC (slot_waiter_cancelled), waiter, NULL);
-      g_source_attach (waiter->cancelled_source, context);
-    }
-  if (deadline != G_MAXINT64)
-    {
-      gint64 remaining = MAX (deadline - g_get_monotonic_time (), 0);
-
-      waiter->deadline_source = g_timeout_source_new ((guint) MIN (remaining / G_TIME_SPAN_MILLISECOND, G_MAXUINT));
-      g_source_set_callback (waiter->deadline_source, slot_waiter_timed_out, waiter, NULL);
-      g_source_attach (waiter->deadline_source, context);
-    }
+  /* Watched before it is queued, so that a slot released at once in
+   * another thread finds a watch to wake. */
+  _parsec_watch_start (&waiter->watch, context, cancellable, deadline, slot_waiter_ready);
 
   g_mutex_lock (&slots->lock);
   if (slots->busy < slots->max)
     {
       slots->busy++;
-      waiter->state = SLOT_GRANTED;
-      waiter->granted_source = g_idle_source_new ();
-      g_source_set_priority (waiter->granted_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (waiter->granted_source, slot_waiter_granted, waiter, NULL);
-      g_source_attach (waiter->granted_source, context);
+      granted = TRUE;
     }
   else
     g_queue_push_tail_link (&slots->waiting, &waiter->link);
   g_mutex_unlock (&slots->lock);
+
+  if (granted)
+    {
+      _parsec_watch_stop (&waiter->watch);
+      g_free (waiter);
+      resume (user_data, NULL);
+    }
 }
 
 /* The deadline of a call submitted now, monotonic µs. */
@@ -1203,8 +1154,7 @@ typedef struct {
   guint8 wire_provider;
   const ProtobufCMessage *operation;  /* the caller's message while it lives, or NULL */
   GBytes *packed;                /* the body packed while discovery runs */
-  const char *key_name;          /* named in errors: the caller's, or key_name_copy */
-  char *key_name_copy;           /* for a call that outlives the caller's message */
+  const char *key_name;          /* named in errors, for as long as the call */
   const ParsecHint *hint;
   gsize expected_length;
   GError *refusal;               /* PsaErrorNotSupported, while its explanation is asked */
@@ -1219,6 +1169,7 @@ call_init (ParsecCall             *call,
            const ParsecOperation  *op,
            guint                   provider,
            const ProtobufCMessage *operation,
+           const char             *key_name,
            ParsecCallFlags         flags)
 {
   memset (call, 0, sizeof *call);
@@ -1227,7 +1178,7 @@ call_init (ParsecCall             *call,
   call->op = op;
   call->provider = provider;
   call->operation = operation;
-  call->key_name = operation_key_name (operation);
+  call->key_name = key_name;
   call->hint = hint_of_call (op, operation);
   call->expected_length = expected_length_of_call (op, operation);
   call->deadline = client_call_deadline (self);
@@ -1240,7 +1191,6 @@ call_clear (ParsecCall *call)
     slots_release (call->self->slots);
   g_clear_pointer (&call->packed, g_bytes_unref);
   g_clear_error (&call->refusal);
-  g_free (call->key_name_copy);
 }
 
 /* A call whose turn came when its deadline had passed says so, rather
@@ -1342,7 +1292,7 @@ _parsec_client_call (ParsecClient            *self,
   gboolean more = TRUE;
   ParsecCall call;
 
-  call_init (&call, self, op, provider, operation, flags);
+  call_init (&call, self, op, provider, operation, operation_key_name (operation), flags);
   call.holds_slot = slots_acquire (self->slots, call.deadline, (guint) self->timeout_ms,
                                    _parsec_opcode_get_name (op->opcode), cancellable, &call_error);
   if (!call.holds_slot || !call_check_started (&call, &call_error) ||
@@ -1372,6 +1322,9 @@ typedef struct {
   ParsecCall call;
   GTask *task;
   ParsecCallDone done;
+  ParsecTransportParams params;  /* with @request: made before waiting for a slot */
+  ParsecWireBuffer request;
+  char key_name[];               /* the caller's, which is gone once the call returns */
 } AsyncCall;
 
 static void
@@ -1395,6 +1348,7 @@ async_call_finish (AsyncCall        *data,
       g_task_return_error (data->task, error);
       g_object_unref (data->task);
     }
+  _parsec_wire_buffer_clear (&data->request);
   call_clear (&data->call);
   g_free (data);
 }
@@ -1416,22 +1370,30 @@ async_call_answered (ParsecWireBuffer  body,
     async_call_finish (data, result, call_error);
 }
 
-static void
-async_call_send (AsyncCall *data)
+/* Makes the next request into @data. */
+static gboolean
+async_call_prepare (AsyncCall *data)
 {
-  ParsecTransportParams params;
-  ParsecWireBuffer request;
   GError *error = NULL;
-  gboolean made = call_next_request (&data->call, &params, &request, &error);
+  gboolean made = call_next_request (&data->call, &data->params, &data->request, &error);
 
   /* The caller's message is gone once the first request is made. */
   data->call.operation = NULL;
   if (!made)
-    {
-      async_call_finish (data, NULL, error);
-      return;
-    }
-  _parsec_transport_call_async (&params, request, g_task_get_context (data->task),
+    async_call_finish (data, NULL, error);
+  return made;
+}
+
+static void
+async_call_send (AsyncCall *data)
+{
+  ParsecWireBuffer request;
+
+  if (data->request.data == NULL && !async_call_prepare (data))
+    return;
+  request = data->request;
+  data->request = (ParsecWireBuffer) { NULL, 0 };
+  _parsec_transport_call_async (&data->params, request, g_task_get_context (data->task),
                                 g_task_get_cancellable (data->task), async_call_answered, data);
 }
 
@@ -1447,7 +1409,8 @@ async_call_discovered (gpointer  user_data,
     async_call_send (data);
 }
 
-/* Once a call waits, its body outlives the caller's message. */
+/* Once a call waits, its body outlives the caller's message: the whole
+ * request when discovery is done, or else the body. */
 static gboolean
 async_call_keep_body (AsyncCall *data)
 {
@@ -1455,6 +1418,8 @@ async_call_keep_body (AsyncCall *data)
 
   if (data->call.operation == NULL)
     return TRUE;
+  if (client_missing (data->call.self, needs_of_call (data->call.op, data->call.provider)) == 0)
+    return async_call_prepare (data);
   data->call.packed = client_pack_body (data->call.op, data->call.operation, &error);
   data->call.operation = NULL;
   if (data->call.packed == NULL)
@@ -1507,13 +1472,19 @@ _parsec_client_call_async (ParsecClient           *self,
                            GTask                  *task,
                            ParsecCallDone          done)
 {
+  const char *key_name = operation_key_name (operation);
+  gsize key_name_size = key_name != NULL ? strlen (key_name) + 1 : 0;
   AsyncCall *data;
 
-  data = g_new0 (AsyncCall, 1);
-  call_init (&data->call, self, op, provider, operation, flags);
-  /* The caller's message is gone once this returns; the name is kept for
-   * the errors of the requests to come. */
-  data->call.key_name = data->call.key_name_copy = g_strdup (data->call.key_name);
+  /* The name is kept for the errors of the requests to come, in the same
+   * allocation as the call. */
+  data = g_malloc0 (sizeof (AsyncCall) + key_name_size);
+  if (key_name != NULL)
+    {
+      memcpy (data->key_name, key_name, key_name_size);
+      key_name = data->key_name;
+    }
+  call_init (&data->call, self, op, provider, operation, key_name, flags);
   data->task = task;
   data->done = done;
 
@@ -1638,7 +1609,9 @@ _parsec_task_new (gpointer             source_object,
 {
   GTask *task = g_task_new (source_object, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, source_tag);
+  /* The function, not GLib's macro, which would name the task
+   * "source_tag" first: one copy of a name, not two. */
+  (g_task_set_source_tag) (task, source_tag);
   g_task_set_name (task, name);
   return task;
 }

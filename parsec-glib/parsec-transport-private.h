@@ -43,6 +43,50 @@ typedef void (*ParsecTransportDone) (ParsecWireBuffer  body,
                                      GError           *error,
                                      gpointer          user_data);
 
+/* Something an asynchronous call waits for on a main context: a socket,
+ * a time, its cancellable, or a wake-up from any thread. All the watches
+ * of one context share one GSource there, so a request adds no source of
+ * its own and one main-loop iteration serves every answer that arrived.
+ * @func runs on the context, with the watch still started, whenever the
+ * socket is ready for @events, @ready_time has passed, the cancellable
+ * was cancelled or _parsec_watch_wake() was called; it re-arms the watch
+ * or stops it. The owner embeds the watch and keeps it alive until
+ * stopped. */
+typedef struct _ParsecWatch ParsecWatch;
+typedef struct _ParsecWatchSource ParsecWatchSource;
+
+typedef void (*ParsecWatchFunc) (ParsecWatch *watch);
+
+struct _ParsecWatch {
+  ParsecWatchFunc func;
+  /* private to parsec-transport.c */
+  ParsecWatchSource *source;
+  ParsecWatch *prev, *next;     /* in the source's list, oldest first */
+  ParsecWatch *queue_next;      /* in the source's queue of watches to run */
+  int fd;                       /* -1 for none */
+  GIOCondition events;
+  gint64 ready_time;            /* monotonic µs, G_MAXINT64 for none */
+  GCancellable *cancellable;
+  gulong cancelled_id;
+  gboolean woken;               /* under the source's lock */
+  gboolean queued;              /* under the source's lock */
+  gboolean started;             /* under the source's lock */
+};
+
+void     _parsec_watch_start          (ParsecWatch     *watch,
+                                       GMainContext    *context,
+                                       GCancellable    *cancellable,
+                                       gint64           ready_time,
+                                       ParsecWatchFunc  func);
+gboolean _parsec_watch_set_fd         (ParsecWatch     *watch,
+                                       int              fd,
+                                       GIOCondition     events,
+                                       GError         **error);
+void     _parsec_watch_set_ready_time (ParsecWatch     *watch,
+                                       gint64           ready_time);
+void     _parsec_watch_wake           (ParsecWatch     *watch);
+void     _parsec_watch_stop           (ParsecWatch     *watch);
+
 /* Both take @request. */
 gboolean _parsec_transport_call       (const ParsecTransportParams *params,
                                        ParsecWireBuffer             request,

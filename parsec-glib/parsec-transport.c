@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -46,12 +47,6 @@ typedef enum {
 
 typedef struct _Exchange Exchange;
 
-typedef struct {
-  GSource source;
-  Exchange *exchange;
-  gpointer fd_tag;
-} ExchangeSource;
-
 struct _Exchange {
   ParsecTransportParams params;
   ExchangeState state;
@@ -71,8 +66,9 @@ struct _Exchange {
 
   /* asynchronous driver */
   GCancellable *cancellable;
-  ExchangeSource *source;
-  GIOCondition source_condition;
+  GMainContext *context;       /* the caller's, which outlives the call */
+  ParsecWatch watch;
+  gboolean watching;
   ParsecTransportDone done;
   gpointer done_data;
 };
@@ -594,23 +590,373 @@ _parsec_transport_call (const ParsecTransportParams  *params,
   return TRUE;
 }
 
-/* Asynchronous driver */
+/* The watches of one main context */
 
-static gboolean exchange_source_dispatch (GSource     *source,
-                                          GSourceFunc  callback,
-                                          gpointer     user_data);
-
-static GSourceFuncs exchange_source_funcs = {
-  .dispatch = exchange_source_dispatch,
+/* The sockets are on an epoll set of the source's own, which is the one
+ * descriptor the context polls: a request's socket costs one epoll_ctl()
+ * to add, and the context's poll and check do not grow with the number
+ * of requests in flight. */
+struct _ParsecWatchSource {
+  GSource source;
+  GMutex lock;
+  GMainContext *context;       /* its key in watch_sources */
+  int epoll_fd;
+  gpointer epoll_tag;
+  ParsecWatch *head, *tail;
+  ParsecWatch *queue_head, *queue_tail;  /* due, to run */
+  guint n_woken;
+  gint64 armed;                /* the GSource's ready time, G_MAXINT64 for none */
 };
 
-static gboolean
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
+/* The most ready sockets taken from the epoll set at once; the set stays
+ * readable for the rest, which the next iteration takes. */
+#define WATCH_EVENTS_MAX 64
+
+/* GMainContext → its ParsecWatchSource, which stays attached until the
+ * context is freed and then leaves this table. A call holds a reference
+ * to its context, so no lookup meets a source being finalised. */
+G_LOCK_DEFINE_STATIC (watch_sources);
+static GHashTable *watch_sources;
+
+static void
+watch_source_arm (ParsecWatchSource *source,
+                  gint64             ready_time)
 {
-  /* Only wakes the parent source, which notices the cancellation. */
+  source->armed = ready_time;
+  g_source_set_ready_time ((GSource *) source, ready_time == G_MAXINT64 ? -1 : ready_time);
+}
+
+/* Queues @watch to run. */
+static void
+watch_queue (ParsecWatchSource *source,
+             ParsecWatch       *watch)
+{
+  if (watch->woken)
+    {
+      watch->woken = FALSE;
+      source->n_woken--;
+    }
+  watch->queued = TRUE;
+  watch->queue_next = NULL;
+  if (source->queue_tail != NULL)
+    source->queue_tail->queue_next = watch;
+  else
+    source->queue_head = watch;
+  source->queue_tail = watch;
+}
+
+static void
+watch_unqueue (ParsecWatchSource *source,
+               ParsecWatch       *watch)
+{
+  ParsecWatch *previous = NULL;
+
+  for (ParsecWatch *w = source->queue_head; w != watch; w = w->queue_next)
+    previous = w;
+  if (previous != NULL)
+    previous->queue_next = watch->queue_next;
+  else
+    source->queue_head = watch->queue_next;
+  if (source->queue_tail == watch)
+    source->queue_tail = previous;
+  watch->queued = FALSE;
+}
+
+/* Queues the watches whose sockets are ready, straight from the epoll
+ * set: no walk over the others. */
+static void
+watch_source_queue_ready (ParsecWatchSource *source)
+{
+  struct epoll_event events[WATCH_EVENTS_MAX];
+  int n;
+
+  if (source->epoll_tag == NULL ||
+      (g_source_query_unix_fd ((GSource *) source, source->epoll_tag) & G_IO_IN) == 0)
+    return;
+  do
+    n = epoll_wait (source->epoll_fd, events, G_N_ELEMENTS (events), 0);
+  while (n < 0 && errno == EINTR);
+  for (int i = 0; i < n; i++)
+    {
+      ParsecWatch *watch = events[i].data.ptr;
+
+      if (!watch->queued)
+        watch_queue (source, watch);
+    }
+}
+
+/* Queues the watches woken, and with @now those whose time has come. */
+static void
+watch_source_queue_woken (ParsecWatchSource *source,
+                          gint64             now)
+{
+  for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
+    if (!watch->queued && (watch->woken || watch->ready_time <= now))
+      watch_queue (source, watch);
+}
+
+static gint64
+watch_source_earliest (ParsecWatchSource *source)
+{
+  gint64 earliest = G_MAXINT64;
+
+  for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
+    earliest = MIN (earliest, watch->woken || watch->queued ? 0 : watch->ready_time);
+  return earliest;
+}
+
+/* Runs every watch that is due, and those woken meanwhile: one iteration
+ * of the loop serves every answer that arrived. The queue is the
+ * source's, not the dispatch's: a main loop nested in a callback runs
+ * what is left of it rather than finding the epoll set ready and nothing
+ * to do. The list of watches is walked only for wake-ups and when the
+ * ready time has come. */
+static gboolean
+watch_source_dispatch (GSource     *base,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  ParsecWatchSource *source = (ParsecWatchSource *) base;
+  gint64 now = g_source_get_time (base);
+  ParsecWatch *watch;
+  gboolean timed;
+
+  g_mutex_lock (&source->lock);
+  timed = source->armed <= now;
+  watch_source_queue_ready (source);
+  /* Time is as the iteration found it: read once, here. */
+  if (source->n_woken > 0 || timed)
+    watch_source_queue_woken (source, timed ? now : G_MININT64);
+  while ((watch = source->queue_head) != NULL)
+    {
+      source->queue_head = watch->queue_next;
+      if (source->queue_head == NULL)
+        source->queue_tail = NULL;
+      watch->queued = FALSE;
+      g_mutex_unlock (&source->lock);
+      watch->func (watch);
+      g_mutex_lock (&source->lock);
+      if (source->n_woken > 0)
+        watch_source_queue_woken (source, G_MININT64);
+    }
+  /* A ready time that fired is moved on to the earliest left; one still
+   * ahead stays, even if the watch it was for is gone: moving it wakes
+   * the loop, and firing early costs one walk. */
+  if (timed || source->armed <= now)
+    watch_source_arm (source, watch_source_earliest (source));
+  g_mutex_unlock (&source->lock);
   return G_SOURCE_CONTINUE;
 }
+
+static void
+watch_source_finalize (GSource *base)
+{
+  ParsecWatchSource *source = (ParsecWatchSource *) base;
+
+  G_LOCK (watch_sources);
+  if (g_hash_table_lookup (watch_sources, source->context) == source)
+    g_hash_table_remove (watch_sources, source->context);
+  G_UNLOCK (watch_sources);
+  if (source->epoll_fd >= 0)
+    close (source->epoll_fd);
+  g_mutex_clear (&source->lock);
+}
+
+static GSourceFuncs watch_source_funcs = {
+  .dispatch = watch_source_dispatch,
+  .finalize = watch_source_finalize,
+};
+
+static ParsecWatchSource *
+watch_source_get (GMainContext *context)
+{
+  ParsecWatchSource *source;
+
+  G_LOCK (watch_sources);
+  if (watch_sources == NULL)
+    watch_sources = g_hash_table_new (NULL, NULL);
+  source = g_hash_table_lookup (watch_sources, context);
+  if (source == NULL)
+    {
+      source = (ParsecWatchSource *) g_source_new (&watch_source_funcs, sizeof (ParsecWatchSource));
+      g_mutex_init (&source->lock);
+      source->context = context;
+      source->armed = G_MAXINT64;
+      source->epoll_fd = -1;
+      g_source_set_static_name ((GSource *) source, "[parsec-glib] requests");
+      /* Never blocked while it dispatches: blocking would take every
+       * socket out of the poll and put it back after each dispatch. */
+      g_source_set_can_recurse ((GSource *) source, TRUE);
+      g_source_attach ((GSource *) source, context);
+      g_source_unref ((GSource *) source);   /* the context holds it */
+      g_hash_table_insert (watch_sources, context, source);
+    }
+  G_UNLOCK (watch_sources);
+  return source;
+}
+
+static void
+watch_cancelled (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  _parsec_watch_wake (user_data);
+}
+
+/* Called on @context's thread, or before anything else can reach it. */
+void
+_parsec_watch_start (ParsecWatch     *watch,
+                     GMainContext    *context,
+                     GCancellable    *cancellable,
+                     gint64           ready_time,
+                     ParsecWatchFunc  func)
+{
+  ParsecWatchSource *source = watch_source_get (context);
+
+  *watch = (ParsecWatch) { .func = func, .source = source, .fd = -1, .ready_time = ready_time, .started = TRUE };
+  g_mutex_lock (&source->lock);
+  watch->prev = source->tail;
+  if (source->tail != NULL)
+    source->tail->next = watch;
+  else
+    source->head = watch;
+  source->tail = watch;
+  if (ready_time < source->armed)
+    watch_source_arm (source, ready_time);
+  g_mutex_unlock (&source->lock);
+
+  /* Runs at once if already cancelled, and then only wakes the watch. */
+  if (cancellable != NULL)
+    {
+      watch->cancellable = g_object_ref (cancellable);
+      watch->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (watch_cancelled), watch, NULL);
+    }
+}
+
+static guint32
+epoll_events (GIOCondition events)
+{
+  return ((events & G_IO_IN) ? EPOLLIN : 0) | ((events & G_IO_OUT) ? EPOLLOUT : 0);
+}
+
+/* The epoll set is made with the first socket, so that running out of
+ * descriptors fails a call rather than the source. */
+gboolean
+_parsec_watch_set_fd (ParsecWatch   *watch,
+                      int            fd,
+                      GIOCondition   events,
+                      GError       **error)
+{
+  ParsecWatchSource *source = watch->source;
+  struct epoll_event event = { .events = epoll_events (events), .data.ptr = watch };
+  int errsv = 0;
+
+  g_mutex_lock (&source->lock);
+  if (source->epoll_fd < 0)
+    {
+      source->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+      if (source->epoll_fd < 0)
+        errsv = errno;
+      else
+        source->epoll_tag = g_source_add_unix_fd ((GSource *) source, source->epoll_fd, G_IO_IN);
+    }
+  if (errsv == 0 && (watch->fd < 0 || events != watch->events))
+    {
+      if (epoll_ctl (source->epoll_fd, watch->fd < 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event) < 0)
+        errsv = errno;
+      else
+        {
+          watch->fd = fd;
+          watch->events = events;
+        }
+    }
+  g_mutex_unlock (&source->lock);
+
+  if (errsv != 0)
+    {
+      *error = errno_error (errsv, _("Unable to watch the socket"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_parsec_watch_set_ready_time (ParsecWatch *watch,
+                              gint64       ready_time)
+{
+  ParsecWatchSource *source = watch->source;
+
+  g_mutex_lock (&source->lock);
+  watch->ready_time = ready_time;
+  if (ready_time < source->armed)
+    watch_source_arm (source, ready_time);
+  g_mutex_unlock (&source->lock);
+}
+
+/* From any thread: the watch's function runs soon on its context. From
+ * the source's own dispatch the flag is enough, it looks again. */
+void
+_parsec_watch_wake (ParsecWatch *watch)
+{
+  ParsecWatchSource *source = watch->source;
+
+  g_mutex_lock (&source->lock);
+  /* A queued watch runs anyway; a stopped one no more, which a
+   * cancellation in another thread may not know yet. */
+  if (!watch->started)
+    {
+      g_mutex_unlock (&source->lock);
+      return;
+    }
+  if (!watch->woken && !watch->queued)
+    {
+      watch->woken = TRUE;
+      source->n_woken++;
+    }
+  if (source->armed != 0 && g_main_current_source () != (GSource *) source)
+    watch_source_arm (source, 0);
+  g_mutex_unlock (&source->lock);
+}
+
+/* On the context's thread; the socket is still open. */
+void
+_parsec_watch_stop (ParsecWatch *watch)
+{
+  ParsecWatchSource *source = watch->source;
+
+  g_mutex_lock (&source->lock);
+  if (watch->prev != NULL)
+    watch->prev->next = watch->next;
+  else
+    source->head = watch->next;
+  if (watch->next != NULL)
+    watch->next->prev = watch->prev;
+  else
+    source->tail = watch->prev;
+  watch->prev = watch->next = NULL;
+  watch->started = FALSE;
+  /* Closing the socket would take it out of the set too, but only once
+   * no copy of the descriptor is left. */
+  if (watch->fd >= 0)
+    epoll_ctl (source->epoll_fd, EPOLL_CTL_DEL, watch->fd, NULL);
+  watch->fd = -1;
+  if (watch->woken)
+    {
+      watch->woken = FALSE;
+      source->n_woken--;
+    }
+  if (watch->queued)
+    watch_unqueue (source, watch);
+  g_mutex_unlock (&source->lock);
+
+  /* Waits for a handler running in another thread. */
+  if (watch->cancellable != NULL)
+    {
+      g_cancellable_disconnect (watch->cancellable, watch->cancelled_id);
+      g_clear_object (&watch->cancellable);
+    }
+}
+
+/* Asynchronous driver */
 
 static void
 exchange_finish_async (Exchange *x,
@@ -623,11 +969,8 @@ exchange_finish_async (Exchange *x,
   if (error == NULL)
     body = exchange_steal_body (x);
   exchange_log (x, error);
-  if (x->source != NULL)
-    {
-      g_source_destroy ((GSource *) x->source);
-      g_source_unref ((GSource *) x->source);
-    }
+  if (x->watching)
+    _parsec_watch_stop (&x->watch);
   g_clear_object (&x->cancellable);
   exchange_clear (x);
   g_free (x);
@@ -635,34 +978,22 @@ exchange_finish_async (Exchange *x,
   done (body, error, done_data);
 }
 
-static void
-exchange_set_ready_time (Exchange     *x,
-                         GIOCondition  wait)
-{
-  gint64 ready_time;
+static void exchange_watch_ready (ParsecWatch *watch);
 
-  if (wait == 0)
-    ready_time = MIN (x->deadline, g_get_monotonic_time () + CONNECT_RETRY_US);
-  else
-    ready_time = x->deadline == G_MAXINT64 ? -1 : x->deadline;
-  if (g_source_get_ready_time ((GSource *) x->source) != ready_time)
-    g_source_set_ready_time ((GSource *) x->source, ready_time);
-}
-
-/* Runs the exchange until it must wait, then (re)arms the source. */
+/* Runs the exchange until it must wait, then (re)arms its watch. */
 static void
-exchange_resume (Exchange     *x,
-                 GMainContext *context)
+exchange_resume (Exchange *x)
 {
   GError *error = NULL;
   GIOCondition wait = 0;
+  gint64 ready_time;
 
   if (g_cancellable_set_error_if_cancelled (x->cancellable, &error))
     {
       exchange_finish_async (x, error);
       return;
     }
-  if (g_get_monotonic_time () >= x->deadline)
+  if (x->deadline != G_MAXINT64 && g_get_monotonic_time () >= x->deadline)
     {
       exchange_finish_async (x, timeout_error (x));
       return;
@@ -674,44 +1005,22 @@ exchange_resume (Exchange     *x,
       return;
     }
 
-  if (x->source == NULL)
+  ready_time = wait == 0 ? MIN (x->deadline, g_get_monotonic_time () + CONNECT_RETRY_US) : x->deadline;
+  if (!x->watching)
     {
-      x->source = (ExchangeSource *) g_source_new (&exchange_source_funcs, sizeof (ExchangeSource));
-      x->source->exchange = x;
-      g_source_set_static_name ((GSource *) x->source, "[parsec-glib] request");
-      x->source->fd_tag = g_source_add_unix_fd ((GSource *) x->source, x->fd, wait);
-      x->source_condition = wait;
-      if (x->cancellable != NULL)
-        {
-          GSource *cancel_source = g_cancellable_source_new (x->cancellable);
-
-          g_source_set_callback (cancel_source, G_SOURCE_FUNC (cancelled_cb), NULL, NULL);
-          g_source_add_child_source ((GSource *) x->source, cancel_source);
-          g_source_unref (cancel_source);
-        }
-      /* Set before attaching: on an attached source it wakes the loop. */
-      exchange_set_ready_time (x, wait);
-      g_source_attach ((GSource *) x->source, context);
-      return;
+      _parsec_watch_start (&x->watch, x->context, x->cancellable, ready_time, exchange_watch_ready);
+      x->watching = TRUE;
     }
-
-  if (wait != x->source_condition)
-    {
-      g_source_modify_unix_fd ((GSource *) x->source, x->source->fd_tag, wait);
-      x->source_condition = wait;
-    }
-  exchange_set_ready_time (x, wait);
+  else if (ready_time != x->watch.ready_time)
+    _parsec_watch_set_ready_time (&x->watch, ready_time);
+  if (wait != 0 && !_parsec_watch_set_fd (&x->watch, x->fd, wait, &error))
+    exchange_finish_async (x, receive_error (x, error));
 }
 
-static gboolean
-exchange_source_dispatch (GSource     *source,
-                          GSourceFunc  callback,
-                          gpointer     user_data)
+static void
+exchange_watch_ready (ParsecWatch *watch)
 {
-  Exchange *x = ((ExchangeSource *) source)->exchange;
-
-  exchange_resume (x, g_source_get_context (source));
-  return G_SOURCE_CONTINUE;
+  exchange_resume (G_STRUCT_MEMBER_P (watch, -G_STRUCT_OFFSET (Exchange, watch)));
 }
 
 void
@@ -729,8 +1038,9 @@ _parsec_transport_call_async (const ParsecTransportParams *params,
   g_object_ref (x->params.address);
   x->owns_address = TRUE;
   x->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  x->context = context;
   x->done = done;
   x->done_data = user_data;
 
-  exchange_resume (x, context);
+  exchange_resume (x);
 }

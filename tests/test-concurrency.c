@@ -324,6 +324,157 @@ test_bound_sync_threads (Fixture       *f,
   g_assert_cmpuint (max_open, <=, 2);
 }
 
+typedef struct {
+  ParsecClient *client;
+  GMainContext *context;
+  GThread *thread;              /* the one that must run the callbacks */
+  guint pending;
+  guint failed;
+  guint wrong_thread;
+} ContextThread;
+
+/* Finishes a ping: whether it succeeded. */
+static gboolean
+ping_finished (GObject      *source,
+               GAsyncResult *result)
+{
+  g_autoptr(ParsecProtocolVersion) version = parsec_client_ping_finish (PARSEC_CLIENT (source), result, NULL);
+
+  return version != NULL;
+}
+
+static void
+context_pinged (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ContextThread *data = user_data;
+
+  if (!ping_finished (source, result))
+    data->failed++;
+  if (g_thread_self () != data->thread || g_main_context_get_thread_default () != data->context)
+    data->wrong_thread++;
+  data->pending--;
+}
+
+/* Asynchronous calls from several threads, each on a main context of
+ * its own, share the client and its bound: a slot freed on one context
+ * goes to a call waiting on another. The threads hold the client only
+ * through their calls, and free their contexts at the end. */
+static gpointer
+context_thread (gpointer user_data)
+{
+  ContextThread *data = user_data;
+
+  data->context = g_main_context_new ();
+  data->thread = g_thread_self ();
+  g_main_context_push_thread_default (data->context);
+  data->pending = 40;
+  for (guint i = 0; i < 40; i++)
+    parsec_client_ping_async (data->client, NULL, context_pinged, data);
+  g_clear_object (&data->client);
+  while (data->pending > 0)
+    g_main_context_iteration (data->context, TRUE);
+  g_main_context_pop_thread_default (data->context);
+  g_main_context_unref (data->context);
+  return NULL;
+}
+
+static void
+test_contexts_threads (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(ParsecClient) client = new_client (f, 2, -1);
+  ContextThread threads[4];
+  GThread *handles[G_N_ELEMENTS (threads)];
+  guint n_requests, max_open;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      threads[i] = (ContextThread) { g_object_ref (client) };
+      handles[i] = g_thread_new ("context", context_thread, &threads[i]);
+    }
+  g_clear_object (&client);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (handles[i]);
+      g_assert_cmpuint (threads[i].failed, ==, 0);
+      g_assert_cmpuint (threads[i].wrong_thread, ==, 0);
+    }
+
+  if (parsec_test_service_is_ours ())
+    {
+      max_open = log_max_open (f, &n_requests);
+      g_assert_cmpuint (n_requests, ==, 4 * 40);
+      g_assert_cmpuint (max_open, <=, 2);
+    }
+}
+
+typedef struct {
+  ParsecClient *client;
+  guint pending;
+  guint failed;
+  gboolean nested_done;
+  guint nested_iterations;
+} NestedData;
+
+static void
+nested_pinged (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  NestedData *data = user_data;
+
+  if (!ping_finished (source, result))
+    data->failed++;
+  data->nested_done = TRUE;
+}
+
+static void
+outer_pinged (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  NestedData *data = user_data;
+
+  if (!ping_finished (source, result))
+    data->failed++;
+  /* The first callback waits for another call in a nested loop, while
+   * the answers that came with its own wait to be run. */
+  if (data->pending-- == 8)
+    {
+      parsec_client_ping_async (data->client, NULL, nested_pinged, data);
+      while (!data->nested_done)
+        {
+          g_main_context_iteration (NULL, TRUE);
+          data->nested_iterations++;
+        }
+    }
+}
+
+/* A main loop nested in a callback runs the answers that arrived with
+ * the callback's own, and sleeps when nothing is left: it never finds
+ * the sockets ready with nothing to run. */
+static void
+test_nested_loop (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ParsecClient) client = new_client (f, 0, -1);
+  NestedData nested = { client, 8 };
+
+  for (guint i = 0; i < 8; i++)
+    parsec_client_ping_async (client, NULL, outer_pinged, &nested);
+  /* All eight answers are there by the first iteration. */
+  g_usleep (300 * G_TIME_SPAN_MILLISECOND);
+  while (nested.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (nested.failed, ==, 0);
+  g_assert_true (nested.nested_done);
+  g_test_message ("%u nested iterations", nested.nested_iterations);
+  /* A handful of iterations, not a spin until the answer comes. */
+  g_assert_cmpuint (nested.nested_iterations, <, 50);
+}
+
 /* A listener that accepts connections into its backlog and never
  * answers. */
 static char *
@@ -342,6 +493,24 @@ silent_endpoint (const char *dir,
   return g_strconcat ("unix:", path, NULL);
 }
 
+/* A client bounded to one call in flight, to a silent listener in @dir. */
+static ParsecClient *
+silent_client (const char *dir,
+               int         timeout_ms,
+               int        *fd)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = silent_endpoint (dir, fd);
+  ParsecClient *client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                                         "endpoint", endpoint,
+                                         "max-requests-in-flight", 1,
+                                         "timeout", timeout_ms,
+                                         NULL);
+
+  g_assert_no_error (error);
+  return client;
+}
+
 /* A queued call that is cancelled leaves the queue at once, while the
  * call ahead of it still waits for a service that never answers; so does
  * a blocking call cancelled while it waits for its turn. */
@@ -351,7 +520,6 @@ test_cancel_queued (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autofree char *endpoint = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GCancellable) ahead = g_cancellable_new ();
   g_autoptr(GCancellable) queued = g_cancellable_new ();
@@ -360,13 +528,7 @@ test_cancel_queued (Fixture       *f,
   int fd;
 
   g_assert_no_error (error);
-  endpoint = silent_endpoint (dir, &fd);
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "endpoint", endpoint,
-                           "max-requests-in-flight", 1,
-                           "timeout", 20000,
-                           NULL);
-  g_assert_no_error (error);
+  client = silent_client (dir, 20000, &fd);
 
   start = g_get_monotonic_time ();
   f->pending = 1;
@@ -400,6 +562,49 @@ test_cancel_queued (Fixture       *f,
   g_cancellable_cancel (ahead);
   g_main_loop_run (f->loop);
   g_assert_cmpuint (f->failed, ==, 2);
+
+  close (fd);
+  parsec_test_remove_tree (dir);
+}
+
+static gpointer
+cancel_later (gpointer cancellable)
+{
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+/* A call in flight, and one waiting behind it, cancelled from another
+ * thread while the context sleeps: the context wakes and both end at
+ * once, long before their deadline. */
+static void
+test_cancel_from_thread (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  CallData calls[2] = { { f, 0 }, { f, 1 } };
+  GThread *thread;
+  gint64 start;
+  int fd;
+
+  g_assert_no_error (error);
+  client = silent_client (dir, 20000, &fd);
+
+  start = g_get_monotonic_time ();
+  f->pending = 2;
+  parsec_client_ping_async (client, cancellable, pinged_cb, &calls[0]);
+  parsec_client_ping_async (client, cancellable, pinged_cb, &calls[1]);
+  thread = g_thread_new ("cancel", cancel_later, cancellable);
+  g_main_loop_run (f->loop);
+  g_thread_join (thread);
+
+  g_assert_cmpuint (f->failed, ==, 2);
+  g_assert_error (f->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 
   close (fd);
   parsec_test_remove_tree (dir);
@@ -439,20 +644,13 @@ test_deadline_queued (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autofree char *endpoint = NULL;
   g_autoptr(ParsecClient) client = NULL;
   DeadlineData deadline = { f->loop, 2 };
   gint64 start;
   int fd;
 
   g_assert_no_error (error);
-  endpoint = silent_endpoint (dir, &fd);
-  client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                           "endpoint", endpoint,
-                           "max-requests-in-flight", 1,
-                           "timeout", 400,
-                           NULL);
-  g_assert_no_error (error);
+  client = silent_client (dir, 400, &fd);
 
   start = g_get_monotonic_time ();
   parsec_client_ping_async (client, NULL, deadline_pinged, &deadline);
@@ -485,7 +683,12 @@ main (int    argc,
   g_test_add ("/parsec/concurrency/fifo", Fixture, NULL, fixture_setup, test_fifo, fixture_teardown);
   g_test_add ("/parsec/concurrency/sync-threads", Fixture, NULL, fixture_setup, test_bound_sync_threads,
               fixture_teardown);
+  g_test_add ("/parsec/concurrency/contexts-threads", Fixture, NULL, fixture_setup, test_contexts_threads,
+              fixture_teardown);
+  g_test_add ("/parsec/concurrency/nested-loop", Fixture, NULL, fixture_setup, test_nested_loop, fixture_teardown);
   g_test_add ("/parsec/concurrency/cancel-queued", Fixture, NULL, fixture_setup, test_cancel_queued,
+              fixture_teardown);
+  g_test_add ("/parsec/concurrency/cancel-from-thread", Fixture, NULL, fixture_setup, test_cancel_from_thread,
               fixture_teardown);
   g_test_add ("/parsec/concurrency/deadline-queued", Fixture, NULL, fixture_setup, test_deadline_queued,
               fixture_teardown);
