@@ -8,19 +8,25 @@ exports PARSEC_SERVICE_ENDPOINT:
     parsec-test-env python3 test_external.py [CLASS]
 
 Keys are made with parsec-glib-tool; p11tool (GnuTLS), pkcs11-tool
-(OpenSC), OpenSSL through libengine-pkcs11-openssl and ssh-keygen then
-reach them through the module, and their results are checked with OpenSSL
-against the public keys the tool exports. The tool's own commands for the
+(OpenSC), OpenSSL through libengine-pkcs11-openssl, ssh-keygen, NSS's
+certutil and PyKCS11 then reach them through the module, and their results
+are checked with OpenSSL against the public keys the tool exports. TLS
+clients (gnutls-cli, curl, openssl s_client, NSS's tstclnt) authenticate
+to an openssl s_server, and ssh logs in to an sshd, both on loopback and
+started by the tests. The tool's own commands for the
 module's users (pkcs11-uri, create-certificate) are checked here too. Each test has a token of its
 own (an application name) and a certificate store of its own.
 """
 
 import hashlib
 import os
+import pwd
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 TOOL = os.environ['PARSEC_GLIB_TOOL']
@@ -29,6 +35,18 @@ OPENSSL = shutil.which('openssl')
 P11TOOL = shutil.which('p11tool')
 PKCS11_TOOL = shutil.which('pkcs11-tool')
 SSH_KEYGEN = shutil.which('ssh-keygen')
+SSH = shutil.which('ssh')
+SSHD = shutil.which('sshd', path='/usr/sbin:/usr/local/sbin:' + os.environ.get('PATH', ''))
+GNUTLS_CLI = shutil.which('gnutls-cli')
+CURL = shutil.which('curl')
+CERTUTIL = shutil.which('certutil')
+MODUTIL = shutil.which('modutil')
+TSTCLNT = shutil.which('tstclnt') or next(
+    (path for path in ('/usr/lib/nss/tstclnt', '/usr/lib/x86_64-linux-gnu/nss/tstclnt') if os.path.exists(path)), None)
+try:
+    import PyKCS11
+except ImportError:
+    PyKCS11 = None
 ENGINE = next((path for path in ('/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so',
                                  '/usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so')
                if os.path.exists(path)), None)
@@ -73,8 +91,8 @@ class ModuleTestCase(unittest.TestCase):
             f.write(data)
         return self.path(name)
 
-    def run_program(self, *args, status=0, input=None, env=None):
-        proc = subprocess.run(args, input=input, capture_output=True, env=env or self.env, timeout=300,
+    def run_program(self, *args, status=0, input=None, env=None, timeout=300):
+        proc = subprocess.run(args, input=input, capture_output=True, env=env or self.env, timeout=timeout,
                               cwd=self.dir)
         if status is not None:
             self.assertEqual(proc.returncode, status,
@@ -126,6 +144,35 @@ class ModuleTestCase(unittest.TestCase):
 
     def uri(self, name, kind='private'):
         return f'{self.token};object={name};type={kind}'
+
+    def openssl_engine_env(self):
+        """The environment of an OpenSSL program whose pkcs11 engine
+        (libengine-pkcs11-openssl) loads the module."""
+        config = (f'openssl_conf = openssl_init\n[openssl_init]\nengines = engine_section\n'
+                  f'[engine_section]\npkcs11 = pkcs11_section\n'
+                  f'[pkcs11_section]\nengine_id = pkcs11\ndynamic_path = {ENGINE}\n'
+                  f'MODULE_PATH = {MODULE}\ninit = 0\n')
+        return dict(self.env, OPENSSL_CONF=self.write('openssl.cnf', config.encode()))
+
+    def create_imported_ecc(self, name, curve):
+        """An ECDSA key on a curve the service imports but may not make
+        (Parsec 1.5.0 makes no P-384 keys), for any hash."""
+        self.run_program(OPENSSL, 'genpkey', '-algorithm', 'EC', '-pkeyopt', f'ec_paramgen_curve:{curve}',
+                         '-out', f'{name}.key')
+        self.tool('import-key', '-k', name, '-i', self.path(f'{name}.key'), '--for-signing', '-H', 'any')
+        self.addCleanup(self.tool, 'delete-key', '-k', name, status=None)
+        return name
+
+    def signing_keys(self):
+        """The keys of each signing algorithm the module serves, by name:
+        ECDSA on P-256 and P-384, RSA-PSS where the service signs with it,
+        and RSA as parsec-glib-tool makes it for signing (its default
+        policy, PKCS #1 v1.5)."""
+        keys = [self.create('ec-p256', 'ecc'), self.create_imported_ecc('ec-p384', 'P-384')]
+        if self.create_pss('rsa-pss'):
+            keys.append('rsa-pss')
+        keys.append(self.create('rsa', 'rsa', '--for-signing'))
+        return keys
 
 
 @needs(P11TOOL, 'p11tool (gnutls-bin)')
@@ -229,6 +276,17 @@ class Pkcs11ToolTests(ModuleTestCase):
         self.assertRegex(out, r'RSA-PKCS-OAEP: mgf not set, defaulting to MGF1-SHA256\nOK')
         self.assertIn('No errors', out)
 
+    # Known failure: pkcs11-tool makes a session key pair in a read-only
+    # session, for signing and ECDH (C_DeriveKey), which the module does not offer.
+    @unittest.expectedFailure
+    def test_self_test_ec(self):
+        # pkcs11-tool logs in first; the module accepts any PIN.
+        proc = self.pkcs11_tool('--test-ec', '--login', '--pin', '1234', '--id', '01',
+                                '--key-type', 'EC:prime256v1')
+        out = (proc.stdout + proc.stderr).decode()
+        self.assertNotIn('ERR', out)
+        self.assertNotIn('failed', out)
+
     def test_list_mechanisms(self):
         out = self.pkcs11_tool('--list-mechanisms').stdout.decode()
         names = re.findall(r'^  (\S+), keySize=\{(\d+),(\d+)\}', out, re.M)
@@ -255,11 +313,7 @@ class Pkcs11ToolTests(ModuleTestCase):
 class OpenSSLEngineTests(ModuleTestCase):
     def setUp(self):
         super().setUp()
-        config = (f'openssl_conf = openssl_init\n[openssl_init]\nengines = engine_section\n'
-                  f'[engine_section]\npkcs11 = pkcs11_section\n'
-                  f'[pkcs11_section]\nengine_id = pkcs11\ndynamic_path = {ENGINE}\n'
-                  f'MODULE_PATH = {MODULE}\ninit = 0\n')
-        self.engine_env = dict(self.env, OPENSSL_CONF=self.write('openssl.cnf', config.encode()))
+        self.engine_env = self.openssl_engine_env()
         self.write('data', b'signed by a key that stays in the service\n')
 
     def openssl_engine(self, *args, status=0):
@@ -316,6 +370,397 @@ class SshTests(ModuleTestCase):
         for key in ('ec', 'rsa'):
             converted = self.run_program(SSH_KEYGEN, '-i', '-m', 'PKCS8', '-f', self.public_pem(key))
             self.assertEqual(listed[key], converted.stdout.decode().strip())
+
+
+@needs(OPENSSL, 'openssl')
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
+@needs(GNUTLS_CLI, 'gnutls-cli (gnutls-bin)')
+@needs(CURL, 'curl')
+@needs(CERTUTIL and MODUTIL and TSTCLNT, 'certutil, modutil and tstclnt (libnss3-tools)')
+@unittest.skipUnless(ENGINE, 'libengine-pkcs11-openssl is not installed')
+class TlsClientTests(ModuleTestCase):
+    """TLS client authentication with keys that stay in the service.
+
+    `openssl s_server -Verify 1` requires a client certificate and answers
+    each request (-www) with the session it had, the client certificate
+    among it. gnutls-cli (the key by its pkcs11: URI), curl (OpenSSL and its
+    pkcs11 engine, as Debian builds it), `openssl s_client -engine pkcs11`
+    and NSS's tstclnt (the module added to an NSS database with modutil,
+    the certificate on the token) each present a certificate made with the
+    key, at TLS 1.2 and at TLS 1.3."""
+
+    VERSIONS = {'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3'}
+    REQUEST = b'GET / HTTP/1.0\r\n\r\n'
+
+    def setUp(self):
+        super().setUp()
+        self.run_program(OPENSSL, 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+                         '-nodes', '-keyout', 'server.key', '-out', 'server.pem', '-subj', '/CN=localhost',
+                         '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2')
+        self.engine_env = self.openssl_engine_env()
+        self.nss_db = 'sql:' + self.path('nssdb')
+        os.mkdir(self.path('nssdb'))
+        self.run_program(CERTUTIL, '-N', '-d', self.nss_db, '--empty-password')
+        self.run_program(MODUTIL, '-add', 'parsec', '-libfile', MODULE, '-dbdir', self.nss_db, '-force')
+
+    def start_server(self, version):
+        """An s_server for @version alone on a free loopback port; its port."""
+        log = self.path(f'server-{version}.log')
+        with open(log, 'wb') as out:
+            server = subprocess.Popen([OPENSSL, 's_server', '-accept', '127.0.0.1:0', '-cert', 'server.pem',
+                                       '-key', 'server.key', '-Verify', '1', '-www', self.VERSIONS[version]],
+                                      cwd=self.dir, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+        self.addCleanup(server.wait, 30)
+        self.addCleanup(server.terminate)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with open(log) as f:
+                accept = re.search(r'^ACCEPT 127\.0\.0\.1:(\d+)$', f.read(), re.M)
+            if accept:
+                return int(accept.group(1))
+            self.assertIsNone(server.poll(), msg='openssl s_server exited')
+            time.sleep(0.05)
+        self.fail('openssl s_server did not start')
+
+    def certificate(self, key):
+        """A certificate for @key, signed by it, in PEM: in a file and on
+        the token, where NSS finds its key by CKA_ID."""
+        path = self.path(f'{key}.crt')
+        self.tool('create-certificate', '-k', key, '--cn', key, '-o', path)
+        self.run_program(P11TOOL, '--provider', MODULE, '--write', '--load-certificate', path, '--label', key,
+                         '--no-mark-private', self.token)
+        return path
+
+    def gnutls_cli(self, port, key, certificate):
+        return self.run_program(GNUTLS_CLI, '--provider', MODULE, '--x509cafile', 'server.pem',
+                                '--x509keyfile', self.uri(key), '--x509certfile', certificate,
+                                '-p', str(port), '127.0.0.1', input=self.REQUEST, status=None, timeout=30)
+
+    def curl(self, port, key, certificate):
+        return self.run_program(CURL, '-sS', '--cacert', 'server.pem', '--key', self.uri(key),
+                                '--cert', certificate, f'https://127.0.0.1:{port}/',
+                                env=self.engine_env, status=None, timeout=60)
+
+    def s_client(self, port, key, certificate):
+        return self.run_program(OPENSSL, 's_client', '-engine', 'pkcs11', '-keyform', 'engine',
+                                '-key', self.uri(key), '-cert', certificate, '-CAfile', 'server.pem',
+                                '-verify_return_error', '-connect', f'127.0.0.1:{port}', '-ign_eof', '-quiet',
+                                input=self.REQUEST, env=self.engine_env, status=None, timeout=60)
+
+    def tstclnt(self, port, key, certificate):
+        # The server's certificate is not in the database: -o accepts it.
+        # tstclnt reads its request from a file (-A) to stop at the end of
+        # the answer; from standard input it waits for more.
+        request = self.write('request', self.REQUEST)
+        return self.run_program(TSTCLNT, '-h', '127.0.0.1', '-p', str(port), '-d', self.nss_db, '-o',
+                                '-n', f'{self.token_label}:{key}', '-A', request, input=b'', status=None,
+                                timeout=60)
+
+    def check_key(self, key):
+        certificate = self.certificate(key)
+        with open(certificate) as f:
+            pem = f.read().strip()
+        for version in self.VERSIONS:
+            port = self.start_server(version)
+            for client in (self.gnutls_cli, self.curl, self.s_client, self.tstclnt):
+                with self.subTest(key=key, version=version, client=client.__name__):
+                    proc = client(port, key, certificate)
+                    out = proc.stdout.decode(errors='replace')
+                    why = f'exit {proc.returncode}\n{out[-2000:]}\n{proc.stderr.decode(errors="replace")[-3000:]}'
+                    # The server saw the key's certificate, in the version asked.
+                    self.assertIn('Client certificate', out, msg=why)
+                    self.assertIn(pem, out, msg=why)
+                    self.assertRegex(out, rf'Protocol *: {version}\n', msg=why)
+
+    def test_ecdsa_p256(self):
+        self.check_key(self.create('ec-p256', 'ecc'))
+
+    def test_ecdsa_p384(self):
+        self.check_key(self.create_imported_ecc('ec-p384', 'P-384'))
+
+    def test_rsa_pss(self):
+        # create_pss checks the refusal of a service that signs with no
+        # RSA-PSS key (the TPM provider).
+        if self.create_pss('rsa-pss'):
+            self.check_key('rsa-pss')
+
+    # Known failure: the tool's RSA signing key permits PKCS #1 v1.5 alone, and
+    # every client asks RSA-PSS, even at TLS 1.2 (CKR_MECHANISM_INVALID).
+    @unittest.expectedFailure
+    def test_rsa(self):
+        # An RSA signing key as the tool makes it by default: docs/pkcs11.md
+        # calls it TLS-capable.
+        self.check_key(self.create('rsa', 'rsa', '--for-signing'))
+
+
+@needs(OPENSSL, 'openssl')
+@needs(CERTUTIL and MODUTIL, 'certutil and modutil (libnss3-tools)')
+class NssTests(ModuleTestCase):
+    """NSS with the module added to a database of its own (modutil):
+    certutil lists the token's keys and certificates, and stores a
+    certificate on the token, where it pairs with its key."""
+
+    def setUp(self):
+        super().setUp()
+        self.nss_db = 'sql:' + self.path('nssdb')
+        os.mkdir(self.path('nssdb'))
+        self.run_program(CERTUTIL, '-N', '-d', self.nss_db, '--empty-password')
+        self.run_program(MODUTIL, '-add', 'parsec', '-libfile', MODULE, '-dbdir', self.nss_db, '-force')
+
+    def certutil(self, *args, **kwargs):
+        return self.run_program(CERTUTIL, '-d', self.nss_db, *args, **kwargs).stdout.decode()
+
+    def assert_user_certificate(self, label):
+        """NSS found the private key of certificate @label: it trusts it
+        as the user's own (u,u,u)."""
+        certificates = self.certutil('-L', '-h', self.token_label)
+        self.assertRegex(certificates, rf'(?m)^{re.escape(self.token_label)}:{label}\s+u,u,u\s*$', msg=certificates)
+
+    def test_module_and_keys(self):
+        modules = self.run_program(MODUTIL, '-list', '-dbdir', self.nss_db).stdout.decode()
+        self.assertIn(f'token: {self.token_label}', modules)
+        self.create('ec', 'ecc')
+        self.create('rsa', 'rsa', '--for-signing')
+        keys = self.certutil('-K', '-h', self.token_label)
+        # "< 0> ec      <hex id>   NSS's name for the key"
+        listed = re.findall(r'^<\s*\d+>\s+(\w+)\s', keys, re.M)
+        self.assertCountEqual(listed, ['ec', 'rsa'], msg=keys)
+
+    def test_certificate_written_by_gnutls(self):
+        # A certificate stored with p11tool gets its key's CKA_ID from the
+        # module: NSS shows the pair.
+        if not P11TOOL:
+            self.skipTest('p11tool (gnutls-bin) is not installed')
+        self.create('ec', 'ecc')
+        self.tool('create-certificate', '-k', 'ec', '--cn', 'nss client', '-o', self.path('ec.crt'))
+        self.run_program(P11TOOL, '--provider', MODULE, '--write', '--load-certificate', self.path('ec.crt'),
+                         '--label', 'ec-cert', '--no-mark-private', self.token)
+        self.assert_user_certificate('ec-cert')
+
+    # Known failure: the module pairs certificates with keys by CKA_ID alone.
+    @unittest.expectedFailure
+    def test_certificate_written_by_nss(self):
+        # certutil stores the certificate with an id of NSS's own (the hash
+        # of its public key): the module pairs it with the key by that public key.
+        self.create('ec', 'ecc')
+        self.tool('create-certificate', '-k', 'ec', '--cn', 'nss client', '-o', self.path('ec.crt'))
+        self.certutil('-A', '-h', self.token_label, '-n', 'by-nss', '-t', ',,', '-i', self.path('ec.crt'))
+        self.assert_user_certificate('by-nss')
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@needs(SSH_KEYGEN, 'ssh-keygen (openssh-client)')
+@needs(SSH, 'ssh (openssh-client)')
+@needs(SSHD, 'sshd (openssh-server)')
+class SshLoginTests(ModuleTestCase):
+    """ssh -I logs in to an sshd on loopback with each signing key, with
+    OpenSSH's defaults. The sshd is Debian's, run as the current user with
+    a configuration, host key and authorized_keys of its own; the
+    authorized_keys holds the one key under test, as ssh-keygen -D prints it."""
+
+    def start_sshd(self, key):
+        listed = self.run_program(SSH_KEYGEN, '-D', MODULE).stdout.decode().splitlines()
+        authorized = [line for line in listed if line.split()[2:] == [key]]
+        self.assertEqual(len(authorized), 1, msg=listed)
+        self.write('authorized_keys', (authorized[0] + '\n').encode())
+        self.run_program(SSH_KEYGEN, '-q', '-t', 'ed25519', '-N', '', '-f', self.path('host_key'))
+        if os.geteuid() == 0:
+            # sshd as root separates privileges into this directory, which
+            # the system's sshd service makes at start.
+            os.makedirs('/run/sshd', mode=0o755, exist_ok=True)
+        for attempt in range(5):
+            port = free_port()
+            config = self.write('sshd_config', (
+                f'Port {port}\nListenAddress 127.0.0.1\nHostKey {self.path("host_key")}\n'
+                f'AuthorizedKeysFile {self.path("authorized_keys")}\nStrictModes no\nPidFile none\n'
+                'UsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n'
+                'PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nMaxAuthTries 10\n').encode())
+            log = open(self.path('sshd.log'), 'wb')
+            self.addCleanup(log.close)
+            sshd = subprocess.Popen([SSHD, '-D', '-e', '-f', config], cwd=self.dir, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT)
+            self.addCleanup(sshd.wait, 30)
+            self.addCleanup(sshd.terminate)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and sshd.poll() is None:
+                with open(self.path('sshd.log')) as f:
+                    if f'Server listening on 127.0.0.1 port {port}.' in f.read():
+                        return port
+                time.sleep(0.05)
+            with open(self.path('sshd.log')) as f:
+                failure = f.read()
+            # Another program took the port in the meantime: try another.
+            self.assertIn('Address already in use', failure)
+        self.fail('sshd found no free port')
+
+    def check_login(self, key):
+        port = self.start_sshd(key)
+        user = pwd.getpwuid(os.geteuid()).pw_name
+        proc = self.run_program(SSH, '-F', 'none', '-I', MODULE, '-p', str(port),
+                                '-v', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
+                                '-o', f'UserKnownHostsFile={self.path("known_hosts")}',
+                                '-o', 'IdentityAgent=none', '-o', 'PasswordAuthentication=no',
+                                f'{user}@127.0.0.1', 'echo logged in as $(id -un)', status=None)
+        with open(self.path('sshd.log')) as f:
+            log = f.read()
+        why = f'exit {proc.returncode}\n{proc.stdout.decode()}\n{proc.stderr.decode()}\nsshd:\n{log}'
+        self.assertEqual(proc.returncode, 0, msg=why)
+        self.assertEqual(proc.stdout.decode().strip(), f'logged in as {user}', msg=why)
+        self.assertIn('Accepted publickey', log)
+
+    def test_ecdsa_p256(self):
+        self.check_login(self.create('ec-p256', 'ecc'))
+
+    def test_ecdsa_p384(self):
+        self.check_login(self.create_imported_ecc('ec-p384', 'P-384'))
+
+    def test_ecdsa_p521(self):
+        self.check_login(self.create_imported_ecc('ec-p521', 'P-521'))
+
+    def test_rsa_any_hash(self):
+        self.check_login(self.create_any_hash('rsa-any', 'rsa', '--for-signing'))
+
+    # Known failure: the tool's default policy names SHA-256 alone and
+    # CKA_ALLOWED_MECHANISMS does not tell ssh, which signs rsa-sha2-512.
+    @unittest.expectedFailure
+    def test_rsa(self):
+        # The tool's default RSA signing key: OpenSSH signs rsa-sha2-512 or
+        # rsa-sha2-256, whichever the key's CKA_ALLOWED_MECHANISMS permits.
+        self.check_login(self.create('rsa', 'rsa', '--for-signing'))
+
+    def check_login_with_generated(self, key_type):
+        """A key made through the module (C_GenerateKeyPair) with
+        pkcs11-tool's defaults for a signing key."""
+        if not PKCS11_TOOL:
+            self.skipTest('pkcs11-tool (opensc) is not installed')
+        self.run_program(PKCS11_TOOL, '--module', MODULE, '--keypairgen', '--key-type', key_type,
+                         '--label', 'made', '--usage-sign')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'made', status=None)
+        self.check_login('made')
+
+    def test_ecdsa_p256_generated(self):
+        self.check_login_with_generated('EC:prime256v1')
+
+    def test_rsa_generated(self):
+        self.check_login_with_generated('rsa:2048')
+
+
+def der_ecdsa_signature(raw):
+    """A PKCS #11 ECDSA signature (r || s) as the DER SEQUENCE OpenSSL reads."""
+    def integer(value):
+        value = value.lstrip(b'\0') or b'\0'
+        if value[0] & 0x80:
+            value = b'\0' + value
+        return bytes([2, len(value)]) + value
+    half = len(raw) // 2
+    body = integer(raw[:half]) + integer(raw[half:])
+    length = bytes([len(body)]) if len(body) < 0x80 else bytes([0x81, len(body)])
+    return b'\x30' + length + body
+
+
+@needs(PyKCS11, 'PyKCS11 (python3-pykcs11)')
+@needs(OPENSSL, 'openssl')
+class PyKCS11Tests(ModuleTestCase):
+    """The module through PyKCS11, in this process: slots, objects,
+    signatures (checked by OpenSSL), decryption and key generation."""
+
+    def setUp(self):
+        super().setUp()
+        # The module reads its configuration when it is initialised.
+        for name in ('PARSEC_PKCS11_APPLICATION_NAME', 'PARSEC_PKCS11_STORE_DIR'):
+            previous = os.environ.get(name)
+            os.environ[name] = self.env[name]
+            self.addCleanup(os.environ.__setitem__ if previous is not None else os.environ.pop, name,
+                            *([previous] if previous is not None else []))
+
+    def open_session(self):
+        lib = PyKCS11.PyKCS11Lib()
+        lib.load(MODULE)
+        # C_Finalize: the next test's C_Initialize reads its own configuration.
+        self.addCleanup(lib.lib.Unload)
+        slots = [slot for slot in lib.getSlotList(tokenPresent=True)
+                 if lib.getTokenInfo(slot).label.strip() == self.token_label]
+        self.assertEqual(len(slots), 1)
+        session = lib.openSession(slots[0], PyKCS11.CKF_SERIAL_SESSION | PyKCS11.CKF_RW_SESSION)
+        self.addCleanup(session.closeSession)
+        return lib, slots[0], session
+
+    def find(self, session, label, kind=PyKCS11.CKO_PRIVATE_KEY if PyKCS11 else None):
+        objects = session.findObjects([(PyKCS11.CKA_CLASS, kind), (PyKCS11.CKA_LABEL, label)])
+        self.assertEqual(len(objects), 1, msg=label)
+        return objects[0]
+
+    def verify_with_openssl(self, key, signature, *options):
+        self.write('sig', signature)
+        proc = self.run_program(OPENSSL, 'dgst', '-sha256', *options, '-verify', self.public_pem(key),
+                                '-signature', 'sig', 'data')
+        self.assertIn(b'Verified OK', proc.stdout)
+
+    def test_token_and_mechanisms(self):
+        lib, slot, session = self.open_session()
+        info = lib.getTokenInfo(slot)
+        self.assertEqual(info.manufacturerID.strip(), 'Parsec (parsec-glib)')
+        self.assertFalse(info.flags & PyKCS11.CKF_LOGIN_REQUIRED)
+        # PyKCS11 names CKM_ECDSA_KEY_PAIR_GEN by its other name: compare values.
+        mechanisms = [PyKCS11.CKM[name] for name in lib.getMechanismList(slot)]
+        self.assertEqual(mechanisms, [getattr(PyKCS11, name) for name in MECHANISMS])
+        self.assertEqual(len(session.generateRandom(32)), 32)
+
+    def test_sign(self):
+        data = self.write('data', b'signed through PyKCS11\n')
+        with open(data, 'rb') as f:
+            data = f.read()
+        keys = [(self.create('ec', 'ecc'), PyKCS11.Mechanism(PyKCS11.CKM_ECDSA_SHA256), []),
+                (self.create_any_hash('rsa', 'rsa', '--for-signing'),
+                 PyKCS11.Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS), [])]
+        if self.create_pss('pss'):
+            keys.append(('pss', PyKCS11.RSA_PSS_Mechanism(PyKCS11.CKM_SHA256_RSA_PKCS_PSS, PyKCS11.CKM_SHA256,
+                                                          PyKCS11.CKG_MGF1_SHA256, 32),
+                         ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest']))
+        lib, slot, session = self.open_session()
+        for key, mechanism, options in keys:
+            with self.subTest(key=key):
+                signature = bytes(session.sign(self.find(session, key), data, mechanism))
+                public = self.find(session, key, PyKCS11.CKO_PUBLIC_KEY)
+                self.assertTrue(session.verify(public, data, signature, mechanism))
+                if key == 'ec':
+                    signature = der_ecdsa_signature(signature)
+                self.verify_with_openssl(key, signature, *options)
+
+    def test_decrypt_oaep(self):
+        self.create('oaep', 'rsa', '--oaep')
+        self.write('secret', b'opened by the service')
+        self.run_program(OPENSSL, 'pkeyutl', '-encrypt', '-pubin', '-inkey', self.public_pem('oaep'),
+                         '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256',
+                         '-pkeyopt', 'rsa_mgf1_md:sha256', '-in', 'secret', '-out', 'encrypted')
+        with open(self.path('encrypted'), 'rb') as f:
+            encrypted = f.read()
+        lib, slot, session = self.open_session()
+        mechanism = PyKCS11.RSAOAEPMechanism(PyKCS11.CKM_SHA256, PyKCS11.CKG_MGF1_SHA256)
+        plain = bytes(session.decrypt(self.find(session, 'oaep'), encrypted, mechanism))
+        self.assertEqual(plain, b'opened by the service')
+
+    def test_generate_key_pair(self):
+        lib, slot, session = self.open_session()
+        p256 = bytes.fromhex('06082a8648ce3d030107')
+        public, private = session.generateKeyPair(
+            [(PyKCS11.CKA_TOKEN, True), (PyKCS11.CKA_LABEL, 'generated'), (PyKCS11.CKA_EC_PARAMS, p256),
+             (PyKCS11.CKA_VERIFY, True)],
+            [(PyKCS11.CKA_TOKEN, True), (PyKCS11.CKA_LABEL, 'generated'), (PyKCS11.CKA_SIGN, True)],
+            mecha=PyKCS11.MechanismECGENERATEKEYPAIR)
+        self.addCleanup(self.tool, 'delete-key', '-k', 'generated', status=None)
+        self.assertIn('generated', self.tool('list-keys').stdout.decode())
+        mechanism = PyKCS11.Mechanism(PyKCS11.CKM_ECDSA_SHA256)
+        signature = bytes(session.sign(private, b'data', mechanism))
+        self.assertTrue(session.verify(public, b'data', signature, mechanism))
+        # Destroying the private half removes the key from the service.
+        session.destroyObject(private)
+        self.assertNotIn('generated', self.tool('list-keys').stdout.decode())
 
 
 @needs(OPENSSL, 'openssl')
