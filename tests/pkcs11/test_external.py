@@ -714,9 +714,10 @@ class PyKCS11Tests(ModuleTestCase):
         info = lib.getTokenInfo(slot)
         self.assertEqual(info.manufacturerID.strip(), 'Parsec (parsec-glib)')
         self.assertFalse(info.flags & PyKCS11.CKF_LOGIN_REQUIRED)
-        # PyKCS11 names CKM_ECDSA_KEY_PAIR_GEN by its other name: compare values.
+        # PyKCS11 names CKM_ECDSA_KEY_PAIR_GEN by its other name: compare
+        # values. The public-key mechanisms come first.
         mechanisms = [PyKCS11.CKM[name] for name in lib.getMechanismList(slot)]
-        self.assertEqual(mechanisms, [getattr(PyKCS11, name) for name in MECHANISMS])
+        self.assertEqual(mechanisms[:len(MECHANISMS)], [getattr(PyKCS11, name) for name in MECHANISMS])
         self.assertEqual(len(session.generateRandom(32)), 32)
 
     def test_sign(self):
