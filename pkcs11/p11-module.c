@@ -153,10 +153,20 @@ session_free (P11Session *session)
 }
 
 static void
+session_key_free (P11SessionKey *session_key)
+{
+  g_clear_object (&session_key->key);
+  g_clear_pointer (&session_key->id, g_bytes_unref);
+  g_free (session_key);
+}
+
+static void
 slot_free (P11Slot *slot)
 {
   g_clear_pointer (&slot->objects, g_hash_table_unref);
   g_clear_pointer (&slot->key_ids, g_hash_table_unref);
+  g_clear_pointer (&slot->hidden_publics, g_hash_table_unref);
+  g_clear_pointer (&slot->session_keys, g_hash_table_unref);
   g_clear_object (&slot->client);
   g_free (slot->store_path);
   g_free (slot);
@@ -264,6 +274,8 @@ slot_new (CK_SLOT_ID   id,
   slot->client = client;
   slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) object_free);
   slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  slot->hidden_publics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  slot->session_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_key_free);
 
   if (!slot_read_identity (slot, error))
     {
@@ -560,11 +572,17 @@ C_Initialize (CK_VOID_PTR init_args)
 CK_RV
 C_Finalize (CK_VOID_PTR reserved)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (reserved != NULL)
     return CKR_ARGUMENTS_BAD;
   LOCK_OR_RETURN ();
+  /* Session objects end with their sessions. */
+  for (guint i = 0; i < state->slots->len; i++)
+    p11_slot_take_session_keys (g_ptr_array_index (state->slots, i), CK_INVALID_HANDLE, session_keys);
   state_free (g_steal_pointer (&state));
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -857,6 +875,7 @@ slot_has_sessions (P11Slot *slot)
 CK_RV
 C_CloseSession (CK_SESSION_HANDLE handle)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Session *session;
   P11Slot *slot;
   CK_RV rv = lock_session (handle, &session);
@@ -864,11 +883,13 @@ C_CloseSession (CK_SESSION_HANDLE handle)
   if (rv != CKR_OK)
     return rv;
   slot = session->slot;
+  p11_slot_take_session_keys (slot, handle, session_keys);
   g_hash_table_remove (state->sessions, GUINT_TO_POINTER (handle));
   /* The login state lasts as long as the token's sessions. */
   if (!slot_has_sessions (slot))
     slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -883,14 +904,17 @@ session_in_slot (gpointer key,
 CK_RV
 C_CloseAllSessions (CK_SLOT_ID slot_id)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Slot *slot;
   CK_RV rv = lock_slot (slot_id, &slot);
 
   if (rv != CKR_OK)
     return rv;
+  p11_slot_take_session_keys (slot, CK_INVALID_HANDLE, session_keys);
   g_hash_table_foreach_remove (state->sessions, session_in_slot, slot);
   slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -1052,7 +1076,7 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
   object = lookup_object (session, object_handle);
   if (object == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_destroy (object);
@@ -1737,6 +1761,8 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) id = NULL;
+  g_autofree char *session_prefix = NULL;
+  gboolean read_only = FALSE, token = FALSE;
   P11Session *session;
   P11Object *pub, *priv;
   CK_RV rv = lock_session (handle, &session);
@@ -1749,23 +1775,32 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (public_tmpl, public_count)) != CKR_OK ||
            (rv = p11_template_check (private_tmpl, private_count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    client = g_object_ref (session->slot->client);
+    {
+      read_only = !session_is_rw (session);
+      client = g_object_ref (session->slot->client);
+    }
   UNLOCK ();
   if (rv != CKR_OK)
     return rv;
 
+  session_prefix = p11_session_prefix ();
   rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
-                              &key, &id);
+                              session_prefix, read_only, &key, &id, &token);
   if (rv != CKR_OK)
     return rv;
 
   rv = lock_session (handle, &session);
   if (rv != CKR_OK)
-    return rv;
-  if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!token)
+        parsec_key_destroy (key, NULL, NULL);
+      return rv;
+    }
+  if (!token)
+    p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
+  else if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

@@ -255,7 +255,7 @@ class Pkcs11ToolTests(ModuleTestCase):
             self.create('sig', 'rsa', '--for-signing', '-H', 'sha256')
             proc = self.pkcs11_tool('--test', '--hash-algorithm', 'SHA256', status=None)
             self.assertNotEqual(proc.returncode, 0)
-            self.assertIn('CKR_KEY_FUNCTION_NOT_PERMITTED', (proc.stdout + proc.stderr).decode())
+            self.assertIn('CKR_DATA_INVALID', (proc.stdout + proc.stderr).decode())
             self.tool('delete-key', '-k', 'sig')
             # pkcs11-tool's OAEP test uses a label without a final zero
             # byte, which a TPM refuses (TPM2_RSA_Decrypt): its decryption
@@ -482,16 +482,24 @@ class TlsClientTests(ModuleTestCase):
         if self.create_pss('rsa-pss'):
             self.check_key('rsa-pss')
 
-    # Known failure: the tool's RSA signing key permits PKCS #1 v1.5 alone, and
-    # every client asks RSA-PSS, even at TLS 1.2 (CKR_MECHANISM_INVALID).
-    @unittest.expectedFailure
-    def test_rsa(self):
-        # An RSA signing key as the tool makes it by default: docs/pkcs11.md
-        # calls it TLS-capable.
-        self.check_key(self.create('rsa', 'rsa', '--for-signing'))
+    def test_rsa_for_tls(self):
+        # The tool's key for TLS: RSA-PSS for any hash, where the service
+        # makes one (not the TPM provider, which create_if_served checks).
+        if self.create_if_served('rsa-tls', 'rsa', '--for-tls'):
+            self.check_key('rsa-tls')
+
+    def test_rsa_generated(self):
+        # An RSA key made through the module with pkcs11-tool's defaults.
+        if not PKCS11_TOOL:
+            self.skipTest('pkcs11-tool (opensc) is not installed')
+        self.run_program(PKCS11_TOOL, '--module', MODULE, '--keypairgen', '--key-type', 'rsa:2048',
+                         '--label', 'made')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'made', status=None)
+        self.check_key('made')
 
 
 @needs(OPENSSL, 'openssl')
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
 @needs(CERTUTIL and MODUTIL, 'certutil and modutil (libnss3-tools)')
 class NssTests(ModuleTestCase):
     """NSS with the module added to a database of its own (modutil):
@@ -527,23 +535,26 @@ class NssTests(ModuleTestCase):
     def test_certificate_written_by_gnutls(self):
         # A certificate stored with p11tool gets its key's CKA_ID from the
         # module: NSS shows the pair.
-        if not P11TOOL:
-            self.skipTest('p11tool (gnutls-bin) is not installed')
         self.create('ec', 'ecc')
         self.tool('create-certificate', '-k', 'ec', '--cn', 'nss client', '-o', self.path('ec.crt'))
         self.run_program(P11TOOL, '--provider', MODULE, '--write', '--load-certificate', self.path('ec.crt'),
                          '--label', 'ec-cert', '--no-mark-private', self.token)
         self.assert_user_certificate('ec-cert')
 
-    # Known failure: the module pairs certificates with keys by CKA_ID alone.
-    @unittest.expectedFailure
     def test_certificate_written_by_nss(self):
-        # certutil stores the certificate with an id of NSS's own (the hash
-        # of its public key): the module pairs it with the key by that public key.
-        self.create('ec', 'ecc')
-        self.tool('create-certificate', '-k', 'ec', '--cn', 'nss client', '-o', self.path('ec.crt'))
-        self.certutil('-A', '-h', self.token_label, '-n', 'by-nss', '-t', ',,', '-i', self.path('ec.crt'))
-        self.assert_user_certificate('by-nss')
+        # certutil stores the certificate with a CKA_ID of NSS's own (the
+        # hash of its public key): it pairs with its key all the same.
+        self.create('web', 'ecc')
+        self.tool('create-certificate', '-k', 'web', '--cn', 'web.example', '-o', self.path('web.pem'))
+        self.certutil('-A', '-h', self.token_label, '-n', 'web', '-t', ',,', '-i', self.path('web.pem'))
+        self.assert_user_certificate('web')
+        # certutil -K names a key after the certificate of its CKA_ID.
+        keys = self.certutil('-K', '-h', self.token_label)
+        self.assertRegex(keys, r'<\s*0> ec\s+[0-9a-f]{40}\s+web\n')
+        # The key has NSS's id now, and keeps it.
+        out = self.run_program(P11TOOL, '--provider', MODULE, '--list-privkeys', self.token).stdout.decode()
+        nss_id = re.search(r'[0-9a-f]{40}', keys).group(0)
+        self.assertIn('ID: ' + ':'.join(nss_id[i:i + 2] for i in range(0, 40, 2)), out)
 
 
 def free_port():
@@ -633,21 +644,20 @@ class SshLoginTests(ModuleTestCase):
         self.check_login(self.create_if_served('rsa-any', 'rsa', '--for-signing', '-H', 'any') or
                          self.create('rsa-any', 'rsa', '--for-signing', '-H', 'sha512'))
 
-    # Known failure: the tool's default policy names SHA-256 alone and
-    # CKA_ALLOWED_MECHANISMS does not tell ssh, which signs rsa-sha2-512.
+    # Known failure: the tool's default policy names SHA-256 alone, and
+    # OpenSSH signs rsa-sha2-512 without looking at CKA_ALLOWED_MECHANISMS.
     @unittest.expectedFailure
     def test_rsa(self):
         # The tool's default RSA signing key: OpenSSH signs rsa-sha2-512 or
         # rsa-sha2-256, whichever the key's CKA_ALLOWED_MECHANISMS permits.
         self.check_login(self.create('rsa', 'rsa', '--for-signing'))
 
-    def check_login_with_generated(self, key_type):
-        """A key made through the module (C_GenerateKeyPair) with
-        pkcs11-tool's defaults for a signing key."""
+    def check_login_with_generated(self, key_type, *options):
+        """A key made through the module (C_GenerateKeyPair) by pkcs11-tool."""
         if not PKCS11_TOOL:
             self.skipTest('pkcs11-tool (opensc) is not installed')
         self.run_program(PKCS11_TOOL, '--module', MODULE, '--keypairgen', '--key-type', key_type,
-                         '--label', 'made', '--usage-sign')
+                         '--label', 'made', '--usage-sign', *options)
         self.addCleanup(self.tool, 'delete-key', '-k', 'made', status=None)
         self.check_login('made')
 
@@ -655,7 +665,9 @@ class SshLoginTests(ModuleTestCase):
         self.check_login_with_generated('EC:prime256v1')
 
     def test_rsa_generated(self):
-        self.check_login_with_generated('rsa:2048')
+        # The module's RSA default is RSA-PSS, which OpenSSH does not use:
+        # docs/pkcs11.md's key for SSH names PKCS #1 v1.5 mechanisms.
+        self.check_login_with_generated('rsa:2048', '--allowed-mechanisms', 'RSA-PKCS,SHA256-RSA-PKCS,SHA512-RSA-PKCS')
 
 
 def der_ecdsa_signature(raw):
@@ -817,6 +829,55 @@ class ToolCommandTests(ModuleTestCase):
         self.create('ec', 'ecc')
         self.assertEqual(self.tool('create-certificate', '-k', 'ec', '--days', '0', status=1).returncode, 1)
         self.tool('create-certificate', '-k', 'no-such-key', status=1)
+
+
+@needs(PKCS11_TOOL, 'pkcs11-tool (opensc)')
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
+class KeyPolicyTests(ModuleTestCase):
+    """The keys programs make through the module, and what they serve."""
+
+    def pkcs11_tool(self, *args, **kwargs):
+        return self.run_program(PKCS11_TOOL, '--module', MODULE, *args, **kwargs)
+
+    def test_rsa_keypairgen_serves_tls(self):
+        # pkcs11-tool asks CKA_SIGN and CKA_DECRYPT: a signing key, RSA-PSS
+        # for any hash where the service makes one (TLS 1.2 and 1.3 clients
+        # ask CKM_RSA_PKCS_PSS first), else PKCS #1 v1.5.
+        out = self.pkcs11_tool('--keypairgen', '--key-type', 'rsa:2048', '--label', 'tls').stdout.decode()
+        self.addCleanup(self.tool, 'delete-key', '-k', 'tls', status=None)
+        allowed = re.search(r'Allowed mechanisms: (\S+)', out).group(1).split(',')
+        if 'RSA-PKCS-PSS' in allowed:
+            self.assertEqual(allowed, ['RSA-PKCS-PSS', 'SHA256-RSA-PKCS-PSS', 'SHA384-RSA-PKCS-PSS',
+                                       'SHA512-RSA-PKCS-PSS'])
+            options = ['--sign-params', 'RSA-PSS']
+        else:
+            self.assertIn('SHA256-RSA-PKCS', allowed)
+            options = []
+        proc = self.run_program(P11TOOL, '--provider', MODULE, '--test-sign', *options, self.uri('tls'))
+        self.assertIn('Verifying against public key in the token... ok', (proc.stdout + proc.stderr).decode())
+        # What a PSS key cannot do is refused at the start.
+        if options:
+            self.write('digest', bytes(32))
+            proc = self.pkcs11_tool('--sign', '--mechanism', 'RSA-PKCS', '--label', 'tls', '--input-file', 'digest',
+                                    '--output-file', 'sig', status=None)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn('CKR_MECHANISM_INVALID', (proc.stdout + proc.stderr).decode())
+
+    def test_rsa_keypairgen_for_ssh(self):
+        self.pkcs11_tool('--keypairgen', '--key-type', 'rsa:2048', '--label', 'ssh',
+                         '--allowed-mechanisms', 'RSA-PKCS,SHA256-RSA-PKCS,SHA512-RSA-PKCS')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'ssh', status=None)
+        out = self.pkcs11_tool('--list-objects', '--type', 'privkey').stdout.decode()
+        self.assertRegex(out, r'Allowed mechanisms: RSA-PKCS,SHA256-RSA-PKCS')
+        self.assertIn('ssh-rsa ', self.run_program(SSH_KEYGEN, '-D', MODULE).stdout.decode())
+
+    def test_sign_and_derive_refused(self):
+        # No PSA key both signs and agrees keys: refused, nothing made.
+        proc = self.pkcs11_tool('--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'both',
+                                '--usage-sign', '--usage-derive', status=None)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('CKR_TEMPLATE_INCONSISTENT', (proc.stdout + proc.stderr).decode())
+        self.assertNotIn('both', self.tool('list-keys').stdout.decode())
 
 
 if __name__ == '__main__':
