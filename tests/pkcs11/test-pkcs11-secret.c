@@ -11,26 +11,19 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <parsec-glib/parsec-glib.h>
 
 #include "pkcs11/p11-v3.h"
-#include "service-fixture.h"
+#include "p11-test-token.h"
 
 #define APP_NAME "pkcs11-secret-test"
 
-static CK_FUNCTION_LIST_PTR p11;
-
 typedef struct {
-  ParsecTestService *service;
-  ParsecClient *client;
+  P11TestToken token;
   ParsecTestProvider *provider;
-  char *store_dir;
-  CK_SLOT_ID slot;
-  CK_SESSION_HANDLE session;
 } Fixture;
 
 static void
@@ -38,39 +31,18 @@ fixture_setup (Fixture       *f,
                gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  CK_SLOT_ID slots[4];
-  CK_ULONG n = G_N_ELEMENTS (slots);
 
-  f->service = parsec_test_service_start (NULL, NULL, &error);
+  p11_test_token_open (&f->token, APP_NAME);
+  f->provider = parsec_test_provider_query (f->token.client, &error);
   g_assert_no_error (error);
-  f->store_dir = g_dir_make_tmp ("parsec-pkcs11-secret-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PARSEC_SERVICE_ENDPOINT", parsec_test_service_get_endpoint (f->service), TRUE);
-  g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME, TRUE);
-  g_setenv ("PARSEC_PKCS11_STORE_DIR", f->store_dir, TRUE);
-  f->client = parsec_client_new_sync (APP_NAME, NULL, &error);
-  g_assert_no_error (error);
-  f->provider = parsec_test_provider_query (f->client, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
-  g_assert_cmpuint (n, ==, 1);
-  f->slot = slots[0];
-  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session),
-                    ==, CKR_OK);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  p11->C_Finalize (NULL);
   g_clear_pointer (&f->provider, parsec_test_provider_free);
-  g_clear_object (&f->client);
-  g_clear_pointer (&f->service, parsec_test_service_free);
-  parsec_test_remove_tree (f->store_dir);
-  g_free (f->store_dir);
+  p11_test_token_close (&f->token);
 }
 
 static gboolean
@@ -89,43 +61,6 @@ in_list (const CK_MECHANISM_TYPE *list,
     if (list[i] == type)
       return TRUE;
   return FALSE;
-}
-
-static GBytes *
-get_attribute (Fixture           *f,
-               CK_OBJECT_HANDLE   object,
-               CK_ATTRIBUTE_TYPE  type)
-{
-  CK_ATTRIBUTE attribute = { type, NULL, 0 };
-  guint8 *value;
-
-  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
-  value = g_malloc (attribute.ulValueLen + 1);
-  attribute.pValue = value;
-  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
-  return g_bytes_new_take (value, attribute.ulValueLen);
-}
-
-static CK_ULONG
-get_ulong (Fixture           *f,
-           CK_OBJECT_HANDLE   object,
-           CK_ATTRIBUTE_TYPE  type)
-{
-  g_autoptr(GBytes) value = get_attribute (f, object, type);
-
-  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_ULONG));
-  return *(const CK_ULONG *) g_bytes_get_data (value, NULL);
-}
-
-static gboolean
-get_bool (Fixture           *f,
-          CK_OBJECT_HANDLE   object,
-          CK_ATTRIBUTE_TYPE  type)
-{
-  g_autoptr(GBytes) value = get_attribute (f, object, type);
-
-  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_BBOOL));
-  return *(const CK_BBOOL *) g_bytes_get_data (value, NULL) != CK_FALSE;
 }
 
 /* The mechanism list */
@@ -157,11 +92,11 @@ test_mechanisms (Fixture       *f,
   CK_ULONG n = 0, count = 0;
   CK_MECHANISM_INFO info;
 
-  g_assert_cmpuint (p11->C_GetMechanismList (f->slot, NULL, &count), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetMechanismList (f->token.slot, NULL, &count), ==, CKR_OK);
   n = 1;
-  g_assert_cmpuint (p11->C_GetMechanismList (f->slot, list, &n), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (p11->C_GetMechanismList (f->token.slot, list, &n), ==, CKR_BUFFER_TOO_SMALL);
   g_assert_cmpuint (n, ==, count);
-  g_assert_cmpuint (p11->C_GetMechanismList (f->slot, list, &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetMechanismList (f->token.slot, list, &n), ==, CKR_OK);
   g_assert_cmpuint (n, ==, count);
 
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -174,22 +109,22 @@ test_mechanisms (Fixture       *f,
       g_assert_cmpint (in_list (list, n, expected[i].type), ==, offered);
       if (offered)
         {
-          g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, expected[i].type, &info), ==, CKR_OK);
+          g_assert_cmpuint (p11->C_GetMechanismInfo (f->token.slot, expected[i].type, &info), ==, CKR_OK);
           g_assert_true (info.flags & expected[i].flag);
         }
       else
-        g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, expected[i].type, &info), ==, CKR_MECHANISM_INVALID);
+        g_assert_cmpuint (p11->C_GetMechanismInfo (f->token.slot, expected[i].type, &info), ==, CKR_MECHANISM_INVALID);
     }
   if (offers (f, PARSEC_OPCODE_PSA_AEAD_ENCRYPT))
     {
-      g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_AES_GCM, &info), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_GetMechanismInfo (f->token.slot, CKM_AES_GCM, &info), ==, CKR_OK);
       g_assert_cmpuint (info.ulMinKeySize, ==, 16);
       g_assert_cmpuint (info.ulMaxKeySize, ==, 32);
       g_assert_true (info.flags & CKF_HW);
     }
   /* Never offered: no provider has them in one step. */
-  g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_AES_CBC_PAD, &info), ==, CKR_MECHANISM_INVALID);
-  g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_SHA256_HMAC, &info), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_GetMechanismInfo (f->token.slot, CKM_AES_CBC_PAD, &info), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_GetMechanismInfo (f->token.slot, CKM_SHA256_HMAC, &info), ==, CKR_MECHANISM_INVALID);
 }
 
 /* Digests */
@@ -215,14 +150,14 @@ digest (Fixture           *f,
   guint8 out[64];
   CK_ULONG out_len = 0;
 
-  g_assert_cmpuint (p11->C_DigestInit (f->session, &mechanism), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &mechanism), ==, CKR_OK);
   /* The size, then a buffer too small: the operation goes on. */
-  g_assert_cmpuint (p11->C_Digest (f->session, (CK_BYTE_PTR) data, len, NULL, &out_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) data, len, NULL, &out_len), ==, CKR_OK);
   g_assert_cmpuint (out_len, >, 1);
   out_len = 1;
-  g_assert_cmpuint (p11->C_Digest (f->session, (CK_BYTE_PTR) data, len, out, &out_len), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) data, len, out, &out_len), ==, CKR_BUFFER_TOO_SMALL);
   out_len = sizeof out;
-  g_assert_cmpuint (p11->C_Digest (f->session, (CK_BYTE_PTR) data, len, out, &out_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) data, len, out, &out_len), ==, CKR_OK);
   return g_bytes_new (out, out_len);
 }
 
@@ -252,7 +187,7 @@ test_digest (Fixture       *f,
 
   if (!offers (f, PARSEC_OPCODE_PSA_HASH_COMPUTE))
     {
-      g_assert_cmpuint (p11->C_DigestInit (f->session, &sha256), ==, CKR_MECHANISM_INVALID);
+      g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_MECHANISM_INVALID);
       return;
     }
 
@@ -265,17 +200,17 @@ test_digest (Fixture       *f,
       g_assert_cmpstr (hex, ==, hashes[i].abc);
 
       /* In parts, the same */
-      g_assert_cmpuint (p11->C_DigestInit (f->session, &mechanism), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_DigestUpdate (f->session, (CK_BYTE_PTR) "a", 1), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_DigestUpdate (f->session, NULL, 0), ==, CKR_OK);
-      g_assert_cmpuint (p11->C_DigestUpdate (f->session, (CK_BYTE_PTR) "bc", 2), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestInit (f->token.session, &mechanism), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, (CK_BYTE_PTR) "a", 1), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, NULL, 0), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, (CK_BYTE_PTR) "bc", 2), ==, CKR_OK);
       out_len = 0;
-      g_assert_cmpuint (p11->C_DigestFinal (f->session, NULL, &out_len), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestFinal (f->token.session, NULL, &out_len), ==, CKR_OK);
       g_assert_cmpuint (out_len, ==, g_bytes_get_size (single));
       out_len = sizeof out;
-      g_assert_cmpuint (p11->C_DigestFinal (f->session, out, &out_len), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OK);
       g_assert_cmpmem (out, out_len, g_bytes_get_data (single, NULL), g_bytes_get_size (single));
-      g_assert_cmpuint (p11->C_DigestFinal (f->session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
+      g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
     }
 
   /* More than the service takes in one request, in parts: the digest of
@@ -290,14 +225,14 @@ test_digest (Fixture       *f,
 
     g_checksum_update (checksum, big, 3 << 20);
     g_checksum_get_digest (checksum, reference, &reference_len);
-    g_assert_cmpuint (p11->C_DigestInit (f->session, &sha256), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
     for (int i = 0; i < 3; i++)
-      g_assert_cmpuint (p11->C_DigestUpdate (f->session, big + (i << 20), 1 << 20), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, big + (i << 20), 1 << 20), ==, CKR_OK);
     out_len = sizeof out;
-    g_assert_cmpuint (p11->C_DigestFinal (f->session, out, &out_len), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OK);
     g_assert_cmpmem (out, out_len, reference, reference_len);
     /* and what the service computes, for what it takes */
-    expected = parsec_client_hash_compute (f->client, PARSEC_HASH_SHA_256, head, NULL, NULL);
+    expected = parsec_client_hash_compute (f->token.client, PARSEC_HASH_SHA_256, head, NULL, NULL);
     if (expected != NULL)
       {
         g_autoptr(GBytes) ours = digest (f, CKM_SHA256, big, 1000);
@@ -307,12 +242,12 @@ test_digest (Fixture       *f,
   }
 
   /* What is refused */
-  g_assert_cmpuint (p11->C_DigestInit (f->session, &with_param), ==, CKR_MECHANISM_PARAM_INVALID);
-  g_assert_cmpuint (p11->C_DigestInit (f->session, &ecdsa), ==, CKR_MECHANISM_INVALID);
-  g_assert_cmpuint (p11->C_DigestUpdate (f->session, (CK_BYTE_PTR) "a", 1), ==, CKR_OPERATION_NOT_INITIALIZED);
-  g_assert_cmpuint (p11->C_DigestInit (f->session, &sha256), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_DigestInit (f->session, &sha256), ==, CKR_OPERATION_ACTIVE);
-  g_assert_cmpuint (p11->C_Digest (f->session, NULL, 1, out, &out_len), ==, CKR_ARGUMENTS_BAD);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &with_param), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &ecdsa), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, (CK_BYTE_PTR) "a", 1), ==, CKR_OPERATION_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OPERATION_ACTIVE);
+  g_assert_cmpuint (p11->C_Digest (f->token.session, NULL, 1, out, &out_len), ==, CKR_ARGUMENTS_BAD);
 }
 
 /* Secret keys and AEAD */
@@ -339,7 +274,7 @@ generate_secret (Fixture           *f,
   g_assert_cmpuint (n + n_extra, <=, G_N_ELEMENTS (tmpl));
   for (CK_ULONG i = 0; i < n_extra; i++)
     tmpl[n++] = extra[i];
-  return p11->C_GenerateKey (f->session, &mechanism, tmpl, n, key);
+  return p11->C_GenerateKey (f->token.session, &mechanism, tmpl, n, key);
 }
 
 /* Encrypts or decrypts in one call, with the size query first. */
@@ -357,16 +292,16 @@ aead (Fixture           *f,
   CK_ULONG out_len = 0;
   CK_RV rv;
 
-  rv = encrypt ? p11->C_EncryptInit (f->session, mechanism, key) : p11->C_DecryptInit (f->session, mechanism, key);
+  rv = encrypt ? p11->C_EncryptInit (f->token.session, mechanism, key) : p11->C_DecryptInit (f->token.session, mechanism, key);
   if (rv != CKR_OK)
     return rv;
-  rv = encrypt ? p11->C_Encrypt (f->session, in, len, NULL, &out_len)
-               : p11->C_Decrypt (f->session, in, len, NULL, &out_len);
+  rv = encrypt ? p11->C_Encrypt (f->token.session, in, len, NULL, &out_len)
+               : p11->C_Decrypt (f->token.session, in, len, NULL, &out_len);
   g_assert_cmpuint (rv, ==, CKR_OK);
   g_assert_cmpuint (out_len, ==, encrypt ? len + 16 : len - 16);
   out = g_malloc (out_len + 1);
-  rv = encrypt ? p11->C_Encrypt (f->session, in, len, out, &out_len)
-               : p11->C_Decrypt (f->session, in, len, out, &out_len);
+  rv = encrypt ? p11->C_Encrypt (f->token.session, in, len, out, &out_len)
+               : p11->C_Decrypt (f->token.session, in, len, out, &out_len);
   if (rv == CKR_OK)
     *output = g_bytes_new (out, out_len);
   return rv;
@@ -415,21 +350,21 @@ test_aes_gcm (Fixture       *f,
   g_assert_cmpuint (generate_secret (f, CKM_SHA256, "aes", 32, NULL, 0, &key), ==, CKR_MECHANISM_INVALID);
 
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 32, NULL, 0, &key), ==, CKR_OK);
-  g_assert_cmpuint (get_ulong (f, key, CKA_CLASS), ==, CKO_SECRET_KEY);
-  g_assert_cmpuint (get_ulong (f, key, CKA_KEY_TYPE), ==, CKK_AES);
-  g_assert_cmpuint (get_ulong (f, key, CKA_VALUE_LEN), ==, 32);
-  g_assert_true (get_bool (f, key, CKA_SENSITIVE));
-  g_assert_false (get_bool (f, key, CKA_EXTRACTABLE));
-  g_assert_true (get_bool (f, key, CKA_ENCRYPT));
-  g_assert_true (get_bool (f, key, CKA_TOKEN));
-  g_assert_cmpuint (get_ulong (f, key, CKA_ALLOWED_MECHANISMS), ==, CKM_AES_GCM);
-  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, key, &value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_CLASS), ==, CKO_SECRET_KEY);
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_KEY_TYPE), ==, CKK_AES);
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_VALUE_LEN), ==, 32);
+  g_assert_true (get_bool (&f->token, key, CKA_SENSITIVE));
+  g_assert_false (get_bool (&f->token, key, CKA_EXTRACTABLE));
+  g_assert_true (get_bool (&f->token, key, CKA_ENCRYPT));
+  g_assert_true (get_bool (&f->token, key, CKA_TOKEN));
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_ALLOWED_MECHANISMS), ==, CKM_AES_GCM);
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->token.session, key, &value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
 
   /* A round trip, checked by the library on the same key */
   g_assert_cmpuint (aead (f, TRUE, &mechanism, key, plaintext, &ciphertext), ==, CKR_OK);
   g_assert_cmpuint (aead (f, FALSE, &mechanism, key, ciphertext, &decrypted), ==, CKR_OK);
   g_assert_true (g_bytes_equal (decrypted, plaintext));
-  service_key = parsec_client_lookup_key (f->client, "aes", NULL, &error);
+  service_key = parsec_client_lookup_key (f->token.client, "aes", NULL, &error);
   g_assert_no_error (error);
   nonce = g_bytes_new (iv, sizeof iv);
   aad_bytes = g_bytes_new (aad, 6);
@@ -438,17 +373,17 @@ test_aes_gcm (Fixture       *f,
   g_assert_true (g_bytes_equal (by_library, plaintext));
 
   /* In parts: gathered, then the whole at the end */
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &mechanism, key), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &mechanism, key), ==, CKR_OK);
   out_len = sizeof out;
-  g_assert_cmpuint (p11->C_EncryptUpdate (f->session, (CK_BYTE_PTR) "attack at dawn", 14, out, &out_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_EncryptUpdate (f->token.session, (CK_BYTE_PTR) "attack at dawn", 14, out, &out_len), ==, CKR_OK);
   g_assert_cmpuint (out_len, ==, 0);
   out_len = sizeof out;
-  g_assert_cmpuint (p11->C_EncryptUpdate (f->session, (CK_BYTE_PTR) ", or later", 10, out, &out_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_EncryptUpdate (f->token.session, (CK_BYTE_PTR) ", or later", 10, out, &out_len), ==, CKR_OK);
   out_len = 4;
-  g_assert_cmpuint (p11->C_EncryptFinal (f->session, out, &out_len), ==, CKR_BUFFER_TOO_SMALL);
+  g_assert_cmpuint (p11->C_EncryptFinal (f->token.session, out, &out_len), ==, CKR_BUFFER_TOO_SMALL);
   g_assert_cmpuint (out_len, ==, 40);
   out_len = sizeof out;
-  g_assert_cmpuint (p11->C_EncryptFinal (f->session, out, &out_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_EncryptFinal (f->token.session, out, &out_len), ==, CKR_OK);
   g_assert_cmpmem (out, out_len, g_bytes_get_data (ciphertext, NULL), g_bytes_get_size (ciphertext));
 
   /* A changed ciphertext fails its tag. */
@@ -463,16 +398,16 @@ test_aes_gcm (Fixture       *f,
   }
 
   /* Parameters and keys the module refuses */
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &bad_tag, key), ==, CKR_MECHANISM_PARAM_INVALID);
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &no_params, key), ==, CKR_MECHANISM_PARAM_INVALID);
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &ccm, key), ==, CKR_MECHANISM_INVALID);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &bad_tag, key), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &no_params, key), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &ccm, key), ==, CKR_MECHANISM_INVALID);
   out_len = sizeof out;
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &mechanism, key), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "", 0, out, &out_len), ==, CKR_DATA_LEN_RANGE);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &mechanism, key), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Encrypt (f->token.session, (CK_BYTE_PTR) "", 0, out, &out_len), ==, CKR_DATA_LEN_RANGE);
   {
     CK_MECHANISM sign = { CKM_SHA256_HMAC, NULL, 0 };
 
-    g_assert_cmpuint (p11->C_SignInit (f->session, &sign, key), ==, CKR_MECHANISM_INVALID);
+    g_assert_cmpuint (p11->C_SignInit (f->token.session, &sign, key), ==, CKR_MECHANISM_INVALID);
   }
 
   /* A key for CCM, found again by a new session, and destroyed */
@@ -488,28 +423,28 @@ test_aes_gcm (Fixture       *f,
 
     value_len = 16;
     g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes-ccm", value_len, &for_ccm, 1, &other), ==, CKR_OK);
-    g_assert_cmpuint (get_ulong (f, other, CKA_ALLOWED_MECHANISMS), ==, CKM_AES_CCM);
+    g_assert_cmpuint (get_ulong (&f->token, other, CKA_ALLOWED_MECHANISMS), ==, CKM_AES_CCM);
     g_assert_cmpuint (aead (f, TRUE, &ccm, other, plaintext, &ccm_ciphertext), ==, CKR_OK);
     g_assert_cmpuint (aead (f, FALSE, &ccm, other, ccm_ciphertext, &ccm_decrypted), ==, CKR_OK);
     g_assert_true (g_bytes_equal (ccm_decrypted, plaintext));
     /* CCM is told the length of its data. */
     ccm_params.ulDataLen = 23;
-    g_assert_cmpuint (p11->C_EncryptInit (f->session, &ccm, other), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &ccm, other), ==, CKR_OK);
     out_len = sizeof out;
-    g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) g_bytes_get_data (plaintext, NULL), 24, out, &out_len),
+    g_assert_cmpuint (p11->C_Encrypt (f->token.session, (CK_BYTE_PTR) g_bytes_get_data (plaintext, NULL), 24, out, &out_len),
                       ==, CKR_DATA_LEN_RANGE);
 
-    g_assert_cmpuint (p11->C_CloseSession (f->session), ==, CKR_OK);
-    g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session),
+    g_assert_cmpuint (p11->C_CloseSession (f->token.session), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_OpenSession (f->token.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->token.session),
                       ==, CKR_OK);
-    g_assert_cmpuint (p11->C_FindObjectsInit (f->session, find, G_N_ELEMENTS (find)), ==, CKR_OK);
-    g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-    g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjectsInit (f->token.session, find, G_N_ELEMENTS (find)), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjects (f->token.session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjectsFinal (f->token.session), ==, CKR_OK);
     g_assert_cmpuint (n, ==, 1);
-    g_assert_cmpuint (get_ulong (f, found[0], CKA_VALUE_LEN), ==, 16);
-    g_assert_cmpuint (p11->C_DestroyObject (f->session, found[0]), ==, CKR_OK);
+    g_assert_cmpuint (get_ulong (&f->token, found[0], CKA_VALUE_LEN), ==, 16);
+    g_assert_cmpuint (p11->C_DestroyObject (f->token.session, found[0]), ==, CKR_OK);
     g_clear_object (&service_key);
-    service_key = parsec_client_lookup_key (f->client, "aes-ccm", NULL, &error);
+    service_key = parsec_client_lookup_key (f->token.client, "aes-ccm", NULL, &error);
     g_assert_null (service_key);
     g_clear_error (&error);
   }
@@ -550,13 +485,13 @@ test_import (Fixture       *f,
   CK_RV rv;
 
   /* CKA_VALUE_LEN comes from the value. */
-  g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &key), ==, CKR_TEMPLATE_INCONSISTENT);
-  g_assert_cmpuint (p11->C_CreateObject (f->session, both, G_N_ELEMENTS (both), &key), ==, CKR_TEMPLATE_INCONSISTENT);
-  rv = p11->C_CreateObject (f->session, short_value, G_N_ELEMENTS (short_value), &key);
+  g_assert_cmpuint (p11->C_CreateObject (f->token.session, tmpl, G_N_ELEMENTS (tmpl), &key), ==, CKR_TEMPLATE_INCONSISTENT);
+  g_assert_cmpuint (p11->C_CreateObject (f->token.session, both, G_N_ELEMENTS (both), &key), ==, CKR_TEMPLATE_INCONSISTENT);
+  rv = p11->C_CreateObject (f->token.session, short_value, G_N_ELEMENTS (short_value), &key);
   g_assert_cmpuint (rv, ==, offers (f, PARSEC_OPCODE_PSA_IMPORT_KEY) ? CKR_ATTRIBUTE_VALUE_INVALID
                                                                      : CKR_TEMPLATE_INCONSISTENT);
 
-  rv = p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl) - 1, &key);
+  rv = p11->C_CreateObject (f->token.session, tmpl, G_N_ELEMENTS (tmpl) - 1, &key);
   if (!offers (f, PARSEC_OPCODE_PSA_IMPORT_KEY))
     {
       g_assert_cmpuint (rv, ==, CKR_TEMPLATE_INCONSISTENT);
@@ -569,12 +504,12 @@ test_import (Fixture       *f,
       return;
     }
   g_assert_cmpuint (rv, ==, CKR_OK);
-  g_assert_false (get_bool (f, key, CKA_SENSITIVE));
-  g_assert_true (get_bool (f, key, CKA_EXTRACTABLE));
-  g_assert_cmpuint (get_ulong (f, key, CKA_VALUE_LEN), ==, 16);
+  g_assert_false (get_bool (&f->token, key, CKA_SENSITIVE));
+  g_assert_true (get_bool (&f->token, key, CKA_EXTRACTABLE));
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_VALUE_LEN), ==, 16);
   if (offers (f, PARSEC_OPCODE_PSA_EXPORT_KEY))
     {
-      g_autoptr(GBytes) value = get_attribute (f, key, CKA_VALUE);
+      g_autoptr(GBytes) value = get_attribute (&f->token, key, CKA_VALUE);
 
       g_assert_cmpmem (g_bytes_get_data (value, NULL), g_bytes_get_size (value), secret, sizeof secret);
     }
@@ -583,7 +518,7 @@ test_import (Fixture       *f,
   if (offers (f, PARSEC_OPCODE_PSA_AEAD_ENCRYPT))
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(ParsecKey) service_key = parsec_client_lookup_key (f->client, "imported", NULL, &error);
+      g_autoptr(ParsecKey) service_key = parsec_client_lookup_key (f->token.client, "imported", NULL, &error);
       g_autoptr(ParsecAlgorithm) gcm = parsec_algorithm_new_aead (PARSEC_AEAD_GCM);
       g_autoptr(GBytes) nonce = g_bytes_new_static ("twelve bytes", 12);
       g_autoptr(GBytes) plaintext = g_bytes_new_static ("imported", 8);
@@ -629,7 +564,7 @@ test_chacha20 (Fixture       *f,
       return;
     }
   /* The module's answer is the provider's. */
-  probe = parsec_client_generate_key (f->client, "chacha-probe", attributes, NULL, &error);
+  probe = parsec_client_generate_key (f->token.client, "chacha-probe", attributes, NULL, &error);
   if (probe == NULL)
     {
       g_test_message ("ChaCha20 keys: %s", error->message);
@@ -637,13 +572,13 @@ test_chacha20 (Fixture       *f,
       return;
     }
   g_assert_cmpuint (rv, ==, CKR_OK);
-  g_assert_cmpuint (get_ulong (f, key, CKA_KEY_TYPE), ==, CKK_CHACHA20);
-  g_assert_cmpuint (get_ulong (f, key, CKA_VALUE_LEN), ==, 32);
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_KEY_TYPE), ==, CKK_CHACHA20);
+  g_assert_cmpuint (get_ulong (&f->token, key, CKA_VALUE_LEN), ==, 32);
   g_assert_cmpuint (aead (f, TRUE, &mechanism, key, plaintext, &ciphertext), ==, CKR_OK);
   g_assert_cmpuint (aead (f, FALSE, &mechanism, key, ciphertext, &decrypted), ==, CKR_OK);
   g_assert_true (g_bytes_equal (decrypted, plaintext));
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &bad, key), ==, CKR_MECHANISM_PARAM_INVALID);
-  g_assert_cmpuint (p11->C_EncryptInit (f->session, &gcm, key), ==, CKR_KEY_TYPE_INCONSISTENT);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &bad, key), ==, CKR_MECHANISM_PARAM_INVALID);
+  g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &gcm, key), ==, CKR_KEY_TYPE_INCONSISTENT);
 }
 
 /* ECDH */
@@ -685,7 +620,7 @@ test_ecdh (Fixture       *f,
   CK_OBJECT_HANDLE base = CK_INVALID_HANDLE, signer = CK_INVALID_HANDLE, derived;
   CK_ULONG n = 0;
 
-  ours = parsec_client_generate_key (f->client, "ecdh",
+  ours = parsec_client_generate_key (f->token.client, "ecdh",
                                      parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
                                                                     PARSEC_ECC_FAMILY_SECP_R1, 256,
                                                                     PARSEC_KEY_USAGE_DERIVE,
@@ -698,14 +633,14 @@ test_ecdh (Fixture       *f,
       g_assert_false (offers (f, PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT));
       return;
     }
-  peer = parsec_client_generate_key (f->client, "peer",
+  peer = parsec_client_generate_key (f->token.client, "peer",
                                      parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
                                                                     PARSEC_ECC_FAMILY_SECP_R1, 256,
                                                                     PARSEC_KEY_USAGE_DERIVE,
                                                                     parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH)),
                                      NULL, &error);
   g_assert_no_error (error);
-  signing = parsec_client_generate_key (f->client, "signer", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256),
+  signing = parsec_client_generate_key (f->token.client, "signer", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256),
                                         NULL, &error);
   g_assert_no_error (error);
   peer_point = parsec_key_export_public_key (peer, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
@@ -714,17 +649,17 @@ test_ecdh (Fixture       *f,
   params.public_data = (CK_BYTE_PTR) g_bytes_get_data (peer_point, NULL);
   params.public_data_len = 65;
 
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, find, G_N_ELEMENTS (find)), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, &base, 1, &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->token.session, find, G_N_ELEMENTS (find)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->token.session, &base, 1, &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->token.session), ==, CKR_OK);
   g_assert_cmpuint (n, ==, 1);
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, find_signing, G_N_ELEMENTS (find_signing)), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, &signer, 1, &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->token.session, find_signing, G_N_ELEMENTS (find_signing)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->token.session, &signer, 1, &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->token.session), ==, CKR_OK);
 
   if (!offers (f, PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT))
     {
-      g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+      g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                         ==, CKR_MECHANISM_INVALID);
       return;
     }
@@ -735,15 +670,15 @@ test_ecdh (Fixture       *f,
   expected = parsec_key_raw_key_agreement (peer, our_point, NULL, &error);
   g_assert_no_error (error);
 
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_OK);
-  g_assert_cmpuint (get_ulong (f, derived, CKA_CLASS), ==, CKO_SECRET_KEY);
-  g_assert_cmpuint (get_ulong (f, derived, CKA_KEY_TYPE), ==, CKK_GENERIC_SECRET);
-  g_assert_cmpuint (get_ulong (f, derived, CKA_VALUE_LEN), ==, 32);
-  g_assert_false (get_bool (f, derived, CKA_SENSITIVE));
+  g_assert_cmpuint (get_ulong (&f->token, derived, CKA_CLASS), ==, CKO_SECRET_KEY);
+  g_assert_cmpuint (get_ulong (&f->token, derived, CKA_KEY_TYPE), ==, CKK_GENERIC_SECRET);
+  g_assert_cmpuint (get_ulong (&f->token, derived, CKA_VALUE_LEN), ==, 32);
+  g_assert_false (get_bool (&f->token, derived, CKA_SENSITIVE));
   if (offers (f, PARSEC_OPCODE_PSA_EXPORT_KEY))
     {
-      value = get_attribute (f, derived, CKA_VALUE);
+      value = get_attribute (&f->token, derived, CKA_VALUE);
       g_assert_true (g_bytes_equal (value, expected));
     }
 
@@ -755,34 +690,34 @@ test_ecdh (Fixture       *f,
   memcpy (wrapped + 2, params.public_data, 65);
   params.public_data = wrapped;
   params.public_data_len = 67;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, aes_key, G_N_ELEMENTS (aes_key), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, aes_key, G_N_ELEMENTS (aes_key), &derived),
                     ==, CKR_OK);
-  g_assert_cmpuint (get_ulong (f, derived, CKA_KEY_TYPE), ==, CKK_AES);
-  g_assert_cmpuint (get_ulong (f, derived, CKA_VALUE_LEN), ==, 16);
-  g_assert_true (get_bool (f, derived, CKA_SENSITIVE));
+  g_assert_cmpuint (get_ulong (&f->token, derived, CKA_KEY_TYPE), ==, CKK_AES);
+  g_assert_cmpuint (get_ulong (&f->token, derived, CKA_VALUE_LEN), ==, 16);
+  g_assert_true (get_bool (&f->token, derived, CKA_SENSITIVE));
   {
     CK_ATTRIBUTE secret_value = { CKA_VALUE, NULL, 0 };
 
-    g_assert_cmpuint (p11->C_GetAttributeValue (f->session, derived, &secret_value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
+    g_assert_cmpuint (p11->C_GetAttributeValue (f->token.session, derived, &secret_value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
   }
 
   /* What is refused */
   params.public_data_len = 66;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_MECHANISM_PARAM_INVALID);
   params.public_data_len = 67;
   params.kdf = CKD_SHA256_KDF;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_MECHANISM_PARAM_INVALID);
   params.kdf = CKD_NULL;
   mechanism.ulParameterLen = 3;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_MECHANISM_PARAM_INVALID);
   mechanism.ulParameterLen = sizeof params;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, signer, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, signer, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
   readable[3].pValue = &yes;
-  g_assert_cmpuint (p11->C_DeriveKey (f->session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
+  g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_TEMPLATE_INCONSISTENT);
 }
 
@@ -790,18 +725,9 @@ int
 main (int    argc,
       char **argv)
 {
-  void *module;
-  CK_C_GetFunctionList get_function_list;
-
   g_test_init (&argc, &argv, NULL);
 
-  module = dlopen (PKCS11_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (module == NULL)
-    g_error ("%s", dlerror ());
-  get_function_list = (CK_C_GetFunctionList) dlsym (module, "C_GetFunctionList");
-  if (get_function_list == NULL)
-    g_error ("%s", dlerror ());
-  g_assert_cmpuint (get_function_list (&p11), ==, CKR_OK);
+  p11_test_load_module (PKCS11_MODULE_PATH);
 
 #define ADD(path, func) g_test_add ("/parsec/pkcs11-secret/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("mechanisms", test_mechanisms);
