@@ -154,10 +154,20 @@ session_free (P11Session *session)
 }
 
 static void
+session_key_free (P11SessionKey *session_key)
+{
+  g_clear_object (&session_key->key);
+  g_clear_pointer (&session_key->id, g_bytes_unref);
+  g_free (session_key);
+}
+
+static void
 slot_free (P11Slot *slot)
 {
   g_clear_pointer (&slot->objects, g_hash_table_unref);
   g_clear_pointer (&slot->key_ids, g_hash_table_unref);
+  g_clear_pointer (&slot->hidden_publics, g_hash_table_unref);
+  g_clear_pointer (&slot->session_keys, g_hash_table_unref);
   g_clear_object (&slot->client);
   g_clear_pointer (&slot->opcodes, g_array_unref);
   g_free (slot->store_path);
@@ -266,6 +276,8 @@ slot_new (CK_SLOT_ID   id,
   slot->client = client;
   slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) object_free);
   slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  slot->hidden_publics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  slot->session_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_key_free);
 
   if (!slot_read_identity (slot, error))
     {
@@ -589,11 +601,17 @@ C_Initialize (CK_VOID_PTR init_args)
 CK_RV
 C_Finalize (CK_VOID_PTR reserved)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (reserved != NULL)
     return CKR_ARGUMENTS_BAD;
   LOCK_OR_RETURN ();
+  /* Session objects end with their sessions. */
+  for (guint i = 0; i < state->slots->len; i++)
+    p11_slot_take_session_keys (g_ptr_array_index (state->slots, i), CK_INVALID_HANDLE, session_keys);
   state_free (g_steal_pointer (&state));
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -888,6 +906,7 @@ slot_has_sessions (P11Slot *slot)
 CK_RV
 C_CloseSession (CK_SESSION_HANDLE handle)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Session *session;
   P11Slot *slot;
   CK_RV rv = lock_session (handle, &session);
@@ -895,11 +914,13 @@ C_CloseSession (CK_SESSION_HANDLE handle)
   if (rv != CKR_OK)
     return rv;
   slot = session->slot;
+  p11_slot_take_session_keys (slot, handle, session_keys);
   g_hash_table_remove (state->sessions, GUINT_TO_POINTER (handle));
   /* The login state lasts as long as the token's sessions. */
   if (!slot_has_sessions (slot))
     slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -914,14 +935,17 @@ session_in_slot (gpointer key,
 CK_RV
 C_CloseAllSessions (CK_SLOT_ID slot_id)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Slot *slot;
   CK_RV rv = lock_slot (slot_id, &slot);
 
   if (rv != CKR_OK)
     return rv;
+  p11_slot_take_session_keys (slot, CK_INVALID_HANDLE, session_keys);
   g_hash_table_foreach_remove (state->sessions, session_in_slot, slot);
   slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -1022,43 +1046,55 @@ C_Logout (CK_SESSION_HANDLE handle)
 /* Objects */
 
 /* Adds a secret key the service has made or imported to the session's
- * slot. */
+ * slot: a session object of the session, or a token object. */
 static CK_RV
 add_secret_key (CK_SESSION_HANDLE     handle,
-                ParsecKey            *key,
+                P11NewSecret         *made,
                 CK_OBJECT_HANDLE_PTR  object_handle)
 {
+  g_autoptr(GError) error = NULL;
   P11Session *session;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
-    return rv;
-  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, key)->handle;
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!made->token)
+        parsec_key_destroy (made->key, NULL, NULL);
+      return rv;
+    }
+  if (!made->token)
+    p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
+  else if (made->id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (made->key), made->id, &error))
+    g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
+  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, made->key)->handle;
   UNLOCK ();
   return CKR_OK;
 }
 
-/* The client of a read-write session on a slot whose provider lists
- * @opcode (and @opcode2 unless 0), taken without keeping the lock. */
+/* Where a secret key is to be made: the session's slot, whose provider
+ * must list @opcode (and @opcode2 unless 0); taken without keeping the
+ * lock. */
 static CK_RV
-service_for (CK_SESSION_HANDLE   handle,
-             ParsecOpcode        opcode,
-             ParsecOpcode        opcode2,
-             CK_RV               missing,
-             ParsecClient      **client)
+new_secret_for (CK_SESSION_HANDLE   handle,
+                ParsecOpcode        opcode,
+                ParsecOpcode        opcode2,
+                CK_RV               missing,
+                P11NewSecret       *made)
 {
   P11Session *session;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
-  if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
-  else if (!p11_slot_has_opcode (session->slot, opcode) ||
-           (opcode2 != 0 && !p11_slot_has_opcode (session->slot, opcode2)))
+  if (!p11_slot_has_opcode (session->slot, opcode) ||
+      (opcode2 != 0 && !p11_slot_has_opcode (session->slot, opcode2)))
     rv = missing;
   else
-    *client = g_object_ref (session->slot->client);
+    {
+      made->client = g_object_ref (session->slot->client);
+      made->read_only = !session_is_rw (session);
+    }
   UNLOCK ();
   return rv;
 }
@@ -1070,16 +1106,19 @@ create_secret_key (CK_SESSION_HANDLE     handle,
                    CK_ULONG              count,
                    CK_OBJECT_HANDLE_PTR  object_handle)
 {
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = p11_session_prefix ();
   g_autoptr(ParsecClient) client = NULL;
-  g_autoptr(ParsecKey) key = NULL;
-  CK_RV rv = service_for (handle, PARSEC_OPCODE_PSA_IMPORT_KEY, 0, CKR_TEMPLATE_INCONSISTENT, &client);
+  CK_RV rv = new_secret_for (handle, PARSEC_OPCODE_PSA_IMPORT_KEY, 0, CKR_TEMPLATE_INCONSISTENT, &made);
 
+  client = made.client;
   if (rv != CKR_OK)
     return rv;
-  rv = p11_secret_import (client, tmpl, count, &key);
+  made.session_prefix = session_prefix;
+  rv = p11_secret_import (&made, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, key, object_handle);
+  return add_secret_key (handle, &made, object_handle);
 }
 
 CK_RV
@@ -1100,13 +1139,13 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
            (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else if (klass == CKO_SECRET_KEY)
     {
       UNLOCK ();
       return create_secret_key (handle, tmpl, count, object_handle);
     }
+  else if (!session_is_rw (session))
+    rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_create_certificate (session->slot, tmpl, count, &object);
   if (rv == CKR_OK)
@@ -1151,7 +1190,7 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
   object = lookup_object (session, object_handle);
   if (object == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_destroy (object);
@@ -1840,8 +1879,9 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
                CK_ULONG             count,
                CK_OBJECT_HANDLE_PTR key)
 {
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
   g_autoptr(ParsecClient) client = NULL;
-  g_autoptr(ParsecKey) made = NULL;
   CK_RV rv = check_session (handle);
 
   if (rv != CKR_OK)
@@ -1851,14 +1891,17 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
   if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     return rv;
   /* Secret keys serve the service's AEAD: both are needed. */
-  rv = service_for (handle, PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_OPCODE_PSA_AEAD_ENCRYPT,
-                    CKR_MECHANISM_INVALID, &client);
+  rv = new_secret_for (handle, PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_OPCODE_PSA_AEAD_ENCRYPT,
+                       CKR_MECHANISM_INVALID, &made);
+  client = made.client;
   if (rv != CKR_OK)
     return rv;
-  rv = p11_secret_generate (client, mechanism, tmpl, count, &made);
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_generate (&made, mechanism, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, made, key);
+  return add_secret_key (handle, &made, key);
 }
 
 CK_RV
@@ -1893,9 +1936,10 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
              CK_ULONG             count,
              CK_OBJECT_HANDLE_PTR key)
 {
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKey) base = NULL;
-  g_autoptr(ParsecKey) made = NULL;
   g_autoptr(GBytes) peer = NULL;
   P11Session *session;
   P11Object *object;
@@ -1911,22 +1955,24 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
     rv = CKR_KEY_HANDLE_INVALID;
   else if ((rv = p11_secret_derive_check (mechanism, object, &peer)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else if (!p11_slot_has_opcode (session->slot, PARSEC_OPCODE_PSA_IMPORT_KEY))
     rv = CKR_TEMPLATE_INCONSISTENT;
   else
     {
       client = g_object_ref (session->slot->client);
+      made.client = client;
+      made.read_only = !session_is_rw (session);
       base = g_object_ref (object->key);
     }
   UNLOCK ();
   if (rv != CKR_OK)
     return rv;
-  rv = p11_secret_derive (client, base, peer, tmpl, count, &made);
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_derive (&made, base, peer, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, made, key);
+  return add_secret_key (handle, &made, key);
 }
 
 /* Key pairs and random numbers */
@@ -1945,6 +1991,8 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) id = NULL;
+  g_autofree char *session_prefix = NULL;
+  gboolean read_only = FALSE, token = FALSE;
   P11Session *session;
   P11Object *pub, *priv;
   CK_RV rv = lock_session (handle, &session);
@@ -1957,23 +2005,32 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (public_tmpl, public_count)) != CKR_OK ||
            (rv = p11_template_check (private_tmpl, private_count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    client = g_object_ref (session->slot->client);
+    {
+      read_only = !session_is_rw (session);
+      client = g_object_ref (session->slot->client);
+    }
   UNLOCK ();
   if (rv != CKR_OK)
     return rv;
 
+  session_prefix = p11_session_prefix ();
   rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
-                              &key, &id);
+                              session_prefix, read_only, &key, &id, &token);
   if (rv != CKR_OK)
     return rv;
 
   rv = lock_session (handle, &session);
   if (rv != CKR_OK)
-    return rv;
-  if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!token)
+        parsec_key_destroy (key, NULL, NULL);
+      return rv;
+    }
+  if (!token)
+    p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
+  else if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

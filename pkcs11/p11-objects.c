@@ -193,7 +193,12 @@ static GBytes *
 key_id (P11Slot    *slot,
         const char *key_name)
 {
-  GBytes *id = g_hash_table_lookup (slot->key_ids, key_name);
+  P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, key_name);
+  GBytes *id;
+
+  if (session_key != NULL)
+    return g_bytes_ref (session_key->id);
+  id = g_hash_table_lookup (slot->key_ids, key_name);
 
   if (id != NULL)
     return g_bytes_ref (id);
@@ -216,8 +221,63 @@ p11_slot_add_key (P11Slot   *slot,
   g_set_object (&object->key, key);
   g_clear_pointer (&object->id, g_bytes_unref);
   object->id = key_id (slot, key_name);
+  object->session_object = g_hash_table_contains (slot->session_keys, key_name);
   object->seen = TRUE;
   return object;
+}
+
+void
+p11_slot_add_session_key (P11Slot           *slot,
+                          CK_SESSION_HANDLE  session,
+                          ParsecKey         *key,
+                          GBytes            *id)
+{
+  P11SessionKey *session_key = g_new0 (P11SessionKey, 1);
+
+  session_key->session = session;
+  session_key->key = g_object_ref (key);
+  session_key->id = id;
+  g_hash_table_replace (slot->session_keys, g_strdup (parsec_key_get_name (key)), session_key);
+}
+
+void
+p11_slot_take_session_keys (P11Slot           *slot,
+                            CK_SESSION_HANDLE  session,
+                            GPtrArray         *keys)
+{
+  GHashTableIter iter;
+  gpointer name, value;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  g_hash_table_iter_init (&iter, slot->session_keys);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      P11SessionKey *session_key = value;
+
+      if (session != CK_INVALID_HANDLE && session_key->session != session)
+        continue;
+      g_ptr_array_add (keys, g_object_ref (session_key->key));
+      g_ptr_array_add (names, g_strdup (name));
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      p11_slot_forget_key (slot, g_ptr_array_index (names, i));
+      g_hash_table_remove (slot->session_keys, g_ptr_array_index (names, i));
+    }
+}
+
+/* Called without the module's lock: the service may take its time. */
+void
+p11_session_keys_destroy (GPtrArray *keys)
+{
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecKey *key = g_ptr_array_index (keys, i);
+
+      if (!parsec_key_destroy (key, NULL, &error))
+        g_debug ("session object not destroyed: %s", error->message);
+    }
 }
 
 void
@@ -323,6 +383,7 @@ slot_load_store (P11Slot  *slot,
   g_auto(GStrv) groups = g_key_file_get_groups (store, NULL);
 
   g_hash_table_remove_all (slot->key_ids);
+  g_hash_table_remove_all (slot->hidden_publics);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autoptr(GBytes) id = p11_store_get_bytes (store, groups[i], "id");
@@ -336,24 +397,30 @@ slot_load_store (P11Slot  *slot,
           if (value != NULL)
             slot_add_certificate (slot, groups[i], value, id, label);
         }
-      else if (g_str_has_prefix (groups[i], "key ") && id != NULL)
+      else if (g_str_has_prefix (groups[i], "key "))
         {
           g_autoptr(GBytes) name = p11_store_get_bytes (store, groups[i], "name");
+          g_autofree char *key_name = NULL;
 
           if (name == NULL)
             continue;
-          g_hash_table_replace (slot->key_ids,
-                                g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name)),
-                                g_steal_pointer (&id));
+          key_name = g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name));
+          if (g_key_file_get_boolean (store, groups[i], "public-hidden", NULL))
+            g_hash_table_add (slot->hidden_publics, g_strdup (key_name));
+          if (id != NULL)
+            g_hash_table_replace (slot->key_ids, g_steal_pointer (&key_name), g_steal_pointer (&id));
         }
     }
 }
 
-gboolean
-p11_slot_set_key_id (P11Slot     *slot,
-                     const char  *key_name,
-                     GBytes      *id,
-                     GError     **error)
+/* Records, in the key's group of the store, its CKA_ID (if @id) or that
+ * its public object was destroyed (if @hide_public). */
+static gboolean
+slot_store_key (P11Slot     *slot,
+                const char  *key_name,
+                GBytes      *id,
+                gboolean     hide_public,
+                GError     **error)
 {
   g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
   g_autofree char *group = p11_store_key_group (key_name);
@@ -362,11 +429,45 @@ p11_slot_set_key_id (P11Slot     *slot,
   if (store == NULL)
     return FALSE;
   p11_store_set_bytes (store, group, "name", name);
-  p11_store_set_bytes (store, group, "id", id);
+  if (id != NULL)
+    p11_store_set_bytes (store, group, "id", id);
+  if (hide_public)
+    g_key_file_set_boolean (store, group, "public-hidden", TRUE);
   if (!p11_store_save (slot->store_path, store, error))
     return FALSE;
   slot_load_store (slot, store);
   return TRUE;
+}
+
+gboolean
+p11_slot_set_key_id (P11Slot     *slot,
+                     const char  *key_name,
+                     GBytes      *id,
+                     GError     **error)
+{
+  return slot_store_key (slot, key_name, id, FALSE, error);
+}
+
+/* Session objects whose process is gone, found in a listing, are
+ * destroyed once per initialisation. */
+static void
+slot_sweep_session_keys (P11Slot   *slot,
+                         GPtrArray *keys)
+{
+  if (slot->swept)
+    return;
+  slot->swept = TRUE;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      const char *name = parsec_key_get_name (key);
+
+      if (g_hash_table_contains (slot->session_keys, name) || !p11_session_name_is_stale (name))
+        continue;
+      if (!parsec_key_destroy (key, NULL, &error))
+        g_debug ("stale session object not destroyed: %s", error->message);
+    }
 }
 
 gboolean
@@ -382,6 +483,7 @@ p11_slot_refresh (P11Slot  *slot,
 
   if (keys == NULL)
     return FALSE;
+  slot_sweep_session_keys (slot, keys);
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((P11Object *) value)->seen = FALSE;
@@ -403,8 +505,14 @@ p11_slot_refresh (P11Slot  *slot,
     {
       ParsecKey *key = g_ptr_array_index (keys, i);
       ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
+      const char *name = parsec_key_get_name (key);
+      P11SessionKey *session_key;
 
-      if (attributes == NULL || !g_utf8_validate (parsec_key_get_name (key), -1, NULL))
+      if (attributes == NULL || !g_utf8_validate (name, -1, NULL))
+        continue;
+      /* Session objects are their application's alone. */
+      session_key = g_hash_table_lookup (slot->session_keys, name);
+      if (session_key == NULL && p11_session_name_is_session (name))
         continue;
       if (p11_key_type_is_secret (parsec_key_attributes_get_key_type (attributes)))
         {
@@ -413,9 +521,14 @@ p11_slot_refresh (P11Slot  *slot,
         }
       if (!key_type_is_supported (attributes))
         continue;
-      if (!parsec_key_attributes_is_public_key (attributes))
-        p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, key);
-      p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
+      if (parsec_key_attributes_is_public_key (attributes))
+        {
+          p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
+          continue;
+        }
+      p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, key);
+      if (session_key != NULL ? !session_key->public_hidden : !g_hash_table_contains (slot->hidden_publics, name))
+        p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
     }
 
   g_hash_table_iter_init (&iter, slot->objects);
@@ -558,6 +671,8 @@ storage_attribute (P11Object          *object,
                             : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY : CKO_CERTIFICATE);
       return CKR_OK;
     case CKA_TOKEN:
+      *value = bool_value (!object->session_object);
+      return CKR_OK;
     case CKA_DESTROYABLE:
       *value = bool_value (TRUE);
       return CKR_OK;
@@ -572,7 +687,8 @@ storage_attribute (P11Object          *object,
       *value = bool_value (object->kind == P11_KIND_CERTIFICATE);
       return CKR_OK;
     case CKA_LABEL:
-      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label : object->key_name);
+      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label
+                             : p11_session_name_label (object->key_name));
       return CKR_OK;
     case CKA_ID:
       *value = g_bytes_ref (object->id);
@@ -859,11 +975,12 @@ store_update (P11Slot    *slot,
   return CKR_OK;
 }
 
-/* The CKA_ID of the key whose public key the certificate holds. */
-static GBytes *
-matching_key_id (P11Slot *slot,
-                 GBytes  *spki)
+/* The key (private, else public) whose public key the certificate holds */
+static P11Object *
+matching_key (P11Slot *slot,
+              GBytes  *spki)
 {
+  P11Object *found = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -872,11 +989,74 @@ matching_key_id (P11Slot *slot,
     {
       P11Object *object = value;
 
-      if (object->kind == P11_KIND_PUBLIC_KEY && p11_object_load_public (object, NULL) &&
-          g_bytes_equal (object->spki, spki))
-        return g_bytes_ref (object->id);
+      if (object->kind != P11_KIND_CERTIFICATE && (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
+          p11_object_load_public (object, NULL) && g_bytes_equal (object->spki, spki))
+        found = object;
     }
-  return NULL;
+  return found;
+}
+
+static gboolean
+slot_has_key_id (P11Slot *slot,
+                 GBytes  *id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && g_bytes_equal (((P11Object *) value)->id, id))
+      return TRUE;
+  return FALSE;
+}
+
+/* Gives @key (and its other half) the CKA_ID @id, and the certificates
+ * paired with it by its former id too, so that they stay paired. */
+static CK_RV
+slot_rekey (P11Slot   *slot,
+            P11Object *key,
+            GBytes    *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) former = g_bytes_ref (key->id);
+  g_autoptr(GBytes) spki = g_bytes_ref (key->spki);
+  g_autofree char *key_name = g_strdup (key->key_name);
+  P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, key_name);
+  g_autoptr(GPtrArray) paired = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  if (session_key != NULL)
+    {
+      g_bytes_unref (session_key->id);
+      session_key->id = g_bytes_ref (id);
+    }
+  else if (!p11_slot_set_key_id (slot, key_name, id, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (object->kind != P11_KIND_CERTIFICATE && g_strcmp0 (object->key_name, key_name) == 0)
+        {
+          g_bytes_unref (object->id);
+          object->id = g_bytes_ref (id);
+        }
+      else if (object->kind == P11_KIND_CERTIFICATE && g_bytes_equal (object->id, former) &&
+               g_bytes_equal (object->spki, spki))
+        g_ptr_array_add (paired, object);
+    }
+  for (guint i = 0; i < paired->len; i++)
+    {
+      P11Object *certificate = g_ptr_array_index (paired, i);
+      CK_RV rv = store_update (slot, certificate->store_group, certificate->value, id, certificate->label, FALSE);
+
+      if (rv != CKR_OK)
+        return rv;
+      slot_add_certificate (slot, certificate->store_group, certificate->value, id, certificate->label);
+    }
+  return CKR_OK;
 }
 
 static const CK_ATTRIBUTE_TYPE certificate_template_types[] = {
@@ -937,16 +1117,25 @@ p11_create_certificate (P11Slot             *slot,
     return CKR_ATTRIBUTE_VALUE_INVALID;
   if (label_attribute != NULL && (label = p11_attribute_text (label_attribute)) == NULL)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if (id_attribute != NULL)
-    id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
-  else
-    {
-      g_autoptr(GBytes) spki = cursor_bytes (&parts.spki);
+  /* A certificate pairs with the key whose public key it holds, by
+   * CKA_ID: without an id it takes the key's; with one of its own (NSS
+   * gives its own), the key takes that, unless another key has it. */
+  {
+    g_autoptr(GBytes) spki = cursor_bytes (&parts.spki);
+    P11Object *key = matching_key (slot, spki);
 
-      id = matching_key_id (slot, spki);
-    }
-  if (id == NULL)
-    id = g_bytes_new (NULL, 0);
+    if (id_attribute != NULL)
+      {
+        id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+        if (key != NULL && g_bytes_get_size (id) > 0 && !g_bytes_equal (key->id, id) && !slot_has_key_id (slot, id) &&
+            (rv = slot_rekey (slot, key, id)) != CKR_OK)
+          return rv;
+      }
+    else if (key != NULL)
+      id = g_bytes_ref (key->id);
+    else
+      id = g_bytes_new (NULL, 0);
+  }
   if (label == NULL)
     label = g_strdup ("");
 
@@ -1009,16 +1198,32 @@ p11_object_destroy (P11Object *object)
         p11_slot_forget_object (slot, object);
       return rv;
     }
+  /* The public object of a key pair is a view of the key: it goes, the
+   * private key stays (for a token key, in the store's record of it). */
+  if (object->kind == P11_KIND_PUBLIC_KEY && !parsec_key_attributes_is_public_key (p11_object_attributes (object)))
+    {
+      P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, object->key_name);
+
+      if (session_key != NULL)
+        session_key->public_hidden = TRUE;
+      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, &error))
+        return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+      p11_slot_forget_object (slot, object);
+      return CKR_OK;
+    }
   if (!parsec_key_destroy (object->key, NULL, &error) &&
       !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_DOES_NOT_EXIST))
     return p11_rv_from_error (error, CKR_FUNCTION_FAILED);
   {
     g_autofree char *name = g_strdup (object->key_name);
     g_autofree char *group = p11_store_key_group (name);
-    g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
+    g_autoptr(GKeyFile) store = NULL;
 
     /* One key in the service is both objects. */
     p11_slot_forget_key (slot, name);
+    if (g_hash_table_remove (slot->session_keys, name))
+      return CKR_OK;
+    store = p11_store_load (slot->store_path, NULL);
     if (store != NULL && g_key_file_remove_group (store, group, NULL))
       {
         p11_store_save (slot->store_path, store, NULL);

@@ -31,6 +31,7 @@ typedef struct _P11Slot P11Slot;
 typedef struct _P11Object P11Object;
 typedef struct _P11Session P11Session;
 typedef struct _P11Operation P11Operation;
+typedef struct _P11SessionKey P11SessionKey;
 
 typedef enum {
   P11_KIND_PRIVATE_KEY,
@@ -51,6 +52,12 @@ struct _P11Slot
   GHashTable *objects;
   /* From the store: the CKA_ID chosen for a key, by key name */
   GHashTable *key_ids;
+  /* From the store: the names of keys whose public object was destroyed */
+  GHashTable *hidden_publics;
+  /* The session objects this initialisation made, by key name */
+  GHashTable *session_keys;
+  /* Whether session objects left by processes now gone were destroyed */
+  gboolean swept;
   gboolean logged_in;
   /* Whether the service told how it authenticates this slot's client
    * (see settle_namespaces()), and whether it keeps keys per user. */
@@ -58,6 +65,15 @@ struct _P11Slot
   gboolean user_namespace;
   /* What the slot's provider answered to ListOpcodes, once asked */
   GArray *opcodes;
+};
+
+/* A session object's key, while its session lasts */
+struct _P11SessionKey
+{
+  CK_SESSION_HANDLE session;
+  ParsecKey *key;
+  GBytes *id;
+  gboolean public_hidden;
 };
 
 struct _P11Object
@@ -69,6 +85,7 @@ struct _P11Object
   /* Keys: as the service listed or made it, with its attributes */
   char *key_name;
   ParsecKey *key;
+  gboolean session_object;
   /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
   GBytes *spki;
   GBytes *id;
@@ -120,6 +137,17 @@ void             p11_slot_forget_key        (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,
                                              P11Object          *object);
+/* Adds a session object made in @session; the slot takes @id. */
+void             p11_slot_add_session_key   (P11Slot            *slot,
+                                             CK_SESSION_HANDLE   session,
+                                             ParsecKey          *key,
+                                             GBytes             *id);
+/* Forgets the session objects of @session (of every session for
+ * CK_INVALID_HANDLE), adding their keys to @keys to be destroyed. */
+void             p11_slot_take_session_keys (P11Slot            *slot,
+                                             CK_SESSION_HANDLE   session,
+                                             GPtrArray          *keys);
+void             p11_session_keys_destroy   (GPtrArray          *keys);
 CK_RV            p11_object_get_attribute   (P11Object          *object,
                                              CK_ATTRIBUTE_TYPE   type,
                                              GBytes            **value);
@@ -156,6 +184,14 @@ CK_RV            p11_slot_mechanism_info    (P11Slot            *slot,
                                              CK_MECHANISM_TYPE   type,
                                              CK_MECHANISM_INFO  *info);
 
+/* p11-crypto.c: a new key's name, from its label, else its CKA_ID in hex,
+ * else a new one; a session object's behind @session_prefix. */
+CK_RV            p11_key_name_for           (const CK_ATTRIBUTE *label,
+                                             const CK_ATTRIBUTE *id,
+                                             const char         *session_prefix,
+                                             char              **name,
+                                             char              **label_text);
+
 /* p11-digest.c: C_DigestInit and the rest, hashed in the module */
 CK_RV            p11_digest_init            (P11Session         *session,
                                              const CK_MECHANISM *mechanism);
@@ -175,27 +211,37 @@ CK_RV            p11_secret_attribute       (P11Object          *object,
                                              CK_ATTRIBUTE_TYPE   type,
                                              GBytes            **value);
 gboolean         p11_key_type_is_secret     (ParsecKeyType       type);
+/* Where a secret key is made, and what the template asked of it */
+typedef struct {
+  ParsecClient *client;
+  const char *session_prefix;   /* for session objects' names */
+  gboolean read_only;           /* the session's */
+  ParsecKey *key;               /* out: the key made */
+  GBytes *id;                   /* out: the CKA_ID asked for, or NULL */
+  gboolean token;               /* out: whether it is a token object */
+} P11NewSecret;
+
+void             p11_new_secret_clear       (P11NewSecret       *made);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (P11NewSecret, p11_new_secret_clear)
+
 /* Make the key in the service; no module state is touched. */
-CK_RV            p11_secret_generate        (ParsecClient       *client,
+CK_RV            p11_secret_generate        (P11NewSecret       *made,
                                              const CK_MECHANISM *mechanism,
                                              const CK_ATTRIBUTE *tmpl,
-                                             CK_ULONG            count,
-                                             ParsecKey         **key);
-CK_RV            p11_secret_import          (ParsecClient       *client,
+                                             CK_ULONG            count);
+CK_RV            p11_secret_import          (P11NewSecret       *made,
                                              const CK_ATTRIBUTE *tmpl,
-                                             CK_ULONG            count,
-                                             ParsecKey         **key);
+                                             CK_ULONG            count);
 /* C_DeriveKey's checks, while the module lock is held: the base key and
  * the peer's point; then the agreement and the new key, without it. */
 CK_RV            p11_secret_derive_check    (const CK_MECHANISM *mechanism,
                                              P11Object          *base,
                                              GBytes            **peer);
-CK_RV            p11_secret_derive          (ParsecClient       *client,
+CK_RV            p11_secret_derive          (P11NewSecret       *made,
                                              ParsecKey          *base,
                                              GBytes             *peer,
                                              const CK_ATTRIBUTE *tmpl,
-                                             CK_ULONG            count,
-                                             ParsecKey         **key);
+                                             CK_ULONG            count);
 CK_RV            p11_secret_operation_new   (P11OpKind           kind,
                                              const CK_MECHANISM *mechanism,
                                              P11Object          *key,
@@ -226,6 +272,12 @@ char            *p11_store_key_group        (const char         *key_name);
 char            *p11_hex_encode             (const guint8       *data,
                                              gsize               len);
 
+/* p11-session-keys.c: the names of session objects in the service */
+char            *p11_session_prefix         (void);
+gboolean         p11_session_name_is_session (const char        *name);
+const char      *p11_session_name_label     (const char         *name);
+gboolean         p11_session_name_is_stale  (const char         *name);
+
 /* p11-crypto.c: mechanisms and the operations on keys */
 CK_RV            p11_mechanism_list         (CK_MECHANISM_TYPE  *list,
                                              CK_ULONG           *count);
@@ -252,16 +304,20 @@ CK_RV            p11_operation_finish       (P11Operation       *op,
 CK_RV            p11_operation_verify       (P11Operation       *op,
                                              const guint8       *signature,
                                              gsize               len);
-/* Makes the key in the service: the key and the CKA_ID the templates
- * asked for (NULL for none). No module state is touched. */
+/* Makes the key in the service: the key, the CKA_ID the templates asked
+ * for (NULL for none) and whether it is a token object; a session
+ * object's name starts with @session_prefix. No module state is touched. */
 CK_RV            p11_generate_key_pair      (ParsecClient       *client,
                                              const CK_MECHANISM *mechanism,
                                              const CK_ATTRIBUTE *public_tmpl,
                                              CK_ULONG            public_count,
                                              const CK_ATTRIBUTE *private_tmpl,
                                              CK_ULONG            private_count,
+                                             const char         *session_prefix,
+                                             gboolean            read_only,
                                              ParsecKey         **key,
-                                             GBytes            **id);
+                                             GBytes            **id,
+                                             gboolean           *token);
 CK_RV            p11_generate_random        (ParsecClient       *client,
                                              CK_BYTE_PTR         out,
                                              CK_ULONG            len);

@@ -156,6 +156,13 @@ p11_secret_attribute (P11Object          *object,
 
 /* Templates of new secret keys */
 
+void
+p11_new_secret_clear (P11NewSecret *made)
+{
+  g_clear_object (&made->key);
+  g_clear_pointer (&made->id, g_bytes_unref);
+}
+
 typedef struct {
   CK_KEY_TYPE type;
   gboolean type_given;
@@ -192,14 +199,16 @@ refuse_true (const CK_ATTRIBUTE *tmpl,
 /* What a template asks of a secret key, checked against what the service
  * can make; @default_type where CKA_KEY_TYPE is not given. */
 static CK_RV
-secret_spec_parse (const CK_ATTRIBUTE *tmpl,
+secret_spec_parse (P11NewSecret       *made,
+                   const CK_ATTRIBUTE *tmpl,
                    CK_ULONG            count,
                    CK_KEY_TYPE         default_type,
                    SecretSpec         *spec)
 {
+  g_autofree char *label_text = NULL;
   const CK_ATTRIBUTE *label, *id, *allowed;
-  gboolean token = TRUE, sensitive = TRUE, extractable = FALSE, encrypt = TRUE, decrypt = TRUE;
-  gboolean sensitive_given, extractable_given, encrypt_given, decrypt_given;
+  gboolean sensitive = TRUE, extractable = FALSE, encrypt = TRUE, decrypt = TRUE;
+  gboolean sensitive_given, extractable_given;
   CK_ULONG klass;
   gboolean class_given;
   CK_RV rv;
@@ -207,15 +216,13 @@ secret_spec_parse (const CK_ATTRIBUTE *tmpl,
   if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &class_given)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_KEY_TYPE, &spec->type, &spec->type_given)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_VALUE_LEN, &spec->value_len, &spec->value_len_given)) != CKR_OK ||
-      (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &made->token, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_SENSITIVE, &sensitive, &sensitive_given)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_EXTRACTABLE, &extractable, &extractable_given)) != CKR_OK ||
-      (rv = p11_template_bool (tmpl, count, CKA_ENCRYPT, &encrypt, &encrypt_given)) != CKR_OK ||
-      (rv = p11_template_bool (tmpl, count, CKA_DECRYPT, &decrypt, &decrypt_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_ENCRYPT, &encrypt, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_DECRYPT, &decrypt, NULL)) != CKR_OK ||
       (rv = refuse_true (tmpl, count, CKA_SIGN)) != CKR_OK ||
       (rv = refuse_true (tmpl, count, CKA_VERIFY)) != CKR_OK ||
-      (rv = refuse_true (tmpl, count, CKA_WRAP)) != CKR_OK ||
-      (rv = refuse_true (tmpl, count, CKA_UNWRAP)) != CKR_OK ||
       (rv = refuse_true (tmpl, count, CKA_DERIVE)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_LABEL, &label)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_ID, &id)) != CKR_OK ||
@@ -227,29 +234,28 @@ secret_spec_parse (const CK_ATTRIBUTE *tmpl,
     spec->type = default_type;
   if (spec->type != CKK_AES && spec->type != CKK_CHACHA20 && spec->type != CKK_GENERIC_SECRET)
     return CKR_TEMPLATE_INCONSISTENT;
-  /* The module keeps no keys of its own: session keys are refused. */
-  if (!token)
-    return CKR_TEMPLATE_INCONSISTENT;
+  /* Session objects are keys of the service too, destroyed with their
+   * session; a read-only session makes only those. */
+  if (made->token && made->read_only)
+    return CKR_SESSION_READ_ONLY;
 
-  /* Not sensitive and extractable are one PSA usage, EXPORT; by default
-   * neither, so that the value never leaves the service. */
-  if (extractable_given && !sensitive_given)
-    sensitive = !extractable;
-  else if (sensitive_given && !extractable_given)
-    extractable = !sensitive;
-  if (sensitive == extractable)
+  /* Not sensitive and extractable are one PSA usage, EXPORT (the module
+   * cannot wrap, so a key's value leaves only to be read): CKA_SENSITIVE
+   * decides, else CKA_EXTRACTABLE; by default the value never leaves the
+   * service. A sensitive key extractable by wrapping cannot be made. */
+  if (sensitive_given && extractable_given && sensitive && extractable)
     return CKR_TEMPLATE_INCONSISTENT;
-  spec->exportable = extractable;
+  spec->exportable = sensitive_given ? !sensitive : extractable_given && extractable;
 
   spec->usage = spec->exportable ? PARSEC_KEY_USAGE_EXPORT : PARSEC_KEY_USAGE_NONE;
-  if (spec->type == CKK_GENERIC_SECRET)
+  /* A generic secret is data for the application (what ECDH derives):
+   * no mechanism here encrypts or wraps with it, so what a template says
+   * of that is moot (pkcs11-tool --derive asks all four) and reads false. */
+  if (spec->type != CKK_GENERIC_SECRET)
     {
-      /* A raw secret serves no operation of the service. */
-      if ((encrypt_given && encrypt) || (decrypt_given && decrypt))
-        return CKR_TEMPLATE_INCONSISTENT;
-    }
-  else
-    {
+      if ((rv = refuse_true (tmpl, count, CKA_WRAP)) != CKR_OK ||
+          (rv = refuse_true (tmpl, count, CKA_UNWRAP)) != CKR_OK)
+        return rv;
       if (encrypt)
         spec->usage |= PARSEC_KEY_USAGE_ENCRYPT;
       if (decrypt)
@@ -276,17 +282,16 @@ secret_spec_parse (const CK_ATTRIBUTE *tmpl,
         return CKR_TEMPLATE_INCONSISTENT;
     }
 
-  /* The key's name: its label, else its CKA_ID in hex, else a new one. */
-  if (label != NULL && label->ulValueLen > 0)
-    {
-      spec->name = p11_attribute_text (label);
-      if (spec->name == NULL)
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-    }
-  else if (id != NULL && id->ulValueLen > 0)
-    spec->name = p11_hex_encode (id->pValue, id->ulValueLen);
-  else
-    spec->name = g_strdup_printf ("pkcs11-secret-%08x%08x", g_random_int (), g_random_int ());
+  if ((rv = p11_key_name_for (label, id, made->token ? NULL : made->session_prefix, &spec->name,
+                              &label_text)) != CKR_OK)
+    return rv;
+  /* A token key's CKA_ID is its name unless chosen; a session object's,
+   * its label's bytes unless chosen. */
+  if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||
+                     memcmp (id->pValue, spec->name, id->ulValueLen) != 0))
+    made->id = g_bytes_new (id->pValue, id->ulValueLen);
+  else if (!made->token)
+    made->id = g_bytes_new (label_text, strlen (label_text));
   return CKR_OK;
 }
 
@@ -334,10 +339,10 @@ secret_spec_attributes (const SecretSpec *spec,
 /* What the service answers when it cannot make such a key is a template
  * the token cannot fulfil. */
 static CK_RV
-made_or_refused (ParsecKey **key,
-                 GError     *error)
+made_or_refused (P11NewSecret *made,
+                 GError       *error)
 {
-  if (*key != NULL)
+  if (made->key != NULL)
     return CKR_OK;
   g_debug ("%s", error->message);
   if (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
@@ -346,11 +351,10 @@ made_or_refused (ParsecKey **key,
 }
 
 CK_RV
-p11_secret_generate (ParsecClient        *client,
+p11_secret_generate (P11NewSecret        *made,
                      const CK_MECHANISM  *mechanism,
                      const CK_ATTRIBUTE  *tmpl,
-                     CK_ULONG             count,
-                     ParsecKey          **key)
+                     CK_ULONG             count)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
@@ -366,7 +370,7 @@ p11_secret_generate (ParsecClient        *client,
     return CKR_MECHANISM_INVALID;
   if (mechanism->ulParameterLen != 0)
     return CKR_MECHANISM_PARAM_INVALID;
-  if ((rv = secret_spec_parse (tmpl, count, type, &spec)) != CKR_OK)
+  if ((rv = secret_spec_parse (made, tmpl, count, type, &spec)) != CKR_OK)
     return rv;
   if (spec.type != type)
     return CKR_TEMPLATE_INCONSISTENT;
@@ -380,15 +384,14 @@ p11_secret_generate (ParsecClient        *client,
     return CKR_KEY_SIZE_RANGE;
 
   attributes = secret_spec_attributes (&spec, spec.value_len);
-  *key = parsec_client_generate_key (client, spec.name, attributes, NULL, &error);
-  return made_or_refused (key, error);
+  made->key = parsec_client_generate_key (made->client, spec.name, attributes, NULL, &error);
+  return made_or_refused (made, error);
 }
 
 CK_RV
-p11_secret_import (ParsecClient        *client,
+p11_secret_import (P11NewSecret        *made,
                    const CK_ATTRIBUTE  *tmpl,
-                   CK_ULONG             count,
-                   ParsecKey          **key)
+                   CK_ULONG             count)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
@@ -397,7 +400,7 @@ p11_secret_import (ParsecClient        *client,
   const CK_ATTRIBUTE *value;
   CK_RV rv;
 
-  if ((rv = secret_spec_parse (tmpl, count, CKK_GENERIC_SECRET, &spec)) != CKR_OK ||
+  if ((rv = secret_spec_parse (made, tmpl, count, CKK_GENERIC_SECRET, &spec)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_VALUE, &value)) != CKR_OK)
     return rv;
   if (!spec.type_given || value == NULL)
@@ -410,8 +413,8 @@ p11_secret_import (ParsecClient        *client,
 
   attributes = secret_spec_attributes (&spec, value->ulValueLen);
   value_bytes = secure_bytes_new (value->pValue, value->ulValueLen);
-  *key = parsec_client_import_key (client, spec.name, attributes, value_bytes, NULL, &error);
-  return made_or_refused (key, error);
+  made->key = parsec_client_import_key (made->client, spec.name, attributes, value_bytes, NULL, &error);
+  return made_or_refused (made, error);
 }
 
 /* ECDH */
@@ -469,12 +472,11 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
 }
 
 CK_RV
-p11_secret_derive (ParsecClient        *client,
+p11_secret_derive (P11NewSecret        *made,
                    ParsecKey           *base,
                    GBytes              *peer,
                    const CK_ATTRIBUTE  *tmpl,
-                   CK_ULONG             count,
-                   ParsecKey          **key)
+                   CK_ULONG             count)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ParsecKeyAttributes) attributes = NULL;
@@ -484,7 +486,7 @@ p11_secret_derive (ParsecClient        *client,
   gsize len;
   CK_RV rv;
 
-  if ((rv = secret_spec_parse (tmpl, count, CKK_GENERIC_SECRET, &spec)) != CKR_OK)
+  if ((rv = secret_spec_parse (made, tmpl, count, CKK_GENERIC_SECRET, &spec)) != CKR_OK)
     return rv;
 
   secret = parsec_key_raw_key_agreement (base, peer, NULL, &error);
@@ -494,11 +496,11 @@ p11_secret_derive (ParsecClient        *client,
   if (len > g_bytes_get_size (secret) || !secret_len_valid (&spec, len))
     return CKR_TEMPLATE_INCONSISTENT;
   /* CKD_NULL with a shorter CKA_VALUE_LEN keeps the first bytes. */
-  value = g_bytes_new_from_bytes (secret, 0, len);
+  value = secure_bytes_new (g_bytes_get_data (secret, NULL), len);
 
   attributes = secret_spec_attributes (&spec, len);
-  *key = parsec_client_import_key (client, spec.name, attributes, value, NULL, &error);
-  return made_or_refused (key, error);
+  made->key = parsec_client_import_key (made->client, spec.name, attributes, value, NULL, &error);
+  return made_or_refused (made, error);
 }
 
 /* AEAD */

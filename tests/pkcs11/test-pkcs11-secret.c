@@ -265,15 +265,21 @@ generate_secret (Fixture           *f,
   CK_BBOOL yes = CK_TRUE;
   CK_ATTRIBUTE tmpl[8] = {
     { CKA_LABEL, (CK_VOID_PTR) label, strlen (label) },
-    { CKA_TOKEN, &yes, sizeof yes },
     { CKA_ENCRYPT, &yes, sizeof yes },
     { CKA_VALUE_LEN, &value_len, sizeof value_len },
   };
-  CK_ULONG n = value_len > 0 ? 4 : 3;
+  CK_ULONG n = value_len > 0 ? 3 : 2;
+  gboolean token_given = FALSE;
 
-  g_assert_cmpuint (n + n_extra, <=, G_N_ELEMENTS (tmpl));
+  g_assert_cmpuint (n + n_extra + 1, <=, G_N_ELEMENTS (tmpl));
   for (CK_ULONG i = 0; i < n_extra; i++)
-    tmpl[n++] = extra[i];
+    {
+      token_given = token_given || extra[i].type == CKA_TOKEN;
+      tmpl[n++] = extra[i];
+    }
+  /* A token object unless asked otherwise */
+  if (!token_given)
+    tmpl[n++] = (CK_ATTRIBUTE) { CKA_TOKEN, &yes, sizeof yes };
   return p11->C_GenerateKey (f->token.session, &mechanism, tmpl, n, key);
 }
 
@@ -345,8 +351,6 @@ test_aes_gcm (Fixture       *f,
   /* Templates the module refuses */
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 0, NULL, 0, &key), ==, CKR_TEMPLATE_INCOMPLETE);
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 17, NULL, 0, &key), ==, CKR_KEY_SIZE_RANGE);
-  g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 32, &session_key, 1, &key),
-                    ==, CKR_TEMPLATE_INCONSISTENT);
   g_assert_cmpuint (generate_secret (f, CKM_SHA256, "aes", 32, NULL, 0, &key), ==, CKR_MECHANISM_INVALID);
 
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 32, NULL, 0, &key), ==, CKR_OK);
@@ -410,6 +414,42 @@ test_aes_gcm (Fixture       *f,
     g_assert_cmpuint (p11->C_SignInit (f->token.session, &sign, key), ==, CKR_MECHANISM_INVALID);
   }
 
+  /* A session object: a key of the service while its session lasts, made
+   * in a read-only session too */
+  {
+    CK_SESSION_HANDLE read_only;
+    CK_OBJECT_HANDLE session_aes;
+    g_autoptr(GBytes) session_ciphertext = NULL;
+    g_autoptr(GPtrArray) keys = NULL;
+    guint n_keys;
+
+    g_assert_cmpuint (p11->C_OpenSession (f->token.slot, CKF_SERIAL_SESSION, NULL, NULL, &read_only), ==, CKR_OK);
+    keys = parsec_client_list_keys (f->token.client, NULL, &error);
+    g_assert_no_error (error);
+    n_keys = keys->len;
+    g_clear_pointer (&keys, g_ptr_array_unref);
+    {
+      CK_SESSION_HANDLE rw = f->token.session;
+
+      f->token.session = read_only;
+      g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes-session", 16, NULL, 0, &session_aes),
+                        ==, CKR_SESSION_READ_ONLY);
+      g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes-session", 16, &session_key, 1, &session_aes),
+                        ==, CKR_OK);
+      g_assert_false (get_bool (&f->token, session_aes, CKA_TOKEN));
+      g_assert_cmpuint (aead (f, TRUE, &mechanism, session_aes, plaintext, &session_ciphertext), ==, CKR_OK);
+      f->token.session = rw;
+    }
+    keys = parsec_client_list_keys (f->token.client, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (keys->len, ==, n_keys + 1);
+    g_clear_pointer (&keys, g_ptr_array_unref);
+    g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+    keys = parsec_client_list_keys (f->token.client, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (keys->len, ==, n_keys);
+  }
+
   /* A key for CCM, found again by a new session, and destroyed */
   {
     CK_MECHANISM_TYPE allowed = CKM_AES_CCM;
@@ -463,6 +503,7 @@ test_import (Fixture       *f,
   CK_ATTRIBUTE tmpl[] = {
     { CKA_CLASS, &klass, sizeof klass },
     { CKA_KEY_TYPE, &type, sizeof type },
+    { CKA_TOKEN, &yes, sizeof yes },
     { CKA_LABEL, "imported", 8 },
     { CKA_VALUE, (CK_VOID_PTR) secret, sizeof secret },
     { CKA_EXTRACTABLE, &yes, sizeof yes },

@@ -29,6 +29,8 @@ OPENSSL = shutil.which('openssl')
 P11TOOL = shutil.which('p11tool')
 PKCS11_TOOL = shutil.which('pkcs11-tool')
 SSH_KEYGEN = shutil.which('ssh-keygen')
+CERTUTIL = shutil.which('certutil')
+MODUTIL = shutil.which('modutil')
 ENGINE = next((path for path in ('/usr/lib/x86_64-linux-gnu/engines-3/pkcs11.so',
                                  '/usr/lib/aarch64-linux-gnu/engines-3/pkcs11.so')
                if os.path.exists(path)), None)
@@ -223,7 +225,7 @@ class Pkcs11ToolTests(ModuleTestCase):
             self.create('sig', 'rsa', '--for-signing', '-H', 'sha256')
             proc = self.pkcs11_tool('--test', '--hash-algorithm', 'SHA256', status=None)
             self.assertNotEqual(proc.returncode, 0)
-            self.assertIn('CKR_KEY_FUNCTION_NOT_PERMITTED', (proc.stdout + proc.stderr).decode())
+            self.assertIn('CKR_DATA_INVALID', (proc.stdout + proc.stderr).decode())
             self.tool('delete-key', '-k', 'sig')
             # pkcs11-tool's OAEP test uses a label without a final zero
             # byte, which a TPM refuses (TPM2_RSA_Decrypt): its decryption
@@ -262,6 +264,35 @@ class Pkcs11ToolTests(ModuleTestCase):
         pem = self.public_pem('otk')
         proc = self.run_program(OPENSSL, 'dgst', '-sha256', '-verify', pem, '-signature', 'sig', 'data')
         self.assertIn(b'Verified OK', proc.stdout)
+
+    @needs(OPENSSL, 'openssl')
+    def test_hash_and_derive(self):
+        """Digests and ECDH where the service offers hashing and key
+        agreement (not the TPM provider), checked against hashlib and
+        OpenSSL."""
+        mechanisms = self.pkcs11_tool('--list-mechanisms').stdout.decode()
+        self.write('abc', b'abc')
+        proc = self.pkcs11_tool('--hash', '-m', 'SHA256', '--input-file', 'abc', '--output-file', 'digest',
+                                status=None)
+        if 'SHA256, digest' not in mechanisms:
+            self.assertNotEqual(proc.returncode, 0)
+        else:
+            self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+            with open(self.path('digest'), 'rb') as f:
+                self.assertEqual(f.read(), hashlib.sha256(b'abc').digest())
+
+        if 'ECDH1-DERIVE' not in mechanisms:
+            return
+        self.pkcs11_tool('--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'dh', '--usage-derive')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'dh', status=None)
+        self.run_program(OPENSSL, 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'peer.pem')
+        self.run_program(OPENSSL, 'ec', '-in', 'peer.pem', '-pubout', '-outform', 'DER', '-out', 'peer.der')
+        self.pkcs11_tool('--derive', '-m', 'ECDH1-DERIVE', '--label', 'dh', '--input-file', 'peer.der',
+                         '--output-file', 'shared')
+        self.run_program(OPENSSL, 'pkeyutl', '-derive', '-inkey', 'peer.pem', '-peerkey', self.public_pem('dh'),
+                         '-out', 'expected')
+        with open(self.path('shared'), 'rb') as f, open(self.path('expected'), 'rb') as g:
+            self.assertEqual(f.read(), g.read())
 
 
 @needs(OPENSSL, 'openssl')
@@ -377,6 +408,81 @@ class ToolCommandTests(ModuleTestCase):
         self.create('ec', 'ecc')
         self.assertEqual(self.tool('create-certificate', '-k', 'ec', '--days', '0', status=1).returncode, 1)
         self.tool('create-certificate', '-k', 'no-such-key', status=1)
+
+
+@needs(PKCS11_TOOL, 'pkcs11-tool (opensc)')
+@needs(P11TOOL, 'p11tool (gnutls-bin)')
+class KeyPolicyTests(ModuleTestCase):
+    """The keys programs make through the module, and what they serve."""
+
+    def pkcs11_tool(self, *args, **kwargs):
+        return self.run_program(PKCS11_TOOL, '--module', MODULE, *args, **kwargs)
+
+    def test_rsa_keypairgen_serves_tls(self):
+        # pkcs11-tool asks CKA_SIGN and CKA_DECRYPT: a signing key, RSA-PSS
+        # for any hash where the service makes one (TLS 1.2 and 1.3 clients
+        # ask CKM_RSA_PKCS_PSS first), else PKCS #1 v1.5.
+        out = self.pkcs11_tool('--keypairgen', '--key-type', 'rsa:2048', '--label', 'tls').stdout.decode()
+        self.addCleanup(self.tool, 'delete-key', '-k', 'tls', status=None)
+        allowed = re.search(r'Allowed mechanisms: (\S+)', out).group(1).split(',')
+        if 'RSA-PKCS-PSS' in allowed:
+            self.assertEqual(allowed, ['RSA-PKCS-PSS', 'SHA256-RSA-PKCS-PSS', 'SHA384-RSA-PKCS-PSS',
+                                       'SHA512-RSA-PKCS-PSS'])
+            options = ['--sign-params', 'RSA-PSS']
+        else:
+            self.assertIn('SHA256-RSA-PKCS', allowed)
+            options = []
+        proc = self.run_program(P11TOOL, '--provider', MODULE, '--test-sign', *options, self.uri('tls'))
+        self.assertIn('Verifying against public key in the token... ok', (proc.stdout + proc.stderr).decode())
+        # What a PSS key cannot do is refused at the start.
+        if options:
+            self.write('digest', bytes(32))
+            proc = self.pkcs11_tool('--sign', '--mechanism', 'RSA-PKCS', '--label', 'tls', '--input-file', 'digest',
+                                    '--output-file', 'sig', status=None)
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertIn('CKR_MECHANISM_INVALID', (proc.stdout + proc.stderr).decode())
+
+    def test_rsa_keypairgen_for_ssh(self):
+        self.pkcs11_tool('--keypairgen', '--key-type', 'rsa:2048', '--label', 'ssh',
+                         '--allowed-mechanisms', 'RSA-PKCS,SHA256-RSA-PKCS,SHA512-RSA-PKCS')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'ssh', status=None)
+        out = self.pkcs11_tool('--list-objects', '--type', 'privkey').stdout.decode()
+        self.assertRegex(out, r'Allowed mechanisms: RSA-PKCS,SHA256-RSA-PKCS')
+        self.assertIn('ssh-rsa ', self.run_program(SSH_KEYGEN, '-D', MODULE).stdout.decode())
+
+    def test_sign_and_derive_refused(self):
+        # No PSA key both signs and agrees keys: refused, nothing made.
+        proc = self.pkcs11_tool('--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'both',
+                                '--usage-sign', '--usage-derive', status=None)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('CKR_TEMPLATE_INCONSISTENT', (proc.stdout + proc.stderr).decode())
+        self.assertNotIn('both', self.tool('list-keys').stdout.decode())
+
+
+@needs(CERTUTIL, 'certutil (libnss3-tools)')
+@needs(MODUTIL, 'modutil (libnss3-tools)')
+class NssTests(ModuleTestCase):
+    """NSS stores a certificate with a CKA_ID of its own: it pairs with its
+    key all the same."""
+
+    def test_certificate_pairs_with_key(self):
+        self.create('web', 'ecc')
+        self.tool('create-certificate', '-k', 'web', '--cn', 'web.example', '-o', self.path('web.pem'))
+        db = 'sql:' + self.path('nss')
+        os.mkdir(self.path('nss'))
+        self.run_program(CERTUTIL, '-N', '-d', db, '--empty-password')
+        self.run_program(MODUTIL, '-dbdir', db, '-add', 'parsec', '-libfile', MODULE, '-force')
+        self.run_program(CERTUTIL, '-A', '-d', db, '-h', self.token_label, '-n', 'web', '-t', ',,',
+                         '-i', self.path('web.pem'))
+        listed = self.run_program(CERTUTIL, '-L', '-d', db, '-h', self.token_label).stdout.decode()
+        self.assertIn(f'{self.token_label}:web', listed)
+        # certutil -K names a key after the certificate of its CKA_ID.
+        keys = self.run_program(CERTUTIL, '-K', '-d', db, '-h', self.token_label).stdout.decode()
+        self.assertRegex(keys, r'<\s*0> ec\s+[0-9a-f]{40}\s+web\n')
+        # The key has NSS's id now, and keeps it.
+        out = self.run_program(P11TOOL, '--provider', MODULE, '--list-privkeys', self.token).stdout.decode()
+        nss_id = re.search(r'[0-9a-f]{40}', keys).group(0)
+        self.assertIn('ID: ' + ':'.join(nss_id[i:i + 2] for i in range(0, 40, 2)), out)
 
 
 if __name__ == '__main__':
