@@ -291,6 +291,8 @@ struct _P11Operation
   gboolean single_part;       /* C_Sign and friends had their input */
   /* A decryption's plaintext, kept for a call with a larger buffer */
   GBytes *result;
+  /* On a secret key: the rest is p11-secret.c's */
+  P11SecretOperation *secret;
 };
 
 void
@@ -301,6 +303,7 @@ p11_operation_free (P11Operation *op)
   g_clear_pointer (&op->checksum, g_checksum_free);
   g_clear_pointer (&op->buffer, secure_free);
   g_clear_pointer (&op->result, g_bytes_unref);
+  g_clear_pointer (&op->secret, p11_secret_operation_free);
   g_free (op);
 }
 
@@ -368,6 +371,19 @@ p11_operation_new (P11OpKind            kind,
 
   if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
     return CKR_MECHANISM_PARAM_INVALID;
+  if (key->kind == P11_KIND_SECRET_KEY)
+    {
+      P11SecretOperation *secret;
+
+      if ((rv = p11_secret_operation_new (kind, mechanism, key, &secret)) != CKR_OK)
+        return rv;
+      op = g_new0 (P11Operation, 1);
+      op->kind = kind;
+      op->key = g_object_ref (key->key);
+      op->secret = secret;
+      *out = op;
+      return CKR_OK;
+    }
   flag = kind == P11_OP_SIGN ? CKF_SIGN : kind == P11_OP_VERIFY ? CKF_VERIFY
          : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
   if (known == NULL || !(known->flags & flag))
@@ -424,6 +440,8 @@ p11_operation_update (P11Operation *op,
                       const guint8 *data,
                       gsize         len)
 {
+  if (op->secret != NULL)
+    return p11_secret_operation_update (op->secret, data, len);
   if (op->checksum != NULL)
     {
       if (len > 0)
@@ -572,6 +590,8 @@ signature_input (P11Operation     *op,
 static gsize
 output_size (P11Operation *op)
 {
+  if (op->secret != NULL)
+    return p11_secret_output_size (op->secret);
   if (op->mechanism->family == FAMILY_ECDSA)
     return 2 * op->key_bytes;
   return op->key_bytes;
@@ -595,6 +615,8 @@ compute (P11Operation  *op,
   g_autoptr(GBytes) input = NULL;
   CK_RV rv;
 
+  if (op->secret != NULL)
+    return p11_secret_compute (op->secret, op->key, result);
   switch (op->kind)
     {
     case P11_OP_SIGN:
@@ -991,12 +1013,12 @@ usage_of (ParsecAlgorithm *algorithm,
 
 /* The name of a key: its label, else its CKA_ID in hex, else a new one;
  * a session object's behind @session_prefix. */
-static CK_RV
-key_name_for (const CK_ATTRIBUTE *label,
-              const CK_ATTRIBUTE *id,
-              const char         *session_prefix,
-              char              **name,
-              char              **label_text)
+CK_RV
+p11_key_name_for (const CK_ATTRIBUTE *label,
+                  const CK_ATTRIBUTE *id,
+                  const char         *session_prefix,
+                  char              **name,
+                  char              **label_text)
 {
   g_autofree char *base = NULL;
 
@@ -1117,7 +1139,7 @@ p11_generate_key_pair (ParsecClient          *client,
     }
   if (rv != CKR_OK)
     return rv;
-  if ((rv = key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
+  if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
     return rv;
 
   /* A policy for any hash serves every signing mechanism, but not every

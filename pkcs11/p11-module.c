@@ -148,6 +148,7 @@ session_free (P11Session *session)
 {
   for (guint i = 0; i < P11_N_OPS; i++)
     g_clear_pointer (&session->ops[i], p11_operation_free);
+  g_clear_pointer (&session->digest, digest_free);
   g_clear_pointer (&session->found, g_array_unref);
   g_free (session);
 }
@@ -168,6 +169,7 @@ slot_free (P11Slot *slot)
   g_clear_pointer (&slot->hidden_publics, g_hash_table_unref);
   g_clear_pointer (&slot->session_keys, g_hash_table_unref);
   g_clear_object (&slot->client);
+  g_clear_pointer (&slot->opcodes, g_array_unref);
   g_free (slot->store_path);
   g_free (slot);
 }
@@ -481,6 +483,33 @@ check_slot (CK_SLOT_ID id)
   return rv;
 }
 
+/* Asks the slot's provider what it offers, once, without the lock held
+ * while the service answers. */
+static CK_RV
+ensure_opcodes (CK_SLOT_ID id)
+{
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GArray) opcodes = NULL;
+  P11Slot *slot;
+  CK_RV rv = lock_slot (id, &slot);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (slot->opcodes == NULL)
+    client = g_object_ref (slot->client);
+  UNLOCK ();
+  if (client == NULL)
+    return CKR_OK;
+  opcodes = p11_opcodes_fetch (client);
+  rv = lock_slot (id, &slot);
+  if (rv != CKR_OK)
+    return rv;
+  if (slot->opcodes == NULL)
+    slot->opcodes = g_steal_pointer (&opcodes);
+  UNLOCK ();
+  return CKR_OK;
+}
+
 static P11Session *
 lookup_session (CK_SESSION_HANDLE handle)
 {
@@ -737,13 +766,14 @@ C_GetMechanismList (CK_SLOT_ID            slot_id,
                     CK_MECHANISM_TYPE_PTR list,
                     CK_ULONG_PTR          count)
 {
-  CK_RV rv = check_slot (slot_id);
+  P11Slot *slot;
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
-  if (count == NULL)
-    return CKR_ARGUMENTS_BAD;
-  return p11_mechanism_list (list, count);
+  rv = count == NULL ? CKR_ARGUMENTS_BAD : p11_slot_mechanism_list (slot, list, count);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -751,13 +781,14 @@ C_GetMechanismInfo (CK_SLOT_ID             slot_id,
                     CK_MECHANISM_TYPE      type,
                     CK_MECHANISM_INFO_PTR  info)
 {
-  CK_RV rv = check_slot (slot_id);
+  P11Slot *slot;
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
-  if (info == NULL)
-    return CKR_ARGUMENTS_BAD;
-  return p11_mechanism_info (type, info);
+  rv = info == NULL ? CKR_ARGUMENTS_BAD : p11_slot_mechanism_info (slot, type, info);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -835,9 +866,9 @@ C_OpenSession (CK_SLOT_ID            slot_id,
 {
   P11Slot *slot;
   P11Session *session;
-  CK_RV rv = lock_slot (slot_id, &slot);
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
   if (handle == NULL)
     {
@@ -1014,6 +1045,82 @@ C_Logout (CK_SESSION_HANDLE handle)
 
 /* Objects */
 
+/* Adds a secret key the service has made or imported to the session's
+ * slot: a session object of the session, or a token object. */
+static CK_RV
+add_secret_key (CK_SESSION_HANDLE     handle,
+                P11NewSecret         *made,
+                CK_OBJECT_HANDLE_PTR  object_handle)
+{
+  g_autoptr(GError) error = NULL;
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!made->token)
+        parsec_key_destroy (made->key, NULL, NULL);
+      return rv;
+    }
+  if (!made->token)
+    p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
+  else if (made->id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (made->key), made->id, &error))
+    g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
+  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, made->key)->handle;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+/* Where a secret key is to be made: the session's slot, whose provider
+ * must list @opcode (and @opcode2 unless 0); taken without keeping the
+ * lock. */
+static CK_RV
+new_secret_for (CK_SESSION_HANDLE   handle,
+                ParsecOpcode        opcode,
+                ParsecOpcode        opcode2,
+                CK_RV               missing,
+                P11NewSecret       *made)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (!p11_slot_has_opcode (session->slot, opcode) ||
+      (opcode2 != 0 && !p11_slot_has_opcode (session->slot, opcode2)))
+    rv = missing;
+  else
+    {
+      made->client = g_object_ref (session->slot->client);
+      made->read_only = !session_is_rw (session);
+    }
+  UNLOCK ();
+  return rv;
+}
+
+/* C_CreateObject of a CKO_SECRET_KEY: imported into the service. */
+static CK_RV
+create_secret_key (CK_SESSION_HANDLE     handle,
+                   CK_ATTRIBUTE_PTR      tmpl,
+                   CK_ULONG              count,
+                   CK_OBJECT_HANDLE_PTR  object_handle)
+{
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = p11_session_prefix ();
+  g_autoptr(ParsecClient) client = NULL;
+  CK_RV rv = new_secret_for (handle, PARSEC_OPCODE_PSA_IMPORT_KEY, 0, CKR_TEMPLATE_INCONSISTENT, &made);
+
+  client = made.client;
+  if (rv != CKR_OK)
+    return rv;
+  made.session_prefix = session_prefix;
+  rv = p11_secret_import (&made, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, object_handle);
+}
+
 CK_RV
 C_CreateObject (CK_SESSION_HANDLE    handle,
                 CK_ATTRIBUTE_PTR     tmpl,
@@ -1022,14 +1129,21 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
 {
   P11Session *session;
   P11Object *object = NULL;
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || object_handle == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
+           (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
+  else if (klass == CKO_SECRET_KEY)
+    {
+      UNLOCK ();
+      return create_secret_key (handle, tmpl, count, object_handle);
+    }
   else if (!session_is_rw (session))
     rv = CKR_SESSION_READ_ONLY;
   else
@@ -1581,14 +1695,34 @@ C_VerifyFinal (CK_SESSION_HANDLE handle,
   return rv;
 }
 
-/* What the module does not do: digests on their own, recovery, wrapping,
- * derivation, the dual-function calls. */
+/* Digests, computed in the module (p11-digest.c) */
 
 CK_RV
 C_DigestInit (CK_SESSION_HANDLE handle,
               CK_MECHANISM_PTR  mechanism)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
+    rv = CKR_MECHANISM_PARAM_INVALID;
+  else
+    rv = p11_digest_init (session, mechanism);
+  UNLOCK ();
+  return rv;
+}
+
+/* Any failure but a size query or a buffer too small ends the digest. */
+static void
+digest_end (P11Session *session,
+            CK_RV       rv)
+{
+  if (rv != CKR_OK && rv != CKR_BUFFER_TOO_SMALL && rv != CKR_OPERATION_NOT_INITIALIZED)
+    g_clear_pointer (&session->digest, digest_free);
 }
 
 CK_RV
@@ -1598,7 +1732,23 @@ C_Digest (CK_SESSION_HANDLE handle,
           CK_BYTE_PTR       digest,
           CK_ULONG_PTR      digest_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((data == NULL && data_len > 0) || digest_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (session->digest == NULL)
+    rv = CKR_OPERATION_NOT_INITIALIZED;
+  /* A size query hashes nothing: the same data comes again. */
+  else if (digest != NULL && *digest_len >= session->digest_len)
+    rv = p11_digest_update (session, data, data_len);
+  if (rv == CKR_OK)
+    rv = p11_digest_final (session, digest, digest_len);
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -1606,7 +1756,18 @@ C_DigestUpdate (CK_SESSION_HANDLE handle,
                 CK_BYTE_PTR       part,
                 CK_ULONG          part_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (part == NULL && part_len > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else
+    rv = p11_digest_update (session, part, part_len);
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -1621,8 +1782,19 @@ C_DigestFinal (CK_SESSION_HANDLE handle,
                CK_BYTE_PTR       digest,
                CK_ULONG_PTR      digest_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  rv = digest_len == NULL ? CKR_ARGUMENTS_BAD : p11_digest_final (session, digest, digest_len);
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
+
+/* What the module does not do: digests of keys, recovery, wrapping, the
+ * dual-function calls. */
 
 CK_RV
 C_SignRecoverInit (CK_SESSION_HANDLE handle,
@@ -1707,7 +1879,29 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
                CK_ULONG             count,
                CK_OBJECT_HANDLE_PTR key)
 {
-  return not_supported (handle);
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  CK_RV rv = check_session (handle);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL || (tmpl == NULL && count > 0) || key == NULL)
+    return CKR_ARGUMENTS_BAD;
+  if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    return rv;
+  /* Secret keys serve the service's AEAD: both are needed. */
+  rv = new_secret_for (handle, PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_OPCODE_PSA_AEAD_ENCRYPT,
+                       CKR_MECHANISM_INVALID, &made);
+  client = made.client;
+  if (rv != CKR_OK)
+    return rv;
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_generate (&made, mechanism, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, key);
 }
 
 CK_RV
@@ -1742,7 +1936,43 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
              CK_ULONG             count,
              CK_OBJECT_HANDLE_PTR key)
 {
-  return not_supported (handle);
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(ParsecKey) base = NULL;
+  g_autoptr(GBytes) peer = NULL;
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL || (tmpl == NULL && count > 0) || key == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    ;
+  else if ((object = lookup_object (session, base_key)) == NULL || object->kind == P11_KIND_CERTIFICATE)
+    rv = CKR_KEY_HANDLE_INVALID;
+  else if ((rv = p11_secret_derive_check (mechanism, object, &peer)) != CKR_OK)
+    ;
+  else if (!p11_slot_has_opcode (session->slot, PARSEC_OPCODE_PSA_IMPORT_KEY))
+    rv = CKR_TEMPLATE_INCONSISTENT;
+  else
+    {
+      client = g_object_ref (session->slot->client);
+      made.client = client;
+      made.read_only = !session_is_rw (session);
+      base = g_object_ref (object->key);
+    }
+  UNLOCK ();
+  if (rv != CKR_OK)
+    return rv;
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_derive (&made, base, peer, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, key);
 }
 
 /* Key pairs and random numbers */

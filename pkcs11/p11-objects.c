@@ -19,6 +19,7 @@
 #define KEY_PREFIX_PRIVATE "priv:"
 #define KEY_PREFIX_PUBLIC "pub:"
 #define KEY_PREFIX_CERTIFICATE "cert:"
+#define KEY_PREFIX_SECRET "secret:"
 
 /* Templates */
 
@@ -149,7 +150,8 @@ object_key (P11Kind     kind,
             const char *name)
 {
   const char *prefix = kind == P11_KIND_PRIVATE_KEY ? KEY_PREFIX_PRIVATE
-                       : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC : KEY_PREFIX_CERTIFICATE;
+                       : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC
+                       : kind == P11_KIND_SECRET_KEY ? KEY_PREFIX_SECRET : KEY_PREFIX_CERTIFICATE;
 
   return g_strconcat (prefix, name, NULL);
 }
@@ -294,9 +296,11 @@ void
 p11_slot_forget_key (P11Slot    *slot,
                      const char *key_name)
 {
-  for (P11Kind kind = P11_KIND_PRIVATE_KEY; kind <= P11_KIND_PUBLIC_KEY; kind++)
+  static const P11Kind key_kinds[] = { P11_KIND_PRIVATE_KEY, P11_KIND_PUBLIC_KEY, P11_KIND_SECRET_KEY };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (key_kinds); i++)
     {
-      P11Object *object = slot_lookup (slot, kind, key_name);
+      P11Object *object = slot_lookup (slot, key_kinds[i], key_name);
 
       if (object != NULL)
         p11_slot_forget_object (slot, object);
@@ -504,11 +508,18 @@ p11_slot_refresh (P11Slot  *slot,
       const char *name = parsec_key_get_name (key);
       P11SessionKey *session_key;
 
-      if (attributes == NULL || !key_type_is_supported (attributes) || !g_utf8_validate (name, -1, NULL))
+      if (attributes == NULL || !g_utf8_validate (name, -1, NULL))
         continue;
       /* Session objects are their application's alone. */
       session_key = g_hash_table_lookup (slot->session_keys, name);
       if (session_key == NULL && p11_session_name_is_session (name))
+        continue;
+      if (p11_key_type_is_secret (parsec_key_attributes_get_key_type (attributes)))
+        {
+          p11_slot_add_key (slot, P11_KIND_SECRET_KEY, key);
+          continue;
+        }
+      if (!key_type_is_supported (attributes))
         continue;
       if (parsec_key_attributes_is_public_key (attributes))
         {
@@ -656,7 +667,8 @@ storage_attribute (P11Object          *object,
     {
     case CKA_CLASS:
       *value = ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
-                            : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY : CKO_CERTIFICATE);
+                            : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY
+                            : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY : CKO_CERTIFICATE);
       return CKR_OK;
     case CKA_TOKEN:
       *value = bool_value (!object->session_object);
@@ -913,6 +925,8 @@ p11_object_get_attribute (P11Object          *object,
     return rv;
   if (object->kind == P11_KIND_CERTIFICATE)
     return certificate_attribute (object, type, value);
+  if (object->kind == P11_KIND_SECRET_KEY)
+    return p11_secret_attribute (object, type, value);
   return key_attribute (object, type, value);
 }
 

@@ -22,6 +22,9 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "digest.h"
+#include "p11-v3.h"
+
 G_BEGIN_DECLS
 
 typedef struct _P11Slot P11Slot;
@@ -34,6 +37,7 @@ typedef enum {
   P11_KIND_PRIVATE_KEY,
   P11_KIND_PUBLIC_KEY,
   P11_KIND_CERTIFICATE,
+  P11_KIND_SECRET_KEY,        /* an AES, ChaCha20 or raw secret of the service */
 } P11Kind;
 
 struct _P11Slot
@@ -59,6 +63,8 @@ struct _P11Slot
    * (see settle_namespaces()), and whether it keeps keys per user. */
   gboolean settled;
   gboolean user_namespace;
+  /* What the slot's provider answered to ListOpcodes, once asked */
+  GArray *opcodes;
 };
 
 /* A session object's key, while its session lasts */
@@ -106,6 +112,9 @@ struct _P11Session
   GArray *found;
   guint found_pos;
   P11Operation *ops[P11_N_OPS];
+  /* C_DigestInit to C_DigestFinal */
+  Digest *digest;
+  gsize digest_len;
 };
 
 /* p11-module.c */
@@ -161,6 +170,90 @@ CK_RV            p11_object_destroy         (P11Object          *object);
 gboolean         p11_spki_ec_params         (GBytes             *spki,
                                              GBytes            **params,
                                              GBytes            **point);
+
+/* p11-mechanisms.c: what the slot's provider offers */
+gboolean         p11_slot_has_opcode        (P11Slot            *slot,
+                                             ParsecOpcode        opcode);
+/* Asks the service for the slot's opcodes if it was not asked yet; call
+ * without the module lock: it talks to the service. */
+GArray          *p11_opcodes_fetch          (ParsecClient       *client);
+CK_RV            p11_slot_mechanism_list    (P11Slot            *slot,
+                                             CK_MECHANISM_TYPE  *list,
+                                             CK_ULONG           *count);
+CK_RV            p11_slot_mechanism_info    (P11Slot            *slot,
+                                             CK_MECHANISM_TYPE   type,
+                                             CK_MECHANISM_INFO  *info);
+
+/* p11-crypto.c: a new key's name, from its label, else its CKA_ID in hex,
+ * else a new one; a session object's behind @session_prefix. */
+CK_RV            p11_key_name_for           (const CK_ATTRIBUTE *label,
+                                             const CK_ATTRIBUTE *id,
+                                             const char         *session_prefix,
+                                             char              **name,
+                                             char              **label_text);
+
+/* p11-digest.c: C_DigestInit and the rest, hashed in the module */
+CK_RV            p11_digest_init            (P11Session         *session,
+                                             const CK_MECHANISM *mechanism);
+CK_RV            p11_digest_update          (P11Session         *session,
+                                             const guint8       *data,
+                                             gsize               len);
+/* The digest, with the size query convention; ends the operation but
+ * for a size query or a buffer too small. */
+CK_RV            p11_digest_final           (P11Session         *session,
+                                             CK_BYTE_PTR         out,
+                                             CK_ULONG_PTR        out_len);
+
+/* p11-secret.c: secret keys, AEAD, ECDH */
+typedef struct _P11SecretOperation P11SecretOperation;
+
+CK_RV            p11_secret_attribute       (P11Object          *object,
+                                             CK_ATTRIBUTE_TYPE   type,
+                                             GBytes            **value);
+gboolean         p11_key_type_is_secret     (ParsecKeyType       type);
+/* Where a secret key is made, and what the template asked of it */
+typedef struct {
+  ParsecClient *client;
+  const char *session_prefix;   /* for session objects' names */
+  gboolean read_only;           /* the session's */
+  ParsecKey *key;               /* out: the key made */
+  GBytes *id;                   /* out: the CKA_ID asked for, or NULL */
+  gboolean token;               /* out: whether it is a token object */
+} P11NewSecret;
+
+void             p11_new_secret_clear       (P11NewSecret       *made);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (P11NewSecret, p11_new_secret_clear)
+
+/* Make the key in the service; no module state is touched. */
+CK_RV            p11_secret_generate        (P11NewSecret       *made,
+                                             const CK_MECHANISM *mechanism,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+CK_RV            p11_secret_import          (P11NewSecret       *made,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+/* C_DeriveKey's checks, while the module lock is held: the base key and
+ * the peer's point; then the agreement and the new key, without it. */
+CK_RV            p11_secret_derive_check    (const CK_MECHANISM *mechanism,
+                                             P11Object          *base,
+                                             GBytes            **peer);
+CK_RV            p11_secret_derive          (P11NewSecret       *made,
+                                             ParsecKey          *base,
+                                             GBytes             *peer,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count);
+CK_RV            p11_secret_operation_new   (P11OpKind           kind,
+                                             const CK_MECHANISM *mechanism,
+                                             P11Object          *key,
+                                             P11SecretOperation **op);
+void             p11_secret_operation_free  (P11SecretOperation *op);
+CK_RV            p11_secret_operation_update (P11SecretOperation *op,
+                                              const guint8       *data,
+                                              gsize               len);
+gsize            p11_secret_output_size     (P11SecretOperation *op);
+CK_RV            p11_secret_compute         (P11SecretOperation *op,
+                                             ParsecKey          *key,
+                                             GBytes            **result);
 
 /* p11-store.c: the per-user file beside a token (certificates, key ids) */
 GKeyFile        *p11_store_load             (const char         *path,

@@ -58,6 +58,17 @@ MECHANISMS = [
     'CKM_SHA512_RSA_PKCS_PSS', 'CKM_RSA_PKCS_OAEP', 'CKM_ECDSA_KEY_PAIR_GEN', 'CKM_ECDSA',
     'CKM_ECDSA_SHA256', 'CKM_ECDSA_SHA384', 'CKM_ECDSA_SHA512',
 ]
+# Then, where the service's provider lists their operations: digests,
+# AES and ChaCha20 keys with AEAD, ECDH (p11tool's names; pkcs11-tool's
+# come from these, or are a number where it has none)
+SERVICE_MECHANISMS = {
+    'CKM_SHA_1', 'CKM_SHA224', 'CKM_SHA256', 'CKM_SHA384', 'CKM_SHA512', 'CKM_AES_KEY_GEN',
+    'CKM_AES_GCM', 'CKM_AES_CCM', 'CKM_ECDH1_DERIVE',
+}
+PKCS11_TOOL_SERVICE_MECHANISMS = {
+    'SHA-1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'AES-KEY-GEN', 'AES-GCM', 'AES-CCM',
+    'mechtype-0x1088', 'mechtype-0x1225', 'mechtype-0x4021', 'ECDH1-DERIVE',
+}
 
 
 def needs(program, name):
@@ -198,7 +209,9 @@ class P11toolTests(ModuleTestCase):
 
     def test_list_mechanisms(self):
         out = self.p11tool('--list-mechanisms', self.token).stdout.decode()
-        self.assertEqual(re.findall(r'\] (CKM_\S+)', out), MECHANISMS)
+        names = re.findall(r'\] (CKM_\S+)', out)
+        self.assertEqual(names[:len(MECHANISMS)], MECHANISMS)
+        self.assertLessEqual(set(names[len(MECHANISMS):]), SERVICE_MECHANISMS)
 
     def test_sign(self):
         self.create('ec', 'ecc')
@@ -288,9 +301,10 @@ class Pkcs11ToolTests(ModuleTestCase):
     def test_list_mechanisms(self):
         out = self.pkcs11_tool('--list-mechanisms').stdout.decode()
         names = re.findall(r'^  (\S+), keySize=\{(\d+),(\d+)\}', out, re.M)
-        self.assertEqual([n for n, _, _ in names],
+        self.assertEqual([n for n, _, _ in names[:len(MECHANISMS)]],
                          [m[4:].replace('_', '-') for m in MECHANISMS])
-        for name, low, high in names:
+        self.assertLessEqual({n for n, _, _ in names[len(MECHANISMS):]}, PKCS11_TOOL_SERVICE_MECHANISMS)
+        for name, low, high in names[:len(MECHANISMS)]:
             # RSA mechanisms by modulus bits, EC ones by curve bits
             self.assertEqual((low, high), ('1024', '4096') if 'RSA' in name else ('256', '521'), name)
 
@@ -304,6 +318,35 @@ class Pkcs11ToolTests(ModuleTestCase):
         pem = self.public_pem('otk')
         proc = self.run_program(OPENSSL, 'dgst', '-sha256', '-verify', pem, '-signature', 'sig', 'data')
         self.assertIn(b'Verified OK', proc.stdout)
+
+    @needs(OPENSSL, 'openssl')
+    def test_hash_and_derive(self):
+        """Digests and ECDH where the service offers hashing and key
+        agreement (not the TPM provider), checked against hashlib and
+        OpenSSL."""
+        mechanisms = self.pkcs11_tool('--list-mechanisms').stdout.decode()
+        self.write('abc', b'abc')
+        proc = self.pkcs11_tool('--hash', '-m', 'SHA256', '--input-file', 'abc', '--output-file', 'digest',
+                                status=None)
+        if 'SHA256, digest' not in mechanisms:
+            self.assertNotEqual(proc.returncode, 0)
+        else:
+            self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+            with open(self.path('digest'), 'rb') as f:
+                self.assertEqual(f.read(), hashlib.sha256(b'abc').digest())
+
+        if 'ECDH1-DERIVE' not in mechanisms:
+            return
+        self.pkcs11_tool('--keypairgen', '--key-type', 'EC:prime256v1', '--label', 'dh', '--usage-derive')
+        self.addCleanup(self.tool, 'delete-key', '-k', 'dh', status=None)
+        self.run_program(OPENSSL, 'ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'peer.pem')
+        self.run_program(OPENSSL, 'ec', '-in', 'peer.pem', '-pubout', '-outform', 'DER', '-out', 'peer.der')
+        self.pkcs11_tool('--derive', '-m', 'ECDH1-DERIVE', '--label', 'dh', '--input-file', 'peer.der',
+                         '--output-file', 'shared')
+        self.run_program(OPENSSL, 'pkeyutl', '-derive', '-inkey', 'peer.pem', '-peerkey', self.public_pem('dh'),
+                         '-out', 'expected')
+        with open(self.path('shared'), 'rb') as f, open(self.path('expected'), 'rb') as g:
+            self.assertEqual(f.read(), g.read())
 
 
 @needs(OPENSSL, 'openssl')
