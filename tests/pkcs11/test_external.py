@@ -287,17 +287,6 @@ class Pkcs11ToolTests(ModuleTestCase):
         self.assertRegex(out, r'RSA-PKCS-OAEP: mgf not set, defaulting to MGF1-SHA256\nOK')
         self.assertIn('No errors', out)
 
-    # Known failure: pkcs11-tool makes a session key pair in a read-only
-    # session, for signing and ECDH (C_DeriveKey), which the module does not offer.
-    @unittest.expectedFailure
-    def test_self_test_ec(self):
-        # pkcs11-tool logs in first; the module accepts any PIN.
-        proc = self.pkcs11_tool('--test-ec', '--login', '--pin', '1234', '--id', '01',
-                                '--key-type', 'EC:prime256v1')
-        out = (proc.stdout + proc.stderr).decode()
-        self.assertNotIn('ERR', out)
-        self.assertNotIn('failed', out)
-
     def test_list_mechanisms(self):
         out = self.pkcs11_tool('--list-mechanisms').stdout.decode()
         names = re.findall(r'^  (\S+), keySize=\{(\d+),(\d+)\}', out, re.M)
@@ -650,20 +639,31 @@ class SshLoginTests(ModuleTestCase):
             self.assertIn('Address already in use', failure)
         self.fail('sshd found no free port')
 
-    def check_login(self, key):
-        port = self.start_sshd(key)
-        user = pwd.getpwuid(os.geteuid()).pw_name
+    def ssh(self, key, *options):
+        """ssh -I logs in with @key, or tries to: its exit status, output and
+        the sshd's log."""
+        # One sshd for the test's key
+        if not hasattr(self, 'sshd_port'):
+            self.sshd_port = self.start_sshd(key)
+        port = self.sshd_port
         proc = self.run_program(SSH, '-F', 'none', '-I', MODULE, '-p', str(port),
                                 '-v', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no',
                                 '-o', f'UserKnownHostsFile={self.path("known_hosts")}',
-                                '-o', 'IdentityAgent=none', '-o', 'PasswordAuthentication=no',
-                                f'{user}@127.0.0.1', 'echo logged in as $(id -un)', status=None)
+                                '-o', 'IdentityAgent=none', '-o', 'PasswordAuthentication=no', *options,
+                                f'{self.user}@127.0.0.1', 'echo logged in as $(id -un)', status=None)
         with open(self.path('sshd.log')) as f:
             log = f.read()
-        why = f'exit {proc.returncode}\n{proc.stdout.decode()}\n{proc.stderr.decode()}\nsshd:\n{log}'
+        return proc, log, f'exit {proc.returncode}\n{proc.stdout.decode()}\n{proc.stderr.decode()}\nsshd:\n{log}'
+
+    def check_login(self, key, *options):
+        proc, log, why = self.ssh(key, *options)
         self.assertEqual(proc.returncode, 0, msg=why)
-        self.assertEqual(proc.stdout.decode().strip(), f'logged in as {user}', msg=why)
+        self.assertEqual(proc.stdout.decode().strip(), f'logged in as {self.user}', msg=why)
         self.assertIn('Accepted publickey', log)
+
+    @property
+    def user(self):
+        return pwd.getpwuid(os.geteuid()).pw_name
 
     def test_ecdsa_p256(self):
         self.check_login(self.create('ec-p256', 'ecc'))
@@ -687,13 +687,18 @@ class SshLoginTests(ModuleTestCase):
         self.check_login(self.create_if_served('rsa-any', 'rsa', '--for-signing', '-H', 'any') or
                          self.create('rsa-any', 'rsa', '--for-signing', '-H', 'sha512'))
 
-    # Known failure: the tool's default policy names SHA-256 alone, and
-    # OpenSSH signs rsa-sha2-512 without looking at CKA_ALLOWED_MECHANISMS.
-    @unittest.expectedFailure
-    def test_rsa(self):
-        # The tool's default RSA signing key: OpenSSH signs rsa-sha2-512 or
-        # rsa-sha2-256, whichever the key's CKA_ALLOWED_MECHANISMS permits.
-        self.check_login(self.create('rsa', 'rsa', '--for-signing'))
+    def test_rsa_one_hash(self):
+        # The tool's default RSA signing key permits SHA-256 alone. OpenSSH
+        # signs rsa-sha2-512 with its defaults, whatever the key's
+        # CKA_ALLOWED_MECHANISMS: the module refuses the DigestInfo of
+        # another hash (CKR_DATA_INVALID) and ssh fails clearly...
+        key = self.create('rsa', 'rsa', '--for-signing')
+        proc, log, why = self.ssh(key)
+        self.assertNotEqual(proc.returncode, 0, msg=why)
+        self.assertIn('C_Sign failed: 32', proc.stderr.decode(), msg=why)
+        self.assertIn('Permission denied (publickey)', proc.stderr.decode(), msg=why)
+        # ...and a client that offers the key's hash logs in.
+        self.check_login(key, '-o', 'PubkeyAcceptedAlgorithms=rsa-sha2-256')
 
     def check_login_with_generated(self, key_type, *options):
         """A key made through the module (C_GenerateKeyPair) by pkcs11-tool."""
