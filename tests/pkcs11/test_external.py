@@ -165,6 +165,14 @@ class ModuleTestCase(unittest.TestCase):
                   f'MODULE_PATH = {MODULE}\ninit = 0\n')
         return dict(self.env, OPENSSL_CONF=self.write('openssl.cnf', config.encode()))
 
+    def nss_database(self):
+        """A new NSS database (no password) with the module added, as modutil adds it."""
+        os.mkdir(self.path('nssdb'))
+        database = 'sql:' + self.path('nssdb')
+        self.run_program(CERTUTIL, '-N', '-d', database, '--empty-password')
+        self.run_program(MODUTIL, '-add', 'parsec', '-libfile', MODULE, '-dbdir', database, '-force')
+        return database
+
     def create_imported_ecc(self, name, curve):
         """An ECDSA key on a curve the service imports but may not make
         (Parsec 1.5.0 makes no P-384 keys), for any hash."""
@@ -428,10 +436,7 @@ class TlsClientTests(ModuleTestCase):
                          '-nodes', '-keyout', 'server.key', '-out', 'server.pem', '-subj', '/CN=localhost',
                          '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '2')
         self.engine_env = self.openssl_engine_env()
-        self.nss_db = 'sql:' + self.path('nssdb')
-        os.mkdir(self.path('nssdb'))
-        self.run_program(CERTUTIL, '-N', '-d', self.nss_db, '--empty-password')
-        self.run_program(MODUTIL, '-add', 'parsec', '-libfile', MODULE, '-dbdir', self.nss_db, '-force')
+        self.nss_db = self.nss_database()
 
     def start_server(self, version):
         """An s_server for @version alone on a free loopback port; its port."""
@@ -540,10 +545,7 @@ class NssTests(ModuleTestCase):
 
     def setUp(self):
         super().setUp()
-        self.nss_db = 'sql:' + self.path('nssdb')
-        os.mkdir(self.path('nssdb'))
-        self.run_program(CERTUTIL, '-N', '-d', self.nss_db, '--empty-password')
-        self.run_program(MODUTIL, '-add', 'parsec', '-libfile', MODULE, '-dbdir', self.nss_db, '-force')
+        self.nss_db = self.nss_database()
 
     def certutil(self, *args, **kwargs):
         return self.run_program(CERTUTIL, '-d', self.nss_db, *args, **kwargs).stdout.decode()
