@@ -6,8 +6,10 @@
  * private key object and a public key object (only the latter for a
  * public key), both labelled with the key's name and with a CKA_ID that
  * is the name's bytes unless a CKA_ID was chosen for the key when it was
- * generated. Certificates come from the token's store file (p11-store.c).
- * The public key of a key is asked for on first need only.
+ * generated. An AES, ChaCha20 or raw-data key is one secret key object,
+ * whose attributes p11-secret.c gives. Certificates come from the token's
+ * store file (p11-store.c). The public key of a key is asked for on first
+ * need only.
  */
 #include "config.h"
 

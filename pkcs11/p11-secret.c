@@ -8,7 +8,8 @@
  * Their value stays in the service unless the key was made extractable:
  * then it is not sensitive either (the module cannot wrap, so those two
  * attributes are one PSA usage, EXPORT), and CKA_VALUE is read with
- * PsaExportKey.
+ * PsaExportKey. Like key pairs, they are session objects unless CKA_TOKEN
+ * is true (p11-session-keys.c).
  *
  * A PSA key permits one algorithm, chosen when it is made: AES-GCM
  * unless CKA_ALLOWED_MECHANISMS names CKM_AES_CCM. Its tag is the full
