@@ -584,9 +584,10 @@ test_chacha20 (Fixture       *f,
   g_autoptr(GBytes) plaintext = g_bytes_new_static ("a stream of words", 17);
   g_autoptr(GBytes) ciphertext = NULL;
   g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(ParsecAlgorithm) chacha20_poly1305 = parsec_algorithm_new_aead (PARSEC_AEAD_CHACHA20_POLY1305);
   g_autoptr(ParsecKeyAttributes) attributes =
     parsec_key_attributes_new (PARSEC_KEY_TYPE_CHACHA20, 256, PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT,
-                               parsec_algorithm_new_aead (PARSEC_AEAD_CHACHA20_POLY1305));
+                               chacha20_poly1305);
   g_autoptr(ParsecKey) probe = NULL;
   guint8 nonce[12] = { 7 };
   P11ChaCha20Poly1305Params params = { nonce, sizeof nonce, (CK_BYTE_PTR) "aad", 3 };
@@ -629,6 +630,11 @@ test_ecdh (Fixture       *f,
            gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) ecdh = parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH);
+  g_autoptr(ParsecKeyAttributes) ecdh_attributes =
+    parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                   PARSEC_KEY_USAGE_DERIVE, ecdh);
+  g_autoptr(ParsecKeyAttributes) signing_attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   g_autoptr(ParsecKey) ours = NULL;
   g_autoptr(ParsecKey) peer = NULL;
   g_autoptr(ParsecKey) signing = NULL;
@@ -661,12 +667,7 @@ test_ecdh (Fixture       *f,
   CK_OBJECT_HANDLE base = CK_INVALID_HANDLE, signer = CK_INVALID_HANDLE, derived;
   CK_ULONG n = 0;
 
-  ours = parsec_client_generate_key (f->token.client, "ecdh",
-                                     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
-                                                                    PARSEC_ECC_FAMILY_SECP_R1, 256,
-                                                                    PARSEC_KEY_USAGE_DERIVE,
-                                                                    parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH)),
-                                     NULL, &error);
+  ours = parsec_client_generate_key (f->token.client, "ecdh", ecdh_attributes, NULL, &error);
   if (ours == NULL)
     {
       /* Where the provider cannot make such keys, nothing derives. */
@@ -674,15 +675,9 @@ test_ecdh (Fixture       *f,
       g_assert_false (offers (f, PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT));
       return;
     }
-  peer = parsec_client_generate_key (f->token.client, "peer",
-                                     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
-                                                                    PARSEC_ECC_FAMILY_SECP_R1, 256,
-                                                                    PARSEC_KEY_USAGE_DERIVE,
-                                                                    parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH)),
-                                     NULL, &error);
+  peer = parsec_client_generate_key (f->token.client, "peer", ecdh_attributes, NULL, &error);
   g_assert_no_error (error);
-  signing = parsec_client_generate_key (f->token.client, "signer", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256),
-                                        NULL, &error);
+  signing = parsec_client_generate_key (f->token.client, "signer", signing_attributes, NULL, &error);
   g_assert_no_error (error);
   peer_point = parsec_key_export_public_key (peer, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
   g_assert_no_error (error);
