@@ -483,8 +483,8 @@ check_slot (CK_SLOT_ID id)
   return rv;
 }
 
-/* Asks the slot's provider what it offers, once, without the lock held
- * while the service answers. */
+/* Asks the slot's provider what it offers, once it answers, without the
+ * lock held while the service works. */
 static CK_RV
 ensure_opcodes (CK_SLOT_ID id)
 {
@@ -501,6 +501,8 @@ ensure_opcodes (CK_SLOT_ID id)
   if (client == NULL)
     return CKR_OK;
   opcodes = p11_opcodes_fetch (client);
+  if (opcodes == NULL)
+    return CKR_OK;
   rv = lock_slot (id, &slot);
   if (rv != CKR_OK)
     return rv;

@@ -174,8 +174,8 @@ gboolean         p11_spki_ec_params         (GBytes             *spki,
 /* p11-mechanisms.c: what the slot's provider offers */
 gboolean         p11_slot_has_opcode        (P11Slot            *slot,
                                              ParsecOpcode        opcode);
-/* Asks the service for the slot's opcodes if it was not asked yet; call
- * without the module lock: it talks to the service. */
+/* Asks the service for a slot's opcodes, or NULL if it does not answer
+ * (asked again later); call without the module lock. */
 GArray          *p11_opcodes_fetch          (ParsecClient       *client);
 CK_RV            p11_slot_mechanism_list    (P11Slot            *slot,
                                              CK_MECHANISM_TYPE  *list,
