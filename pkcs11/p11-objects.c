@@ -991,7 +991,8 @@ matching_key (P11Slot *slot,
     {
       P11Object *object = value;
 
-      if (object->kind != P11_KIND_CERTIFICATE && (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
+      if (object->kind != P11_KIND_CERTIFICATE && object->kind != P11_KIND_SECRET_KEY &&
+          (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
           p11_object_load_public (object, NULL) && g_bytes_equal (object->spki, spki))
         found = object;
     }
