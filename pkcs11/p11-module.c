@@ -1743,9 +1743,16 @@ C_Digest (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->digest == NULL)
     rv = CKR_OPERATION_NOT_INITIALIZED;
-  /* A size query hashes nothing: the same data comes again. */
-  else if (digest != NULL && *digest_len >= session->digest_len)
-    rv = p11_digest_update (session, data, data_len);
+  /* C_Digest does not finish a multi-part digest. */
+  else if (session->digest_multi)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_single = TRUE;
+      /* A size query hashes nothing: the same data comes again. */
+      if (digest != NULL && *digest_len >= session->digest_len)
+        rv = p11_digest_update (session, data, data_len);
+    }
   if (rv == CKR_OK)
     rv = p11_digest_final (session, digest, digest_len);
   digest_end (session, rv);
@@ -1765,8 +1772,13 @@ C_DigestUpdate (CK_SESSION_HANDLE handle,
     return rv;
   if (part == NULL && part_len > 0)
     rv = CKR_ARGUMENTS_BAD;
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
   else
-    rv = p11_digest_update (session, part, part_len);
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_update (session, part, part_len);
+    }
   digest_end (session, rv);
   UNLOCK ();
   return rv;
@@ -1789,7 +1801,16 @@ C_DigestFinal (CK_SESSION_HANDLE handle,
 
   if (rv != CKR_OK)
     return rv;
-  rv = digest_len == NULL ? CKR_ARGUMENTS_BAD : p11_digest_final (session, digest, digest_len);
+  if (digest_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  /* A single-part digest is finished by C_Digest only. */
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_final (session, digest, digest_len);
+    }
   digest_end (session, rv);
   UNLOCK ();
   return rv;

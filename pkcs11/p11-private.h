@@ -112,9 +112,12 @@ struct _P11Session
   GArray *found;
   guint found_pos;
   P11Operation *ops[P11_N_OPS];
-  /* C_DigestInit to C_DigestFinal */
+  /* C_DigestInit to C_DigestFinal; a digest is single-part (C_Digest)
+   * or multi-part (C_DigestUpdate, C_DigestFinal) from its first call */
   Digest *digest;
   gsize digest_len;
+  gboolean digest_single;
+  gboolean digest_multi;
 };
 
 /* p11-module.c */

@@ -129,10 +129,13 @@ p11_secret_attribute (P11Object          *object,
       *value = bool_bytes (FALSE);
       return CKR_OK;
     case CKA_SENSITIVE:
+      *value = bool_bytes (!exportable);
+      return CKR_OK;
     case CKA_ALWAYS_SENSITIVE:
     case CKA_NEVER_EXTRACTABLE:
-      /* A PSA policy never changes. */
-      *value = bool_bytes (!exportable);
+      /* A PSA policy never changes, but an imported key's value was
+       * outside before, and the service does not tell which it is. */
+      *value = bool_bytes (FALSE);
       return CKR_OK;
     case CKA_EXTRACTABLE:
       *value = bool_bytes (exportable);

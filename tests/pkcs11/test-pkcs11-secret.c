@@ -248,6 +248,19 @@ test_digest (Fixture       *f,
   g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
   g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OPERATION_ACTIVE);
   g_assert_cmpuint (p11->C_Digest (f->token.session, NULL, 1, out, &out_len), ==, CKR_ARGUMENTS_BAD);
+  /* A digest is single-part or multi-part from its first call; mixing the
+   * two ends it. */
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, (CK_BYTE_PTR) "a", 1), ==, CKR_OK);
+  out_len = sizeof out;
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) "a", 1, out, &out_len), ==, CKR_OPERATION_ACTIVE);
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
+  out_len = 0;
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) "a", 1, NULL, &out_len), ==, CKR_OK);
+  out_len = sizeof out;
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_ACTIVE);
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
 }
 
 /* Secret keys and AEAD */
