@@ -423,20 +423,32 @@ p11_secret_import (P11NewSecret        *made,
 
 /* ECDH */
 
+static gboolean
+is_point (const guint8 *data,
+          gsize         len,
+          gsize         point_len)
+{
+  return len > 0 && data[0] == 0x04 && (point_len != 0 ? len == point_len : len % 2 == 1);
+}
+
 /* The peer's point as PSA takes it (04 ‖ x ‖ y), given so or, as some
- * applications pass CKA_EC_POINT on, in a DER OCTET STRING. */
+ * applications pass CKA_EC_POINT on, in a DER OCTET STRING; @point_len is
+ * 0 for a key whose size the service does not tell (imported with the
+ * size taken from the data). */
 static GBytes *
 peer_point (const CK_ECDH1_DERIVE_PARAMS *params,
             gsize                         point_len)
 {
   DerCursor cursor, content;
 
-  if (params->public_data_len == point_len && params->public_data[0] == 0x04)
+  if (point_len != 0 && is_point (params->public_data, params->public_data_len, point_len))
     return g_bytes_new (params->public_data, point_len);
   der_cursor_init (&cursor, params->public_data, params->public_data_len);
   if (der_expect (&cursor, 0x04, &content, NULL) && der_cursor_at_end (&cursor) &&
-      der_cursor_len (&content) == point_len && content.p[0] == 0x04)
-    return g_bytes_new (content.p, point_len);
+      is_point (content.p, der_cursor_len (&content), point_len))
+    return g_bytes_new (content.p, der_cursor_len (&content));
+  if (point_len == 0 && is_point (params->public_data, params->public_data_len, 0))
+    return g_bytes_new (params->public_data, params->public_data_len);
   return NULL;
 }
 
@@ -450,6 +462,7 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
   ParsecAlgorithm *algorithm;
   CK_MECHANISM_INFO info;
   gsize point_len;
+  guint bits;
 
   if (mechanism->mechanism != CKM_ECDH1_DERIVE ||
       p11_slot_mechanism_info (base->slot, mechanism->mechanism, &info) != CKR_OK)
@@ -470,7 +483,8 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
       parsec_algorithm_get_key_agreement (algorithm) != PARSEC_KEY_AGREEMENT_ECDH)
     return CKR_KEY_FUNCTION_NOT_PERMITTED;
 
-  point_len = 1 + 2 * ((parsec_key_attributes_get_bits (attributes) + 7) / 8);
+  bits = parsec_key_attributes_get_bits (attributes);
+  point_len = bits != 0 ? 1 + 2 * ((bits + 7) / 8) : 0;
   *peer = peer_point (params, point_len);
   return *peer != NULL ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
 }

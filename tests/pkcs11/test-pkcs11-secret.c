@@ -750,6 +750,49 @@ test_ecdh (Fixture       *f,
     g_assert_cmpuint (p11->C_GetAttributeValue (f->token.session, derived, &secret_value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
   }
 
+  /* A key imported with its size taken from the data, which the service
+   * may then report as 0: the point's length is not known beforehand. */
+  {
+    static const guint8 scalar[32] = { [0] = 0x11, [31] = 0x01 };
+    g_autoptr(ParsecKeyAttributes) sizeless =
+      parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 0,
+                                     PARSEC_KEY_USAGE_DERIVE, ecdh);
+    g_autoptr(GBytes) scalar_bytes = g_bytes_new_static (scalar, sizeof scalar);
+    g_autoptr(ParsecKey) imported = parsec_client_import_key (f->token.client, "ecdh-imported", sizeless,
+                                                              scalar_bytes, NULL, &error);
+    g_autoptr(GBytes) imported_point = NULL;
+    g_autoptr(GBytes) imported_expected = NULL;
+    g_autoptr(GBytes) imported_value = NULL;
+    CK_ATTRIBUTE find_imported[] = {
+      { CKA_CLASS, &private_class, sizeof private_class }, { CKA_LABEL, "ecdh-imported", 13 }
+    };
+    CK_OBJECT_HANDLE imported_base = CK_INVALID_HANDLE;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (p11->C_FindObjectsInit (f->token.session, find_imported, G_N_ELEMENTS (find_imported)), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjects (f->token.session, &imported_base, 1, &n), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjectsFinal (f->token.session), ==, CKR_OK);
+    g_assert_cmpuint (n, ==, 1);
+    imported_point = parsec_key_export_public_key (imported, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
+    g_assert_no_error (error);
+    imported_expected = parsec_key_raw_key_agreement (peer, imported_point, NULL, &error);
+    g_assert_no_error (error);
+    /* the point in DER, then raw */
+    g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, imported_base, readable, G_N_ELEMENTS (readable),
+                                        &derived), ==, CKR_OK);
+    params.public_data = (CK_BYTE_PTR) g_bytes_get_data (peer_point, NULL);
+    params.public_data_len = 65;
+    g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, imported_base, readable, G_N_ELEMENTS (readable),
+                                        &derived), ==, CKR_OK);
+    if (offers (f, PARSEC_OPCODE_PSA_EXPORT_KEY))
+      {
+        imported_value = get_attribute (&f->token, derived, CKA_VALUE);
+        g_assert_true (g_bytes_equal (imported_value, imported_expected));
+      }
+    params.public_data = wrapped;
+    params.public_data_len = 67;
+  }
+
   /* What is refused */
   params.public_data_len = 66;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
