@@ -384,6 +384,8 @@ p11_operation_new (P11OpKind            kind,
       *out = op;
       return CKR_OK;
     }
+  if (p11_mechanism_is_aead (mechanism->mechanism))
+    return CKR_KEY_TYPE_INCONSISTENT;
   flag = kind == P11_OP_SIGN ? CKF_SIGN : kind == P11_OP_VERIFY ? CKF_VERIFY
          : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
   if (known == NULL || !(known->flags & flag))

@@ -245,6 +245,7 @@ CK_RV            p11_secret_derive          (P11NewSecret       *made,
                                              GBytes             *peer,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
+gboolean         p11_mechanism_is_aead      (CK_MECHANISM_TYPE   type);
 CK_RV            p11_secret_operation_new   (P11OpKind           kind,
                                              const CK_MECHANISM *mechanism,
                                              P11Object          *key,

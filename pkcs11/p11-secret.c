@@ -523,6 +523,12 @@ p11_secret_derive (P11NewSecret        *made,
 
 /* AEAD */
 
+gboolean
+p11_mechanism_is_aead (CK_MECHANISM_TYPE type)
+{
+  return type == CKM_AES_GCM || type == CKM_AES_CCM || type == CKM_CHACHA20_POLY1305;
+}
+
 struct _P11SecretOperation
 {
   P11OpKind kind;
@@ -630,10 +636,11 @@ p11_secret_operation_new (P11OpKind            kind,
   CK_MECHANISM_INFO info;
   CK_RV rv;
 
-  if (p11_slot_mechanism_info (key->slot, mechanism->mechanism, &info) != CKR_OK ||
-      (mechanism->mechanism != CKM_AES_GCM && mechanism->mechanism != CKM_AES_CCM &&
-       mechanism->mechanism != CKM_CHACHA20_POLY1305))
+  if (p11_slot_mechanism_info (key->slot, mechanism->mechanism, &info) != CKR_OK)
     return CKR_MECHANISM_INVALID;
+  /* A mechanism of key pairs */
+  if (!p11_mechanism_is_aead (mechanism->mechanism))
+    return CKR_KEY_TYPE_INCONSISTENT;
   if (kind != P11_OP_ENCRYPT && kind != P11_OP_DECRYPT)
     return CKR_MECHANISM_INVALID;
   if ((mechanism->mechanism == CKM_CHACHA20_POLY1305) != (type == PARSEC_KEY_TYPE_CHACHA20) ||

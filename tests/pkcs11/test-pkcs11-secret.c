@@ -423,8 +423,11 @@ test_aes_gcm (Fixture       *f,
   g_assert_cmpuint (p11->C_Encrypt (f->token.session, (CK_BYTE_PTR) "", 0, out, &out_len), ==, CKR_DATA_LEN_RANGE);
   {
     CK_MECHANISM sign = { CKM_SHA256_HMAC, NULL, 0 };
+    CK_MECHANISM ecdsa = { CKM_ECDSA, NULL, 0 };
 
     g_assert_cmpuint (p11->C_SignInit (f->token.session, &sign, key), ==, CKR_MECHANISM_INVALID);
+    /* A mechanism of key pairs on a secret key, and the other way round */
+    g_assert_cmpuint (p11->C_SignInit (f->token.session, &ecdsa, key), ==, CKR_KEY_TYPE_INCONSISTENT);
   }
 
   /* A session object: a key of the service while its session lasts, made
@@ -808,6 +811,14 @@ test_ecdh (Fixture       *f,
   mechanism.ulParameterLen = sizeof params;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, signer, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
+  if (offers (f, PARSEC_OPCODE_PSA_AEAD_ENCRYPT))
+    {
+      guint8 iv[12] = { 0 };
+      CK_GCM_PARAMS gcm_params = { iv, sizeof iv, 96, NULL, 0, 128 };
+      CK_MECHANISM gcm = { CKM_AES_GCM, &gcm_params, sizeof gcm_params };
+
+      g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &gcm, signer), ==, CKR_KEY_TYPE_INCONSISTENT);
+    }
   readable[3].pValue = &yes;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_TEMPLATE_INCONSISTENT);
