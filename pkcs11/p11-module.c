@@ -1800,7 +1800,7 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
     }
   if (!token)
     p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
-  else if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

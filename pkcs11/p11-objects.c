@@ -410,12 +410,14 @@ slot_load_store (P11Slot  *slot,
 }
 
 /* Records, in the key's group of the store, its CKA_ID (if @id) or that
- * its public object was destroyed (if @hide_public). */
+ * its public object was destroyed (if @hide_public); @reset forgets what
+ * the group said of a former key of the same name first. */
 static gboolean
 slot_store_key (P11Slot     *slot,
                 const char  *key_name,
                 GBytes      *id,
                 gboolean     hide_public,
+                gboolean     reset,
                 GError     **error)
 {
   g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
@@ -424,7 +426,10 @@ slot_store_key (P11Slot     *slot,
 
   if (store == NULL)
     return FALSE;
-  p11_store_set_bytes (store, group, "name", name);
+  if (reset)
+    g_key_file_remove_group (store, group, NULL);
+  if (id != NULL || hide_public)
+    p11_store_set_bytes (store, group, "name", name);
   if (id != NULL)
     p11_store_set_bytes (store, group, "id", id);
   if (hide_public)
@@ -441,7 +446,20 @@ p11_slot_set_key_id (P11Slot     *slot,
                      GBytes      *id,
                      GError     **error)
 {
-  return slot_store_key (slot, key_name, id, FALSE, error);
+  return slot_store_key (slot, key_name, id, FALSE, FALSE, error);
+}
+
+gboolean
+p11_slot_record_new_key (P11Slot     *slot,
+                         const char  *key_name,
+                         GBytes      *id,
+                         GError     **error)
+{
+  /* Nothing to write where the store knows nothing of the name. */
+  if (id == NULL && !g_hash_table_contains (slot->key_ids, key_name) &&
+      !g_hash_table_contains (slot->hidden_publics, key_name))
+    return TRUE;
+  return slot_store_key (slot, key_name, id, FALSE, TRUE, error);
 }
 
 /* Session objects whose process is gone, found in a listing, are
@@ -1192,7 +1210,7 @@ p11_object_destroy (P11Object *object)
 
       if (session_key != NULL)
         session_key->public_hidden = TRUE;
-      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, &error))
+      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, FALSE, &error))
         return p11_rv_from_error (error, CKR_DEVICE_ERROR);
       p11_slot_forget_object (slot, object);
       return CKR_OK;

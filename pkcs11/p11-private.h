@@ -124,6 +124,12 @@ gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              const char         *key_name,
                                              GBytes             *id,
                                              GError            **error);
+/* A key just made: the store forgets a former key of its name, and keeps
+ * @id (if not NULL) */
+gboolean         p11_slot_record_new_key    (P11Slot            *slot,
+                                             const char         *key_name,
+                                             GBytes             *id,
+                                             GError            **error);
 void             p11_slot_forget_key        (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,

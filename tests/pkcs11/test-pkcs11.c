@@ -1628,7 +1628,13 @@ test_destroy_public (Fixture       *f,
     }
   g_assert_cmpuint (count_service_keys (f), ==, 0);
 
-  /* A key of the same name made again has its public object. */
+  /* A key of the same name made again has its public object, also where
+   * the former one was destroyed behind the module's back. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OK);
+  parsec_client_destroy_key (f->client, "kept", NULL, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
   g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
 }
