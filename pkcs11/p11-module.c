@@ -1030,10 +1030,8 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    rv = p11_create_certificate (session->slot, tmpl, count, &object);
+    rv = p11_create_certificate (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
   if (rv == CKR_OK)
     *object_handle = object->handle;
   UNLOCK ();
@@ -1181,7 +1179,7 @@ C_SetAttributeValue (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_set_attributes (object, tmpl, count);

@@ -1580,6 +1580,35 @@ test_session_objects (Fixture       *f,
             parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
   reinitialize (f);
   g_assert_cmpuint (count_named (f, "-rebooted"), ==, 0);
+
+  /* Certificates without CKA_TOKEN are session objects too, kept by the
+   * module alone. */
+  {
+    g_autoptr(GBytes) der = make_certificate ("for the session");
+    CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &klass, sizeof klass },
+      { CKA_LABEL, "brief cert", 10 },
+      { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+    CK_ATTRIBUTE relabel[] = { { CKA_LABEL, "renamed", 7 } };
+    CK_OBJECT_HANDLE cert;
+
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_SESSION_READ_ONLY);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    g_assert_false (get_bool (f, cert, CKA_TOKEN));
+    g_assert_cmpuint (p11->C_SetAttributeValue (read_only, cert, relabel, 1), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, cert);
+    g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+    /* Never in the store */
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    reinitialize (f);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+  }
 }
 
 static void
