@@ -1580,6 +1580,24 @@ test_session_objects (Fixture       *f,
             parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
   reinitialize (f);
   g_assert_cmpuint (count_named (f, "-rebooted"), ==, 0);
+  /* One of another pid namespace, whose processes it cannot see, stays
+   * (and is not listed). */
+  {
+    g_autofree char *boot_id = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL));
+    boot_id[8] = '\0';
+    name = g_strdup_printf ("pkcs11-session-%s-1-7ffffffe-1-0-elsewhere", boot_id);
+    make_key (f, name, parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+    reinitialize (f);
+    g_assert_cmpuint (count_named (f, "-elsewhere"), ==, 1);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "elsewhere"), ==, CK_INVALID_HANDLE);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, name), ==, CK_INVALID_HANDLE);
+    parsec_client_destroy_key (f->client, name, NULL, &error);
+    g_assert_no_error (error);
+  }
 
   /* Certificates without CKA_TOKEN are session objects too, kept by the
    * module alone. */
