@@ -1523,6 +1523,13 @@ test_session_objects (Fixture       *f,
    * token objects are not. */
   g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, token, 2, &pub, &priv),
                     ==, CKR_SESSION_READ_ONLY);
+  /* Their names are theirs alone. */
+  {
+    CK_ATTRIBUTE impostor[] = { { CKA_LABEL, "pkcs11-session-0-0-0-0-0-x", 26 }, { CKA_TOKEN, &yes, sizeof yes } };
+
+    g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, impostor, 2, &pub, &priv),
+                      ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  }
   g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp, 1, &pub, &priv), ==, CKR_OK);
   g_assert_false (get_bool (f, priv, CKA_TOKEN));
   g_assert_false (get_bool (f, pub, CKA_TOKEN));
