@@ -246,6 +246,7 @@ p11_slot_take_session_keys (P11Slot           *slot,
   GHashTableIter iter;
   gpointer name, value;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new ();
 
   g_hash_table_iter_init (&iter, slot->session_keys);
   while (g_hash_table_iter_next (&iter, &name, &value))
@@ -264,7 +265,6 @@ p11_slot_take_session_keys (P11Slot           *slot,
     }
 
   /* Session certificates are the module's alone. */
-  g_ptr_array_set_size (names, 0);
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -272,10 +272,10 @@ p11_slot_take_session_keys (P11Slot           *slot,
 
       if (object->kind == P11_KIND_CERTIFICATE && object->session_object &&
           (session == CK_INVALID_HANDLE || object->session == session))
-        g_ptr_array_add (names, object);
+        g_ptr_array_add (certificates, object);
     }
-  for (guint i = 0; i < names->len; i++)
-    p11_slot_forget_object (slot, g_ptr_array_index (names, i));
+  for (guint i = 0; i < certificates->len; i++)
+    p11_slot_forget_object (slot, g_ptr_array_index (certificates, i));
 }
 
 /* Called without the module's lock: the service may take its time. */
