@@ -1146,10 +1146,8 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
       UNLOCK ();
       return create_secret_key (handle, tmpl, count, object_handle);
     }
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    rv = p11_create_certificate (session->slot, tmpl, count, &object);
+    rv = p11_create_certificate (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
   if (rv == CKR_OK)
     *object_handle = object->handle;
   UNLOCK ();
@@ -1297,7 +1295,7 @@ C_SetAttributeValue (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_set_attributes (object, tmpl, count);
@@ -2053,7 +2051,7 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
     }
   if (!token)
     p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
-  else if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

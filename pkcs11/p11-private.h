@@ -86,6 +86,8 @@ struct _P11Object
   char *key_name;
   ParsecKey *key;
   gboolean session_object;
+  /* A session object's session (certificates; keys have P11SessionKey) */
+  CK_SESSION_HANDLE session;
   /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
   GBytes *spki;
   GBytes *id;
@@ -136,6 +138,12 @@ gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              const char         *key_name,
                                              GBytes             *id,
                                              GError            **error);
+/* A key just made: the store forgets a former key of its name, and keeps
+ * @id (if not NULL) */
+gboolean         p11_slot_record_new_key    (P11Slot            *slot,
+                                             const char         *key_name,
+                                             GBytes             *id,
+                                             GError            **error);
 void             p11_slot_forget_key        (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,
@@ -146,7 +154,8 @@ void             p11_slot_add_session_key   (P11Slot            *slot,
                                              ParsecKey          *key,
                                              GBytes             *id);
 /* Forgets the session objects of @session (of every session for
- * CK_INVALID_HANDLE), adding their keys to @keys to be destroyed. */
+ * CK_INVALID_HANDLE), adding their keys to @keys to be destroyed in the
+ * service. */
 void             p11_slot_take_session_keys (P11Slot            *slot,
                                              CK_SESSION_HANDLE   session,
                                              GPtrArray          *keys);
@@ -163,6 +172,8 @@ gsize            p11_object_key_bytes       (P11Object          *object);
 ParsecKeyAttributes *p11_object_attributes  (P11Object          *object);
 gboolean         p11_object_is_rsa          (P11Object          *object);
 CK_RV            p11_create_certificate     (P11Slot            *slot,
+                                             CK_SESSION_HANDLE   session,
+                                             gboolean            read_only,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count,
                                              P11Object         **object);

@@ -289,6 +289,9 @@ secret_spec_parse (P11NewSecret       *made,
   if ((rv = p11_key_name_for (label, id, made->token ? NULL : made->session_prefix, &spec->name,
                               &label_text)) != CKR_OK)
     return rv;
+  /* Such names are the session objects': hidden, and destroyed as stale. */
+  if (made->token && p11_session_name_is_session (spec->name))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   /* A token key's CKA_ID is its name unless chosen; a session object's,
    * its label's bytes unless chosen. */
   if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||

@@ -365,6 +365,9 @@ test_aes_gcm (Fixture       *f,
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 0, NULL, 0, &key), ==, CKR_TEMPLATE_INCOMPLETE);
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 17, NULL, 0, &key), ==, CKR_KEY_SIZE_RANGE);
   g_assert_cmpuint (generate_secret (f, CKM_SHA256, "aes", 32, NULL, 0, &key), ==, CKR_MECHANISM_INVALID);
+  /* The names of session objects are theirs alone. */
+  g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "pkcs11-session-1-2-3-4-5-x", 32, NULL, 0, &key),
+                    ==, CKR_ATTRIBUTE_VALUE_INVALID);
 
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 32, NULL, 0, &key), ==, CKR_OK);
   g_assert_cmpuint (get_ulong (&f->token, key, CKA_CLASS), ==, CKO_SECRET_KEY);
