@@ -384,6 +384,8 @@ p11_operation_new (P11OpKind            kind,
       *out = op;
       return CKR_OK;
     }
+  if (p11_mechanism_is_aead (mechanism->mechanism))
+    return CKR_KEY_TYPE_INCONSISTENT;
   flag = kind == P11_OP_SIGN ? CKF_SIGN : kind == P11_OP_VERIFY ? CKF_VERIFY
          : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
   if (known == NULL || !(known->flags & flag))
@@ -1141,6 +1143,9 @@ p11_generate_key_pair (ParsecClient          *client,
     return rv;
   if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
     return rv;
+  /* Such names are the session objects': hidden, and destroyed as stale. */
+  if (*token && p11_session_name_is_session (name))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
 
   /* A policy for any hash serves every signing mechanism, but not every
    * provider accepts one (the TPM provider refuses it, and RSA-PSS): then

@@ -43,6 +43,8 @@ p11_digest_init (P11Session         *session,
         if (session->digest == NULL)
           return CKR_MECHANISM_INVALID;
         session->digest_len = digests[i].len;
+        session->digest_single = FALSE;
+        session->digest_multi = FALSE;
         return CKR_OK;
       }
   return CKR_MECHANISM_INVALID;

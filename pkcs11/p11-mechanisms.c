@@ -58,12 +58,9 @@ p11_opcodes_fetch (ParsecClient *client)
     }
   if (error == NULL)
     opcodes = parsec_client_list_opcodes (client, provider, NULL, &error);
+  /* Until the service answers, nothing that needs it is offered. */
   if (opcodes == NULL)
-    {
-      /* Offer nothing that needs the service rather than guess. */
-      g_debug ("Cannot list the provider's operations: %s", error->message);
-      return g_array_new (FALSE, FALSE, sizeof (guint32));
-    }
+    g_debug ("Cannot list the provider's operations: %s", error->message);
   return opcodes;
 }
 

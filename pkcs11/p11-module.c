@@ -483,8 +483,8 @@ check_slot (CK_SLOT_ID id)
   return rv;
 }
 
-/* Asks the slot's provider what it offers, once, without the lock held
- * while the service answers. */
+/* Asks the slot's provider what it offers, once it answers, without the
+ * lock held while the service works. */
 static CK_RV
 ensure_opcodes (CK_SLOT_ID id)
 {
@@ -501,6 +501,8 @@ ensure_opcodes (CK_SLOT_ID id)
   if (client == NULL)
     return CKR_OK;
   opcodes = p11_opcodes_fetch (client);
+  if (opcodes == NULL)
+    return CKR_OK;
   rv = lock_slot (id, &slot);
   if (rv != CKR_OK)
     return rv;
@@ -1144,10 +1146,8 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
       UNLOCK ();
       return create_secret_key (handle, tmpl, count, object_handle);
     }
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    rv = p11_create_certificate (session->slot, tmpl, count, &object);
+    rv = p11_create_certificate (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
   if (rv == CKR_OK)
     *object_handle = object->handle;
   UNLOCK ();
@@ -1295,7 +1295,7 @@ C_SetAttributeValue (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_set_attributes (object, tmpl, count);
@@ -1741,9 +1741,16 @@ C_Digest (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->digest == NULL)
     rv = CKR_OPERATION_NOT_INITIALIZED;
-  /* A size query hashes nothing: the same data comes again. */
-  else if (digest != NULL && *digest_len >= session->digest_len)
-    rv = p11_digest_update (session, data, data_len);
+  /* C_Digest does not finish a multi-part digest. */
+  else if (session->digest_multi)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_single = TRUE;
+      /* A size query hashes nothing: the same data comes again. */
+      if (digest != NULL && *digest_len >= session->digest_len)
+        rv = p11_digest_update (session, data, data_len);
+    }
   if (rv == CKR_OK)
     rv = p11_digest_final (session, digest, digest_len);
   digest_end (session, rv);
@@ -1763,8 +1770,13 @@ C_DigestUpdate (CK_SESSION_HANDLE handle,
     return rv;
   if (part == NULL && part_len > 0)
     rv = CKR_ARGUMENTS_BAD;
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
   else
-    rv = p11_digest_update (session, part, part_len);
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_update (session, part, part_len);
+    }
   digest_end (session, rv);
   UNLOCK ();
   return rv;
@@ -1787,7 +1799,16 @@ C_DigestFinal (CK_SESSION_HANDLE handle,
 
   if (rv != CKR_OK)
     return rv;
-  rv = digest_len == NULL ? CKR_ARGUMENTS_BAD : p11_digest_final (session, digest, digest_len);
+  if (digest_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  /* A single-part digest is finished by C_Digest only. */
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_final (session, digest, digest_len);
+    }
   digest_end (session, rv);
   UNLOCK ();
   return rv;
@@ -2030,7 +2051,7 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
     }
   if (!token)
     p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
-  else if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

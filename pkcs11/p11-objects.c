@@ -6,8 +6,10 @@
  * private key object and a public key object (only the latter for a
  * public key), both labelled with the key's name and with a CKA_ID that
  * is the name's bytes unless a CKA_ID was chosen for the key when it was
- * generated. Certificates come from the token's store file (p11-store.c).
- * The public key of a key is asked for on first need only.
+ * generated. An AES, ChaCha20 or raw-data key is one secret key object,
+ * whose attributes p11-secret.c gives. Certificates come from the token's
+ * store file (p11-store.c). The public key of a key is asked for on first
+ * need only.
  */
 #include "config.h"
 
@@ -247,7 +249,8 @@ p11_slot_take_session_keys (P11Slot           *slot,
 {
   GHashTableIter iter;
   gpointer name, value;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new ();
 
   g_hash_table_iter_init (&iter, slot->session_keys);
   while (g_hash_table_iter_next (&iter, &name, &value))
@@ -257,13 +260,26 @@ p11_slot_take_session_keys (P11Slot           *slot,
       if (session != CK_INVALID_HANDLE && session_key->session != session)
         continue;
       g_ptr_array_add (keys, g_object_ref (session_key->key));
-      g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_add (names, name);
     }
   for (guint i = 0; i < names->len; i++)
     {
       p11_slot_forget_key (slot, g_ptr_array_index (names, i));
       g_hash_table_remove (slot->session_keys, g_ptr_array_index (names, i));
     }
+
+  /* Session certificates are the module's alone. */
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (object->kind == P11_KIND_CERTIFICATE && object->session_object &&
+          (session == CK_INVALID_HANDLE || object->session == session))
+        g_ptr_array_add (certificates, object);
+    }
+  for (guint i = 0; i < certificates->len; i++)
+    p11_slot_forget_object (slot, g_ptr_array_index (certificates, i));
 }
 
 /* Called without the module's lock: the service may take its time. */
@@ -414,12 +430,14 @@ slot_load_store (P11Slot  *slot,
 }
 
 /* Records, in the key's group of the store, its CKA_ID (if @id) or that
- * its public object was destroyed (if @hide_public). */
+ * its public object was destroyed (if @hide_public); @reset forgets what
+ * the group said of a former key of the same name first. */
 static gboolean
 slot_store_key (P11Slot     *slot,
                 const char  *key_name,
                 GBytes      *id,
                 gboolean     hide_public,
+                gboolean     reset,
                 GError     **error)
 {
   g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
@@ -428,7 +446,10 @@ slot_store_key (P11Slot     *slot,
 
   if (store == NULL)
     return FALSE;
-  p11_store_set_bytes (store, group, "name", name);
+  if (reset)
+    g_key_file_remove_group (store, group, NULL);
+  if (id != NULL || hide_public)
+    p11_store_set_bytes (store, group, "name", name);
   if (id != NULL)
     p11_store_set_bytes (store, group, "id", id);
   if (hide_public)
@@ -445,7 +466,20 @@ p11_slot_set_key_id (P11Slot     *slot,
                      GBytes      *id,
                      GError     **error)
 {
-  return slot_store_key (slot, key_name, id, FALSE, error);
+  return slot_store_key (slot, key_name, id, FALSE, FALSE, error);
+}
+
+gboolean
+p11_slot_record_new_key (P11Slot     *slot,
+                         const char  *key_name,
+                         GBytes      *id,
+                         GError     **error)
+{
+  /* Nothing to write where the store knows nothing of the name. */
+  if (id == NULL && !g_hash_table_contains (slot->key_ids, key_name) &&
+      !g_hash_table_contains (slot->hidden_publics, key_name))
+    return TRUE;
+  return slot_store_key (slot, key_name, id, FALSE, TRUE, error);
 }
 
 /* Session objects whose process is gone, found in a listing, are
@@ -488,6 +522,10 @@ p11_slot_refresh (P11Slot  *slot,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((P11Object *) value)->seen = FALSE;
 
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE && ((P11Object *) value)->session_object)
+      ((P11Object *) value)->seen = TRUE;
   store = p11_store_load (slot->store_path, &store_error);
   if (store != NULL)
     slot_load_store (slot, store);
@@ -989,7 +1027,8 @@ matching_key (P11Slot *slot,
     {
       P11Object *object = value;
 
-      if (object->kind != P11_KIND_CERTIFICATE && (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
+      if (object->kind != P11_KIND_CERTIFICATE && object->kind != P11_KIND_SECRET_KEY &&
+          (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
           p11_object_load_public (object, NULL) && g_bytes_equal (object->spki, spki))
         found = object;
     }
@@ -1050,7 +1089,8 @@ slot_rekey (P11Slot   *slot,
   for (guint i = 0; i < paired->len; i++)
     {
       P11Object *certificate = g_ptr_array_index (paired, i);
-      CK_RV rv = store_update (slot, certificate->store_group, certificate->value, id, certificate->label, FALSE);
+      CK_RV rv = certificate->session_object ? CKR_OK
+                 : store_update (slot, certificate->store_group, certificate->value, id, certificate->label, FALSE);
 
       if (rv != CKR_OK)
         return rv;
@@ -1068,13 +1108,15 @@ static const CK_ATTRIBUTE_TYPE certificate_template_types[] = {
 
 CK_RV
 p11_create_certificate (P11Slot             *slot,
+                        CK_SESSION_HANDLE    session,
+                        gboolean             read_only,
                         const CK_ATTRIBUTE  *tmpl,
                         CK_ULONG             count,
                         P11Object          **object)
 {
   const CK_ATTRIBUTE *value_attribute, *id_attribute, *label_attribute;
   CK_ULONG klass = 0, certificate_type = CKC_X_509;
-  gboolean have_class, token = TRUE, private_object = FALSE, trusted = FALSE;
+  gboolean have_class, token = FALSE, private_object = FALSE, trusted = FALSE;
   g_autoptr(GBytes) value = NULL;
   g_autoptr(GBytes) id = NULL;
   g_autofree char *label = NULL;
@@ -1106,10 +1148,13 @@ p11_create_certificate (P11Slot             *slot,
   /* Keys are made in the service, by C_GenerateKeyPair. */
   if (klass != CKO_CERTIFICATE || certificate_type != CKC_X_509)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  /* Only token objects, in the store; nothing needs a login; trust is
-   * for a security officer to grant, and there is none. */
-  if (!token || private_object || trusted)
+  /* Nothing needs a login; trust is for a security officer to grant, and
+   * there is none. Token objects go to the store, session objects (the
+   * standard's default) stay in the module's memory. */
+  if (private_object || trusted)
     return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (token && read_only)
+    return CKR_SESSION_READ_ONLY;
   if (value_attribute == NULL)
     return CKR_TEMPLATE_INCOMPLETE;
   value = g_bytes_new (value_attribute->pValue, value_attribute->ulValueLen);
@@ -1140,11 +1185,15 @@ p11_create_certificate (P11Slot             *slot,
     label = g_strdup ("");
 
   uuid = g_uuid_string_random ();
-  group = g_strconcat ("certificate ", uuid, NULL);
-  if ((rv = store_update (slot, group, value, id, label, FALSE)) != CKR_OK)
+  group = g_strconcat (token ? "certificate " : "session certificate ", uuid, NULL);
+  if (token && (rv = store_update (slot, group, value, id, label, FALSE)) != CKR_OK)
     return rv;
   *object = slot_add_certificate (slot, group, value, id, label);
-  return *object != NULL ? CKR_OK : CKR_GENERAL_ERROR;
+  if (*object == NULL)
+    return CKR_GENERAL_ERROR;
+  (*object)->session_object = !token;
+  (*object)->session = token ? CK_INVALID_HANDLE : session;
+  return CKR_OK;
 }
 
 CK_RV
@@ -1178,7 +1227,8 @@ p11_object_set_attributes (P11Object          *object,
     label = g_strdup (object->label);
   else if ((label = p11_attribute_text (label_attribute)) == NULL)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if ((rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
+  if (!object->session_object &&
+      (rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
     return rv;
   slot_add_certificate (object->slot, object->store_group, object->value, id, label);
   return CKR_OK;
@@ -1193,7 +1243,7 @@ p11_object_destroy (P11Object *object)
 
   if (object->kind == P11_KIND_CERTIFICATE)
     {
-      rv = store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
+      rv = object->session_object ? CKR_OK : store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
       if (rv == CKR_OK)
         p11_slot_forget_object (slot, object);
       return rv;
@@ -1206,7 +1256,7 @@ p11_object_destroy (P11Object *object)
 
       if (session_key != NULL)
         session_key->public_hidden = TRUE;
-      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, &error))
+      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, FALSE, &error))
         return p11_rv_from_error (error, CKR_DEVICE_ERROR);
       p11_slot_forget_object (slot, object);
       return CKR_OK;

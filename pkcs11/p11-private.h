@@ -86,6 +86,8 @@ struct _P11Object
   char *key_name;
   ParsecKey *key;
   gboolean session_object;
+  /* A session object's session (certificates; keys have P11SessionKey) */
+  CK_SESSION_HANDLE session;
   /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
   GBytes *spki;
   GBytes *id;
@@ -112,9 +114,12 @@ struct _P11Session
   GArray *found;
   guint found_pos;
   P11Operation *ops[P11_N_OPS];
-  /* C_DigestInit to C_DigestFinal */
+  /* C_DigestInit to C_DigestFinal; a digest is single-part (C_Digest)
+   * or multi-part (C_DigestUpdate, C_DigestFinal) from its first call */
   Digest *digest;
   gsize digest_len;
+  gboolean digest_single;
+  gboolean digest_multi;
 };
 
 /* p11-module.c */
@@ -133,6 +138,12 @@ gboolean         p11_slot_set_key_id        (P11Slot            *slot,
                                              const char         *key_name,
                                              GBytes             *id,
                                              GError            **error);
+/* A key just made: the store forgets a former key of its name, and keeps
+ * @id (if not NULL) */
+gboolean         p11_slot_record_new_key    (P11Slot            *slot,
+                                             const char         *key_name,
+                                             GBytes             *id,
+                                             GError            **error);
 void             p11_slot_forget_key        (P11Slot            *slot,
                                              const char         *key_name);
 void             p11_slot_forget_object     (P11Slot            *slot,
@@ -143,7 +154,8 @@ void             p11_slot_add_session_key   (P11Slot            *slot,
                                              ParsecKey          *key,
                                              GBytes             *id);
 /* Forgets the session objects of @session (of every session for
- * CK_INVALID_HANDLE), adding their keys to @keys to be destroyed. */
+ * CK_INVALID_HANDLE), adding their keys to @keys to be destroyed in the
+ * service. */
 void             p11_slot_take_session_keys (P11Slot            *slot,
                                              CK_SESSION_HANDLE   session,
                                              GPtrArray          *keys);
@@ -160,6 +172,8 @@ gsize            p11_object_key_bytes       (P11Object          *object);
 ParsecKeyAttributes *p11_object_attributes  (P11Object          *object);
 gboolean         p11_object_is_rsa          (P11Object          *object);
 CK_RV            p11_create_certificate     (P11Slot            *slot,
+                                             CK_SESSION_HANDLE   session,
+                                             gboolean            read_only,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count,
                                              P11Object         **object);
@@ -174,8 +188,8 @@ gboolean         p11_spki_ec_params         (GBytes             *spki,
 /* p11-mechanisms.c: what the slot's provider offers */
 gboolean         p11_slot_has_opcode        (P11Slot            *slot,
                                              ParsecOpcode        opcode);
-/* Asks the service for the slot's opcodes if it was not asked yet; call
- * without the module lock: it talks to the service. */
+/* Asks the service for a slot's opcodes, or NULL if it does not answer
+ * (asked again later); call without the module lock. */
 GArray          *p11_opcodes_fetch          (ParsecClient       *client);
 CK_RV            p11_slot_mechanism_list    (P11Slot            *slot,
                                              CK_MECHANISM_TYPE  *list,
@@ -242,6 +256,7 @@ CK_RV            p11_secret_derive          (P11NewSecret       *made,
                                              GBytes             *peer,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
+gboolean         p11_mechanism_is_aead      (CK_MECHANISM_TYPE   type);
 CK_RV            p11_secret_operation_new   (P11OpKind           kind,
                                              const CK_MECHANISM *mechanism,
                                              P11Object          *key,

@@ -8,7 +8,8 @@
  * Their value stays in the service unless the key was made extractable:
  * then it is not sensitive either (the module cannot wrap, so those two
  * attributes are one PSA usage, EXPORT), and CKA_VALUE is read with
- * PsaExportKey.
+ * PsaExportKey. Like key pairs, they are session objects unless CKA_TOKEN
+ * is true (p11-session-keys.c).
  *
  * A PSA key permits one algorithm, chosen when it is made: AES-GCM
  * unless CKA_ALLOWED_MECHANISMS names CKM_AES_CCM. Its tag is the full
@@ -128,10 +129,13 @@ p11_secret_attribute (P11Object          *object,
       *value = bool_bytes (FALSE);
       return CKR_OK;
     case CKA_SENSITIVE:
+      *value = bool_bytes (!exportable);
+      return CKR_OK;
     case CKA_ALWAYS_SENSITIVE:
     case CKA_NEVER_EXTRACTABLE:
-      /* A PSA policy never changes. */
-      *value = bool_bytes (!exportable);
+      /* A PSA policy never changes, but an imported key's value was
+       * outside before, and the service does not tell which it is. */
+      *value = bool_bytes (FALSE);
       return CKR_OK;
     case CKA_EXTRACTABLE:
       *value = bool_bytes (exportable);
@@ -285,6 +289,9 @@ secret_spec_parse (P11NewSecret       *made,
   if ((rv = p11_key_name_for (label, id, made->token ? NULL : made->session_prefix, &spec->name,
                               &label_text)) != CKR_OK)
     return rv;
+  /* Such names are the session objects': hidden, and destroyed as stale. */
+  if (made->token && p11_session_name_is_session (spec->name))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   /* A token key's CKA_ID is its name unless chosen; a session object's,
    * its label's bytes unless chosen. */
   if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||
@@ -419,20 +426,32 @@ p11_secret_import (P11NewSecret        *made,
 
 /* ECDH */
 
+static gboolean
+is_point (const guint8 *data,
+          gsize         len,
+          gsize         point_len)
+{
+  return len > 0 && data[0] == 0x04 && (point_len != 0 ? len == point_len : len % 2 == 1);
+}
+
 /* The peer's point as PSA takes it (04 ‖ x ‖ y), given so or, as some
- * applications pass CKA_EC_POINT on, in a DER OCTET STRING. */
+ * applications pass CKA_EC_POINT on, in a DER OCTET STRING; @point_len is
+ * 0 for a key whose size the service does not tell (imported with the
+ * size taken from the data). */
 static GBytes *
 peer_point (const CK_ECDH1_DERIVE_PARAMS *params,
             gsize                         point_len)
 {
   DerCursor cursor, content;
 
-  if (params->public_data_len == point_len && params->public_data[0] == 0x04)
+  if (point_len != 0 && is_point (params->public_data, params->public_data_len, point_len))
     return g_bytes_new (params->public_data, point_len);
   der_cursor_init (&cursor, params->public_data, params->public_data_len);
   if (der_expect (&cursor, 0x04, &content, NULL) && der_cursor_at_end (&cursor) &&
-      der_cursor_len (&content) == point_len && content.p[0] == 0x04)
-    return g_bytes_new (content.p, point_len);
+      is_point (content.p, der_cursor_len (&content), point_len))
+    return g_bytes_new (content.p, der_cursor_len (&content));
+  if (point_len == 0 && is_point (params->public_data, params->public_data_len, 0))
+    return g_bytes_new (params->public_data, params->public_data_len);
   return NULL;
 }
 
@@ -446,6 +465,7 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
   ParsecAlgorithm *algorithm;
   CK_MECHANISM_INFO info;
   gsize point_len;
+  guint bits;
 
   if (mechanism->mechanism != CKM_ECDH1_DERIVE ||
       p11_slot_mechanism_info (base->slot, mechanism->mechanism, &info) != CKR_OK)
@@ -466,7 +486,8 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
       parsec_algorithm_get_key_agreement (algorithm) != PARSEC_KEY_AGREEMENT_ECDH)
     return CKR_KEY_FUNCTION_NOT_PERMITTED;
 
-  point_len = 1 + 2 * ((parsec_key_attributes_get_bits (attributes) + 7) / 8);
+  bits = parsec_key_attributes_get_bits (attributes);
+  point_len = bits != 0 ? 1 + 2 * ((bits + 7) / 8) : 0;
   *peer = peer_point (params, point_len);
   return *peer != NULL ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
 }
@@ -504,6 +525,12 @@ p11_secret_derive (P11NewSecret        *made,
 }
 
 /* AEAD */
+
+gboolean
+p11_mechanism_is_aead (CK_MECHANISM_TYPE type)
+{
+  return type == CKM_AES_GCM || type == CKM_AES_CCM || type == CKM_CHACHA20_POLY1305;
+}
 
 struct _P11SecretOperation
 {
@@ -612,10 +639,11 @@ p11_secret_operation_new (P11OpKind            kind,
   CK_MECHANISM_INFO info;
   CK_RV rv;
 
-  if (p11_slot_mechanism_info (key->slot, mechanism->mechanism, &info) != CKR_OK ||
-      (mechanism->mechanism != CKM_AES_GCM && mechanism->mechanism != CKM_AES_CCM &&
-       mechanism->mechanism != CKM_CHACHA20_POLY1305))
+  if (p11_slot_mechanism_info (key->slot, mechanism->mechanism, &info) != CKR_OK)
     return CKR_MECHANISM_INVALID;
+  /* A mechanism of key pairs */
+  if (!p11_mechanism_is_aead (mechanism->mechanism))
+    return CKR_KEY_TYPE_INCONSISTENT;
   if (kind != P11_OP_ENCRYPT && kind != P11_OP_DECRYPT)
     return CKR_MECHANISM_INVALID;
   if ((mechanism->mechanism == CKM_CHACHA20_POLY1305) != (type == PARSEC_KEY_TYPE_CHACHA20) ||

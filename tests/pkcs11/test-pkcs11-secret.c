@@ -248,6 +248,19 @@ test_digest (Fixture       *f,
   g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
   g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OPERATION_ACTIVE);
   g_assert_cmpuint (p11->C_Digest (f->token.session, NULL, 1, out, &out_len), ==, CKR_ARGUMENTS_BAD);
+  /* A digest is single-part or multi-part from its first call; mixing the
+   * two ends it. */
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DigestUpdate (f->token.session, (CK_BYTE_PTR) "a", 1), ==, CKR_OK);
+  out_len = sizeof out;
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) "a", 1, out, &out_len), ==, CKR_OPERATION_ACTIVE);
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
+  g_assert_cmpuint (p11->C_DigestInit (f->token.session, &sha256), ==, CKR_OK);
+  out_len = 0;
+  g_assert_cmpuint (p11->C_Digest (f->token.session, (CK_BYTE_PTR) "a", 1, NULL, &out_len), ==, CKR_OK);
+  out_len = sizeof out;
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_ACTIVE);
+  g_assert_cmpuint (p11->C_DigestFinal (f->token.session, out, &out_len), ==, CKR_OPERATION_NOT_INITIALIZED);
 }
 
 /* Secret keys and AEAD */
@@ -352,6 +365,9 @@ test_aes_gcm (Fixture       *f,
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 0, NULL, 0, &key), ==, CKR_TEMPLATE_INCOMPLETE);
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 17, NULL, 0, &key), ==, CKR_KEY_SIZE_RANGE);
   g_assert_cmpuint (generate_secret (f, CKM_SHA256, "aes", 32, NULL, 0, &key), ==, CKR_MECHANISM_INVALID);
+  /* The names of session objects are theirs alone. */
+  g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "pkcs11-session-1-2-3-4-5-x", 32, NULL, 0, &key),
+                    ==, CKR_ATTRIBUTE_VALUE_INVALID);
 
   g_assert_cmpuint (generate_secret (f, CKM_AES_KEY_GEN, "aes", 32, NULL, 0, &key), ==, CKR_OK);
   g_assert_cmpuint (get_ulong (&f->token, key, CKA_CLASS), ==, CKO_SECRET_KEY);
@@ -410,8 +426,11 @@ test_aes_gcm (Fixture       *f,
   g_assert_cmpuint (p11->C_Encrypt (f->token.session, (CK_BYTE_PTR) "", 0, out, &out_len), ==, CKR_DATA_LEN_RANGE);
   {
     CK_MECHANISM sign = { CKM_SHA256_HMAC, NULL, 0 };
+    CK_MECHANISM ecdsa = { CKM_ECDSA, NULL, 0 };
 
     g_assert_cmpuint (p11->C_SignInit (f->token.session, &sign, key), ==, CKR_MECHANISM_INVALID);
+    /* A mechanism of key pairs on a secret key, and the other way round */
+    g_assert_cmpuint (p11->C_SignInit (f->token.session, &ecdsa, key), ==, CKR_KEY_TYPE_INCONSISTENT);
   }
 
   /* A session object: a key of the service while its session lasts, made
@@ -584,9 +603,10 @@ test_chacha20 (Fixture       *f,
   g_autoptr(GBytes) plaintext = g_bytes_new_static ("a stream of words", 17);
   g_autoptr(GBytes) ciphertext = NULL;
   g_autoptr(GBytes) decrypted = NULL;
+  g_autoptr(ParsecAlgorithm) chacha20_poly1305 = parsec_algorithm_new_aead (PARSEC_AEAD_CHACHA20_POLY1305);
   g_autoptr(ParsecKeyAttributes) attributes =
     parsec_key_attributes_new (PARSEC_KEY_TYPE_CHACHA20, 256, PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT,
-                               parsec_algorithm_new_aead (PARSEC_AEAD_CHACHA20_POLY1305));
+                               chacha20_poly1305);
   g_autoptr(ParsecKey) probe = NULL;
   guint8 nonce[12] = { 7 };
   P11ChaCha20Poly1305Params params = { nonce, sizeof nonce, (CK_BYTE_PTR) "aad", 3 };
@@ -629,6 +649,11 @@ test_ecdh (Fixture       *f,
            gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) ecdh = parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH);
+  g_autoptr(ParsecKeyAttributes) ecdh_attributes =
+    parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                   PARSEC_KEY_USAGE_DERIVE, ecdh);
+  g_autoptr(ParsecKeyAttributes) signing_attributes = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   g_autoptr(ParsecKey) ours = NULL;
   g_autoptr(ParsecKey) peer = NULL;
   g_autoptr(ParsecKey) signing = NULL;
@@ -661,12 +686,7 @@ test_ecdh (Fixture       *f,
   CK_OBJECT_HANDLE base = CK_INVALID_HANDLE, signer = CK_INVALID_HANDLE, derived;
   CK_ULONG n = 0;
 
-  ours = parsec_client_generate_key (f->token.client, "ecdh",
-                                     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
-                                                                    PARSEC_ECC_FAMILY_SECP_R1, 256,
-                                                                    PARSEC_KEY_USAGE_DERIVE,
-                                                                    parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH)),
-                                     NULL, &error);
+  ours = parsec_client_generate_key (f->token.client, "ecdh", ecdh_attributes, NULL, &error);
   if (ours == NULL)
     {
       /* Where the provider cannot make such keys, nothing derives. */
@@ -674,15 +694,9 @@ test_ecdh (Fixture       *f,
       g_assert_false (offers (f, PARSEC_OPCODE_PSA_RAW_KEY_AGREEMENT));
       return;
     }
-  peer = parsec_client_generate_key (f->token.client, "peer",
-                                     parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR,
-                                                                    PARSEC_ECC_FAMILY_SECP_R1, 256,
-                                                                    PARSEC_KEY_USAGE_DERIVE,
-                                                                    parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH)),
-                                     NULL, &error);
+  peer = parsec_client_generate_key (f->token.client, "peer", ecdh_attributes, NULL, &error);
   g_assert_no_error (error);
-  signing = parsec_client_generate_key (f->token.client, "signer", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256),
-                                        NULL, &error);
+  signing = parsec_client_generate_key (f->token.client, "signer", signing_attributes, NULL, &error);
   g_assert_no_error (error);
   peer_point = parsec_key_export_public_key (peer, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
   g_assert_no_error (error);
@@ -742,6 +756,49 @@ test_ecdh (Fixture       *f,
     g_assert_cmpuint (p11->C_GetAttributeValue (f->token.session, derived, &secret_value, 1), ==, CKR_ATTRIBUTE_SENSITIVE);
   }
 
+  /* A key imported with its size taken from the data, which the service
+   * may then report as 0: the point's length is not known beforehand. */
+  {
+    static const guint8 scalar[32] = { [0] = 0x11, [31] = 0x01 };
+    g_autoptr(ParsecKeyAttributes) sizeless =
+      parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 0,
+                                     PARSEC_KEY_USAGE_DERIVE, ecdh);
+    g_autoptr(GBytes) scalar_bytes = g_bytes_new_static (scalar, sizeof scalar);
+    g_autoptr(ParsecKey) imported = parsec_client_import_key (f->token.client, "ecdh-imported", sizeless,
+                                                              scalar_bytes, NULL, &error);
+    g_autoptr(GBytes) imported_point = NULL;
+    g_autoptr(GBytes) imported_expected = NULL;
+    g_autoptr(GBytes) imported_value = NULL;
+    CK_ATTRIBUTE find_imported[] = {
+      { CKA_CLASS, &private_class, sizeof private_class }, { CKA_LABEL, "ecdh-imported", 13 }
+    };
+    CK_OBJECT_HANDLE imported_base = CK_INVALID_HANDLE;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (p11->C_FindObjectsInit (f->token.session, find_imported, G_N_ELEMENTS (find_imported)), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjects (f->token.session, &imported_base, 1, &n), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_FindObjectsFinal (f->token.session), ==, CKR_OK);
+    g_assert_cmpuint (n, ==, 1);
+    imported_point = parsec_key_export_public_key (imported, PARSEC_PUBLIC_KEY_FORMAT_PSA, NULL, &error);
+    g_assert_no_error (error);
+    imported_expected = parsec_key_raw_key_agreement (peer, imported_point, NULL, &error);
+    g_assert_no_error (error);
+    /* the point in DER, then raw */
+    g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, imported_base, readable, G_N_ELEMENTS (readable),
+                                        &derived), ==, CKR_OK);
+    params.public_data = (CK_BYTE_PTR) g_bytes_get_data (peer_point, NULL);
+    params.public_data_len = 65;
+    g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, imported_base, readable, G_N_ELEMENTS (readable),
+                                        &derived), ==, CKR_OK);
+    if (offers (f, PARSEC_OPCODE_PSA_EXPORT_KEY))
+      {
+        imported_value = get_attribute (&f->token, derived, CKA_VALUE);
+        g_assert_true (g_bytes_equal (imported_value, imported_expected));
+      }
+    params.public_data = wrapped;
+    params.public_data_len = 67;
+  }
+
   /* What is refused */
   params.public_data_len = 66;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
@@ -757,6 +814,14 @@ test_ecdh (Fixture       *f,
   mechanism.ulParameterLen = sizeof params;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, signer, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
+  if (offers (f, PARSEC_OPCODE_PSA_AEAD_ENCRYPT))
+    {
+      guint8 iv[12] = { 0 };
+      CK_GCM_PARAMS gcm_params = { iv, sizeof iv, 96, NULL, 0, 128 };
+      CK_MECHANISM gcm = { CKM_AES_GCM, &gcm_params, sizeof gcm_params };
+
+      g_assert_cmpuint (p11->C_EncryptInit (f->token.session, &gcm, signer), ==, CKR_KEY_TYPE_INCONSISTENT);
+    }
   readable[3].pValue = &yes;
   g_assert_cmpuint (p11->C_DeriveKey (f->token.session, &mechanism, base, readable, G_N_ELEMENTS (readable), &derived),
                     ==, CKR_TEMPLATE_INCONSISTENT);

@@ -1457,6 +1457,13 @@ test_session_objects (Fixture       *f,
    * token objects are not. */
   g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, token, 2, &pub, &priv),
                     ==, CKR_SESSION_READ_ONLY);
+  /* Their names are theirs alone. */
+  {
+    CK_ATTRIBUTE impostor[] = { { CKA_LABEL, "pkcs11-session-0-0-0-0-0-x", 26 }, { CKA_TOKEN, &yes, sizeof yes } };
+
+    g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, impostor, 2, &pub, &priv),
+                      ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  }
   g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp, 1, &pub, &priv), ==, CKR_OK);
   g_assert_false (get_bool (f, priv, CKA_TOKEN));
   g_assert_false (get_bool (f, pub, CKA_TOKEN));
@@ -1514,6 +1521,53 @@ test_session_objects (Fixture       *f,
             parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
   reinitialize (f);
   g_assert_cmpuint (count_named (f, "-rebooted"), ==, 0);
+  /* One of another pid namespace, whose processes it cannot see, stays
+   * (and is not listed). */
+  {
+    g_autofree char *boot_id = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL));
+    boot_id[8] = '\0';
+    name = g_strdup_printf ("pkcs11-session-%s-1-7ffffffe-1-0-elsewhere", boot_id);
+    make_key (f, name, parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+    reinitialize (f);
+    g_assert_cmpuint (count_named (f, "-elsewhere"), ==, 1);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "elsewhere"), ==, CK_INVALID_HANDLE);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, name), ==, CK_INVALID_HANDLE);
+    parsec_client_destroy_key (f->client, name, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  /* Certificates without CKA_TOKEN are session objects too, kept by the
+   * module alone. */
+  {
+    g_autoptr(GBytes) der = make_certificate ("for the session");
+    CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &klass, sizeof klass },
+      { CKA_LABEL, "brief cert", 10 },
+      { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+    CK_ATTRIBUTE relabel[] = { { CKA_LABEL, "renamed", 7 } };
+    CK_OBJECT_HANDLE cert;
+
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_SESSION_READ_ONLY);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    g_assert_false (get_bool (f, cert, CKA_TOKEN));
+    g_assert_cmpuint (p11->C_SetAttributeValue (read_only, cert, relabel, 1), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, cert);
+    g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+    /* Never in the store */
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    reinitialize (f);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+  }
 }
 
 static void
@@ -1562,7 +1616,13 @@ test_destroy_public (Fixture       *f,
     }
   g_assert_cmpuint (count_service_keys (f), ==, 0);
 
-  /* A key of the same name made again has its public object. */
+  /* A key of the same name made again has its public object, also where
+   * the former one was destroyed behind the module's back. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OK);
+  parsec_client_destroy_key (f->client, "kept", NULL, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
   g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
 }

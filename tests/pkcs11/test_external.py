@@ -937,6 +937,18 @@ class KeyPolicyTests(ModuleTestCase):
             self.assertNotEqual(proc.returncode, 0)
             self.assertIn('CKR_MECHANISM_INVALID', (proc.stdout + proc.stderr).decode())
 
+    def test_p11tool_generate_rsa(self):
+        # GnuTLS's key generation (p11tool, certtool, gnutls_pkcs11_privkey_generate)
+        self.run_program(P11TOOL, '--provider', MODULE, '--generate-privkey', 'rsa', '--bits', '2048',
+                         '--label', 'gnutls-rsa', '--no-mark-private', self.token)
+        self.addCleanup(self.tool, 'delete-key', '-k', 'gnutls-rsa', status=None)
+        out = self.pkcs11_tool('--list-objects', '--type', 'privkey').stdout.decode()
+        options = ['--sign-params', 'RSA-PSS'] if 'Allowed mechanisms: RSA-PKCS-PSS,' in out else []
+        if not options:
+            self.assertIn('Allowed mechanisms: RSA-PKCS,SHA256-RSA-PKCS', out)
+        proc = self.run_program(P11TOOL, '--provider', MODULE, '--test-sign', *options, self.uri('gnutls-rsa'))
+        self.assertIn('Verifying against public key in the token... ok', (proc.stdout + proc.stderr).decode())
+
     def test_rsa_keypairgen_for_ssh(self):
         self.pkcs11_tool('--keypairgen', '--key-type', 'rsa:2048', '--label', 'ssh',
                          '--allowed-mechanisms', 'RSA-PKCS,SHA256-RSA-PKCS,SHA512-RSA-PKCS')
