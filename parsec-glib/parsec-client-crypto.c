@@ -2876,7 +2876,7 @@ data_signature_begin (GTask *task)
       return;
     }
 
-  digest = _parsec_digest_bytes (hash, data->data);
+  digest = digest_bytes (hash, data->data);
   if (digest != NULL)
     {
       data_signature_send (task, digest);
@@ -2900,7 +2900,7 @@ data_digest (const ParsecTarget *target,
              GError       **error)
 {
   PsaHashCompute__Operation operation;
-  GBytes *digest = _parsec_digest_bytes (hash, data);
+  GBytes *digest = digest_bytes (hash, data);
 
   if (digest != NULL)
     return digest;
@@ -2989,14 +2989,14 @@ static gboolean
 plan_stream_signature (const char           *key_name,
                        ParsecKeyAttributes  *attributes,
                        ParsecAlgorithm     **algorithm,
-                       ParsecDigest        **digest,
+                       Digest        **digest,
                        GError              **error)
 {
   ParsecHash hash;
 
   if (!_parsec_plan_data_signature (key_name, attributes, algorithm, &hash, error))
     return FALSE;
-  *digest = _parsec_digest_new (hash);
+  *digest = digest_new (hash);
   if (*digest != NULL)
     return TRUE;
   g_set_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT,
@@ -3037,11 +3037,11 @@ stream_chunk_read (GObject      *source,
     }
   if (n > 0)
     {
-      _parsec_digest_update (data->digest, data->chunk, (gsize) n);
+      digest_update (data->digest, data->chunk, (gsize) n);
       stream_read_next (task);
       return;
     }
-  digest = _parsec_digest_finish (g_steal_pointer (&data->digest));
+  digest = digest_finish (g_steal_pointer (&data->digest));
   g_clear_pointer (&data->chunk, secure_free);
   data_signature_send (task, digest);
 }
@@ -3112,7 +3112,7 @@ _parsec_stream_signature_start (const ParsecTarget  *target,
 
 static GBytes *
 stream_digest (GInputStream  *stream,
-               ParsecDigest  *digest,
+               Digest  *digest,
                GCancellable  *cancellable,
                GError       **error)
 {
@@ -3120,16 +3120,16 @@ stream_digest (GInputStream  *stream,
   gssize n;
 
   while ((n = g_input_stream_read (stream, chunk, STREAM_CHUNK_SIZE, cancellable, error)) > 0)
-    _parsec_digest_update (digest, chunk, (gsize) n);
+    digest_update (digest, chunk, (gsize) n);
   secure_free (chunk);
   if (n < 0)
     {
       if (error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         prefix_read_error (error);
-      _parsec_digest_free (digest);
+      digest_free (digest);
       return NULL;
     }
-  return _parsec_digest_finish (digest);
+  return digest_finish (digest);
 }
 
 GBytes *
@@ -3145,14 +3145,14 @@ _parsec_stream_signature_run (const ParsecTarget   *target,
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
   g_autoptr(GInputStream) opened = NULL;
   g_autoptr(GBytes) digest = NULL;
-  ParsecDigest *state;
+  Digest *state;
 
   if (!plan_stream_signature (key_name, attributes, &algorithm, &state, error))
     return NULL;
   opened = stream != NULL ? g_object_ref (stream) : G_INPUT_STREAM (g_file_read (file, cancellable, error));
   if (opened == NULL)
     {
-      _parsec_digest_free (state);
+      digest_free (state);
       return NULL;
     }
   digest = stream_digest (opened, state, cancellable, error);

@@ -739,7 +739,7 @@ _parsec_key_task_data_free (ParsecKeyTaskData *data)
   g_clear_pointer (&data->signature, g_bytes_unref);
   g_clear_pointer (&data->attributes, parsec_key_attributes_unref);
   g_clear_object (&data->stream);
-  g_clear_pointer (&data->digest, _parsec_digest_free);
+  g_clear_pointer (&data->digest, digest_free);
   g_clear_pointer (&data->algorithm, parsec_algorithm_unref);
   g_clear_pointer (&data->chunk, secure_free);
   g_free (data);

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "parsec-client-private.h"
-#include "parsec-digest-private.h"
+#include "digest.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ typedef struct {
   GBytes *signature;               /* what to verify */
   ParsecKeyAttributes *attributes; /* the key's, when known */
   GInputStream *stream;            /* what to sign or verify, read in chunks */
-  ParsecDigest *digest;            /* its hash in progress */
+  Digest *digest;            /* its hash in progress */
   ParsecAlgorithm *algorithm;      /* the signature's */
   guint8 *chunk;                   /* secure memory for one chunk */
 } ParsecKeyTaskData;

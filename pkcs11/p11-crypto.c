@@ -26,7 +26,6 @@
 
 #include "der.h"
 #include "p11-private.h"
-#include "parsec-digest-private.h"
 #include "secure-mem.h"
 
 /* The largest input of a mechanism that does not hash: a DigestInfo, a
@@ -80,15 +79,14 @@ typedef struct {
   CK_RSA_PKCS_MGF_TYPE mgf;
   gsize len;
   const char *oid;
-  gint checksum;              /* GChecksumType, or -1 where GLib has none */
 } Hash;
 
 static const Hash hashes[] = {
-  { PARSEC_HASH_SHA_1, CKM_SHA_1, CKG_MGF1_SHA1, 20, "1.3.14.3.2.26", G_CHECKSUM_SHA1 },
-  { PARSEC_HASH_SHA_224, CKM_SHA224, CKG_MGF1_SHA224, 28, "2.16.840.1.101.3.4.2.4", -1 },
-  { PARSEC_HASH_SHA_256, CKM_SHA256, CKG_MGF1_SHA256, 32, "2.16.840.1.101.3.4.2.1", G_CHECKSUM_SHA256 },
-  { PARSEC_HASH_SHA_384, CKM_SHA384, CKG_MGF1_SHA384, 48, "2.16.840.1.101.3.4.2.2", G_CHECKSUM_SHA384 },
-  { PARSEC_HASH_SHA_512, CKM_SHA512, CKG_MGF1_SHA512, 64, "2.16.840.1.101.3.4.2.3", G_CHECKSUM_SHA512 },
+  { PARSEC_HASH_SHA_1, CKM_SHA_1, CKG_MGF1_SHA1, 20, "1.3.14.3.2.26" },
+  { PARSEC_HASH_SHA_224, CKM_SHA224, CKG_MGF1_SHA224, 28, "2.16.840.1.101.3.4.2.4" },
+  { PARSEC_HASH_SHA_256, CKM_SHA256, CKG_MGF1_SHA256, 32, "2.16.840.1.101.3.4.2.1" },
+  { PARSEC_HASH_SHA_384, CKM_SHA384, CKG_MGF1_SHA384, 48, "2.16.840.1.101.3.4.2.2" },
+  { PARSEC_HASH_SHA_512, CKM_SHA512, CKG_MGF1_SHA512, 64, "2.16.840.1.101.3.4.2.3" },
 };
 
 static const Hash *
@@ -287,12 +285,14 @@ struct _P11Operation
   GBytes *label;
   /* Input: hashed as it comes (with its state wiped), or gathered */
   gboolean hashing;
-  ParsecDigest *digest;
+  Digest *digest;
   guint8 *buffer;
   gsize buffer_len;
   gboolean single_part;       /* C_Sign and friends had their input */
   /* A decryption's plaintext, kept for a call with a larger buffer */
   GBytes *result;
+  /* On a secret key: the rest is p11-secret.c's */
+  P11SecretOperation *secret;
 };
 
 void
@@ -300,9 +300,10 @@ p11_operation_free (P11Operation *op)
 {
   g_clear_object (&op->key);
   g_clear_pointer (&op->label, g_bytes_unref);
-  g_clear_pointer (&op->digest, _parsec_digest_free);
+  g_clear_pointer (&op->digest, digest_free);
   g_clear_pointer (&op->buffer, secure_free);
   g_clear_pointer (&op->result, g_bytes_unref);
+  g_clear_pointer (&op->secret, p11_secret_operation_free);
   g_free (op);
 }
 
@@ -374,6 +375,21 @@ p11_operation_new (P11OpKind            kind,
 
   if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
     return CKR_MECHANISM_PARAM_INVALID;
+  if (key->kind == P11_KIND_SECRET_KEY)
+    {
+      P11SecretOperation *secret;
+
+      if ((rv = p11_secret_operation_new (kind, mechanism, key, &secret)) != CKR_OK)
+        return rv;
+      op = g_new0 (P11Operation, 1);
+      op->kind = kind;
+      op->key = g_object_ref (key->key);
+      op->secret = secret;
+      *out = op;
+      return CKR_OK;
+    }
+  if (p11_mechanism_is_aead (mechanism->mechanism))
+    return CKR_KEY_TYPE_INCONSISTENT;
   flag = kind == P11_OP_SIGN ? CKF_SIGN : kind == P11_OP_VERIFY ? CKF_VERIFY
          : kind == P11_OP_ENCRYPT ? CKF_ENCRYPT : CKF_DECRYPT;
   if (known == NULL || !(known->flags & flag))
@@ -419,7 +435,7 @@ p11_operation_new (P11OpKind            kind,
   /* The mechanisms that hash use hashes GLib has. */
   op->hashing = known->hash != PARSEC_HASH_NONE && op->hash != NULL;
   if (op->hashing)
-    op->digest = _parsec_digest_new (op->hash->hash);
+    op->digest = digest_new (op->hash->hash);
   else
     op->buffer = secure_alloc (MAX_RAW_INPUT);
   *out = op;
@@ -431,12 +447,14 @@ p11_operation_update (P11Operation *op,
                       const guint8 *data,
                       gsize         len)
 {
+  if (op->secret != NULL)
+    return p11_secret_operation_update (op->secret, data, len);
   if (op->hashing)
     {
       if (op->digest == NULL)
         return CKR_OPERATION_NOT_INITIALIZED;
       if (len > 0)
-        _parsec_digest_update (op->digest, data, len);
+        digest_update (op->digest, data, len);
       return CKR_OK;
     }
   if (len > MAX_RAW_INPUT - op->buffer_len)
@@ -457,10 +475,12 @@ p11_operation_input_once (P11Operation *op,
    * over that call's input. */
   if (op->single_part)
     {
-      if (op->hashing)
+      if (op->secret != NULL)
+        p11_secret_operation_restart (op->secret);
+      else if (op->hashing)
         {
-          g_clear_pointer (&op->digest, _parsec_digest_free);
-          op->digest = _parsec_digest_new (op->hash->hash);
+          g_clear_pointer (&op->digest, digest_free);
+          op->digest = digest_new (op->hash->hash);
         }
       else
         {
@@ -529,7 +549,7 @@ signature_input (P11Operation     *op,
       if (op->digest == NULL)
         return CKR_OPERATION_NOT_INITIALIZED;
       /* Finished once: the operation ends with its result. */
-      digest = _parsec_digest_finish (g_steal_pointer (&op->digest));
+      digest = digest_finish (g_steal_pointer (&op->digest));
       hash = op->hash;
     }
   else
@@ -551,8 +571,9 @@ signature_input (P11Operation     *op,
           hash = digest_info_parse (op->buffer, op->buffer_len, &inner);
           if (hash == NULL)
             return CKR_DATA_INVALID;
+          /* The hash is known only now: C_Sign has no CKR_MECHANISM_INVALID. */
           if (!policy_hash_allows (policy, hash->hash))
-            return CKR_KEY_FUNCTION_NOT_PERMITTED;
+            return CKR_DATA_INVALID;
           g_clear_pointer (&digest, g_bytes_unref);
           digest = g_steal_pointer (&inner);
         }
@@ -593,6 +614,8 @@ signature_input (P11Operation     *op,
 static gsize
 output_size (P11Operation *op)
 {
+  if (op->secret != NULL)
+    return p11_secret_output_size (op->secret);
   if (op->mechanism->family == FAMILY_ECDSA)
     return 2 * op->key_bytes;
   return op->key_bytes;
@@ -616,6 +639,8 @@ compute (P11Operation  *op,
   g_autoptr(GBytes) input = NULL;
   CK_RV rv;
 
+  if (op->secret != NULL)
+    return p11_secret_compute (op->secret, op->key, result);
   switch (op->kind)
     {
     case P11_OP_SIGN:
@@ -817,12 +842,16 @@ templates_find (const Templates     *t,
   return CKR_OK;
 }
 
+/* CKA_CLASS, CKA_TOKEN and CKA_SENSITIVE of one template; @token is
+ * left alone where the template does not say. */
 static CK_RV
 check_storage (const CK_ATTRIBUTE *tmpl,
                CK_ULONG            count,
-               CK_OBJECT_CLASS     klass)
+               CK_OBJECT_CLASS     klass,
+               gboolean           *token,
+               gboolean           *token_given)
 {
-  gboolean token = TRUE, sensitive = TRUE, present;
+  gboolean sensitive = TRUE, present;
   CK_ULONG value;
   CK_RV rv;
 
@@ -830,12 +859,9 @@ check_storage (const CK_ATTRIBUTE *tmpl,
     return rv;
   if (present && value != klass)
     return CKR_TEMPLATE_INCONSISTENT;
-  /* Keys live in the service: no session keys. CKA_PRIVATE is accepted
-   * either way, as nothing needs a login. */
-  if ((rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK)
+  /* CKA_PRIVATE is accepted either way, as nothing needs a login. */
+  if ((rv = p11_template_bool (tmpl, count, CKA_TOKEN, token, token_given)) != CKR_OK)
     return rv;
-  if (!token)
-    return CKR_ATTRIBUTE_VALUE_INVALID;
   if ((rv = p11_template_bool (tmpl, count, CKA_SENSITIVE, &sensitive, NULL)) != CKR_OK)
     return rv;
   if (!sensitive)
@@ -843,25 +869,210 @@ check_storage (const CK_ATTRIBUTE *tmpl,
   return CKR_OK;
 }
 
-static gboolean
-allows_mechanism (const CK_ATTRIBUTE *allowed,
-                  Family              family)
+/* Which families CKA_ALLOWED_MECHANISMS names, as bits of 1 << Family;
+ * CKM_RSA_PKCS (signing and encryption both) counts apart, in @raw_pkcs. */
+static guint
+allowed_families (const CK_ATTRIBUTE *allowed,
+                  gboolean           *raw_pkcs)
 {
-  const guint8 *types = allowed->pValue;
+  guint families = 0;
 
+  *raw_pkcs = FALSE;
+  if (allowed == NULL)
+    return 0;
   for (CK_ULONG i = 0; i < allowed->ulValueLen / sizeof (CK_MECHANISM_TYPE); i++)
     {
       CK_MECHANISM_TYPE type;
       const Mechanism *mechanism;
 
-      /* The caller's array need not be aligned. */
-      memcpy (&type, types + i * sizeof type, sizeof type);
+      /* The application's buffer need not be aligned for a CK_ULONG. */
+      memcpy (&type, (const guint8 *) allowed->pValue + i * sizeof type, sizeof type);
       mechanism = mechanism_find (type);
-
-      if (mechanism != NULL && mechanism->family == family)
-        return TRUE;
+      if (mechanism == NULL)
+        continue;
+      if (type == CKM_RSA_PKCS)
+        *raw_pkcs = TRUE;
+      else
+        families |= 1u << mechanism->family;
     }
-  return FALSE;
+  return families;
+}
+
+/* The policies to try, best first: a service that refuses a policy for
+ * any hash (Parsec's TPM provider) gets the next. */
+typedef struct {
+  ParsecAlgorithm *algorithms[3];
+  guint n;
+} Choices;
+
+static void
+choices_add (Choices         *choices,
+             ParsecAlgorithm *algorithm)
+{
+  g_assert (choices->n < G_N_ELEMENTS (choices->algorithms));
+  choices->algorithms[choices->n++] = algorithm;
+}
+
+static void
+choices_clear (Choices *choices)
+{
+  for (guint i = 0; i < choices->n; i++)
+    parsec_algorithm_unref (choices->algorithms[i]);
+  choices->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Choices, choices_clear)
+
+/* What the templates ask a key to do */
+typedef struct {
+  gboolean sign, decrypt, derive;
+  gboolean usage_given;       /* any of the three was in the template */
+  guint families;             /* from CKA_ALLOWED_MECHANISMS */
+  gboolean raw_pkcs;
+} Wish;
+
+/* An RSA key's one algorithm. Signing keys get RSA-PSS for any hash,
+ * which every TLS 1.2 and 1.3 client here asks first, else PKCS #1 v1.5
+ * (for any hash, or SHA-256) where the service makes no such key;
+ * CKA_ALLOWED_MECHANISMS chooses PKCS #1 v1.5 (for SSH) or OAEP. A key
+ * for decryption only gets PKCS #1 v1.5, which CKM_RSA_PKCS encrypts
+ * with. PSA keys have a single algorithm: mechanisms of two, or a usage
+ * the allowed mechanisms exclude, are a template no key can fulfil. */
+static CK_RV
+choose_rsa (const Wish *wish,
+            Choices    *choices)
+{
+  guint sign_pkcs = 1u << FAMILY_RSA_PKCS, pss = 1u << FAMILY_RSA_PSS, oaep = 1u << FAMILY_RSA_OAEP;
+  gboolean want_sign = wish->sign || (!wish->usage_given && wish->families != oaep);
+  gboolean want_decrypt = wish->decrypt || (!wish->usage_given && wish->families == oaep);
+
+  if (wish->derive)
+    return CKR_TEMPLATE_INCONSISTENT;
+  if (wish->families & ~(sign_pkcs | pss | oaep))
+    return CKR_TEMPLATE_INCONSISTENT;
+  switch (wish->families)
+    {
+    case 0:
+      if (wish->raw_pkcs && !want_sign && want_decrypt)
+        choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_crypt ());
+      else if (wish->raw_pkcs && want_sign)
+        {
+          choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY));
+          choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256));
+        }
+      else if (want_sign)
+        {
+          choices_add (choices, parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY));
+          choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY));
+          choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256));
+        }
+      else if (want_decrypt)
+        choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_crypt ());
+      else
+        return CKR_TEMPLATE_INCONSISTENT;
+      return CKR_OK;
+    case 1u << FAMILY_RSA_PKCS:
+      if (!want_sign)
+        return CKR_TEMPLATE_INCONSISTENT;
+      choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY));
+      choices_add (choices, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256));
+      return CKR_OK;
+    case 1u << FAMILY_RSA_PSS:
+      /* CKM_RSA_PKCS beside it asks a second algorithm. */
+      if (!want_sign || wish->raw_pkcs)
+        return CKR_TEMPLATE_INCONSISTENT;
+      choices_add (choices, parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY));
+      choices_add (choices, parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256));
+      return CKR_OK;
+    case 1u << FAMILY_RSA_OAEP:
+      if (!want_decrypt || wish->raw_pkcs)
+        return CKR_TEMPLATE_INCONSISTENT;
+      choices_add (choices, parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256));
+      return CKR_OK;
+    default:
+      return CKR_TEMPLATE_INCONSISTENT;
+    }
+}
+
+/* An elliptic-curve key signs with ECDSA for any hash (else for the hash
+ * of the curve's strength) or agrees keys with ECDH: not both. */
+static CK_RV
+choose_ec (const Wish  *wish,
+           const Curve *curve,
+           Choices     *choices)
+{
+  gboolean want_sign = wish->sign || (!wish->usage_given && !wish->derive);
+
+  if (wish->raw_pkcs || (wish->families & ~(1u << FAMILY_ECDSA)) != 0)
+    return CKR_TEMPLATE_INCONSISTENT;
+  if (want_sign && wish->derive)
+    return CKR_TEMPLATE_INCONSISTENT;
+  if (want_sign)
+    {
+      choices_add (choices, parsec_algorithm_new_ecdsa (PARSEC_HASH_ANY));
+      choices_add (choices, parsec_algorithm_new_ecdsa (curve->bits > 384 ? PARSEC_HASH_SHA_512
+                                                        : curve->bits > 256 ? PARSEC_HASH_SHA_384
+                                                        : PARSEC_HASH_SHA_256));
+    }
+  else if (wish->derive)
+    choices_add (choices, parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH));
+  else
+    return CKR_TEMPLATE_INCONSISTENT;
+  return CKR_OK;
+}
+
+static ParsecKeyUsage
+usage_of (ParsecAlgorithm *algorithm,
+          gboolean         extractable)
+{
+  ParsecKeyUsage usage;
+
+  switch (parsec_algorithm_get_kind (algorithm))
+    {
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE:
+      usage = PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
+              PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE;
+      break;
+    case PARSEC_ALGORITHM_KIND_ASYMMETRIC_ENCRYPTION:
+      usage = PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT;
+      break;
+    default:
+      usage = PARSEC_KEY_USAGE_DERIVE;
+      break;
+    }
+  if (extractable)
+    usage |= PARSEC_KEY_USAGE_EXPORT;
+  return usage;
+}
+
+/* The name of a key: its label, else its CKA_ID in hex, else a new one;
+ * a session object's behind @session_prefix. */
+CK_RV
+p11_key_name_for (const CK_ATTRIBUTE *label,
+                  const CK_ATTRIBUTE *id,
+                  const char         *session_prefix,
+                  char              **name,
+                  char              **label_text)
+{
+  g_autofree char *base = NULL;
+
+  if (label != NULL && label->ulValueLen > 0)
+    {
+      base = p11_attribute_text (label);
+      if (base == NULL)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+  else if (id != NULL && id->ulValueLen > 0)
+    base = p11_hex_encode (id->pValue, id->ulValueLen);
+  else
+    base = g_strdup_printf ("pkcs11-%08x%08x", g_random_int (), g_random_int ());
+  /* Another program's session object may have the same label. */
+  if (session_prefix != NULL)
+    *name = g_strdup_printf ("%s%08x-%s", session_prefix, g_random_int (), base);
+  else
+    *name = g_strdup (base);
+  *label_text = g_steal_pointer (&base);
+  return CKR_OK;
 }
 
 CK_RV
@@ -871,21 +1082,25 @@ p11_generate_key_pair (ParsecClient          *client,
                        CK_ULONG               public_count,
                        const CK_ATTRIBUTE    *private_tmpl,
                        CK_ULONG               private_count,
+                       const char            *session_prefix,
+                       gboolean               read_only,
                        ParsecKey            **key,
-                       GBytes               **id)
+                       GBytes               **id,
+                       gboolean              *token)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ParsecAlgorithm) algorithm = NULL;
-  g_autoptr(ParsecAlgorithm) fallback = NULL;
-  g_autoptr(ParsecKeyAttributes) made = NULL;
-  g_autoptr(ParsecKeyAttributes) made_fallback = NULL;
+  g_auto(Choices) choices = { { NULL }, 0 };
   g_autofree char *name = NULL;
+  g_autofree char *label_text = NULL;
   Templates t = { public_tmpl, public_count, private_tmpl, private_count };
   const CK_ATTRIBUTE *label, *id_attribute, *allowed;
-  gboolean sign = FALSE, decrypt = FALSE, derive = FALSE, extractable = FALSE;
+  gboolean extractable = FALSE;
+  gboolean public_token = FALSE, private_token = FALSE, public_token_given, private_token_given;
   gboolean sign_given, decrypt_given, derive_given;
+  Wish wish = { FALSE, FALSE, FALSE, FALSE, 0, FALSE };
+  const Curve *curve = NULL;
+  CK_ULONG bits = 0;
   gboolean rsa;
-  ParsecKeyUsage usage;
   CK_RV rv;
 
   if (mechanism->mechanism != CKM_RSA_PKCS_KEY_PAIR_GEN && mechanism->mechanism != CKM_EC_KEY_PAIR_GEN)
@@ -894,11 +1109,12 @@ p11_generate_key_pair (ParsecClient          *client,
     return CKR_MECHANISM_PARAM_INVALID;
   rsa = mechanism->mechanism == CKM_RSA_PKCS_KEY_PAIR_GEN;
 
-  if ((rv = check_storage (public_tmpl, public_count, CKO_PUBLIC_KEY)) != CKR_OK ||
-      (rv = check_storage (private_tmpl, private_count, CKO_PRIVATE_KEY)) != CKR_OK ||
-      (rv = p11_template_bool (private_tmpl, private_count, CKA_SIGN, &sign, &sign_given)) != CKR_OK ||
-      (rv = p11_template_bool (private_tmpl, private_count, CKA_DECRYPT, &decrypt, &decrypt_given)) != CKR_OK ||
-      (rv = p11_template_bool (private_tmpl, private_count, CKA_DERIVE, &derive, &derive_given)) != CKR_OK ||
+  if ((rv = check_storage (public_tmpl, public_count, CKO_PUBLIC_KEY, &public_token, &public_token_given)) != CKR_OK ||
+      (rv = check_storage (private_tmpl, private_count, CKO_PRIVATE_KEY, &private_token,
+                           &private_token_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_SIGN, &wish.sign, &sign_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_DECRYPT, &wish.decrypt, &decrypt_given)) != CKR_OK ||
+      (rv = p11_template_bool (private_tmpl, private_count, CKA_DERIVE, &wish.derive, &derive_given)) != CKR_OK ||
       (rv = p11_template_bool (private_tmpl, private_count, CKA_EXTRACTABLE, &extractable, NULL)) != CKR_OK ||
       (rv = templates_find (&t, CKA_LABEL, &label)) != CKR_OK ||
       (rv = templates_find (&t, CKA_ID, &id_attribute)) != CKR_OK ||
@@ -906,26 +1122,19 @@ p11_generate_key_pair (ParsecClient          *client,
     return rv;
   if (allowed != NULL && allowed->ulValueLen % sizeof (CK_MECHANISM_TYPE) != 0)
     return CKR_ATTRIBUTE_VALUE_INVALID;
+  /* One key in the service is both objects: a token object, or a session
+   * object (PKCS #11's default), for both halves. */
+  if (public_token_given && private_token_given && public_token != private_token)
+    return CKR_TEMPLATE_INCONSISTENT;
+  *token = private_token_given ? private_token : public_token;
+  /* A read-only session makes session objects only. */
+  if (*token && read_only)
+    return CKR_SESSION_READ_ONLY;
+  wish.usage_given = sign_given || decrypt_given || derive_given;
+  wish.families = allowed_families (allowed, &wish.raw_pkcs);
 
-  /* The key's name: its label, else its CKA_ID in hex, else a new one. */
-  if (label != NULL && label->ulValueLen > 0)
-    {
-      name = p11_attribute_text (label);
-      if (name == NULL)
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-    }
-  else if (id_attribute != NULL && id_attribute->ulValueLen > 0)
-    name = p11_hex_encode (id_attribute->pValue, id_attribute->ulValueLen);
-  else
-    name = g_strdup_printf ("pkcs11-%08x%08x", g_random_int (), g_random_int ());
-
-  /* A PSA key has one algorithm: signing unless only decryption (RSA)
-   * or derivation (EC) was asked for, or the allowed mechanisms say. */
-  if (!sign_given)
-    sign = !(decrypt_given && decrypt) && !(derive_given && derive);
   if (rsa)
     {
-      CK_ULONG bits = 0;
       const CK_ATTRIBUTE *exponent;
       gboolean have_bits;
 
@@ -947,38 +1156,11 @@ p11_generate_key_pair (ParsecClient          *client,
           if (n - i != 3 || e[i] != 0x01 || e[i + 1] != 0x00 || e[i + 2] != 0x01)
             return CKR_ATTRIBUTE_VALUE_INVALID;
         }
-      if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PSS))
-        {
-          algorithm = parsec_algorithm_new_rsa_pss (PARSEC_HASH_ANY);
-          fallback = parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256);
-        }
-      else if (allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_OAEP))
-        algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
-      else if (sign)
-        {
-          algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_ANY);
-          fallback = parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256);
-        }
-      else if (decrypt && allowed != NULL && allows_mechanism (allowed, FAMILY_RSA_PKCS))
-        algorithm = parsec_algorithm_new_rsa_pkcs1v15_crypt ();
-      else if (decrypt)
-        algorithm = parsec_algorithm_new_rsa_oaep (PARSEC_HASH_SHA_256);
-      else
-        return CKR_TEMPLATE_INCONSISTENT;
-      usage = parsec_algorithm_get_kind (algorithm) == PARSEC_ALGORITHM_KIND_ASYMMETRIC_SIGNATURE
-              ? PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
-                PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE
-              : PARSEC_KEY_USAGE_ENCRYPT | PARSEC_KEY_USAGE_DECRYPT;
-      if (extractable)
-        usage |= PARSEC_KEY_USAGE_EXPORT;
-      made = parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, algorithm);
-      if (fallback != NULL)
-        made_fallback = parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, fallback);
+      rv = choose_rsa (&wish, &choices);
     }
   else
     {
       const CK_ATTRIBUTE *params;
-      const Curve *curve;
 
       if ((rv = templates_find (&t, CKA_EC_PARAMS, &params)) != CKR_OK)
         return rv;
@@ -987,43 +1169,38 @@ p11_generate_key_pair (ParsecClient          *client,
       curve = curve_from_params (params);
       if (curve == NULL)
         return CKR_CURVE_NOT_SUPPORTED;
-      if (sign)
-        {
-          algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_ANY);
-          /* The hash of the curve's strength */
-          fallback = parsec_algorithm_new_ecdsa (curve->bits > 384 ? PARSEC_HASH_SHA_512
-                                                 : curve->bits > 256 ? PARSEC_HASH_SHA_384
-                                                 : PARSEC_HASH_SHA_256);
-          usage = PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH |
-                  PARSEC_KEY_USAGE_SIGN_MESSAGE | PARSEC_KEY_USAGE_VERIFY_MESSAGE;
-        }
-      else if (derive)
-        {
-          algorithm = parsec_algorithm_new_key_agreement (PARSEC_KEY_AGREEMENT_ECDH);
-          usage = PARSEC_KEY_USAGE_DERIVE;
-        }
-      else
-        return CKR_TEMPLATE_INCONSISTENT;
-      if (extractable)
-        usage |= PARSEC_KEY_USAGE_EXPORT;
-      made = parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits, usage,
-                                            algorithm);
-      if (fallback != NULL)
-        made_fallback = parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits,
-                                                       usage, fallback);
+      rv = choose_ec (&wish, curve, &choices);
     }
+  if (rv != CKR_OK)
+    return rv;
+  if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
+    return rv;
+  /* Such names are the session objects': hidden, and destroyed as stale. */
+  if (*token && p11_session_name_is_session (name))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
 
   /* A policy for any hash serves every signing mechanism, but not every
-   * provider accepts one (the TPM provider refuses it): then the key is
-   * made for one hash, which its CKA_ALLOWED_MECHANISMS tell. */
-  *key = parsec_client_generate_key (client, name, made, NULL, &error);
-  if (*key == NULL && made_fallback != NULL &&
-      (g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) ||
-       g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT)))
+   * provider accepts one (the TPM provider refuses it, and RSA-PSS): then
+   * the next choice, which the key's CKA_ALLOWED_MECHANISMS tell. */
+  *key = NULL;
+  for (guint i = 0; i < choices.n && *key == NULL; i++)
     {
-      g_debug ("%s; trying a policy for one hash", error->message);
-      g_clear_error (&error);
-      *key = parsec_client_generate_key (client, name, made_fallback, NULL, &error);
+      ParsecAlgorithm *algorithm = choices.algorithms[i];
+      ParsecKeyUsage usage = usage_of (algorithm, extractable);
+      g_autoptr(ParsecKeyAttributes) made =
+        rsa ? parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, algorithm)
+            : parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits, usage,
+                                             algorithm);
+
+      if (error != NULL)
+        {
+          if (!g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
+              !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
+            break;
+          g_debug ("%s; trying the next policy", error->message);
+          g_clear_error (&error);
+        }
+      *key = parsec_client_generate_key (client, name, made, NULL, &error);
     }
   /* What the service cannot make is a template the token cannot fulfil. */
   if (*key == NULL && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
@@ -1034,9 +1211,13 @@ p11_generate_key_pair (ParsecClient          *client,
   if (*key == NULL)
     return p11_rv_from_error (error, CKR_TEMPLATE_INCONSISTENT);
 
+  /* A token key's CKA_ID is its name unless chosen; a session object's,
+   * its label's bytes unless chosen. */
   *id = NULL;
-  if (id_attribute != NULL && (id_attribute->ulValueLen != strlen (name) ||
+  if (id_attribute != NULL && (!*token || id_attribute->ulValueLen != strlen (name) ||
                                memcmp (id_attribute->pValue, name, strlen (name)) != 0))
     *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+  else if (!*token)
+    *id = g_bytes_new (label_text, strlen (label_text));
   return CKR_OK;
 }

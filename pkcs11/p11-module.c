@@ -159,8 +159,17 @@ session_free (P11Session *session)
 {
   for (guint i = 0; i < P11_N_OPS; i++)
     g_clear_pointer (&session->ops[i], p11_operation_free);
+  g_clear_pointer (&session->digest, digest_free);
   g_clear_pointer (&session->found, g_array_unref);
   g_free (session);
+}
+
+static void
+session_key_free (P11SessionKey *session_key)
+{
+  g_clear_object (&session_key->key);
+  g_clear_pointer (&session_key->id, g_bytes_unref);
+  g_free (session_key);
 }
 
 static void
@@ -168,7 +177,10 @@ slot_free (P11Slot *slot)
 {
   g_clear_pointer (&slot->objects, g_hash_table_unref);
   g_clear_pointer (&slot->key_ids, g_hash_table_unref);
+  g_clear_pointer (&slot->hidden_publics, g_hash_table_unref);
+  g_clear_pointer (&slot->session_keys, g_hash_table_unref);
   g_clear_object (&slot->client);
+  g_clear_pointer (&slot->opcodes, g_array_unref);
   g_free (slot->store_path);
   g_free (slot);
 }
@@ -302,6 +314,8 @@ slot_new (CK_SLOT_ID   id,
   slot->client = client;
   slot->objects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) object_free);
   slot->key_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  slot->hidden_publics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  slot->session_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) session_key_free);
 
   if (!slot_read_identity (slot, error))
     {
@@ -576,6 +590,35 @@ check_slot (CK_SLOT_ID id)
   return rv;
 }
 
+/* Asks the slot's provider what it offers, once it answers, without the
+ * lock held while the service works. */
+static CK_RV
+ensure_opcodes (CK_SLOT_ID id)
+{
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(GArray) opcodes = NULL;
+  P11Slot *slot;
+  CK_RV rv = lock_slot (id, &slot);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (slot->opcodes == NULL)
+    client = g_object_ref (slot->client);
+  UNLOCK ();
+  if (client == NULL)
+    return CKR_OK;
+  opcodes = p11_opcodes_fetch (client);
+  if (opcodes == NULL)
+    return CKR_OK;
+  rv = lock_slot (id, &slot);
+  if (rv != CKR_OK)
+    return rv;
+  if (slot->opcodes == NULL)
+    slot->opcodes = g_steal_pointer (&opcodes);
+  UNLOCK ();
+  return CKR_OK;
+}
+
 static P11Session *
 lookup_session (CK_SESSION_HANDLE handle)
 {
@@ -670,11 +713,17 @@ C_Initialize (CK_VOID_PTR init_args)
 CK_RV
 C_Finalize (CK_VOID_PTR reserved)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (reserved != NULL)
     return CKR_ARGUMENTS_BAD;
   LOCK_OR_RETURN ();
+  /* Session objects end with their sessions. */
+  for (guint i = 0; i < state->slots->len; i++)
+    p11_slot_take_session_keys (g_ptr_array_index (state->slots, i), CK_INVALID_HANDLE, session_keys);
   state_free (g_steal_pointer (&state));
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -830,13 +879,14 @@ C_GetMechanismList (CK_SLOT_ID            slot_id,
                     CK_MECHANISM_TYPE_PTR list,
                     CK_ULONG_PTR          count)
 {
-  CK_RV rv = check_slot (slot_id);
+  P11Slot *slot;
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
-  if (count == NULL)
-    return CKR_ARGUMENTS_BAD;
-  return p11_mechanism_list (list, count);
+  rv = count == NULL ? CKR_ARGUMENTS_BAD : p11_slot_mechanism_list (slot, list, count);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -844,13 +894,14 @@ C_GetMechanismInfo (CK_SLOT_ID             slot_id,
                     CK_MECHANISM_TYPE      type,
                     CK_MECHANISM_INFO_PTR  info)
 {
-  CK_RV rv = check_slot (slot_id);
+  P11Slot *slot;
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
-  if (info == NULL)
-    return CKR_ARGUMENTS_BAD;
-  return p11_mechanism_info (type, info);
+  rv = info == NULL ? CKR_ARGUMENTS_BAD : p11_slot_mechanism_info (slot, type, info);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -928,9 +979,9 @@ C_OpenSession (CK_SLOT_ID            slot_id,
 {
   P11Slot *slot;
   P11Session *session;
-  CK_RV rv = lock_slot (slot_id, &slot);
+  CK_RV rv = ensure_opcodes (slot_id);
 
-  if (rv != CKR_OK)
+  if (rv != CKR_OK || (rv = lock_slot (slot_id, &slot)) != CKR_OK)
     return rv;
   if (handle == NULL)
     {
@@ -968,6 +1019,7 @@ slot_has_sessions (P11Slot *slot)
 CK_RV
 C_CloseSession (CK_SESSION_HANDLE handle)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Session *session;
   P11Slot *slot;
   CK_RV rv = lock_session (handle, &session);
@@ -975,11 +1027,13 @@ C_CloseSession (CK_SESSION_HANDLE handle)
   if (rv != CKR_OK)
     return rv;
   slot = session->slot;
+  p11_slot_take_session_keys (slot, handle, session_keys);
   g_hash_table_remove (state->sessions, GUINT_TO_POINTER (handle));
   /* The login state lasts as long as the token's sessions. */
   if (!slot_has_sessions (slot))
     slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -994,14 +1048,17 @@ session_in_slot (gpointer key,
 CK_RV
 C_CloseAllSessions (CK_SLOT_ID slot_id)
 {
+  g_autoptr(GPtrArray) session_keys = g_ptr_array_new_with_free_func (g_object_unref);
   P11Slot *slot;
   CK_RV rv = lock_slot (slot_id, &slot);
 
   if (rv != CKR_OK)
     return rv;
+  p11_slot_take_session_keys (slot, CK_INVALID_HANDLE, session_keys);
   g_hash_table_foreach_remove (state->sessions, session_in_slot, slot);
   slot->logged_in = FALSE;
   UNLOCK ();
+  p11_session_keys_destroy (session_keys);
   return CKR_OK;
 }
 
@@ -1133,6 +1190,13 @@ is_public_key_attribute (CK_ATTRIBUTE_TYPE type)
          type == CKA_PUBLIC_KEY_INFO || type == CKA_EC_PARAMS || type == CKA_EC_POINT;
 }
 
+/* A key pair's object whose public key the service was not asked for yet */
+static gboolean
+lacks_public_key (const P11Object *object)
+{
+  return (object->kind == P11_KIND_PRIVATE_KEY || object->kind == P11_KIND_PUBLIC_KEY) && object->spki == NULL;
+}
+
 static void
 key_unref (gpointer key)
 {
@@ -1160,7 +1224,7 @@ load_public_keys (CK_SESSION_HANDLE  handle,
     {
       P11Object *object = lookup_object (session, g_array_index (handles, CK_OBJECT_HANDLE, i));
 
-      if (object != NULL && object->kind != P11_KIND_CERTIFICATE && object->spki == NULL)
+      if (object != NULL && lacks_public_key (object))
         g_ptr_array_add (keys, g_object_ref (object->key));
       else
         g_ptr_array_add (keys, NULL);
@@ -1206,9 +1270,57 @@ keys_without_public (P11Slot *slot)
 
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && ((P11Object *) value)->spki == NULL)
+    if (lacks_public_key (value))
       g_array_append_val (handles, ((P11Object *) value)->handle);
   return handles;
+}
+
+/* A secret key's value, exported without the lock where @tmpl asks for
+ * it: @key is the key it was read from, @rv the service's answer. */
+typedef struct {
+  ParsecKey *key;
+  GBytes *value;
+  CK_RV rv;
+} SecretValue;
+
+static void
+secret_value_clear (SecretValue *secret)
+{
+  g_clear_object (&secret->key);
+  g_clear_pointer (&secret->value, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SecretValue, secret_value_clear)
+
+static CK_RV
+load_secret_value_for (CK_SESSION_HANDLE   handle,
+                       CK_OBJECT_HANDLE    object_handle,
+                       const CK_ATTRIBUTE *tmpl,
+                       CK_ULONG            count,
+                       SecretValue        *secret)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean wanted = FALSE;
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv;
+
+  for (CK_ULONG i = 0; i < count; i++)
+    wanted = wanted || tmpl[i].type == CKA_VALUE;
+  if (!wanted)
+    return CKR_OK;
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  object = lookup_object (session, object_handle);
+  if (object != NULL && object->kind == P11_KIND_SECRET_KEY && p11_secret_is_exportable (object))
+    secret->key = g_object_ref (object->key);
+  UNLOCK ();
+  if (secret->key == NULL)
+    return CKR_OK;
+  secret->value = parsec_key_export (secret->key, NULL, &error);
+  secret->rv = secret->value != NULL ? CKR_OK : p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  return CKR_OK;
 }
 
 /* load_public_keys() for one object, where @tmpl asks for its public key. */
@@ -1229,6 +1341,82 @@ load_public_key_for (CK_SESSION_HANDLE   handle,
   return CKR_OK;
 }
 
+/* Adds a secret key the service has made or imported to the session's
+ * slot: a session object of the session, or a token object. */
+static CK_RV
+add_secret_key (CK_SESSION_HANDLE     handle,
+                P11NewSecret         *made,
+                CK_OBJECT_HANDLE_PTR  object_handle)
+{
+  g_autoptr(GError) error = NULL;
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!made->token)
+        parsec_key_destroy (made->key, NULL, NULL);
+      return rv;
+    }
+  if (!made->token)
+    p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
+  else if (made->id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (made->key), made->id, &error))
+    g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
+  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, made->key)->handle;
+  UNLOCK ();
+  return CKR_OK;
+}
+
+/* Where a secret key is to be made: the session's slot, whose provider
+ * must list @opcode (and @opcode2 unless 0); taken without keeping the
+ * lock. */
+static CK_RV
+new_secret_for (CK_SESSION_HANDLE   handle,
+                ParsecOpcode        opcode,
+                ParsecOpcode        opcode2,
+                CK_RV               missing,
+                P11NewSecret       *made)
+{
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (!p11_slot_has_opcode (session->slot, opcode) ||
+      (opcode2 != 0 && !p11_slot_has_opcode (session->slot, opcode2)))
+    rv = missing;
+  else
+    {
+      made->client = g_object_ref (session->slot->client);
+      made->read_only = !session_is_rw (session);
+    }
+  UNLOCK ();
+  return rv;
+}
+
+/* C_CreateObject of a CKO_SECRET_KEY: imported into the service. */
+static CK_RV
+create_secret_key (CK_SESSION_HANDLE     handle,
+                   CK_ATTRIBUTE_PTR      tmpl,
+                   CK_ULONG              count,
+                   CK_OBJECT_HANDLE_PTR  object_handle)
+{
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = p11_session_prefix ();
+  g_autoptr(ParsecClient) client = NULL;
+  CK_RV rv = new_secret_for (handle, PARSEC_OPCODE_PSA_IMPORT_KEY, 0, CKR_TEMPLATE_INCONSISTENT, &made);
+
+  client = made.client;
+  if (rv != CKR_OK)
+    return rv;
+  made.session_prefix = session_prefix;
+  rv = p11_secret_import (&made, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, object_handle);
+}
+
 CK_RV
 C_CreateObject (CK_SESSION_HANDLE    handle,
                 CK_ATTRIBUTE_PTR     tmpl,
@@ -1238,34 +1426,35 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
   g_autoptr(GArray) without_public = NULL;
   P11Session *session;
   P11Object *object = NULL;
-  gboolean has_id = FALSE;
-  CK_RV rv;
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+  CK_RV rv = lock_session (handle, &session);
 
-  /* A certificate given no CKA_ID takes its key's, found by public key:
-   * those are asked for without the lock first. */
-  for (CK_ULONG i = 0; tmpl != NULL && i < count; i++)
-    has_id = has_id || tmpl[i].type == CKA_ID;
-  if (!has_id)
-    {
-      rv = lock_session (handle, &session);
-      if (rv != CKR_OK)
-        return rv;
-      without_public = keys_without_public (session->slot);
-      UNLOCK ();
-      if (without_public->len > 0)
-        load_public_keys (handle, without_public);
-    }
-  rv = lock_session (handle, &session);
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || object_handle == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
+           (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
+  else if (klass == CKO_SECRET_KEY)
+    {
+      UNLOCK ();
+      return create_secret_key (handle, tmpl, count, object_handle);
+    }
   else
-    rv = p11_create_certificate (session->slot, tmpl, count, &object);
+    without_public = keys_without_public (session->slot);
+  UNLOCK ();
+  if (rv != CKR_OK)
+    return rv;
+
+  /* A certificate pairs with its key by public key: those the module has
+   * not seen yet are asked for without the lock first. */
+  if (without_public->len > 0)
+    load_public_keys (handle, without_public);
+  rv = lock_session (handle, &session);
+  if (rv != CKR_OK)
+    return rv;
+  rv = p11_create_certificate (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
   if (rv == CKR_OK)
     *object_handle = object->handle;
   UNLOCK ();
@@ -1310,7 +1499,7 @@ C_DestroyObject (CK_SESSION_HANDLE handle,
   object = lookup_object (session, object_handle);
   if (object == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_destroy (object, &key);
@@ -1356,6 +1545,7 @@ C_GetAttributeValue (CK_SESSION_HANDLE handle,
                      CK_ATTRIBUTE_PTR  tmpl,
                      CK_ULONG          count)
 {
+  g_auto(SecretValue) secret = { NULL, NULL, CKR_OK };
   P11Session *session;
   P11Object *object;
   CK_RV rv;
@@ -1366,6 +1556,9 @@ C_GetAttributeValue (CK_SESSION_HANDLE handle,
     {
       rv = load_public_key_for (handle, object_handle, tmpl, count);
       if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+        return rv;
+      rv = load_secret_value_for (handle, object_handle, tmpl, count, &secret);
+      if (rv != CKR_OK)
         return rv;
     }
   rv = lock_session (handle, &session);
@@ -1385,8 +1578,18 @@ C_GetAttributeValue (CK_SESSION_HANDLE handle,
   for (CK_ULONG i = 0; i < count; i++)
     {
       g_autoptr(GBytes) value = NULL;
-      CK_RV attribute_rv = p11_object_get_attribute (object, tmpl[i].type, &value);
-      gsize len = value != NULL ? g_bytes_get_size (value) : 0;
+      CK_RV attribute_rv;
+      gsize len;
+
+      /* The same key as exported: a refresh meanwhile may have replaced it. */
+      if (tmpl[i].type == CKA_VALUE && secret.key != NULL && object->key == secret.key)
+        {
+          attribute_rv = secret.rv;
+          value = secret.value != NULL ? g_bytes_ref (secret.value) : NULL;
+        }
+      else
+        attribute_rv = p11_object_get_attribute (object, tmpl[i].type, &value);
+      len = value != NULL ? g_bytes_get_size (value) : 0;
 
       if (attribute_rv == CKR_ATTRIBUTE_SENSITIVE || attribute_rv == CKR_ATTRIBUTE_TYPE_INVALID)
         {
@@ -1436,7 +1639,7 @@ C_SetAttributeValue (CK_SESSION_HANDLE handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
+  else if (!session_is_rw (session) && !object->session_object)
     rv = CKR_SESSION_READ_ONLY;
   else
     rv = p11_object_set_attributes (object, tmpl, count);
@@ -1454,6 +1657,9 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GKeyFile) store = NULL;
   g_autoptr(GArray) without_public = NULL;
+  /* Freed on return, when the lock is no longer held: the session objects
+   * of processes that are gone are destroyed in the service then. */
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func (p11_session_key_destroy_unref);
   P11Session *session;
   GHashTableIter iter;
   gpointer value;
@@ -1488,7 +1694,7 @@ C_FindObjectsInit (CK_SESSION_HANDLE handle,
       UNLOCK ();
       return CKR_OPERATION_ACTIVE;
     }
-  p11_slot_refresh (session->slot, keys, store);
+  p11_slot_refresh (session->slot, keys, store, stale);
 
   /* A search on public key material needs the keys' public keys first. */
   for (CK_ULONG i = 0; i < count; i++)
@@ -1885,14 +2091,34 @@ C_VerifyFinal (CK_SESSION_HANDLE handle,
   return rv;
 }
 
-/* What the module does not do: digests on their own, recovery, wrapping,
- * derivation, the dual-function calls. */
+/* Digests, computed in the module (p11-digest.c) */
 
 CK_RV
 C_DigestInit (CK_SESSION_HANDLE handle,
               CK_MECHANISM_PTR  mechanism)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (mechanism->pParameter == NULL && mechanism->ulParameterLen > 0)
+    rv = CKR_MECHANISM_PARAM_INVALID;
+  else
+    rv = p11_digest_init (session, mechanism);
+  UNLOCK ();
+  return rv;
+}
+
+/* Any failure but a size query or a buffer too small ends the digest. */
+static void
+digest_end (P11Session *session,
+            CK_RV       rv)
+{
+  if (rv != CKR_OK && rv != CKR_BUFFER_TOO_SMALL && rv != CKR_OPERATION_NOT_INITIALIZED)
+    g_clear_pointer (&session->digest, digest_free);
 }
 
 CK_RV
@@ -1902,7 +2128,30 @@ C_Digest (CK_SESSION_HANDLE handle,
           CK_BYTE_PTR       digest,
           CK_ULONG_PTR      digest_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if ((data == NULL && data_len > 0) || digest_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (session->digest == NULL)
+    rv = CKR_OPERATION_NOT_INITIALIZED;
+  /* C_Digest does not finish a multi-part digest. */
+  else if (session->digest_multi)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_single = TRUE;
+      /* A size query hashes nothing: the same data comes again. */
+      if (digest != NULL && *digest_len >= session->digest_len)
+        rv = p11_digest_update (session, data, data_len);
+    }
+  if (rv == CKR_OK)
+    rv = p11_digest_final (session, digest, digest_len);
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -1910,7 +2159,23 @@ C_DigestUpdate (CK_SESSION_HANDLE handle,
                 CK_BYTE_PTR       part,
                 CK_ULONG          part_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (part == NULL && part_len > 0)
+    rv = CKR_ARGUMENTS_BAD;
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_update (session, part, part_len);
+    }
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
 
 CK_RV
@@ -1925,8 +2190,28 @@ C_DigestFinal (CK_SESSION_HANDLE handle,
                CK_BYTE_PTR       digest,
                CK_ULONG_PTR      digest_len)
 {
-  return not_supported (handle);
+  P11Session *session;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (digest_len == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  /* A single-part digest is finished by C_Digest only. */
+  else if (session->digest != NULL && session->digest_single)
+    rv = CKR_OPERATION_ACTIVE;
+  else
+    {
+      session->digest_multi = TRUE;
+      rv = p11_digest_final (session, digest, digest_len);
+    }
+  digest_end (session, rv);
+  UNLOCK ();
+  return rv;
 }
+
+/* What the module does not do: digests of keys, recovery, wrapping, the
+ * dual-function calls. */
 
 CK_RV
 C_SignRecoverInit (CK_SESSION_HANDLE handle,
@@ -2011,7 +2296,29 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
                CK_ULONG             count,
                CK_OBJECT_HANDLE_PTR key)
 {
-  return not_supported (handle);
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  CK_RV rv = check_session (handle);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL || (tmpl == NULL && count > 0) || key == NULL)
+    return CKR_ARGUMENTS_BAD;
+  if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    return rv;
+  /* Secret keys serve the service's AEAD: both are needed. */
+  rv = new_secret_for (handle, PARSEC_OPCODE_PSA_GENERATE_KEY, PARSEC_OPCODE_PSA_AEAD_ENCRYPT,
+                       CKR_MECHANISM_INVALID, &made);
+  client = made.client;
+  if (rv != CKR_OK)
+    return rv;
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_generate (&made, mechanism, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, key);
 }
 
 CK_RV
@@ -2046,7 +2353,43 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
              CK_ULONG             count,
              CK_OBJECT_HANDLE_PTR key)
 {
-  return not_supported (handle);
+  g_auto(P11NewSecret) made = { NULL, };
+  g_autofree char *session_prefix = NULL;
+  g_autoptr(ParsecClient) client = NULL;
+  g_autoptr(ParsecKey) base = NULL;
+  g_autoptr(GBytes) peer = NULL;
+  P11Session *session;
+  P11Object *object;
+  CK_RV rv = lock_session (handle, &session);
+
+  if (rv != CKR_OK)
+    return rv;
+  if (mechanism == NULL || (tmpl == NULL && count > 0) || key == NULL)
+    rv = CKR_ARGUMENTS_BAD;
+  else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
+    ;
+  else if ((object = lookup_object (session, base_key)) == NULL || object->kind == P11_KIND_CERTIFICATE)
+    rv = CKR_KEY_HANDLE_INVALID;
+  else if ((rv = p11_secret_derive_check (mechanism, object, &peer)) != CKR_OK)
+    ;
+  else if (!p11_slot_has_opcode (session->slot, PARSEC_OPCODE_PSA_IMPORT_KEY))
+    rv = CKR_TEMPLATE_INCONSISTENT;
+  else
+    {
+      client = g_object_ref (session->slot->client);
+      made.client = client;
+      made.read_only = !session_is_rw (session);
+      base = g_object_ref (object->key);
+    }
+  UNLOCK ();
+  if (rv != CKR_OK)
+    return rv;
+  session_prefix = p11_session_prefix ();
+  made.session_prefix = session_prefix;
+  rv = p11_secret_derive (&made, base, peer, tmpl, count);
+  if (rv != CKR_OK)
+    return rv;
+  return add_secret_key (handle, &made, key);
 }
 
 /* Key pairs and random numbers */
@@ -2065,6 +2408,8 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKey) key = NULL;
   g_autoptr(GBytes) id = NULL;
+  g_autofree char *session_prefix = NULL;
+  gboolean read_only = FALSE, token = FALSE;
   P11Session *session;
   P11Object *pub, *priv;
   CK_RV rv = lock_session (handle, &session);
@@ -2077,23 +2422,32 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (public_tmpl, public_count)) != CKR_OK ||
            (rv = p11_template_check (private_tmpl, private_count)) != CKR_OK)
     ;
-  else if (!session_is_rw (session))
-    rv = CKR_SESSION_READ_ONLY;
   else
-    client = g_object_ref (session->slot->client);
+    {
+      read_only = !session_is_rw (session);
+      client = g_object_ref (session->slot->client);
+    }
   UNLOCK ();
   if (rv != CKR_OK)
     return rv;
 
+  session_prefix = p11_session_prefix ();
   rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
-                              &key, &id);
+                              session_prefix, read_only, &key, &id, &token);
   if (rv != CKR_OK)
     return rv;
 
   rv = lock_session (handle, &session);
   if (rv != CKR_OK)
-    return rv;
-  if (id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (key), id, &error))
+    {
+      /* The session closed meanwhile: its session object goes with it. */
+      if (!token)
+        parsec_key_destroy (key, NULL, NULL);
+      return rv;
+    }
+  if (!token)
+    p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (key), id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
   pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
   priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);

@@ -6,8 +6,10 @@
  * private key object and a public key object (only the latter for a
  * public key), both labelled with the key's name and with a CKA_ID that
  * is the name's bytes unless a CKA_ID was chosen for the key when it was
- * generated. Certificates come from the token's store file (p11-store.c).
- * The public key of a key is asked for on first need only.
+ * generated. An AES, ChaCha20 or raw-data key is one secret key object,
+ * whose attributes p11-secret.c gives. Certificates come from the token's
+ * store file (p11-store.c). The public key of a key is asked for on first
+ * need only.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #define KEY_PREFIX_PRIVATE "priv:"
 #define KEY_PREFIX_PUBLIC "pub:"
 #define KEY_PREFIX_CERTIFICATE "cert:"
+#define KEY_PREFIX_SECRET "secret:"
 
 /* Templates */
 
@@ -149,7 +152,8 @@ object_key (P11Kind     kind,
             const char *name)
 {
   const char *prefix = kind == P11_KIND_PRIVATE_KEY ? KEY_PREFIX_PRIVATE
-                       : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC : KEY_PREFIX_CERTIFICATE;
+                       : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC
+                       : kind == P11_KIND_SECRET_KEY ? KEY_PREFIX_SECRET : KEY_PREFIX_CERTIFICATE;
 
   return g_strconcat (prefix, name, NULL);
 }
@@ -191,7 +195,12 @@ static GBytes *
 key_id (P11Slot    *slot,
         const char *key_name)
 {
-  GBytes *id = g_hash_table_lookup (slot->key_ids, key_name);
+  P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, key_name);
+  GBytes *id;
+
+  if (session_key != NULL)
+    return g_bytes_ref (session_key->id);
+  id = g_hash_table_lookup (slot->key_ids, key_name);
 
   if (id != NULL)
     return g_bytes_ref (id);
@@ -214,8 +223,86 @@ p11_slot_add_key (P11Slot   *slot,
   g_set_object (&object->key, key);
   g_clear_pointer (&object->id, g_bytes_unref);
   object->id = key_id (slot, key_name);
+  object->session_object = g_hash_table_contains (slot->session_keys, key_name);
   object->seen = TRUE;
   return object;
+}
+
+void
+p11_slot_add_session_key (P11Slot           *slot,
+                          CK_SESSION_HANDLE  session,
+                          ParsecKey         *key,
+                          GBytes            *id)
+{
+  P11SessionKey *session_key = g_new0 (P11SessionKey, 1);
+
+  session_key->session = session;
+  session_key->key = g_object_ref (key);
+  session_key->id = id;
+  g_hash_table_replace (slot->session_keys, g_strdup (parsec_key_get_name (key)), session_key);
+}
+
+void
+p11_slot_take_session_keys (P11Slot           *slot,
+                            CK_SESSION_HANDLE  session,
+                            GPtrArray         *keys)
+{
+  GHashTableIter iter;
+  gpointer name, value;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) certificates = g_ptr_array_new ();
+
+  g_hash_table_iter_init (&iter, slot->session_keys);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      P11SessionKey *session_key = value;
+
+      if (session != CK_INVALID_HANDLE && session_key->session != session)
+        continue;
+      g_ptr_array_add (keys, g_object_ref (session_key->key));
+      g_ptr_array_add (names, name);
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      p11_slot_forget_key (slot, g_ptr_array_index (names, i));
+      g_hash_table_remove (slot->session_keys, g_ptr_array_index (names, i));
+    }
+
+  /* Session certificates are the module's alone. */
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (object->kind == P11_KIND_CERTIFICATE && object->session_object &&
+          (session == CK_INVALID_HANDLE || object->session == session))
+        g_ptr_array_add (certificates, object);
+    }
+  for (guint i = 0; i < certificates->len; i++)
+    p11_slot_forget_object (slot, g_ptr_array_index (certificates, i));
+}
+
+/* Called without the module's lock: the service may take its time. */
+void
+p11_session_keys_destroy (GPtrArray *keys)
+{
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      ParsecKey *key = g_ptr_array_index (keys, i);
+
+      if (!parsec_key_destroy (key, NULL, &error))
+        g_debug ("session object not destroyed: %s", error->message);
+    }
+}
+
+void
+p11_session_key_destroy_unref (gpointer key)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (one, key);
+  p11_session_keys_destroy (one);
 }
 
 void
@@ -234,9 +321,11 @@ void
 p11_slot_forget_key (P11Slot    *slot,
                      const char *key_name)
 {
-  for (P11Kind kind = P11_KIND_PRIVATE_KEY; kind <= P11_KIND_PUBLIC_KEY; kind++)
+  static const P11Kind key_kinds[] = { P11_KIND_PRIVATE_KEY, P11_KIND_PUBLIC_KEY, P11_KIND_SECRET_KEY };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (key_kinds); i++)
     {
-      P11Object *object = slot_lookup (slot, kind, key_name);
+      P11Object *object = slot_lookup (slot, key_kinds[i], key_name);
 
       if (object != NULL)
         p11_slot_forget_object (slot, object);
@@ -319,6 +408,7 @@ slot_load_store (P11Slot  *slot,
   g_auto(GStrv) groups = g_key_file_get_groups (store, NULL);
 
   g_hash_table_remove_all (slot->key_ids);
+  g_hash_table_remove_all (slot->hidden_publics);
   for (guint i = 0; groups[i] != NULL; i++)
     {
       g_autoptr(GBytes) id = p11_store_get_bytes (store, groups[i], "id");
@@ -332,17 +422,51 @@ slot_load_store (P11Slot  *slot,
           if (value != NULL)
             slot_add_certificate (slot, groups[i], value, id, label);
         }
-      else if (g_str_has_prefix (groups[i], "key ") && id != NULL)
+      else if (g_str_has_prefix (groups[i], "key "))
         {
           g_autoptr(GBytes) name = p11_store_get_bytes (store, groups[i], "name");
+          g_autofree char *key_name = NULL;
 
           if (name == NULL)
             continue;
-          g_hash_table_replace (slot->key_ids,
-                                g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name)),
-                                g_steal_pointer (&id));
+          key_name = g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name));
+          if (g_key_file_get_boolean (store, groups[i], "public-hidden", NULL))
+            g_hash_table_add (slot->hidden_publics, g_strdup (key_name));
+          if (id != NULL)
+            g_hash_table_replace (slot->key_ids, g_steal_pointer (&key_name), g_steal_pointer (&id));
         }
     }
+}
+
+/* Records, in the key's group of the store, its CKA_ID (if @id) or that
+ * its public object was destroyed (if @hide_public); @reset forgets what
+ * the group said of a former key of the same name first. */
+static gboolean
+slot_store_key (P11Slot     *slot,
+                const char  *key_name,
+                GBytes      *id,
+                gboolean     hide_public,
+                gboolean     reset,
+                GError     **error)
+{
+  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
+  g_autofree char *group = p11_store_key_group (key_name);
+  g_autoptr(GBytes) name = g_bytes_new (key_name, strlen (key_name));
+
+  if (store == NULL)
+    return FALSE;
+  if (reset)
+    g_key_file_remove_group (store, group, NULL);
+  if (id != NULL || hide_public)
+    p11_store_set_bytes (store, group, "name", name);
+  if (id != NULL)
+    p11_store_set_bytes (store, group, "id", id);
+  if (hide_public)
+    g_key_file_set_boolean (store, group, "public-hidden", TRUE);
+  if (!p11_store_save (slot->store_path, store, error))
+    return FALSE;
+  slot_load_store (slot, store);
+  return TRUE;
 }
 
 gboolean
@@ -351,33 +475,63 @@ p11_slot_set_key_id (P11Slot     *slot,
                      GBytes      *id,
                      GError     **error)
 {
-  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, error);
-  g_autofree char *group = p11_store_key_group (key_name);
-  g_autoptr(GBytes) name = g_bytes_new (key_name, strlen (key_name));
+  return slot_store_key (slot, key_name, id, FALSE, FALSE, error);
+}
 
-  if (store == NULL)
-    return FALSE;
-  p11_store_set_bytes (store, group, "name", name);
-  p11_store_set_bytes (store, group, "id", id);
-  if (!p11_store_save (slot->store_path, store, error))
-    return FALSE;
-  slot_load_store (slot, store);
-  return TRUE;
+gboolean
+p11_slot_record_new_key (P11Slot     *slot,
+                         const char  *key_name,
+                         GBytes      *id,
+                         GError     **error)
+{
+  /* Nothing to write where the store knows nothing of the name. */
+  if (id == NULL && !g_hash_table_contains (slot->key_ids, key_name) &&
+      !g_hash_table_contains (slot->hidden_publics, key_name))
+    return TRUE;
+  return slot_store_key (slot, key_name, id, FALSE, TRUE, error);
+}
+
+/* Session objects whose process is gone, found in a listing, are
+ * destroyed once per initialisation: added to @stale, for the caller to
+ * destroy without the lock. */
+static void
+slot_sweep_session_keys (P11Slot   *slot,
+                         GPtrArray *keys,
+                         GPtrArray *stale)
+{
+  if (slot->swept)
+    return;
+  slot->swept = TRUE;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      ParsecKey *key = g_ptr_array_index (keys, i);
+      const char *name = parsec_key_get_name (key);
+
+      if (!g_hash_table_contains (slot->session_keys, name) && p11_session_name_is_stale (name))
+        g_ptr_array_add (stale, g_object_ref (key));
+    }
 }
 
 void
 p11_slot_refresh (P11Slot   *slot,
                   GPtrArray *keys,
-                  GKeyFile  *store)
+                  GKeyFile  *store,
+                  GPtrArray *stale)
 {
   g_autoptr(GPtrArray) gone = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
 
+  slot_sweep_session_keys (slot, keys, stale);
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((P11Object *) value)->seen = FALSE;
 
+  /* Session certificates are the module's own, in no store. */
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE && ((P11Object *) value)->session_object)
+      ((P11Object *) value)->seen = TRUE;
   if (store != NULL)
     slot_load_store (slot, store);
   else
@@ -393,13 +547,30 @@ p11_slot_refresh (P11Slot   *slot,
     {
       ParsecKey *key = g_ptr_array_index (keys, i);
       ParsecKeyAttributes *attributes = parsec_key_get_attributes (key);
+      const char *name = parsec_key_get_name (key);
+      P11SessionKey *session_key;
 
-      if (attributes == NULL || !key_type_is_supported (attributes) ||
-          !g_utf8_validate (parsec_key_get_name (key), -1, NULL))
+      if (attributes == NULL || !g_utf8_validate (name, -1, NULL))
         continue;
-      if (!parsec_key_attributes_is_public_key (attributes))
-        p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, key);
-      p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
+      /* Session objects are their application's alone. */
+      session_key = g_hash_table_lookup (slot->session_keys, name);
+      if (session_key == NULL && p11_session_name_is_session (name))
+        continue;
+      if (p11_key_type_is_secret (parsec_key_attributes_get_key_type (attributes)))
+        {
+          p11_slot_add_key (slot, P11_KIND_SECRET_KEY, key);
+          continue;
+        }
+      if (!key_type_is_supported (attributes))
+        continue;
+      if (parsec_key_attributes_is_public_key (attributes))
+        {
+          p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
+          continue;
+        }
+      p11_slot_add_key (slot, P11_KIND_PRIVATE_KEY, key);
+      if (session_key != NULL ? !session_key->public_hidden : !g_hash_table_contains (slot->hidden_publics, name))
+        p11_slot_add_key (slot, P11_KIND_PUBLIC_KEY, key);
     }
 
   g_hash_table_iter_init (&iter, slot->objects);
@@ -562,9 +733,12 @@ storage_attribute (P11Object          *object,
     {
     case CKA_CLASS:
       *value = ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
-                            : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY : CKO_CERTIFICATE);
+                            : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY
+                            : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY : CKO_CERTIFICATE);
       return CKR_OK;
     case CKA_TOKEN:
+      *value = bool_value (!object->session_object);
+      return CKR_OK;
     case CKA_DESTROYABLE:
       *value = bool_value (TRUE);
       return CKR_OK;
@@ -579,7 +753,8 @@ storage_attribute (P11Object          *object,
       *value = bool_value (object->kind == P11_KIND_CERTIFICATE);
       return CKR_OK;
     case CKA_LABEL:
-      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label : object->key_name);
+      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label
+                             : p11_session_name_label (object->key_name));
       return CKR_OK;
     case CKA_ID:
       *value = g_bytes_ref (object->id);
@@ -816,6 +991,8 @@ p11_object_get_attribute (P11Object          *object,
     return rv;
   if (object->kind == P11_KIND_CERTIFICATE)
     return certificate_attribute (object, type, value);
+  if (object->kind == P11_KIND_SECRET_KEY)
+    return p11_secret_attribute (object, type, value);
   return key_attribute (object, type, value);
 }
 
@@ -864,11 +1041,14 @@ store_update (P11Slot    *slot,
   return CKR_OK;
 }
 
-/* The CKA_ID of the key whose public key the certificate holds. */
-static GBytes *
-matching_key_id (P11Slot *slot,
-                 GBytes  *spki)
+/* The key (private, else public) whose public key the certificate holds,
+ * among those whose public key the module has (the caller asked the
+ * service for the others without the lock). */
+static P11Object *
+matching_key (P11Slot *slot,
+              GBytes  *spki)
 {
+  P11Object *found = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -877,11 +1057,76 @@ matching_key_id (P11Slot *slot,
     {
       P11Object *object = value;
 
-      if (object->kind == P11_KIND_PUBLIC_KEY && p11_object_load_public (object, NULL) &&
-          g_bytes_equal (object->spki, spki))
-        return g_bytes_ref (object->id);
+      if (object->kind != P11_KIND_CERTIFICATE && object->kind != P11_KIND_SECRET_KEY &&
+          (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
+          object->spki != NULL && g_bytes_equal (object->spki, spki))
+        found = object;
     }
-  return NULL;
+  return found;
+}
+
+static gboolean
+slot_has_key_id (P11Slot *slot,
+                 GBytes  *id)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && g_bytes_equal (((P11Object *) value)->id, id))
+      return TRUE;
+  return FALSE;
+}
+
+/* Gives @key (and its other half) the CKA_ID @id, and the certificates
+ * paired with it by its former id too, so that they stay paired. */
+static CK_RV
+slot_rekey (P11Slot   *slot,
+            P11Object *key,
+            GBytes    *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) former = g_bytes_ref (key->id);
+  g_autoptr(GBytes) spki = g_bytes_ref (key->spki);
+  g_autofree char *key_name = g_strdup (key->key_name);
+  P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, key_name);
+  g_autoptr(GPtrArray) paired = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  if (session_key != NULL)
+    {
+      g_bytes_unref (session_key->id);
+      session_key->id = g_bytes_ref (id);
+    }
+  else if (!p11_slot_set_key_id (slot, key_name, id, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  g_hash_table_iter_init (&iter, slot->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      P11Object *object = value;
+
+      if (object->kind != P11_KIND_CERTIFICATE && g_strcmp0 (object->key_name, key_name) == 0)
+        {
+          g_bytes_unref (object->id);
+          object->id = g_bytes_ref (id);
+        }
+      else if (object->kind == P11_KIND_CERTIFICATE && g_bytes_equal (object->id, former) &&
+               g_bytes_equal (object->spki, spki))
+        g_ptr_array_add (paired, object);
+    }
+  for (guint i = 0; i < paired->len; i++)
+    {
+      P11Object *certificate = g_ptr_array_index (paired, i);
+      CK_RV rv = certificate->session_object ? CKR_OK
+                 : store_update (slot, certificate->store_group, certificate->value, id, certificate->label, FALSE);
+
+      if (rv != CKR_OK)
+        return rv;
+      slot_add_certificate (slot, certificate->store_group, certificate->value, id, certificate->label);
+    }
+  return CKR_OK;
 }
 
 static const CK_ATTRIBUTE_TYPE certificate_template_types[] = {
@@ -893,13 +1138,15 @@ static const CK_ATTRIBUTE_TYPE certificate_template_types[] = {
 
 CK_RV
 p11_create_certificate (P11Slot             *slot,
+                        CK_SESSION_HANDLE    session,
+                        gboolean             read_only,
                         const CK_ATTRIBUTE  *tmpl,
                         CK_ULONG             count,
                         P11Object          **object)
 {
   const CK_ATTRIBUTE *value_attribute, *id_attribute, *label_attribute;
   CK_ULONG klass = 0, certificate_type = CKC_X_509;
-  gboolean have_class, token = TRUE, private_object = FALSE, trusted = FALSE;
+  gboolean have_class, token = FALSE, private_object = FALSE, trusted = FALSE;
   g_autoptr(GBytes) value = NULL;
   g_autoptr(GBytes) id = NULL;
   g_autofree char *label = NULL;
@@ -931,10 +1178,13 @@ p11_create_certificate (P11Slot             *slot,
   /* Keys are made in the service, by C_GenerateKeyPair. */
   if (klass != CKO_CERTIFICATE || certificate_type != CKC_X_509)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  /* Only token objects, in the store; nothing needs a login; trust is
-   * for a security officer to grant, and there is none. */
-  if (!token || private_object || trusted)
+  /* Nothing needs a login; trust is for a security officer to grant, and
+   * there is none. Token objects go to the store, session objects (the
+   * standard's default) stay in the module's memory. */
+  if (private_object || trusted)
     return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (token && read_only)
+    return CKR_SESSION_READ_ONLY;
   if (value_attribute == NULL)
     return CKR_TEMPLATE_INCOMPLETE;
   value = g_bytes_new (value_attribute->pValue, value_attribute->ulValueLen);
@@ -942,25 +1192,38 @@ p11_create_certificate (P11Slot             *slot,
     return CKR_ATTRIBUTE_VALUE_INVALID;
   if (label_attribute != NULL && (label = p11_attribute_text (label_attribute)) == NULL)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if (id_attribute != NULL)
-    id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
-  else
-    {
-      g_autoptr(GBytes) spki = cursor_bytes (&parts.spki);
+  /* A certificate pairs with the key whose public key it holds, by
+   * CKA_ID: without an id it takes the key's; with one of its own (NSS
+   * gives its own), the key takes that, unless another key has it. */
+  {
+    g_autoptr(GBytes) spki = cursor_bytes (&parts.spki);
+    P11Object *key = matching_key (slot, spki);
 
-      id = matching_key_id (slot, spki);
-    }
-  if (id == NULL)
-    id = g_bytes_new (NULL, 0);
+    if (id_attribute != NULL)
+      {
+        id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+        if (key != NULL && g_bytes_get_size (id) > 0 && !g_bytes_equal (key->id, id) && !slot_has_key_id (slot, id) &&
+            (rv = slot_rekey (slot, key, id)) != CKR_OK)
+          return rv;
+      }
+    else if (key != NULL)
+      id = g_bytes_ref (key->id);
+    else
+      id = g_bytes_new (NULL, 0);
+  }
   if (label == NULL)
     label = g_strdup ("");
 
   uuid = g_uuid_string_random ();
-  group = g_strconcat ("certificate ", uuid, NULL);
-  if ((rv = store_update (slot, group, value, id, label, FALSE)) != CKR_OK)
+  group = g_strconcat (token ? "certificate " : "session certificate ", uuid, NULL);
+  if (token && (rv = store_update (slot, group, value, id, label, FALSE)) != CKR_OK)
     return rv;
   *object = slot_add_certificate (slot, group, value, id, label);
-  return *object != NULL ? CKR_OK : CKR_GENERAL_ERROR;
+  if (*object == NULL)
+    return CKR_GENERAL_ERROR;
+  (*object)->session_object = !token;
+  (*object)->session = token ? CK_INVALID_HANDLE : session;
+  return CKR_OK;
 }
 
 CK_RV
@@ -994,7 +1257,8 @@ p11_object_set_attributes (P11Object          *object,
     label = g_strdup (object->label);
   else if ((label = p11_attribute_text (label_attribute)) == NULL)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if ((rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
+  if (!object->session_object &&
+      (rv = store_update (object->slot, object->store_group, object->value, id, label, FALSE)) != CKR_OK)
     return rv;
   slot_add_certificate (object->slot, object->store_group, object->value, id, label);
   return CKR_OK;
@@ -1010,10 +1274,24 @@ p11_object_destroy (P11Object  *object,
   *in_service = NULL;
   if (object->kind == P11_KIND_CERTIFICATE)
     {
-      rv = store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
+      rv = object->session_object ? CKR_OK : store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
       if (rv == CKR_OK)
         p11_slot_forget_object (slot, object);
       return rv;
+    }
+  /* The public object of a key pair is a view of the key: it goes, the
+   * private key stays (for a token key, in the store's record of it). */
+  if (object->kind == P11_KIND_PUBLIC_KEY && !parsec_key_attributes_is_public_key (p11_object_attributes (object)))
+    {
+      P11SessionKey *session_key = g_hash_table_lookup (slot->session_keys, object->key_name);
+      g_autoptr(GError) error = NULL;
+
+      if (session_key != NULL)
+        session_key->public_hidden = TRUE;
+      else if (!slot_store_key (slot, object->key_name, NULL, TRUE, FALSE, &error))
+        return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+      p11_slot_forget_object (slot, object);
+      return CKR_OK;
     }
   /* The key goes in the service: the caller asks it without the module
    * lock, then calls p11_slot_key_destroyed(). */
@@ -1026,14 +1304,19 @@ p11_slot_key_destroyed (P11Slot    *slot,
                         const char *key_name)
 {
   g_autofree char *name = g_strdup (key_name);
-  g_autofree char *group = p11_store_key_group (name);
-  g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
 
-  /* One key in the service is both objects. */
+  /* One key in the service is both objects; a session object has no
+   * record in the store. */
   p11_slot_forget_key (slot, name);
-  if (store != NULL && g_key_file_remove_group (store, group, NULL))
+  if (!g_hash_table_remove (slot->session_keys, name))
     {
-      p11_store_save (slot->store_path, store, NULL);
-      slot_load_store (slot, store);
+      g_autofree char *group = p11_store_key_group (name);
+      g_autoptr(GKeyFile) store = p11_store_load (slot->store_path, NULL);
+
+      if (store != NULL && g_key_file_remove_group (store, group, NULL))
+        {
+          p11_store_save (slot->store_path, store, NULL);
+          slot_load_store (slot, store);
+        }
     }
 }

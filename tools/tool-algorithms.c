@@ -128,6 +128,9 @@ tool_add_policy_options (Tool           *tool,
     { "for-encryption", 'e', 0, G_OPTION_ARG_NONE, &policy->encryption,
       "An encryption key (RSA PKCS #1 v1.5 unless --oaep; the default for RSA)", NULL },
     { "pss", 0, 0, G_OPTION_ARG_NONE, &policy->pss, "Sign with RSA-PSS (implies --for-signing)", NULL },
+    { "for-tls", 0, 0, G_OPTION_ARG_NONE, &policy->tls,
+      "A key for TLS 1.2 and 1.3 client or server authentication: RSA-PSS or ECDSA, for any hash unless --hash",
+      NULL },
     { "oaep", oaep_short ? 'o' : 0, 0, G_OPTION_ARG_NONE, &policy->oaep,
       "Encrypt with RSA-OAEP (implies --for-encryption; ignored with --for-signing, as parsec-tool does)", NULL },
     { "hash", 'H', 0, G_OPTION_ARG_STRING, &policy->hash,
@@ -157,11 +160,13 @@ tool_policy_attributes (const ToolPolicy  *policy,
   gboolean is_rsa = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
   gboolean is_pair = key_type == PARSEC_KEY_TYPE_RSA_KEY_PAIR || key_type == PARSEC_KEY_TYPE_ECC_KEY_PAIR;
   /* parsec-tool makes a signing key of "--for-signing --oaep" */
-  gboolean oaep = policy->oaep && !(policy->signing && !policy->pss && !policy->encryption);
-  gboolean signing = policy->signing || policy->pss;
+  gboolean oaep = policy->oaep && !(policy->signing && !policy->pss && !policy->tls && !policy->encryption);
+  /* TLS clients and servers ask RSA keys for RSA-PSS first, at 1.2 too. */
+  gboolean pss = policy->pss || policy->tls;
+  gboolean signing = policy->signing || pss;
   gboolean encryption = policy->encryption || oaep;
   g_autoptr(ParsecAlgorithm) algorithm = NULL;
-  ParsecHash hash = curve != NULL ? curve->default_hash : PARSEC_HASH_SHA_256;
+  ParsecHash hash = policy->tls ? PARSEC_HASH_ANY : curve != NULL ? curve->default_hash : PARSEC_HASH_SHA_256;
   ParsecKeyUsage usage;
 
   if (signing && encryption)
@@ -176,7 +181,7 @@ tool_policy_attributes (const ToolPolicy  *policy,
                            "elliptic-curve keys sign (ECDSA); --for-encryption and --oaep are for RSA keys");
       return NULL;
     }
-  if (!is_rsa && policy->pss)
+  if (!is_rsa && policy->pss && !policy->tls)
     {
       g_set_error_literal (error, TOOL_ERROR, TOOL_ERROR_USAGE, "--pss is for RSA keys");
       return NULL;
@@ -209,7 +214,7 @@ tool_policy_attributes (const ToolPolicy  *policy,
     {
       if (!is_rsa)
         algorithm = parsec_algorithm_new_ecdsa (hash);
-      else if (policy->pss)
+      else if (pss)
         algorithm = parsec_algorithm_new_rsa_pss (hash);
       else
         algorithm = parsec_algorithm_new_rsa_pkcs1v15_sign (hash);

@@ -267,6 +267,7 @@ typedef struct {
   gboolean signing;
   gboolean encryption;
   gboolean pss;
+  gboolean tls;
   gboolean oaep;
   gboolean exportable;
   char *hash;

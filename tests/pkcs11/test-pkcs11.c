@@ -19,15 +19,14 @@
 
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 #include <parsec-glib/parsec-glib.h>
 #include <p11-kit/pkcs11.h>
 
-#include "service-fixture.h"
+#include "p11-test-token.h"
 
 #define APP_NAME "pkcs11-test"
-
-static CK_FUNCTION_LIST_PTR p11;
 
 /* Whether the service keeps keys per user (Unix peer credentials) rather
  * than per application name: the module then has one token, the user's. */
@@ -46,50 +45,21 @@ expected_label (void)
   return g_strdup ("Parsec " APP_NAME);
 }
 
-typedef struct {
-  ParsecTestService *service;
-  ParsecClient *client;
-  char *store_dir;
-  CK_SLOT_ID slot;
-  CK_SESSION_HANDLE session;
-} Fixture;
+typedef P11TestToken Fixture;
 
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-  CK_SLOT_ID slots[4];
-  CK_ULONG n = G_N_ELEMENTS (slots);
-
-  f->service = parsec_test_service_start (NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->store_dir = g_dir_make_tmp ("parsec-pkcs11-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("PARSEC_SERVICE_ENDPOINT", parsec_test_service_get_endpoint (f->service), TRUE);
-  g_setenv ("PARSEC_PKCS11_APPLICATION_NAME", APP_NAME, TRUE);
-  g_setenv ("PARSEC_PKCS11_STORE_DIR", f->store_dir, TRUE);
-  f->client = parsec_client_new_sync (APP_NAME, NULL, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GetSlotList (CK_TRUE, slots, &n), ==, CKR_OK);
-  g_assert_cmpuint (n, ==, 1);
-  f->slot = slots[0];
-  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &f->session),
-                    ==, CKR_OK);
+  p11_test_token_open (f, APP_NAME);
 }
 
+/* The module may already be finalised by the test. */
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  /* The module may already be finalised by the test. */
-  p11->C_Finalize (NULL);
-  g_clear_object (&f->client);
-  g_clear_pointer (&f->service, parsec_test_service_free);
-  parsec_test_remove_tree (f->store_dir);
-  g_free (f->store_dir);
+  p11_test_token_close (f);
 }
 
 /* Helpers */
@@ -167,41 +137,25 @@ find_one (Fixture         *f,
   return find_by (f, klass, CKA_LABEL, label, label != NULL ? strlen (label) : 0);
 }
 
-static GBytes *
-get_attribute (Fixture           *f,
-               CK_OBJECT_HANDLE   object,
-               CK_ATTRIBUTE_TYPE  type)
-{
-  CK_ATTRIBUTE attribute = { type, NULL, 0 };
-  guint8 *value;
-
-  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
-  value = g_malloc (attribute.ulValueLen + 1);
-  attribute.pValue = value;
-  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, object, &attribute, 1), ==, CKR_OK);
-  return g_bytes_new_take (value, attribute.ulValueLen);
-}
-
-static CK_ULONG
-get_ulong (Fixture           *f,
-           CK_OBJECT_HANDLE   object,
-           CK_ATTRIBUTE_TYPE  type)
-{
-  g_autoptr(GBytes) value = get_attribute (f, object, type);
-
-  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_ULONG));
-  return *(const CK_ULONG *) g_bytes_get_data (value, NULL);
-}
-
+/* Whether CKA_ALLOWED_MECHANISMS of @key names @type */
 static gboolean
-get_bool (Fixture           *f,
-          CK_OBJECT_HANDLE   object,
-          CK_ATTRIBUTE_TYPE  type)
+has_mechanism (Fixture           *f,
+               CK_OBJECT_HANDLE   key,
+               CK_MECHANISM_TYPE  type)
 {
-  g_autoptr(GBytes) value = get_attribute (f, object, type);
+  g_autoptr(GBytes) value = get_attribute (f, key, CKA_ALLOWED_MECHANISMS);
+  gsize n = g_bytes_get_size (value) / sizeof (CK_MECHANISM_TYPE);
 
-  g_assert_cmpuint (g_bytes_get_size (value), ==, sizeof (CK_BBOOL));
-  return *(const CK_BBOOL *) g_bytes_get_data (value, NULL) != CK_FALSE;
+  g_assert_cmpuint (g_bytes_get_size (value) % sizeof (CK_MECHANISM_TYPE), ==, 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      CK_MECHANISM_TYPE listed;
+
+      memcpy (&listed, (const guint8 *) g_bytes_get_data (value, NULL) + i * sizeof listed, sizeof listed);
+      if (listed == type)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static GBytes *
@@ -282,7 +236,9 @@ test_info (Fixture       *f,
   for (CK_ULONG i = 0; i < n; i++)
     {
       g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, mechanisms[i], &mechanism_info), ==, CKR_OK);
-      g_assert_true (mechanism_info.flags & CKF_HW);
+      /* Digests are computed in the module, the rest in the service. */
+      g_assert_true ((mechanism_info.flags & CKF_DIGEST) ? !(mechanism_info.flags & CKF_HW)
+                                                          : (mechanism_info.flags & CKF_HW));
     }
   g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, CKM_ECDSA, &mechanism_info), ==, CKR_OK);
   g_assert_cmpuint (mechanism_info.ulMinKeySize, ==, 256);
@@ -769,10 +725,12 @@ test_generate (Fixture       *f,
     { CKA_LABEL, "made-ec", 7 },
     { CKA_ID, "\x01\x02", 2 },
     { CKA_SIGN, &yes, sizeof yes },
+    { CKA_TOKEN, &yes, sizeof yes },
   };
   CK_ATTRIBUTE rsa_public[] = {
     { CKA_MODULUS_BITS, &bits, sizeof bits },
     { CKA_PUBLIC_EXPONENT, "\x01\x00\x01", 3 },
+    { CKA_TOKEN, &yes, sizeof yes },
   };
   CK_ATTRIBUTE rsa_private[] = {
     { CKA_LABEL, "made-rsa", 8 },
@@ -804,8 +762,17 @@ test_generate (Fixture       *f,
 
   g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, rsa_public, G_N_ELEMENTS (rsa_public),
                                             rsa_private, G_N_ELEMENTS (rsa_private), &pub, &priv), ==, CKR_OK);
-  signature = sign (f, &sha256_rsa, priv, data);
-  g_assert_cmpuint (verify (f, &sha256_rsa, pub, data, signature), ==, CKR_OK);
+  /* RSA-PSS for any hash, or where the service makes no such key
+   * PKCS #1 v1.5 (see test_policies) */
+  {
+    CK_RSA_PKCS_PSS_PARAMS pss_params = { CKM_SHA256, CKG_MGF1_SHA256, 32 };
+    CK_MECHANISM sha256_pss = { CKM_SHA256_RSA_PKCS_PSS, &pss_params, sizeof pss_params };
+    CK_MECHANISM *m = has_mechanism (f, priv, CKM_SHA256_RSA_PKCS_PSS) ? &sha256_pss : &sha256_rsa;
+
+    g_clear_pointer (&signature, g_bytes_unref);
+    signature = sign (f, m, priv, data);
+    g_assert_cmpuint (verify (f, m, pub, data, signature), ==, CKR_OK);
+  }
 
   /* The same name again, an unknown curve, no size, a read-only session */
   g_assert_cmpuint (p11->C_GenerateKeyPair (f->session, &rsa_gen, rsa_public, G_N_ELEMENTS (rsa_public),
@@ -822,6 +789,7 @@ test_generate (Fixture       *f,
     CK_ATTRIBUTE derive_private[] = {
       { CKA_LABEL, "made-ecdh", 9 },
       { CKA_DERIVE, &yes, sizeof yes },
+      { CKA_TOKEN, &yes, sizeof yes },
     };
     CK_OBJECT_HANDLE derive_pub, derive_priv;
     gboolean served = make_key_if_served (f, "probe-ecdh", parsec_key_attributes_new_ecdh (PARSEC_ECC_FAMILY_SECP_R1, 256));
@@ -837,7 +805,8 @@ test_generate (Fixture       *f,
       }
   }
   g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION, NULL, NULL, &read_only), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_GenerateKeyPair (read_only, &ec_gen, ec_public, 1, NULL, 0, &pub, &priv),
+  /* A read-only session makes session objects only. */
+  g_assert_cmpuint (p11->C_GenerateKeyPair (read_only, &ec_gen, ec_public, 1, ec_private + 3, 1, &pub, &priv),
                     ==, CKR_SESSION_READ_ONLY);
   g_assert_cmpuint (p11->C_DestroyObject (read_only, priv), ==, CKR_SESSION_READ_ONLY);
 
@@ -987,6 +956,787 @@ test_certificates (Fixture       *f,
 
   g_assert_cmpuint (p11->C_DestroyObject (f->session, cert), ==, CKR_OK);
   g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+}
+
+/* DigestInfo prefixes of SHA-256, SHA-384 and SHA-512 (PKCS #1), as TLS
+ * 1.2 and SSH hand them to CKM_RSA_PKCS */
+static GBytes *
+digest_info_of (ParsecHash  hash,
+                const char *text)
+{
+  const guint8 sha256_prefix[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+                                   0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20 };
+  const guint8 sha384_prefix[] = { 0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+                                   0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30 };
+  const guint8 sha512_prefix[] = { 0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+                                   0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40 };
+  GChecksumType type = hash == PARSEC_HASH_SHA_384 ? G_CHECKSUM_SHA384
+                       : hash == PARSEC_HASH_SHA_512 ? G_CHECKSUM_SHA512 : G_CHECKSUM_SHA256;
+  const guint8 *prefix = hash == PARSEC_HASH_SHA_384 ? sha384_prefix
+                         : hash == PARSEC_HASH_SHA_512 ? sha512_prefix : sha256_prefix;
+  g_autoptr(GChecksum) checksum = g_checksum_new (type);
+  GByteArray *info = g_byte_array_new ();
+  guint8 digest[64];
+  gsize len = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) text, strlen (text));
+  g_checksum_get_digest (checksum, digest, &len);
+  g_byte_array_append (info, prefix, sizeof sha256_prefix);
+  g_byte_array_append (info, digest, len);
+  return g_byte_array_free_to_bytes (info);
+}
+
+/* Every signing and decrypting mechanism the module lists starts on
+ * @priv exactly when its CKA_ALLOWED_MECHANISMS names it; the others are
+ * refused at C_SignInit or C_DecryptInit. */
+static void
+check_allowed_exact (Fixture          *f,
+                     CK_OBJECT_HANDLE  priv)
+{
+  CK_MECHANISM_TYPE types[128];
+  CK_ULONG n = G_N_ELEMENTS (types);
+  guint listed_count = 0;
+
+  g_assert_cmpuint (p11->C_GetMechanismList (f->slot, types, &n), ==, CKR_OK);
+  for (CK_ULONG i = 0; i < n; i++)
+    {
+      CK_MECHANISM_INFO info;
+      CK_MECHANISM_TYPE hash = types[i] == CKM_SHA384_RSA_PKCS_PSS ? CKM_SHA384
+                               : types[i] == CKM_SHA512_RSA_PKCS_PSS ? CKM_SHA512 : CKM_SHA256;
+      CK_RSA_PKCS_PSS_PARAMS pss = { hash, hash == CKM_SHA384 ? CKG_MGF1_SHA384 : hash == CKM_SHA512 ? CKG_MGF1_SHA512
+                                                                                  : CKG_MGF1_SHA256,
+                                     hash == CKM_SHA384 ? 48 : hash == CKM_SHA512 ? 64 : 32 };
+      CK_RSA_PKCS_OAEP_PARAMS oaep = { CKM_SHA256, CKG_MGF1_SHA256, CKZ_DATA_SPECIFIED, NULL, 0 };
+      gboolean is_pss = types[i] == CKM_RSA_PKCS_PSS || types[i] == CKM_SHA256_RSA_PKCS_PSS ||
+                        types[i] == CKM_SHA384_RSA_PKCS_PSS || types[i] == CKM_SHA512_RSA_PKCS_PSS;
+      CK_MECHANISM mechanism = { types[i], NULL, 0 };
+      gboolean listed = has_mechanism (f, priv, types[i]);
+      gboolean started = FALSE;
+      guint8 out[1024];
+      CK_ULONG len = sizeof out;
+      CK_RV rv;
+
+      if (is_pss)
+        {
+          mechanism.pParameter = &pss;
+          mechanism.ulParameterLen = sizeof pss;
+        }
+      else if (types[i] == CKM_RSA_PKCS_OAEP)
+        {
+          mechanism.pParameter = &oaep;
+          mechanism.ulParameterLen = sizeof oaep;
+        }
+      g_assert_cmpuint (p11->C_GetMechanismInfo (f->slot, types[i], &info), ==, CKR_OK);
+      if (info.flags & CKF_SIGN)
+        {
+          rv = p11->C_SignInit (f->session, &mechanism, priv);
+          if (rv == CKR_OK)
+            {
+              started = TRUE;
+              /* Any answer but a size's ends the operation. */
+              p11->C_Sign (f->session, (CK_BYTE_PTR) "x", 1, out, &len);
+            }
+          else
+            /* A key that does not sign at all (CKA_SIGN false) says so. */
+            g_assert_true (rv == CKR_MECHANISM_INVALID || rv == CKR_KEY_TYPE_INCONSISTENT ||
+                           rv == CKR_MECHANISM_PARAM_INVALID || rv == CKR_KEY_FUNCTION_NOT_PERMITTED);
+        }
+      if (info.flags & CKF_DECRYPT)
+        {
+          rv = p11->C_DecryptInit (f->session, &mechanism, priv);
+          if (rv == CKR_OK)
+            {
+              started = TRUE;
+              len = sizeof out;
+              p11->C_Decrypt (f->session, (CK_BYTE_PTR) "x", 1, out, &len);
+            }
+          else
+            g_assert_true (rv == CKR_MECHANISM_INVALID || rv == CKR_KEY_TYPE_INCONSISTENT ||
+                           rv == CKR_MECHANISM_PARAM_INVALID || rv == CKR_KEY_FUNCTION_NOT_PERMITTED);
+        }
+      if (!(info.flags & (CKF_SIGN | CKF_DECRYPT)))
+        continue;
+      g_test_message ("mechanism 0x%lx: listed %d, started %d", (gulong) types[i], listed, started);
+      g_assert_cmpint (listed, ==, started);
+      listed_count += listed;
+    }
+  g_assert_cmpuint (listed_count, >, 0);
+}
+
+static CK_RV
+generate_pair (Fixture            *f,
+               CK_SESSION_HANDLE   session,
+               CK_MECHANISM_TYPE   type,
+               CK_ATTRIBUTE       *public_tmpl,
+               CK_ULONG            public_count,
+               CK_ATTRIBUTE       *private_tmpl,
+               CK_ULONG            private_count,
+               CK_OBJECT_HANDLE   *pub,
+               CK_OBJECT_HANDLE   *priv)
+{
+  CK_MECHANISM mechanism = { type, NULL, 0 };
+
+  return p11->C_GenerateKeyPair (session, &mechanism, public_tmpl, public_count, private_tmpl, private_count,
+                                 pub, priv);
+}
+
+static guint
+count_service_keys (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = parsec_client_list_keys (f->client, NULL, &error);
+
+  g_assert_no_error (error);
+  return keys->len;
+}
+
+static void
+test_policies (Fixture       *f,
+               gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_BBOOL yes = CK_TRUE;
+  CK_ULONG bits = 2048;
+  CK_MECHANISM_TYPE ssh_mechanisms[] = { CKM_RSA_PKCS, CKM_SHA256_RSA_PKCS, CKM_SHA512_RSA_PKCS };
+  CK_ATTRIBUTE rsa_public[] = {
+    { CKA_MODULUS_BITS, &bits, sizeof bits },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_VERIFY, &yes, sizeof yes },
+    { CKA_ENCRYPT, &yes, sizeof yes },
+  };
+  /* What pkcs11-tool --keypairgen and p11tool ask: signing and decryption */
+  CK_ATTRIBUTE rsa_private[] = {
+    { CKA_LABEL, "tls-rsa", 7 },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_SIGN, &yes, sizeof yes },
+    { CKA_DECRYPT, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE ssh_private[] = {
+    { CKA_LABEL, "ssh-rsa", 7 },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_SIGN, &yes, sizeof yes },
+    { CKA_ALLOWED_MECHANISMS, ssh_mechanisms, sizeof ssh_mechanisms },
+  };
+  CK_ATTRIBUTE ec_public[] = {
+    { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+    { CKA_TOKEN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE ec_private[] = {
+    { CKA_LABEL, "made-ec", 7 },
+    { CKA_SIGN, &yes, sizeof yes },
+  };
+  CK_MECHANISM rsa_pkcs = { CKM_RSA_PKCS, NULL, 0 }, sha384_rsa = { CKM_SHA384_RSA_PKCS, NULL, 0 };
+  CK_MECHANISM sha512_rsa = { CKM_SHA512_RSA_PKCS, NULL, 0 };
+  CK_RSA_PKCS_PSS_PARAMS sha384_params = { CKM_SHA384, CKG_MGF1_SHA384, 48 };
+  CK_MECHANISM pss_sha384 = { CKM_RSA_PKCS_PSS, &sha384_params, sizeof sha384_params };
+  CK_OBJECT_HANDLE pub, priv;
+  g_autoptr(GBytes) data = g_bytes_new_static ("for TLS", 7);
+  guint8 out[512];
+  CK_ULONG len;
+
+  /* An RSA key made through the module serves TLS 1.2 and 1.3: RSA-PSS
+   * for any hash, which every client asks first. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   rsa_private, G_N_ELEMENTS (rsa_private), &pub, &priv), ==, CKR_OK);
+  check_allowed_exact (f, priv);
+  if (has_mechanism (f, priv, CKM_RSA_PKCS_PSS))
+    {
+      const CK_MECHANISM_TYPE hashes[] = { CKM_SHA256, CKM_SHA384, CKM_SHA512 };
+      const CK_RSA_PKCS_MGF_TYPE mgfs[] = { CKG_MGF1_SHA256, CKG_MGF1_SHA384, CKG_MGF1_SHA512 };
+      const gsize lengths[] = { 32, 48, 64 };
+
+      g_assert_true (has_mechanism (f, priv, CKM_SHA256_RSA_PKCS_PSS));
+      g_assert_true (has_mechanism (f, priv, CKM_SHA512_RSA_PKCS_PSS));
+      g_assert_false (has_mechanism (f, priv, CKM_RSA_PKCS));
+      for (gsize i = 0; i < G_N_ELEMENTS (hashes); i++)
+        {
+          CK_RSA_PKCS_PSS_PARAMS params = { hashes[i], mgfs[i], lengths[i] };
+          CK_MECHANISM pss = { CKM_RSA_PKCS_PSS, &params, sizeof params };
+          g_autoptr(GBytes) digest = g_bytes_new (g_bytes_get_data (data, NULL), 0);
+          guint8 hash[64] = { 0 };
+          g_autoptr(GBytes) signature = NULL;
+
+          g_clear_pointer (&digest, g_bytes_unref);
+          memset (hash, (int) i + 1, sizeof hash);
+          digest = g_bytes_new (hash, lengths[i]);
+          signature = sign (f, &pss, priv, digest);
+          g_assert_cmpuint (verify (f, &pss, pub, digest, signature), ==, CKR_OK);
+        }
+      /* Raw PKCS #1 v1.5 is another algorithm: refused at the start. */
+      g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_MECHANISM_INVALID);
+      /* A PSA key has one algorithm: the key signs, it does not decrypt. */
+      g_assert_false (get_bool (f, priv, CKA_DECRYPT));
+      g_assert_cmpuint (p11->C_DecryptInit (f->session, &rsa_pkcs, priv), ==, CKR_KEY_FUNCTION_NOT_PERMITTED);
+    }
+  else
+    {
+      /* A service that makes no RSA-PSS key (the TPM provider) gets PKCS
+       * #1 v1.5, which serves TLS 1.2 only where the client takes it. */
+      g_test_message ("the service made no RSA-PSS key");
+      g_assert_true (has_mechanism (f, priv, CKM_RSA_PKCS));
+      g_assert_true (has_mechanism (f, priv, CKM_SHA256_RSA_PKCS));
+    }
+
+  /* For SSH, whose clients sign with CKM_RSA_PKCS: PKCS #1 v1.5 */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   ssh_private, G_N_ELEMENTS (ssh_private), &pub, &priv), ==, CKR_OK);
+  check_allowed_exact (f, priv);
+  g_assert_true (has_mechanism (f, priv, CKM_RSA_PKCS));
+  g_assert_false (has_mechanism (f, priv, CKM_RSA_PKCS_PSS));
+  {
+    g_autoptr(GBytes) info = digest_info_of (PARSEC_HASH_SHA_512, "rsa-sha2-512");
+
+    len = sizeof out;
+    if (has_mechanism (f, priv, CKM_SHA512_RSA_PKCS))
+      {
+        g_autoptr(GBytes) signature = sign (f, &sha512_rsa, priv, data);
+
+        g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_OK);
+        g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (info, NULL), g_bytes_get_size (info),
+                                       out, &len), ==, CKR_OK);
+        g_assert_cmpuint (verify (f, &sha512_rsa, pub, data, signature), ==, CKR_OK);
+      }
+    else
+      {
+        /* For one hash (the TPM provider): the DigestInfo names the hash,
+         * known only at C_Sign, which refuses its data. */
+        g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_OK);
+        g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (info, NULL), g_bytes_get_size (info),
+                                       out, &len), ==, CKR_DATA_INVALID);
+      }
+  }
+
+  /* A key of one hash lists that hash's mechanisms and no other. */
+  make_key (f, "pkcs1-sha256", rsa_key (TRUE, parsec_algorithm_new_rsa_pkcs1v15_sign (PARSEC_HASH_SHA_256)));
+  priv = find_one (f, CKO_PRIVATE_KEY, "pkcs1-sha256");
+  check_allowed_exact (f, priv);
+  g_assert_true (has_mechanism (f, priv, CKM_SHA256_RSA_PKCS));
+  g_assert_false (has_mechanism (f, priv, CKM_SHA384_RSA_PKCS));
+  g_assert_cmpuint (p11->C_SignInit (f->session, &sha384_rsa, priv), ==, CKR_MECHANISM_INVALID);
+  {
+    g_autoptr(GBytes) info = digest_info_of (PARSEC_HASH_SHA_384, "other hash");
+
+    len = sizeof out;
+    g_assert_cmpuint (p11->C_SignInit (f->session, &rsa_pkcs, priv), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) g_bytes_get_data (info, NULL), g_bytes_get_size (info),
+                                   out, &len), ==, CKR_DATA_INVALID);
+  }
+  if (make_key_if_served (f, "pss-sha256", rsa_key (TRUE, parsec_algorithm_new_rsa_pss (PARSEC_HASH_SHA_256))))
+    {
+      priv = find_one (f, CKO_PRIVATE_KEY, "pss-sha256");
+      check_allowed_exact (f, priv);
+      /* The parameters name the hash: refused at the start. */
+      g_assert_cmpuint (p11->C_SignInit (f->session, &pss_sha384, priv), ==, CKR_MECHANISM_INVALID);
+    }
+
+  /* ECDSA: CKM_ECDSA's digest length names the hash; one no hash has is
+   * refused at C_Sign. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, G_N_ELEMENTS (ec_public),
+                                   ec_private, G_N_ELEMENTS (ec_private), &pub, &priv), ==, CKR_OK);
+  check_allowed_exact (f, priv);
+  {
+    CK_MECHANISM ecdsa = { CKM_ECDSA, NULL, 0 };
+
+    len = sizeof out;
+    g_assert_cmpuint (p11->C_SignInit (f->session, &ecdsa, priv), ==, CKR_OK);
+    g_assert_cmpuint (p11->C_Sign (f->session, (CK_BYTE_PTR) "seventeen bytes!!", 17, out, &len), ==,
+                      CKR_DATA_LEN_RANGE);
+  }
+}
+
+static void
+test_templates (Fixture       *f,
+                gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  CK_ULONG bits = 2048;
+  CK_MECHANISM_TYPE oaep_only[] = { CKM_RSA_PKCS_OAEP };
+  CK_MECHANISM_TYPE two_algorithms[] = { CKM_RSA_PKCS_PSS, CKM_RSA_PKCS_OAEP };
+  CK_MECHANISM_TYPE pss_only[] = { CKM_SHA256_RSA_PKCS_PSS };
+  CK_ATTRIBUTE rsa_public[] = {
+    { CKA_MODULUS_BITS, &bits, sizeof bits },
+    { CKA_TOKEN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE ec_public[] = {
+    { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+    { CKA_TOKEN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE sign_and_derive[] = {
+    { CKA_LABEL, "both", 4 },
+    { CKA_SIGN, &yes, sizeof yes },
+    { CKA_DERIVE, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE decrypt_only[] = {
+    { CKA_LABEL, "decrypter", 9 },
+    { CKA_SIGN, &no, sizeof no },
+    { CKA_DECRYPT, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE for_oaep[] = {
+    { CKA_LABEL, "oaep", 4 },
+    { CKA_DECRYPT, &yes, sizeof yes },
+    { CKA_ALLOWED_MECHANISMS, oaep_only, sizeof oaep_only },
+  };
+  CK_ATTRIBUTE for_two[] = {
+    { CKA_LABEL, "two", 3 },
+    { CKA_ALLOWED_MECHANISMS, two_algorithms, sizeof two_algorithms },
+  };
+  CK_ATTRIBUTE pss_to_decrypt[] = {
+    { CKA_LABEL, "pss-decrypt", 11 },
+    { CKA_SIGN, &no, sizeof no },
+    { CKA_DECRYPT, &yes, sizeof yes },
+    { CKA_ALLOWED_MECHANISMS, pss_only, sizeof pss_only },
+  };
+  CK_ATTRIBUTE rsa_derive[] = {
+    { CKA_LABEL, "rsa-derive", 10 },
+    { CKA_DERIVE, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE session_private[] = {
+    { CKA_LABEL, "half", 4 },
+    { CKA_TOKEN, &no, sizeof no },
+  };
+  CK_MECHANISM pkcs1 = { CKM_RSA_PKCS, NULL, 0 };
+  CK_OBJECT_HANDLE pub, priv;
+  guint before = count_service_keys (f);
+  guint8 encrypted[256], plain[256];
+  CK_ULONG encrypted_len = sizeof encrypted, plain_len = sizeof plain;
+  guint8 *misaligned;
+
+  /* What no PSA key can be is refused, and nothing is made. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, G_N_ELEMENTS (ec_public),
+                                   sign_and_derive, G_N_ELEMENTS (sign_and_derive), &pub, &priv),
+                    ==, CKR_TEMPLATE_INCONSISTENT);
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   for_two, G_N_ELEMENTS (for_two), &pub, &priv), ==, CKR_TEMPLATE_INCONSISTENT);
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   pss_to_decrypt, G_N_ELEMENTS (pss_to_decrypt), &pub, &priv),
+                    ==, CKR_TEMPLATE_INCONSISTENT);
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   rsa_derive, G_N_ELEMENTS (rsa_derive), &pub, &priv), ==, CKR_TEMPLATE_INCONSISTENT);
+  /* A token object and a session object at once */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, G_N_ELEMENTS (ec_public),
+                                   session_private, G_N_ELEMENTS (session_private), &pub, &priv),
+                    ==, CKR_TEMPLATE_INCONSISTENT);
+  g_assert_cmpuint (count_service_keys (f), ==, before);
+
+  /* A key for decryption only decrypts PKCS #1 v1.5, as CKM_RSA_PKCS
+   * encrypts (pkcs11-tool --test does). */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   decrypt_only, G_N_ELEMENTS (decrypt_only), &pub, &priv), ==, CKR_OK);
+  check_allowed_exact (f, priv);
+  g_assert_true (has_mechanism (f, priv, CKM_RSA_PKCS));
+  g_assert_false (get_bool (f, priv, CKA_SIGN));
+  g_assert_true (get_bool (f, priv, CKA_DECRYPT));
+  g_assert_true (get_bool (f, pub, CKA_ENCRYPT));
+  g_assert_cmpuint (p11->C_EncryptInit (f->session, &pkcs1, pub), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Encrypt (f->session, (CK_BYTE_PTR) "sealed", 6, encrypted, &encrypted_len), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DecryptInit (f->session, &pkcs1, priv), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Decrypt (f->session, encrypted, encrypted_len, plain, &plain_len), ==, CKR_OK);
+  g_assert_cmpmem (plain, plain_len, "sealed", 6);
+
+  /* CKA_ALLOWED_MECHANISMS chooses OAEP; the application's array need
+   * not be aligned. */
+  misaligned = g_malloc (sizeof oaep_only + 1);
+  memcpy (misaligned + 1, oaep_only, sizeof oaep_only);
+  for_oaep[2].pValue = misaligned + 1;
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, G_N_ELEMENTS (rsa_public),
+                                   for_oaep, G_N_ELEMENTS (for_oaep), &pub, &priv), ==, CKR_OK);
+  g_free (misaligned);
+  check_allowed_exact (f, priv);
+  g_assert_true (has_mechanism (f, priv, CKM_RSA_PKCS_OAEP));
+  g_assert_false (has_mechanism (f, priv, CKM_RSA_PKCS));
+}
+
+/* The key names of the service that end with @label */
+static guint
+count_named (Fixture    *f,
+             const char *suffix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) keys = parsec_client_list_keys (f->client, NULL, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *name = parsec_key_get_name (g_ptr_array_index (keys, i));
+
+      if (g_str_has_prefix (name, "pkcs11-session-") && g_str_has_suffix (name, suffix))
+        n++;
+    }
+  return n;
+}
+
+static CK_SESSION_HANDLE
+open_session (Fixture  *f,
+              CK_FLAGS  flags)
+{
+  CK_SESSION_HANDLE session;
+
+  g_assert_cmpuint (p11->C_OpenSession (f->slot, CKF_SERIAL_SESSION | flags, NULL, NULL, &session), ==, CKR_OK);
+  return session;
+}
+
+/* A child process makes a session object and waits for a byte on @in,
+ * then ends without closing anything. */
+static pid_t
+spawn_session_owner (Fixture    *f,
+                     const char *label,
+                     int        *in)
+{
+  int ready[2], go[2];
+  guint8 code = 0xff;
+  pid_t pid;
+
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (go), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+      CK_ATTRIBUTE pub_tmpl[] = { { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid } };
+      CK_ATTRIBUTE priv_tmpl[] = { { CKA_LABEL, (void *) label, strlen (label) } };
+      CK_MECHANISM mechanism = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+      CK_OBJECT_HANDLE pub, priv;
+      CK_SESSION_HANDLE session;
+      CK_SLOT_ID slot;
+      CK_ULONG n = 1;
+
+      code = 0;
+      if (p11->C_Initialize (NULL) != CKR_OK ||
+          p11->C_GetSlotList (CK_TRUE, &slot, &n) != CKR_OK ||
+          p11->C_OpenSession (slot, CKF_SERIAL_SESSION, NULL, NULL, &session) != CKR_OK ||
+          p11->C_GenerateKeyPair (session, &mechanism, pub_tmpl, 1, priv_tmpl, 1, &pub, &priv) != CKR_OK)
+        code = 1;
+      if (write (ready[1], &code, 1) != 1 || read (go[0], &code, 1) != 1)
+        code = 2;
+      /* As a crash would: nothing closed, no leak checks (see test_fork) */
+      kill (getpid (), SIGKILL);
+    }
+  close (ready[1]);
+  close (go[0]);
+  g_assert_cmpint (read (ready[0], &code, 1), ==, 1);
+  close (ready[0]);
+  g_assert_cmpint (code, ==, 0);
+  *in = go[1];
+  return pid;
+}
+
+static void
+reinitialize (Fixture *f)
+{
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  f->session = open_session (f, CKF_RW_SESSION);
+  /* A search reads the service's keys again. */
+  find_one (f, CKO_PRIVATE_KEY, "none");
+}
+
+static void
+test_session_objects (Fixture       *f,
+                      gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  CK_ATTRIBUTE ec_public[] = { { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid } };
+  CK_ATTRIBUTE temp[] = { { CKA_LABEL, "temp", 4 } };
+  CK_ATTRIBUTE temp2[] = { { CKA_LABEL, "temp2", 5 }, { CKA_TOKEN, &no, sizeof no } };
+  CK_ATTRIBUTE temp3[] = { { CKA_LABEL, "temp3", 5 } };
+  CK_ATTRIBUTE token[] = { { CKA_LABEL, "kept", 4 }, { CKA_TOKEN, &yes, sizeof yes } };
+  CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_SESSION_HANDLE read_only = open_session (f, 0), other;
+  CK_OBJECT_HANDLE pub, priv, pub2, priv2;
+  g_autoptr(GBytes) data = g_bytes_new_static ("for now", 7);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) label = NULL;
+  g_autoptr(GBytes) id = NULL;
+  int go;
+  pid_t owner;
+
+  /* Session objects (PKCS #11's default) are made in read-only sessions,
+   * token objects are not. */
+  g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, token, 2, &pub, &priv),
+                    ==, CKR_SESSION_READ_ONLY);
+  /* Their names are theirs alone. */
+  {
+    CK_ATTRIBUTE impostor[] = { { CKA_LABEL, "pkcs11-session-0-0-0-0-0-x", 26 }, { CKA_TOKEN, &yes, sizeof yes } };
+
+    g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, impostor, 2, &pub, &priv),
+                      ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  }
+  g_assert_cmpuint (generate_pair (f, read_only, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp, 1, &pub, &priv), ==, CKR_OK);
+  g_assert_false (get_bool (f, priv, CKA_TOKEN));
+  g_assert_false (get_bool (f, pub, CKA_TOKEN));
+  label = get_attribute (f, priv, CKA_LABEL);
+  g_assert_cmpmem (g_bytes_get_data (label, NULL), g_bytes_get_size (label), "temp", 4);
+  id = get_attribute (f, pub, CKA_ID);
+  g_assert_cmpmem (g_bytes_get_data (id, NULL), g_bytes_get_size (id), "temp", 4);
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "temp"), ==, priv);
+  signature = sign (f, &ecdsa, priv, data);
+  g_assert_cmpuint (verify (f, &ecdsa, pub, data, signature), ==, CKR_OK);
+  /* In the service, under a name that says whose it is */
+  g_assert_cmpuint (count_named (f, "-temp"), ==, 1);
+
+  /* It ends with its session. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp2, 2, &pub2, &priv2),
+                    ==, CKR_OK);
+  g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+  g_assert_cmpuint (count_named (f, "-temp"), ==, 0);
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, priv, (CK_ATTRIBUTE[]) { { CKA_LABEL, NULL, 0 } }, 1),
+                    ==, CKR_OBJECT_HANDLE_INVALID);
+  g_assert_cmpuint (count_named (f, "-temp2"), ==, 1);
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "temp2"), ==, priv2);
+  g_assert_cmpuint (p11->C_CloseAllSessions (f->slot), ==, CKR_OK);
+  g_assert_cmpuint (count_named (f, "-temp2"), ==, 0);
+
+  /* And with the module's instance; destroying it before works too. */
+  f->session = open_session (f, CKF_RW_SESSION);
+  other = open_session (f, 0);
+  g_assert_cmpuint (generate_pair (f, other, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp3, 1, &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, temp, 1, &pub2, &priv2),
+                    ==, CKR_OK);
+  g_assert_cmpuint (p11->C_DestroyObject (other, priv2), ==, CKR_OK);
+  g_assert_cmpuint (count_named (f, "-temp"), ==, 0);
+  g_assert_cmpuint (count_named (f, "-temp3"), ==, 1);
+  g_assert_cmpuint (p11->C_Finalize (NULL), ==, CKR_OK);
+  g_assert_cmpuint (count_named (f, "-temp3"), ==, 0);
+  g_assert_cmpuint (p11->C_Initialize (NULL), ==, CKR_OK);
+  f->session = open_session (f, CKF_RW_SESSION);
+
+  /* A process that ends without closing leaves its session object: hidden
+   * from others while it runs, destroyed once it is gone. */
+  owner = spawn_session_owner (f, "orphan", &go);
+  g_assert_cmpuint (count_named (f, "-orphan"), ==, 1);
+  reinitialize (f);
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "orphan"), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (count_named (f, "-orphan"), ==, 1);
+  g_assert_cmpint (write (go, "", 1), ==, 1);
+  close (go);
+  g_assert_cmpint (waitpid (owner, NULL, 0), ==, owner);
+  reinitialize (f);
+  g_assert_cmpuint (count_named (f, "-orphan"), ==, 0);
+
+  /* So is one of a former boot. */
+  make_key (f, "pkcs11-session-zzzzzzzz-1-1-1-0-rebooted",
+            parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  reinitialize (f);
+  g_assert_cmpuint (count_named (f, "-rebooted"), ==, 0);
+  /* One of another pid namespace, whose processes it cannot see, stays
+   * (and is not listed). */
+  {
+    g_autofree char *boot_id = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL));
+    boot_id[8] = '\0';
+    name = g_strdup_printf ("pkcs11-session-%s-1-7ffffffe-1-0-elsewhere", boot_id);
+    make_key (f, name, parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+    reinitialize (f);
+    g_assert_cmpuint (count_named (f, "-elsewhere"), ==, 1);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "elsewhere"), ==, CK_INVALID_HANDLE);
+    g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, name), ==, CK_INVALID_HANDLE);
+    parsec_client_destroy_key (f->client, name, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  /* Certificates without CKA_TOKEN are session objects too, kept by the
+   * module alone. */
+  {
+    g_autoptr(GBytes) der = make_certificate ("for the session");
+    CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &klass, sizeof klass },
+      { CKA_LABEL, "brief cert", 10 },
+      { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+    CK_ATTRIBUTE relabel[] = { { CKA_LABEL, "renamed", 7 } };
+    CK_OBJECT_HANDLE cert;
+
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl), &cert), ==, CKR_SESSION_READ_ONLY);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    g_assert_false (get_bool (f, cert, CKA_TOKEN));
+    g_assert_cmpuint (p11->C_SetAttributeValue (read_only, cert, relabel, 1), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "renamed"), ==, cert);
+    g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+    /* Never in the store */
+    read_only = open_session (f, 0);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &cert), ==, CKR_OK);
+    reinitialize (f);
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
+  }
+}
+
+static void
+test_destroy_public (Fixture       *f,
+                     gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_BBOOL yes = CK_TRUE;
+  CK_ATTRIBUTE ec_public[] = { { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid } };
+  CK_ATTRIBUTE kept[] = { { CKA_LABEL, "kept", 4 }, { CKA_TOKEN, &yes, sizeof yes } };
+  CK_ATTRIBUTE session_key[] = { { CKA_LABEL, "brief", 5 } };
+  CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_OBJECT_HANDLE pub, priv;
+  g_autoptr(GBytes) data = g_bytes_new_static ("still signs", 11);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+  g_autoptr(GBytes) digest = sha256 (data);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      CK_ATTRIBUTE *tmpl = round == 0 ? kept : session_key;
+
+      g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, tmpl, round == 0 ? 2 : 1,
+                                       &pub, &priv), ==, CKR_OK);
+      /* The usual clean-up: the public half, then the private key */
+      g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OK);
+      g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OBJECT_HANDLE_INVALID);
+      g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, round == 0 ? "kept" : "brief"), ==, CK_INVALID_HANDLE);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, round == 0 ? "kept" : "brief"), ==, priv);
+      g_clear_pointer (&signature, g_bytes_unref);
+      signature = sign (f, &ecdsa, priv, data);
+      if (round == 0)
+        {
+          /* The key is whole in the service, and the public object stays
+           * gone for the token. */
+          parsec_client_verify_hash (f->client, "kept", algorithm, digest, signature, NULL, &error);
+          g_assert_no_error (error);
+          reinitialize (f);
+          g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, CK_INVALID_HANDLE);
+          priv = find_one (f, CKO_PRIVATE_KEY, "kept");
+          g_assert_cmpuint (priv, !=, CK_INVALID_HANDLE);
+        }
+      g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_OK);
+      g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, round == 0 ? "kept" : "brief"), ==, CK_INVALID_HANDLE);
+    }
+  g_assert_cmpuint (count_service_keys (f), ==, 0);
+
+  /* A key of the same name made again has its public object, also where
+   * the former one was destroyed behind the module's back. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, pub), ==, CKR_OK);
+  parsec_client_destroy_key (f->client, "kept", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, kept, 2, &pub, &priv), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "kept"), ==, pub);
+}
+
+/* A certificate for @spki, issued by a key of GnuTLS's own */
+static GBytes *
+make_certificate_for (GBytes     *spki,
+                      const char *cn)
+{
+  gnutls_x509_privkey_t issuer;
+  gnutls_pubkey_t subject_key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t in = { (guchar *) g_bytes_get_data (spki, NULL), g_bytes_get_size (spki) }, out;
+  guint8 serial[] = { 0x03, 0x04 };
+  GBytes *der;
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&issuer), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (issuer, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0), ==, 0);
+  g_assert_cmpint (gnutls_pubkey_init (&subject_key), ==, 0);
+  g_assert_cmpint (gnutls_pubkey_import (subject_key, &in, GNUTLS_X509_FMT_DER), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  gnutls_x509_crt_set_version (crt, 3);
+  gnutls_x509_crt_set_serial (crt, serial, sizeof serial);
+  gnutls_x509_crt_set_activation_time (crt, time (NULL) - 60);
+  gnutls_x509_crt_set_expiration_time (crt, time (NULL) + 3600);
+  gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn));
+  gnutls_x509_crt_set_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, "issuer", 6);
+  g_assert_cmpint (gnutls_x509_crt_set_pubkey (crt, subject_key), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, issuer, GNUTLS_DIG_SHA256, 0), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out), ==, 0);
+  der = g_bytes_new (out.data, out.size);
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_pubkey_deinit (subject_key);
+  gnutls_x509_privkey_deinit (issuer);
+  return der;
+}
+
+static CK_OBJECT_HANDLE
+store_certificate (Fixture    *f,
+                   GBytes     *der,
+                   const char *label,
+                   const void *id,
+                   gsize       id_len)
+{
+  CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
+  CK_CERTIFICATE_TYPE type = CKC_X_509;
+  CK_BBOOL yes = CK_TRUE;
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &klass, sizeof klass },
+    { CKA_CERTIFICATE_TYPE, &type, sizeof type },
+    { CKA_TOKEN, &yes, sizeof yes },
+    { CKA_LABEL, (void *) label, strlen (label) },
+    { CKA_VALUE, (void *) g_bytes_get_data (der, NULL), g_bytes_get_size (der) },
+    { CKA_ID, (void *) id, id_len },
+  };
+  CK_OBJECT_HANDLE object;
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, id != NULL ? G_N_ELEMENTS (tmpl) : G_N_ELEMENTS (tmpl) - 1,
+                                         &object), ==, CKR_OK);
+  return object;
+}
+
+static void
+assert_id (Fixture          *f,
+           CK_OBJECT_HANDLE  object,
+           const void       *id,
+           gsize             len)
+{
+  g_autoptr(GBytes) value = get_attribute (f, object, CKA_ID);
+
+  g_assert_cmpmem (g_bytes_get_data (value, NULL), g_bytes_get_size (value), id, len);
+}
+
+static void
+test_certificate_pairing (Fixture       *f,
+                          gconstpointer  user_data)
+{
+  /* NSS gives a certificate the SHA-1 of its public key as CKA_ID */
+  const guint8 nss_id[20] = { 0x5a, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09,
+                              0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13 };
+  CK_OBJECT_HANDLE pub, priv, first, second, unrelated;
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(GBytes) der = NULL;
+  g_autoptr(GBytes) other = make_certificate ("someone else");
+
+  make_key (f, "web", parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256));
+  pub = find_one (f, CKO_PUBLIC_KEY, "web");
+  priv = find_one (f, CKO_PRIVATE_KEY, "web");
+  spki = get_attribute (f, pub, CKA_PUBLIC_KEY_INFO);
+  der = make_certificate_for (spki, "web.example");
+
+  /* Without an id, the key's; with one of its own, the key takes it, and
+   * the certificates it had keep pairing with it. */
+  first = store_certificate (f, der, "first", NULL, 0);
+  assert_id (f, first, "web", 3);
+  second = store_certificate (f, der, "second", nss_id, sizeof nss_id);
+  assert_id (f, second, nss_id, sizeof nss_id);
+  assert_id (f, priv, nss_id, sizeof nss_id);
+  assert_id (f, pub, nss_id, sizeof nss_id);
+  assert_id (f, first, nss_id, sizeof nss_id);
+  /* A certificate of no key here changes nothing. */
+  unrelated = store_certificate (f, other, "other", "\x77", 1);
+  assert_id (f, unrelated, "\x77", 1);
+  assert_id (f, priv, nss_id, sizeof nss_id);
+
+  /* It lasts. */
+  reinitialize (f);
+  priv = find_one (f, CKO_PRIVATE_KEY, "web");
+  assert_id (f, priv, nss_id, sizeof nss_id);
+  first = find_by (f, CKO_CERTIFICATE, CKA_LABEL, "first", 5);
+  assert_id (f, first, nss_id, sizeof nss_id);
+  g_assert_cmpuint (find_by (f, CKO_PRIVATE_KEY, CKA_ID, nss_id, sizeof nss_id), ==, priv);
 }
 
 /* Every call with the arguments a careless or hostile caller passes:
@@ -1278,7 +2028,7 @@ static const HostileCase hostile_cases[] = {
   { "EncryptUpdate NULL length", h_encrypt_update_null, CKR_ARGUMENTS_BAD },
   { "Decrypt not initialised", h_decrypt_not_init, CKR_OPERATION_NOT_INITIALIZED },
   { "DecryptFinal NULL", h_decrypt_final_null, CKR_OPERATION_NOT_INITIALIZED },
-  { "DigestInit", h_digest, CKR_FUNCTION_NOT_SUPPORTED },
+  { "DigestInit of a signing mechanism", h_digest, CKR_MECHANISM_INVALID },
   { "DigestInit bad session", h_digest_bad_session, CKR_SESSION_HANDLE_INVALID },
   { "GenerateRandom NULL", h_random_null, CKR_ARGUMENTS_BAD },
   { "GenerateRandom bad session", h_random_bad_session, CKR_SESSION_HANDLE_INVALID },
@@ -1710,21 +2460,10 @@ int
 main (int    argc,
       char **argv)
 {
-  void *module;
-  CK_C_GetFunctionList get_function_list;
-
   g_test_init (&argc, &argv, NULL);
   gnutls_global_init ();
 
-  module = dlopen (PKCS11_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (module == NULL)
-    g_error ("%s", dlerror ());
-  get_function_list = (CK_C_GetFunctionList) dlsym (module, "C_GetFunctionList");
-  if (get_function_list == NULL)
-    g_error ("%s", dlerror ());
-  g_assert_cmpuint (get_function_list (&p11), ==, CKR_OK);
-  /* Nothing but the entry point is exported. */
-  g_assert_null (dlsym (module, "C_Initialize"));
+  p11_test_load_module (PKCS11_MODULE_PATH);
 
 #define ADD(path, func) g_test_add ("/parsec/pkcs11/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("info", test_info);
@@ -1735,6 +2474,11 @@ main (int    argc,
   ADD ("sign-rsa", test_sign_rsa);
   ADD ("decrypt", test_decrypt);
   ADD ("generate", test_generate);
+  ADD ("policies", test_policies);
+  ADD ("templates", test_templates);
+  ADD ("session-objects", test_session_objects);
+  ADD ("destroy-public", test_destroy_public);
+  ADD ("certificate-pairing", test_certificate_pairing);
   ADD ("random", test_random);
   ADD ("certificates", test_certificates);
   ADD ("hostile", test_hostile);

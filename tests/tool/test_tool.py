@@ -704,6 +704,9 @@ class KeysTests(ToolTestCase):
             (('--oaep',), 'RSA-OAEP(SHA-256)', ['encrypt', 'decrypt']),
             (('--for-signing',), 'RSA PKCS#1 v1.5(SHA-256)', ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
             (('--pss', '--hash', 'sha512'), 'RSA-PSS(SHA-512)', ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
+            (('--for-tls',), 'RSA-PSS(any hash)', ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
+            (('--for-tls', '-s', '-H', 'sha384'), 'RSA-PSS(SHA-384)',
+             ['sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
             (('-s', '--exportable', '--bits', '1024'), 'RSA PKCS#1 v1.5(SHA-256)',
              ['export', 'sign-message', 'verify-message', 'sign-hash', 'verify-hash']),
         )
@@ -727,6 +730,7 @@ class KeysTests(ToolTestCase):
     def test_create_refused(self):
         self.fails(2, 'create-rsa-key', '-k', 'x', '--for-signing', '--for-encryption')
         self.fails(2, 'create-rsa-key', '-k', 'x', '--pss', '--oaep')
+        self.fails(2, 'create-rsa-key', '-k', 'x', '--for-tls', '--for-encryption')
         self.fails(2, 'create-rsa-key', '-k', 'x', '-e', '-s', '-o')
         self.fails(2, 'create-rsa-key', '-k', 'x', '-b', 'many')
         self.fails(2, 'create-rsa-key', '-k', 'x', '--bits', '-5')

@@ -1,10 +1,10 @@
-/* parsec-digest.c: hashing in the client, with its state wiped
+/* digest.c: hashing with its state wiped
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * Data signed with a key's policy is hashed here, so that only the
- * digest goes to the service, and a stream of any size is hashed in
- * chunks. Mbed TLS wipes its hash state when it is freed, which
+ * The library and the PKCS #11 module hash here what they sign, so that
+ * only the digest goes to the service and a stream of any size is hashed
+ * in chunks; the module's digest mechanisms hash here too. Mbed TLS wipes its hash state when it is freed, which
  * GChecksum does not: the digest stands for the data it signs, which may
  * be secret.
  */
@@ -12,10 +12,10 @@
 
 #include <mbedtls/md.h>
 
-#include "parsec-digest-private.h"
-#include "parsec-secure-private.h"
+#include "digest.h"
+#include "secure-mem.h"
 
-struct _ParsecDigest {
+struct _Digest {
   mbedtls_md_context_t context;
   gsize length;
 };
@@ -40,15 +40,15 @@ md_type_of (ParsecHash hash)
     }
 }
 
-ParsecDigest *
-_parsec_digest_new (ParsecHash hash)
+Digest *
+digest_new (ParsecHash hash)
 {
   const mbedtls_md_info_t *info = mbedtls_md_info_from_type (md_type_of (hash));
-  ParsecDigest *self;
+  Digest *self;
 
   if (info == NULL)
     return NULL;
-  self = g_new0 (ParsecDigest, 1);
+  self = g_new0 (Digest, 1);
   self->length = mbedtls_md_get_size (info);
   mbedtls_md_init (&self->context);
   /* Without HMAC these fail only when memory runs out, which GLib
@@ -59,27 +59,27 @@ _parsec_digest_new (ParsecHash hash)
 }
 
 void
-_parsec_digest_update (ParsecDigest  *self,
-                       gconstpointer  data,
-                       gsize          len)
+digest_update (Digest        *self,
+               gconstpointer  data,
+               gsize          len)
 {
   /* Cannot fail once started. */
   (void) mbedtls_md_update (&self->context, data, len);
 }
 
 GBytes *
-_parsec_digest_finish (ParsecDigest *self)
+digest_finish (Digest *self)
 {
   gsize len = self->length;
   guint8 *digest = secure_alloc (MBEDTLS_MD_MAX_SIZE);
 
   (void) mbedtls_md_finish (&self->context, digest);
-  _parsec_digest_free (self);
+  digest_free (self);
   return secure_bytes_take (digest, len);
 }
 
 void
-_parsec_digest_free (ParsecDigest *self)
+digest_free (Digest *self)
 {
   if (self == NULL)
     return;
@@ -88,13 +88,13 @@ _parsec_digest_free (ParsecDigest *self)
 }
 
 GBytes *
-_parsec_digest_bytes (ParsecHash  hash,
-                      GBytes     *data)
+digest_bytes (ParsecHash  hash,
+              GBytes     *data)
 {
-  ParsecDigest *digest = _parsec_digest_new (hash);
+  Digest *digest = digest_new (hash);
 
   if (digest == NULL)
     return NULL;
-  _parsec_digest_update (digest, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
-  return _parsec_digest_finish (digest);
+  digest_update (digest, g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+  return digest_finish (digest);
 }
