@@ -19,8 +19,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,8 +26,6 @@
 #include "p11-private.h"
 
 #define SESSION_NAME_PREFIX "pkcs11-session-"
-/* BOOT, PIDNS, PID, START and RANDOM */
-#define SESSION_NAME_FIELDS 5
 
 static char *
 boot_id (void)
@@ -103,58 +99,63 @@ p11_session_prefix (void)
                           boot, namespace, (unsigned long) getpid (), start);
 }
 
-/* The fields of a session object's name, and where its label starts. */
+/* What a session object's name says */
+typedef struct {
+  char boot[9];
+  guint64 namespace;
+  guint64 pid;
+  guint64 start;
+  const char *label;
+} SessionName;
+
 static gboolean
 session_name_parse (const char  *name,
-                    char       **fields,
-                    const char **label)
+                    SessionName *parsed)
 {
-  const char *p;
+  guint64 *numbers[] = { &parsed->namespace, &parsed->pid, &parsed->start, NULL /* RANDOM */ };
+  const char *p, *end;
 
   if (!g_str_has_prefix (name, SESSION_NAME_PREFIX))
     return FALSE;
   p = name + strlen (SESSION_NAME_PREFIX);
-  for (guint i = 0; i < SESSION_NAME_FIELDS; i++)
+  end = strchr (p, '-');
+  if (end == NULL || end == p || end - p >= (gssize) sizeof parsed->boot)
+    return FALSE;
+  memcpy (parsed->boot, p, end - p);
+  parsed->boot[end - p] = '\0';
+  p = end + 1;
+  for (gsize i = 0; i < G_N_ELEMENTS (numbers); i++)
     {
-      const char *end = strchr (p, '-');
+      char *stop;
+      guint64 value;
 
-      if (end == NULL || end == p)
-        {
-          for (guint j = 0; j < i; j++)
-            g_clear_pointer (&fields[j], g_free);
-          return FALSE;
-        }
-      fields[i] = g_strndup (p, end - p);
-      p = end + 1;
+      if (!g_ascii_isxdigit (*p))
+        return FALSE;
+      value = g_ascii_strtoull (p, &stop, 16);
+      if (*stop != '-')
+        return FALSE;
+      if (numbers[i] != NULL)
+        *numbers[i] = value;
+      p = stop + 1;
     }
-  *label = p;
+  parsed->label = p;
   return TRUE;
 }
 
 gboolean
 p11_session_name_is_session (const char *name)
 {
-  char *fields[SESSION_NAME_FIELDS] = { NULL };
-  const char *label;
+  SessionName parsed;
 
-  if (!session_name_parse (name, fields, &label))
-    return FALSE;
-  for (guint i = 0; i < SESSION_NAME_FIELDS; i++)
-    g_free (fields[i]);
-  return TRUE;
+  return session_name_parse (name, &parsed);
 }
 
 const char *
 p11_session_name_label (const char *name)
 {
-  char *fields[SESSION_NAME_FIELDS] = { NULL };
-  const char *label;
+  SessionName parsed;
 
-  if (!session_name_parse (name, fields, &label))
-    return name;
-  for (guint i = 0; i < SESSION_NAME_FIELDS; i++)
-    g_free (fields[i]);
-  return label;
+  return session_name_parse (name, &parsed) ? parsed.label : name;
 }
 
 /* Whether the process that made the session object @name is gone: it
@@ -164,29 +165,20 @@ p11_session_name_label (const char *name)
 gboolean
 p11_session_name_is_stale (const char *name)
 {
-  char *fields[SESSION_NAME_FIELDS] = { NULL };
   g_autofree char *boot = boot_id ();
   g_autofree char *pid_dir = NULL;
-  const char *label;
-  guint64 namespace, own_namespace, pid, start, running_start;
-  gboolean gone, stale = FALSE;
+  SessionName parsed;
+  guint64 own_namespace, running_start;
+  gboolean gone;
 
-  if (!session_name_parse (name, fields, &label))
+  if (boot == NULL || !session_name_parse (name, &parsed))
     return FALSE;
-  namespace = g_ascii_strtoull (fields[1], NULL, 16);
-  pid = g_ascii_strtoull (fields[2], NULL, 16);
-  start = g_ascii_strtoull (fields[3], NULL, 16);
-  if (boot != NULL && !g_str_equal (boot, fields[0]))
-    stale = TRUE;
-  else if (boot != NULL && pid > 0 && pid_namespace ("/proc/self", &own_namespace) && own_namespace == namespace)
-    {
-      pid_dir = g_strdup_printf ("/proc/%" G_GUINT64_FORMAT, pid);
-      if (process_start (pid_dir, &running_start, &gone))
-        stale = running_start != start;
-      else
-        stale = gone;
-    }
-  for (guint i = 0; i < SESSION_NAME_FIELDS; i++)
-    g_free (fields[i]);
-  return stale;
+  if (!g_str_equal (boot, parsed.boot))
+    return TRUE;
+  if (parsed.pid == 0 || !pid_namespace ("/proc/self", &own_namespace) || own_namespace != parsed.namespace)
+    return FALSE;
+  pid_dir = g_strdup_printf ("/proc/%" G_GUINT64_FORMAT, parsed.pid);
+  if (process_start (pid_dir, &running_start, &gone))
+    return running_start != parsed.start;
+  return gone;
 }
