@@ -119,6 +119,9 @@ p11_rv_from_error (const GError *error,
     }
   if (error->domain == G_IO_ERROR)
     return CKR_DEVICE_ERROR;
+  /* The store would outgrow its bound. */
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return CKR_DEVICE_MEMORY;
   return CKR_FUNCTION_FAILED;
 }
 
@@ -151,6 +154,8 @@ object_free (P11Object *object)
   g_free (object->store_group);
   g_free (object->label);
   g_clear_pointer (&object->value, g_bytes_unref);
+  g_clear_pointer (&object->application, g_bytes_unref);
+  g_clear_pointer (&object->object_id, g_bytes_unref);
   g_free (object);
 }
 
@@ -1441,6 +1446,15 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
       UNLOCK ();
       return create_secret_key (handle, tmpl, count, object_handle);
     }
+  else if (klass == CKO_DATA)
+    {
+      /* The module's own: nothing to ask the service. */
+      rv = p11_create_data (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
+      if (rv == CKR_OK)
+        *object_handle = object->handle;
+      UNLOCK ();
+      return rv;
+    }
   else
     without_public = keys_without_public (session->slot);
   UNLOCK ();
@@ -1469,17 +1483,21 @@ C_CopyObject (CK_SESSION_HANDLE    handle,
               CK_OBJECT_HANDLE_PTR new_handle)
 {
   P11Session *session;
+  P11Object *object, *copy = NULL;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || new_handle == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if (lookup_object (session, object_handle) == NULL)
+  else if ((object = lookup_object (session, object_handle)) == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
-  else
+  else if (p11_object_is_key (object))
     /* Keys cannot be copied in the service; CKA_COPYABLE says so. */
     rv = CKR_ACTION_PROHIBITED;
+  else if ((rv = p11_template_check (tmpl, count)) == CKR_OK &&
+           (rv = p11_object_copy (object, handle, !session_is_rw (session), tmpl, count, &copy)) == CKR_OK)
+    *new_handle = copy->handle;
   UNLOCK ();
   return rv;
 }
@@ -1525,16 +1543,17 @@ C_GetObjectSize (CK_SESSION_HANDLE handle,
                  CK_ULONG_PTR      size)
 {
   P11Session *session;
+  P11Object *object;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
-  if (lookup_object (session, object_handle) == NULL)
+  if ((object = lookup_object (session, object_handle)) == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
   else if (size == NULL)
     rv = CKR_ARGUMENTS_BAD;
   else
-    *size = CK_UNAVAILABLE_INFORMATION;
+    *size = p11_object_size (object);
   UNLOCK ();
   return rv;
 }
@@ -1808,7 +1827,7 @@ operation_init (CK_SESSION_HANDLE  handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->ops[kind] != NULL)
     rv = CKR_OPERATION_ACTIVE;
-  else if ((key = lookup_object (session, key_handle)) == NULL || key->kind == P11_KIND_CERTIFICATE)
+  else if ((key = lookup_object (session, key_handle)) == NULL || !p11_object_is_key (key))
     rv = CKR_KEY_HANDLE_INVALID;
   else
     rv = p11_operation_new (kind, mechanism, key, &op);
@@ -2368,7 +2387,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if ((object = lookup_object (session, base_key)) == NULL || object->kind == P11_KIND_CERTIFICATE)
+  else if ((object = lookup_object (session, base_key)) == NULL || !p11_object_is_key (object))
     rv = CKR_KEY_HANDLE_INVALID;
   else if ((rv = p11_secret_derive_check (mechanism, object, &peer)) != CKR_OK)
     ;

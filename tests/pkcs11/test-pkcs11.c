@@ -1571,6 +1571,155 @@ test_session_objects (Fixture       *f,
   }
 }
 
+/* Whether @value is the bytes @data, @len long */
+static void
+assert_bytes (GBytes        *value,
+              gconstpointer  data,
+              gsize          len)
+{
+  g_assert_cmpmem (g_bytes_get_data (value, NULL), g_bytes_get_size (value), data, len);
+}
+
+/* CKO_DATA: token objects in the store, session objects in the module's
+ * memory (allowed in a read-only session, gone with it), found by
+ * CKA_APPLICATION, changed, copied, destroyed. */
+static void
+test_data_objects (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  CK_OBJECT_CLASS data_class = CKO_DATA, key_class = CKO_PUBLIC_KEY;
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  /* The application's name with its NUL, as applications give it */
+  const char kept_app[] = "kept-app", passing_app[] = "passing-app", fixed_app[] = "fixed-app";
+  const guint8 secret[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
+  const guint8 changed[] = { 0xfa, 0xce, 0xfe, 0xed };
+  const guint8 oid[] = { 0x06, 0x03, 0x2a, 0x03, 0x04 };
+  CK_ATTRIBUTE kept[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) kept_app, sizeof kept_app },
+    { CKA_VALUE, (void *) secret, sizeof secret },
+    { CKA_OBJECT_ID, (void *) oid, sizeof oid },
+    { CKA_LABEL, "kept", 4 },
+    { CKA_PRIVATE, &no, sizeof no },
+    { CKA_TOKEN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE passing[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) passing_app, sizeof passing_app },
+    { CKA_VALUE, (void *) secret, sizeof secret },
+  };
+  CK_ATTRIBUTE fixed[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) fixed_app, sizeof fixed_app },
+    { CKA_MODIFIABLE, &no, sizeof no },
+  };
+  CK_ATTRIBUTE private_one[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_PRIVATE, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE relabel[] = {
+    { CKA_LABEL, "renamed", 7 },
+    { CKA_VALUE, (void *) changed, sizeof changed },
+  };
+  CK_ATTRIBUTE copy_changes[] = {
+    { CKA_TOKEN, &no, sizeof no },
+    { CKA_APPLICATION, (void *) passing_app, sizeof passing_app },
+    { CKA_LABEL, "copy", 4 },
+  };
+  CK_ATTRIBUTE other_class[] = { { CKA_CLASS, &key_class, sizeof key_class } };
+  CK_ATTRIBUTE make_modifiable[] = { { CKA_MODIFIABLE, &yes, sizeof yes } };
+  CK_ATTRIBUTE id_attribute = { CKA_ID, NULL, 0 };
+  CK_SESSION_HANDLE read_only = open_session (f, 0);
+  CK_OBJECT_HANDLE token_object, session_object, fixed_object, copy, found;
+  CK_ULONG size;
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) label = NULL;
+  g_autoptr(GBytes) application = NULL;
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, private_one, G_N_ELEMENTS (private_one), &found), ==,
+                    CKR_ATTRIBUTE_VALUE_INVALID);
+  g_assert_cmpuint (p11->C_CreateObject (read_only, kept, G_N_ELEMENTS (kept), &token_object), ==,
+                    CKR_SESSION_READ_ONLY);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, kept, G_N_ELEMENTS (kept), &token_object), ==, CKR_OK);
+  /* A session object, in a read-only session */
+  g_assert_cmpuint (p11->C_CreateObject (read_only, passing, G_N_ELEMENTS (passing), &session_object), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, fixed, G_N_ELEMENTS (fixed), &fixed_object), ==, CKR_OK);
+
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app), ==, token_object);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, passing_app, sizeof passing_app), ==, session_object);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_OBJECT_ID, oid, sizeof oid), ==, token_object);
+  value = get_attribute (f, token_object, CKA_VALUE);
+  assert_bytes (value, secret, sizeof secret);
+  g_clear_pointer (&value, g_bytes_unref);
+  value = get_attribute (f, session_object, CKA_OBJECT_ID);
+  g_assert_cmpuint (g_bytes_get_size (value), ==, 0);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_assert_cmpuint (get_ulong (f, token_object, CKA_CLASS), ==, CKO_DATA);
+  g_assert_true (get_bool (f, token_object, CKA_TOKEN));
+  g_assert_false (get_bool (f, session_object, CKA_TOKEN));
+  g_assert_true (get_bool (f, token_object, CKA_MODIFIABLE));
+  g_assert_false (get_bool (f, fixed_object, CKA_MODIFIABLE));
+  g_assert_true (get_bool (f, token_object, CKA_COPYABLE));
+  /* Data objects have no CKA_ID. */
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, token_object, &id_attribute, 1), ==,
+                    CKR_ATTRIBUTE_TYPE_INVALID);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, token_object, &size), ==, CKR_OK);
+  g_assert_cmpuint (size, >=, sizeof secret + sizeof kept_app);
+  g_assert_cmpuint (size, !=, CK_UNAVAILABLE_INFORMATION);
+
+  /* Changed where CKA_MODIFIABLE, in a read-write session for a token object */
+  g_assert_cmpuint (p11->C_SetAttributeValue (read_only, token_object, relabel, G_N_ELEMENTS (relabel)), ==,
+                    CKR_SESSION_READ_ONLY);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, token_object, relabel, G_N_ELEMENTS (relabel)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SetAttributeValue (read_only, session_object, relabel, 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, fixed_object, relabel, 1), ==, CKR_ACTION_PROHIBITED);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, token_object, other_class, 1), ==, CKR_ATTRIBUTE_READ_ONLY);
+  label = get_attribute (f, session_object, CKA_LABEL);
+  assert_bytes (label, "renamed", 7);
+
+  /* A copy: a session object of its own, with the template's changes */
+  g_assert_cmpuint (p11->C_CopyObject (f->session, token_object, other_class, 1, &copy), ==, CKR_ATTRIBUTE_READ_ONLY);
+  g_assert_cmpuint (p11->C_CopyObject (f->session, fixed_object, make_modifiable, 1, &copy), ==,
+                    CKR_ATTRIBUTE_READ_ONLY);
+  g_assert_cmpuint (p11->C_CopyObject (f->session, token_object, copy_changes, G_N_ELEMENTS (copy_changes), &copy), ==,
+                    CKR_OK);
+  g_assert_cmpuint (copy, !=, token_object);
+  g_assert_false (get_bool (f, copy, CKA_TOKEN));
+  value = get_attribute (f, copy, CKA_VALUE);
+  assert_bytes (value, changed, sizeof changed);
+  g_clear_pointer (&value, g_bytes_unref);
+  value = get_attribute (f, copy, CKA_OBJECT_ID);
+  assert_bytes (value, oid, sizeof oid);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, copy), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, copy, &size), ==, CKR_OBJECT_HANDLE_INVALID);
+  g_assert_cmpuint (p11->C_CopyObject (read_only, session_object, NULL, 0, &copy), ==, CKR_OK);
+
+  /* Session objects go with their session. */
+  g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, passing_app, sizeof passing_app), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, copy, &size), ==, CKR_OBJECT_HANDLE_INVALID);
+
+  /* Token objects stay, as last changed, across initialisations. */
+  reinitialize (f);
+  token_object = find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app);
+  g_assert_cmpuint (token_object, !=, CK_INVALID_HANDLE);
+  value = get_attribute (f, token_object, CKA_VALUE);
+  assert_bytes (value, changed, sizeof changed);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_clear_pointer (&label, g_bytes_unref);
+  label = get_attribute (f, token_object, CKA_LABEL);
+  assert_bytes (label, "renamed", 7);
+  application = get_attribute (f, token_object, CKA_APPLICATION);
+  assert_bytes (application, kept_app, sizeof kept_app);
+  /* The one made in the fixture's former session went with it. */
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, fixed_app, sizeof fixed_app), ==, CK_INVALID_HANDLE);
+
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, token_object), ==, CKR_OK);
+  reinitialize (f);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app), ==, CK_INVALID_HANDLE);
+}
+
 static void
 test_destroy_public (Fixture       *f,
                      gconstpointer  user_data)
@@ -2477,6 +2626,7 @@ main (int    argc,
   ADD ("policies", test_policies);
   ADD ("templates", test_templates);
   ADD ("session-objects", test_session_objects);
+  ADD ("data-objects", test_data_objects);
   ADD ("destroy-public", test_destroy_public);
   ADD ("certificate-pairing", test_certificate_pairing);
   ADD ("random", test_random);
