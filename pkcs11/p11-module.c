@@ -1346,12 +1346,14 @@ load_public_key_for (CK_SESSION_HANDLE   handle,
   return CKR_OK;
 }
 
-/* Adds a secret key the service has made or imported to the session's
- * slot: a session object of the session, or a token object. */
+/* Adds a key the service has made or imported to the session's slot, as
+ * one object of @kind: a session object of the session, or a token
+ * object. */
 static CK_RV
-add_secret_key (CK_SESSION_HANDLE     handle,
-                P11NewSecret         *made,
-                CK_OBJECT_HANDLE_PTR  object_handle)
+add_made_key (CK_SESSION_HANDLE     handle,
+              P11NewSecret         *made,
+              P11Kind               kind,
+              CK_OBJECT_HANDLE_PTR  object_handle)
 {
   g_autoptr(GError) error = NULL;
   P11Session *session;
@@ -1366,9 +1368,9 @@ add_secret_key (CK_SESSION_HANDLE     handle,
     }
   if (!made->token)
     p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
-  else if (made->id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (made->key), made->id, &error))
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (made->key), made->id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
-  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, made->key)->handle;
+  *object_handle = p11_slot_add_key (session->slot, kind, made->key)->handle;
   UNLOCK ();
   return CKR_OK;
 }
@@ -1400,12 +1402,14 @@ new_secret_for (CK_SESSION_HANDLE   handle,
   return rv;
 }
 
-/* C_CreateObject of a CKO_SECRET_KEY: imported into the service. */
+/* C_CreateObject of a CKO_SECRET_KEY or CKO_PUBLIC_KEY: imported into
+ * the service, where the slot's provider imports keys. */
 static CK_RV
-create_secret_key (CK_SESSION_HANDLE     handle,
-                   CK_ATTRIBUTE_PTR      tmpl,
-                   CK_ULONG              count,
-                   CK_OBJECT_HANDLE_PTR  object_handle)
+create_imported_key (CK_SESSION_HANDLE     handle,
+                     CK_OBJECT_CLASS       klass,
+                     CK_ATTRIBUTE_PTR      tmpl,
+                     CK_ULONG              count,
+                     CK_OBJECT_HANDLE_PTR  object_handle)
 {
   g_auto(P11NewSecret) made = { NULL, };
   g_autofree char *session_prefix = p11_session_prefix ();
@@ -1416,10 +1420,15 @@ create_secret_key (CK_SESSION_HANDLE     handle,
   if (rv != CKR_OK)
     return rv;
   made.session_prefix = session_prefix;
-  rv = p11_secret_import (&made, tmpl, count);
+  if (klass == CKO_SECRET_KEY)
+    rv = p11_secret_import (&made, tmpl, count);
+  else
+    rv = p11_import_public_key (client, tmpl, count, session_prefix, made.read_only, &made.key, &made.id,
+                                &made.token);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, object_handle);
+  return add_made_key (handle, &made, klass == CKO_SECRET_KEY ? P11_KIND_SECRET_KEY : P11_KIND_PUBLIC_KEY,
+                       object_handle);
 }
 
 CK_RV
@@ -1441,10 +1450,10 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
            (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
-  else if (klass == CKO_SECRET_KEY)
+  else if (klass == CKO_SECRET_KEY || klass == CKO_PUBLIC_KEY)
     {
       UNLOCK ();
-      return create_secret_key (handle, tmpl, count, object_handle);
+      return create_imported_key (handle, klass, tmpl, count, object_handle);
     }
   else if (klass == CKO_DATA)
     {
@@ -2337,7 +2346,7 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_generate (&made, mechanism, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
 }
 
 CK_RV
@@ -2408,7 +2417,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_derive (&made, base, peer, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
 }
 
 /* Key pairs and random numbers */

@@ -37,6 +37,29 @@ p11_template_check (const CK_ATTRIBUTE *tmpl,
   return CKR_OK;
 }
 
+static gboolean
+type_in (CK_ATTRIBUTE_TYPE        type,
+         const CK_ATTRIBUTE_TYPE *types,
+         gsize                    n_types)
+{
+  for (gsize i = 0; i < n_types; i++)
+    if (types[i] == type)
+      return TRUE;
+  return FALSE;
+}
+
+CK_RV
+p11_template_only (const CK_ATTRIBUTE      *tmpl,
+                   CK_ULONG                 count,
+                   const CK_ATTRIBUTE_TYPE *types,
+                   gsize                    n_types)
+{
+  for (CK_ULONG i = 0; i < count; i++)
+    if (!type_in (tmpl[i].type, types, n_types))
+      return CKR_ATTRIBUTE_TYPE_INVALID;
+  return CKR_OK;
+}
+
 CK_RV
 p11_template_find (const CK_ATTRIBUTE  *tmpl,
                    CK_ULONG             count,
@@ -1264,16 +1287,8 @@ p11_create_certificate (P11Slot             *slot,
   CertificateParts parts;
   CK_RV rv;
 
-  for (CK_ULONG i = 0; i < count; i++)
-    {
-      gboolean known = FALSE;
-
-      for (gsize j = 0; j < G_N_ELEMENTS (certificate_template_types); j++)
-        known = known || tmpl[i].type == certificate_template_types[j];
-      if (!known)
-        return CKR_ATTRIBUTE_TYPE_INVALID;
-    }
-  if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &have_class)) != CKR_OK ||
+  if ((rv = p11_template_only (tmpl, count, certificate_template_types, G_N_ELEMENTS (certificate_template_types))) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &have_class)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_CERTIFICATE_TYPE, &certificate_type, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_PRIVATE, &private_object, NULL)) != CKR_OK ||
@@ -1440,17 +1455,6 @@ static const CK_ATTRIBUTE_TYPE data_template_types[] = {
   CKA_VALUE, CKA_DESTROYABLE, CKA_COPYABLE,
 };
 
-static gboolean
-type_in (CK_ATTRIBUTE_TYPE        type,
-         const CK_ATTRIBUTE_TYPE *types,
-         gsize                    n_types)
-{
-  for (gsize i = 0; i < n_types; i++)
-    if (types[i] == type)
-      return TRUE;
-  return FALSE;
-}
-
 /* A data object's label, application, object id and value from @tmpl,
  * each NULL where @tmpl has none. */
 typedef struct {
@@ -1513,10 +1517,8 @@ p11_create_data (P11Slot             *slot,
   P11Object *made;
   CK_RV rv;
 
-  for (CK_ULONG i = 0; i < count; i++)
-    if (!type_in (tmpl[i].type, data_template_types, G_N_ELEMENTS (data_template_types)))
-      return CKR_ATTRIBUTE_TYPE_INVALID;
-  if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK ||
+  if ((rv = p11_template_only (tmpl, count, data_template_types, G_N_ELEMENTS (data_template_types))) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_PRIVATE, &private_object, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_MODIFIABLE, &modifiable, NULL)) != CKR_OK ||

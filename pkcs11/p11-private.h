@@ -427,6 +427,11 @@ CK_RV            p11_template_ulong         (const CK_ATTRIBUTE *tmpl,
                                              CK_ATTRIBUTE_TYPE   type,
                                              CK_ULONG           *value,
                                              gboolean           *present);
+/* CKR_ATTRIBUTE_TYPE_INVALID unless every attribute of @tmpl is of @types */
+CK_RV            p11_template_only          (const CK_ATTRIBUTE      *tmpl,
+                                             CK_ULONG                 count,
+                                             const CK_ATTRIBUTE_TYPE *types,
+                                             gsize                    n_types);
 CK_RV            p11_template_check         (const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
 char            *p11_attribute_text         (const CK_ATTRIBUTE *attribute);

@@ -1720,6 +1720,102 @@ test_data_objects (Fixture       *f,
   g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app), ==, CK_INVALID_HANDLE);
 }
 
+/* CKO_PUBLIC_KEY made from its parts: imported into the service, a session
+ * object by default (in a read-only session too, gone with it) or a token
+ * object, and verifying what the key pair it came from signs. */
+static void
+test_public_import (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+  CK_KEY_TYPE ec_type = CKK_EC, rsa_type = CKK_RSA;
+  CK_ULONG modulus_bits = 2048;
+  CK_BBOOL yes = CK_TRUE;
+  CK_MECHANISM_TYPE pkcs_sha256 = CKM_SHA256_RSA_PKCS;
+  CK_ATTRIBUTE ec_public[] = { { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid } };
+  CK_ATTRIBUTE rsa_public[] = { { CKA_MODULUS_BITS, &modulus_bits, sizeof modulus_bits } };
+  CK_ATTRIBUTE rsa_private[] = { { CKA_ALLOWED_MECHANISMS, &pkcs_sha256, sizeof pkcs_sha256 } };
+  CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_MECHANISM rsa_pkcs = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+  CK_SESSION_HANDLE read_only = open_session (f, 0);
+  CK_OBJECT_HANDLE pub, priv, imported;
+  g_autoptr(GBytes) data = g_bytes_new_static ("signed elsewhere", 16);
+  g_autoptr(GBytes) other = g_bytes_new_static ("signed elsewhere!", 17);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) point = NULL;
+  g_autoptr(GBytes) modulus = NULL;
+  g_autoptr(GBytes) exponent = NULL;
+  g_autoptr(GBytes) again = NULL;
+
+  /* Elliptic curve, a session object of a read-only session */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, NULL, 0, &pub, &priv), ==, CKR_OK);
+  point = get_attribute (f, pub, CKA_EC_POINT);
+  {
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &public_class, sizeof public_class },
+      { CKA_KEY_TYPE, &ec_type, sizeof ec_type },
+      { CKA_LABEL, "imported-ec", 11 },
+      { CKA_VERIFY, &yes, sizeof yes },
+      { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+      { CKA_EC_POINT, (void *) g_bytes_get_data (point, NULL), g_bytes_get_size (point) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl), &imported), ==, CKR_SESSION_READ_ONLY);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 2, &imported), ==,
+                      CKR_TEMPLATE_INCOMPLETE);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &imported), ==, CKR_OK);
+  }
+  g_assert_cmpuint (get_ulong (f, imported, CKA_CLASS), ==, CKO_PUBLIC_KEY);
+  g_assert_cmpuint (get_ulong (f, imported, CKA_KEY_TYPE), ==, CKK_EC);
+  g_assert_false (get_bool (f, imported, CKA_TOKEN));
+  g_assert_true (get_bool (f, imported, CKA_VERIFY));
+  again = get_attribute (f, imported, CKA_EC_POINT);
+  g_assert_true (g_bytes_equal (again, point));
+  g_clear_pointer (&again, g_bytes_unref);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-ec"), ==, imported);
+  /* Its object has no private half. */
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "imported-ec"), ==, CK_INVALID_HANDLE);
+  signature = sign (f, &ecdsa, priv, data);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, data, signature), ==, CKR_OK);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, other, signature), ==, CKR_SIGNATURE_INVALID);
+  g_clear_pointer (&signature, g_bytes_unref);
+  g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-ec"), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, data, data), ==, CKR_KEY_HANDLE_INVALID);
+
+  /* RSA, a token object: it stays across initialisations. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, 1, rsa_private, 1, &pub, &priv),
+                    ==, CKR_OK);
+  modulus = get_attribute (f, pub, CKA_MODULUS);
+  exponent = get_attribute (f, pub, CKA_PUBLIC_EXPONENT);
+  {
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &public_class, sizeof public_class },
+      { CKA_KEY_TYPE, &rsa_type, sizeof rsa_type },
+      { CKA_LABEL, "imported-rsa", 12 },
+      { CKA_ALLOWED_MECHANISMS, &pkcs_sha256, sizeof pkcs_sha256 },
+      { CKA_MODULUS, (void *) g_bytes_get_data (modulus, NULL), g_bytes_get_size (modulus) },
+      { CKA_PUBLIC_EXPONENT, (void *) g_bytes_get_data (exponent, NULL), g_bytes_get_size (exponent) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+
+    g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &imported), ==, CKR_OK);
+  }
+  g_assert_true (get_bool (f, imported, CKA_TOKEN));
+  again = get_attribute (f, imported, CKA_MODULUS);
+  g_assert_true (g_bytes_equal (again, modulus));
+  signature = sign (f, &rsa_pkcs, priv, data);
+  reinitialize (f);
+  imported = find_one (f, CKO_PUBLIC_KEY, "imported-rsa");
+  g_assert_cmpuint (imported, !=, CK_INVALID_HANDLE);
+  g_assert_cmpuint (verify (f, &rsa_pkcs, imported, data, signature), ==, CKR_OK);
+  g_assert_cmpuint (verify (f, &rsa_pkcs, imported, other, signature), ==, CKR_SIGNATURE_INVALID);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, imported), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-rsa"), ==, CK_INVALID_HANDLE);
+}
+
 static void
 test_destroy_public (Fixture       *f,
                      gconstpointer  user_data)
@@ -2627,6 +2723,7 @@ main (int    argc,
   ADD ("templates", test_templates);
   ADD ("session-objects", test_session_objects);
   ADD ("data-objects", test_data_objects);
+  ADD ("public-import", test_public_import);
   ADD ("destroy-public", test_destroy_public);
   ADD ("certificate-pairing", test_certificate_pairing);
   ADD ("random", test_random);
