@@ -1250,44 +1250,146 @@ p11_generate_key_pair (ParsecClient          *client,
                    extractable, NULL, label, id_attribute, session_prefix, key, id, token);
 }
 
-/* C_CreateObject of a CKO_PUBLIC_KEY: RSA (CKA_MODULUS and
- * CKA_PUBLIC_EXPONENT) or elliptic-curve (CKA_EC_PARAMS and CKA_EC_POINT,
- * the point raw or in a DER OCTET STRING), imported into the service with
- * a policy chosen as for a key pair: to verify (by default), or to encrypt
- * where CKA_ENCRYPT alone asks. */
-CK_RV
-p11_import_public_key (ParsecClient        *client,
-                       const CK_ATTRIBUTE  *tmpl,
-                       CK_ULONG             count,
-                       const char          *session_prefix,
-                       gboolean             read_only,
-                       ParsecKey          **key,
-                       GBytes             **id,
-                       gboolean            *token)
+/* The RSA key of an imported template, as PSA imports it: RSAPublicKey,
+ * or for a private key RSAPrivateKey ::= SEQUENCE { version 0, modulus,
+ * publicExponent, privateExponent, prime1, prime2, exponent1, exponent2,
+ * coefficient }, every part given. */
+static CK_RV
+rsa_import_data (const CK_ATTRIBUTE  *tmpl,
+                 CK_ULONG             count,
+                 gboolean             private_key,
+                 GBytes             **data,
+                 guint               *bits)
 {
-  static const CK_ATTRIBUTE_TYPE known[] = {
+  static const CK_ATTRIBUTE_TYPE public_parts[] = { CKA_MODULUS, CKA_PUBLIC_EXPONENT };
+  static const CK_ATTRIBUTE_TYPE private_parts[] = {
+    CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1,
+    CKA_EXPONENT_2, CKA_COEFFICIENT,
+  };
+  const CK_ATTRIBUTE_TYPE *parts = private_key ? private_parts : public_parts;
+  gsize n_parts = private_key ? G_N_ELEMENTS (private_parts) : G_N_ELEMENTS (public_parts);
+  GBytes *sequence = private_key ? der_small_uint (0) : NULL;
+  CK_RV rv;
+
+  for (gsize i = 0; i < n_parts; i++)
+    {
+      const CK_ATTRIBUTE *part;
+      GBytes *integer;
+
+      if ((rv = p11_template_find (tmpl, count, parts[i], &part)) != CKR_OK || part == NULL)
+        {
+          g_clear_pointer (&sequence, g_bytes_unref);
+          return rv != CKR_OK ? rv : CKR_TEMPLATE_INCOMPLETE;
+        }
+      integer = der_uint (part->pValue, part->ulValueLen);
+      sequence = sequence != NULL ? der_cat (sequence, integer, NULL) : integer;
+    }
+  *data = der_tlv (DER_SEQUENCE, sequence);
+  if (!der_rsa_bits (*data, private_key, bits) || *bits < RSA_MIN_BITS || *bits > RSA_MAX_BITS)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+/* The elliptic-curve key of an imported template: the public point
+ * (uncompressed, raw or in a DER OCTET STRING), or the private scalar
+ * (CKA_VALUE), of the size of the curve. */
+static CK_RV
+ec_import_data (const CK_ATTRIBUTE  *tmpl,
+                CK_ULONG             count,
+                gboolean             private_key,
+                const Curve        **curve,
+                GBytes             **data)
+{
+  const CK_ATTRIBUTE *params, *point, *value;
+  DerCursor cursor, content;
+  gsize size, point_len;
+  CK_RV rv;
+
+  if ((rv = p11_template_find (tmpl, count, CKA_EC_PARAMS, &params)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_EC_POINT, &point)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_VALUE, &value)) != CKR_OK)
+    return rv;
+  if (params == NULL || (private_key ? value == NULL : point == NULL))
+    return CKR_TEMPLATE_INCOMPLETE;
+  *curve = curve_from_params (params);
+  if (*curve == NULL)
+    return CKR_CURVE_NOT_SUPPORTED;
+  size = ((*curve)->bits + 7) / 8;
+  if (private_key)
+    {
+      /* Leading zeros the application left out are put back. */
+      guint8 *scalar;
+
+      if (value->ulValueLen == 0 || value->ulValueLen > size)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+      scalar = secure_alloc (size);
+      memset (scalar, 0, size - value->ulValueLen);
+      memcpy (scalar + size - value->ulValueLen, value->pValue, value->ulValueLen);
+      *data = secure_bytes_take (scalar, size);
+      return CKR_OK;
+    }
+  point_len = 1 + 2 * size;
+  der_cursor_init (&cursor, point->pValue, point->ulValueLen);
+  if (der_expect (&cursor, 0x04, &content, NULL) && der_cursor_at_end (&cursor) &&
+      der_cursor_len (&content) == point_len && content.p[0] == 0x04)
+    *data = g_bytes_new (content.p, point_len);
+  else if (point->ulValueLen == point_len && ((const guint8 *) point->pValue)[0] == 0x04)
+    *data = g_bytes_new (point->pValue, point_len);
+  else
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+/* C_CreateObject of a CKO_PUBLIC_KEY or CKO_PRIVATE_KEY, RSA or
+ * elliptic-curve, imported into the service with a policy chosen as for a
+ * key pair: to verify or sign (by default), or to encrypt or decrypt where
+ * CKA_ENCRYPT or CKA_DECRYPT alone asks. */
+CK_RV
+p11_import_key (ParsecClient        *client,
+                CK_OBJECT_CLASS      klass,
+                const CK_ATTRIBUTE  *tmpl,
+                CK_ULONG             count,
+                const char          *session_prefix,
+                gboolean             read_only,
+                ParsecKey          **key,
+                GBytes             **id,
+                gboolean            *token)
+{
+  static const CK_ATTRIBUTE_TYPE known_public[] = {
     CKA_CLASS, CKA_KEY_TYPE, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_VERIFY, CKA_ENCRYPT,
     CKA_VERIFY_RECOVER, CKA_WRAP, CKA_DERIVE, CKA_ALLOWED_MECHANISMS, CKA_MODULUS, CKA_PUBLIC_EXPONENT,
     CKA_MODULUS_BITS, CKA_EC_PARAMS, CKA_EC_POINT, CKA_SUBJECT, CKA_START_DATE, CKA_END_DATE, CKA_DESTROYABLE,
     CKA_COPYABLE,
   };
+  static const CK_ATTRIBUTE_TYPE known_private[] = {
+    CKA_CLASS, CKA_KEY_TYPE, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_SIGN, CKA_DECRYPT,
+    CKA_SIGN_RECOVER, CKA_UNWRAP, CKA_DERIVE, CKA_ALLOWED_MECHANISMS, CKA_SENSITIVE, CKA_EXTRACTABLE,
+    CKA_ALWAYS_AUTHENTICATE, CKA_WRAP_WITH_TRUSTED, CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT,
+    CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT, CKA_EC_PARAMS, CKA_VALUE,
+    CKA_SUBJECT, CKA_START_DATE, CKA_END_DATE, CKA_DESTROYABLE, CKA_COPYABLE,
+  };
+  gboolean private_key = klass == CKO_PRIVATE_KEY;
   g_auto(Choices) choices = { { NULL }, 0 };
   g_autoptr(GBytes) data = NULL;
   const CK_ATTRIBUTE *label, *id_attribute, *allowed;
   Wish wish = { FALSE, FALSE, FALSE, FALSE, 0, FALSE };
-  gboolean verify_given, encrypt_given, derive_given, have_type;
+  gboolean sign_given, decrypt_given, derive_given, have_type, extractable = FALSE;
   const Curve *curve = NULL;
   CK_KEY_TYPE key_type;
+  ParsecKeyType type;
   guint bits = 0;
   CK_RV rv;
 
   *token = FALSE;
-  if ((rv = p11_template_only (tmpl, count, known, G_N_ELEMENTS (known))) != CKR_OK ||
-      (rv = check_storage (tmpl, count, CKO_PUBLIC_KEY, token, NULL)) != CKR_OK ||
+  if ((rv = p11_template_only (tmpl, count, private_key ? known_private : known_public,
+                               private_key ? G_N_ELEMENTS (known_private) : G_N_ELEMENTS (known_public))) != CKR_OK ||
+      (rv = check_storage (tmpl, count, klass, token, NULL)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_KEY_TYPE, &key_type, &have_type)) != CKR_OK ||
-      (rv = p11_template_bool (tmpl, count, CKA_VERIFY, &wish.sign, &verify_given)) != CKR_OK ||
-      (rv = p11_template_bool (tmpl, count, CKA_ENCRYPT, &wish.decrypt, &encrypt_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, private_key ? CKA_SIGN : CKA_VERIFY, &wish.sign, &sign_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, private_key ? CKA_DECRYPT : CKA_ENCRYPT, &wish.decrypt,
+                               &decrypt_given)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_DERIVE, &wish.derive, &derive_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_EXTRACTABLE, &extractable, NULL)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_LABEL, &label)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_ID, &id_attribute)) != CKR_OK ||
       (rv = p11_template_find (tmpl, count, CKA_ALLOWED_MECHANISMS, &allowed)) != CKR_OK)
@@ -1298,62 +1400,38 @@ p11_import_public_key (ParsecClient        *client,
     return CKR_ATTRIBUTE_VALUE_INVALID;
   if (*token && read_only)
     return CKR_SESSION_READ_ONLY;
-  /* A key that verifies and encrypts both would need two PSA policies:
-   * verifying, the more common, wins where both are asked. */
+  /* A key that signs and decrypts both would need two PSA policies:
+   * signing, the more common, wins where both are asked (as for key
+   * pairs). */
   if (wish.sign && wish.decrypt)
     wish.decrypt = FALSE;
-  wish.usage_given = verify_given || encrypt_given || derive_given;
+  wish.usage_given = sign_given || decrypt_given || derive_given;
   wish.families = allowed_families (allowed, &wish.raw_pkcs);
 
   if (key_type == CKK_RSA)
     {
-      const CK_ATTRIBUTE *modulus, *exponent;
-
-      if ((rv = p11_template_find (tmpl, count, CKA_MODULUS, &modulus)) != CKR_OK ||
-          (rv = p11_template_find (tmpl, count, CKA_PUBLIC_EXPONENT, &exponent)) != CKR_OK)
-        return rv;
-      if (modulus == NULL || exponent == NULL)
-        return CKR_TEMPLATE_INCOMPLETE;
-      /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
-      data = der_seq (der_uint (modulus->pValue, modulus->ulValueLen),
-                      der_uint (exponent->pValue, exponent->ulValueLen), NULL);
-      if (!der_rsa_bits (data, FALSE, &bits) || bits < RSA_MIN_BITS || bits > RSA_MAX_BITS)
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-      rv = choose_rsa (&wish, &choices);
+      rv = rsa_import_data (tmpl, count, private_key, &data, &bits);
+      if (rv == CKR_OK)
+        rv = choose_rsa (&wish, &choices);
+      type = private_key ? PARSEC_KEY_TYPE_RSA_KEY_PAIR : PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
     }
   else if (key_type == CKK_EC)
     {
-      const CK_ATTRIBUTE *params, *point;
-      DerCursor cursor, content;
-      gsize point_len;
-
-      if ((rv = p11_template_find (tmpl, count, CKA_EC_PARAMS, &params)) != CKR_OK ||
-          (rv = p11_template_find (tmpl, count, CKA_EC_POINT, &point)) != CKR_OK)
-        return rv;
-      if (params == NULL || point == NULL)
-        return CKR_TEMPLATE_INCOMPLETE;
-      curve = curve_from_params (params);
-      if (curve == NULL)
-        return CKR_CURVE_NOT_SUPPORTED;
-      point_len = 1 + 2 * ((curve->bits + 7) / 8);
-      der_cursor_init (&cursor, point->pValue, point->ulValueLen);
-      if (der_expect (&cursor, 0x04, &content, NULL) && der_cursor_at_end (&cursor) &&
-          der_cursor_len (&content) == point_len && content.p[0] == 0x04)
-        data = g_bytes_new (content.p, point_len);
-      else if (point->ulValueLen == point_len && ((const guint8 *) point->pValue)[0] == 0x04)
-        data = g_bytes_new (point->pValue, point_len);
-      else
-        return CKR_ATTRIBUTE_VALUE_INVALID;
-      bits = curve->bits;
-      rv = choose_ec (&wish, curve, &choices);
+      rv = ec_import_data (tmpl, count, private_key, &curve, &data);
+      if (rv == CKR_OK)
+        {
+          bits = curve->bits;
+          rv = choose_ec (&wish, curve, &choices);
+        }
+      type = private_key ? PARSEC_KEY_TYPE_ECC_KEY_PAIR : PARSEC_KEY_TYPE_ECC_PUBLIC_KEY;
     }
   else
     return CKR_ATTRIBUTE_VALUE_INVALID;
   if (rv != CKR_OK)
     return rv;
   /* Nothing a public key does agrees keys. */
-  if (wish.derive)
+  if (wish.derive && !private_key)
     return CKR_TEMPLATE_INCONSISTENT;
-  return make_key (client, &choices, key_type == CKK_RSA ? PARSEC_KEY_TYPE_RSA_PUBLIC_KEY : PARSEC_KEY_TYPE_ECC_PUBLIC_KEY,
-                   curve, bits, FALSE, data, label, id_attribute, session_prefix, key, id, token);
+  return make_key (client, &choices, type, curve, bits, extractable, data, label, id_attribute, session_prefix, key,
+                   id, token);
 }

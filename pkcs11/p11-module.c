@@ -1371,6 +1371,9 @@ add_made_key (CK_SESSION_HANDLE     handle,
   else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (made->key), made->id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
   *object_handle = p11_slot_add_key (session->slot, kind, made->key)->handle;
+  /* A private key imported is a key pair: its public half shows too. */
+  if (kind == P11_KIND_PRIVATE_KEY)
+    p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, made->key);
   UNLOCK ();
   return CKR_OK;
 }
@@ -1402,8 +1405,8 @@ new_secret_for (CK_SESSION_HANDLE   handle,
   return rv;
 }
 
-/* C_CreateObject of a CKO_SECRET_KEY or CKO_PUBLIC_KEY: imported into
- * the service, where the slot's provider imports keys. */
+/* C_CreateObject of a key: imported into the service, where the slot's
+ * provider imports keys. */
 static CK_RV
 create_imported_key (CK_SESSION_HANDLE     handle,
                      CK_OBJECT_CLASS       klass,
@@ -1423,11 +1426,12 @@ create_imported_key (CK_SESSION_HANDLE     handle,
   if (klass == CKO_SECRET_KEY)
     rv = p11_secret_import (&made, tmpl, count);
   else
-    rv = p11_import_public_key (client, tmpl, count, session_prefix, made.read_only, &made.key, &made.id,
-                                &made.token);
+    rv = p11_import_key (client, klass, tmpl, count, session_prefix, made.read_only, &made.key, &made.id,
+                         &made.token);
   if (rv != CKR_OK)
     return rv;
-  return add_made_key (handle, &made, klass == CKO_SECRET_KEY ? P11_KIND_SECRET_KEY : P11_KIND_PUBLIC_KEY,
+  return add_made_key (handle, &made, klass == CKO_SECRET_KEY ? P11_KIND_SECRET_KEY
+                                      : klass == CKO_PRIVATE_KEY ? P11_KIND_PRIVATE_KEY : P11_KIND_PUBLIC_KEY,
                        object_handle);
 }
 
@@ -1450,7 +1454,7 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
            (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
-  else if (klass == CKO_SECRET_KEY || klass == CKO_PUBLIC_KEY)
+  else if (klass == CKO_SECRET_KEY || klass == CKO_PUBLIC_KEY || klass == CKO_PRIVATE_KEY)
     {
       UNLOCK ();
       return create_imported_key (handle, klass, tmpl, count, object_handle);

@@ -399,9 +399,10 @@ CK_RV            p11_generate_key_pair      (ParsecClient       *client,
                                              ParsecKey         **key,
                                              GBytes            **id,
                                              gboolean           *token);
-/* C_CreateObject of a CKO_PUBLIC_KEY, imported into the service; the
- * same outputs, and no module state touched. */
-CK_RV            p11_import_public_key      (ParsecClient       *client,
+/* C_CreateObject of a CKO_PUBLIC_KEY or CKO_PRIVATE_KEY, imported into
+ * the service; the same outputs, and no module state touched. */
+CK_RV            p11_import_key             (ParsecClient       *client,
+                                             CK_OBJECT_CLASS     klass,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count,
                                              const char         *session_prefix,

@@ -916,7 +916,8 @@ test_certificates (Fixture       *f,
 
   g_assert_cmpuint (p11->C_CreateObject (f->session, garbage, G_N_ELEMENTS (garbage), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
   g_assert_cmpuint (p11->C_CreateObject (f->session, no_value, G_N_ELEMENTS (no_value), &cert), ==, CKR_TEMPLATE_INCOMPLETE);
-  g_assert_cmpuint (p11->C_CreateObject (f->session, a_key, G_N_ELEMENTS (a_key), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  /* A key is imported, and needs its type and parts (test_public_import). */
+  g_assert_cmpuint (p11->C_CreateObject (f->session, a_key, G_N_ELEMENTS (a_key), &cert), ==, CKR_TEMPLATE_INCOMPLETE);
 
   cert = find_one (f, CKO_CERTIFICATE, "my cert");
   g_assert_cmpuint (p11->C_SetAttributeValue (f->session, cert, relabel, 1), ==, CKR_OK);
@@ -1747,6 +1748,7 @@ test_public_import (Fixture       *f,
   g_autoptr(GBytes) modulus = NULL;
   g_autoptr(GBytes) exponent = NULL;
   g_autoptr(GBytes) again = NULL;
+  CK_RV rv;
 
   /* Elliptic curve, a session object of a read-only session */
   g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, NULL, 0, &pub, &priv), ==, CKR_OK);
@@ -1784,6 +1786,61 @@ test_public_import (Fixture       *f,
   g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
   g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-ec"), ==, CK_INVALID_HANDLE);
   g_assert_cmpuint (verify (f, &ecdsa, imported, data, data), ==, CKR_KEY_HANDLE_INVALID);
+
+  /* A private key made from its scalar: a key pair, whose public half
+   * shows too and verifies what it signs. */
+  {
+    CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
+    guint8 scalar[31];
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &private_class, sizeof private_class },
+      { CKA_KEY_TYPE, &ec_type, sizeof ec_type },
+      { CKA_LABEL, "imported-private", 16 },
+      { CKA_SIGN, &yes, sizeof yes },
+      { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+      { CKA_VALUE, scalar, sizeof scalar },
+    };
+
+    /* 31 bytes: the leading zero left out */
+    for (gsize i = 0; i < sizeof scalar; i++)
+      scalar[i] = (guint8) (i + 1);
+    g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl) - 1, &priv), ==,
+                      CKR_TEMPLATE_INCOMPLETE);
+    rv = p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &priv);
+    if (rv == CKR_TEMPLATE_INCONSISTENT)
+      {
+        /* A provider that imports public keys only (Parsec's TPM
+         * provider) refuses the library as much. */
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) padded = NULL;
+        g_autoptr(ParsecKey) probe = NULL;
+        g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+        guint8 full[32] = { 0 };
+        ParsecKeyAttributes *attributes =
+          parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                         PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH, algorithm);
+
+        memcpy (full + 1, scalar, sizeof scalar);
+        padded = g_bytes_new (full, sizeof full);
+        probe = parsec_client_import_key (f->client, "probe-private-import", attributes, padded, NULL, &error);
+        parsec_key_attributes_unref (attributes);
+        g_assert_null (probe);
+        g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED);
+        g_test_message ("the service imports no key pairs: %s", error->message);
+      }
+    else
+      {
+        g_assert_cmpuint (rv, ==, CKR_OK);
+        g_assert_cmpuint (get_ulong (f, priv, CKA_CLASS), ==, CKO_PRIVATE_KEY);
+        g_assert_false (get_bool (f, priv, CKA_TOKEN));
+        pub = find_one (f, CKO_PUBLIC_KEY, "imported-private");
+        g_assert_cmpuint (pub, !=, CK_INVALID_HANDLE);
+        signature = sign (f, &ecdsa, priv, data);
+        g_assert_cmpuint (verify (f, &ecdsa, pub, data, signature), ==, CKR_OK);
+        g_clear_pointer (&signature, g_bytes_unref);
+        g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_OK);
+      }
+  }
 
   /* RSA, a token object: it stays across initialisations. */
   g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, 1, rsa_private, 1, &pub, &priv),
