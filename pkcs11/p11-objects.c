@@ -1623,19 +1623,18 @@ p11_object_copy (P11Object          *object,
   for (CK_ULONG i = 0; i < count; i++)
     {
       g_autoptr(GBytes) current = NULL;
-      CK_BBOOL *flag = tmpl[i].pValue;
 
       if ((rv = p11_object_get_attribute (object, tmpl[i].type, &current)) != CKR_OK)
         return rv;
-      if (!type_in (tmpl[i].type, types, n_types))
-        return CKR_ATTRIBUTE_READ_ONLY;
-      if (tmpl[i].type == CKA_MODIFIABLE && tmpl[i].ulValueLen == sizeof (CK_BBOOL) && *flag &&
-          !object->modifiable)
-        return CKR_ATTRIBUTE_READ_ONLY;
-      if (!type_in (tmpl[i].type, copy_changeable, G_N_ELEMENTS (copy_changeable)) &&
-          !(data && tmpl[i].type == CKA_VALUE) &&
-          (g_bytes_get_size (current) != tmpl[i].ulValueLen ||
-           (tmpl[i].ulValueLen > 0 && memcmp (g_bytes_get_data (current, NULL), tmpl[i].pValue, tmpl[i].ulValueLen) != 0)))
+      /* What the copy would have anyway */
+      if (g_bytes_get_size (current) == tmpl[i].ulValueLen &&
+          (tmpl[i].ulValueLen == 0 || memcmp (g_bytes_get_data (current, NULL), tmpl[i].pValue, tmpl[i].ulValueLen) == 0))
+        continue;
+      if (!type_in (tmpl[i].type, types, n_types) ||
+          (!type_in (tmpl[i].type, copy_changeable, G_N_ELEMENTS (copy_changeable)) &&
+           !(data && tmpl[i].type == CKA_VALUE)) ||
+          /* true where the object has false */
+          (tmpl[i].type == CKA_MODIFIABLE && !object->modifiable))
         return CKR_ATTRIBUTE_READ_ONLY;
     }
 

@@ -922,6 +922,24 @@ test_certificates (Fixture       *f,
   cert = find_one (f, CKO_CERTIFICATE, "my cert");
   g_assert_cmpuint (p11->C_SetAttributeValue (f->session, cert, relabel, 1), ==, CKR_OK);
 
+  /* A copy: a session certificate of its own, of the same value; the
+   * value itself cannot change. */
+  {
+    CK_BBOOL no = CK_FALSE;
+    CK_ATTRIBUTE as_session[] = { { CKA_TOKEN, &no, sizeof no }, { CKA_LABEL, "copied", 6 } };
+    CK_ATTRIBUTE new_value[] = { { CKA_VALUE, "not DER", 7 } };
+    CK_OBJECT_HANDLE copy;
+    g_autoptr(GBytes) copied = NULL;
+
+    g_assert_cmpuint (p11->C_CopyObject (f->session, cert, new_value, 1, &copy), ==, CKR_ATTRIBUTE_READ_ONLY);
+    g_assert_cmpuint (p11->C_CopyObject (f->session, cert, as_session, G_N_ELEMENTS (as_session), &copy), ==, CKR_OK);
+    copied = get_attribute (f, copy, CKA_VALUE);
+    g_assert_true (g_bytes_equal (copied, der));
+    g_assert_false (get_bool (f, copy, CKA_TOKEN));
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "copied"), ==, copy);
+    g_assert_cmpuint (p11->C_DestroyObject (f->session, copy), ==, CKR_OK);
+  }
+
   /* Labels as callers pass them: empty with no buffer at all, and text
    * that is no UTF-8 string. */
   {
