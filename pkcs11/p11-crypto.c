@@ -1075,6 +1075,82 @@ p11_key_name_for (const CK_ATTRIBUTE *label,
   return CKR_OK;
 }
 
+/* Makes (or, with @data, imports) a key of @type in the service, with the
+ * first of @choices the service takes, named after @label or @id_attribute,
+ * and gives the CKA_ID the module must keep for it (NULL for none). */
+static CK_RV
+make_key (ParsecClient        *client,
+          const Choices       *choices,
+          ParsecKeyType        type,
+          const Curve         *curve,
+          CK_ULONG             bits,
+          gboolean             extractable,
+          GBytes              *data,
+          const CK_ATTRIBUTE  *label,
+          const CK_ATTRIBUTE  *id_attribute,
+          const char          *session_prefix,
+          ParsecKey          **key,
+          GBytes             **id,
+          gboolean            *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *label_text = NULL;
+  gboolean public_only = type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY || type == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY;
+  CK_RV rv;
+
+  if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
+    return rv;
+  /* Such names are the session objects': hidden, and destroyed as stale. */
+  if (*token && p11_session_name_is_session (name))
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+
+  /* A policy for any hash serves every signing mechanism, but not every
+   * provider accepts one (the TPM provider refuses it, and RSA-PSS): then
+   * the next choice, which the key's CKA_ALLOWED_MECHANISMS tell. */
+  *key = NULL;
+  for (guint i = 0; i < choices->n && *key == NULL; i++)
+    {
+      ParsecAlgorithm *algorithm = choices->algorithms[i];
+      ParsecKeyUsage usage = usage_of (algorithm, extractable);
+      g_autoptr(ParsecKeyAttributes) made = NULL;
+
+      /* A public key only verifies and encrypts. */
+      if (public_only)
+        usage &= PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE | PARSEC_KEY_USAGE_ENCRYPT;
+      made = curve == NULL ? parsec_key_attributes_new (type, bits, usage, algorithm)
+                           : parsec_key_attributes_new_ecc (type, curve->family, curve->bits, usage, algorithm);
+      if (error != NULL)
+        {
+          if (!g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
+              !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
+            break;
+          g_debug ("%s; trying the next policy", error->message);
+          g_clear_error (&error);
+        }
+      *key = data != NULL ? parsec_client_import_key (client, name, made, data, NULL, &error)
+                          : parsec_client_generate_key (client, name, made, NULL, &error);
+    }
+  /* What the service cannot make is a template the token cannot fulfil. */
+  if (*key == NULL && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
+    {
+      g_debug ("%s", error->message);
+      return CKR_TEMPLATE_INCONSISTENT;
+    }
+  if (*key == NULL)
+    return p11_rv_from_error (error, data != NULL ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_TEMPLATE_INCONSISTENT);
+
+  /* A token key's CKA_ID is its name unless chosen; a session object's,
+   * its label's bytes unless chosen. */
+  *id = NULL;
+  if (id_attribute != NULL && (!*token || id_attribute->ulValueLen != strlen (name) ||
+                               memcmp (id_attribute->pValue, name, strlen (name)) != 0))
+    *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
+  else if (!*token)
+    *id = g_bytes_new (label_text, strlen (label_text));
+  return CKR_OK;
+}
+
 CK_RV
 p11_generate_key_pair (ParsecClient          *client,
                        const CK_MECHANISM    *mechanism,
@@ -1088,10 +1164,7 @@ p11_generate_key_pair (ParsecClient          *client,
                        GBytes               **id,
                        gboolean              *token)
 {
-  g_autoptr(GError) error = NULL;
   g_auto(Choices) choices = { { NULL }, 0 };
-  g_autofree char *name = NULL;
-  g_autofree char *label_text = NULL;
   Templates t = { public_tmpl, public_count, private_tmpl, private_count };
   const CK_ATTRIBUTE *label, *id_attribute, *allowed;
   gboolean extractable = FALSE;
@@ -1173,51 +1246,192 @@ p11_generate_key_pair (ParsecClient          *client,
     }
   if (rv != CKR_OK)
     return rv;
-  if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
-    return rv;
-  /* Such names are the session objects': hidden, and destroyed as stale. */
-  if (*token && p11_session_name_is_session (name))
-    return CKR_ATTRIBUTE_VALUE_INVALID;
+  return make_key (client, &choices, rsa ? PARSEC_KEY_TYPE_RSA_KEY_PAIR : PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve, bits,
+                   extractable, NULL, label, id_attribute, session_prefix, key, id, token);
+}
 
-  /* A policy for any hash serves every signing mechanism, but not every
-   * provider accepts one (the TPM provider refuses it, and RSA-PSS): then
-   * the next choice, which the key's CKA_ALLOWED_MECHANISMS tell. */
-  *key = NULL;
-  for (guint i = 0; i < choices.n && *key == NULL; i++)
+/* The RSA key of an imported template, as PSA imports it: RSAPublicKey,
+ * or for a private key RSAPrivateKey ::= SEQUENCE { version 0, modulus,
+ * publicExponent, privateExponent, prime1, prime2, exponent1, exponent2,
+ * coefficient }, every part given. */
+static CK_RV
+rsa_import_data (const CK_ATTRIBUTE  *tmpl,
+                 CK_ULONG             count,
+                 gboolean             private_key,
+                 GBytes             **data,
+                 guint               *bits)
+{
+  static const CK_ATTRIBUTE_TYPE public_parts[] = { CKA_MODULUS, CKA_PUBLIC_EXPONENT };
+  static const CK_ATTRIBUTE_TYPE private_parts[] = {
+    CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT, CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1,
+    CKA_EXPONENT_2, CKA_COEFFICIENT,
+  };
+  const CK_ATTRIBUTE_TYPE *parts = private_key ? private_parts : public_parts;
+  gsize n_parts = private_key ? G_N_ELEMENTS (private_parts) : G_N_ELEMENTS (public_parts);
+  GBytes *sequence = private_key ? der_small_uint (0) : NULL;
+  CK_RV rv;
+
+  for (gsize i = 0; i < n_parts; i++)
     {
-      ParsecAlgorithm *algorithm = choices.algorithms[i];
-      ParsecKeyUsage usage = usage_of (algorithm, extractable);
-      g_autoptr(ParsecKeyAttributes) made =
-        rsa ? parsec_key_attributes_new (PARSEC_KEY_TYPE_RSA_KEY_PAIR, bits, usage, algorithm)
-            : parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve->family, curve->bits, usage,
-                                             algorithm);
+      const CK_ATTRIBUTE *part;
+      GBytes *integer;
 
-      if (error != NULL)
+      if ((rv = p11_template_find (tmpl, count, parts[i], &part)) != CKR_OK || part == NULL)
         {
-          if (!g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
-              !g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_INVALID_ARGUMENT))
-            break;
-          g_debug ("%s; trying the next policy", error->message);
-          g_clear_error (&error);
+          g_clear_pointer (&sequence, g_bytes_unref);
+          return rv != CKR_OK ? rv : CKR_TEMPLATE_INCOMPLETE;
         }
-      *key = parsec_client_generate_key (client, name, made, NULL, &error);
+      integer = der_uint (part->pValue, part->ulValueLen);
+      sequence = sequence != NULL ? der_cat (sequence, integer, NULL) : integer;
     }
-  /* What the service cannot make is a template the token cannot fulfil. */
-  if (*key == NULL && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
-    {
-      g_debug ("%s", error->message);
-      return CKR_TEMPLATE_INCONSISTENT;
-    }
-  if (*key == NULL)
-    return p11_rv_from_error (error, CKR_TEMPLATE_INCONSISTENT);
-
-  /* A token key's CKA_ID is its name unless chosen; a session object's,
-   * its label's bytes unless chosen. */
-  *id = NULL;
-  if (id_attribute != NULL && (!*token || id_attribute->ulValueLen != strlen (name) ||
-                               memcmp (id_attribute->pValue, name, strlen (name)) != 0))
-    *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
-  else if (!*token)
-    *id = g_bytes_new (label_text, strlen (label_text));
+  *data = der_tlv (DER_SEQUENCE, sequence);
+  if (!der_rsa_bits (*data, private_key, bits) || *bits < RSA_MIN_BITS || *bits > RSA_MAX_BITS)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   return CKR_OK;
+}
+
+/* The elliptic-curve key of an imported template: the public point
+ * (uncompressed, raw or in a DER OCTET STRING), or the private scalar
+ * (CKA_VALUE), of the size of the curve. */
+static CK_RV
+ec_import_data (const CK_ATTRIBUTE  *tmpl,
+                CK_ULONG             count,
+                gboolean             private_key,
+                const Curve        **curve,
+                GBytes             **data)
+{
+  const CK_ATTRIBUTE *params, *point, *value;
+  DerCursor cursor, content;
+  gsize size, point_len;
+  CK_RV rv;
+
+  if ((rv = p11_template_find (tmpl, count, CKA_EC_PARAMS, &params)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_EC_POINT, &point)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_VALUE, &value)) != CKR_OK)
+    return rv;
+  if (params == NULL || (private_key ? value == NULL : point == NULL))
+    return CKR_TEMPLATE_INCOMPLETE;
+  *curve = curve_from_params (params);
+  if (*curve == NULL)
+    return CKR_CURVE_NOT_SUPPORTED;
+  size = ((*curve)->bits + 7) / 8;
+  if (private_key)
+    {
+      /* Leading zeros the application left out are put back. */
+      guint8 *scalar;
+
+      if (value->ulValueLen == 0 || value->ulValueLen > size)
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+      scalar = secure_alloc (size);
+      memset (scalar, 0, size - value->ulValueLen);
+      memcpy (scalar + size - value->ulValueLen, value->pValue, value->ulValueLen);
+      *data = secure_bytes_take (scalar, size);
+      return CKR_OK;
+    }
+  point_len = 1 + 2 * size;
+  der_cursor_init (&cursor, point->pValue, point->ulValueLen);
+  if (der_expect (&cursor, 0x04, &content, NULL) && der_cursor_at_end (&cursor) &&
+      der_cursor_len (&content) == point_len && content.p[0] == 0x04)
+    *data = g_bytes_new (content.p, point_len);
+  else if (point->ulValueLen == point_len && ((const guint8 *) point->pValue)[0] == 0x04)
+    *data = g_bytes_new (point->pValue, point_len);
+  else
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+/* C_CreateObject of a CKO_PUBLIC_KEY or CKO_PRIVATE_KEY, RSA or
+ * elliptic-curve, imported into the service with a policy chosen as for a
+ * key pair: to verify or sign (by default), or to encrypt or decrypt where
+ * CKA_ENCRYPT or CKA_DECRYPT alone asks. */
+CK_RV
+p11_import_key (ParsecClient        *client,
+                CK_OBJECT_CLASS      klass,
+                const CK_ATTRIBUTE  *tmpl,
+                CK_ULONG             count,
+                const char          *session_prefix,
+                gboolean             read_only,
+                ParsecKey          **key,
+                GBytes             **id,
+                gboolean            *token)
+{
+  static const CK_ATTRIBUTE_TYPE known_public[] = {
+    CKA_CLASS, CKA_KEY_TYPE, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_VERIFY, CKA_ENCRYPT,
+    CKA_VERIFY_RECOVER, CKA_WRAP, CKA_DERIVE, CKA_ALLOWED_MECHANISMS, CKA_MODULUS, CKA_PUBLIC_EXPONENT,
+    CKA_MODULUS_BITS, CKA_EC_PARAMS, CKA_EC_POINT, CKA_SUBJECT, CKA_START_DATE, CKA_END_DATE, CKA_DESTROYABLE,
+    CKA_COPYABLE,
+  };
+  static const CK_ATTRIBUTE_TYPE known_private[] = {
+    CKA_CLASS, CKA_KEY_TYPE, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_SIGN, CKA_DECRYPT,
+    CKA_SIGN_RECOVER, CKA_UNWRAP, CKA_DERIVE, CKA_ALLOWED_MECHANISMS, CKA_SENSITIVE, CKA_EXTRACTABLE,
+    CKA_ALWAYS_AUTHENTICATE, CKA_WRAP_WITH_TRUSTED, CKA_MODULUS, CKA_PUBLIC_EXPONENT, CKA_PRIVATE_EXPONENT,
+    CKA_PRIME_1, CKA_PRIME_2, CKA_EXPONENT_1, CKA_EXPONENT_2, CKA_COEFFICIENT, CKA_EC_PARAMS, CKA_VALUE,
+    CKA_SUBJECT, CKA_START_DATE, CKA_END_DATE, CKA_DESTROYABLE, CKA_COPYABLE,
+  };
+  gboolean private_key = klass == CKO_PRIVATE_KEY;
+  g_auto(Choices) choices = { { NULL }, 0 };
+  g_autoptr(GBytes) data = NULL;
+  const CK_ATTRIBUTE *label, *id_attribute, *allowed;
+  Wish wish = { FALSE, FALSE, FALSE, FALSE, 0, FALSE };
+  gboolean sign_given, decrypt_given, derive_given, have_type, extractable = FALSE;
+  const Curve *curve = NULL;
+  CK_KEY_TYPE key_type;
+  ParsecKeyType type;
+  guint bits = 0;
+  CK_RV rv;
+
+  *token = FALSE;
+  if ((rv = p11_template_only (tmpl, count, private_key ? known_private : known_public,
+                               private_key ? G_N_ELEMENTS (known_private) : G_N_ELEMENTS (known_public))) != CKR_OK ||
+      (rv = check_storage (tmpl, count, klass, token, NULL)) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_KEY_TYPE, &key_type, &have_type)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, private_key ? CKA_SIGN : CKA_VERIFY, &wish.sign, &sign_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, private_key ? CKA_DECRYPT : CKA_ENCRYPT, &wish.decrypt,
+                               &decrypt_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_DERIVE, &wish.derive, &derive_given)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_EXTRACTABLE, &extractable, NULL)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_LABEL, &label)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_ID, &id_attribute)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_ALLOWED_MECHANISMS, &allowed)) != CKR_OK)
+    return rv;
+  if (!have_type)
+    return CKR_TEMPLATE_INCOMPLETE;
+  if (allowed != NULL && allowed->ulValueLen % sizeof (CK_MECHANISM_TYPE) != 0)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (*token && read_only)
+    return CKR_SESSION_READ_ONLY;
+  /* A key that signs and decrypts both would need two PSA policies:
+   * signing, the more common, wins where both are asked (as for key
+   * pairs). */
+  if (wish.sign && wish.decrypt)
+    wish.decrypt = FALSE;
+  wish.usage_given = sign_given || decrypt_given || derive_given;
+  wish.families = allowed_families (allowed, &wish.raw_pkcs);
+
+  if (key_type == CKK_RSA)
+    {
+      rv = rsa_import_data (tmpl, count, private_key, &data, &bits);
+      if (rv == CKR_OK)
+        rv = choose_rsa (&wish, &choices);
+      type = private_key ? PARSEC_KEY_TYPE_RSA_KEY_PAIR : PARSEC_KEY_TYPE_RSA_PUBLIC_KEY;
+    }
+  else if (key_type == CKK_EC)
+    {
+      rv = ec_import_data (tmpl, count, private_key, &curve, &data);
+      if (rv == CKR_OK)
+        {
+          bits = curve->bits;
+          rv = choose_ec (&wish, curve, &choices);
+        }
+      type = private_key ? PARSEC_KEY_TYPE_ECC_KEY_PAIR : PARSEC_KEY_TYPE_ECC_PUBLIC_KEY;
+    }
+  else
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (rv != CKR_OK)
+    return rv;
+  /* Nothing a public key does agrees keys. */
+  if (wish.derive && !private_key)
+    return CKR_TEMPLATE_INCONSISTENT;
+  return make_key (client, &choices, type, curve, bits, extractable, data, label, id_attribute, session_prefix, key,
+                   id, token);
 }

@@ -119,6 +119,9 @@ p11_rv_from_error (const GError *error,
     }
   if (error->domain == G_IO_ERROR)
     return CKR_DEVICE_ERROR;
+  /* The store would outgrow its bound. */
+  if (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return CKR_DEVICE_MEMORY;
   return CKR_FUNCTION_FAILED;
 }
 
@@ -151,6 +154,8 @@ object_free (P11Object *object)
   g_free (object->store_group);
   g_free (object->label);
   g_clear_pointer (&object->value, g_bytes_unref);
+  g_clear_pointer (&object->application, g_bytes_unref);
+  g_clear_pointer (&object->object_id, g_bytes_unref);
   g_free (object);
 }
 
@@ -1341,12 +1346,14 @@ load_public_key_for (CK_SESSION_HANDLE   handle,
   return CKR_OK;
 }
 
-/* Adds a secret key the service has made or imported to the session's
- * slot: a session object of the session, or a token object. */
+/* Adds a key the service has made or imported to the session's slot, as
+ * one object of @kind: a session object of the session, or a token
+ * object. */
 static CK_RV
-add_secret_key (CK_SESSION_HANDLE     handle,
-                P11NewSecret         *made,
-                CK_OBJECT_HANDLE_PTR  object_handle)
+add_made_key (CK_SESSION_HANDLE     handle,
+              P11NewSecret         *made,
+              P11Kind               kind,
+              CK_OBJECT_HANDLE_PTR  object_handle)
 {
   g_autoptr(GError) error = NULL;
   P11Session *session;
@@ -1361,9 +1368,12 @@ add_secret_key (CK_SESSION_HANDLE     handle,
     }
   if (!made->token)
     p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
-  else if (made->id != NULL && !p11_slot_set_key_id (session->slot, parsec_key_get_name (made->key), made->id, &error))
+  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (made->key), made->id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
-  *object_handle = p11_slot_add_key (session->slot, P11_KIND_SECRET_KEY, made->key)->handle;
+  *object_handle = p11_slot_add_key (session->slot, kind, made->key)->handle;
+  /* A private key imported is a key pair: its public half shows too. */
+  if (kind == P11_KIND_PRIVATE_KEY)
+    p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, made->key);
   UNLOCK ();
   return CKR_OK;
 }
@@ -1395,12 +1405,14 @@ new_secret_for (CK_SESSION_HANDLE   handle,
   return rv;
 }
 
-/* C_CreateObject of a CKO_SECRET_KEY: imported into the service. */
+/* C_CreateObject of a key: imported into the service, where the slot's
+ * provider imports keys. */
 static CK_RV
-create_secret_key (CK_SESSION_HANDLE     handle,
-                   CK_ATTRIBUTE_PTR      tmpl,
-                   CK_ULONG              count,
-                   CK_OBJECT_HANDLE_PTR  object_handle)
+create_imported_key (CK_SESSION_HANDLE     handle,
+                     CK_OBJECT_CLASS       klass,
+                     CK_ATTRIBUTE_PTR      tmpl,
+                     CK_ULONG              count,
+                     CK_OBJECT_HANDLE_PTR  object_handle)
 {
   g_auto(P11NewSecret) made = { NULL, };
   g_autofree char *session_prefix = p11_session_prefix ();
@@ -1411,10 +1423,16 @@ create_secret_key (CK_SESSION_HANDLE     handle,
   if (rv != CKR_OK)
     return rv;
   made.session_prefix = session_prefix;
-  rv = p11_secret_import (&made, tmpl, count);
+  if (klass == CKO_SECRET_KEY)
+    rv = p11_secret_import (&made, tmpl, count);
+  else
+    rv = p11_import_key (client, klass, tmpl, count, session_prefix, made.read_only, &made.key, &made.id,
+                         &made.token);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, object_handle);
+  return add_made_key (handle, &made, klass == CKO_SECRET_KEY ? P11_KIND_SECRET_KEY
+                                      : klass == CKO_PRIVATE_KEY ? P11_KIND_PRIVATE_KEY : P11_KIND_PUBLIC_KEY,
+                       object_handle);
 }
 
 CK_RV
@@ -1436,10 +1454,19 @@ C_CreateObject (CK_SESSION_HANDLE    handle,
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK ||
            (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK)
     ;
-  else if (klass == CKO_SECRET_KEY)
+  else if (klass == CKO_SECRET_KEY || klass == CKO_PUBLIC_KEY || klass == CKO_PRIVATE_KEY)
     {
       UNLOCK ();
-      return create_secret_key (handle, tmpl, count, object_handle);
+      return create_imported_key (handle, klass, tmpl, count, object_handle);
+    }
+  else if (klass == CKO_DATA)
+    {
+      /* The module's own: nothing to ask the service. */
+      rv = p11_create_data (session->slot, handle, !session_is_rw (session), tmpl, count, &object);
+      if (rv == CKR_OK)
+        *object_handle = object->handle;
+      UNLOCK ();
+      return rv;
     }
   else
     without_public = keys_without_public (session->slot);
@@ -1469,17 +1496,21 @@ C_CopyObject (CK_SESSION_HANDLE    handle,
               CK_OBJECT_HANDLE_PTR new_handle)
 {
   P11Session *session;
+  P11Object *object, *copy = NULL;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
   if ((tmpl == NULL && count > 0) || new_handle == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if (lookup_object (session, object_handle) == NULL)
+  else if ((object = lookup_object (session, object_handle)) == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
-  else
+  else if (p11_object_is_key (object))
     /* Keys cannot be copied in the service; CKA_COPYABLE says so. */
     rv = CKR_ACTION_PROHIBITED;
+  else if ((rv = p11_template_check (tmpl, count)) == CKR_OK &&
+           (rv = p11_object_copy (object, handle, !session_is_rw (session), tmpl, count, &copy)) == CKR_OK)
+    *new_handle = copy->handle;
   UNLOCK ();
   return rv;
 }
@@ -1525,16 +1556,17 @@ C_GetObjectSize (CK_SESSION_HANDLE handle,
                  CK_ULONG_PTR      size)
 {
   P11Session *session;
+  P11Object *object;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
     return rv;
-  if (lookup_object (session, object_handle) == NULL)
+  if ((object = lookup_object (session, object_handle)) == NULL)
     rv = CKR_OBJECT_HANDLE_INVALID;
   else if (size == NULL)
     rv = CKR_ARGUMENTS_BAD;
   else
-    *size = CK_UNAVAILABLE_INFORMATION;
+    *size = p11_object_size (object);
   UNLOCK ();
   return rv;
 }
@@ -1808,7 +1840,7 @@ operation_init (CK_SESSION_HANDLE  handle,
     rv = CKR_ARGUMENTS_BAD;
   else if (session->ops[kind] != NULL)
     rv = CKR_OPERATION_ACTIVE;
-  else if ((key = lookup_object (session, key_handle)) == NULL || key->kind == P11_KIND_CERTIFICATE)
+  else if ((key = lookup_object (session, key_handle)) == NULL || !p11_object_is_key (key))
     rv = CKR_KEY_HANDLE_INVALID;
   else
     rv = p11_operation_new (kind, mechanism, key, &op);
@@ -2318,7 +2350,7 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_generate (&made, mechanism, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
 }
 
 CK_RV
@@ -2368,7 +2400,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
     rv = CKR_ARGUMENTS_BAD;
   else if ((rv = p11_template_check (tmpl, count)) != CKR_OK)
     ;
-  else if ((object = lookup_object (session, base_key)) == NULL || object->kind == P11_KIND_CERTIFICATE)
+  else if ((object = lookup_object (session, base_key)) == NULL || !p11_object_is_key (object))
     rv = CKR_KEY_HANDLE_INVALID;
   else if ((rv = p11_secret_derive_check (mechanism, object, &peer)) != CKR_OK)
     ;
@@ -2389,7 +2421,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_derive (&made, base, peer, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_secret_key (handle, &made, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
 }
 
 /* Key pairs and random numbers */

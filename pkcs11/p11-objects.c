@@ -7,9 +7,9 @@
  * public key), both labelled with the key's name and with a CKA_ID that
  * is the name's bytes unless a CKA_ID was chosen for the key when it was
  * generated. An AES, ChaCha20 or raw-data key is one secret key object,
- * whose attributes p11-secret.c gives. Certificates come from the token's
- * store file (p11-store.c). The public key of a key is asked for on first
- * need only.
+ * whose attributes p11-secret.c gives. Certificates and data objects come
+ * from the token's store file (p11-store.c), or are session objects in the
+ * module's memory. The public key of a key is asked for on first need only.
  */
 #include "config.h"
 
@@ -17,11 +17,13 @@
 
 #include "der.h"
 #include "p11-private.h"
+#include "secure-mem.h"
 
 #define KEY_PREFIX_PRIVATE "priv:"
 #define KEY_PREFIX_PUBLIC "pub:"
 #define KEY_PREFIX_CERTIFICATE "cert:"
 #define KEY_PREFIX_SECRET "secret:"
+#define KEY_PREFIX_DATA "data:"
 
 /* Templates */
 
@@ -32,6 +34,29 @@ p11_template_check (const CK_ATTRIBUTE *tmpl,
   for (CK_ULONG i = 0; i < count; i++)
     if ((tmpl[i].pValue == NULL && tmpl[i].ulValueLen > 0) || tmpl[i].ulValueLen == CK_UNAVAILABLE_INFORMATION)
       return CKR_ATTRIBUTE_VALUE_INVALID;
+  return CKR_OK;
+}
+
+static gboolean
+type_in (CK_ATTRIBUTE_TYPE        type,
+         const CK_ATTRIBUTE_TYPE *types,
+         gsize                    n_types)
+{
+  for (gsize i = 0; i < n_types; i++)
+    if (types[i] == type)
+      return TRUE;
+  return FALSE;
+}
+
+CK_RV
+p11_template_only (const CK_ATTRIBUTE      *tmpl,
+                   CK_ULONG                 count,
+                   const CK_ATTRIBUTE_TYPE *types,
+                   gsize                    n_types)
+{
+  for (CK_ULONG i = 0; i < count; i++)
+    if (!type_in (tmpl[i].type, types, n_types))
+      return CKR_ATTRIBUTE_TYPE_INVALID;
   return CKR_OK;
 }
 
@@ -153,7 +178,8 @@ object_key (P11Kind     kind,
 {
   const char *prefix = kind == P11_KIND_PRIVATE_KEY ? KEY_PREFIX_PRIVATE
                        : kind == P11_KIND_PUBLIC_KEY ? KEY_PREFIX_PUBLIC
-                       : kind == P11_KIND_SECRET_KEY ? KEY_PREFIX_SECRET : KEY_PREFIX_CERTIFICATE;
+                       : kind == P11_KIND_SECRET_KEY ? KEY_PREFIX_SECRET
+                       : kind == P11_KIND_DATA ? KEY_PREFIX_DATA : KEY_PREFIX_CERTIFICATE;
 
   return g_strconcat (prefix, name, NULL);
 }
@@ -182,7 +208,7 @@ slot_object (P11Slot    *slot,
   object = g_new0 (P11Object, 1);
   object->slot = slot;
   object->kind = kind;
-  if (kind == P11_KIND_CERTIFICATE)
+  if (kind == P11_KIND_CERTIFICATE || kind == P11_KIND_DATA)
     object->store_group = g_strdup (name);
   else
     object->key_name = g_strdup (name);
@@ -268,13 +294,13 @@ p11_slot_take_session_keys (P11Slot           *slot,
       g_hash_table_remove (slot->session_keys, g_ptr_array_index (names, i));
     }
 
-  /* Session certificates are the module's alone. */
+  /* Session certificates and data objects are the module's alone. */
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       P11Object *object = value;
 
-      if (object->kind == P11_KIND_CERTIFICATE && object->session_object &&
+      if (!p11_object_is_key (object) && object->session_object &&
           (session == CK_INVALID_HANDLE || object->session == session))
         g_ptr_array_add (certificates, object);
     }
@@ -310,8 +336,8 @@ p11_slot_forget_object (P11Slot   *slot,
                         P11Object *object)
 {
   g_autofree char *lookup = object_key (object->kind,
-                                        object->kind == P11_KIND_CERTIFICATE ? object->store_group
-                                                                             : object->key_name);
+                                        p11_object_is_key (object) ? object->key_name
+                                                                   : object->store_group);
 
   p11_module_unregister_object (object);
   g_hash_table_remove (slot->objects, lookup);
@@ -401,6 +427,72 @@ slot_add_certificate (P11Slot    *slot,
   return object;
 }
 
+/* Data objects */
+
+/* Takes nothing: @value is copied into secure memory unless it is there
+ * already (from secure_bytes_new()). */
+static P11Object *
+slot_add_data (P11Slot    *slot,
+               const char *group,
+               GBytes     *value,
+               const char *label,
+               GBytes     *application,
+               GBytes     *object_id,
+               gboolean    modifiable)
+{
+  P11Object *object = slot_object (slot, P11_KIND_DATA, group);
+
+  /* Referenced before the old values go: they may be the same. */
+  value = g_bytes_ref (value);
+  object_id = object_id != NULL ? g_bytes_ref (object_id) : g_bytes_new (NULL, 0);
+  label = g_strdup (label != NULL ? label : "");
+  application = application != NULL ? g_bytes_ref (application) : g_bytes_new (NULL, 0);
+  g_clear_pointer (&object->value, g_bytes_unref);
+  object->value = (GBytes *) value;
+  g_clear_pointer (&object->object_id, g_bytes_unref);
+  object->object_id = (GBytes *) object_id;
+  g_free (object->label);
+  object->label = (char *) label;
+  g_clear_pointer (&object->application, g_bytes_unref);
+  object->application = (GBytes *) application;
+  object->modifiable = modifiable;
+  object->seen = TRUE;
+  return object;
+}
+
+static void
+slot_load_data (P11Slot    *slot,
+                GKeyFile   *store,
+                const char *group)
+{
+  g_autoptr(GBytes) decoded = p11_store_get_bytes (store, group, "value");
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) object_id = p11_store_get_bytes (store, group, "object-id");
+  g_autofree char *label = g_key_file_get_string (store, group, "label", NULL);
+  g_autoptr(GBytes) application = p11_store_get_bytes (store, group, "application");
+  g_autoptr(GError) error = NULL;
+  gboolean modifiable = g_key_file_get_boolean (store, group, "modifiable", &error);
+  P11Object *object;
+  gsize len;
+  gpointer data;
+
+  /* What the module cannot read is left in the file, unseen. */
+  if (decoded == NULL)
+    return;
+  if (error != NULL)
+    modifiable = TRUE;
+  /* Unchanged in the file: the copy in secure memory stays. */
+  object = slot_lookup (slot, P11_KIND_DATA, group);
+  if (object != NULL && g_bytes_equal (object->value, decoded))
+    value = g_bytes_ref (object->value);
+  else
+    value = secure_bytes_new (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded));
+  data = g_bytes_unref_to_data (g_steal_pointer (&decoded), &len);
+  secure_wipe (data, len);
+  g_free (data);
+  slot_add_data (slot, group, value, label, application, object_id, modifiable);
+}
+
 static void
 slot_load_store (P11Slot  *slot,
                  GKeyFile *store)
@@ -422,6 +514,8 @@ slot_load_store (P11Slot  *slot,
           if (value != NULL)
             slot_add_certificate (slot, groups[i], value, id, label);
         }
+      else if (g_str_has_prefix (groups[i], "data "))
+        slot_load_data (slot, store, groups[i]);
       else if (g_str_has_prefix (groups[i], "key "))
         {
           g_autoptr(GBytes) name = p11_store_get_bytes (store, groups[i], "name");
@@ -527,10 +621,11 @@ p11_slot_refresh (P11Slot   *slot,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ((P11Object *) value)->seen = FALSE;
 
-  /* Session certificates are the module's own, in no store. */
+  /* Session certificates and data objects are the module's own, in no
+   * store. */
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE && ((P11Object *) value)->session_object)
+    if (!p11_object_is_key (value) && ((P11Object *) value)->session_object)
       ((P11Object *) value)->seen = TRUE;
   if (store != NULL)
     slot_load_store (slot, store);
@@ -539,7 +634,7 @@ p11_slot_refresh (P11Slot   *slot,
       /* Keep what was read before rather than lose the certificates. */
       g_hash_table_iter_init (&iter, slot->objects);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((P11Object *) value)->kind == P11_KIND_CERTIFICATE)
+        if (!p11_object_is_key (value))
           ((P11Object *) value)->seen = TRUE;
     }
 
@@ -734,7 +829,8 @@ storage_attribute (P11Object          *object,
     case CKA_CLASS:
       *value = ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
                             : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY
-                            : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY : CKO_CERTIFICATE);
+                            : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY
+                            : object->kind == P11_KIND_DATA ? CKO_DATA : CKO_CERTIFICATE);
       return CKR_OK;
     case CKA_TOKEN:
       *value = bool_value (!object->session_object);
@@ -743,19 +839,32 @@ storage_attribute (P11Object          *object,
       *value = bool_value (TRUE);
       return CKR_OK;
     case CKA_PRIVATE:
-    case CKA_COPYABLE:
       /* No login guards anything: the service has authenticated the
        * process (see C_Login). */
       *value = bool_value (FALSE);
       return CKR_OK;
+    case CKA_COPYABLE:
+      /* The service cannot copy a key; the module copies its own. */
+      *value = bool_value (!p11_object_is_key (object));
+      return CKR_OK;
     case CKA_MODIFIABLE:
       /* Keys are the service's; certificates can be relabelled. */
-      *value = bool_value (object->kind == P11_KIND_CERTIFICATE);
+      *value = bool_value (object->kind == P11_KIND_DATA ? object->modifiable
+                           : object->kind == P11_KIND_CERTIFICATE);
       return CKR_OK;
     case CKA_LABEL:
-      *value = string_value (object->kind == P11_KIND_CERTIFICATE ? object->label
-                             : p11_session_name_label (object->key_name));
+      *value = string_value (p11_object_is_key (object) ? p11_session_name_label (object->key_name)
+                             : object->label);
       return CKR_OK;
+    default:
+      break;
+    }
+
+  /* Data objects have none of the rest. */
+  if (object->kind == P11_KIND_DATA)
+    return CKR_ATTRIBUTE_TYPE_INVALID;
+  switch (type)
+    {
     case CKA_ID:
       *value = g_bytes_ref (object->id);
       return CKR_OK;
@@ -980,6 +1089,27 @@ certificate_attribute (P11Object          *object,
     }
 }
 
+static CK_RV
+data_attribute (P11Object          *object,
+                CK_ATTRIBUTE_TYPE   type,
+                GBytes            **value)
+{
+  switch (type)
+    {
+    case CKA_APPLICATION:
+      *value = g_bytes_ref (object->application);
+      return CKR_OK;
+    case CKA_OBJECT_ID:
+      *value = g_bytes_ref (object->object_id);
+      return CKR_OK;
+    case CKA_VALUE:
+      *value = g_bytes_ref (object->value);
+      return CKR_OK;
+    default:
+      return CKR_ATTRIBUTE_TYPE_INVALID;
+    }
+}
+
 CK_RV
 p11_object_get_attribute (P11Object          *object,
                           CK_ATTRIBUTE_TYPE   type,
@@ -991,6 +1121,8 @@ p11_object_get_attribute (P11Object          *object,
     return rv;
   if (object->kind == P11_KIND_CERTIFICATE)
     return certificate_attribute (object, type, value);
+  if (object->kind == P11_KIND_DATA)
+    return data_attribute (object, type, value);
   if (object->kind == P11_KIND_SECRET_KEY)
     return p11_secret_attribute (object, type, value);
   return key_attribute (object, type, value);
@@ -1057,7 +1189,7 @@ matching_key (P11Slot *slot,
     {
       P11Object *object = value;
 
-      if (object->kind != P11_KIND_CERTIFICATE && object->kind != P11_KIND_SECRET_KEY &&
+      if (p11_object_is_key (object) && object->kind != P11_KIND_SECRET_KEY &&
           (found == NULL || found->kind == P11_KIND_PUBLIC_KEY) &&
           object->spki != NULL && g_bytes_equal (object->spki, spki))
         found = object;
@@ -1074,7 +1206,7 @@ slot_has_key_id (P11Slot *slot,
 
   g_hash_table_iter_init (&iter, slot->objects);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((P11Object *) value)->kind != P11_KIND_CERTIFICATE && g_bytes_equal (((P11Object *) value)->id, id))
+    if (p11_object_is_key (value) && g_bytes_equal (((P11Object *) value)->id, id))
       return TRUE;
   return FALSE;
 }
@@ -1107,7 +1239,7 @@ slot_rekey (P11Slot   *slot,
     {
       P11Object *object = value;
 
-      if (object->kind != P11_KIND_CERTIFICATE && g_strcmp0 (object->key_name, key_name) == 0)
+      if (p11_object_is_key (object) && g_strcmp0 (object->key_name, key_name) == 0)
         {
           g_bytes_unref (object->id);
           object->id = g_bytes_ref (id);
@@ -1155,16 +1287,8 @@ p11_create_certificate (P11Slot             *slot,
   CertificateParts parts;
   CK_RV rv;
 
-  for (CK_ULONG i = 0; i < count; i++)
-    {
-      gboolean known = FALSE;
-
-      for (gsize j = 0; j < G_N_ELEMENTS (certificate_template_types); j++)
-        known = known || tmpl[i].type == certificate_template_types[j];
-      if (!known)
-        return CKR_ATTRIBUTE_TYPE_INVALID;
-    }
-  if ((rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &have_class)) != CKR_OK ||
+  if ((rv = p11_template_only (tmpl, count, certificate_template_types, G_N_ELEMENTS (certificate_template_types))) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, &have_class)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_CERTIFICATE_TYPE, &certificate_type, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, CKA_PRIVATE, &private_object, NULL)) != CKR_OK ||
@@ -1226,6 +1350,10 @@ p11_create_certificate (P11Slot             *slot,
   return CKR_OK;
 }
 
+static CK_RV data_set_attributes (P11Object          *object,
+                                 const CK_ATTRIBUTE *tmpl,
+                                 CK_ULONG            count);
+
 CK_RV
 p11_object_set_attributes (P11Object          *object,
                            const CK_ATTRIBUTE *tmpl,
@@ -1236,6 +1364,8 @@ p11_object_set_attributes (P11Object          *object,
   g_autofree char *label = NULL;
   CK_RV rv;
 
+  if (object->kind == P11_KIND_DATA)
+    return data_set_attributes (object, tmpl, count);
   if (object->kind != P11_KIND_CERTIFICATE)
     return CKR_ACTION_PROHIBITED;
   for (CK_ULONG i = 0; i < count; i++)
@@ -1272,7 +1402,7 @@ p11_object_destroy (P11Object  *object,
   CK_RV rv;
 
   *in_service = NULL;
-  if (object->kind == P11_KIND_CERTIFICATE)
+  if (!p11_object_is_key (object))
     {
       rv = object->session_object ? CKR_OK : store_update (slot, object->store_group, NULL, NULL, NULL, TRUE);
       if (rv == CKR_OK)
@@ -1297,6 +1427,251 @@ p11_object_destroy (P11Object  *object,
    * lock, then calls p11_slot_key_destroyed(). */
   *in_service = g_object_ref (object->key);
   return CKR_OK;
+}
+
+/* Data objects: made, changed and copied */
+
+static CK_RV
+data_store_update (P11Object *object)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) store = p11_store_load (object->slot->store_path, &error);
+
+  if (store == NULL)
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  g_key_file_remove_group (store, object->store_group, NULL);
+  g_key_file_set_string (store, object->store_group, "label", object->label);
+  p11_store_set_bytes (store, object->store_group, "application", object->application);
+  p11_store_set_bytes (store, object->store_group, "object-id", object->object_id);
+  g_key_file_set_boolean (store, object->store_group, "modifiable", object->modifiable);
+  p11_store_set_bytes (store, object->store_group, "value", object->value);
+  if (!p11_store_save (object->slot->store_path, store, &error))
+    return p11_rv_from_error (error, CKR_DEVICE_ERROR);
+  return CKR_OK;
+}
+
+static const CK_ATTRIBUTE_TYPE data_template_types[] = {
+  CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_APPLICATION, CKA_OBJECT_ID,
+  CKA_VALUE, CKA_DESTROYABLE, CKA_COPYABLE,
+};
+
+/* A data object's label, application, object id and value from @tmpl,
+ * each NULL where @tmpl has none. */
+typedef struct {
+  char *label;
+  GBytes *application;
+  GBytes *object_id;
+  GBytes *value;
+} DataFields;
+
+static void
+data_fields_clear (DataFields *fields)
+{
+  g_clear_pointer (&fields->label, g_free);
+  g_clear_pointer (&fields->application, g_bytes_unref);
+  g_clear_pointer (&fields->object_id, g_bytes_unref);
+  g_clear_pointer (&fields->value, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DataFields, data_fields_clear)
+
+static CK_RV
+data_fields_read (const CK_ATTRIBUTE *tmpl,
+                  CK_ULONG            count,
+                  DataFields         *fields)
+{
+  const CK_ATTRIBUTE *label, *application, *object_id, *value;
+  CK_RV rv;
+
+  if ((rv = p11_template_find (tmpl, count, CKA_LABEL, &label)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_APPLICATION, &application)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_OBJECT_ID, &object_id)) != CKR_OK ||
+      (rv = p11_template_find (tmpl, count, CKA_VALUE, &value)) != CKR_OK)
+    return rv;
+  if (label != NULL && (fields->label = p11_attribute_text (label)) == NULL)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  /* The application's description, as it gave it (often with its NUL) */
+  if (application != NULL)
+    fields->application = g_bytes_new (application->pValue, application->ulValueLen);
+  if (object_id != NULL)
+    fields->object_id = g_bytes_new (object_id->pValue, object_id->ulValueLen);
+  /* The value may be the application's secret. */
+  if (value != NULL)
+    fields->value = secure_bytes_new (value->pValue, value->ulValueLen);
+  return CKR_OK;
+}
+
+CK_RV
+p11_create_data (P11Slot             *slot,
+                 CK_SESSION_HANDLE    session,
+                 gboolean             read_only,
+                 const CK_ATTRIBUTE  *tmpl,
+                 CK_ULONG             count,
+                 P11Object          **object)
+{
+  g_auto(DataFields) fields = { NULL, };
+  g_autofree char *uuid = NULL;
+  g_autofree char *group = NULL;
+  CK_ULONG klass = CKO_DATA;
+  gboolean token = FALSE, private_object = FALSE, modifiable = TRUE;
+  P11Object *made;
+  CK_RV rv;
+
+  if ((rv = p11_template_only (tmpl, count, data_template_types, G_N_ELEMENTS (data_template_types))) != CKR_OK ||
+      (rv = p11_template_ulong (tmpl, count, CKA_CLASS, &klass, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_TOKEN, &token, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_PRIVATE, &private_object, NULL)) != CKR_OK ||
+      (rv = p11_template_bool (tmpl, count, CKA_MODIFIABLE, &modifiable, NULL)) != CKR_OK ||
+      (rv = data_fields_read (tmpl, count, &fields)) != CKR_OK)
+    return rv;
+  if (klass != CKO_DATA)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  /* Nothing needs a login (see C_Login): a private object would be
+   * guarded by nothing. */
+  if (private_object)
+    return CKR_ATTRIBUTE_VALUE_INVALID;
+  if (token && read_only)
+    return CKR_SESSION_READ_ONLY;
+  if (fields.value == NULL)
+    fields.value = secure_bytes_new (NULL, 0);
+
+  uuid = g_uuid_string_random ();
+  group = g_strconcat (token ? "data " : "session data ", uuid, NULL);
+  made = slot_add_data (slot, group, fields.value, fields.label, fields.application, fields.object_id, modifiable);
+  made->session_object = !token;
+  made->session = token ? CK_INVALID_HANDLE : session;
+  if (token && (rv = data_store_update (made)) != CKR_OK)
+    {
+      p11_slot_forget_object (slot, made);
+      return rv;
+    }
+  *object = made;
+  return CKR_OK;
+}
+
+static CK_RV
+data_set_attributes (P11Object          *object,
+                     const CK_ATTRIBUTE *tmpl,
+                     CK_ULONG            count)
+{
+  static const CK_ATTRIBUTE_TYPE settable[] = { CKA_LABEL, CKA_APPLICATION, CKA_OBJECT_ID, CKA_VALUE };
+  g_auto(DataFields) fields = { NULL, };
+  g_auto(DataFields) former = { NULL, };
+  CK_RV rv;
+
+  if (!object->modifiable)
+    return CKR_ACTION_PROHIBITED;
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      g_autoptr(GBytes) current = NULL;
+
+      if (type_in (tmpl[i].type, settable, G_N_ELEMENTS (settable)))
+        continue;
+      rv = p11_object_get_attribute (object, tmpl[i].type, &current);
+      return rv != CKR_OK ? rv : CKR_ATTRIBUTE_READ_ONLY;
+    }
+  if ((rv = data_fields_read (tmpl, count, &fields)) != CKR_OK)
+    return rv;
+  former.label = g_strdup (object->label);
+  former.application = g_bytes_ref (object->application);
+  former.object_id = g_bytes_ref (object->object_id);
+  former.value = g_bytes_ref (object->value);
+  slot_add_data (object->slot, object->store_group,
+                 fields.value != NULL ? fields.value : former.value,
+                 fields.label != NULL ? fields.label : former.label,
+                 fields.application != NULL ? fields.application : former.application,
+                 fields.object_id != NULL ? fields.object_id : former.object_id, object->modifiable);
+  if (!object->session_object && (rv = data_store_update (object)) != CKR_OK)
+    {
+      /* Left as the store has it. */
+      slot_add_data (object->slot, object->store_group, former.value, former.label, former.application,
+                     former.object_id, object->modifiable);
+      return rv;
+    }
+  return CKR_OK;
+}
+
+/* What a copy may change; the rest must be as it is in the object. */
+static const CK_ATTRIBUTE_TYPE data_copy_types[] = {
+  CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_APPLICATION, CKA_OBJECT_ID, CKA_VALUE,
+};
+static const CK_ATTRIBUTE_TYPE certificate_copy_types[] = {
+  CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_LABEL, CKA_ID, CKA_CERTIFICATE_TYPE, CKA_VALUE,
+};
+static const CK_ATTRIBUTE_TYPE copy_changeable[] = {
+  CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_APPLICATION, CKA_OBJECT_ID, CKA_ID,
+};
+
+CK_RV
+p11_object_copy (P11Object          *object,
+                 CK_SESSION_HANDLE   session,
+                 gboolean            read_only,
+                 const CK_ATTRIBUTE *tmpl,
+                 CK_ULONG            count,
+                 P11Object         **copy)
+{
+  gboolean data = object->kind == P11_KIND_DATA;
+  const CK_ATTRIBUTE_TYPE *types = data ? data_copy_types : certificate_copy_types;
+  gsize n_types = data ? G_N_ELEMENTS (data_copy_types) : G_N_ELEMENTS (certificate_copy_types);
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GArray) merged = g_array_new (FALSE, TRUE, sizeof (CK_ATTRIBUTE));
+  CK_RV rv;
+
+  /* A copy may change what the object's owner could set, and a data
+   * object's value (the standard's own example); CKA_MODIFIABLE only from
+   * true to false. */
+  for (CK_ULONG i = 0; i < count; i++)
+    {
+      g_autoptr(GBytes) current = NULL;
+
+      if ((rv = p11_object_get_attribute (object, tmpl[i].type, &current)) != CKR_OK)
+        return rv;
+      /* What the copy would have anyway */
+      if (g_bytes_get_size (current) == tmpl[i].ulValueLen &&
+          (tmpl[i].ulValueLen == 0 || memcmp (g_bytes_get_data (current, NULL), tmpl[i].pValue, tmpl[i].ulValueLen) == 0))
+        continue;
+      if (!type_in (tmpl[i].type, types, n_types) ||
+          (!type_in (tmpl[i].type, copy_changeable, G_N_ELEMENTS (copy_changeable)) &&
+           !(data && tmpl[i].type == CKA_VALUE)) ||
+          /* true where the object has false */
+          (tmpl[i].type == CKA_MODIFIABLE && !object->modifiable))
+        return CKR_ATTRIBUTE_READ_ONLY;
+    }
+
+  /* The object's attributes with the template's changes, made anew. */
+  for (gsize i = 0; i < n_types; i++)
+    {
+      const CK_ATTRIBUTE *given;
+      CK_ATTRIBUTE attribute = { types[i], NULL, 0 };
+      GBytes *current = NULL;
+
+      if ((rv = p11_template_find (tmpl, count, types[i], &given)) != CKR_OK)
+        return rv;
+      if (given != NULL)
+        attribute = *given;
+      else if (p11_object_get_attribute (object, types[i], &current) == CKR_OK)
+        {
+          g_ptr_array_add (values, current);
+          attribute.pValue = (CK_VOID_PTR) g_bytes_get_data (current, NULL);
+          attribute.ulValueLen = g_bytes_get_size (current);
+        }
+      else
+        continue;
+      g_array_append_val (merged, attribute);
+    }
+  if (data)
+    return p11_create_data (object->slot, session, read_only, (CK_ATTRIBUTE *) merged->data, merged->len, copy);
+  return p11_create_certificate (object->slot, session, read_only, (CK_ATTRIBUTE *) merged->data, merged->len, copy);
+}
+
+CK_ULONG
+p11_object_size (P11Object *object)
+{
+  if (p11_object_is_key (object))
+    return CK_UNAVAILABLE_INFORMATION;
+  return g_bytes_get_size (object->value) + strlen (object->label) +
+         (object->kind == P11_KIND_DATA ? g_bytes_get_size (object->application) + g_bytes_get_size (object->object_id)
+                                        : g_bytes_get_size (object->id));
 }
 
 void

@@ -50,6 +50,7 @@ typedef enum {
   P11_KIND_PUBLIC_KEY,
   P11_KIND_CERTIFICATE,
   P11_KIND_SECRET_KEY,        /* an AES, ChaCha20 or raw secret of the service */
+  P11_KIND_DATA,              /* a CKO_DATA object, the module's own */
 } P11Kind;
 
 struct _P11Slot
@@ -103,11 +104,23 @@ struct _P11Object
   /* Both: the SubjectPublicKeyInfo (loaded on first need for keys) */
   GBytes *spki;
   GBytes *id;
-  /* Certificates */
+  /* Certificates and data objects (whose value is in secure memory) */
   char *store_group;
   char *label;
   GBytes *value;
+  /* Data objects */
+  GBytes *application;
+  GBytes *object_id;
+  gboolean modifiable;
 };
+
+/* Whether @object is a key of the service, rather than one the module
+ * keeps (a certificate or data object) */
+static inline gboolean
+p11_object_is_key (const P11Object *object)
+{
+  return object->kind != P11_KIND_CERTIFICATE && object->kind != P11_KIND_DATA;
+}
 
 typedef enum {
   P11_OP_SIGN,
@@ -206,6 +219,22 @@ CK_RV            p11_create_certificate     (P11Slot            *slot,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count,
                                              P11Object         **object);
+CK_RV            p11_create_data            (P11Slot            *slot,
+                                             CK_SESSION_HANDLE   session,
+                                             gboolean            read_only,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             P11Object         **object);
+/* A copy of a certificate or data object, with @tmpl's changes */
+CK_RV            p11_object_copy            (P11Object          *object,
+                                             CK_SESSION_HANDLE   session,
+                                             gboolean            read_only,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             P11Object         **copy);
+/* The bytes an object the module keeps takes, or
+ * CK_UNAVAILABLE_INFORMATION for a key of the service */
+CK_ULONG         p11_object_size            (P11Object          *object);
 CK_RV            p11_object_set_attributes  (P11Object          *object,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
@@ -370,6 +399,17 @@ CK_RV            p11_generate_key_pair      (ParsecClient       *client,
                                              ParsecKey         **key,
                                              GBytes            **id,
                                              gboolean           *token);
+/* C_CreateObject of a CKO_PUBLIC_KEY or CKO_PRIVATE_KEY, imported into
+ * the service; the same outputs, and no module state touched. */
+CK_RV            p11_import_key             (ParsecClient       *client,
+                                             CK_OBJECT_CLASS     klass,
+                                             const CK_ATTRIBUTE *tmpl,
+                                             CK_ULONG            count,
+                                             const char         *session_prefix,
+                                             gboolean            read_only,
+                                             ParsecKey         **key,
+                                             GBytes            **id,
+                                             gboolean           *token);
 CK_RV            p11_generate_random        (ParsecClient       *client,
                                              CK_BYTE_PTR         out,
                                              CK_ULONG            len);
@@ -388,6 +428,11 @@ CK_RV            p11_template_ulong         (const CK_ATTRIBUTE *tmpl,
                                              CK_ATTRIBUTE_TYPE   type,
                                              CK_ULONG           *value,
                                              gboolean           *present);
+/* CKR_ATTRIBUTE_TYPE_INVALID unless every attribute of @tmpl is of @types */
+CK_RV            p11_template_only          (const CK_ATTRIBUTE      *tmpl,
+                                             CK_ULONG                 count,
+                                             const CK_ATTRIBUTE_TYPE *types,
+                                             gsize                    n_types);
 CK_RV            p11_template_check         (const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
 char            *p11_attribute_text         (const CK_ATTRIBUTE *attribute);

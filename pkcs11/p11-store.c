@@ -15,7 +15,15 @@
  *   [key <hex of the key name>]  what a key has beyond the service's data
  *   id=<hex>
  *
- * Nothing secret goes there. Each change rewrites the file atomically; the
+ *   [data 3f2a…]                 a token data object (CKO_DATA)
+ *   label=…
+ *   application=…
+ *   object-id=<hex>
+ *   modifiable=true|false
+ *   value=<base64>
+ *
+ * No key material goes there; a data object's value is whatever the
+ * application that made it a token object chose to keep on disk. Each change rewrites the file atomically; the
  * last of two processes writing at once wins.
  *
  * The store is the user's own: its directory and file must belong to the
@@ -210,6 +218,13 @@ p11_store_save (const char  *path,
     }
   close (dir_fd);
   data = g_key_file_to_data (store, &len, NULL);
+  /* What could not be read back is not written. */
+  if (len > STORE_MAX_SIZE)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s would exceed %d bytes: not written", path,
+                   STORE_MAX_SIZE);
+      return FALSE;
+    }
   return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 

@@ -916,10 +916,29 @@ test_certificates (Fixture       *f,
 
   g_assert_cmpuint (p11->C_CreateObject (f->session, garbage, G_N_ELEMENTS (garbage), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
   g_assert_cmpuint (p11->C_CreateObject (f->session, no_value, G_N_ELEMENTS (no_value), &cert), ==, CKR_TEMPLATE_INCOMPLETE);
-  g_assert_cmpuint (p11->C_CreateObject (f->session, a_key, G_N_ELEMENTS (a_key), &cert), ==, CKR_ATTRIBUTE_VALUE_INVALID);
+  /* A key is imported, and needs its type and parts (test_public_import). */
+  g_assert_cmpuint (p11->C_CreateObject (f->session, a_key, G_N_ELEMENTS (a_key), &cert), ==, CKR_TEMPLATE_INCOMPLETE);
 
   cert = find_one (f, CKO_CERTIFICATE, "my cert");
   g_assert_cmpuint (p11->C_SetAttributeValue (f->session, cert, relabel, 1), ==, CKR_OK);
+
+  /* A copy: a session certificate of its own, of the same value; the
+   * value itself cannot change. */
+  {
+    CK_BBOOL no = CK_FALSE;
+    CK_ATTRIBUTE as_session[] = { { CKA_TOKEN, &no, sizeof no }, { CKA_LABEL, "copied", 6 } };
+    CK_ATTRIBUTE new_value[] = { { CKA_VALUE, "not DER", 7 } };
+    CK_OBJECT_HANDLE copy;
+    g_autoptr(GBytes) copied = NULL;
+
+    g_assert_cmpuint (p11->C_CopyObject (f->session, cert, new_value, 1, &copy), ==, CKR_ATTRIBUTE_READ_ONLY);
+    g_assert_cmpuint (p11->C_CopyObject (f->session, cert, as_session, G_N_ELEMENTS (as_session), &copy), ==, CKR_OK);
+    copied = get_attribute (f, copy, CKA_VALUE);
+    g_assert_true (g_bytes_equal (copied, der));
+    g_assert_false (get_bool (f, copy, CKA_TOKEN));
+    g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, "copied"), ==, copy);
+    g_assert_cmpuint (p11->C_DestroyObject (f->session, copy), ==, CKR_OK);
+  }
 
   /* Labels as callers pass them: empty with no buffer at all, and text
    * that is no UTF-8 string. */
@@ -1569,6 +1588,307 @@ test_session_objects (Fixture       *f,
     reinitialize (f);
     g_assert_cmpuint (find_one (f, CKO_CERTIFICATE, NULL), ==, CK_INVALID_HANDLE);
   }
+}
+
+/* Whether @value is the bytes @data, @len long */
+static void
+assert_bytes (GBytes        *value,
+              gconstpointer  data,
+              gsize          len)
+{
+  g_assert_cmpmem (g_bytes_get_data (value, NULL), g_bytes_get_size (value), data, len);
+}
+
+/* CKO_DATA: token objects in the store, session objects in the module's
+ * memory (allowed in a read-only session, gone with it), found by
+ * CKA_APPLICATION, changed, copied, destroyed. */
+static void
+test_data_objects (Fixture       *f,
+                   gconstpointer  user_data)
+{
+  CK_OBJECT_CLASS data_class = CKO_DATA, key_class = CKO_PUBLIC_KEY;
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  /* The application's name with its NUL, as applications give it */
+  const char kept_app[] = "kept-app", passing_app[] = "passing-app", fixed_app[] = "fixed-app";
+  const guint8 secret[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
+  const guint8 changed[] = { 0xfa, 0xce, 0xfe, 0xed };
+  const guint8 oid[] = { 0x06, 0x03, 0x2a, 0x03, 0x04 };
+  CK_ATTRIBUTE kept[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) kept_app, sizeof kept_app },
+    { CKA_VALUE, (void *) secret, sizeof secret },
+    { CKA_OBJECT_ID, (void *) oid, sizeof oid },
+    { CKA_LABEL, "kept", 4 },
+    { CKA_PRIVATE, &no, sizeof no },
+    { CKA_TOKEN, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE passing[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) passing_app, sizeof passing_app },
+    { CKA_VALUE, (void *) secret, sizeof secret },
+  };
+  CK_ATTRIBUTE fixed[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_APPLICATION, (void *) fixed_app, sizeof fixed_app },
+    { CKA_MODIFIABLE, &no, sizeof no },
+  };
+  CK_ATTRIBUTE private_one[] = {
+    { CKA_CLASS, &data_class, sizeof data_class },
+    { CKA_PRIVATE, &yes, sizeof yes },
+  };
+  CK_ATTRIBUTE relabel[] = {
+    { CKA_LABEL, "renamed", 7 },
+    { CKA_VALUE, (void *) changed, sizeof changed },
+  };
+  CK_ATTRIBUTE copy_changes[] = {
+    { CKA_TOKEN, &no, sizeof no },
+    { CKA_APPLICATION, (void *) passing_app, sizeof passing_app },
+    { CKA_LABEL, "copy", 4 },
+  };
+  CK_ATTRIBUTE other_class[] = { { CKA_CLASS, &key_class, sizeof key_class } };
+  CK_ATTRIBUTE make_modifiable[] = { { CKA_MODIFIABLE, &yes, sizeof yes } };
+  CK_ATTRIBUTE id_attribute = { CKA_ID, NULL, 0 };
+  CK_SESSION_HANDLE read_only = open_session (f, 0);
+  CK_OBJECT_HANDLE token_object, session_object, fixed_object, copy, found;
+  CK_ULONG size;
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GBytes) label = NULL;
+  g_autoptr(GBytes) application = NULL;
+
+  g_assert_cmpuint (p11->C_CreateObject (f->session, private_one, G_N_ELEMENTS (private_one), &found), ==,
+                    CKR_ATTRIBUTE_VALUE_INVALID);
+  g_assert_cmpuint (p11->C_CreateObject (read_only, kept, G_N_ELEMENTS (kept), &token_object), ==,
+                    CKR_SESSION_READ_ONLY);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, kept, G_N_ELEMENTS (kept), &token_object), ==, CKR_OK);
+  /* A session object, in a read-only session */
+  g_assert_cmpuint (p11->C_CreateObject (read_only, passing, G_N_ELEMENTS (passing), &session_object), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_CreateObject (f->session, fixed, G_N_ELEMENTS (fixed), &fixed_object), ==, CKR_OK);
+
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app), ==, token_object);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, passing_app, sizeof passing_app), ==, session_object);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_OBJECT_ID, oid, sizeof oid), ==, token_object);
+  value = get_attribute (f, token_object, CKA_VALUE);
+  assert_bytes (value, secret, sizeof secret);
+  g_clear_pointer (&value, g_bytes_unref);
+  value = get_attribute (f, session_object, CKA_OBJECT_ID);
+  g_assert_cmpuint (g_bytes_get_size (value), ==, 0);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_assert_cmpuint (get_ulong (f, token_object, CKA_CLASS), ==, CKO_DATA);
+  g_assert_true (get_bool (f, token_object, CKA_TOKEN));
+  g_assert_false (get_bool (f, session_object, CKA_TOKEN));
+  g_assert_true (get_bool (f, token_object, CKA_MODIFIABLE));
+  g_assert_false (get_bool (f, fixed_object, CKA_MODIFIABLE));
+  g_assert_true (get_bool (f, token_object, CKA_COPYABLE));
+  /* Data objects have no CKA_ID. */
+  g_assert_cmpuint (p11->C_GetAttributeValue (f->session, token_object, &id_attribute, 1), ==,
+                    CKR_ATTRIBUTE_TYPE_INVALID);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, token_object, &size), ==, CKR_OK);
+  g_assert_cmpuint (size, >=, sizeof secret + sizeof kept_app);
+  g_assert_cmpuint (size, !=, CK_UNAVAILABLE_INFORMATION);
+
+  /* Changed where CKA_MODIFIABLE, in a read-write session for a token object */
+  g_assert_cmpuint (p11->C_SetAttributeValue (read_only, token_object, relabel, G_N_ELEMENTS (relabel)), ==,
+                    CKR_SESSION_READ_ONLY);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, token_object, relabel, G_N_ELEMENTS (relabel)), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SetAttributeValue (read_only, session_object, relabel, 1), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, fixed_object, relabel, 1), ==, CKR_ACTION_PROHIBITED);
+  g_assert_cmpuint (p11->C_SetAttributeValue (f->session, token_object, other_class, 1), ==, CKR_ATTRIBUTE_READ_ONLY);
+  label = get_attribute (f, session_object, CKA_LABEL);
+  assert_bytes (label, "renamed", 7);
+
+  /* A copy: a session object of its own, with the template's changes */
+  g_assert_cmpuint (p11->C_CopyObject (f->session, token_object, other_class, 1, &copy), ==, CKR_ATTRIBUTE_READ_ONLY);
+  g_assert_cmpuint (p11->C_CopyObject (f->session, fixed_object, make_modifiable, 1, &copy), ==,
+                    CKR_ATTRIBUTE_READ_ONLY);
+  g_assert_cmpuint (p11->C_CopyObject (f->session, token_object, copy_changes, G_N_ELEMENTS (copy_changes), &copy), ==,
+                    CKR_OK);
+  g_assert_cmpuint (copy, !=, token_object);
+  g_assert_false (get_bool (f, copy, CKA_TOKEN));
+  value = get_attribute (f, copy, CKA_VALUE);
+  assert_bytes (value, changed, sizeof changed);
+  g_clear_pointer (&value, g_bytes_unref);
+  value = get_attribute (f, copy, CKA_OBJECT_ID);
+  assert_bytes (value, oid, sizeof oid);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, copy), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, copy, &size), ==, CKR_OBJECT_HANDLE_INVALID);
+  g_assert_cmpuint (p11->C_CopyObject (read_only, session_object, NULL, 0, &copy), ==, CKR_OK);
+
+  /* Session objects go with their session. */
+  g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, passing_app, sizeof passing_app), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (p11->C_GetObjectSize (f->session, copy, &size), ==, CKR_OBJECT_HANDLE_INVALID);
+
+  /* Token objects stay, as last changed, across initialisations. */
+  reinitialize (f);
+  token_object = find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app);
+  g_assert_cmpuint (token_object, !=, CK_INVALID_HANDLE);
+  value = get_attribute (f, token_object, CKA_VALUE);
+  assert_bytes (value, changed, sizeof changed);
+  g_clear_pointer (&value, g_bytes_unref);
+  g_clear_pointer (&label, g_bytes_unref);
+  label = get_attribute (f, token_object, CKA_LABEL);
+  assert_bytes (label, "renamed", 7);
+  application = get_attribute (f, token_object, CKA_APPLICATION);
+  assert_bytes (application, kept_app, sizeof kept_app);
+  /* The one made in the fixture's former session went with it. */
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, fixed_app, sizeof fixed_app), ==, CK_INVALID_HANDLE);
+
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, token_object), ==, CKR_OK);
+  reinitialize (f);
+  g_assert_cmpuint (find_by (f, CKO_DATA, CKA_APPLICATION, kept_app, sizeof kept_app), ==, CK_INVALID_HANDLE);
+}
+
+/* CKO_PUBLIC_KEY made from its parts: imported into the service, a session
+ * object by default (in a read-only session too, gone with it) or a token
+ * object, and verifying what the key pair it came from signs. */
+static void
+test_public_import (Fixture       *f,
+                    gconstpointer  user_data)
+{
+  const guint8 p256_oid[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+  CK_KEY_TYPE ec_type = CKK_EC, rsa_type = CKK_RSA;
+  CK_ULONG modulus_bits = 2048;
+  CK_BBOOL yes = CK_TRUE;
+  CK_MECHANISM_TYPE pkcs_sha256 = CKM_SHA256_RSA_PKCS;
+  CK_ATTRIBUTE ec_public[] = { { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid } };
+  CK_ATTRIBUTE rsa_public[] = { { CKA_MODULUS_BITS, &modulus_bits, sizeof modulus_bits } };
+  CK_ATTRIBUTE rsa_private[] = { { CKA_ALLOWED_MECHANISMS, &pkcs_sha256, sizeof pkcs_sha256 } };
+  CK_MECHANISM ecdsa = { CKM_ECDSA_SHA256, NULL, 0 };
+  CK_MECHANISM rsa_pkcs = { CKM_SHA256_RSA_PKCS, NULL, 0 };
+  CK_SESSION_HANDLE read_only = open_session (f, 0);
+  CK_OBJECT_HANDLE pub, priv, imported;
+  g_autoptr(GBytes) data = g_bytes_new_static ("signed elsewhere", 16);
+  g_autoptr(GBytes) other = g_bytes_new_static ("signed elsewhere!", 17);
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GBytes) point = NULL;
+  g_autoptr(GBytes) modulus = NULL;
+  g_autoptr(GBytes) exponent = NULL;
+  g_autoptr(GBytes) again = NULL;
+  CK_RV rv;
+
+  /* Elliptic curve, a session object of a read-only session */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_EC_KEY_PAIR_GEN, ec_public, 1, NULL, 0, &pub, &priv), ==, CKR_OK);
+  point = get_attribute (f, pub, CKA_EC_POINT);
+  {
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &public_class, sizeof public_class },
+      { CKA_KEY_TYPE, &ec_type, sizeof ec_type },
+      { CKA_LABEL, "imported-ec", 11 },
+      { CKA_VERIFY, &yes, sizeof yes },
+      { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+      { CKA_EC_POINT, (void *) g_bytes_get_data (point, NULL), g_bytes_get_size (point) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl), &imported), ==, CKR_SESSION_READ_ONLY);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 2, &imported), ==,
+                      CKR_TEMPLATE_INCOMPLETE);
+    g_assert_cmpuint (p11->C_CreateObject (read_only, tmpl, G_N_ELEMENTS (tmpl) - 1, &imported), ==, CKR_OK);
+  }
+  g_assert_cmpuint (get_ulong (f, imported, CKA_CLASS), ==, CKO_PUBLIC_KEY);
+  g_assert_cmpuint (get_ulong (f, imported, CKA_KEY_TYPE), ==, CKK_EC);
+  g_assert_false (get_bool (f, imported, CKA_TOKEN));
+  g_assert_true (get_bool (f, imported, CKA_VERIFY));
+  again = get_attribute (f, imported, CKA_EC_POINT);
+  g_assert_true (g_bytes_equal (again, point));
+  g_clear_pointer (&again, g_bytes_unref);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-ec"), ==, imported);
+  /* Its object has no private half. */
+  g_assert_cmpuint (find_one (f, CKO_PRIVATE_KEY, "imported-ec"), ==, CK_INVALID_HANDLE);
+  signature = sign (f, &ecdsa, priv, data);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, data, signature), ==, CKR_OK);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, other, signature), ==, CKR_SIGNATURE_INVALID);
+  g_clear_pointer (&signature, g_bytes_unref);
+  g_assert_cmpuint (p11->C_CloseSession (read_only), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-ec"), ==, CK_INVALID_HANDLE);
+  g_assert_cmpuint (verify (f, &ecdsa, imported, data, data), ==, CKR_KEY_HANDLE_INVALID);
+
+  /* A private key made from its scalar: a key pair, whose public half
+   * shows too and verifies what it signs. */
+  {
+    CK_OBJECT_CLASS private_class = CKO_PRIVATE_KEY;
+    guint8 scalar[31];
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &private_class, sizeof private_class },
+      { CKA_KEY_TYPE, &ec_type, sizeof ec_type },
+      { CKA_LABEL, "imported-private", 16 },
+      { CKA_SIGN, &yes, sizeof yes },
+      { CKA_EC_PARAMS, (void *) p256_oid, sizeof p256_oid },
+      { CKA_VALUE, scalar, sizeof scalar },
+    };
+
+    /* 31 bytes: the leading zero left out */
+    for (gsize i = 0; i < sizeof scalar; i++)
+      scalar[i] = (guint8) (i + 1);
+    g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl) - 1, &priv), ==,
+                      CKR_TEMPLATE_INCOMPLETE);
+    rv = p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &priv);
+    if (rv == CKR_TEMPLATE_INCONSISTENT)
+      {
+        /* A provider that imports public keys only (Parsec's TPM
+         * provider) refuses the library as much. */
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) padded = NULL;
+        g_autoptr(ParsecKey) probe = NULL;
+        g_autoptr(ParsecAlgorithm) algorithm = parsec_algorithm_new_ecdsa (PARSEC_HASH_SHA_256);
+        guint8 full[32] = { 0 };
+        ParsecKeyAttributes *attributes =
+          parsec_key_attributes_new_ecc (PARSEC_KEY_TYPE_ECC_KEY_PAIR, PARSEC_ECC_FAMILY_SECP_R1, 256,
+                                         PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_VERIFY_HASH, algorithm);
+
+        memcpy (full + 1, scalar, sizeof scalar);
+        padded = g_bytes_new (full, sizeof full);
+        probe = parsec_client_import_key (f->client, "probe-private-import", attributes, padded, NULL, &error);
+        parsec_key_attributes_unref (attributes);
+        g_assert_null (probe);
+        g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED);
+        g_test_message ("the service imports no key pairs: %s", error->message);
+      }
+    else
+      {
+        g_assert_cmpuint (rv, ==, CKR_OK);
+        g_assert_cmpuint (get_ulong (f, priv, CKA_CLASS), ==, CKO_PRIVATE_KEY);
+        g_assert_false (get_bool (f, priv, CKA_TOKEN));
+        pub = find_one (f, CKO_PUBLIC_KEY, "imported-private");
+        g_assert_cmpuint (pub, !=, CK_INVALID_HANDLE);
+        signature = sign (f, &ecdsa, priv, data);
+        g_assert_cmpuint (verify (f, &ecdsa, pub, data, signature), ==, CKR_OK);
+        g_clear_pointer (&signature, g_bytes_unref);
+        g_assert_cmpuint (p11->C_DestroyObject (f->session, priv), ==, CKR_OK);
+      }
+  }
+
+  /* RSA, a token object: it stays across initialisations. */
+  g_assert_cmpuint (generate_pair (f, f->session, CKM_RSA_PKCS_KEY_PAIR_GEN, rsa_public, 1, rsa_private, 1, &pub, &priv),
+                    ==, CKR_OK);
+  modulus = get_attribute (f, pub, CKA_MODULUS);
+  exponent = get_attribute (f, pub, CKA_PUBLIC_EXPONENT);
+  {
+    CK_ATTRIBUTE tmpl[] = {
+      { CKA_CLASS, &public_class, sizeof public_class },
+      { CKA_KEY_TYPE, &rsa_type, sizeof rsa_type },
+      { CKA_LABEL, "imported-rsa", 12 },
+      { CKA_ALLOWED_MECHANISMS, &pkcs_sha256, sizeof pkcs_sha256 },
+      { CKA_MODULUS, (void *) g_bytes_get_data (modulus, NULL), g_bytes_get_size (modulus) },
+      { CKA_PUBLIC_EXPONENT, (void *) g_bytes_get_data (exponent, NULL), g_bytes_get_size (exponent) },
+      { CKA_TOKEN, &yes, sizeof yes },
+    };
+
+    g_assert_cmpuint (p11->C_CreateObject (f->session, tmpl, G_N_ELEMENTS (tmpl), &imported), ==, CKR_OK);
+  }
+  g_assert_true (get_bool (f, imported, CKA_TOKEN));
+  again = get_attribute (f, imported, CKA_MODULUS);
+  g_assert_true (g_bytes_equal (again, modulus));
+  signature = sign (f, &rsa_pkcs, priv, data);
+  reinitialize (f);
+  imported = find_one (f, CKO_PUBLIC_KEY, "imported-rsa");
+  g_assert_cmpuint (imported, !=, CK_INVALID_HANDLE);
+  g_assert_cmpuint (verify (f, &rsa_pkcs, imported, data, signature), ==, CKR_OK);
+  g_assert_cmpuint (verify (f, &rsa_pkcs, imported, other, signature), ==, CKR_SIGNATURE_INVALID);
+  g_assert_cmpuint (p11->C_DestroyObject (f->session, imported), ==, CKR_OK);
+  g_assert_cmpuint (find_one (f, CKO_PUBLIC_KEY, "imported-rsa"), ==, CK_INVALID_HANDLE);
 }
 
 static void
@@ -2477,6 +2797,8 @@ main (int    argc,
   ADD ("policies", test_policies);
   ADD ("templates", test_templates);
   ADD ("session-objects", test_session_objects);
+  ADD ("data-objects", test_data_objects);
+  ADD ("public-import", test_public_import);
   ADD ("destroy-public", test_destroy_public);
   ADD ("certificate-pairing", test_certificate_pairing);
   ADD ("random", test_random);
