@@ -1056,6 +1056,8 @@ p11_key_name_for (const CK_ATTRIBUTE *label,
 {
   g_autofree char *base = NULL;
 
+  *name = NULL;
+  *label_text = NULL;
   if (label != NULL && label->ulValueLen > 0)
     {
       base = p11_attribute_text (label);
@@ -1132,9 +1134,10 @@ make_key (ParsecClient        *client,
                           : parsec_client_generate_key (client, name, made, NULL, &error);
     }
   /* What the service cannot make is a template the token cannot fulfil. */
-  if (*key == NULL && g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED))
+  if (*key == NULL && (error == NULL || g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED)))
     {
-      g_debug ("%s", error->message);
+      if (error != NULL)
+        g_debug ("%s", error->message);
       return CKR_TEMPLATE_INCONSISTENT;
     }
   if (*key == NULL)

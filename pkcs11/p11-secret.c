@@ -215,7 +215,7 @@ secret_spec_parse (P11NewSecret       *made,
                    CK_KEY_TYPE         default_type,
                    SecretSpec         *spec)
 {
-  g_autofree char *label_text = NULL;
+  char *label_text = NULL;
   const CK_ATTRIBUTE *label, *id, *allowed;
   gboolean sensitive = TRUE, extractable = FALSE, encrypt = TRUE, decrypt = TRUE;
   gboolean sensitive_given, extractable_given;
@@ -295,17 +295,18 @@ secret_spec_parse (P11NewSecret       *made,
   if ((rv = p11_key_name_for (label, id, made->token ? NULL : made->session_prefix, &spec->name,
                               &label_text)) != CKR_OK)
     return rv;
-  /* Such names are the session objects': hidden, and destroyed as stale. */
-  if (made->token && p11_session_name_is_session (spec->name))
-    return CKR_ATTRIBUTE_VALUE_INVALID;
-  /* A token key's CKA_ID is its name unless chosen; a session object's,
+  /* Such names are the session objects': hidden, and destroyed as stale.
+   * A token key's CKA_ID is its name unless chosen; a session object's,
    * its label's bytes unless chosen. */
-  if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||
-                     memcmp (id->pValue, spec->name, id->ulValueLen) != 0))
+  if (made->token && p11_session_name_is_session (spec->name))
+    rv = CKR_ATTRIBUTE_VALUE_INVALID;
+  else if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||
+                          memcmp (id->pValue, spec->name, id->ulValueLen) != 0))
     made->id = g_bytes_new (id->pValue, id->ulValueLen);
   else if (!made->token)
     made->id = g_bytes_new (label_text, strlen (label_text));
-  return CKR_OK;
+  g_free (label_text);
+  return rv;
 }
 
 /* Whether @len bytes make a key of the spec's type. */
