@@ -310,25 +310,20 @@ p11_slot_take_session_keys (P11Slot           *slot,
 
 /* Called without the module's lock: the service may take its time. */
 void
-p11_session_keys_destroy (GPtrArray *keys)
+p11_session_key_destroy_unref (gpointer key)
 {
-  for (guint i = 0; i < keys->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      ParsecKey *key = g_ptr_array_index (keys, i);
+  g_autoptr(GError) error = NULL;
 
-      if (!parsec_key_destroy (key, NULL, &error))
-        g_debug ("session object not destroyed: %s", error->message);
-    }
+  if (!parsec_key_destroy (key, NULL, &error))
+    g_debug ("session object not destroyed: %s", error->message);
+  g_object_unref (key);
 }
 
 void
-p11_session_key_destroy_unref (gpointer key)
+p11_session_keys_destroy (GPtrArray *keys)
 {
-  g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func (g_object_unref);
-
-  g_ptr_array_add (one, key);
-  p11_session_keys_destroy (one);
+  for (guint i = 0; i < keys->len; i++)
+    p11_session_key_destroy_unref (g_object_ref (g_ptr_array_index (keys, i)));
 }
 
 void
@@ -792,16 +787,16 @@ p11_object_key_bytes (P11Object *object)
 
 /* Attributes */
 
-static GBytes *
-bool_value (gboolean value)
+GBytes *
+p11_bool_value (gboolean value)
 {
   CK_BBOOL b = value ? CK_TRUE : CK_FALSE;
 
   return g_bytes_new (&b, sizeof b);
 }
 
-static GBytes *
-ulong_value (CK_ULONG value)
+GBytes *
+p11_ulong_value (CK_ULONG value)
 {
   return g_bytes_new (&value, sizeof value);
 }
@@ -827,29 +822,29 @@ storage_attribute (P11Object          *object,
   switch (type)
     {
     case CKA_CLASS:
-      *value = ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
+      *value = p11_ulong_value (object->kind == P11_KIND_PRIVATE_KEY ? CKO_PRIVATE_KEY
                             : object->kind == P11_KIND_PUBLIC_KEY ? CKO_PUBLIC_KEY
                             : object->kind == P11_KIND_SECRET_KEY ? CKO_SECRET_KEY
                             : object->kind == P11_KIND_DATA ? CKO_DATA : CKO_CERTIFICATE);
       return CKR_OK;
     case CKA_TOKEN:
-      *value = bool_value (!object->session_object);
+      *value = p11_bool_value (!object->session_object);
       return CKR_OK;
     case CKA_DESTROYABLE:
-      *value = bool_value (TRUE);
+      *value = p11_bool_value (TRUE);
       return CKR_OK;
     case CKA_PRIVATE:
       /* No login guards anything: the service has authenticated the
        * process (see C_Login). */
-      *value = bool_value (FALSE);
+      *value = p11_bool_value (FALSE);
       return CKR_OK;
     case CKA_COPYABLE:
       /* The service cannot copy a key; the module copies its own. */
-      *value = bool_value (!p11_object_is_key (object));
+      *value = p11_bool_value (!p11_object_is_key (object));
       return CKR_OK;
     case CKA_MODIFIABLE:
       /* Keys are the service's; certificates can be relabelled. */
-      *value = bool_value (object->kind == P11_KIND_DATA ? object->modifiable
+      *value = p11_bool_value (object->kind == P11_KIND_DATA ? object->modifiable
                            : object->kind == P11_KIND_CERTIFICATE);
       return CKR_OK;
     case CKA_LABEL:
@@ -915,7 +910,7 @@ key_material_attribute (P11Object          *object,
       else if (type == CKA_PUBLIC_EXPONENT)
         *value = cursor_bytes (&exponent);
       else
-        *value = ulong_value (der_uint_bits (&modulus));
+        *value = p11_ulong_value (der_uint_bits (&modulus));
       return CKR_OK;
     }
 
@@ -951,17 +946,17 @@ key_attribute (P11Object          *object,
   switch (type)
     {
     case CKA_KEY_TYPE:
-      *value = ulong_value (p11_object_is_rsa (object) ? CKK_RSA : CKK_EC);
+      *value = p11_ulong_value (p11_object_is_rsa (object) ? CKK_RSA : CKK_EC);
       return CKR_OK;
     case CKA_DERIVE:
-      *value = bool_value ((usage & PARSEC_KEY_USAGE_DERIVE) != 0);
+      *value = p11_bool_value ((usage & PARSEC_KEY_USAGE_DERIVE) != 0);
       return CKR_OK;
     case CKA_LOCAL:
       /* The service does not say whether it made the key or was given it. */
-      *value = bool_value (FALSE);
+      *value = p11_bool_value (FALSE);
       return CKR_OK;
     case CKA_KEY_GEN_MECHANISM:
-      *value = ulong_value (CK_UNAVAILABLE_INFORMATION);
+      *value = p11_ulong_value (CK_UNAVAILABLE_INFORMATION);
       return CKR_OK;
     case CKA_ALLOWED_MECHANISMS:
       *value = allowed_mechanisms_value (object);
@@ -977,29 +972,29 @@ key_attribute (P11Object          *object,
     switch (type)
       {
       case CKA_SENSITIVE:
-        *value = bool_value (TRUE);
+        *value = p11_bool_value (TRUE);
         return CKR_OK;
       case CKA_EXTRACTABLE:
-        *value = bool_value (exportable);
+        *value = p11_bool_value (exportable);
         return CKR_OK;
       case CKA_NEVER_EXTRACTABLE:
         /* A PSA policy never changes. */
-        *value = bool_value (!exportable);
+        *value = p11_bool_value (!exportable);
         return CKR_OK;
       case CKA_ALWAYS_SENSITIVE:
-        *value = bool_value (FALSE);
+        *value = p11_bool_value (FALSE);
         return CKR_OK;
       case CKA_DECRYPT:
-        *value = bool_value ((usage & PARSEC_KEY_USAGE_DECRYPT) != 0);
+        *value = p11_bool_value ((usage & PARSEC_KEY_USAGE_DECRYPT) != 0);
         return CKR_OK;
       case CKA_SIGN:
-        *value = bool_value ((usage & (PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_SIGN_MESSAGE)) != 0);
+        *value = p11_bool_value ((usage & (PARSEC_KEY_USAGE_SIGN_HASH | PARSEC_KEY_USAGE_SIGN_MESSAGE)) != 0);
         return CKR_OK;
       case CKA_SIGN_RECOVER:
       case CKA_UNWRAP:
       case CKA_WRAP_WITH_TRUSTED:
       case CKA_ALWAYS_AUTHENTICATE:
-        *value = bool_value (FALSE);
+        *value = p11_bool_value (FALSE);
         return CKR_OK;
       case CKA_VALUE:
       case CKA_PRIVATE_EXPONENT:
@@ -1016,15 +1011,15 @@ key_attribute (P11Object          *object,
     switch (type)
       {
       case CKA_ENCRYPT:
-        *value = bool_value ((usage & PARSEC_KEY_USAGE_ENCRYPT) != 0);
+        *value = p11_bool_value ((usage & PARSEC_KEY_USAGE_ENCRYPT) != 0);
         return CKR_OK;
       case CKA_VERIFY:
-        *value = bool_value ((usage & (PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE)) != 0);
+        *value = p11_bool_value ((usage & (PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE)) != 0);
         return CKR_OK;
       case CKA_VERIFY_RECOVER:
       case CKA_WRAP:
       case CKA_TRUSTED:
-        *value = bool_value (FALSE);
+        *value = p11_bool_value (FALSE);
         return CKR_OK;
       default:
         break;
@@ -1043,14 +1038,14 @@ certificate_attribute (P11Object          *object,
   switch (type)
     {
     case CKA_CERTIFICATE_TYPE:
-      *value = ulong_value (CKC_X_509);
+      *value = p11_ulong_value (CKC_X_509);
       return CKR_OK;
     case CKA_TRUSTED:
-      *value = bool_value (FALSE);
+      *value = p11_bool_value (FALSE);
       return CKR_OK;
     case CKA_CERTIFICATE_CATEGORY:
     case CKA_JAVA_MIDP_SECURITY_DOMAIN:
-      *value = ulong_value (0);
+      *value = p11_ulong_value (0);
       return CKR_OK;
     case CKA_VALUE:
       *value = g_bytes_ref (object->value);

@@ -198,6 +198,9 @@ void             p11_session_keys_destroy   (GPtrArray          *keys);
 /* The same for one key, and drops the reference: the free function of an
  * array freed after the lock is released. */
 void             p11_session_key_destroy_unref (gpointer         key);
+/* Attribute values: a CK_BBOOL, a CK_ULONG */
+GBytes          *p11_bool_value             (gboolean            value);
+GBytes          *p11_ulong_value            (CK_ULONG            value);
 CK_RV            p11_object_get_attribute   (P11Object          *object,
                                              CK_ATTRIBUTE_TYPE   type,
                                              GBytes            **value);

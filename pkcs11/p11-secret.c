@@ -77,20 +77,6 @@ policy_mechanism (ParsecKeyAttributes *attributes)
     }
 }
 
-static GBytes *
-bool_bytes (gboolean value)
-{
-  CK_BBOOL b = value ? CK_TRUE : CK_FALSE;
-
-  return g_bytes_new (&b, sizeof b);
-}
-
-static GBytes *
-ulong_bytes (CK_ULONG value)
-{
-  return g_bytes_new (&value, sizeof value);
-}
-
 gboolean
 p11_secret_is_exportable (P11Object *object)
 {
@@ -111,16 +97,16 @@ p11_secret_attribute (P11Object          *object,
   switch (type)
     {
     case CKA_KEY_TYPE:
-      *value = ulong_bytes (pkcs11_key_type (parsec_key_attributes_get_key_type (attributes)));
+      *value = p11_ulong_value (pkcs11_key_type (parsec_key_attributes_get_key_type (attributes)));
       return CKR_OK;
     case CKA_VALUE_LEN:
-      *value = ulong_bytes (parsec_key_attributes_get_bits (attributes) / 8);
+      *value = p11_ulong_value (parsec_key_attributes_get_bits (attributes) / 8);
       return CKR_OK;
     case CKA_ENCRYPT:
-      *value = bool_bytes ((usage & PARSEC_KEY_USAGE_ENCRYPT) != 0);
+      *value = p11_bool_value ((usage & PARSEC_KEY_USAGE_ENCRYPT) != 0);
       return CKR_OK;
     case CKA_DECRYPT:
-      *value = bool_bytes ((usage & PARSEC_KEY_USAGE_DECRYPT) != 0);
+      *value = p11_bool_value ((usage & PARSEC_KEY_USAGE_DECRYPT) != 0);
       return CKR_OK;
     case CKA_DERIVE:
     case CKA_SIGN:
@@ -132,22 +118,22 @@ p11_secret_attribute (P11Object          *object,
     case CKA_LOCAL:
       /* Nothing derives from, signs with or wraps with these keys here;
        * the service does not say whether it made a key or was given it. */
-      *value = bool_bytes (FALSE);
+      *value = p11_bool_value (FALSE);
       return CKR_OK;
     case CKA_SENSITIVE:
-      *value = bool_bytes (!exportable);
+      *value = p11_bool_value (!exportable);
       return CKR_OK;
     case CKA_ALWAYS_SENSITIVE:
     case CKA_NEVER_EXTRACTABLE:
       /* A PSA policy never changes, but an imported key's value was
        * outside before, and the service does not tell which it is. */
-      *value = bool_bytes (FALSE);
+      *value = p11_bool_value (FALSE);
       return CKR_OK;
     case CKA_EXTRACTABLE:
-      *value = bool_bytes (exportable);
+      *value = p11_bool_value (exportable);
       return CKR_OK;
     case CKA_KEY_GEN_MECHANISM:
-      *value = ulong_bytes (CK_UNAVAILABLE_INFORMATION);
+      *value = p11_ulong_value (CK_UNAVAILABLE_INFORMATION);
       return CKR_OK;
     case CKA_ALLOWED_MECHANISMS:
       mechanism = policy_mechanism (attributes);
