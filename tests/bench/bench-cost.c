@@ -8,6 +8,11 @@
  * by the iterations: tests/bench/cost does both. Only this process is
  * instrumented, so the service's work is not counted.
  *
+ * The floor modes make no request: they count what GLib itself costs any
+ * asynchronous call whose answer wakes the main loop on its own, the
+ * least a client that follows GIO's conventions can pay above the
+ * synchronous path (tests/bench/README.md).
+ *
  * --mode=rss instead makes one signing call, the smallest useful
  * program, and prints its peak resident set size; with
  * BENCH_COST_MAPPINGS set, also the resident kB of each mapping.
@@ -16,12 +21,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <unistd.h>
 #include <valgrind/callgrind.h>
+#include <glib-unix.h>
+#include <gio/gio.h>
 
 #include "bench-raw.h"
 #include "bench-server.h"
@@ -35,7 +45,8 @@ static gint opt_in_flight = 1;
 
 static const GOptionEntry option_entries[] = {
   { "mode", 'm', 0, G_OPTION_ARG_STRING, &opt_mode,
-    "raw, ping, sign, verify, sign-async or rss (default ping)", "MODE" },
+    "raw, ping, sign, verify, sign-async, floor-wakeup, floor-object, floor-task "
+    "or rss (default ping)", "MODE" },
   { "iterations", 'n', 0, G_OPTION_ARG_INT64, &opt_iterations,
     "Measured requests (default 1000)", "N" },
   { "in-flight", 'k', 0, G_OPTION_ARG_INT, &opt_in_flight,
@@ -98,6 +109,109 @@ run_sign_async (ParsecClient    *client,
       g_propagate_error (error, run.error);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* GLib's floor. A pipe stands for a socket whose answer has arrived:
+ * one byte written, one main-loop iteration that finds it ready and
+ * dispatches the descriptor's source, which reads it. */
+typedef struct {
+  int fds[2];
+  GTask *pending;
+  gint64 done;
+} Floor;
+
+static gboolean
+floor_readable (gint         fd,
+                GIOCondition condition,
+                gpointer     user_data)
+{
+  Floor *floor = user_data;
+  char byte;
+
+  if (read (fd, &byte, 1) != 1)
+    g_error ("floor: read: %s", g_strerror (errno));
+  if (floor->pending != NULL)
+    {
+      GTask *task = g_steal_pointer (&floor->pending);
+
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  else
+    floor->done++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+floor_task_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Floor *floor = user_data;
+
+  if (g_task_propagate_boolean (G_TASK (result), NULL))
+    floor->done++;
+}
+
+static void
+floor_wake (Floor *floor)
+{
+  gint64 before = floor->done;
+
+  if (write (floor->fds[1], "x", 1) != 1)
+    g_error ("floor: write: %s", g_strerror (errno));
+  while (floor->done == before)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* floor-wakeup: the iteration alone. floor-object: creating and
+ * finalising a plain GObject, less than any GAsyncResult costs.
+ * floor-task: a GTask created as a call starts, returned from the
+ * wake-up, finished in its callback and finalised, as GIO's own
+ * asynchronous calls do. */
+static gboolean
+run_floor (const char  *mode,
+           GError     **error)
+{
+  g_autoptr(GObject) source_object = g_object_new (G_TYPE_OBJECT, NULL);
+  Floor floor = { { -1, -1 }, NULL, 0 };
+  guint source_id;
+  gboolean tasks = g_str_equal (mode, "floor-task");
+
+  if (g_str_equal (mode, "floor-object"))
+    {
+      g_object_unref (g_object_new (G_TYPE_OBJECT, NULL));
+      CALLGRIND_TOGGLE_COLLECT;
+      for (gint64 i = 0; i < opt_iterations; i++)
+        g_object_unref (g_object_new (G_TYPE_OBJECT, NULL));
+      CALLGRIND_TOGGLE_COLLECT;
+      return TRUE;
+    }
+  if (!tasks && !g_str_equal (mode, "floor-wakeup"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "Unknown mode %s", mode);
+      return FALSE;
+    }
+  if (pipe2 (floor.fds, O_CLOEXEC | O_NONBLOCK) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "pipe: %s", g_strerror (errno));
+      return FALSE;
+    }
+  source_id = g_unix_fd_add (floor.fds[0], G_IO_IN, floor_readable, &floor);
+  /* One of each outside the measurement: types and sources settled. */
+  for (gint64 i = 0; i <= opt_iterations; i++)
+    {
+      if (i == 1)
+        CALLGRIND_TOGGLE_COLLECT;
+      if (tasks)
+        floor.pending = g_task_new (source_object, NULL, floor_task_done, &floor);
+      floor_wake (&floor);
+    }
+  CALLGRIND_TOGGLE_COLLECT;
+  g_source_remove (source_id);
+  close (floor.fds[0]);
+  close (floor.fds[1]);
   return TRUE;
 }
 
@@ -169,6 +283,9 @@ run (GError **error)
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(ParsecProtocolVersion) version = NULL;
   guint8 digest[32];
+
+  if (g_str_has_prefix (mode, "floor-"))
+    return run_floor (mode, error);
 
   if (g_str_equal (mode, "raw"))
     {

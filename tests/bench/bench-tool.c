@@ -58,6 +58,11 @@ struct _ToolReport {
   gboolean counted;
   char *names[2];
   ToolColumn columns[2];         /* parsec-glib-tool, the reference */
+  /* The start-up floor: a program that loads GIO and exits. */
+  gboolean floor_available;
+  double floor_ms;
+  double floor_cpu_ms;
+  char *floor_why;
 };
 
 static gint
@@ -84,9 +89,36 @@ children_cpu_ms (void)
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0;
 }
 
-/* Runs @tool with the command's arguments: its wall time in ms, and in
- * @cpu_ms the CPU time it used (what /usr/bin/time adds up as user and
- * system), or a negative value with @error set. */
+/* Runs @argv: its wall time in ms, and in @cpu_ms the CPU time it used
+ * (what /usr/bin/time adds up as user and system), or a negative value
+ * with @error set. */
+static double
+run_argv (const char * const  *argv,
+          char               **envp,
+          double              *cpu_ms,
+          GError             **error)
+{
+  g_autofree char *err = NULL;
+  gint status = 0;
+  gint64 start;
+  double cpu_start;
+
+  /* The children's times count each child once it is waited for: here
+   * only the command (the service is waited for at the end). */
+  cpu_start = children_cpu_ms ();
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, &err, &status, error))
+    return -1;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_prefix_error (error, "%s (%s): ", argv[0], g_strstrip (err));
+      return -1;
+    }
+  *cpu_ms = children_cpu_ms () - cpu_start;
+  return (double) (g_get_monotonic_time () - start) / 1000.0;
+}
+
 static double
 run_command (const char  *tool,
              guint        command,
@@ -95,69 +127,77 @@ run_command (const char  *tool,
              GError     **error)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *err = NULL;
-  gint status = 0;
-  gint64 start;
-  double cpu_start;
+  double ms;
 
   g_ptr_array_add (argv, (gpointer) tool);
   for (guint i = 0; commands[command].argv[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) commands[command].argv[i]);
   g_ptr_array_add (argv, NULL);
-
-  /* The children's times count each child once it is waited for: here
-   * only the command (the service is waited for at the end). */
-  cpu_start = children_cpu_ms ();
-  start = g_get_monotonic_time ();
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err, &status, error))
-    return -1;
-  if (!g_spawn_check_wait_status (status, error))
-    {
-      g_prefix_error (error, "%s %s (%s): ", tool, commands[command].label, g_strstrip (err));
-      return -1;
-    }
-  *cpu_ms = children_cpu_ms () - cpu_start;
-  return (double) (g_get_monotonic_time () - start) / 1000.0;
+  ms = run_argv ((const char * const *) argv->pdata, envp, cpu_ms, error);
+  if (ms < 0)
+    g_prefix_error (error, "%s: ", commands[command].label);
+  return ms;
 }
 
 /* Both tools, paired: each round runs every command once through one
- * tool, then through the other, so that a disturbance on the machine
- * falls on both; create and delete alternate within each tool's turn.
- * A tool that fails is dropped from the rounds after. */
+ * tool, then through the other, then the start-up floor once, so that a
+ * disturbance on the machine falls on all; create and delete alternate
+ * within each tool's turn. A tool that fails is dropped from the rounds
+ * after. */
 static void
-measure_columns (ToolColumn  *columns,
+measure_columns (ToolReport  *report,
                  const char **tools,
+                 const char  *gio_start,
                  guint        runs,
                  char       **envp,
                  const char  *log_path)
 {
+  ToolColumn *columns = report->columns;
   double times[2][N_COMMANDS][MAX_RUNS];
   double cpu[2][N_COMMANDS][MAX_RUNS];
+  double floor_times[MAX_RUNS];
+  double floor_cpu[MAX_RUNS];
 
   for (guint run = 0; run < runs; run++)
-    for (guint i = 0; i < 2; i++)
-      for (guint c = 0; c < N_COMMANDS; c++)
+    {
+      for (guint i = 0; i < 2; i++)
+        for (guint c = 0; c < N_COMMANDS; c++)
+          {
+            g_autoptr(GError) error = NULL;
+
+            if (tools[i] == NULL || columns[i].why != NULL)
+              continue;
+            /* In place: the service appends to the file it opened. */
+            if (log_path != NULL && run == 0 && truncate (log_path, 0) != 0)
+              {
+                columns[i].why = g_strdup_printf ("Cannot empty %s: %s", log_path, g_strerror (errno));
+                continue;
+              }
+            times[i][c][run] = run_command (tools[i], c, envp, &cpu[i][c][run], &error);
+            if (times[i][c][run] < 0)
+              {
+                columns[i].why = g_strdup (error->message);
+                continue;
+              }
+            if (run == 0)
+              columns[i].requests[c] = log_path != NULL ? count_lines (log_path) : -1;
+          }
+      if (gio_start != NULL && report->floor_why == NULL)
         {
+          const char * const argv[] = { gio_start, NULL };
           g_autoptr(GError) error = NULL;
 
-          if (tools[i] == NULL || columns[i].why != NULL)
-            continue;
-          /* In place: the service appends to the file it opened. */
-          if (log_path != NULL && run == 0 && truncate (log_path, 0) != 0)
-            {
-              columns[i].why = g_strdup_printf ("Cannot empty %s: %s", log_path, g_strerror (errno));
-              continue;
-            }
-          times[i][c][run] = run_command (tools[i], c, envp, &cpu[i][c][run], &error);
-          if (times[i][c][run] < 0)
-            {
-              columns[i].why = g_strdup (error->message);
-              continue;
-            }
-          if (run == 0)
-            columns[i].requests[c] = log_path != NULL ? count_lines (log_path) : -1;
+          floor_times[run] = run_argv (argv, envp, &floor_cpu[run], &error);
+          if (floor_times[run] < 0)
+            report->floor_why = g_strdup (error->message);
         }
+    }
+  if (gio_start != NULL && report->floor_why == NULL)
+    {
+      report->floor_ms = median (floor_times, runs);
+      report->floor_cpu_ms = median (floor_cpu, runs);
+      report->floor_available = TRUE;
+    }
   for (guint i = 0; i < 2; i++)
     {
       if (tools[i] == NULL || columns[i].why != NULL)
@@ -174,6 +214,7 @@ measure_columns (ToolColumn  *columns,
 ToolReport *
 tool_bench_run (const char  *tool,
                 const char  *reference,
+                const char  *gio_start,
                 guint        runs,
                 GError     **error)
 {
@@ -227,7 +268,9 @@ tool_bench_run (const char  *tool,
 
     if (reference == NULL)
       report->columns[1].why = g_strdup ("no reference tool: set PARSEC_TOOL or --parsec-tool");
-    measure_columns (report->columns, tools, runs, envp, report->counted ? log_path : NULL);
+    if (gio_start == NULL)
+      report->floor_why = g_strdup ("no start-up floor program: --gio-start");
+    measure_columns (report, tools, gio_start, runs, envp, report->counted ? log_path : NULL);
   }
 
   g_unlink (log_path);
@@ -262,6 +305,11 @@ tool_bench_print (const ToolReport *r)
   for (guint i = 0; i < 2; i++)
     if (!r->columns[i].available)
       g_print ("(%s: n/a, %s)\n", r->names[i], r->columns[i].why);
+  if (r->floor_available)
+    g_print ("%-24s %10s %9.1f %8.1f   (loads GIO, makes a socket address, exits)\n",
+             "start-up floor", "0", r->floor_ms, r->floor_cpu_ms);
+  else
+    g_print ("(start-up floor: n/a, %s)\n", r->floor_why);
 }
 
 void
@@ -298,6 +346,17 @@ tool_bench_json (const ToolReport *r,
         }
       g_string_append (out, "}");
     }
+  g_string_append (out, ", \"start_up_floor\": ");
+  if (r->floor_available)
+    {
+      g_string_append (out, "{\"ms\": ");
+      json_number (out, r->floor_ms);
+      g_string_append (out, ", \"cpu_ms\": ");
+      json_number (out, r->floor_cpu_ms);
+      g_string_append (out, "}");
+    }
+  else
+    g_string_append (out, "null");
   g_string_append (out, "}");
 }
 
@@ -311,5 +370,6 @@ tool_bench_free (ToolReport *r)
       g_free (r->names[i]);
       g_free (r->columns[i].why);
     }
+  g_free (r->floor_why);
   g_free (r);
 }

@@ -12,9 +12,11 @@ typedef struct _ToolReport ToolReport;
 
 /* Runs parsec-tool's command lines through @tool, and through
  * @reference (parsec-tool) when it is not NULL, @runs times each against
- * a private test service. */
+ * a private test service; in the same rounds @gio_start, when not NULL,
+ * the program whose start-up is the floor under any GIO command. */
 ToolReport *tool_bench_run   (const char        *tool,
                               const char        *reference,
+                              const char        *gio_start,
                               guint              runs,
                               GError           **error);
 void        tool_bench_print (const ToolReport  *report);

@@ -44,6 +44,7 @@ static gboolean opt_no_allocs = FALSE;
 static char *opt_probe = NULL;
 static char *opt_tool = NULL;
 static char *opt_parsec_tool = NULL;
+static char *opt_gio_start = NULL;
 static gint opt_tool_runs = 10;
 
 static const GOptionEntry option_entries[] = {
@@ -69,6 +70,8 @@ static const GOptionEntry option_entries[] = {
     "parsec-glib-tool, whose commands are timed and their requests counted", "PATH" },
   { "parsec-tool", 0, 0, G_OPTION_ARG_FILENAME, &opt_parsec_tool,
     "parsec-tool, timed and counted on the same command lines (default: $PARSEC_TOOL)", "PATH" },
+  { "gio-start", 0, 0, G_OPTION_ARG_FILENAME, &opt_gio_start,
+    "parsec-glib-bench-gio-start, run in the same rounds as the tools as their start-up floor", "PATH" },
   { "tool-runs", 0, 0, G_OPTION_ARG_INT, &opt_tool_runs,
     "Runs of each command of the tools, 0 to skip them (default 10)", "N" },
   /* Internal: what the allocation count runs under valgrind. */
@@ -1650,6 +1653,7 @@ main (int    argc,
         {
           progress ("command-line tools");
           report->tool = tool_bench_run (opt_tool, opt_parsec_tool != NULL ? opt_parsec_tool : g_getenv ("PARSEC_TOOL"),
+                                         opt_gio_start,
                                          (guint) opt_tool_runs, &error);
           if (report->tool == NULL)
             report->tool_why = g_strdup_printf ("the tool run failed: %s", error->message);
