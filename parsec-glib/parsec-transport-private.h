@@ -68,7 +68,6 @@ struct _ParsecWatch {
   gint64 ready_time;            /* monotonic µs, G_MAXINT64 for none */
   GCancellable *cancellable;
   gulong cancelled_id;
-  gboolean woken;               /* under the source's lock */
   gboolean queued;              /* under the source's lock */
   gboolean started;             /* under the source's lock */
 };

@@ -603,8 +603,7 @@ struct _ParsecWatchSource {
   int epoll_fd;
   gpointer epoll_tag;
   ParsecWatch *head, *tail;
-  ParsecWatch *queue_head, *queue_tail;  /* due, to run */
-  guint n_woken;
+  ParsecWatch *queue_head, *queue_tail;  /* due or woken, to run */
   gint64 armed;                /* the GSource's ready time, G_MAXINT64 for none */
 };
 
@@ -631,11 +630,6 @@ static void
 watch_queue (ParsecWatchSource *source,
              ParsecWatch       *watch)
 {
-  if (watch->woken)
-    {
-      watch->woken = FALSE;
-      source->n_woken--;
-    }
   watch->queued = TRUE;
   watch->queue_next = NULL;
   if (source->queue_tail != NULL)
@@ -685,13 +679,13 @@ watch_source_queue_ready (ParsecWatchSource *source)
     }
 }
 
-/* Queues the watches woken, and with @now those whose time has come. */
+/* Queues the watches whose time has come. */
 static void
-watch_source_queue_woken (ParsecWatchSource *source,
-                          gint64             now)
+watch_source_queue_due (ParsecWatchSource *source,
+                        gint64             now)
 {
   for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
-    if (!watch->queued && (watch->woken || watch->ready_time <= now))
+    if (!watch->queued && watch->ready_time <= now)
       watch_queue (source, watch);
 }
 
@@ -701,7 +695,7 @@ watch_source_earliest (ParsecWatchSource *source)
   gint64 earliest = G_MAXINT64;
 
   for (ParsecWatch *watch = source->head; watch != NULL; watch = watch->next)
-    earliest = MIN (earliest, watch->woken || watch->queued ? 0 : watch->ready_time);
+    earliest = MIN (earliest, watch->queued ? 0 : watch->ready_time);
   return earliest;
 }
 
@@ -709,8 +703,8 @@ watch_source_earliest (ParsecWatchSource *source)
  * of the loop serves every answer that arrived. The queue is the
  * source's, not the dispatch's: a main loop nested in a callback runs
  * what is left of it rather than finding the epoll set ready and nothing
- * to do. The list of watches is walked only for wake-ups and when the
- * ready time has come. */
+ * to do. A wake-up queues its watch itself, so the list of watches is
+ * walked only when the ready time has come. */
 static gboolean
 watch_source_dispatch (GSource     *base,
                        GSourceFunc  callback,
@@ -725,8 +719,8 @@ watch_source_dispatch (GSource     *base,
   timed = source->armed <= now;
   watch_source_queue_ready (source);
   /* Time is as the iteration found it: read once, here. */
-  if (source->n_woken > 0 || timed)
-    watch_source_queue_woken (source, timed ? now : G_MININT64);
+  if (timed)
+    watch_source_queue_due (source, now);
   while ((watch = source->queue_head) != NULL)
     {
       source->queue_head = watch->queue_next;
@@ -736,8 +730,6 @@ watch_source_dispatch (GSource     *base,
       g_mutex_unlock (&source->lock);
       watch->func (watch);
       g_mutex_lock (&source->lock);
-      if (source->n_woken > 0)
-        watch_source_queue_woken (source, G_MININT64);
     }
   /* A ready time that fired is moved on to the earliest left; one still
    * ahead stays, even if the watch it was for is gone: moving it wakes
@@ -893,7 +885,7 @@ _parsec_watch_set_ready_time (ParsecWatch *watch,
 }
 
 /* From any thread: the watch's function runs soon on its context. From
- * the source's own dispatch the flag is enough, it looks again. */
+ * the source's own dispatch the queue is enough: it runs to the end. */
 void
 _parsec_watch_wake (ParsecWatch *watch)
 {
@@ -907,11 +899,8 @@ _parsec_watch_wake (ParsecWatch *watch)
       g_mutex_unlock (&source->lock);
       return;
     }
-  if (!watch->woken && !watch->queued)
-    {
-      watch->woken = TRUE;
-      source->n_woken++;
-    }
+  if (!watch->queued)
+    watch_queue (source, watch);
   if (source->armed != 0 && g_main_current_source () != (GSource *) source)
     watch_source_arm (source, 0);
   g_mutex_unlock (&source->lock);
@@ -939,11 +928,6 @@ _parsec_watch_stop (ParsecWatch *watch)
   if (watch->fd >= 0)
     epoll_ctl (source->epoll_fd, EPOLL_CTL_DEL, watch->fd, NULL);
   watch->fd = -1;
-  if (watch->woken)
-    {
-      watch->woken = FALSE;
-      source->n_woken--;
-    }
   if (watch->queued)
     watch_unqueue (source, watch);
   g_mutex_unlock (&source->lock);
