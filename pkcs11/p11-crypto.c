@@ -1045,19 +1045,23 @@ usage_of (ParsecAlgorithm *algorithm,
   return usage;
 }
 
-/* The name of a key: its label, else its CKA_ID in hex, else a new one;
- * a session object's behind @session_prefix. */
+void
+p11_new_key_clear (P11NewKey *made)
+{
+  g_clear_object (&made->key);
+  g_clear_pointer (&made->id, g_bytes_unref);
+}
+
 CK_RV
-p11_key_name_for (const CK_ATTRIBUTE *label,
+p11_new_key_name (P11NewKey          *made,
+                  const CK_ATTRIBUTE *label,
                   const CK_ATTRIBUTE *id,
-                  const char         *session_prefix,
-                  char              **name,
-                  char              **label_text)
+                  char              **name)
 {
   g_autofree char *base = NULL;
+  g_autofree char *full = NULL;
 
   *name = NULL;
-  *label_text = NULL;
   if (label != NULL && label->ulValueLen > 0)
     {
       base = p11_attribute_text (label);
@@ -1069,19 +1073,31 @@ p11_key_name_for (const CK_ATTRIBUTE *label,
   else
     base = g_strdup_printf ("pkcs11-%08x%08x", g_random_int (), g_random_int ());
   /* Another program's session object may have the same label. */
-  if (session_prefix != NULL)
-    *name = g_strdup_printf ("%s%08x-%s", session_prefix, g_random_int (), base);
+  if (!made->token)
+    full = g_strdup_printf ("%s%08x-%s", made->session_prefix, g_random_int (), base);
+  else if (p11_session_name_is_session (base))
+    /* Such names are the session objects': hidden, and destroyed as stale. */
+    return CKR_ATTRIBUTE_VALUE_INVALID;
   else
-    *name = g_strdup (base);
-  *label_text = g_steal_pointer (&base);
+    full = g_strdup (base);
+
+  /* A token key's CKA_ID is its name unless chosen; a session object's,
+   * its label's bytes unless chosen. */
+  g_clear_pointer (&made->id, g_bytes_unref);
+  if (id != NULL && (!made->token || id->ulValueLen != strlen (full) ||
+                     memcmp (id->pValue, full, id->ulValueLen) != 0))
+    made->id = g_bytes_new (id->pValue, id->ulValueLen);
+  else if (!made->token)
+    made->id = g_bytes_new (base, strlen (base));
+  *name = g_steal_pointer (&full);
   return CKR_OK;
 }
 
-/* Makes (or, with @data, imports) a key of @type in the service, with the
- * first of @choices the service takes, named after @label or @id_attribute,
- * and gives the CKA_ID the module must keep for it (NULL for none). */
+/* Makes (or, with @data, imports) a key of @type in the service, into
+ * @made, with the first of @choices the service takes, named after
+ * @label or @id_attribute. */
 static CK_RV
-make_key (ParsecClient        *client,
+make_key (P11NewKey           *made,
           const Choices       *choices,
           ParsecKeyType        type,
           const Curve         *curve,
@@ -1089,39 +1105,31 @@ make_key (ParsecClient        *client,
           gboolean             extractable,
           GBytes              *data,
           const CK_ATTRIBUTE  *label,
-          const CK_ATTRIBUTE  *id_attribute,
-          const char          *session_prefix,
-          ParsecKey          **key,
-          GBytes             **id,
-          gboolean            *token)
+          const CK_ATTRIBUTE  *id_attribute)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *label_text = NULL;
   gboolean public_only = type == PARSEC_KEY_TYPE_RSA_PUBLIC_KEY || type == PARSEC_KEY_TYPE_ECC_PUBLIC_KEY;
   CK_RV rv;
 
-  if ((rv = p11_key_name_for (label, id_attribute, *token ? NULL : session_prefix, &name, &label_text)) != CKR_OK)
+  if ((rv = p11_new_key_name (made, label, id_attribute, &name)) != CKR_OK)
     return rv;
-  /* Such names are the session objects': hidden, and destroyed as stale. */
-  if (*token && p11_session_name_is_session (name))
-    return CKR_ATTRIBUTE_VALUE_INVALID;
 
   /* A policy for any hash serves every signing mechanism, but not every
    * provider accepts one (the TPM provider refuses it, and RSA-PSS): then
    * the next choice, which the key's CKA_ALLOWED_MECHANISMS tell. */
-  *key = NULL;
-  for (guint i = 0; i < choices->n && *key == NULL; i++)
+  for (guint i = 0; i < choices->n && made->key == NULL; i++)
     {
       ParsecAlgorithm *algorithm = choices->algorithms[i];
       ParsecKeyUsage usage = usage_of (algorithm, extractable);
-      g_autoptr(ParsecKeyAttributes) made = NULL;
+      g_autoptr(ParsecKeyAttributes) attributes = NULL;
 
       /* A public key only verifies and encrypts. */
       if (public_only)
         usage &= PARSEC_KEY_USAGE_VERIFY_HASH | PARSEC_KEY_USAGE_VERIFY_MESSAGE | PARSEC_KEY_USAGE_ENCRYPT;
-      made = curve == NULL ? parsec_key_attributes_new (type, bits, usage, algorithm)
-                           : parsec_key_attributes_new_ecc (type, curve->family, curve->bits, usage, algorithm);
+      attributes = curve == NULL ? parsec_key_attributes_new (type, bits, usage, algorithm)
+                                 : parsec_key_attributes_new_ecc (type, curve->family, curve->bits, usage,
+                                                                  algorithm);
       if (error != NULL)
         {
           if (!g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED) &&
@@ -1130,42 +1138,28 @@ make_key (ParsecClient        *client,
           g_debug ("%s; trying the next policy", error->message);
           g_clear_error (&error);
         }
-      *key = data != NULL ? parsec_client_import_key (client, name, made, data, NULL, &error)
-                          : parsec_client_generate_key (client, name, made, NULL, &error);
+      made->key = data != NULL ? parsec_client_import_key (made->client, name, attributes, data, NULL, &error)
+                               : parsec_client_generate_key (made->client, name, attributes, NULL, &error);
     }
   /* What the service cannot make is a template the token cannot fulfil. */
-  if (*key == NULL && (error == NULL || g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED)))
+  if (made->key == NULL && (error == NULL || g_error_matches (error, PARSEC_ERROR, PARSEC_ERROR_PSA_NOT_SUPPORTED)))
     {
       if (error != NULL)
         g_debug ("%s", error->message);
       return CKR_TEMPLATE_INCONSISTENT;
     }
-  if (*key == NULL)
+  if (made->key == NULL)
     return p11_rv_from_error (error, data != NULL ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_TEMPLATE_INCONSISTENT);
-
-  /* A token key's CKA_ID is its name unless chosen; a session object's,
-   * its label's bytes unless chosen. */
-  *id = NULL;
-  if (id_attribute != NULL && (!*token || id_attribute->ulValueLen != strlen (name) ||
-                               memcmp (id_attribute->pValue, name, strlen (name)) != 0))
-    *id = g_bytes_new (id_attribute->pValue, id_attribute->ulValueLen);
-  else if (!*token)
-    *id = g_bytes_new (label_text, strlen (label_text));
   return CKR_OK;
 }
 
 CK_RV
-p11_generate_key_pair (ParsecClient          *client,
+p11_generate_key_pair (P11NewKey             *made,
                        const CK_MECHANISM    *mechanism,
                        const CK_ATTRIBUTE    *public_tmpl,
                        CK_ULONG               public_count,
                        const CK_ATTRIBUTE    *private_tmpl,
-                       CK_ULONG               private_count,
-                       const char            *session_prefix,
-                       gboolean               read_only,
-                       ParsecKey            **key,
-                       GBytes               **id,
-                       gboolean              *token)
+                       CK_ULONG               private_count)
 {
   g_auto(Choices) choices = { { NULL }, 0 };
   Templates t = { public_tmpl, public_count, private_tmpl, private_count };
@@ -1202,9 +1196,9 @@ p11_generate_key_pair (ParsecClient          *client,
    * object (PKCS #11's default), for both halves. */
   if (public_token_given && private_token_given && public_token != private_token)
     return CKR_TEMPLATE_INCONSISTENT;
-  *token = private_token_given ? private_token : public_token;
+  made->token = private_token_given ? private_token : public_token;
   /* A read-only session makes session objects only. */
-  if (*token && read_only)
+  if (made->token && made->read_only)
     return CKR_SESSION_READ_ONLY;
   wish.usage_given = sign_given || decrypt_given || derive_given;
   wish.families = allowed_families (allowed, &wish.raw_pkcs);
@@ -1249,8 +1243,8 @@ p11_generate_key_pair (ParsecClient          *client,
     }
   if (rv != CKR_OK)
     return rv;
-  return make_key (client, &choices, rsa ? PARSEC_KEY_TYPE_RSA_KEY_PAIR : PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve, bits,
-                   extractable, NULL, label, id_attribute, session_prefix, key, id, token);
+  return make_key (made, &choices, rsa ? PARSEC_KEY_TYPE_RSA_KEY_PAIR : PARSEC_KEY_TYPE_ECC_KEY_PAIR, curve, bits,
+                   extractable, NULL, label, id_attribute);
 }
 
 /* The RSA key of an imported template, as PSA imports it: RSAPublicKey,
@@ -1348,15 +1342,10 @@ ec_import_data (const CK_ATTRIBUTE  *tmpl,
  * key pair: to verify or sign (by default), or to encrypt or decrypt where
  * CKA_ENCRYPT or CKA_DECRYPT alone asks. */
 CK_RV
-p11_import_key (ParsecClient        *client,
+p11_import_key (P11NewKey           *made,
                 CK_OBJECT_CLASS      klass,
                 const CK_ATTRIBUTE  *tmpl,
-                CK_ULONG             count,
-                const char          *session_prefix,
-                gboolean             read_only,
-                ParsecKey          **key,
-                GBytes             **id,
-                gboolean            *token)
+                CK_ULONG             count)
 {
   static const CK_ATTRIBUTE_TYPE known_public[] = {
     CKA_CLASS, CKA_KEY_TYPE, CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_LABEL, CKA_ID, CKA_VERIFY, CKA_ENCRYPT,
@@ -1383,10 +1372,10 @@ p11_import_key (ParsecClient        *client,
   guint bits = 0;
   CK_RV rv;
 
-  *token = FALSE;
+  made->token = FALSE;
   if ((rv = p11_template_only (tmpl, count, private_key ? known_private : known_public,
                                private_key ? G_N_ELEMENTS (known_private) : G_N_ELEMENTS (known_public))) != CKR_OK ||
-      (rv = check_storage (tmpl, count, klass, token, NULL)) != CKR_OK ||
+      (rv = check_storage (tmpl, count, klass, &made->token, NULL)) != CKR_OK ||
       (rv = p11_template_ulong (tmpl, count, CKA_KEY_TYPE, &key_type, &have_type)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, private_key ? CKA_SIGN : CKA_VERIFY, &wish.sign, &sign_given)) != CKR_OK ||
       (rv = p11_template_bool (tmpl, count, private_key ? CKA_DECRYPT : CKA_ENCRYPT, &wish.decrypt,
@@ -1401,7 +1390,7 @@ p11_import_key (ParsecClient        *client,
     return CKR_TEMPLATE_INCOMPLETE;
   if (allowed != NULL && allowed->ulValueLen % sizeof (CK_MECHANISM_TYPE) != 0)
     return CKR_ATTRIBUTE_VALUE_INVALID;
-  if (*token && read_only)
+  if (made->token && made->read_only)
     return CKR_SESSION_READ_ONLY;
   /* A key that signs and decrypts both would need two PSA policies:
    * signing, the more common, wins where both are asked (as for key
@@ -1435,6 +1424,5 @@ p11_import_key (ParsecClient        *client,
   /* Nothing a public key does agrees keys. */
   if (wish.derive && !private_key)
     return CKR_TEMPLATE_INCONSISTENT;
-  return make_key (client, &choices, type, curve, bits, extractable, data, label, id_attribute, session_prefix, key,
-                   id, token);
+  return make_key (made, &choices, type, curve, bits, extractable, data, label, id_attribute);
 }

@@ -1348,13 +1348,16 @@ load_public_key_for (CK_SESSION_HANDLE   handle,
 
 /* Adds a key the service has made or imported to the session's slot, as
  * one object of @kind: a session object of the session, or a token
- * object. */
+ * object. A private key is a key pair: its public half shows too, its
+ * handle in @public_handle unless NULL. */
 static CK_RV
 add_made_key (CK_SESSION_HANDLE     handle,
-              P11NewSecret         *made,
+              P11NewKey            *made,
               P11Kind               kind,
-              CK_OBJECT_HANDLE_PTR  object_handle)
+              CK_OBJECT_HANDLE_PTR  object_handle,
+              CK_OBJECT_HANDLE_PTR  public_handle)
 {
+  P11Object *public_half = NULL;
   g_autoptr(GError) error = NULL;
   P11Session *session;
   CK_RV rv = lock_session (handle, &session);
@@ -1370,10 +1373,11 @@ add_made_key (CK_SESSION_HANDLE     handle,
     p11_slot_add_session_key (session->slot, handle, made->key, g_steal_pointer (&made->id));
   else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (made->key), made->id, &error))
     g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (made->key), error->message);
-  *object_handle = p11_slot_add_key (session->slot, kind, made->key)->handle;
-  /* A private key imported is a key pair: its public half shows too. */
   if (kind == P11_KIND_PRIVATE_KEY)
-    p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, made->key);
+    public_half = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, made->key);
+  *object_handle = p11_slot_add_key (session->slot, kind, made->key)->handle;
+  if (public_handle != NULL && public_half != NULL)
+    *public_handle = public_half->handle;
   UNLOCK ();
   return CKR_OK;
 }
@@ -1386,7 +1390,7 @@ new_secret_for (CK_SESSION_HANDLE   handle,
                 ParsecOpcode        opcode,
                 ParsecOpcode        opcode2,
                 CK_RV               missing,
-                P11NewSecret       *made)
+                P11NewKey          *made)
 {
   P11Session *session;
   CK_RV rv = lock_session (handle, &session);
@@ -1414,7 +1418,7 @@ create_imported_key (CK_SESSION_HANDLE     handle,
                      CK_ULONG              count,
                      CK_OBJECT_HANDLE_PTR  object_handle)
 {
-  g_auto(P11NewSecret) made = { NULL, };
+  g_auto(P11NewKey) made = { NULL, };
   g_autofree char *session_prefix = p11_session_prefix ();
   g_autoptr(ParsecClient) client = NULL;
   CK_RV rv = new_secret_for (handle, PARSEC_OPCODE_PSA_IMPORT_KEY, 0, CKR_TEMPLATE_INCONSISTENT, &made);
@@ -1426,13 +1430,12 @@ create_imported_key (CK_SESSION_HANDLE     handle,
   if (klass == CKO_SECRET_KEY)
     rv = p11_secret_import (&made, tmpl, count);
   else
-    rv = p11_import_key (client, klass, tmpl, count, session_prefix, made.read_only, &made.key, &made.id,
-                         &made.token);
+    rv = p11_import_key (&made, klass, tmpl, count);
   if (rv != CKR_OK)
     return rv;
   return add_made_key (handle, &made, klass == CKO_SECRET_KEY ? P11_KIND_SECRET_KEY
                                       : klass == CKO_PRIVATE_KEY ? P11_KIND_PRIVATE_KEY : P11_KIND_PUBLIC_KEY,
-                       object_handle);
+                       object_handle, NULL);
 }
 
 CK_RV
@@ -2328,7 +2331,7 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
                CK_ULONG             count,
                CK_OBJECT_HANDLE_PTR key)
 {
-  g_auto(P11NewSecret) made = { NULL, };
+  g_auto(P11NewKey) made = { NULL, };
   g_autofree char *session_prefix = NULL;
   g_autoptr(ParsecClient) client = NULL;
   CK_RV rv = check_session (handle);
@@ -2350,7 +2353,7 @@ C_GenerateKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_generate (&made, mechanism, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key, NULL);
 }
 
 CK_RV
@@ -2385,7 +2388,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
              CK_ULONG             count,
              CK_OBJECT_HANDLE_PTR key)
 {
-  g_auto(P11NewSecret) made = { NULL, };
+  g_auto(P11NewKey) made = { NULL, };
   g_autofree char *session_prefix = NULL;
   g_autoptr(ParsecClient) client = NULL;
   g_autoptr(ParsecKey) base = NULL;
@@ -2421,7 +2424,7 @@ C_DeriveKey (CK_SESSION_HANDLE    handle,
   rv = p11_secret_derive (&made, base, peer, tmpl, count);
   if (rv != CKR_OK)
     return rv;
-  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key);
+  return add_made_key (handle, &made, P11_KIND_SECRET_KEY, key, NULL);
 }
 
 /* Key pairs and random numbers */
@@ -2436,14 +2439,10 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
                    CK_OBJECT_HANDLE_PTR public_key,
                    CK_OBJECT_HANDLE_PTR private_key)
 {
-  g_autoptr(GError) error = NULL;
+  g_auto(P11NewKey) made = { NULL, };
   g_autoptr(ParsecClient) client = NULL;
-  g_autoptr(ParsecKey) key = NULL;
-  g_autoptr(GBytes) id = NULL;
   g_autofree char *session_prefix = NULL;
-  gboolean read_only = FALSE, token = FALSE;
   P11Session *session;
-  P11Object *pub, *priv;
   CK_RV rv = lock_session (handle, &session);
 
   if (rv != CKR_OK)
@@ -2456,37 +2455,19 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
     ;
   else
     {
-      read_only = !session_is_rw (session);
-      client = g_object_ref (session->slot->client);
+      made.read_only = !session_is_rw (session);
+      made.client = client = g_object_ref (session->slot->client);
     }
   UNLOCK ();
   if (rv != CKR_OK)
     return rv;
 
   session_prefix = p11_session_prefix ();
-  rv = p11_generate_key_pair (client, mechanism, public_tmpl, public_count, private_tmpl, private_count,
-                              session_prefix, read_only, &key, &id, &token);
+  made.session_prefix = session_prefix;
+  rv = p11_generate_key_pair (&made, mechanism, public_tmpl, public_count, private_tmpl, private_count);
   if (rv != CKR_OK)
     return rv;
-
-  rv = lock_session (handle, &session);
-  if (rv != CKR_OK)
-    {
-      /* The session closed meanwhile: its session object goes with it. */
-      if (!token)
-        parsec_key_destroy (key, NULL, NULL);
-      return rv;
-    }
-  if (!token)
-    p11_slot_add_session_key (session->slot, handle, key, g_steal_pointer (&id));
-  else if (!p11_slot_record_new_key (session->slot, parsec_key_get_name (key), id, &error))
-    g_debug ("CKA_ID of “%s” not kept: %s", parsec_key_get_name (key), error->message);
-  pub = p11_slot_add_key (session->slot, P11_KIND_PUBLIC_KEY, key);
-  priv = p11_slot_add_key (session->slot, P11_KIND_PRIVATE_KEY, key);
-  *public_key = pub->handle;
-  *private_key = priv->handle;
-  UNLOCK ();
-  return CKR_OK;
+  return add_made_key (handle, &made, P11_KIND_PRIVATE_KEY, private_key, public_key);
 }
 
 CK_RV

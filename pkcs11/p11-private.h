@@ -262,13 +262,27 @@ CK_RV            p11_slot_mechanism_info    (P11Slot            *slot,
                                              CK_MECHANISM_TYPE   type,
                                              CK_MECHANISM_INFO  *info);
 
-/* p11-crypto.c: a new key's name, from its label, else its CKA_ID in hex,
- * else a new one; a session object's behind @session_prefix. */
-CK_RV            p11_key_name_for           (const CK_ATTRIBUTE *label,
+/* p11-crypto.c: where a key is made, and what the template asked of it;
+ * every kind of key (pairs, public keys, secret keys) goes through one. */
+typedef struct {
+  ParsecClient *client;
+  const char *session_prefix;   /* for session objects' names */
+  gboolean read_only;           /* the session's */
+  ParsecKey *key;               /* out: the key made */
+  GBytes *id;                   /* out: the CKA_ID asked for, or NULL */
+  gboolean token;               /* out: whether it is a token object */
+} P11NewKey;
+
+void             p11_new_key_clear          (P11NewKey          *made);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (P11NewKey, p11_new_key_clear)
+
+/* The new key's name: its label, else its CKA_ID in hex, else a new one;
+ * a session object's behind the session prefix. Sets the CKA_ID the
+ * module keeps for it. @made->token must be settled. */
+CK_RV            p11_new_key_name           (P11NewKey          *made,
+                                             const CK_ATTRIBUTE *label,
                                              const CK_ATTRIBUTE *id,
-                                             const char         *session_prefix,
-                                             char              **name,
-                                             char              **label_text);
+                                             char              **name);
 
 /* p11-digest.c: C_DigestInit and the rest, hashed in the module */
 CK_RV            p11_digest_init            (P11Session         *session,
@@ -292,25 +306,12 @@ CK_RV            p11_secret_attribute       (P11Object          *object,
                                              GBytes            **value);
 gboolean         p11_secret_is_exportable   (P11Object          *object);
 gboolean         p11_key_type_is_secret     (ParsecKeyType       type);
-/* Where a secret key is made, and what the template asked of it */
-typedef struct {
-  ParsecClient *client;
-  const char *session_prefix;   /* for session objects' names */
-  gboolean read_only;           /* the session's */
-  ParsecKey *key;               /* out: the key made */
-  GBytes *id;                   /* out: the CKA_ID asked for, or NULL */
-  gboolean token;               /* out: whether it is a token object */
-} P11NewSecret;
-
-void             p11_new_secret_clear       (P11NewSecret       *made);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (P11NewSecret, p11_new_secret_clear)
-
 /* Make the key in the service; no module state is touched. */
-CK_RV            p11_secret_generate        (P11NewSecret       *made,
+CK_RV            p11_secret_generate        (P11NewKey          *made,
                                              const CK_MECHANISM *mechanism,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
-CK_RV            p11_secret_import          (P11NewSecret       *made,
+CK_RV            p11_secret_import          (P11NewKey          *made,
                                              const CK_ATTRIBUTE *tmpl,
                                              CK_ULONG            count);
 /* C_DeriveKey's checks, while the module lock is held: the base key and
@@ -318,7 +319,7 @@ CK_RV            p11_secret_import          (P11NewSecret       *made,
 CK_RV            p11_secret_derive_check    (const CK_MECHANISM *mechanism,
                                              P11Object          *base,
                                              GBytes            **peer);
-CK_RV            p11_secret_derive          (P11NewSecret       *made,
+CK_RV            p11_secret_derive          (P11NewKey          *made,
                                              ParsecKey          *base,
                                              GBytes             *peer,
                                              const CK_ATTRIBUTE *tmpl,
@@ -388,31 +389,20 @@ CK_RV            p11_operation_finish       (P11Operation       *op,
 CK_RV            p11_operation_verify       (P11Operation       *op,
                                              const guint8       *signature,
                                              gsize               len);
-/* Makes the key in the service: the key, the CKA_ID the templates asked
- * for (NULL for none) and whether it is a token object; a session
- * object's name starts with @session_prefix. No module state is touched. */
-CK_RV            p11_generate_key_pair      (ParsecClient       *client,
+/* Makes the key pair in the service, into @made. No module state is
+ * touched. */
+CK_RV            p11_generate_key_pair      (P11NewKey          *made,
                                              const CK_MECHANISM *mechanism,
                                              const CK_ATTRIBUTE *public_tmpl,
                                              CK_ULONG            public_count,
                                              const CK_ATTRIBUTE *private_tmpl,
-                                             CK_ULONG            private_count,
-                                             const char         *session_prefix,
-                                             gboolean            read_only,
-                                             ParsecKey         **key,
-                                             GBytes            **id,
-                                             gboolean           *token);
+                                             CK_ULONG            private_count);
 /* C_CreateObject of a CKO_PUBLIC_KEY or CKO_PRIVATE_KEY, imported into
- * the service; the same outputs, and no module state touched. */
-CK_RV            p11_import_key             (ParsecClient       *client,
+ * the service, into @made; no module state touched. */
+CK_RV            p11_import_key             (P11NewKey          *made,
                                              CK_OBJECT_CLASS     klass,
                                              const CK_ATTRIBUTE *tmpl,
-                                             CK_ULONG            count,
-                                             const char         *session_prefix,
-                                             gboolean            read_only,
-                                             ParsecKey         **key,
-                                             GBytes            **id,
-                                             gboolean           *token);
+                                             CK_ULONG            count);
 CK_RV            p11_generate_random        (ParsecClient       *client,
                                              CK_BYTE_PTR         out,
                                              CK_ULONG            len);

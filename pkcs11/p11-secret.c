@@ -152,13 +152,6 @@ p11_secret_attribute (P11Object          *object,
 
 /* Templates of new secret keys */
 
-void
-p11_new_secret_clear (P11NewSecret *made)
-{
-  g_clear_object (&made->key);
-  g_clear_pointer (&made->id, g_bytes_unref);
-}
-
 typedef struct {
   CK_KEY_TYPE type;
   gboolean type_given;
@@ -195,13 +188,12 @@ refuse_true (const CK_ATTRIBUTE *tmpl,
 /* What a template asks of a secret key, checked against what the service
  * can make; @default_type where CKA_KEY_TYPE is not given. */
 static CK_RV
-secret_spec_parse (P11NewSecret       *made,
+secret_spec_parse (P11NewKey          *made,
                    const CK_ATTRIBUTE *tmpl,
                    CK_ULONG            count,
                    CK_KEY_TYPE         default_type,
                    SecretSpec         *spec)
 {
-  char *label_text = NULL;
   const CK_ATTRIBUTE *label, *id, *allowed;
   gboolean sensitive = TRUE, extractable = FALSE, encrypt = TRUE, decrypt = TRUE;
   gboolean sensitive_given, extractable_given;
@@ -278,21 +270,7 @@ secret_spec_parse (P11NewSecret       *made,
         return CKR_TEMPLATE_INCONSISTENT;
     }
 
-  if ((rv = p11_key_name_for (label, id, made->token ? NULL : made->session_prefix, &spec->name,
-                              &label_text)) != CKR_OK)
-    return rv;
-  /* Such names are the session objects': hidden, and destroyed as stale.
-   * A token key's CKA_ID is its name unless chosen; a session object's,
-   * its label's bytes unless chosen. */
-  if (made->token && p11_session_name_is_session (spec->name))
-    rv = CKR_ATTRIBUTE_VALUE_INVALID;
-  else if (id != NULL && (!made->token || id->ulValueLen != strlen (spec->name) ||
-                          memcmp (id->pValue, spec->name, id->ulValueLen) != 0))
-    made->id = g_bytes_new (id->pValue, id->ulValueLen);
-  else if (!made->token)
-    made->id = g_bytes_new (label_text, strlen (label_text));
-  g_free (label_text);
-  return rv;
+  return p11_new_key_name (made, label, id, &spec->name);
 }
 
 /* Whether @len bytes make a key of the spec's type. */
@@ -339,8 +317,8 @@ secret_spec_attributes (const SecretSpec *spec,
 /* What the service answers when it cannot make such a key is a template
  * the token cannot fulfil. */
 static CK_RV
-made_or_refused (P11NewSecret *made,
-                 GError       *error)
+made_or_refused (P11NewKey *made,
+                 GError    *error)
 {
   if (made->key != NULL)
     return CKR_OK;
@@ -351,7 +329,7 @@ made_or_refused (P11NewSecret *made,
 }
 
 CK_RV
-p11_secret_generate (P11NewSecret        *made,
+p11_secret_generate (P11NewKey           *made,
                      const CK_MECHANISM  *mechanism,
                      const CK_ATTRIBUTE  *tmpl,
                      CK_ULONG             count)
@@ -389,7 +367,7 @@ p11_secret_generate (P11NewSecret        *made,
 }
 
 CK_RV
-p11_secret_import (P11NewSecret        *made,
+p11_secret_import (P11NewKey           *made,
                    const CK_ATTRIBUTE  *tmpl,
                    CK_ULONG             count)
 {
@@ -486,7 +464,7 @@ p11_secret_derive_check (const CK_MECHANISM  *mechanism,
 }
 
 CK_RV
-p11_secret_derive (P11NewSecret        *made,
+p11_secret_derive (P11NewKey           *made,
                    ParsecKey           *base,
                    GBytes              *peer,
                    const CK_ATTRIBUTE  *tmpl,
