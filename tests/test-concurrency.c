@@ -476,39 +476,49 @@ test_nested_loop (Fixture       *f,
 }
 
 /* A listener that accepts connections into its backlog and never
- * answers. */
-static char *
-silent_endpoint (const char *dir,
-                 int        *fd)
-{
-  struct sockaddr_un address = { .sun_family = AF_UNIX };
-  g_autofree char *path = g_build_filename (dir, "silent.sock", NULL);
+ * answers, in a directory of its own, and a client of it bounded to one
+ * call in flight. */
+typedef struct {
+  char *dir;
+  int fd;
+  ParsecClient *client;
+} SilentService;
 
-  g_assert_cmpuint (strlen (path), <, sizeof address.sun_path);
-  strcpy (address.sun_path, path);
-  *fd = socket (AF_UNIX, SOCK_STREAM, 0);
-  g_assert_cmpint (*fd, >=, 0);
-  g_assert_cmpint (bind (*fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  g_assert_cmpint (listen (*fd, 16), ==, 0);
-  return g_strconcat ("unix:", path, NULL);
-}
-
-/* A client bounded to one call in flight, to a silent listener in @dir. */
-static ParsecClient *
-silent_client (const char *dir,
-               int         timeout_ms,
-               int        *fd)
+static void
+silent_service_start (SilentService *silent,
+                      int            timeout_ms)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *endpoint = silent_endpoint (dir, fd);
-  ParsecClient *client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
-                                         "endpoint", endpoint,
-                                         "max-requests-in-flight", 1,
-                                         "timeout", timeout_ms,
-                                         NULL);
+  struct sockaddr_un address = { .sun_family = AF_UNIX };
+  g_autofree char *path = NULL;
+  g_autofree char *endpoint = NULL;
 
+  silent->dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
   g_assert_no_error (error);
-  return client;
+  path = g_build_filename (silent->dir, "silent.sock", NULL);
+  g_assert_cmpuint (strlen (path), <, sizeof address.sun_path);
+  strcpy (address.sun_path, path);
+  silent->fd = socket (AF_UNIX, SOCK_STREAM, 0);
+  g_assert_cmpint (silent->fd, >=, 0);
+  g_assert_cmpint (bind (silent->fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (silent->fd, 16), ==, 0);
+
+  endpoint = g_strconcat ("unix:", path, NULL);
+  silent->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
+                                   "endpoint", endpoint,
+                                   "max-requests-in-flight", 1,
+                                   "timeout", timeout_ms,
+                                   NULL);
+  g_assert_no_error (error);
+}
+
+static void
+silent_service_stop (SilentService *silent)
+{
+  g_clear_object (&silent->client);
+  close (silent->fd);
+  parsec_test_remove_tree (silent->dir);
+  g_free (silent->dir);
 }
 
 /* A queued call that is cancelled leaves the queue at once, while the
@@ -518,17 +528,15 @@ static void
 test_cancel_queued (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GCancellable) ahead = g_cancellable_new ();
   g_autoptr(GCancellable) queued = g_cancellable_new ();
   CallData calls[2] = { { f, 0 }, { f, 1 } };
+  SilentService silent;
+  ParsecClient *client;
   gint64 start;
-  int fd;
 
-  g_assert_no_error (error);
-  client = silent_client (dir, 20000, &fd);
+  silent_service_start (&silent, 20000);
+  client = silent.client;
 
   start = g_get_monotonic_time ();
   f->pending = 1;
@@ -563,8 +571,7 @@ test_cancel_queued (Fixture       *f,
   g_main_loop_run (f->loop);
   g_assert_cmpuint (f->failed, ==, 2);
 
-  close (fd);
-  parsec_test_remove_tree (dir);
+  silent_service_stop (&silent);
 }
 
 static gpointer
@@ -582,17 +589,15 @@ static void
 test_cancel_from_thread (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autoptr(ParsecClient) client = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   CallData calls[2] = { { f, 0 }, { f, 1 } };
+  SilentService silent;
+  ParsecClient *client;
   GThread *thread;
   gint64 start;
-  int fd;
 
-  g_assert_no_error (error);
-  client = silent_client (dir, 20000, &fd);
+  silent_service_start (&silent, 20000);
+  client = silent.client;
 
   start = g_get_monotonic_time ();
   f->pending = 2;
@@ -606,8 +611,7 @@ test_cancel_from_thread (Fixture       *f,
   g_assert_error (f->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 
-  close (fd);
-  parsec_test_remove_tree (dir);
+  silent_service_stop (&silent);
 }
 
 typedef struct {
@@ -642,19 +646,14 @@ static void
 test_deadline_queued (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("parsec-glib-silent-XXXXXX", &error);
-  g_autoptr(ParsecClient) client = NULL;
   DeadlineData deadline = { f->loop, 2 };
+  SilentService silent;
   gint64 start;
-  int fd;
 
-  g_assert_no_error (error);
-  client = silent_client (dir, 400, &fd);
-
+  silent_service_start (&silent, 400);
   start = g_get_monotonic_time ();
-  parsec_client_ping_async (client, NULL, deadline_pinged, &deadline);
-  parsec_client_ping_async (client, NULL, deadline_pinged, &deadline);
+  parsec_client_ping_async (silent.client, NULL, deadline_pinged, &deadline);
+  parsec_client_ping_async (silent.client, NULL, deadline_pinged, &deadline);
   g_main_loop_run (f->loop);
 
   for (guint i = 0; i < 2; i++)
@@ -666,8 +665,7 @@ test_deadline_queued (Fixture       *f,
 
   g_clear_error (&deadline.errors[0]);
   g_clear_error (&deadline.errors[1]);
-  close (fd);
-  parsec_test_remove_tree (dir);
+  silent_service_stop (&silent);
 }
 
 int
