@@ -1,23 +1,15 @@
-/* p11-test-token.h: the PKCS #11 module as the tests load it, and a
- * token of a test's own on a service of its own
+/* p11-test-token.h: a token of a test's own on a service of its own
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #pragma once
 
 #include <parsec-glib/parsec-glib.h>
-#include <p11-kit/pkcs11.h>
 
+#include "p11-test-module.h"
 #include "service-fixture.h"
 
 G_BEGIN_DECLS
-
-/* The module's functions, once p11_test_load_module() has run */
-extern CK_FUNCTION_LIST_PTR p11;
-
-/* Loads the module as applications do, with dlopen() and
- * C_GetFunctionList() only. */
-void p11_test_load_module (const char *path);
 
 typedef struct {
   ParsecTestService *service;

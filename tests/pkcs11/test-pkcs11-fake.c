@@ -11,13 +11,13 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <p11-kit/pkcs11.h>
 
 #include "fake-service.h"
+#include "p11-test-module.h"
 #include "parsec-glib.h"
 
 #include "list_keys.pb-c.h"
@@ -28,7 +28,6 @@
 #define SLOW_MS 1500
 #define QUICK_MS (SLOW_MS / 2)
 
-static CK_FUNCTION_LIST_PTR p11;
 
 typedef struct {
   FakeService *fake;
@@ -517,18 +516,8 @@ int
 main (int    argc,
       char **argv)
 {
-  void *module;
-  CK_C_GetFunctionList get_function_list;
-
   g_test_init (&argc, &argv, NULL);
-
-  module = dlopen (PKCS11_MODULE_PATH, RTLD_NOW | RTLD_LOCAL);
-  if (module == NULL)
-    g_error ("%s", dlerror ());
-  get_function_list = (CK_C_GetFunctionList) dlsym (module, "C_GetFunctionList");
-  if (get_function_list == NULL)
-    g_error ("%s", dlerror ());
-  g_assert_cmpuint (get_function_list (&p11), ==, CKR_OK);
+  p11_test_load_module (PKCS11_MODULE_PATH);
 
   g_test_add_func ("/parsec/pkcs11-fake/initialize-args", test_initialize_args);
 #define ADD(path, func) g_test_add ("/parsec/pkcs11-fake/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

@@ -104,6 +104,22 @@ rsa_key (gboolean         signing,
   return attributes;
 }
 
+/* One search: up to @max objects that match @tmpl into @found; how many. */
+static CK_ULONG
+find_objects (Fixture          *f,
+              CK_ATTRIBUTE     *tmpl,
+              CK_ULONG          count,
+              CK_OBJECT_HANDLE *found,
+              CK_ULONG          max)
+{
+  CK_ULONG n = 0;
+
+  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, count), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjects (f->session, found, max, &n), ==, CKR_OK);
+  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
+  return n;
+}
+
 /* The object of @klass whose @type is @value (any, for a NULL @value), or
  * CK_INVALID_HANDLE; there must not be more than one. */
 static CK_OBJECT_HANDLE
@@ -118,11 +134,8 @@ find_by (Fixture           *f,
     { type, (void *) value, len },
   };
   CK_OBJECT_HANDLE found[2];
-  CK_ULONG n = 0;
+  CK_ULONG n = find_objects (f, tmpl, value != NULL ? 2 : 1, found, G_N_ELEMENTS (found));
 
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, value != NULL ? 2 : 1), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
   if (n == 0)
     return CK_INVALID_HANDLE;
   g_assert_cmpuint (n, ==, 1);
@@ -2668,12 +2681,8 @@ count_certificates (Fixture *f)
   CK_OBJECT_CLASS klass = CKO_CERTIFICATE;
   CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &klass, sizeof klass } };
   CK_OBJECT_HANDLE found[4];
-  CK_ULONG n = 0;
 
-  g_assert_cmpuint (p11->C_FindObjectsInit (f->session, tmpl, G_N_ELEMENTS (tmpl)), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjects (f->session, found, G_N_ELEMENTS (found), &n), ==, CKR_OK);
-  g_assert_cmpuint (p11->C_FindObjectsFinal (f->session), ==, CKR_OK);
-  return n;
+  return find_objects (f, tmpl, G_N_ELEMENTS (tmpl), found, G_N_ELEMENTS (found));
 }
 
 /* The store is read only as the user's private file: not one others may
