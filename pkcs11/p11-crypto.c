@@ -130,17 +130,10 @@ p11_mechanism_list (CK_MECHANISM_TYPE *list,
                     CK_ULONG          *count)
 {
   CK_ULONG n = G_N_ELEMENTS (mechanisms);
+  CK_RV rv;
 
-  if (list == NULL)
-    {
-      *count = n;
-      return CKR_OK;
-    }
-  if (*count < n)
-    {
-      *count = n;
-      return CKR_BUFFER_TOO_SMALL;
-    }
+  if (!p11_output_fits (list, count, n, &rv))
+    return rv;
   for (CK_ULONG i = 0; i < n; i++)
     list[i] = mechanisms[i].type;
   *count = n;
@@ -690,17 +683,11 @@ p11_operation_finish (P11Operation *op,
   *done = FALSE;
   if (op->result == NULL)
     {
-      /* Sizes are exact but for decryption, whose bound is the block. */
-      if (out == NULL)
-        {
-          *out_len = output_size (op);
-          return CKR_OK;
-        }
-      if (op->kind != P11_OP_DECRYPT && *out_len < output_size (op))
-        {
-          *out_len = output_size (op);
-          return CKR_BUFFER_TOO_SMALL;
-        }
+      /* Sizes are exact but for decryption, whose bound is the block:
+       * a short buffer is judged by the result. */
+      if ((out == NULL || op->kind != P11_OP_DECRYPT) &&
+          !p11_output_fits (out, out_len, output_size (op), &rv))
+        return rv;
       rv = compute (op, &op->result);
       if (rv != CKR_OK)
         {
@@ -709,16 +696,8 @@ p11_operation_finish (P11Operation *op,
         }
     }
   len = g_bytes_get_size (op->result);
-  if (out == NULL)
-    {
-      *out_len = len;
-      return CKR_OK;
-    }
-  if (*out_len < len)
-    {
-      *out_len = len;
-      return CKR_BUFFER_TOO_SMALL;
-    }
+  if (!p11_output_fits (out, out_len, len, &rv))
+    return rv;
   if (len > 0)
     memcpy (out, g_bytes_get_data (op->result, NULL), len);
   *out_len = len;

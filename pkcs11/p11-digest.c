@@ -69,19 +69,12 @@ p11_digest_final (P11Session   *session,
 {
   g_autoptr(GBytes) result = NULL;
   gsize len = session->digest_len;
+  CK_RV rv;
 
   if (session->digest == NULL)
     return CKR_OPERATION_NOT_INITIALIZED;
-  if (out == NULL)
-    {
-      *out_len = len;
-      return CKR_OK;
-    }
-  if (*out_len < len)
-    {
-      *out_len = len;
-      return CKR_BUFFER_TOO_SMALL;
-    }
+  if (!p11_output_fits (out, out_len, len, &rv))
+    return rv;
   result = digest_finish (g_steal_pointer (&session->digest));
   memcpy (out, g_bytes_get_data (result, NULL), len);
   *out_len = len;

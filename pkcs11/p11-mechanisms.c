@@ -131,6 +131,7 @@ p11_slot_mechanism_list (P11Slot           *slot,
   g_autofree CK_MECHANISM_TYPE *key_pair = NULL;
   CK_ULONG n_key_pair = 0;
   CK_MECHANISM_INFO info;
+  CK_RV rv;
 
   p11_mechanism_list (NULL, &n_key_pair);
   key_pair = g_new (CK_MECHANISM_TYPE, n_key_pair);
@@ -142,16 +143,8 @@ p11_slot_mechanism_list (P11Slot           *slot,
     if (p11_slot_mechanism_info (slot, offers[i].type, &info) == CKR_OK)
       g_array_append_val (offered, offers[i].type);
 
-  if (list == NULL)
-    {
-      *count = offered->len;
-      return CKR_OK;
-    }
-  if (*count < offered->len)
-    {
-      *count = offered->len;
-      return CKR_BUFFER_TOO_SMALL;
-    }
+  if (!p11_output_fits (list, count, offered->len, &rv))
+    return rv;
   for (guint i = 0; i < offered->len; i++)
     list[i] = g_array_index (offered, CK_MECHANISM_TYPE, i);
   *count = offered->len;

@@ -80,6 +80,19 @@ pad (char       *field,
 
 /* Helpers for the other files */
 
+gboolean
+p11_output_fits (const void   *out,
+                 CK_ULONG_PTR  out_len,
+                 CK_ULONG      len,
+                 CK_RV        *rv)
+{
+  if (out != NULL && *out_len >= len)
+    return TRUE;
+  *rv = out == NULL ? CKR_OK : CKR_BUFFER_TOO_SMALL;
+  *out_len = len;
+  return FALSE;
+}
+
 CK_RV
 p11_rv_from_error (const GError *error,
                    CK_RV         invalid_argument)
@@ -769,14 +782,7 @@ C_GetSlotList (CK_BBOOL       token_present,
   n = state->slots->len;
   if (count == NULL)
     rv = CKR_ARGUMENTS_BAD;
-  else if (slot_list == NULL)
-    *count = n;
-  else if (*count < n)
-    {
-      *count = n;
-      rv = CKR_BUFFER_TOO_SMALL;
-    }
-  else
+  else if (p11_output_fits (slot_list, count, n, &rv))
     {
       for (CK_ULONG i = 0; i < n; i++)
         slot_list[i] = i + 1;

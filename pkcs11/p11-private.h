@@ -150,6 +150,14 @@ struct _P11Session
 /* p11-module.c */
 CK_RV            p11_rv_from_error          (const GError       *error,
                                              CK_RV               invalid_argument);
+/* PKCS #11's convention for what a call returns in the caller's buffer:
+ * with @out NULL, the @len needed goes to @out_len (CKR_OK); with @out
+ * shorter than @len, too (CKR_BUFFER_TOO_SMALL). TRUE when @len items
+ * may be written to @out; else FALSE, with @rv set. */
+gboolean         p11_output_fits            (const void         *out,
+                                             CK_ULONG_PTR        out_len,
+                                             CK_ULONG            len,
+                                             CK_RV              *rv);
 void             p11_module_register_object (P11Object          *object);
 void             p11_module_unregister_object (P11Object        *object);
 
