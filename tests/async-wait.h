@@ -6,10 +6,28 @@
 
 #include <gio/gio.h>
 
+/* One asynchronous call at a time on the thread-default main context:
+ * pass async_wait_store and the struct as the callback and its data, then
+ * async_wait_result() runs the loop until the callback and returns its
+ * result (owned by the struct until the next wait). */
 typedef struct {
   GMainLoop *loop;
   GAsyncResult *result;
 } AsyncWait;
+
+static inline void
+async_wait_init (AsyncWait *wait)
+{
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  wait->result = NULL;
+}
+
+static inline void
+async_wait_clear (AsyncWait *wait)
+{
+  g_clear_object (&wait->result);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+}
 
 /* A GAsyncReadyCallback whose user data is an AsyncWait. */
 static inline void

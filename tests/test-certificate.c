@@ -7,12 +7,13 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "async-wait.h"
 #include "service-fixture.h"
 
 typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
-  ParsecTestAsync async;
+  AsyncWait async;
   char *dir;
   char *openssl;
   GPtrArray *keys;
@@ -31,7 +32,7 @@ fixture_setup (Fixture       *f,
                               "application-name", "certificate-app",
                               NULL);
   g_assert_no_error (error);
-  parsec_test_async_init (&f->async);
+  async_wait_init (&f->async);
   f->dir = g_dir_make_tmp ("parsec-glib-certificate-XXXXXX", &error);
   g_assert_no_error (error);
   f->openssl = g_find_program_in_path ("openssl");
@@ -50,7 +51,7 @@ fixture_teardown (Fixture       *f,
     }
   g_ptr_array_unref (f->keys);
   g_clear_object (&f->client);
-  parsec_test_async_clear (&f->async);
+  async_wait_clear (&f->async);
   parsec_test_service_free (f->service);
   parsec_test_remove_tree (f->dir);
   g_free (f->dir);
@@ -163,8 +164,8 @@ test_request (Fixture       *f,
 
       if (async)
         {
-          parsec_key_create_certificate_request_async (key, options, NULL, parsec_test_async_store, &f->async);
-          request = parsec_key_create_certificate_request_finish (key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_create_certificate_request_async (key, options, NULL, async_wait_store, &f->async);
+          request = parsec_key_create_certificate_request_finish (key, async_wait_result (&f->async), &error);
         }
       else
         request = parsec_key_create_certificate_request (key, options, NULL, &error);
@@ -252,8 +253,8 @@ test_self_signed (Fixture       *f,
 
       if (async)
         {
-          parsec_key_create_self_signed_certificate_async (key, options, NULL, parsec_test_async_store, &f->async);
-          certificate = parsec_key_create_self_signed_certificate_finish (key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_create_self_signed_certificate_async (key, options, NULL, async_wait_store, &f->async);
+          certificate = parsec_key_create_self_signed_certificate_finish (key, async_wait_result (&f->async), &error);
         }
       else
         certificate = parsec_key_create_self_signed_certificate (key, options, NULL, &error);
@@ -347,8 +348,8 @@ test_errors (Fixture       *f,
   made = parsec_key_create_certificate_request (ecc, options, NULL, &error);
   g_assert_no_error (error);
 
-  parsec_key_create_certificate_request_async (rsa, NULL, NULL, parsec_test_async_store, &f->async);
-  g_assert_null (parsec_key_create_certificate_request_finish (rsa, parsec_test_async_wait (&f->async), &error));
+  parsec_key_create_certificate_request_async (rsa, NULL, NULL, async_wait_store, &f->async);
+  g_assert_null (parsec_key_create_certificate_request_finish (rsa, async_wait_result (&f->async), &error));
   g_assert_error (error, PARSEC_ERROR, PARSEC_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   g_assert_null (parsec_key_create_self_signed_certificate (rsa, NULL, NULL, &error));

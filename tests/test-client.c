@@ -27,15 +27,14 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   f->fake = fake_service_new ();
-  f->wait.loop = g_main_loop_new (NULL, FALSE);
+  async_wait_init (&f->wait);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_clear_object (&f->wait.result);
-  g_main_loop_unref (f->wait.loop);
+  async_wait_clear (&f->wait);
   fake_service_free (f->fake);
 }
 

@@ -76,7 +76,7 @@ fixture_setup (Fixture       *f,
                               "application-name", "e2e-app",
                               NULL);
   g_assert_no_error (error);
-  f->wait.loop = g_main_loop_new (NULL, FALSE);
+  async_wait_init (&f->wait);
   f->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   f->provider = parsec_test_provider_query (f->client, &error);
   g_assert_no_error (error);
@@ -91,7 +91,7 @@ fixture_teardown (Fixture       *f,
 {
   gpointer weak = f->client;
 
-  g_clear_object (&f->wait.result);
+  async_wait_clear (&f->wait);
   g_clear_pointer (&f->provider, parsec_test_provider_free);
   /* Key objects hold their client. */
   g_hash_table_unref (f->keys);
@@ -99,7 +99,6 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->client);
   /* No call may keep the client alive behind our back. */
   g_assert_null (weak);
-  g_main_loop_unref (f->wait.loop);
   parsec_test_service_free (f->service);
   if (f->log_dir != NULL)
     parsec_test_remove_tree (f->log_dir);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "async-wait.h"
 #include "fuzz-common.h"
 #include "parsec-wire-private.h"
 
@@ -346,23 +347,6 @@ test_sync (void)
   tally_report (&tally, "sync");
 }
 
-typedef struct {
-  GAsyncResult *result;
-  GMainLoop *loop;
-} Wait;
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  g_assert_null (wait->result);
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
 static gboolean
 watchdog (gpointer user_data)
 {
@@ -375,16 +359,16 @@ run_async (const FuzzOp  *op,
            ParsecClient  *client,
            GError       **error)
 {
-  Wait wait = { NULL, g_main_loop_new (NULL, FALSE) };
-  guint watch = g_timeout_add_seconds (WATCHDOG_S, watchdog, (gpointer) op->name);
+  AsyncWait wait;
+  guint watch;
   gboolean ok;
 
-  op->start (client, NULL, store_result, &wait);
-  g_main_loop_run (wait.loop);
+  async_wait_init (&wait);
+  watch = g_timeout_add_seconds (WATCHDOG_S, watchdog, (gpointer) op->name);
+  op->start (client, NULL, async_wait_store, &wait);
+  ok = op->finish (client, async_wait_result (&wait), error);
   g_source_remove (watch);
-  ok = op->finish (client, wait.result, error);
-  g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
+  async_wait_clear (&wait);
   return ok;
 }
 
@@ -809,13 +793,12 @@ test_hash_signature_length (void)
           serve_bytes (PARSEC_OPCODE_PSA_SIGN_HASH, 0x5a, len);
           if (async)
             {
-              Wait wait = { NULL, g_main_loop_new (NULL, FALSE) };
+              AsyncWait wait;
 
-              parsec_key_sign_hash_async (key, NULL, digest, NULL, store_result, &wait);
-              g_main_loop_run (wait.loop);
-              signature = parsec_key_sign_hash_finish (key, wait.result, &error);
-              g_object_unref (wait.result);
-              g_main_loop_unref (wait.loop);
+              async_wait_init (&wait);
+              parsec_key_sign_hash_async (key, NULL, digest, NULL, async_wait_store, &wait);
+              signature = parsec_key_sign_hash_finish (key, async_wait_result (&wait), &error);
+              async_wait_clear (&wait);
             }
           else
             signature = parsec_key_sign_hash (key, NULL, digest, NULL, &error);

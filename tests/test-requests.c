@@ -345,7 +345,7 @@ fixture_setup (Fixture       *f,
   f->listed = parsec_key_attributes_new_ecc_signing (256, PARSEC_HASH_SHA_256);
   f->fake = fake_service_new ();
   fake_service_set_handler (f->fake, recording_handler, f);
-  f->wait.loop = g_main_loop_new (NULL, FALSE);
+  async_wait_init (&f->wait);
 
   /* Explicit provider and authentication: no discovery requests. */
   f->client = g_initable_new (PARSEC_TYPE_CLIENT, NULL, &error,
@@ -362,11 +362,10 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  user_data)
 {
-  g_clear_object (&f->wait.result);
+  async_wait_clear (&f->wait);
   g_clear_object (&f->client);
   /* Stops the fake's thread before what its handler uses goes. */
   fake_service_free (f->fake);
-  g_main_loop_unref (f->wait.loop);
   g_ptr_array_unref (f->messages);
   g_ptr_array_unref (f->requests);
   parsec_key_attributes_unref (f->listed);

@@ -14,6 +14,7 @@
 
 #include <parsec-glib/parsec-glib.h>
 
+#include "async-wait.h"
 #include "service-fixture.h"
 
 #define LARGE_SIZE ((goffset) 65 * 1024 * 1024 + 7)
@@ -120,7 +121,7 @@ typedef struct {
   ParsecTestService *service;
   ParsecClient *client;
   ParsecKey *key;
-  ParsecTestAsync async;
+  AsyncWait async;
   char *dir;
 } Fixture;
 
@@ -140,7 +141,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->key = parsec_client_generate_key (f->client, "streams", attributes, NULL, &error);
   g_assert_no_error (error);
-  parsec_test_async_init (&f->async);
+  async_wait_init (&f->async);
   f->dir = g_dir_make_tmp ("parsec-glib-stream-XXXXXX", &error);
   g_assert_no_error (error);
 }
@@ -154,7 +155,7 @@ fixture_teardown (Fixture       *f,
   g_assert_true (parsec_key_destroy (f->key, NULL, &error));
   g_clear_object (&f->key);
   g_clear_object (&f->client);
-  parsec_test_async_clear (&f->async);
+  async_wait_clear (&f->async);
   parsec_test_service_free (f->service);
   parsec_test_remove_tree (f->dir);
   g_free (f->dir);
@@ -252,16 +253,16 @@ test_large_file (Fixture       *f,
   sync_signature = parsec_key_sign_file (f->key, file, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (sync_signature), ==, 64);
-  parsec_key_sign_file_async (f->key, file, NULL, parsec_test_async_store, &f->async);
-  async_signature = parsec_key_sign_file_finish (f->key, parsec_test_async_wait (&f->async), &error);
+  parsec_key_sign_file_async (f->key, file, NULL, async_wait_store, &f->async);
+  async_signature = parsec_key_sign_file_finish (f->key, async_wait_result (&f->async), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (async_signature), ==, 64);
 
   /* Each verifies the other's signature. */
   g_assert_true (parsec_key_verify_file (f->key, file, async_signature, NULL, &error));
   g_assert_no_error (error);
-  parsec_key_verify_file_async (f->key, file, sync_signature, NULL, parsec_test_async_store, &f->async);
-  g_assert_true (parsec_key_verify_file_finish (f->key, parsec_test_async_wait (&f->async), &error));
+  parsec_key_verify_file_async (f->key, file, sync_signature, NULL, async_wait_store, &f->async);
+  g_assert_true (parsec_key_verify_file_finish (f->key, async_wait_result (&f->async), &error));
   g_assert_no_error (error);
 
   assert_openssl_verifies (f, file, sync_signature);
@@ -289,8 +290,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), NULL, parsec_test_async_store, &f->async);
-          signature = parsec_key_sign_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), NULL, async_wait_store, &f->async);
+          signature = parsec_key_sign_stream_finish (f->key, async_wait_result (&f->async), &error);
         }
       else
         signature = parsec_key_sign_stream (f->key, G_INPUT_STREAM (stream), NULL, &error);
@@ -304,8 +305,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (again), signature, NULL, parsec_test_async_store, &f->async);
-          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (again), signature, NULL, async_wait_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, async_wait_result (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (again), signature, NULL, &error);
@@ -314,8 +315,8 @@ test_large_stream (Fixture       *f,
 
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (shorter), signature, NULL, parsec_test_async_store, &f->async);
-          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (shorter), signature, NULL, async_wait_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, async_wait_result (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (shorter), signature, NULL, &error);
@@ -365,8 +366,8 @@ test_cancel_mid_stream (Fixture       *f,
       stream->cancel_at = 3;
       if (async)
         {
-          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), cancellable, parsec_test_async_store, &f->async);
-          signature = parsec_key_sign_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_sign_stream_async (f->key, G_INPUT_STREAM (stream), cancellable, async_wait_store, &f->async);
+          signature = parsec_key_sign_stream_finish (f->key, async_wait_result (&f->async), &error);
         }
       else
         signature = parsec_key_sign_stream (f->key, G_INPUT_STREAM (stream), cancellable, &error);
@@ -395,8 +396,8 @@ test_read_error (Fixture       *f,
       stream->fail_at = 5;
       if (async)
         {
-          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (stream), signature, NULL, parsec_test_async_store, &f->async);
-          valid = parsec_key_verify_stream_finish (f->key, parsec_test_async_wait (&f->async), &error);
+          parsec_key_verify_stream_async (f->key, G_INPUT_STREAM (stream), signature, NULL, async_wait_store, &f->async);
+          valid = parsec_key_verify_stream_finish (f->key, async_wait_result (&f->async), &error);
         }
       else
         valid = parsec_key_verify_stream (f->key, G_INPUT_STREAM (stream), signature, NULL, &error);
@@ -410,8 +411,8 @@ test_read_error (Fixture       *f,
       /* A file that cannot be opened. */
       if (async)
         {
-          parsec_key_sign_file_async (f->key, missing, NULL, parsec_test_async_store, &f->async);
-          g_assert_null (parsec_key_sign_file_finish (f->key, parsec_test_async_wait (&f->async), &error));
+          parsec_key_sign_file_async (f->key, missing, NULL, async_wait_store, &f->async);
+          g_assert_null (parsec_key_sign_file_finish (f->key, async_wait_result (&f->async), &error));
         }
       else
         g_assert_null (parsec_key_sign_file (f->key, missing, NULL, &error));

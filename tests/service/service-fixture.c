@@ -407,37 +407,3 @@ parsec_test_service_free (ParsecTestService *self)
   g_free (self);
 }
 
-void
-parsec_test_async_init (ParsecTestAsync *self)
-{
-  self->loop = g_main_loop_new (NULL, FALSE);
-  self->result = NULL;
-}
-
-void
-parsec_test_async_clear (ParsecTestAsync *self)
-{
-  g_clear_object (&self->result);
-  g_clear_pointer (&self->loop, g_main_loop_unref);
-}
-
-void
-parsec_test_async_store (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  ParsecTestAsync *self = user_data;
-
-  g_assert_null (self->result);
-  self->result = g_object_ref (result);
-  g_main_loop_quit (self->loop);
-}
-
-GAsyncResult *
-parsec_test_async_wait (ParsecTestAsync *self)
-{
-  g_clear_object (&self->result);
-  g_main_loop_run (self->loop);
-  g_assert_nonnull (self->result);
-  return self->result;
-}

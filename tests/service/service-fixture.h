@@ -52,22 +52,6 @@ void               parsec_test_service_free            (ParsecTestService  *self
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParsecTestService, parsec_test_service_free)
 
-/* One asynchronous call at a time on the thread-default main context:
- * pass parsec_test_async_store and the struct as the callback and its
- * data, then parsec_test_async_wait() runs the loop until the callback
- * and returns its result (owned by the struct until the next wait). */
-typedef struct {
-  GMainLoop *loop;
-  GAsyncResult *result;
-} ParsecTestAsync;
-
-void          parsec_test_async_init  (ParsecTestAsync *self);
-void          parsec_test_async_clear (ParsecTestAsync *self);
-void          parsec_test_async_store (GObject         *source,
-                                       GAsyncResult    *result,
-                                       gpointer         user_data);
-GAsyncResult *parsec_test_async_wait  (ParsecTestAsync *self);
-
 /* What the service's crypto provider can do, as the service tells it:
  * tests ask this rather than assume which provider runs (Mbed Crypto,
  * the TPM provider, or another service's). */
