@@ -1036,7 +1036,8 @@ slot_waiter_ready (ParsecWatch *watch)
         error = slot_timeout_error (waiter->what, waiter->timeout_ms, slots->max);
       else
         {
-          /* Woken early: the shared ready time fired for another watch. */
+          /* Nothing has ended the wait: the cancellable was reset
+           * before the wake-up it caused ran. Keep waiting. */
           g_mutex_unlock (&slots->lock);
           return;
         }
