@@ -2462,7 +2462,8 @@ C_GenerateKeyPair (CK_SESSION_HANDLE    handle,
   else
     {
       made.read_only = !session_is_rw (session);
-      made.client = client = g_object_ref (session->slot->client);
+      client = g_object_ref (session->slot->client);
+      made.client = client;
     }
   UNLOCK ();
   if (rv != CKR_OK)
